@@ -1,0 +1,299 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+// The market's off-chain state. Chain-derived rows (providers' on-chain part, orders, bids, leases,
+// payments) are written only by the indexer, idempotently, keyed by on-chain ids or (tx, log index).
+// Token amounts and prices are numeric(78,0) strings in the token's smallest unit (6 decimals).
+// Addresses are stored lower-case.
+
+const amount = (name: string) => numeric(name, { precision: 78, scale: 0 });
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+/** A provider: its off-chain profile and pricing, plus what the indexer saw on-chain. */
+export const providers = pgTable("providers", {
+  address: text("address").primaryKey(),
+  name: text("name"),
+  website: text("website"),
+  contact: text("contact"),
+  region: text("region"),
+  /** Pricing in token units per hour: { cpuCoreHour, memoryGibHour, storageGibHour, gpuHour: {model: price} }. */
+  pricing: jsonb("pricing").$type<ProviderPricing>(),
+  bidStrategy: text("bid_strategy").$type<"floor" | "undercut">().notNull().default("floor"),
+  /** Undercut step, token units per hour. */
+  undercutStep: amount("undercut_step").notNull().default("1000"),
+  autoBid: boolean("auto_bid").notNull().default(false),
+  // On-chain part (indexer).
+  registered: boolean("registered").notNull().default(false),
+  operator: text("operator"),
+  attributes: jsonb("attributes").$type<string[]>().notNull().default([]),
+  registeredAt: timestamp("registered_at", { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export interface ProviderPricing {
+  cpuCoreHour: string;
+  memoryGibHour: string;
+  storageGibHour: string;
+  gpuHour: Record<string, string>;
+}
+
+/** The onboarding wizard's saved draft, so a provider can resume where it stopped. */
+export const providerDrafts = pgTable("provider_drafts", {
+  address: text("address").primaryKey(),
+  step: integer("step").notNull().default(1),
+  data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+  updatedAt: updatedAt(),
+});
+
+export const clusters = pgTable(
+  "clusters",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    providerAddress: text("provider_address").notNull(),
+    name: text("name").notNull(),
+    /** AES-256-GCM ciphertext of the validated kubeconfig (never returned by any route). */
+    kubeconfigEnc: text("kubeconfig_enc").notNull(),
+    server: text("server").notNull(),
+    status: text("status").$type<"unknown" | "up" | "down">().notNull().default("unknown"),
+    lastError: text("last_error"),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
+    version: text("version"),
+    metricsApi: boolean("metrics_api").notNull().default(false),
+    region: text("region"),
+    /** Share of the discovered capacity offered to the market, in percent. */
+    offerPercent: integer("offer_percent").notNull().default(100),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("clusters_provider_idx").on(t.providerAddress)],
+);
+
+export interface InventoryNode {
+  name: string;
+  region: string | null;
+  ready: boolean;
+  schedulable: boolean;
+  allocatable: { cpuMillis: number; memoryBytes: number; pods: number; gpus: number };
+  free: { cpuMillis: number; memoryBytes: number; pods: number; gpus: number };
+  gpuModel: string | null;
+}
+
+export interface InventoryTotals {
+  cpuMillis: number;
+  memoryBytes: number;
+  gpus: Record<string, number>;
+}
+
+/** One reading of a cluster's capacity; the latest per cluster serves the market page. */
+export const inventorySnapshots = pgTable(
+  "inventory_snapshots",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    clusterId: uuid("cluster_id")
+      .notNull()
+      .references(() => clusters.id, { onDelete: "cascade" }),
+    takenAt: timestamp("taken_at", { withTimezone: true }).notNull().defaultNow(),
+    region: text("region"),
+    allocatable: jsonb("allocatable").$type<InventoryTotals>().notNull(),
+    free: jsonb("free").$type<InventoryTotals>().notNull(),
+    nodes: jsonb("nodes").$type<InventoryNode[]>().notNull(),
+  },
+  (t) => [index("inventory_cluster_taken_idx").on(t.clusterId, t.takenAt)],
+);
+
+/** Manifests by spec hash; stored only alongside a valid tenant signature over an order carrying the hash. */
+export const manifests = pgTable("manifests", {
+  specHash: text("spec_hash").primaryKey(),
+  tenant: text("tenant").notNull(),
+  body: jsonb("body").notNull(),
+  signature: text("signature").notNull(),
+  /** The signed EIP-712 order message (bigints as strings). */
+  order: jsonb("order").$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+});
+
+export const orders = pgTable(
+  "orders",
+  {
+    id: numeric("id", { precision: 78, scale: 0 }).primaryKey(),
+    tenant: text("tenant").notNull(),
+    specHash: text("spec_hash").notNull(),
+    /** { cpuMillis, memoryMiB, storageMiB, gpuCount, gpuModel } */
+    resources: jsonb("resources").$type<Record<string, unknown>>().notNull(),
+    requiredAttributes: jsonb("required_attributes").$type<string[]>().notNull().default([]),
+    maxPricePerHour: amount("max_price_per_hour").notNull(),
+    durationSeconds: bigint("duration_seconds", { mode: "number" }).notNull(),
+    deposit: amount("deposit").notNull(),
+    bidWindowEndsAt: timestamp("bid_window_ends_at", { withTimezone: true }).notNull(),
+    status: text("status").$type<"open" | "leased" | "cancelled" | "expired">().notNull().default("open"),
+    bestPrice: amount("best_price"),
+    bestProvider: text("best_provider"),
+    bidCount: integer("bid_count").notNull().default(0),
+    createdBlock: bigint("created_block", { mode: "bigint" }).notNull(),
+    txHash: text("tx_hash").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("orders_tenant_idx").on(t.tenant), index("orders_status_idx").on(t.status)],
+);
+
+export const bids = pgTable(
+  "bids",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: numeric("order_id", { precision: 78, scale: 0 }).notNull(),
+    provider: text("provider").notNull(),
+    price: amount("price").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex("bids_log_uq").on(t.txHash, t.logIndex), index("bids_order_idx").on(t.orderId)],
+);
+
+export const leases = pgTable(
+  "leases",
+  {
+    id: numeric("id", { precision: 78, scale: 0 }).primaryKey(),
+    orderId: numeric("order_id", { precision: 78, scale: 0 }).notNull(),
+    tenant: text("tenant").notNull(),
+    provider: text("provider").notNull(),
+    pricePerHour: amount("price_per_hour").notNull(),
+    deposit: amount("deposit").notNull(),
+    withdrawn: amount("withdrawn").notNull().default("0"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    endsAt: timestamp("ends_at", { withTimezone: true }),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+    closeReason: text("close_reason"),
+    status: text("status").$type<"active" | "closed">().notNull().default("active"),
+    /** The lease controller's view of the workload. */
+    clusterId: uuid("cluster_id"),
+    deployState: text("deploy_state")
+      .$type<"pending" | "deploying" | "running" | "failed" | "torn_down">()
+      .notNull()
+      .default("pending"),
+    deployError: text("deploy_error"),
+    namespace: text("namespace"),
+    createdBlock: bigint("created_block", { mode: "bigint" }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("leases_tenant_idx").on(t.tenant), index("leases_provider_idx").on(t.provider)],
+);
+
+/** Every token movement of a lease or order: deposit, top-up, withdrawal, fee, refund. */
+export const payments = pgTable(
+  "payments",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: text("kind").$type<"deposit" | "topup" | "withdrawal" | "fee" | "refund">().notNull(),
+    orderId: numeric("order_id", { precision: 78, scale: 0 }),
+    leaseId: numeric("lease_id", { precision: 78, scale: 0 }),
+    account: text("account").notNull(),
+    amount: amount("amount").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("payments_log_uq").on(t.txHash, t.logIndex, t.kind),
+    index("payments_lease_idx").on(t.leaseId),
+  ],
+);
+
+/** Pod usage samples, kept for the lease page's history charts. */
+export const metricSamples = pgTable(
+  "metric_samples",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    leaseId: numeric("lease_id", { precision: 78, scale: 0 }).notNull(),
+    pod: text("pod").notNull(),
+    takenAt: timestamp("taken_at", { withTimezone: true }).notNull(),
+    cpuMillis: integer("cpu_millis").notNull(),
+    memoryBytes: bigint("memory_bytes", { mode: "number" }).notNull(),
+  },
+  (t) => [index("metric_samples_lease_idx").on(t.leaseId, t.takenAt)],
+);
+
+/** What the bid engine saw and did for each (order, provider), with a human-readable reason. */
+export const bidDecisions = pgTable(
+  "bid_decisions",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: numeric("order_id", { precision: 78, scale: 0 }).notNull(),
+    provider: text("provider").notNull(),
+    action: text("action").$type<"bid" | "undercut" | "skip" | "error">().notNull(),
+    price: amount("price"),
+    reason: text("reason").notNull(),
+    txHash: text("tx_hash"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("bid_decisions_provider_idx").on(t.provider, t.createdAt)],
+);
+
+export const siweNonces = pgTable("siwe_nonces", {
+  nonce: text("nonce").primaryKey(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+});
+
+export const sessions = pgTable("sessions", {
+  id: text("id").primaryKey(),
+  address: text("address").notNull(),
+  chainId: integer("chain_id").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+});
+
+/** Where the indexer is: the last processed block and its hash (for reorg detection). */
+export const indexerCursor = pgTable("indexer_cursor", {
+  name: text("name").primaryKey(),
+  blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+  blockHash: text("block_hash").notNull(),
+  updatedAt: updatedAt(),
+});
+
+/** Recent processed block hashes, to find the common ancestor after a reorg. */
+export const indexedBlocks = pgTable(
+  "indexed_blocks",
+  {
+    name: text("name").notNull(),
+    number: bigint("number", { mode: "bigint" }).notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.number] })],
+);
+
+/** Key-value facts about this deployment (e.g. the market address the data was indexed from). */
+export const meta = pgTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
+});
+
+export type Provider = typeof providers.$inferSelect;
+export type Cluster = typeof clusters.$inferSelect;
+export type InventorySnapshot = typeof inventorySnapshots.$inferSelect;
+export type Order = typeof orders.$inferSelect;
+export type Bid = typeof bids.$inferSelect;
+export type Lease = typeof leases.$inferSelect;
+export type Payment = typeof payments.$inferSelect;
+export type MetricSample = typeof metricSamples.$inferSelect;
+export type BidDecision = typeof bidDecisions.$inferSelect;
+export type Session = typeof sessions.$inferSelect;

@@ -1,0 +1,89 @@
+import "server-only";
+import { z } from "zod";
+
+// Every environment variable the server reads, validated once. Nothing else reads process.env.
+// Defaults are the embedded local stack (PGlite, anvil on 127.0.0.1:8545, the dev/ simulator).
+
+const hex32 = /^0x[0-9a-fA-F]{64}$/;
+const address = /^0x[0-9a-fA-F]{40}$/;
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  DATA_DIR: z.string().min(1).default(".data"),
+  RPC_URL: z.string().url().default("http://127.0.0.1:8545"),
+  CHAIN_ID: z.coerce.number().int().positive().default(31337),
+  MARKET_ADDRESS: z.string().regex(address, "must be a 0x-prefixed 20-byte address").optional(),
+  TOKEN_ADDRESS: z.string().regex(address, "must be a 0x-prefixed 20-byte address").optional(),
+  MARKET_DEPLOY_BLOCK: z.coerce.bigint().nonnegative().default(0n),
+  CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(0),
+  OPERATOR_PRIVATE_KEY: z.string().regex(hex32, "must be a 0x-prefixed 32-byte hex private key").optional(),
+  KUBECONFIG_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (a 32-byte AES-256 key)")
+    .optional(),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ALLOW_INSECURE_CLUSTERS: bool,
+  ALLOW_PRIVATE_CLUSTER_ADDRESSES: bool,
+  ENABLE_TEST_WALLET: bool,
+  BACKGROUND_JOBS: z.enum(["on", "off"]).default("on"),
+  INVENTORY_INTERVAL_MS: z.coerce.number().int().min(1000).default(15_000),
+  METRICS_INTERVAL_MS: z.coerce.number().int().min(500).default(5_000),
+  INDEXER_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
+  APP_URL: z.string().url().optional(),
+});
+
+export type Config = z.infer<typeof envSchema> & {
+  /** true when the embedded PGlite database is used (no DATABASE_URL). */
+  embeddedDatabase: boolean;
+};
+
+let cached: Config | undefined;
+
+/** Parse an environment; throws one Error naming every bad variable. Exported for tests. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === "production" && !config.ENABLE_TEST_WALLET && !config.SESSION_SECRET) {
+    // In production without the dev stack, sessions must survive restarts and be unforgeable.
+    throw new Error("Invalid environment configuration:\n  SESSION_SECRET: required in production");
+  }
+  return { ...config, embeddedDatabase: !config.DATABASE_URL };
+}
+
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** The part of the configuration the browser may see. Passed from the root layout at request time. */
+export interface PublicConfig {
+  chainId: number;
+  rpcUrl: string;
+  marketAddress: `0x${string}` | null;
+  tokenAddress: `0x${string}` | null;
+  testWallet: boolean;
+}
+
+export function getPublicConfig(): PublicConfig {
+  const c = getConfig();
+  return {
+    chainId: c.CHAIN_ID,
+    rpcUrl: c.RPC_URL,
+    marketAddress: (c.MARKET_ADDRESS as `0x${string}` | undefined) ?? null,
+    tokenAddress: (c.TOKEN_ADDRESS as `0x${string}` | undefined) ?? null,
+    testWallet: c.ENABLE_TEST_WALLET,
+  };
+}

@@ -1,0 +1,128 @@
+import { type Hex, keccak256, stringToBytes } from "viem";
+import { z } from "zod";
+
+// The one definition of a tenant's workload manifest, its canonical JSON form and its hash.
+// The browser hashes it before signing (the hash is the order's `specHash`), the server stores it
+// only next to a valid signature over that hash, and the lease controller deploys it only if the
+// hash still matches. Resources are per replica; `manifestTotals` gives what the order must buy.
+
+const dnsLabel = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "lowercase letters, digits and '-', starting with a letter");
+
+const envName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "letters, digits and '_', not starting with a digit");
+
+// A conservative image reference: [registry[:port]/]path[:tag][@sha256:digest]
+const imageRef = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(
+    /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+    "not a valid container image reference (e.g. nginx:1.27 or ghcr.io/org/app:v1)",
+  );
+
+export const gpuModelSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-'");
+
+export const manifestPortSchema = z
+  .object({
+    name: dnsLabel.max(15).optional(),
+    port: z.number().int().min(1).max(65535),
+    protocol: z.enum(["TCP", "UDP"]).default("TCP"),
+    expose: z.boolean().default(true),
+  })
+  .strict();
+
+export const manifestResourcesSchema = z
+  .object({
+    /** CPU in millicores per replica. */
+    cpu: z.number().int().min(10, "at least 10m CPU").max(256_000),
+    /** Memory in MiB per replica. */
+    memory: z.number().int().min(16, "at least 16 MiB").max(2_097_152),
+    /** Ephemeral storage in MiB per replica. */
+    storage: z.number().int().min(0).max(16_777_216).default(1024),
+    gpu: z
+      .object({ count: z.number().int().min(0).max(16), model: gpuModelSchema.optional() })
+      .strict()
+      .default({ count: 0 }),
+  })
+  .strict();
+
+export const manifestSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    name: dnsLabel,
+    image: imageRef,
+    command: z.array(z.string().max(4096)).max(64).optional(),
+    args: z.array(z.string().max(4096)).max(64).optional(),
+    env: z
+      .array(z.object({ name: envName, value: z.string().max(32_768) }).strict())
+      .max(128)
+      .refine(
+        (env) => new Set(env.map((e) => e.name)).size === env.length,
+        "environment names must be unique",
+      )
+      .optional(),
+    ports: z
+      .array(manifestPortSchema)
+      .max(16)
+      .refine(
+        (ports) => new Set(ports.map((p) => `${p.port}/${p.protocol}`)).size === ports.length,
+        "ports must be unique",
+      )
+      .optional(),
+    resources: manifestResourcesSchema,
+    replicas: z.number().int().min(1).max(20).default(1),
+  })
+  .strict();
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestInput = z.input<typeof manifestSchema>;
+
+/** JSON with object keys sorted at every depth, no whitespace, undefined members dropped. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number" && !Number.isFinite(value))
+      throw new Error("non-finite number in manifest");
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+/** Validates (applying defaults) and returns the manifest in canonical form with its hash. */
+export function canonicalizeManifest(input: unknown): { manifest: Manifest; json: string; specHash: Hex } {
+  const manifest = manifestSchema.parse(input);
+  const json = canonicalJson(manifest);
+  return { manifest, json, specHash: keccak256(stringToBytes(json)) };
+}
+
+/** keccak256 of the canonical JSON of an already validated manifest. */
+export function hashManifest(manifest: Manifest): Hex {
+  return keccak256(stringToBytes(canonicalJson(manifest)));
+}
+
+/** What the whole workload needs: per-replica resources times replicas. */
+export function manifestTotals(manifest: Manifest) {
+  const r = manifest.resources;
+  return {
+    cpuMillis: r.cpu * manifest.replicas,
+    memoryMiB: r.memory * manifest.replicas,
+    storageMiB: r.storage * manifest.replicas,
+    gpuCount: r.gpu.count * manifest.replicas,
+    gpuModel: r.gpu.model ?? null,
+  };
+}
