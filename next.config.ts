@@ -5,6 +5,9 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "@kubernetes/client-node", "postgres"],
   poweredByHeader: false,
   reactStrictMode: true,
+  // `npm run typecheck` (tsc over the whole repo) is its own step of the test command; checking again
+  // inside `next build` would double the time on a 2-core CI machine.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default nextConfig;

@@ -30,7 +30,6 @@ const envSchema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (a 32-byte AES-256 key)")
     .optional(),
-  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   ALLOW_INSECURE_CLUSTERS: bool,
   ALLOW_PRIVATE_CLUSTER_ADDRESSES: bool,
   ENABLE_TEST_WALLET: bool,
@@ -55,12 +54,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
   }
-  const config = parsed.data;
-  if (config.NODE_ENV === "production" && !config.ENABLE_TEST_WALLET && !config.SESSION_SECRET) {
-    // In production without the dev stack, sessions must survive restarts and be unforgeable.
-    throw new Error("Invalid environment configuration:\n  SESSION_SECRET: required in production");
-  }
-  return { ...config, embeddedDatabase: !config.DATABASE_URL };
+  return { ...parsed.data, embeddedDatabase: !parsed.data.DATABASE_URL };
 }
 
 export function getConfig(): Config {

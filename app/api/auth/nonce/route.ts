@@ -1,0 +1,5 @@
+// GET /api/auth/nonce – a one-time nonce for a Sign-In with Ethereum message.
+import { route } from "@/lib/api/handler";
+import { createNonce } from "@/lib/auth/session";
+
+export const GET = route({}, async ({ db }) => ({ nonce: await createNonce({ db }) }));

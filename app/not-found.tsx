@@ -1,0 +1,19 @@
+import Link from "next/link";
+
+export default function NotFound() {
+  return (
+    <div className="mx-auto max-w-lg py-20 text-center" data-testid="not-found">
+      <p className="text-sm font-semibold text-brand-600">404</p>
+      <h1 className="mt-2 text-3xl font-bold tracking-tight">Page not found</h1>
+      <p className="mt-4 text-zinc-600 dark:text-zinc-400">
+        There is nothing at this address. The order or lease you are looking for may never have existed.
+      </p>
+      <Link
+        href="/"
+        className="mt-8 inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+      >
+        Back to the market
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import "server-only";
+import { type NextRequest, NextResponse } from "next/server";
+import type { Address } from "viem";
+import { z } from "zod";
+import { getDb } from "@/db";
+import type { Db } from "@/db/client";
+import { readSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { AppError, isAppError } from "@/lib/errors";
+
+// The one wrapper every route handler goes through: it reads the session, parses params, query and
+// body with zod, and maps errors to HTTP (AppError → its status and safe message; anything else →
+// a 500 that says nothing of its cause).
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+type Schema = z.ZodType;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteContext<P, Q, B, A extends boolean> {
+  req: NextRequest;
+  db: Db;
+  params: P;
+  query: Q;
+  body: B;
+  session: A extends true ? { address: Address } : { address: Address } | null;
+  sessionId: string | undefined;
+}
+
+export interface RouteOptions<PS, QS, BS, A extends boolean> {
+  params?: PS;
+  query?: QS;
+  body?: BS;
+  /** Require a signed-in wallet (401 otherwise). */
+  auth?: A;
+}
+
+export function route<
+  PS extends Schema | undefined = undefined,
+  QS extends Schema | undefined = undefined,
+  BS extends Schema | undefined = undefined,
+  A extends boolean = false,
+>(
+  options: RouteOptions<PS, QS, BS, A>,
+  handler: (ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>, A>) => Promise<Response | unknown>,
+) {
+  return async (req: NextRequest, segment: { params: Promise<Record<string, string | string[]>> }) => {
+    try {
+      const db = await getDb();
+      const sessionId = req.cookies.get(SESSION_COOKIE)?.value;
+      const session = await readSession({ db, sessionId });
+      if (options.auth && !session) throw new AppError("UNAUTHORIZED", "Sign in with your wallet first.");
+
+      const params = options.params ? parse(options.params, await segment.params, "path") : undefined;
+      const query = options.query
+        ? parse(options.query, Object.fromEntries(req.nextUrl.searchParams), "query")
+        : undefined;
+      const body = options.body ? parse(options.body, await readJson(req), "body") : undefined;
+
+      const result = await handler({
+        req,
+        db,
+        params: params as Out<PS>,
+        query: query as Out<QS>,
+        body: body as Out<BS>,
+        session: session as RouteContext<Out<PS>, Out<QS>, Out<BS>, A>["session"],
+        sessionId,
+      });
+      if (result instanceof Response) return result;
+      return NextResponse.json(result ?? { ok: true }, { headers: { "cache-control": "no-store" } });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+export function errorResponse(error: unknown): NextResponse {
+  if (isAppError(error)) return NextResponse.json(error.toJSON(), { status: error.status });
+  console.error("[api] unexpected error", error);
+  return NextResponse.json(
+    { error: { code: "INTERNAL", message: "Something went wrong on our side. Please try again." } },
+    { status: 500 },
+  );
+}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+  const first = issues[0];
+  const message = first
+    ? `Invalid ${where}: ${first.path ? `${first.path}: ` : ""}${first.message}`
+    : `Invalid ${where}.`;
+  throw new AppError(where === "path" ? "NOT_FOUND" : "BAD_REQUEST", message, { details: { issues } });
+}
+
+async function readJson(req: NextRequest): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
+  const text = await req.text();
+  if (text.length > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
+  if (!text) throw new AppError("BAD_REQUEST", "Invalid body: expected a JSON body.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("BAD_REQUEST", "Invalid body: not valid JSON.");
+  }
+}
+
+/** Common zod pieces for routes. */
+export const zAddress = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address")
+  .transform((v) => v.toLowerCase() as Address);
+export const zUintString = z.string().regex(/^[0-9]{1,78}$/, "must be a non-negative integer");
