@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IComputeMarket} from "./interfaces/IComputeMarket.sol";
+import {Order, OrderLib} from "./libraries/OrderLib.sol";
+
+/// @title ComputeMarket
+/// @notice KubeBid's on-chain market: EIP-712 orders with an escrowed deposit, an open descending (reverse)
+/// auction among registered providers, and leases paid per second from the escrow.
+/// @dev Storage is laid out for the gas targets (createOrder <= 160k, placeBid <= 50k, settle <= 120k,
+/// withdraw <= 60k): an order and the lease it turns into share three slots (`OrderState`); the full
+/// order lives only in the `OrderCreated` event. Fee-on-transfer and rebasing tokens are not supported.
+/// Reentrancy: OZ's transient-storage guard (EIP-1153; the same `nonReentrant` semantics as
+/// `ReentrancyGuard`, ~5k gas cheaper per call) on every function that moves tokens.
+contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using OrderLib for Order;
+
+    /// @notice Highest protocol fee the owner may set: 10%.
+    uint16 public constant MAX_FEE_BPS = 1_000;
+    /// @notice Most attributes (region + GPU models + free-form) a provider may hold.
+    uint256 public constant MAX_PROVIDER_ATTRIBUTES = 32;
+    /// @notice Longest bid window an order may ask for.
+    uint32 public constant MAX_BID_WINDOW = 30 days;
+    /// @notice Attribute key under which a provider's region is stored.
+    bytes32 public constant REGION_KEY = "region";
+    /// @notice Attribute key under which each of a provider's GPU models is stored.
+    bytes32 public constant GPU_KEY = "gpu";
+
+    uint256 private constant BPS = 10_000;
+    uint256 private constant SECONDS_PER_HOUR = 3_600;
+
+    /// @notice The ERC-20 every deposit, payout and fee is paid in.
+    IERC20 public immutable token;
+
+    /// @dev One order and, once settled, its lease (`leaseId == orderId`). Three slots:
+    ///  slot 0: tenant | status | feeBps | bidEnd | duration  (read by every call, written on status changes)
+    ///  slot 1: bestProvider | bestPrice                         (the whole auction state: one SSTORE per bid)
+    ///  slot 2: escrow | paidOut | requirementsTag               (money)
+    /// `bidEnd` is the end of the bid window while Open and becomes the lease start on settlement (the auction
+    /// ends when it settles). `bestPrice` starts at `maxPricePerHour + 1` with no provider, so "at or below the
+    /// max and strictly below the best" is one comparison and the first bid rewrites a warm non-zero slot.
+    struct OrderState {
+        address tenant;
+        OrderStatus status;
+        uint16 feeBps;
+        uint40 bidEnd;
+        uint32 duration;
+        address bestProvider;
+        uint96 bestPrice;
+        uint96 escrow;
+        uint96 paidOut;
+        uint64 requirementsTag;
+    }
+
+    /// @notice Id the next order gets (ids start at 1).
+    uint64 public nextOrderId = 1;
+    /// @notice Protocol fee in basis points of provider payouts, snapshotted into each lease at settlement.
+    uint16 public feeBps;
+    /// @notice Fees collected and not yet claimed to the treasury.
+    uint96 public feesAccrued;
+    /// @notice Where `claimFees` sends fees.
+    address public treasury;
+
+    mapping(uint256 orderId => OrderState) internal _orders;
+    mapping(address account => ProviderInfo) internal _providers;
+    /// @dev attribute id => the provider's `attributeEpoch` when it was written; stale epochs do not count,
+    /// so replacing a provider's attributes never loops over the old set.
+    mapping(address account => mapping(bytes32 attributeId => uint32 epoch)) internal _attributeEpochs;
+    /// @dev Permit2-style nonce bitmap: word = nonce >> 8, bit = nonce & 0xff.
+    mapping(address tenant => mapping(uint256 word => uint256 bits)) internal _nonceBitmap;
+
+    /// @param token_ Payment token.
+    /// @param owner_ Admin (fee, treasury).
+    /// @param treasury_ Fee recipient.
+    /// @param feeBps_ Initial protocol fee, at most `MAX_FEE_BPS`.
+    constructor(IERC20 token_, address owner_, address treasury_, uint16 feeBps_)
+        EIP712("KubeBid ComputeMarket", "1")
+        Ownable(owner_)
+    {
+        if (address(token_) == address(0) || treasury_ == address(0)) revert ZeroAddress();
+        if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
+        token = token_;
+        treasury = treasury_;
+        feeBps = feeBps_;
+        emit TreasurySet(address(0), treasury_);
+        emit FeeSet(0, feeBps_);
+    }
+
+    // ================================================================ providers
+
+    /// @inheritdoc IComputeMarket
+    function registerProvider(
+        address operator,
+        bytes32 region,
+        bytes32[] calldata gpuModels,
+        Attribute[] calldata attributes
+    ) external {
+        ProviderInfo storage p = _providers[msg.sender];
+        if (p.registered) revert ProviderAlreadyRegistered(msg.sender);
+        uint32 epoch = p.attributeEpoch + 1;
+        p.operator = operator;
+        p.attributeEpoch = epoch;
+        p.registered = true;
+        _writeAttributes(epoch, region, gpuModels, attributes);
+        emit ProviderRegistered(msg.sender, operator, region, gpuModels, attributes, epoch);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function updateProvider(bytes32 region, bytes32[] calldata gpuModels, Attribute[] calldata attributes) external {
+        ProviderInfo storage p = _providers[msg.sender];
+        if (!p.registered) revert ProviderNotRegistered(msg.sender);
+        uint32 epoch = p.attributeEpoch + 1;
+        p.attributeEpoch = epoch;
+        _writeAttributes(epoch, region, gpuModels, attributes);
+        emit ProviderUpdated(msg.sender, region, gpuModels, attributes, epoch);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function setOperator(address operator) external {
+        ProviderInfo storage p = _providers[msg.sender];
+        if (!p.registered) revert ProviderNotRegistered(msg.sender);
+        p.operator = operator;
+        emit OperatorSet(msg.sender, operator);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function deregisterProvider() external {
+        ProviderInfo storage p = _providers[msg.sender];
+        if (!p.registered) revert ProviderNotRegistered(msg.sender);
+        if (p.activeLeases != 0) revert ProviderHasActiveLeases(msg.sender, p.activeLeases);
+        // Keep the epoch: a later registration bumps it, so attributes from before can never come back.
+        p.registered = false;
+        p.operator = address(0);
+        emit ProviderDeregistered(msg.sender);
+    }
+
+    function _writeAttributes(
+        uint32 epoch,
+        bytes32 region,
+        bytes32[] calldata gpuModels,
+        Attribute[] calldata attributes
+    ) private {
+        uint256 count = gpuModels.length + attributes.length + (region == bytes32(0) ? 0 : 1);
+        if (count > MAX_PROVIDER_ATTRIBUTES) revert TooManyAttributes(count, MAX_PROVIDER_ATTRIBUTES);
+        mapping(bytes32 => uint32) storage held = _attributeEpochs[msg.sender];
+        if (region != bytes32(0)) held[OrderLib.attributeId(REGION_KEY, region)] = epoch;
+        for (uint256 i; i < gpuModels.length; ++i) {
+            held[OrderLib.attributeId(GPU_KEY, gpuModels[i])] = epoch;
+        }
+        for (uint256 i; i < attributes.length; ++i) {
+            held[OrderLib.attributeId(attributes[i].key, attributes[i].value)] = epoch;
+        }
+    }
+
+    // ================================================================ orders
+
+    /// @inheritdoc IComputeMarket
+    function createOrder(Order calldata order) external nonReentrant returns (uint256 orderId) {
+        if (msg.sender != order.tenant) revert CallerNotTenant(msg.sender, order.tenant);
+        orderId = _createOrder(order, _hashTypedDataV4(order.hash()));
+    }
+
+    /// @inheritdoc IComputeMarket
+    function createOrderWithSignature(Order calldata order, bytes calldata signature)
+        external
+        nonReentrant
+        returns (uint256 orderId)
+    {
+        orderId = _createOrder(order, _verifiedDigest(order, signature));
+    }
+
+    /// @inheritdoc IComputeMarket
+    function createOrderWithPermit(
+        Order calldata order,
+        bytes calldata signature,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256 orderId) {
+        bytes32 digest = _verifiedDigest(order, signature);
+        // A griefer may submit the permit first; then it reverts here but the allowance is in place.
+        try IERC20Permit(address(token)).permit(order.tenant, address(this), order.deposit, permitDeadline, v, r, s) {}
+            catch {}
+        orderId = _createOrder(order, digest);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function cancelOrder(uint256 orderId) external nonReentrant {
+        OrderState storage o = _orders[orderId];
+        (address tenant, OrderStatus status) = (o.tenant, o.status);
+        if (status != OrderStatus.Open) revert UnexpectedStatus(orderId, status);
+        if (msg.sender != tenant) revert NotTenant(orderId, msg.sender);
+        o.status = OrderStatus.Cancelled;
+        uint256 refund = o.escrow;
+        emit OrderCancelled(orderId, refund);
+        token.safeTransfer(tenant, refund);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function invalidateNonce(uint256 nonce) external {
+        _useNonce(msg.sender, nonce);
+        emit NonceInvalidated(msg.sender, nonce);
+    }
+
+    function _verifiedDigest(Order calldata order, bytes calldata signature) private view returns (bytes32 digest) {
+        digest = _hashTypedDataV4(order.hash());
+        if (!SignatureChecker.isValidSignatureNowCalldata(order.tenant, digest, signature)) {
+            revert InvalidSignature(order.tenant, digest);
+        }
+    }
+
+    /// @dev Checks, consumes the nonce, stores the three slots, emits, then pulls the deposit (CEI).
+    function _createOrder(Order calldata order, bytes32 digest) private returns (uint256 orderId) {
+        _validate(order);
+        _useNonce(order.tenant, order.nonce);
+
+        orderId = nextOrderId;
+        // forge-lint: disable-next-line(unsafe-typecast) — 2^64 orders will not happen
+        nextOrderId = uint64(orderId + 1);
+        // forge-lint: disable-next-line(unsafe-typecast) — timestamp + 30 days fits 40 bits for 34k years
+        uint40 bidEnd = uint40(block.timestamp + order.bidWindow);
+        _orders[orderId] = OrderState({
+            tenant: order.tenant,
+            status: OrderStatus.Open,
+            feeBps: 0,
+            bidEnd: bidEnd,
+            duration: order.duration,
+            bestProvider: address(0),
+            bestPrice: order.maxPricePerHour + 1,
+            escrow: order.deposit,
+            paidOut: 0,
+            requirementsTag: OrderLib.requirementsTag(order.requiredAttributes)
+        });
+        emit OrderCreated(orderId, order.tenant, digest, bidEnd, order);
+        token.safeTransferFrom(order.tenant, address(this), order.deposit);
+    }
+
+    function _validate(Order calldata order) private view {
+        if (block.timestamp > order.deadline) revert OrderDeadlinePassed(order.deadline, block.timestamp);
+        if (order.tenant == address(0)) revert InvalidOrderField("tenant");
+        if (order.duration == 0) revert InvalidOrderField("duration");
+        if (order.bidWindow == 0 || order.bidWindow > MAX_BID_WINDOW) revert InvalidOrderField("bidWindow");
+        if (order.maxPricePerHour == 0 || order.maxPricePerHour == type(uint96).max) {
+            revert InvalidOrderField("maxPricePerHour");
+        }
+        if (order.deposit == 0) revert InvalidOrderField("deposit");
+        uint256 required = order.requiredAttributes.length;
+        if (required > OrderLib.MAX_REQUIRED_ATTRIBUTES) {
+            revert TooManyRequiredAttributes(required, OrderLib.MAX_REQUIRED_ATTRIBUTES);
+        }
+    }
+
+    function _useNonce(address tenant, uint256 nonce) private {
+        uint256 bit = 1 << (nonce & 0xff);
+        uint256 bits = _nonceBitmap[tenant][nonce >> 8];
+        if (bits & bit != 0) revert NonceAlreadyUsed(tenant, nonce);
+        _nonceBitmap[tenant][nonce >> 8] = bits | bit;
+    }
+
+    // ================================================================ auction
+
+    /// @inheritdoc IComputeMarket
+    function placeBid(uint256 orderId, address provider, uint96 pricePerHour, bytes32[] calldata requiredAttributes)
+        external
+    {
+        OrderState storage o = _orders[orderId];
+        (OrderStatus status, uint40 bidEnd) = (o.status, o.bidEnd);
+        if (status != OrderStatus.Open) revert UnexpectedStatus(orderId, status);
+        if (block.timestamp >= bidEnd) revert BiddingClosed(orderId, bidEnd);
+        if (pricePerHour == 0) revert ZeroPrice(orderId);
+        uint96 best = o.bestPrice;
+        if (pricePerHour >= best) {
+            if (o.bestProvider == address(0)) revert PriceAboveMax(orderId, pricePerHour, best - 1);
+            revert BidNotLower(orderId, pricePerHour, best);
+        }
+
+        ProviderInfo memory p = _providers[provider];
+        if (!p.registered) revert ProviderNotRegistered(provider);
+        if (msg.sender != provider && msg.sender != p.operator) revert NotProviderOrOperator(msg.sender, provider);
+
+        uint64 tag = o.requirementsTag;
+        if (tag != 0 || requiredAttributes.length != 0) {
+            // Bounded: a matching tag implies the list is the order's, which has at most 8 entries.
+            if (OrderLib.requirementsTag(requiredAttributes) != tag) revert RequirementsMismatch(orderId);
+            mapping(bytes32 => uint32) storage held = _attributeEpochs[provider];
+            for (uint256 i; i < requiredAttributes.length; ++i) {
+                if (held[requiredAttributes[i]] != p.attributeEpoch) {
+                    revert MissingAttribute(provider, requiredAttributes[i]);
+                }
+            }
+        }
+
+        o.bestProvider = provider;
+        o.bestPrice = pricePerHour;
+        emit BidPlaced(orderId, provider, msg.sender, pricePerHour);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function settle(uint256 orderId) external nonReentrant {
+        OrderState storage o = _orders[orderId];
+        (OrderStatus status, uint40 bidEnd) = (o.status, o.bidEnd);
+        if (status != OrderStatus.Open) revert UnexpectedStatus(orderId, status);
+        if (block.timestamp < bidEnd) revert BiddingOpen(orderId, bidEnd);
+        address winner = o.bestProvider;
+        // A winner that deregistered since bidding cannot serve: treat the auction as failed.
+        if (winner == address(0) || !_providers[winner].registered) {
+            o.status = OrderStatus.Expired;
+            uint256 refund = o.escrow;
+            emit OrderExpired(orderId, refund);
+            token.safeTransfer(o.tenant, refund);
+            return;
+        }
+        _startLease(orderId, o, winner, false);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function acceptBid(uint256 orderId) external {
+        OrderState storage o = _orders[orderId];
+        (address tenant, OrderStatus status) = (o.tenant, o.status);
+        if (status != OrderStatus.Open) revert UnexpectedStatus(orderId, status);
+        if (msg.sender != tenant) revert NotTenant(orderId, msg.sender);
+        address winner = o.bestProvider;
+        if (winner == address(0)) revert NoBid(orderId);
+        if (!_providers[winner].registered) revert ProviderNotRegistered(winner);
+        _startLease(orderId, o, winner, true);
+    }
+
+    function _startLease(uint256 leaseId, OrderState storage o, address winner, bool early) private {
+        uint16 fee = feeBps;
+        // forge-lint: disable-next-line(unsafe-typecast) — fits 40 bits for 34k years
+        uint40 startedAt = uint40(block.timestamp);
+        o.status = OrderStatus.Active;
+        o.bidEnd = startedAt;
+        o.feeBps = fee;
+        ++_providers[winner].activeLeases;
+        emit LeaseStarted(leaseId, winner, o.tenant, o.bestPrice, startedAt, startedAt + o.duration, fee, early);
+    }
+
+    // ================================================================ leases
+
+    /// @inheritdoc IComputeMarket
+    function withdraw(uint256 leaseId) external nonReentrant {
+        OrderState memory s = _orders[leaseId];
+        if (s.status != OrderStatus.Active) revert UnexpectedStatus(leaseId, s.status);
+        uint256 earned = _accrued(s, block.timestamp);
+        uint256 amount = earned - s.paidOut;
+        if (amount == 0) revert NothingToWithdraw(leaseId);
+        // forge-lint: disable-next-line(unsafe-typecast) — earned <= escrow, a uint96
+        _orders[leaseId].paidOut = uint96(earned);
+        uint256 fee = _takeFee(amount, s.feeBps);
+        emit Withdrawn(leaseId, s.bestProvider, amount, fee);
+        token.safeTransfer(s.bestProvider, amount - fee);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function topUp(uint256 leaseId, uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        OrderState memory s = _orders[leaseId];
+        if (s.status != OrderStatus.Active) revert UnexpectedStatus(leaseId, s.status);
+        // An exhausted or finished lease may not be revived: the provider may have stopped serving.
+        if (_isOver(s, block.timestamp)) revert LeaseOver(leaseId);
+        uint256 escrow = s.escrow + amount;
+        if (escrow > type(uint96).max) revert EscrowOverflow(leaseId);
+        // forge-lint: disable-next-line(unsafe-typecast) — bounded just above
+        _orders[leaseId].escrow = uint96(escrow);
+        emit LeaseToppedUp(leaseId, msg.sender, amount, escrow);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function closeLease(uint256 leaseId, bytes32 reason) external nonReentrant {
+        OrderState memory s = _orders[leaseId];
+        if (s.status != OrderStatus.Active) revert UnexpectedStatus(leaseId, s.status);
+        uint256 now_ = block.timestamp;
+        if (
+            msg.sender != s.tenant && msg.sender != s.bestProvider && !_isOver(s, now_)
+                && msg.sender != _providers[s.bestProvider].operator
+        ) revert NotAuthorizedToClose(leaseId, msg.sender);
+
+        uint256 earned = _accrued(s, now_);
+        OrderState storage o = _orders[leaseId];
+        o.status = OrderStatus.Closed;
+        // forge-lint: disable-next-line(unsafe-typecast) — earned <= escrow, a uint96
+        o.paidOut = uint96(earned);
+        --_providers[s.bestProvider].activeLeases;
+
+        uint256 providerAmount = earned - s.paidOut;
+        uint256 fee = _takeFee(providerAmount, s.feeBps);
+        uint256 refund = s.escrow - earned;
+        emit LeaseClosed(leaseId, msg.sender, reason, providerAmount, fee, refund);
+        if (providerAmount > fee) token.safeTransfer(s.bestProvider, providerAmount - fee);
+        if (refund != 0) token.safeTransfer(s.tenant, refund);
+    }
+
+    /// @dev Gross earnings at time `t`: `pricePerHour * seconds / 3600`, rounded down, capped by the escrow.
+    /// Always computed from the lease start (never as a sum of per-withdrawal pieces), so rounding loses at
+    /// most one base unit per lease over its whole life, in the tenant's favour, whatever the withdraw cadence.
+    function _accrued(OrderState memory s, uint256 t) private pure returns (uint256) {
+        uint256 elapsed = t - s.bidEnd;
+        if (elapsed > s.duration) elapsed = s.duration;
+        uint256 earned = uint256(s.bestPrice) * elapsed / SECONDS_PER_HOUR;
+        return earned < s.escrow ? earned : s.escrow;
+    }
+
+    /// @dev Duration over, or escrow fully earned.
+    function _isOver(OrderState memory s, uint256 t) private pure returns (bool) {
+        return t >= uint256(s.bidEnd) + s.duration || _accrued(s, t) >= s.escrow;
+    }
+
+    /// @dev Fee rounds down (in the provider's favour); kept in `feesAccrued` until claimed.
+    function _takeFee(uint256 amount, uint16 bps) private returns (uint256 fee) {
+        fee = amount * bps / BPS;
+        // forge-lint: disable-next-line(unsafe-typecast) — fee <= 10% of a uint96 escrow amount
+        if (fee != 0) feesAccrued += uint96(fee);
+    }
+
+    // ================================================================ admin
+
+    /// @inheritdoc IComputeMarket
+    function setFee(uint16 newFeeBps) external onlyOwner {
+        if (newFeeBps > MAX_FEE_BPS) revert FeeTooHigh(newFeeBps, MAX_FEE_BPS);
+        emit FeeSet(feeBps, newFeeBps);
+        feeBps = newFeeBps;
+    }
+
+    /// @inheritdoc IComputeMarket
+    function setTreasury(address newTreasury) external onlyOwner {
+        if (newTreasury == address(0)) revert ZeroAddress();
+        emit TreasurySet(treasury, newTreasury);
+        treasury = newTreasury;
+    }
+
+    /// @inheritdoc IComputeMarket
+    function claimFees() external nonReentrant {
+        uint256 amount = feesAccrued;
+        if (amount == 0) revert ZeroAmount();
+        feesAccrued = 0;
+        address to = treasury;
+        emit FeesClaimed(to, amount);
+        token.safeTransfer(to, amount);
+    }
+
+    // ================================================================ views
+
+    /// @inheritdoc IComputeMarket
+    function getOrder(uint256 orderId) external view returns (OrderInfo memory info) {
+        OrderState memory s = _orders[orderId];
+        bool hasBid = s.bestProvider != address(0);
+        info = OrderInfo({
+            tenant: s.tenant,
+            status: s.status,
+            bidEnd: s.bidEnd,
+            duration: s.duration,
+            escrow: s.escrow,
+            bestProvider: s.bestProvider,
+            bestPrice: hasBid ? s.bestPrice : 0,
+            requirementsTag: s.requirementsTag
+        });
+    }
+
+    /// @inheritdoc IComputeMarket
+    function getLease(uint256 leaseId) external view returns (LeaseInfo memory info) {
+        OrderState memory s = _orders[leaseId];
+        info.tenant = s.tenant;
+        info.status = s.status;
+        if (s.status != OrderStatus.Active && s.status != OrderStatus.Closed) return info;
+        info.provider = s.bestProvider;
+        info.pricePerHour = s.bestPrice;
+        info.startedAt = s.bidEnd;
+        info.endsAt = s.bidEnd + s.duration;
+        info.feeBps = s.feeBps;
+        info.escrow = s.escrow;
+        info.paidOut = s.paidOut;
+        info.accrued = s.status == OrderStatus.Active ? _accrued(s, block.timestamp) : s.paidOut;
+    }
+
+    /// @inheritdoc IComputeMarket
+    function accrued(uint256 leaseId) external view returns (uint256) {
+        OrderState memory s = _orders[leaseId];
+        if (s.status == OrderStatus.Active) return _accrued(s, block.timestamp);
+        if (s.status == OrderStatus.Closed) return s.paidOut;
+        return 0;
+    }
+
+    /// @inheritdoc IComputeMarket
+    function withdrawable(uint256 leaseId) external view returns (uint256) {
+        OrderState memory s = _orders[leaseId];
+        if (s.status != OrderStatus.Active) return 0;
+        return _accrued(s, block.timestamp) - s.paidOut;
+    }
+
+    /// @inheritdoc IComputeMarket
+    function bestBid(uint256 orderId) external view returns (address provider, uint96 pricePerHour) {
+        OrderState storage o = _orders[orderId];
+        provider = o.bestProvider;
+        if (provider != address(0)) pricePerHour = o.bestPrice;
+    }
+
+    /// @inheritdoc IComputeMarket
+    function getProvider(address account) external view returns (ProviderInfo memory) {
+        return _providers[account];
+    }
+
+    /// @inheritdoc IComputeMarket
+    function providerHasAttribute(address account, bytes32 attributeId_) external view returns (bool) {
+        ProviderInfo memory p = _providers[account];
+        return p.registered && _attributeEpochs[account][attributeId_] == p.attributeEpoch;
+    }
+
+    /// @inheritdoc IComputeMarket
+    function nonceUsed(address tenant, uint256 nonce) external view returns (bool) {
+        return _nonceBitmap[tenant][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IComputeMarket
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @inheritdoc IComputeMarket
+    function hashOrder(Order calldata order) external view returns (bytes32) {
+        return _hashTypedDataV4(order.hash());
+    }
+
+    /// @inheritdoc IComputeMarket
+    function attributeId(bytes32 key, bytes32 value) external pure returns (bytes32) {
+        return OrderLib.attributeId(key, value);
+    }
+}
