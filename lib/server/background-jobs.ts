@@ -1,6 +1,22 @@
 import "server-only";
+import { getDbHandle } from "@/db";
 
-// The server's singleton loops. Each journey adds its loop here (indexer, bid engine, lease
-// controller, inventory loop, metrics poller); each loop guards itself with an advisory lock.
+// The server's singleton loops, started once per process by instrumentation.ts when
+// BACKGROUND_JOBS=on. Each loop is a `startSingletonLoop` (lib/server/singleton-loop.ts) and adds
+// itself below with one line; the returned stop functions run on shutdown.
 
-export async function startBackgroundJobs(): Promise<void> {}
+const stops: (() => Promise<void>)[] = [];
+
+export async function startBackgroundJobs(): Promise<void> {
+  const handle = await getDbHandle();
+  void handle;
+  // Loops register here, e.g.:
+  // stops.push(await startIndexerJob(handle));
+
+  const shutdown = async () => {
+    await Promise.allSettled(stops.map((stop) => stop()));
+    process.exit(0);
+  };
+  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", shutdown);
+}

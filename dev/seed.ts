@@ -1,0 +1,154 @@
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { createPublicClient, createWalletClient, http, parseUnits } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { openDb } from "@/db/client";
+import { clusters, providers } from "@/db/schema";
+import { devRoles } from "@/lib/chain/dev-accounts";
+import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contracts";
+import { toBytes32Text } from "@/lib/chain/order-types";
+import { encryptKubeconfig, kubeconfigKeyFromHex } from "@/lib/k8s/kubeconfig-crypto";
+import { validateKubeconfig } from "@/lib/k8s/validate-kubeconfig";
+import type { ProviderPricing } from "@/lib/market/price-order";
+import { defaultClusters } from "./k8s-sim/default-clusters";
+import type { Simulator } from "./k8s-sim/simulator";
+import type { StackInfo } from "./stack";
+
+// Demo data for the local stack, idempotent: one provider per simulated cluster (anvil accounts
+// 2..4), registered on-chain with the bid engine as operator and auto-bid on; test tokens for the
+// demo tenants and the e2e wallets. A second start finds everything in place and adds nothing.
+
+const demoProfiles: { name: string; website: string; pricing: ProviderPricing }[] = [
+  {
+    name: "Rhein Compute",
+    website: "https://rhein-compute.example",
+    pricing: { cpuCoreHour: "18000", memoryGibHour: "4000", storageGibHour: "150", gpuHour: {} },
+  },
+  {
+    name: "Buckeye Cloud",
+    website: "https://buckeye.example",
+    pricing: { cpuCoreHour: "12000", memoryGibHour: "3000", storageGibHour: "100", gpuHour: {} },
+  },
+  {
+    name: "Lion City Metal",
+    website: "https://lioncity.example",
+    pricing: { cpuCoreHour: "15000", memoryGibHour: "3500", storageGibHour: "120", gpuHour: {} },
+  },
+];
+
+const TENANT_FUNDS = parseUnits("100000", 6);
+
+export async function seedDemo(opts: {
+  info: Omit<StackInfo, "url">;
+  sim: Simulator;
+  databaseUrl?: string;
+}): Promise<string> {
+  const { info, sim } = opts;
+  const handle = await openDb({
+    url: opts.databaseUrl || undefined,
+    dataDir: opts.databaseUrl ? undefined : path.join(info.dataDir, "pglite"),
+  });
+  const transport = http(info.rpcUrl);
+  const publicClient = createPublicClient({ transport });
+  const key = kubeconfigKeyFromHex(info.encryptionKey);
+  let added = 0;
+  try {
+    for (const [i, cluster] of sim.clusters.entries()) {
+      const provider = devRoles.providers[i];
+      const profile = demoProfiles[i];
+      const spec = defaultClusters.find((c) => c.name === cluster.name);
+      if (!provider || !profile || !spec) continue;
+      const address = provider.address.toLowerCase();
+      const gpuModels = [
+        ...new Set(spec.nodes.flatMap((n) => (n.gpus && n.gpuProduct ? [n.gpuProduct] : []))),
+      ];
+      const pricing: ProviderPricing = {
+        ...profile.pricing,
+        gpuHour: Object.fromEntries(gpuModels.map((m) => [m, m.includes("A100") ? "1100000" : "380000"])),
+      };
+
+      // On-chain: registered, with the bid engine as operator.
+      const onChain = await publicClient.readContract({
+        address: info.marketAddress,
+        abi: computeMarketAbi,
+        functionName: "getProvider",
+        args: [provider.address],
+      });
+      if (!onChain.registered) {
+        const wallet = createWalletClient({ account: privateKeyToAccount(provider.privateKey), transport });
+        const hash = await wallet.writeContract({
+          chain: null,
+          address: info.marketAddress,
+          abi: computeMarketAbi,
+          functionName: "registerProvider",
+          args: [
+            devRoles.bidEngineOperator.address,
+            spec.region ? toBytes32Text(spec.region) : toBytes32Text(""),
+            gpuModels.map((m) => toBytes32Text(m)),
+            [],
+          ],
+        });
+        await publicClient.waitForTransactionReceipt({ hash });
+        added++;
+      }
+
+      // Off-chain: profile, pricing, the cluster with its encrypted kubeconfig.
+      await handle.db
+        .insert(providers)
+        .values({
+          address,
+          name: profile.name,
+          website: profile.website,
+          contact: `ops@${new URL(profile.website).hostname}`,
+          region: spec.region ?? null,
+          pricing,
+          bidStrategy: "undercut",
+          undercutStep: "1000",
+          autoBid: true,
+        })
+        .onConflictDoNothing();
+      const existing = await handle.db
+        .select({ id: clusters.id })
+        .from(clusters)
+        .where(eq(clusters.server, cluster.server));
+      if (existing.length === 0) {
+        const validated = validateKubeconfig(cluster.kubeconfig(), { allowPrivate: true });
+        await handle.db.insert(clusters).values({
+          providerAddress: address,
+          name: cluster.name,
+          kubeconfigEnc: encryptKubeconfig(validated, key),
+          server: validated.server,
+          region: spec.region ?? null,
+        });
+        added++;
+      }
+    }
+
+    // Test tokens for the demo tenants and the e2e wallets.
+    const deployer = createWalletClient({
+      account: privateKeyToAccount(devRoles.deployer.privateKey),
+      transport,
+    });
+    for (const account of [...devRoles.tenants, ...devRoles.e2e]) {
+      const balance = await publicClient.readContract({
+        address: info.tokenAddress,
+        abi: mockStablecoinAbi,
+        functionName: "balanceOf",
+        args: [account.address],
+      });
+      if (balance >= TENANT_FUNDS / 2n) continue;
+      const hash = await deployer.writeContract({
+        chain: null,
+        address: info.tokenAddress,
+        abi: mockStablecoinAbi,
+        functionName: "mint",
+        args: [account.address, TENANT_FUNDS],
+      });
+      await publicClient.waitForTransactionReceipt({ hash });
+      added++;
+    }
+  } finally {
+    await handle.close();
+  }
+  return added === 0 ? "demo data already in place" : `${added} demo records written`;
+}

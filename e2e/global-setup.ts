@@ -1,0 +1,31 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startStack } from "../dev/stack";
+
+// Starts one isolated stack for the whole e2e run (fresh data directory, so an empty database with
+// the seeded demo providers) and hands its coordinates to the tests through the environment.
+
+export default async function globalSetup() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "kubebid-e2e-"));
+  const stack = await startStack({
+    dataDir,
+    mode: "prod",
+    log: (line) => process.stdout.write(`[stack] ${line}\n`),
+    env: {
+      INDEXER_INTERVAL_MS: "300",
+      INVENTORY_INTERVAL_MS: "2000",
+      METRICS_INTERVAL_MS: "1000",
+    },
+  });
+  process.env.BASE_URL = stack.url;
+  process.env.E2E_STACK_INFO = path.join(dataDir, "stack-info.json");
+  writeFileSync(
+    path.join(dataDir, "stack-info.json"),
+    JSON.stringify({ ...stack, stop: undefined }, null, 2),
+  );
+  return async () => {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
