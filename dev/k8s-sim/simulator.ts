@@ -1,0 +1,310 @@
+// Kubernetes API simulator: the public, programmatic interface.
+// Each cluster is served over HTTPS (own port on 127.0.0.1) with a shared CA and bearer tokens.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:https";
+import type { Socket } from "node:net";
+import { dirname } from "node:path";
+import { stringify as toYaml } from "yaml";
+import { handleRequest } from "./api";
+import { type SimCerts, sharedCerts } from "./certs";
+import { type ClusterSnapshot, ClusterState } from "./cluster";
+
+export interface SimNodeSpec {
+  name: string;
+  cpu: string; // "8" or "7500m"
+  memory: string; // "32Gi"
+  pods?: number; // default 110
+  gpus?: number;
+  gpuProduct?: string; // e.g. "NVIDIA-A100-SXM4-80GB"
+  labels?: Record<string, string>;
+  unschedulable?: boolean;
+  ready?: boolean;
+}
+export interface SimClusterSpec {
+  name: string;
+  region?: string; // sets topology.kubernetes.io/region on nodes
+  nodes: SimNodeSpec[];
+  metricsApi?: boolean; // default true
+  version?: string; // default "v1.31.2"
+  /** Extension: fixed port for this cluster's listener (default 0 = OS picks, or the persisted port). */
+  port?: number;
+}
+export interface SimOptions {
+  clusters: SimClusterSpec[];
+  host?: string; // default 127.0.0.1
+  /** Base delay for Pending → Running (each pod gets 75%..125% of it). Default 550 ms (≈ 400-700 ms). */
+  podStartDelayMs?: number;
+  /** Period of the single simulator ticker that advances pods, logs and metrics. Default 100 ms. */
+  tickMs?: number;
+  /** JSON file: loaded at start if present (certs, tokens, ports, objects), saved on stop and every few seconds. */
+  stateFile?: string;
+}
+export interface TokenRule {
+  verbs: string[];
+  apiGroups: string[];
+  resources: string[];
+  namespaces?: string[];
+}
+export interface SimCluster {
+  readonly name: string;
+  readonly server: string; // https://127.0.0.1:PORT
+  readonly port: number;
+  readonly adminToken: string;
+  issueToken(opts: { user?: string; rules: TokenRule[] }): string;
+  kubeconfig(opts?: { token?: string; user?: string }): string; // YAML, embedded CA data
+  stop(): Promise<void>;
+  start(): Promise<void>; // restart on the same port, state kept
+  setLatency(ms: number): void;
+  readonly stats: { requests: number; metricsRequests: number; byPath: Map<string, number> };
+}
+export interface Simulator {
+  readonly caPem: string;
+  readonly clusters: SimCluster[];
+  cluster(name: string): SimCluster;
+  stop(): Promise<void>;
+}
+
+export interface TokenInfo {
+  user: string;
+  admin: boolean;
+  rules: TokenRule[];
+}
+
+interface PersistedCluster {
+  port: number;
+  adminToken: string;
+  tokens: { token: string; user: string; rules: TokenRule[] }[];
+  snapshot: ClusterSnapshot;
+}
+interface PersistedState {
+  version: 1;
+  certs: SimCerts;
+  clusters: Record<string, PersistedCluster>;
+}
+
+const newToken = (): string => `kbsim.${randomBytes(24).toString("base64url")}`;
+
+export class SimClusterImpl implements SimCluster {
+  readonly name: string;
+  readonly state: ClusterState;
+  readonly tokens = new Map<string, TokenInfo>();
+  readonly stats = { requests: 0, metricsRequests: 0, byPath: new Map<string, number>() };
+  latencyMs = 0;
+  adminToken: string;
+  port: number;
+  private http: Server | undefined;
+  private sockets = new Set<Socket>();
+
+  constructor(
+    readonly spec: SimClusterSpec,
+    private readonly sim: { host: string; certs: SimCerts },
+    state: ClusterState,
+    persisted?: PersistedCluster,
+  ) {
+    this.name = spec.name;
+    this.state = state;
+    this.adminToken = persisted?.adminToken ?? newToken();
+    this.port = persisted?.port ?? spec.port ?? 0;
+    this.tokens.set(this.adminToken, { user: "kubernetes-admin", admin: true, rules: [] });
+    for (const t of persisted?.tokens ?? [])
+      this.tokens.set(t.token, { user: t.user, admin: false, rules: t.rules });
+  }
+
+  get server(): string {
+    const h = this.sim.host.includes(":") ? `[${this.sim.host}]` : this.sim.host;
+    return `https://${h}:${this.port}`;
+  }
+
+  issueToken(opts: { user?: string; rules: TokenRule[] }): string {
+    const token = newToken();
+    this.tokens.set(token, {
+      user: opts.user ?? `system:serviceaccount:kubebid:kubebid-${randomBytes(3).toString("hex")}`,
+      admin: false,
+      rules: structuredClone(opts.rules),
+    });
+    return token;
+  }
+
+  kubeconfig(opts?: { token?: string; user?: string }): string {
+    const token = opts?.token ?? this.adminToken;
+    const user = opts?.user ?? (token === this.adminToken ? `${this.name}-admin` : `${this.name}-user`);
+    return toYaml({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [
+        {
+          name: this.name,
+          cluster: {
+            server: this.server,
+            "certificate-authority-data": Buffer.from(this.sim.certs.caCert).toString("base64"),
+          },
+        },
+      ],
+      users: [{ name: user, user: { token } }],
+      contexts: [{ name: this.name, context: { cluster: this.name, user } }],
+      "current-context": this.name,
+      preferences: {},
+    });
+  }
+
+  setLatency(ms: number): void {
+    this.latencyMs = Math.max(0, ms);
+  }
+
+  async start(): Promise<void> {
+    if (this.http) return;
+    const server = createServer(
+      { key: this.sim.certs.serverKey, cert: this.sim.certs.serverCert, keepAlive: true },
+      (req, res) => {
+        handleRequest(this, req, res);
+      },
+    );
+    server.requestTimeout = 0;
+    server.headersTimeout = 60_000;
+    server.keepAliveTimeout = 30_000;
+    server.timeout = 0;
+    server.on("connection", (s: Socket) => {
+      this.sockets.add(s);
+      s.on("close", () => this.sockets.delete(s));
+    });
+    server.on("tlsClientError", () => {});
+    const listen = (port: number) =>
+      new Promise<void>((resolve, reject) => {
+        const onErr = (e: Error) => {
+          server.off("listening", onOk);
+          reject(e);
+        };
+        const onOk = () => {
+          server.off("error", onErr);
+          resolve();
+        };
+        server.once("error", onErr);
+        server.once("listening", onOk);
+        server.listen(port, this.sim.host);
+      });
+    try {
+      await listen(this.port);
+    } catch (e) {
+      if (this.port === 0 || (e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
+      await listen(0); // the persisted port is taken: fall back to a new one
+    }
+    const addr = server.address();
+    if (addr && typeof addr === "object") this.port = addr.port;
+    this.http = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.http;
+    if (!server) return;
+    this.http = undefined;
+    this.state.closeStreams();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+      for (const s of this.sockets) s.destroy();
+      this.sockets.clear();
+    });
+  }
+
+  persist(): PersistedCluster {
+    return {
+      port: this.port,
+      adminToken: this.adminToken,
+      tokens: [...this.tokens.entries()]
+        .filter(([, t]) => !t.admin)
+        .map(([token, t]) => ({ token, user: t.user, rules: t.rules })),
+      snapshot: this.state.snapshot(),
+    };
+  }
+}
+
+class SimulatorImpl implements Simulator {
+  private ticker: NodeJS.Timeout | undefined;
+  private saver: NodeJS.Timeout | undefined;
+  private stopped = false;
+  constructor(
+    readonly clusters: SimClusterImpl[],
+    private readonly certs: SimCerts,
+    private readonly opts: SimOptions,
+  ) {}
+
+  get caPem(): string {
+    return this.certs.caCert;
+  }
+
+  cluster(name: string): SimCluster {
+    const c = this.clusters.find((x) => x.name === name);
+    if (!c) throw new Error(`no simulated cluster named ${name}`);
+    return c;
+  }
+
+  run(): void {
+    const tickMs = this.opts.tickMs ?? 100;
+    this.ticker = setInterval(() => {
+      const now = Date.now();
+      for (const c of this.clusters) c.state.tick(now);
+    }, tickMs);
+    this.ticker.unref();
+    if (this.opts.stateFile) {
+      this.saver = setInterval(() => this.save(false), 5000);
+      this.saver.unref();
+    }
+  }
+
+  save(force: boolean): void {
+    const file = this.opts.stateFile;
+    if (!file) return;
+    if (!force && !this.clusters.some((c) => c.state.dirtySinceSave)) return;
+    const st: PersistedState = { version: 1, certs: this.certs, clusters: {} };
+    for (const c of this.clusters) {
+      st.clusters[c.name] = c.persist();
+      c.state.dirtySinceSave = false;
+    }
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(st), { mode: 0o600 });
+    renameSync(tmp, file);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.ticker) clearInterval(this.ticker);
+    if (this.saver) clearInterval(this.saver);
+    await Promise.all(this.clusters.map((c) => c.stop()));
+    this.save(true);
+  }
+}
+
+export async function startSimulator(opts: SimOptions): Promise<Simulator> {
+  const host = opts.host ?? "127.0.0.1";
+  let persisted: PersistedState | undefined;
+  if (opts.stateFile && existsSync(opts.stateFile)) {
+    try {
+      const p = JSON.parse(readFileSync(opts.stateFile, "utf8")) as PersistedState;
+      if (p.version === 1 && p.certs?.caCert) persisted = p;
+    } catch {
+      persisted = undefined; // unreadable state: start fresh
+    }
+  }
+  const certs = persisted?.certs ?? sharedCerts();
+  const names = new Set<string>();
+  const clusters: SimClusterImpl[] = [];
+  for (const spec of opts.clusters) {
+    if (names.has(spec.name)) throw new Error(`duplicate cluster name ${spec.name}`);
+    names.add(spec.name);
+    const p = persisted?.clusters[spec.name];
+    const state = new ClusterState(spec, { podStartDelayMs: opts.podStartDelayMs ?? 550 }, p?.snapshot);
+    clusters.push(new SimClusterImpl(spec, { host, certs }, state, p));
+  }
+  const sim = new SimulatorImpl(clusters, certs, opts);
+  try {
+    await Promise.all(clusters.map((c) => c.start()));
+  } catch (e) {
+    await Promise.all(clusters.map((c) => c.stop()));
+    throw e;
+  }
+  sim.run();
+  return sim;
+}

@@ -1,0 +1,271 @@
+// Server-side printing (meta.k8s.io/v1 Table) for kubectl get.
+import { age, humanDuration, type Obj, parseQuantity } from "./util";
+
+type Col = [name: string, type: string, priority?: number, format?: string];
+
+function podStatus(p: Obj): string {
+  if (p.metadata.deletionTimestamp) return "Terminating";
+  let reason: string = p.status?.reason ?? p.status?.phase ?? "Pending";
+  for (const cs of p.status?.containerStatuses ?? []) {
+    if (cs.state?.waiting?.reason && cs.state.waiting.reason !== "") reason = cs.state.waiting.reason;
+    else if (cs.state?.terminated?.reason) reason = cs.state.terminated.reason;
+  }
+  if (
+    reason === "Running" &&
+    !(p.status?.conditions ?? []).some((c: Obj) => c.type === "Ready" && c.status === "True")
+  )
+    reason = "Running";
+  return reason;
+}
+
+function restarts(p: Obj): string {
+  let n = 0;
+  let last = 0;
+  for (const cs of p.status?.containerStatuses ?? []) {
+    n += cs.restartCount ?? 0;
+    const f = Date.parse(cs.lastState?.terminated?.finishedAt ?? "");
+    if (f > last) last = f;
+  }
+  return n && last ? `${n} (${humanDuration(Date.now() - last)} ago)` : String(n);
+}
+
+function ports(s: Obj): string {
+  const ps: Obj[] = s.spec?.ports ?? [];
+  if (!ps.length) return "<none>";
+  return ps.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`).join(",");
+}
+
+function selectorStr(sel: Obj | undefined): string {
+  const ml = Object.entries(sel?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  return ml.length ? ml.join(",") : "<none>";
+}
+
+const PRINTERS: Record<string, { cols: Col[]; row: (o: Obj) => unknown[] }> = {
+  Pod: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Ready", "string"],
+      ["Status", "string"],
+      ["Restarts", "string"],
+      ["Age", "string"],
+      ["IP", "string", 1],
+      ["Node", "string", 1],
+      ["Nominated Node", "string", 1],
+      ["Readiness Gates", "string", 1],
+    ],
+    row: (p) => {
+      const cs: Obj[] = p.status?.containerStatuses ?? [];
+      const total = (p.spec?.containers ?? []).length;
+      return [
+        p.metadata.name,
+        `${cs.filter((c) => c.ready).length}/${total}`,
+        podStatus(p),
+        restarts(p),
+        age(p.metadata.creationTimestamp),
+        p.status?.podIP ?? "<none>",
+        p.spec?.nodeName ?? "<none>",
+        "<none>",
+        "<none>",
+      ];
+    },
+  },
+  Node: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Status", "string"],
+      ["Roles", "string"],
+      ["Age", "string"],
+      ["Version", "string"],
+      ["Internal-IP", "string", 1],
+      ["External-IP", "string", 1],
+      ["OS-Image", "string", 1],
+      ["Kernel-Version", "string", 1],
+      ["Container-Runtime", "string", 1],
+    ],
+    row: (n) => {
+      const ready = (n.status?.conditions ?? []).find((c: Obj) => c.type === "Ready")?.status === "True";
+      const st = [
+        ready ? "Ready" : "NotReady",
+        ...(n.spec?.unschedulable ? ["SchedulingDisabled"] : []),
+      ].join(",");
+      const roles = Object.keys(n.metadata.labels ?? {})
+        .filter((k) => k.startsWith("node-role.kubernetes.io/"))
+        .map((k) => k.slice(24));
+      const addr = (t: string) =>
+        (n.status?.addresses ?? []).find((a: Obj) => a.type === t)?.address ?? "<none>";
+      const ni = n.status?.nodeInfo ?? {};
+      return [
+        n.metadata.name,
+        st,
+        roles.join(",") || "<none>",
+        age(n.metadata.creationTimestamp),
+        ni.kubeletVersion,
+        addr("InternalIP"),
+        addr("ExternalIP"),
+        ni.osImage,
+        ni.kernelVersion,
+        ni.containerRuntimeVersion,
+      ];
+    },
+  },
+  Deployment: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Ready", "string"],
+      ["Up-to-date", "integer"],
+      ["Available", "integer"],
+      ["Age", "string"],
+      ["Containers", "string", 1],
+      ["Images", "string", 1],
+      ["Selector", "string", 1],
+    ],
+    row: (d) => {
+      const cs: Obj[] = d.spec?.template?.spec?.containers ?? [];
+      return [
+        d.metadata.name,
+        `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1}`,
+        d.status?.updatedReplicas ?? 0,
+        d.status?.availableReplicas ?? 0,
+        age(d.metadata.creationTimestamp),
+        cs.map((c) => c.name).join(","),
+        cs.map((c) => c.image).join(","),
+        selectorStr(d.spec?.selector),
+      ];
+    },
+  },
+  ReplicaSet: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Desired", "integer"],
+      ["Current", "integer"],
+      ["Ready", "integer"],
+      ["Age", "string"],
+    ],
+    row: (r) => [
+      r.metadata.name,
+      r.spec?.replicas ?? 1,
+      r.status?.replicas ?? 0,
+      r.status?.readyReplicas ?? 0,
+      age(r.metadata.creationTimestamp),
+    ],
+  },
+  Service: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Type", "string"],
+      ["Cluster-IP", "string"],
+      ["External-IP", "string"],
+      ["Port(s)", "string"],
+      ["Age", "string"],
+      ["Selector", "string", 1],
+    ],
+    row: (s) => {
+      const ing = (s.status?.loadBalancer?.ingress ?? []).map((i: Obj) => i.ip ?? i.hostname);
+      const ext = ing.length ? ing.join(",") : s.spec?.type === "LoadBalancer" ? "<pending>" : "<none>";
+      const sel =
+        Object.entries(s.spec?.selector ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(",") || "<none>";
+      return [
+        s.metadata.name,
+        s.spec?.type ?? "ClusterIP",
+        s.spec?.clusterIP ?? "<none>",
+        ext,
+        ports(s),
+        age(s.metadata.creationTimestamp),
+        sel,
+      ];
+    },
+  },
+  Namespace: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Status", "string"],
+      ["Age", "string"],
+    ],
+    row: (n) => [n.metadata.name, n.status?.phase ?? "Active", age(n.metadata.creationTimestamp)],
+  },
+  Event: {
+    cols: [
+      ["Last Seen", "string"],
+      ["Type", "string"],
+      ["Reason", "string"],
+      ["Object", "string"],
+      ["Message", "string"],
+      ["First Seen", "string", 1],
+      ["Count", "integer", 1],
+      ["Name", "string", 1, "name"],
+    ],
+    row: (e) => [
+      age(e.lastTimestamp),
+      e.type,
+      e.reason,
+      `${String(e.involvedObject?.kind ?? "").toLowerCase()}/${e.involvedObject?.name}`,
+      e.message,
+      age(e.firstTimestamp),
+      e.count ?? 1,
+      e.metadata.name,
+    ],
+  },
+  ResourceQuota: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Age", "string"],
+      ["Request", "string"],
+      ["Limit", "string"],
+    ],
+    row: (q) => {
+      const hard = q.status?.hard ?? q.spec?.hard ?? {};
+      const used = q.status?.used ?? {};
+      const fmt = (lim: boolean) =>
+        Object.keys(hard)
+          .filter((k) => k.startsWith("limits.") === lim)
+          .sort()
+          .map((k) => `${k}: ${used[k] ?? "0"}/${hard[k]}`)
+          .join(", ");
+      return [q.metadata.name, age(q.metadata.creationTimestamp), fmt(false), fmt(true)];
+    },
+  },
+  LimitRange: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Created At", "date"],
+    ],
+    row: (l) => [l.metadata.name, l.metadata.creationTimestamp],
+  },
+};
+
+const DEFAULT = {
+  cols: [
+    ["Name", "string", 0, "name"],
+    ["Age", "string"],
+  ] as Col[],
+  row: (o: Obj) => [o.metadata.name, age(o.metadata.creationTimestamp)],
+};
+
+export function toTable(kind: string, items: Obj[], rv: string, includeObject: string | null): Obj {
+  const p = PRINTERS[kind] ?? DEFAULT;
+  return {
+    kind: "Table",
+    apiVersion: "meta.k8s.io/v1",
+    metadata: { resourceVersion: rv },
+    columnDefinitions: p.cols.map(([name, type, priority, format]) => ({
+      name,
+      type,
+      format: format ?? "",
+      description: "",
+      priority: priority ?? 0,
+    })),
+    rows: items.map((o) => ({
+      cells: p.row(o),
+      object:
+        includeObject === "None"
+          ? null
+          : includeObject === "Object"
+            ? o
+            : { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: o.metadata },
+    })),
+  };
+}
+
+export const _forTests = { podStatus, parseQuantity };
