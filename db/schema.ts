@@ -243,6 +243,8 @@ export const bidDecisions = pgTable(
     price: amount("price"),
     reason: text("reason").notNull(),
     txHash: text("tx_hash"),
+    /** The cluster the bid was sized for: where the lease controller deploys if this bid wins. */
+    clusterId: uuid("cluster_id"),
     createdAt: createdAt(),
   },
   (t) => [index("bid_decisions_provider_idx").on(t.provider, t.createdAt)],

@@ -1,0 +1,1 @@
+ALTER TABLE "bid_decisions" ADD COLUMN "cluster_id" uuid;
