@@ -1,0 +1,328 @@
+import "server-only";
+import { type LookupAddress, lookup as dnsLookup } from "node:dns";
+import { isIP } from "node:net";
+import {
+  ApiException,
+  AppsV1Api,
+  AuthorizationV1Api,
+  CoreV1Api,
+  createConfiguration,
+  KubeConfig,
+  NetworkingV1Api,
+  type RequestBody,
+  type RequestContext,
+  ResponseContext,
+  type SecurityAuthentication,
+  ServerConfiguration,
+  VersionApi,
+  wrapHttpLibrary,
+} from "@kubernetes/client-node";
+// undici is what @kubernetes/client-node itself sends with (pinned by the root `overrides`); we use it
+// directly so every request shares one connection pool per cluster and carries a timeout.
+import { Agent, fetch } from "undici";
+import { AppError } from "@/lib/errors";
+import { isPrivateAddress } from "./is-private-address";
+import type { ValidatedKubeconfig } from "./validate-kubeconfig";
+
+// A client for one provider cluster, built only from a ValidatedKubeconfig (never from a raw
+// kubeconfig, whose exec/auth-provider/file fields client-node would honour). Differences from
+// `kc.makeApiClient()` that matter here:
+// - every request has a deadline (default 10 s): a cluster that hangs must not hang a request or the
+//   inventory loop;
+// - one undici Agent (connection pool) per client, where client-node opens a new one per request;
+// - unless allowPrivate, the connection is refused when the server's name resolves to a private
+//   address at connect time (the kubeconfig check only sees the name: DNS rebinding).
+
+export interface ClusterClientOptions {
+  /** Deadline of each request, headers and body (default 10 000 ms). Streams: until headers. */
+  timeoutMs?: number;
+  /** Connect to loopback/private addresses (dev, tests, the simulator). */
+  allowPrivate?: boolean;
+}
+
+export interface RawRequestOptions {
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Serialised as JSON unless already a string. */
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+  /** Overrides the client's deadline for this request. */
+  timeoutMs?: number;
+}
+
+export interface PodLogOptions {
+  container?: string;
+  tailLines?: number;
+  follow?: boolean;
+  sinceSeconds?: number;
+  timestamps?: boolean;
+  previous?: boolean;
+  limitBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface ContainerUsage {
+  name: string;
+  usage: { cpu?: string; memory?: string };
+}
+
+export interface PodMetricsItem {
+  metadata: { name: string; namespace: string };
+  timestamp?: string;
+  window?: string;
+  containers: ContainerUsage[];
+}
+
+export interface ClusterClient {
+  readonly server: string;
+  readonly core: CoreV1Api;
+  readonly apps: AppsV1Api;
+  readonly networking: NetworkingV1Api;
+  readonly authorization: AuthorizationV1Api;
+  readonly version: VersionApi;
+  /** For client-node helpers that need one (Watch, Exec); built from the validated fields only. */
+  readonly kubeConfig: KubeConfig;
+  /** A JSON request to any API path; non-2xx throws ApiException like the typed handles do. */
+  requestJson<T>(path: string, opts?: RawRequestOptions): Promise<T>;
+  /** The response body as a stream (logs); the deadline applies until the response headers. */
+  requestStream(path: string, opts?: RawRequestOptions): Promise<ReadableStream<Uint8Array>>;
+  /** metrics.k8s.io pod metrics of a namespace (throws ApiException 404/503 when there is no metrics API). */
+  podMetrics(namespace: string, opts?: { signal?: AbortSignal }): Promise<PodMetricsItem[]>;
+  /** Raw container log bytes. */
+  podLogs(namespace: string, pod: string, opts?: PodLogOptions): Promise<ReadableStream<Uint8Array>>;
+  /** Closes the connection pool. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/** dns.lookup that refuses names resolving to a private address. */
+function guardedLookup(
+  hostname: string,
+  options: { all?: boolean; family?: number },
+  callback: LookupCallback,
+): void {
+  dnsLookup(hostname, { family: options.family ?? 0, all: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    const bad = addresses.find((a) => isPrivateAddress(a.address));
+    if (bad) {
+      const e: NodeJS.ErrnoException = new Error(
+        `${hostname} resolves to the private address ${bad.address}`,
+      );
+      e.code = "EPRIVATEADDRESS";
+      return callback(e, []);
+    }
+    const first = addresses[0];
+    if (options.all) return callback(null, addresses);
+    if (!first)
+      return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
+    return callback(null, first.address, first.family);
+  });
+}
+
+function decode(b64: string): string {
+  return Buffer.from(b64, "base64").toString("utf8");
+}
+
+function buildKubeConfig(kc: ValidatedKubeconfig): KubeConfig {
+  const config = new KubeConfig();
+  config.loadFromOptions({
+    clusters: [
+      {
+        name: kc.clusterName,
+        server: kc.server,
+        caData: kc.caData,
+        tlsServerName: kc.tlsServerName,
+        skipTLSVerify: kc.insecureSkipTlsVerify === true,
+      },
+    ],
+    users: [
+      "token" in kc.auth
+        ? { name: kc.userName, token: kc.auth.token }
+        : { name: kc.userName, certData: kc.auth.clientCertData, keyData: kc.auth.clientKeyData },
+    ],
+    contexts: [{ name: kc.contextName, cluster: kc.clusterName, user: kc.userName }],
+    currentContext: kc.contextName,
+  });
+  return config;
+}
+
+function deadline(timeoutMs: number, signal?: AbortSignal | null): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+export function createClusterClient(kc: ValidatedKubeconfig, opts: ClusterClientOptions = {}): ClusterClient {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const allowPrivate = opts.allowPrivate ?? false;
+  const url = new URL(kc.server);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (url.protocol !== "https:") throw new AppError("INVALID_KUBECONFIG", "The server must use https://.");
+  if (!allowPrivate && isIP(host) && isPrivateAddress(host))
+    throw new AppError("UPSTREAM_UNAVAILABLE", "The cluster's API server has a private address.", {
+      details: { reason: "private_address" },
+    });
+
+  const agent = new Agent({
+    connect: {
+      ca: kc.caData ? decode(kc.caData) : undefined,
+      ...("clientCertData" in kc.auth
+        ? { cert: decode(kc.auth.clientCertData), key: decode(kc.auth.clientKeyData) }
+        : {}),
+      servername: kc.tlsServerName ?? (isIP(host) ? undefined : host),
+      rejectUnauthorized: kc.insecureSkipTlsVerify !== true,
+      timeout: timeoutMs,
+      ...(allowPrivate ? {} : { lookup: guardedLookup as never }),
+    },
+    headersTimeout: timeoutMs,
+    // Streams (log follow) may idle for long; non-stream requests are bounded by their AbortSignal.
+    bodyTimeout: 0,
+    keepAliveTimeout: 30_000,
+    connections: 8,
+  });
+  const authorization = "token" in kc.auth ? `Bearer ${kc.auth.token}` : undefined;
+
+  const auth: SecurityAuthentication = {
+    getName: () => "kubebid-validated-kubeconfig",
+    applySecurityAuthentication(context: RequestContext) {
+      if (authorization) context.setHeaderParam("Authorization", authorization);
+    },
+  };
+
+  const httpApi = wrapHttpLibrary({
+    async send(request: RequestContext): Promise<ResponseContext> {
+      const signal = deadline(timeoutMs, request.getSignal());
+      const response = await fetch(request.getUrl(), {
+        method: request.getHttpMethod(),
+        headers: request.getHeaders(),
+        body: request.getBody() as Exclude<RequestBody, URLSearchParams | object> | undefined,
+        signal,
+        dispatcher: agent,
+      });
+      // Read the body now, under the same deadline, so a server that stalls mid-body is cut off too.
+      const buffer = Buffer.from(await response.arrayBuffer());
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      return new ResponseContext(response.status, headers, {
+        text: async () => buffer.toString("utf8"),
+        binary: async () => buffer,
+        stream: () => null,
+      });
+    },
+  });
+
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(kc.server, {}),
+    authMethods: { default: auth },
+    httpApi,
+  });
+
+  function buildUrl(path: string, query?: RawRequestOptions["query"]): string {
+    const u = new URL(kc.server + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u.toString();
+  }
+
+  async function send(path: string, o: RawRequestOptions, signal: AbortSignal) {
+    const headers: Record<string, string> = { Accept: "application/json, */*" };
+    if (authorization) headers.Authorization = authorization;
+    let body: string | undefined;
+    if (o.body !== undefined) {
+      body = typeof o.body === "string" ? o.body : JSON.stringify(o.body);
+      headers["Content-Type"] = o.contentType ?? "application/json";
+    }
+    const response = await fetch(buildUrl(path, o.query), {
+      method: o.method ?? "GET",
+      headers,
+      body,
+      signal,
+      dispatcher: agent,
+    });
+    if (response.status < 200 || response.status >= 300) {
+      const text = await response.text().catch(() => "");
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {}
+      const headersObj: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headersObj[name] = value;
+      });
+      throw new ApiException(response.status, `HTTP ${response.status} from ${path}`, parsed, headersObj);
+    }
+    return response;
+  }
+
+  async function requestJson<T>(path: string, o: RawRequestOptions = {}): Promise<T> {
+    const response = await send(path, o, deadline(o.timeoutMs ?? timeoutMs, o.signal));
+    return (await response.json()) as T;
+  }
+
+  async function requestStream(path: string, o: RawRequestOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    // The deadline covers connecting and the response headers only; after that the caller's signal rules.
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(o.signal?.reason);
+    if (o.signal?.aborted) onAbort();
+    o.signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(
+      () => controller.abort(new DOMException("request timed out", "TimeoutError")),
+      o.timeoutMs ?? timeoutMs,
+    );
+    try {
+      const response = await send(path, o, controller.signal);
+      if (!response.body) throw new ApiException(response.status, `empty body from ${path}`, undefined, {});
+      return response.body as ReadableStream<Uint8Array>;
+    } catch (error) {
+      o.signal?.removeEventListener("abort", onAbort);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    server: kc.server,
+    core: new CoreV1Api(configuration),
+    apps: new AppsV1Api(configuration),
+    networking: new NetworkingV1Api(configuration),
+    authorization: new AuthorizationV1Api(configuration),
+    version: new VersionApi(configuration),
+    kubeConfig: buildKubeConfig(kc),
+    requestJson,
+    requestStream,
+    async podMetrics(namespace, o = {}) {
+      const list = await requestJson<{ items?: PodMetricsItem[] }>(
+        `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods`,
+        { signal: o.signal },
+      );
+      return list.items ?? [];
+    },
+    podLogs(namespace, pod, o = {}) {
+      return requestStream(
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
+        {
+          signal: o.signal,
+          query: {
+            container: o.container,
+            tailLines: o.tailLines,
+            follow: o.follow ? true : undefined,
+            sinceSeconds: o.sinceSeconds,
+            timestamps: o.timestamps ? true : undefined,
+            previous: o.previous ? true : undefined,
+            limitBytes: o.limitBytes,
+          },
+        },
+      );
+    },
+    close: () => agent.close(),
+  };
+}
