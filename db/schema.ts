@@ -175,8 +175,12 @@ export const leases = pgTable(
     tenant: text("tenant").notNull(),
     provider: text("provider").notNull(),
     pricePerHour: amount("price_per_hour").notNull(),
+    /** Current escrow: the order's deposit plus top-ups (= getLease().escrow). */
     deposit: amount("deposit").notNull(),
+    /** Gross paid out to the provider, fees included: Withdrawn amounts plus the payout at close (= paidOut). */
     withdrawn: amount("withdrawn").notNull().default("0"),
+    /** Protocol fee snapshotted into the lease at settlement, basis points of provider payouts. */
+    feeBps: integer("fee_bps").notNull().default(0),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
     endsAt: timestamp("ends_at", { withTimezone: true }),
     closedAt: timestamp("closed_at", { withTimezone: true }),
@@ -282,6 +286,33 @@ export const indexedBlocks = pgTable(
   (t) => [primaryKey({ columns: [t.name, t.number] })],
 );
 
+/**
+ * Every validated market event the indexer applied, in chain order; the other chain-derived rows are a fold
+ * of these, which is how a reorg is undone (delete from the fork block up, replay the affected entities).
+ */
+export const chainEvents = pgTable(
+  "chain_events",
+  {
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    logIndex: integer("log_index").notNull(),
+    blockHash: text("block_hash").notNull(),
+    txHash: text("tx_hash").notNull(),
+    name: text("name").notNull(),
+    /** The order/lease the event is about, if any. */
+    orderId: numeric("order_id", { precision: 78, scale: 0 }),
+    /** The provider whose on-chain record the event changes, if any. */
+    provider: text("provider"),
+    /** Validated event arguments, bigints as decimal strings. */
+    args: jsonb("args").$type<Record<string, unknown>>().notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.blockNumber, t.logIndex] }),
+    index("chain_events_order_idx").on(t.orderId),
+    index("chain_events_provider_idx").on(t.provider),
+  ],
+);
+
 /** Key-value facts about this deployment (e.g. the market address the data was indexed from). */
 export const meta = pgTable("meta", {
   key: text("key").primaryKey(),
@@ -299,3 +330,4 @@ export type Payment = typeof payments.$inferSelect;
 export type MetricSample = typeof metricSamples.$inferSelect;
 export type BidDecision = typeof bidDecisions.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
+export type ChainEvent = typeof chainEvents.$inferSelect;
