@@ -248,7 +248,6 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
 
     function _validate(Order calldata order) private view {
         if (block.timestamp > order.deadline) revert OrderDeadlinePassed(order.deadline, block.timestamp);
-        if (order.tenant == address(0)) revert InvalidOrderField("tenant");
         if (order.duration == 0) revert InvalidOrderField("duration");
         if (order.bidWindow == 0 || order.bidWindow > MAX_BID_WINDOW) revert InvalidOrderField("bidWindow");
         if (order.maxPricePerHour == 0 || order.maxPricePerHour == type(uint96).max) {
