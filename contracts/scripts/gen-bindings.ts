@@ -23,7 +23,9 @@ export function renderBindings(outDir = join(repoRoot, "contracts", "out")): str
   ];
   for (const { artifact, prefix } of CONTRACTS) {
     const json = JSON.parse(readFileSync(join(outDir, artifact), "utf8")) as Artifact;
-    const bytecode = json.bytecode.object.startsWith("0x") ? json.bytecode.object : `0x${json.bytecode.object}`;
+    const bytecode = json.bytecode.object.startsWith("0x")
+      ? json.bytecode.object
+      : `0x${json.bytecode.object}`;
     parts.push(`export const ${prefix}Abi = ${JSON.stringify(json.abi, null, 2)} as const;`, "");
     parts.push(`export const ${prefix}Bytecode = "${bytecode}" as const;`, "");
   }
@@ -35,7 +37,9 @@ function main(): void {
   if (process.argv.includes("--check")) {
     const committed = readFileSync(bindingsPath, "utf8");
     if (committed !== fresh) {
-      console.error("lib/chain/generated/contracts.ts is stale: run `npm run contracts:build` and commit it.");
+      console.error(
+        "lib/chain/generated/contracts.ts is stale: run `npm run contracts:build` and commit it.",
+      );
       process.exit(1);
     }
     console.log("lib/chain/generated/contracts.ts is up to date.");

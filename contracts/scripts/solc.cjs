@@ -14,7 +14,9 @@ if (args.includes("--version") || args.includes("-v")) {
   process.exit(0);
 }
 if (!args.includes("--standard-json")) {
-  process.stderr.write(`contracts/scripts/solc: only --version and --standard-json are supported (got ${args.join(" ")})\n`);
+  process.stderr.write(
+    `contracts/scripts/solc: only --version and --standard-json are supported (got ${args.join(" ")})\n`,
+  );
   process.exit(1);
 }
 
@@ -26,7 +28,9 @@ for (let i = 0; i < args.length; i++) {
 searchRoots.push(process.cwd(), root);
 
 function findImports(importPath) {
-  const candidates = path.isAbsolute(importPath) ? [importPath] : searchRoots.map((r) => path.resolve(r, importPath));
+  const candidates = path.isAbsolute(importPath)
+    ? [importPath]
+    : searchRoots.map((r) => path.resolve(r, importPath));
   for (const file of candidates) {
     if (fs.existsSync(file)) return { contents: fs.readFileSync(file, "utf8") };
   }

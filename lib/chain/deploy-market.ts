@@ -45,7 +45,8 @@ export async function deployMarket(opts: DeployMarketOptions): Promise<DeployedM
       chain: null,
     });
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (!receipt.contractAddress || receipt.status !== "success") throw new Error("MockStablecoin deploy failed");
+    if (!receipt.contractAddress || receipt.status !== "success")
+      throw new Error("MockStablecoin deploy failed");
     tokenAddress = getAddress(receipt.contractAddress);
   }
 
@@ -56,6 +57,12 @@ export async function deployMarket(opts: DeployMarketOptions): Promise<DeployedM
     chain: null,
   });
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (!receipt.contractAddress || receipt.status !== "success") throw new Error("ComputeMarket deploy failed");
-  return { marketAddress: getAddress(receipt.contractAddress), tokenAddress, deployBlock: receipt.blockNumber, chainId };
+  if (!receipt.contractAddress || receipt.status !== "success")
+    throw new Error("ComputeMarket deploy failed");
+  return {
+    marketAddress: getAddress(receipt.contractAddress),
+    tokenAddress,
+    deployBlock: receipt.blockNumber,
+    chainId,
+  };
 }

@@ -139,7 +139,10 @@ export const GPU_KEY = "gpu";
 /** `OrderLib.attributeId`: keccak256(abi.encode(bytes32 key, bytes32 value)) of two texts. */
 export function attributeId(key: string, value: string): Hex {
   return keccak256(
-    encodeAbiParameters([{ type: "bytes32" }, { type: "bytes32" }], [toBytes32Text(key), toBytes32Text(value)]),
+    encodeAbiParameters(
+      [{ type: "bytes32" }, { type: "bytes32" }],
+      [toBytes32Text(key), toBytes32Text(value)],
+    ),
   );
 }
 

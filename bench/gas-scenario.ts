@@ -1,0 +1,174 @@
+// The scripted flow behind bench/gas.ts: deploys, then performs each market operation once (settle after
+// 1, 10 and 100 bids) and records the receipt's gasUsed (intrinsic 21k + calldata included).
+import {
+  type Address,
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  type Hex,
+  http,
+  maxUint256,
+  type PublicClient,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { deployMarket } from "@/lib/chain/deploy-market";
+import { devRoles } from "@/lib/chain/dev-accounts";
+import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contracts";
+import { attributeId, type Order, orderTypedData, toBytes32Text } from "@/lib/chain/order-types";
+
+export type GasTarget = number;
+
+const USD = 1_000_000n; // 6 decimals
+
+export async function runGasScenario(rpcUrl: string): Promise<Map<string, bigint>> {
+  const transport = http(rpcUrl);
+  const pub = createPublicClient({ transport }) as PublicClient;
+  const test = createTestClient({ transport, mode: "anvil" });
+  const { marketAddress, tokenAddress, chainId } = await deployMarket({
+    rpcUrl,
+    deployerPrivateKey: devRoles.deployer.privateKey,
+    feeBps: 100,
+  });
+  const wallet = (key: Hex) =>
+    createWalletClient({ account: privateKeyToAccount(key), transport, chain: null });
+  const tenant = wallet(devRoles.tenants[0].privateKey);
+  const relayer = wallet(devRoles.e2e[0].privateKey);
+  const operator = wallet(devRoles.bidEngineOperator.privateKey);
+  const providers = devRoles.providers.map((p) => wallet(p.privateKey));
+  const results = new Map<string, bigint>();
+
+  const send = async (hashPromise: Promise<Hex>): Promise<bigint> => {
+    const receipt = await pub.waitForTransactionReceipt({ hash: await hashPromise });
+    if (receipt.status !== "success") throw new Error(`transaction ${receipt.transactionHash} reverted`);
+    return receipt.gasUsed;
+  };
+  const market = { address: marketAddress, abi: computeMarketAbi, chain: null } as const;
+  const token = { address: tokenAddress, abi: mockStablecoinAbi, chain: null } as const;
+  const advance = async (seconds: number) => {
+    await test.increaseTime({ seconds });
+    await test.mine({ blocks: 1 });
+  };
+
+  // Setup (not measured): funds, approvals, providers with the operator and a region.
+  const region = toBytes32Text("eu-west");
+  const required = [attributeId("region", "eu-west")];
+  for (const w of [tenant, ...providers]) {
+    await send(w.writeContract({ ...token, functionName: "faucet", args: [100_000n * USD] }));
+  }
+  await send(tenant.writeContract({ ...token, functionName: "approve", args: [marketAddress, maxUint256] }));
+  for (const p of providers) {
+    await send(
+      p.writeContract({
+        ...market,
+        functionName: "registerProvider",
+        args: [operator.account.address, region, [toBytes32Text("nvidia-a100")], []],
+      }),
+    );
+  }
+
+  let nonce = 0n;
+  const now = async () => (await pub.getBlock()).timestamp;
+  const makeOrder = async (): Promise<Order> => ({
+    tenant: tenant.account.address,
+    specHash: toBytes32Text(`manifest-${nonce}`),
+    cpuMillicores: 2000,
+    memoryMiB: 4096,
+    storageMiB: 20480,
+    gpuCount: 1,
+    gpuModel: toBytes32Text("nvidia-a100"),
+    requiredAttributes: required,
+    maxPricePerHour: 2n * USD,
+    duration: 24 * 3600,
+    deposit: 48n * USD,
+    bidWindow: 600,
+    nonce: nonce++,
+    deadline: (await now()) + 3600n,
+  });
+  const create = async () => {
+    const order = await makeOrder();
+    const gas = await send(tenant.writeContract({ ...market, functionName: "createOrder", args: [order] }));
+    const id =
+      (await pub.readContract({
+        address: marketAddress,
+        abi: computeMarketAbi,
+        functionName: "nextOrderId",
+      })) - 1n;
+    return { id, gas };
+  };
+  const bid = (id: bigint, provider: Address, price: bigint) =>
+    send(
+      operator.writeContract({ ...market, functionName: "placeBid", args: [id, provider, price, required] }),
+    );
+  const p0 = providers[0]!.account.address;
+  const p1 = providers[1]!.account.address;
+
+  // Warm-up (not measured): the market's very first deposit also pays the token's 0 -> non-zero balance
+  // write (+17.1k, once per market lifetime), which says nothing about createOrder itself.
+  const other = wallet(devRoles.tenants[1].privateKey);
+  await send(other.writeContract({ ...token, functionName: "faucet", args: [100n * USD] }));
+  await send(other.writeContract({ ...token, functionName: "transfer", args: [marketAddress, 1n] }));
+
+  // createOrder: the tenant's first order (its nonce bitmap word is fresh: the worst case per tenant).
+  const first = await create();
+  results.set("createOrder", first.gas);
+
+  // createOrderWithSignature: relayed, EIP-712 signed by the tenant.
+  const signed = await makeOrder();
+  const signature = await tenant.signTypedData(orderTypedData(signed, chainId, marketAddress));
+  results.set(
+    "createOrderWithSignature",
+    await send(
+      relayer.writeContract({
+        ...market,
+        functionName: "createOrderWithSignature",
+        args: [signed, signature],
+      }),
+    ),
+  );
+
+  // Bids on the first order: the first bid, then an undercut by another provider.
+  results.set("placeBid_first", await bid(first.id, p0, 2n * USD));
+  results.set("placeBid_undercut", await bid(first.id, p1, 2n * USD - 1000n));
+
+  // Settle after 1, 10 and 100 bids (the last two on fresh orders).
+  const settleAfter = async (bids: number) => {
+    const o = await create();
+    for (let i = 0; i < bids; i++) await bid(o.id, i % 2 === 0 ? p0 : p1, 2n * USD - BigInt(i) * 1000n);
+    await advance(601);
+    return send(tenant.writeContract({ ...market, functionName: "settle", args: [o.id] }));
+  };
+  results.set("settle_after_1_bid", await settleAfter(1));
+  results.set("settle_after_10_bids", await settleAfter(10));
+  results.set("settle_after_100_bids", await settleAfter(100));
+
+  // acceptBid: the tenant accepts early on a fresh order.
+  const early = await create();
+  await bid(early.id, p0, USD);
+  results.set(
+    "acceptBid",
+    await send(tenant.writeContract({ ...market, functionName: "acceptBid", args: [early.id] })),
+  );
+
+  // Lease operations on the early-accepted lease.
+  await advance(3600);
+  results.set(
+    "withdraw",
+    await send(providers[0]!.writeContract({ ...market, functionName: "withdraw", args: [early.id] })),
+  );
+  results.set(
+    "topUp",
+    await send(tenant.writeContract({ ...market, functionName: "topUp", args: [early.id, 10n * USD] })),
+  );
+  await advance(1800);
+  results.set(
+    "closeLease",
+    await send(
+      tenant.writeContract({
+        ...market,
+        functionName: "closeLease",
+        args: [early.id, toBytes32Text("done")],
+      }),
+    ),
+  );
+  return results;
+}

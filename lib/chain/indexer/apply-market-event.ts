@@ -1,0 +1,311 @@
+// The indexer's one state transition: a market event applied to the chain-derived part of an order, its
+// lease and a provider, in memory. Both the forward path (new blocks, starting from the rows in the
+// database) and reorg recovery (replaying stored events from scratch) go through this function, so the two
+// can never disagree. Entities are independent: an order/lease (same id) only reads its own state and a
+// provider only its own, which is what makes per-entity replay after a reorg correct.
+import type { Hex } from "viem";
+import type { Bid, Lease, Order, Payment, Provider } from "@/db/schema";
+import { fromBytes32Text } from "@/lib/chain/order-types";
+import type { MarketEvent } from "./decode-market-log";
+
+export type ChainOrder = Omit<Order, "createdAt" | "updatedAt">;
+export type ChainLease = Pick<
+  Lease,
+  | "id"
+  | "orderId"
+  | "tenant"
+  | "provider"
+  | "pricePerHour"
+  | "deposit"
+  | "withdrawn"
+  | "feeBps"
+  | "startedAt"
+  | "endsAt"
+  | "closedAt"
+  | "closeReason"
+  | "status"
+  | "createdBlock"
+>;
+export type ChainProvider = Pick<
+  Provider,
+  "address" | "registered" | "operator" | "attributes" | "registeredAt"
+>;
+export type NewBid = Omit<Bid, "id">;
+export type NewPayment = Omit<Payment, "id">;
+
+/** Chain-derived state of the entities a batch touches; `null` = known not to exist. */
+export interface MarketState {
+  orders: Map<string, ChainOrder | null>;
+  leases: Map<string, ChainLease | null>;
+  providers: Map<string, ChainProvider>;
+}
+
+/** Per-event rows (bids, payments), collected on the forward path only: on replay they already exist. */
+export interface EventRows {
+  bids: NewBid[];
+  payments: NewPayment[];
+}
+
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
+export function emptyProvider(address: string): ChainProvider {
+  return { address, registered: false, operator: null, attributes: [], registeredAt: null };
+}
+
+/**
+ * bytes32 text as a readable string: the UTF-8 text without its zero padding, or the 0x hex when the bytes
+ * are not clean text (so `attributeId` can still be recomputed from what is shown).
+ */
+export function bytes32Label(value: Hex): string {
+  try {
+    const text = fromBytes32Text(value);
+    // Printable text only; an interior NUL or control character would make the label ambiguous.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+    if (text.length > 0 && !/[\u0000-\u001f\u007f\ufffd=]/.test(text)) return text;
+  } catch {
+    // not UTF-8
+  }
+  return value;
+}
+
+/**
+ * A provider's attributes as `key=value` strings, in the order the contract stores them: `region=<r>` first
+ * (when set), then `gpu=<model>` per GPU model, then the free-form pairs. Duplicates are dropped.
+ */
+export function providerAttributeLabels(args: {
+  region: Hex;
+  gpuModels: readonly Hex[];
+  attributes: readonly { key: Hex; value: Hex }[];
+}): string[] {
+  const labels: string[] = [];
+  if (BigInt(args.region) !== 0n) labels.push(`region=${bytes32Label(args.region)}`);
+  for (const model of args.gpuModels) labels.push(`gpu=${bytes32Label(model)}`);
+  for (const a of args.attributes) labels.push(`${bytes32Label(a.key)}=${bytes32Label(a.value)}`);
+  return [...new Set(labels)];
+}
+
+/**
+ * Apply one event at block time `at`. Returns why it was skipped when it does not fit the known state (e.g.
+ * a bid on an unknown order), which an honest chain never produces; the caller logs it.
+ */
+export function applyMarketEvent(
+  state: MarketState,
+  event: MarketEvent,
+  at: Date,
+  rows?: EventRows,
+): string | undefined {
+  const where = { blockNumber: event.blockNumber, txHash: event.txHash, logIndex: event.logIndex, at };
+  switch (event.name) {
+    case "ProviderRegistered": {
+      const a = event.args;
+      state.providers.set(a.provider, {
+        address: a.provider,
+        registered: true,
+        operator: a.operator === ZERO_ADDRESS ? null : a.operator,
+        attributes: providerAttributeLabels(a),
+        registeredAt: at,
+      });
+      return;
+    }
+    case "ProviderUpdated": {
+      const a = event.args;
+      const p = state.providers.get(a.provider) ?? emptyProvider(a.provider);
+      state.providers.set(a.provider, { ...p, attributes: providerAttributeLabels(a) });
+      return;
+    }
+    case "OperatorSet": {
+      const a = event.args;
+      const p = state.providers.get(a.provider) ?? emptyProvider(a.provider);
+      state.providers.set(a.provider, { ...p, operator: a.operator === ZERO_ADDRESS ? null : a.operator });
+      return;
+    }
+    case "ProviderDeregistered": {
+      const a = event.args;
+      const p = state.providers.get(a.provider) ?? emptyProvider(a.provider);
+      // The contract clears the operator, and attributes stop counting (a re-registration bumps the epoch).
+      state.providers.set(a.provider, { ...p, registered: false, operator: null, attributes: [] });
+      return;
+    }
+    case "OrderCreated": {
+      const { orderId, tenant, bidEnd, order } = event.args;
+      const id = orderId.toString();
+      if (state.orders.get(id)) return `order ${id} created twice`;
+      state.orders.set(id, {
+        id,
+        tenant,
+        specHash: order.specHash,
+        resources: {
+          cpuMillis: Number(order.cpuMillicores),
+          memoryMiB: Number(order.memoryMiB),
+          storageMiB: Number(order.storageMiB),
+          gpuCount: Number(order.gpuCount),
+          gpuModel: BigInt(order.gpuModel) === 0n ? null : bytes32Label(order.gpuModel),
+        },
+        requiredAttributes: order.requiredAttributes,
+        maxPricePerHour: order.maxPricePerHour.toString(),
+        durationSeconds: Number(order.duration),
+        deposit: order.deposit.toString(),
+        bidWindowEndsAt: new Date(Number(bidEnd) * 1000),
+        status: "open",
+        bestPrice: null,
+        bestProvider: null,
+        bidCount: 0,
+        createdBlock: event.blockNumber,
+        txHash: event.txHash,
+      });
+      rows?.payments.push({
+        kind: "deposit",
+        orderId: id,
+        leaseId: null,
+        account: tenant,
+        amount: order.deposit.toString(),
+        ...where,
+      });
+      return;
+    }
+    case "BidPlaced": {
+      const { orderId, provider, pricePerHour } = event.args;
+      const id = orderId.toString();
+      const order = state.orders.get(id);
+      if (!order) return `bid on unknown order ${id}`;
+      state.orders.set(id, {
+        ...order,
+        bestPrice: pricePerHour.toString(),
+        bestProvider: provider,
+        bidCount: order.bidCount + 1,
+      });
+      rows?.bids.push({ orderId: id, provider, price: pricePerHour.toString(), ...where });
+      return;
+    }
+    case "OrderCancelled":
+    case "OrderExpired": {
+      const { orderId, refund } = event.args;
+      const id = orderId.toString();
+      const order = state.orders.get(id);
+      if (!order) return `${event.name} of unknown order ${id}`;
+      state.orders.set(id, { ...order, status: event.name === "OrderCancelled" ? "cancelled" : "expired" });
+      if (refund > 0n) {
+        rows?.payments.push({
+          kind: "refund",
+          orderId: id,
+          leaseId: null,
+          account: order.tenant,
+          amount: refund.toString(),
+          ...where,
+        });
+      }
+      return;
+    }
+    case "LeaseStarted": {
+      const a = event.args;
+      const id = a.leaseId.toString();
+      const order = state.orders.get(id);
+      if (!order) return `lease of unknown order ${id}`;
+      state.orders.set(id, { ...order, status: "leased" });
+      state.leases.set(id, {
+        id,
+        orderId: id,
+        tenant: a.tenant,
+        provider: a.provider,
+        pricePerHour: a.pricePerHour.toString(),
+        // The escrow is still the order's deposit: top-ups only exist once the lease does.
+        deposit: order.deposit,
+        withdrawn: "0",
+        feeBps: Number(a.feeBps),
+        startedAt: new Date(Number(a.startedAt) * 1000),
+        endsAt: new Date(Number(a.endsAt) * 1000),
+        closedAt: null,
+        closeReason: null,
+        status: "active",
+        createdBlock: event.blockNumber,
+      });
+      return;
+    }
+    case "LeaseToppedUp": {
+      const { leaseId, from, amount, escrow } = event.args;
+      const id = leaseId.toString();
+      const lease = state.leases.get(id);
+      if (!lease) return `top-up of unknown lease ${id}`;
+      state.leases.set(id, { ...lease, deposit: escrow.toString() });
+      rows?.payments.push({
+        kind: "topup",
+        orderId: id,
+        leaseId: id,
+        account: from,
+        amount: amount.toString(),
+        ...where,
+      });
+      return;
+    }
+    case "Withdrawn": {
+      const { leaseId, provider, amount, fee } = event.args;
+      const id = leaseId.toString();
+      const lease = state.leases.get(id);
+      if (!lease) return `withdrawal from unknown lease ${id}`;
+      state.leases.set(id, { ...lease, withdrawn: (BigInt(lease.withdrawn) + amount).toString() });
+      pushPayout(rows, { id, provider, amount, fee, where });
+      return;
+    }
+    case "LeaseClosed": {
+      const { leaseId, reason, providerAmount, fee, tenantRefund } = event.args;
+      const id = leaseId.toString();
+      const lease = state.leases.get(id);
+      if (!lease) return `close of unknown lease ${id}`;
+      state.leases.set(id, {
+        ...lease,
+        status: "closed",
+        closedAt: at,
+        closeReason: BigInt(reason) === 0n ? null : bytes32Label(reason),
+        withdrawn: (BigInt(lease.withdrawn) + providerAmount).toString(),
+      });
+      pushPayout(rows, { id, provider: lease.provider, amount: providerAmount, fee, where });
+      if (tenantRefund > 0n) {
+        rows?.payments.push({
+          kind: "refund",
+          orderId: id,
+          leaseId: id,
+          account: lease.tenant,
+          amount: tenantRefund.toString(),
+          ...where,
+        });
+      }
+      return;
+    }
+  }
+}
+
+/**
+ * A payout to the provider as two rows: `withdrawal` (net, what the provider received) and `fee` (kept for
+ * the treasury; `account` is the provider whose payout bore it).
+ */
+function pushPayout(
+  rows: EventRows | undefined,
+  p: {
+    id: string;
+    provider: string;
+    amount: bigint;
+    fee: bigint;
+    where: { blockNumber: bigint; txHash: string; logIndex: number; at: Date };
+  },
+) {
+  if (!rows) return;
+  const base = { orderId: p.id, leaseId: p.id, account: p.provider, ...p.where };
+  if (p.amount - p.fee > 0n)
+    rows.payments.push({ kind: "withdrawal", amount: (p.amount - p.fee).toString(), ...base });
+  if (p.fee > 0n) rows.payments.push({ kind: "fee", amount: p.fee.toString(), ...base });
+}
+
+/** The order id and provider an event concerns (the keys chain_events is queried by on replay). */
+export function eventKeys(event: MarketEvent): { orderId: string | null; provider: string | null } {
+  const a = event.args as { orderId?: bigint; leaseId?: bigint; provider?: string };
+  const id = a.orderId ?? a.leaseId;
+  const providerEvent =
+    event.name === "ProviderRegistered" ||
+    event.name === "ProviderUpdated" ||
+    event.name === "OperatorSet" ||
+    event.name === "ProviderDeregistered";
+  return {
+    orderId: id === undefined ? null : id.toString(),
+    provider: providerEvent ? (a.provider ?? null) : null,
+  };
+}

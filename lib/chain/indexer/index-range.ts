@@ -1,0 +1,162 @@
+// Indexes one block range of the market's events: fetch the logs, validate them, fetch the timestamps of the
+// blocks that have events, then write everything — chain_events, bids, payments, the orders/leases/providers
+// they change, the remembered block hashes and the cursor — in ONE database transaction, so a crash never
+// leaves half a range. Re-running a range is a no-op (events already in chain_events are not re-applied).
+import "server-only";
+import type { Address, Hex, PublicClient } from "viem";
+import type { Db } from "@/db/client";
+import { applyMarketEvent, type EventRows, eventKeys } from "./apply-market-event";
+import { decodeMarketLog, type MarketEvent } from "./decode-market-log";
+import {
+  advanceCursor,
+  eventKey,
+  insertChainEvents,
+  insertEventRows,
+  loadMarketState,
+  rememberBlocks,
+  saveMarketState,
+} from "./market-store";
+import { withRpcRetry } from "./with-rpc-retry";
+
+/** The RPC calls the indexer makes. */
+export type IndexerClient = Pick<PublicClient, "getBlock" | "getBlockNumber" | "getLogs">;
+
+export const DEFAULT_INDEXER_NAME = "market";
+
+export interface IndexRangeOptions {
+  db: Db;
+  client: IndexerClient;
+  market: Address;
+  fromBlock: bigint;
+  toBlock: bigint;
+  /** Cursor name (default "market"). */
+  name?: string;
+  log?: (message: string) => void;
+}
+
+export interface IndexRangeResult {
+  /** Valid market events found in the range. */
+  events: number;
+  /** Of those, how many were new (not indexed before). */
+  applied: number;
+  /** Logs skipped as malformed or inconsistent. */
+  skipped: number;
+}
+
+/** The chain changed under a batch (a reorg while it was read): nothing was written; retry later. */
+export class ChainChangedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ChainChangedError";
+  }
+}
+
+/** eth_getLogs failed for the range (often: the node refuses ranges this large). */
+export class LogRangeError extends Error {
+  constructor(
+    readonly fromBlock: bigint,
+    readonly toBlock: bigint,
+    cause: unknown,
+  ) {
+    super(`eth_getLogs ${fromBlock}-${toBlock} failed: ${(cause as Error)?.message?.split("\n")[0]}`, {
+      cause,
+    });
+    this.name = "LogRangeError";
+  }
+}
+
+const BLOCK_FETCH_CONCURRENCY = 16;
+
+export async function indexRange(opts: IndexRangeOptions): Promise<IndexRangeResult> {
+  const { db, client, market, fromBlock, toBlock } = opts;
+  const name = opts.name ?? DEFAULT_INDEXER_NAME;
+  const log = opts.log ?? ((m: string) => console.warn(`[indexer] ${m}`));
+  if (toBlock < fromBlock) throw new Error(`empty range ${fromBlock}-${toBlock}`);
+
+  const blockAt = (blockNumber: bigint) => withRpcRetry(() => client.getBlock({ blockNumber }));
+  const last = await blockAt(toBlock);
+
+  // No retry here: the caller shrinks the range instead, which is what a node refusing large ranges needs.
+  const logs = await client.getLogs({ address: market, fromBlock, toBlock }).catch((error: unknown) => {
+    throw new LogRangeError(fromBlock, toBlock, error);
+  });
+
+  const events: MarketEvent[] = [];
+  let skipped = 0;
+  for (const raw of logs) {
+    const result = decodeMarketLog(raw, market);
+    if ("event" in result) {
+      const { blockNumber } = result.event;
+      if (blockNumber < fromBlock || blockNumber > toBlock) {
+        skipped++;
+        log(`skipped log outside ${fromBlock}-${toBlock} (block ${blockNumber})`);
+      } else {
+        events.push(result.event);
+      }
+    } else if ("skipped" in result) {
+      skipped++;
+      log(`skipped log ${raw.transactionHash}#${raw.logIndex}: ${result.skipped}`);
+    }
+  }
+  // Chain order, whatever order the node answered in; duplicates (same position) are dropped.
+  events.sort((a, b) =>
+    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+  );
+  const unique = events.filter((e, i) => i === 0 || eventKey(e) !== eventKey(events[i - 1]!));
+
+  // Timestamps (and hashes) of the blocks with events; each log must come from the block we timestamp.
+  const blocks = new Map<bigint, { hash: Hex; at: Date }>();
+  blocks.set(toBlock, { hash: last.hash, at: new Date(Number(last.timestamp) * 1000) });
+  const numbers = [...new Set(unique.map((e) => e.blockNumber))].filter((n) => !blocks.has(n));
+  for (let i = 0; i < numbers.length; i += BLOCK_FETCH_CONCURRENCY) {
+    const fetched = await Promise.all(numbers.slice(i, i + BLOCK_FETCH_CONCURRENCY).map(blockAt));
+    for (const b of fetched) blocks.set(b.number, { hash: b.hash, at: new Date(Number(b.timestamp) * 1000) });
+  }
+  for (const e of unique) {
+    if (blocks.get(e.blockNumber)?.hash.toLowerCase() !== e.blockHash) {
+      throw new ChainChangedError(`log in block ${e.blockNumber} has hash ${e.blockHash}, the block another`);
+    }
+  }
+  // The last block's hash commits to every block below it: unchanged means the range did not reorg meanwhile.
+  if ((await blockAt(toBlock)).hash !== last.hash) throw new ChainChangedError(`block ${toBlock} changed`);
+
+  const located = unique.map((e) => ({ ...e, at: blocks.get(e.blockNumber)!.at, ...eventKeys(e) }));
+  let applied = 0;
+  await db.transaction(async (tx) => {
+    const fresh = await insertChainEvents(tx, located);
+    const toApply = located.filter((e) => fresh.has(eventKey(e)));
+    applied = toApply.length;
+    if (toApply.length > 0) {
+      const state = await loadMarketState(tx, {
+        orderIds: toApply.flatMap((e) => (e.orderId ? [e.orderId] : [])),
+        providers: toApply.flatMap((e) => (e.provider ? [e.provider] : [])),
+      });
+      const rows: EventRows = { bids: [], payments: [] };
+      for (const e of toApply) {
+        const problem = applyMarketEvent(state, e, e.at, rows);
+        if (problem) {
+          skipped++;
+          log(`skipped ${e.name} ${e.txHash}#${e.logIndex}: ${problem}`);
+        }
+      }
+      // Untouched entities loaded only to be read (none today) would be rewritten unchanged: harmless.
+      await saveMarketState(tx, pruneUnknown(state));
+      await insertEventRows(tx, rows);
+    }
+    await rememberBlocks(
+      tx,
+      name,
+      [...blocks].map(([number, b]) => ({ number, hash: b.hash.toLowerCase() })),
+      toBlock,
+    );
+    await advanceCursor(tx, name, { number: toBlock, hash: last.hash.toLowerCase() });
+  });
+  return { events: unique.length, applied, skipped };
+}
+
+/** Orders/leases still null were only looked up (e.g. a bid on an unknown order): nothing to write or delete. */
+function pruneUnknown<T extends { orders: Map<string, unknown>; leases: Map<string, unknown> }>(state: T): T {
+  for (const [id, row] of state.orders) if (row === null) state.orders.delete(id);
+  for (const [id, row] of state.leases) if (row === null) state.leases.delete(id);
+  return state;
+}
