@@ -1,5 +1,7 @@
 import "server-only";
 import { getDbHandle } from "@/db";
+import { startBidEngineJob } from "@/lib/market/bid-engine/start-bid-engine";
+import { startInventoryJob } from "@/lib/provider/start-inventory-job";
 
 // The server's singleton loops, started once per process by instrumentation.ts when
 // BACKGROUND_JOBS=on. Each loop is a `startSingletonLoop` (lib/server/singleton-loop.ts) and adds
@@ -12,6 +14,8 @@ export async function startBackgroundJobs(): Promise<void> {
   void handle;
   // Loops register here, e.g.:
   // stops.push(await startIndexerJob(handle));
+  stops.push(await startInventoryJob(handle));
+  stops.push(await startBidEngineJob(handle));
 
   const shutdown = async () => {
     await Promise.allSettled(stops.map((stop) => stop()));

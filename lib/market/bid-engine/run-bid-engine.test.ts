@@ -1,0 +1,275 @@
+import { desc, eq } from "drizzle-orm";
+import type { Address, Hex } from "viem";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import {
+  bidDecisions,
+  clusters,
+  type InventoryNode,
+  inventorySnapshots,
+  orders,
+  providers,
+} from "@/db/schema";
+import { createTestDb } from "@/db/test-db";
+import { attributeId } from "@/lib/chain/order-types";
+import { decideBid } from "./decide-bid";
+import { fitOrder } from "./fit-order";
+import { type BidChain, runBidEngineTick } from "./run-bid-engine";
+
+const OPERATOR = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8" as Address;
+const PROVIDER = "0x14dc79964da2c08b23698b3d3cc7ca32193d9955";
+const RIVAL = "0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f" as Address;
+const GIB = 1024 ** 3;
+const REGION = attributeId("region", "eu-north-1");
+
+function node(
+  name: string,
+  cpu: number,
+  memGib: number,
+  gpus = 0,
+  model: string | null = null,
+): InventoryNode {
+  const amounts = { cpuMillis: cpu * 1000, memoryBytes: memGib * GIB, pods: 110, gpus };
+  return {
+    name,
+    region: "eu-north-1",
+    ready: true,
+    schedulable: true,
+    allocatable: amounts,
+    free: { ...amounts },
+    gpuModel: gpus ? model : null,
+  };
+}
+
+/** A chain that records bids and keeps the best one, like the contract. */
+class FakeChain implements BidChain {
+  operator = OPERATOR;
+  best = new Map<bigint, { provider: Address; price: bigint }>();
+  sent: { orderId: bigint; price: bigint }[] = [];
+  failNext: string | null = null;
+  attributes = new Set<Hex>([REGION]);
+  async getProvider() {
+    return { registered: true, operator: OPERATOR };
+  }
+  async hasAttribute(_p: Address, a: Hex) {
+    return this.attributes.has(a);
+  }
+  async bestBid(orderId: bigint) {
+    return this.best.get(orderId) ?? null;
+  }
+  async placeBid(a: { orderId: bigint; provider: Address; price: bigint }) {
+    if (this.failNext) {
+      const m = this.failNext;
+      this.failNext = null;
+      throw new Error(m);
+    }
+    this.sent.push({ orderId: a.orderId, price: a.price });
+    this.best.set(a.orderId, { provider: a.provider, price: a.price });
+    return `0x${"ab".repeat(32)}` as Hex;
+  }
+}
+
+let h: DbHandle;
+let chain: FakeChain;
+let clusterId: string;
+let nextOrder = 1;
+
+beforeAll(async () => {
+  h = await createTestDb();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+beforeEach(async () => {
+  chain = new FakeChain();
+  await h.db.delete(bidDecisions);
+  await h.db.delete(orders);
+  await h.db.delete(inventorySnapshots);
+  await h.db.delete(clusters);
+  await h.db.delete(providers);
+  await h.db.insert(providers).values({
+    address: PROVIDER,
+    name: "Test",
+    region: "eu-north-1",
+    // 0.01 per core-hour, 0.002 per GiB-hour, storage free, A100 at 1.00
+    pricing: {
+      cpuCoreHour: "10000",
+      memoryGibHour: "2000",
+      storageGibHour: "0",
+      gpuHour: { A100: "1000000" },
+    },
+    bidStrategy: "undercut",
+    undercutStep: "1000",
+    autoBid: true,
+  });
+  const [c] = await h.db
+    .insert(clusters)
+    .values({ providerAddress: PROVIDER, name: "lab", kubeconfigEnc: "x", server: "https://x", status: "up" })
+    .returning();
+  clusterId = c!.id;
+  await h.db.insert(inventorySnapshots).values({
+    clusterId,
+    allocatable: { cpuMillis: 0, memoryBytes: 0, gpus: {} },
+    free: { cpuMillis: 0, memoryBytes: 0, gpus: {} },
+    nodes: [node("cpu-1", 8, 32), node("gpu-1", 16, 64, 1, "A100")],
+  });
+});
+
+async function addOrder(resources: Record<string, unknown>, maxPrice: string): Promise<bigint> {
+  const id = BigInt(nextOrder++);
+  await h.db.insert(orders).values({
+    id: id.toString(),
+    tenant: "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc",
+    specHash: `0x${id.toString(16).padStart(64, "0")}`,
+    resources: { storageMiB: 0, gpuCount: 0, gpuModel: null, ...resources },
+    requiredAttributes: [REGION],
+    maxPricePerHour: maxPrice,
+    durationSeconds: 3600,
+    deposit: "1000000",
+    bidWindowEndsAt: new Date(Date.now() + 60_000),
+    createdBlock: 1n,
+    txHash: "0x",
+  });
+  return id;
+}
+
+async function decisions() {
+  return h.db.select().from(bidDecisions).orderBy(desc(bidDecisions.id));
+}
+
+describe("bid engine", () => {
+  it("bids on an order that fits, records the cluster, and does not repeat itself", async () => {
+    // 2 cores + 4 GiB = 0.02 + 0.008 = 0.028/h; max 0.05: the undercut strategy opens at the max.
+    const id = await addOrder({ cpuMillis: 2000, memoryMiB: 4096 }, "50000");
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toEqual([{ orderId: id, price: 50000n }]);
+    const [d] = await decisions();
+    expect(d).toMatchObject({ action: "bid", price: "50000", clusterId });
+    expect(d!.reason).toMatch(/^bid 0.05\/h/);
+    // Leading: nothing new on the next ticks.
+    await runBidEngineTick({ db: h.db, chain });
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toHaveLength(1);
+    expect(await decisions()).toHaveLength(1);
+  });
+
+  it("skips an order that does not fit on any single node", async () => {
+    // 2 × A100 wanted, the cluster has one.
+    await addOrder({ cpuMillis: 1000, memoryMiB: 1024, gpuCount: 2, gpuModel: "A100" }, "5000000");
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toHaveLength(0);
+    const [d] = await decisions();
+    expect(d).toMatchObject({ action: "skip" });
+    expect(d!.reason).toBe("skipped: needs 2 × A100, 1 free");
+    // 10 cores: no node has that much free.
+    await addOrder({ cpuMillis: 20_000, memoryMiB: 1024 }, "5000000");
+    await runBidEngineTick({ db: h.db, chain });
+    expect((await decisions())[0]!.reason).toBe("skipped: needs 20 CPU on one node, at most 16 CPU free");
+    // Still identical: no new rows.
+    await runBidEngineTick({ db: h.db, chain });
+    expect(await decisions()).toHaveLength(2);
+  });
+
+  it("counts capacity promised to its other open bids", async () => {
+    await addOrder({ cpuMillis: 14_000, memoryMiB: 1024 }, "5000000");
+    await addOrder({ cpuMillis: 14_000, memoryMiB: 1024 }, "5000000");
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toHaveLength(1);
+    expect((await decisions()).find((d) => d.action === "skip")?.reason).toMatch(/needs 14 CPU on one node/);
+  });
+
+  it("skips when its price is above the order's max", async () => {
+    await addOrder({ cpuMillis: 2000, memoryMiB: 4096 }, "20000");
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toHaveLength(0);
+    expect((await decisions())[0]!.reason).toBe("skipped: price 0.028/h above the order's max 0.02/h");
+  });
+
+  it("undercuts a rival by the step, then stops at its floor", async () => {
+    const id = await addOrder({ cpuMillis: 2000, memoryMiB: 4096 }, "50000");
+    chain.best.set(id, { provider: RIVAL, price: 40_000n });
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent.at(-1)).toEqual({ orderId: id, price: 39_000n });
+    expect((await decisions())[0]).toMatchObject({ action: "undercut", price: "39000" });
+    // The rival goes close to our floor: we bid the floor, not below.
+    chain.best.set(id, { provider: RIVAL, price: 28_500n });
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent.at(-1)).toEqual({ orderId: id, price: 28_000n });
+    // And below the floor we let it go.
+    chain.best.set(id, { provider: RIVAL, price: 27_000n });
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toHaveLength(2);
+    expect((await decisions())[0]!.reason).toBe("outbid at 0.027, floor 0.028");
+  });
+
+  it("records a failed transaction and retries on the next tick", async () => {
+    const id = await addOrder({ cpuMillis: 2000, memoryMiB: 4096 }, "50000");
+    chain.failNext = "BidNotLower";
+    await runBidEngineTick({ db: h.db, chain });
+    const [d] = await decisions();
+    expect(d).toMatchObject({ action: "error" });
+    expect(d!.reason).toMatch(/failed: BidNotLower \(retrying next tick\)/);
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toEqual([{ orderId: id, price: 50000n }]);
+  });
+
+  it("ignores providers without the required attribute and without auto-bid", async () => {
+    chain.attributes.clear();
+    await addOrder({ cpuMillis: 1000, memoryMiB: 1024 }, "50000");
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toHaveLength(0);
+    expect((await decisions())[0]!.reason).toBe("skipped: lacks a required attribute (region eu-north-1)");
+    await h.db.update(providers).set({ autoBid: false }).where(eq(providers.address, PROVIDER));
+    chain.attributes.add(REGION);
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toHaveLength(0);
+  });
+});
+
+describe("decideBid", () => {
+  const base = { floor: 100n, maxPricePerHour: 200n, undercutStep: 10n, provider: PROVIDER, best: null };
+  it("bids the floor with the floor strategy", () => {
+    expect(decideBid({ ...base, strategy: "floor" })).toMatchObject({ action: "bid", price: 100n });
+    expect(decideBid({ ...base, strategy: "floor", best: { provider: RIVAL, price: 150n } })).toMatchObject({
+      action: "bid",
+      price: 100n,
+    });
+  });
+  it("holds while leading", () => {
+    expect(
+      decideBid({ ...base, strategy: "undercut", best: { provider: PROVIDER, price: 150n } }).action,
+    ).toBe("hold");
+  });
+  it("never bids below the floor", () => {
+    expect(
+      decideBid({ ...base, strategy: "undercut", best: { provider: RIVAL, price: 105n } }),
+    ).toMatchObject({
+      action: "undercut",
+      price: 100n,
+    });
+    expect(decideBid({ ...base, strategy: "undercut", best: { provider: RIVAL, price: 100n } }).action).toBe(
+      "skip",
+    );
+  });
+});
+
+describe("fitOrder", () => {
+  it("keeps the share the provider does not offer", () => {
+    const nodes = [node("n", 10, 10)];
+    const order = { replica: { cpuMillis: 6000, memoryBytes: GIB, gpus: 0, gpuModel: null }, replicas: 1 };
+    expect(fitOrder({ nodes, offerPercent: 100, promised: [], order }).ok).toBe(true);
+    expect(fitOrder({ nodes, offerPercent: 50, promised: [], order }).ok).toBe(false);
+  });
+  it("places each replica on one node", () => {
+    const nodes = [node("a", 4, 16), node("b", 4, 16)];
+    const replica = { cpuMillis: 3000, memoryBytes: GIB, gpus: 0, gpuModel: null };
+    expect(fitOrder({ nodes, offerPercent: 100, promised: [], order: { replica, replicas: 2 } })).toEqual({
+      ok: true,
+      nodes: ["a", "b"],
+    });
+    expect(fitOrder({ nodes, offerPercent: 100, promised: [], order: { replica, replicas: 3 } }).ok).toBe(
+      false,
+    );
+  });
+});

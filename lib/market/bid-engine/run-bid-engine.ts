@@ -1,0 +1,402 @@
+import "server-only";
+import { and, desc, eq, gt, inArray } from "drizzle-orm";
+import type { Address, Hex } from "viem";
+import type { Db } from "@/db/client";
+import {
+  bidDecisions,
+  clusters,
+  type InventoryNode,
+  inventorySnapshots,
+  leases,
+  manifests,
+  type Order,
+  orders,
+  type Provider,
+  providers,
+} from "@/db/schema";
+import { attributeId, fromBytes32Text, GPU_KEY, REGION_KEY } from "@/lib/chain/order-types";
+import { formatTokenAmount, priceOrder, providerPricingSchema } from "@/lib/market/price-order";
+import { decideBid } from "./decide-bid";
+import { fitOrder, type Workload } from "./fit-order";
+
+// One tick of the bid engine. For each open order still in its bid window (orders table, written by
+// the indexer) and each provider with auto-bid on that names our operator on-chain and holds the
+// order's required attributes: find a cluster the order fits (fit-order.ts), price it with the
+// provider's pricing (the floor), decide (decide-bid.ts), and bid through the operator key. Bids go
+// out one at a time, each waiting for its receipt, so one operator key serves every provider
+// without nonce races. Every distinct decision is written to bid_decisions; a decision identical to
+// the last one for the same (order, provider) is not repeated.
+
+export interface ChainProvider {
+  registered: boolean;
+  operator: Address;
+}
+
+/** What the bid engine needs from the chain; the real one is chain-bidder.ts, tests pass a fake. */
+export interface BidChain {
+  operator: Address;
+  getProvider(provider: Address): Promise<ChainProvider>;
+  hasAttribute(provider: Address, attribute: Hex): Promise<boolean>;
+  bestBid(orderId: bigint): Promise<{ provider: Address; price: bigint } | null>;
+  /** Sends placeBid and waits for the receipt; throws a readable Error on revert or failure. */
+  placeBid(args: {
+    orderId: bigint;
+    provider: Address;
+    price: bigint;
+    requiredAttributes: Hex[];
+  }): Promise<Hex>;
+}
+
+export interface TickResult {
+  considered: number;
+  bids: number;
+  decisions: number;
+}
+
+type Decision = typeof bidDecisions.$inferInsert;
+
+const MIB = 1024 * 1024;
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+interface OrderResourcesRow {
+  cpuMillis?: number;
+  memoryMiB?: number;
+  storageMiB?: number;
+  gpuCount?: number;
+  gpuModel?: string | null;
+}
+
+/** The order's GPU model as text (the indexer may keep the bytes32 or the decoded text). */
+function gpuModelOf(r: OrderResourcesRow): string | null {
+  const m = r.gpuModel;
+  if (!m) return null;
+  if (/^0x[0-9a-fA-F]{64}$/.test(m)) {
+    const text = fromBytes32Text(m as Hex);
+    return text || null;
+  }
+  return m;
+}
+
+/** Totals of an order, and per-replica size from its manifest's replica count (1 without manifest). */
+function workloadOf(
+  order: Pick<Order, "resources">,
+  replicas: number,
+): Workload & { totals: Required<OrderResourcesRow> } {
+  const r = order.resources as OrderResourcesRow;
+  const totals = {
+    cpuMillis: Number(r.cpuMillis ?? 0),
+    memoryMiB: Number(r.memoryMiB ?? 0),
+    storageMiB: Number(r.storageMiB ?? 0),
+    gpuCount: Number(r.gpuCount ?? 0),
+    gpuModel: gpuModelOf(r),
+  };
+  const n = Math.max(1, replicas);
+  return {
+    totals,
+    replicas: n,
+    replica: {
+      cpuMillis: Math.ceil(totals.cpuMillis / n),
+      memoryBytes: Math.ceil(totals.memoryMiB / n) * MIB,
+      gpus: Math.ceil(totals.gpuCount / n),
+      gpuModel: totals.gpuModel,
+    },
+  };
+}
+
+async function replicasBySpec(db: Db, specHashes: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (specHashes.length === 0) return out;
+  const rows = await db
+    .select({ specHash: manifests.specHash, body: manifests.body })
+    .from(manifests)
+    .where(inArray(manifests.specHash, specHashes));
+  for (const row of rows) {
+    const replicas = (row.body as { replicas?: unknown } | null)?.replicas;
+    out.set(row.specHash.toLowerCase(), typeof replicas === "number" && replicas > 0 ? replicas : 1);
+  }
+  return out;
+}
+
+async function latestSnapshots(db: Db, clusterIds: string[]): Promise<Map<string, InventoryNode[]>> {
+  const out = new Map<string, InventoryNode[]>();
+  if (clusterIds.length === 0) return out;
+  const rows = await db
+    .selectDistinctOn([inventorySnapshots.clusterId], {
+      clusterId: inventorySnapshots.clusterId,
+      nodes: inventorySnapshots.nodes,
+    })
+    .from(inventorySnapshots)
+    .where(inArray(inventorySnapshots.clusterId, clusterIds))
+    .orderBy(inventorySnapshots.clusterId, desc(inventorySnapshots.takenAt));
+  for (const row of rows) out.set(row.clusterId, row.nodes);
+  return out;
+}
+
+/** The last decision per (order, provider) for the given orders. */
+async function lastDecisions(db: Db, orderIds: string[]) {
+  const out = new Map<string, typeof bidDecisions.$inferSelect>();
+  if (orderIds.length === 0) return out;
+  const rows = await db
+    .selectDistinctOn([bidDecisions.orderId, bidDecisions.provider])
+    .from(bidDecisions)
+    .where(inArray(bidDecisions.orderId, orderIds))
+    .orderBy(bidDecisions.orderId, bidDecisions.provider, desc(bidDecisions.id));
+  for (const row of rows) out.set(`${row.orderId}:${row.provider}`, row);
+  return out;
+}
+
+function short(v: string): string {
+  return `${v.slice(0, 10)}…`;
+}
+
+export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Date }): Promise<TickResult> {
+  const { db, chain } = opts;
+  const now = opts.now ?? new Date();
+  const operator = chain.operator.toLowerCase();
+  const result: TickResult = { considered: 0, bids: 0, decisions: 0 };
+
+  const openOrders = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.status, "open"), gt(orders.bidWindowEndsAt, now)))
+    .orderBy(orders.bidWindowEndsAt);
+  if (openOrders.length === 0) return result;
+
+  const auto = (await db.select().from(providers).where(eq(providers.autoBid, true))).filter(
+    (p) => p.pricing,
+  );
+  if (auto.length === 0) return result;
+
+  const providerClusters = await db
+    .select()
+    .from(clusters)
+    .where(
+      and(
+        inArray(
+          clusters.providerAddress,
+          auto.map((p) => p.address),
+        ),
+        eq(clusters.status, "up"),
+      ),
+    )
+    .orderBy(clusters.createdAt);
+  const snapshots = await latestSnapshots(
+    db,
+    providerClusters.map((c) => c.id),
+  );
+
+  // Promised capacity: every open order (in its window or waiting to settle) this provider leads or
+  // just bid on, and leases whose workload is not running yet (running pods are in the inventory).
+  const allOpen = await db.select().from(orders).where(eq(orders.status, "open"));
+  const pendingLeases = await db
+    .select()
+    .from(leases)
+    .where(and(eq(leases.status, "active"), inArray(leases.deployState, ["pending", "deploying"])));
+  const replicas = await replicasBySpec(db, [
+    ...new Set([
+      ...allOpen.map((o) => o.specHash.toLowerCase()),
+      ...openOrders.map((o) => o.specHash.toLowerCase()),
+    ]),
+  ]);
+  const last = await lastDecisions(
+    db,
+    allOpen.map((o) => o.id),
+  );
+  const leasedOrders = new Map<string, Order>();
+  if (pendingLeases.length > 0) {
+    for (const o of await db
+      .select()
+      .from(orders)
+      .where(
+        inArray(
+          orders.id,
+          pendingLeases.map((l) => l.orderId),
+        ),
+      ))
+      leasedOrders.set(o.id, o);
+  }
+
+  const onChain = new Map<string, ChainProvider | null>();
+  const chainProvider = async (address: string) => {
+    if (!onChain.has(address))
+      onChain.set(address, await chain.getProvider(address as Address).catch(() => null));
+    return onChain.get(address) ?? null;
+  };
+
+  const record = async (d: Decision) => {
+    const prev = last.get(`${d.orderId}:${d.provider}`);
+    if (
+      prev &&
+      prev.action === d.action &&
+      prev.reason === d.reason &&
+      (prev.price ?? null) === (d.price ?? null)
+    )
+      return;
+    const [row] = await db.insert(bidDecisions).values(d).returning();
+    if (row) last.set(`${d.orderId}:${d.provider}`, row);
+    result.decisions++;
+  };
+
+  const promisedFor = (p: Provider, clusterId: string, exceptOrder: string): Workload[] => {
+    const out: Workload[] = [];
+    for (const o of allOpen) {
+      if (o.id === exceptOrder) continue;
+      const d = last.get(`${o.id}:${p.address}`);
+      const leads =
+        o.bestProvider?.toLowerCase() === p.address || (d && (d.action === "bid" || d.action === "undercut"));
+      if (!leads) continue;
+      if (d?.clusterId && d.clusterId !== clusterId) continue;
+      out.push(workloadOf(o, replicas.get(o.specHash.toLowerCase()) ?? 1));
+    }
+    for (const l of pendingLeases) {
+      if (l.provider.toLowerCase() !== p.address) continue;
+      if (l.clusterId && l.clusterId !== clusterId) continue;
+      const o = leasedOrders.get(l.orderId);
+      if (o) out.push(workloadOf(o, replicas.get(o.specHash.toLowerCase()) ?? 1));
+    }
+    return out;
+  };
+
+  for (const order of openOrders) {
+    const orderId = BigInt(order.id);
+    const work = workloadOf(order, replicas.get(order.specHash.toLowerCase()) ?? 1);
+    const required = (order.requiredAttributes ?? []) as Hex[];
+    const max = BigInt(order.maxPricePerHour);
+
+    for (const p of auto) {
+      result.considered++;
+      const base = { orderId: order.id, provider: p.address };
+      const reg = await chainProvider(p.address);
+      if (!reg?.registered) {
+        await record({ ...base, action: "skip", reason: "skipped: not registered on-chain yet" });
+        continue;
+      }
+      if (reg.operator.toLowerCase() !== operator) {
+        await record({
+          ...base,
+          action: "skip",
+          reason: `skipped: the on-chain operator is ${reg.operator === ZERO ? "not set" : short(reg.operator)}, not KubeBid's bid engine`,
+        });
+        continue;
+      }
+      let missing: Hex | null = null;
+      for (const a of required) {
+        if (!(await chain.hasAttribute(p.address as Address, a))) {
+          missing = a;
+          break;
+        }
+      }
+      if (missing) {
+        // Silent for attributes this provider plainly does not offer (another region): not its market.
+        await record({
+          ...base,
+          action: "skip",
+          reason: `skipped: lacks a required attribute (${describeAttribute(missing, p, work.totals.gpuModel)})`,
+        });
+        continue;
+      }
+
+      const pricing = providerPricingSchema.safeParse(p.pricing);
+      if (!pricing.success) {
+        await record({ ...base, action: "skip", reason: "skipped: pricing is incomplete" });
+        continue;
+      }
+      const priced = priceOrder(pricing.data, {
+        cpuMillis: work.totals.cpuMillis,
+        memoryMiB: work.totals.memoryMiB,
+        storageMiB: work.totals.storageMiB,
+        gpuCount: work.totals.gpuCount,
+        gpuModel: work.totals.gpuModel,
+      });
+      if (!priced.ok) {
+        await record({ ...base, action: "skip", reason: `skipped: ${priced.reason}` });
+        continue;
+      }
+
+      const mine = providerClusters.filter((c) => c.providerAddress === p.address);
+      let clusterId: string | null = null;
+      let fitReason = mine.length === 0 ? "no cluster online" : "no inventory yet";
+      const preferred = last.get(`${order.id}:${p.address}`)?.clusterId;
+      for (const c of [...mine].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred))) {
+        const nodes = snapshots.get(c.id);
+        if (!nodes) continue;
+        const fit = fitOrder({
+          nodes,
+          offerPercent: c.offerPercent,
+          promised: promisedFor(p, c.id, order.id),
+          order: work,
+        });
+        if (fit.ok) {
+          clusterId = c.id;
+          break;
+        }
+        fitReason = mine.length > 1 ? `${c.name}: ${fit.reason}` : fit.reason;
+      }
+      if (!clusterId) {
+        await record({
+          ...base,
+          action: "skip",
+          price: priced.pricePerHour.toString(),
+          reason: `skipped: ${fitReason}`,
+        });
+        continue;
+      }
+
+      const best = await chain.bestBid(orderId);
+      const decision = decideBid({
+        floor: priced.pricePerHour,
+        maxPricePerHour: max,
+        strategy: p.bidStrategy,
+        undercutStep: BigInt(p.undercutStep),
+        best,
+        provider: p.address,
+      });
+      if (decision.action === "hold") continue;
+      if (decision.action === "skip") {
+        await record({
+          ...base,
+          clusterId,
+          action: "skip",
+          price: decision.price?.toString() ?? null,
+          reason: decision.reason,
+        });
+        continue;
+      }
+      try {
+        const txHash = await chain.placeBid({
+          orderId,
+          provider: p.address as Address,
+          price: decision.price,
+          requiredAttributes: required,
+        });
+        result.bids++;
+        await record({
+          ...base,
+          clusterId,
+          action: decision.action,
+          price: decision.price.toString(),
+          reason: decision.reason,
+          txHash,
+        });
+      } catch (error) {
+        await record({
+          ...base,
+          clusterId,
+          action: "error",
+          price: decision.price.toString(),
+          reason: `bid ${formatTokenAmount(decision.price)}/h failed: ${(error as Error).message.split("\n")[0]} (retrying next tick)`,
+        });
+      }
+    }
+  }
+  return result;
+}
+
+/** Names an attribute id when it is the provider's region or a GPU model we know of. */
+function describeAttribute(id: Hex, p: Provider, gpuModel: string | null): string {
+  const candidates: [string, string][] = [];
+  if (p.region) candidates.push([REGION_KEY, p.region]);
+  if (gpuModel) candidates.push([GPU_KEY, gpuModel]);
+  for (const [k, v] of candidates) if (attributeId(k, v) === id) return `${k} ${v}`;
+  return short(id);
+}
