@@ -4,11 +4,6 @@
 
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startServer } = await import("./lib/server/start-server");
-  try {
-    await startServer();
-  } catch (error) {
-    console.error(`[kubebid] cannot start: ${(error as Error).message}`);
-    process.exit(1);
-  }
+  const { startServerOrExit } = await import("./lib/server/start-server");
+  await startServerOrExit();
 }

@@ -84,7 +84,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const { startSimulator } = await import("./k8s-sim/simulator");
     const { defaultClusters } = await import("./k8s-sim/default-clusters");
     const sim = await startSimulator({
-      clusters: defaultClusters,
+      clusters: [...defaultClusters, spareCluster],
       stateFile: path.join(dataDir, "k8s-sim.json"),
     });
     stops.push(() => sim.stop());
@@ -132,6 +132,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   }
 }
 
+/** A cluster nobody has onboarded yet: its kubeconfig is there for a new provider to paste into the wizard. */
+export const spareCluster = {
+  name: "lab-spare",
+  region: "eu-north-1",
+  nodes: [
+    { name: "lab-spare-1", cpu: "16", memory: "64Gi" },
+    { name: "lab-spare-2", cpu: "16", memory: "64Gi", gpus: 2, gpuProduct: "NVIDIA-L40S" },
+  ],
+};
+
 /** The environment the app gets from the stack (the same variables a real deployment sets). */
 export function stackEnv(
   info: Omit<StackInfo, "url">,
@@ -161,10 +171,13 @@ export function stackEnv(
 function startNext(opts: { mode: "dev" | "prod"; port: number; env: Record<string, string> }): ChildProcess {
   const bin = path.join(root, "node_modules", "next", "dist", "bin", "next");
   const args = [bin, opts.mode === "dev" ? "dev" : "start", "-p", String(opts.port), "-H", "127.0.0.1"];
+  // NODE_OPTIONS may carry `--conditions=react-server` (how our tsx scripts import server-only
+  // modules); Next must not inherit it.
+  const { NODE_OPTIONS: _ignored, ...env } = opts.env;
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: {
-      ...opts.env,
+      ...env,
       NODE_ENV: opts.mode === "dev" ? "development" : "production",
       PORT: String(opts.port),
     },

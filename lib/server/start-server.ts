@@ -22,3 +22,13 @@ export function startServer(): Promise<void> {
   })();
   return globalForStart.kubebidStarted;
 }
+
+/** startServer, and on failure (e.g. a bad variable) a one-line reason and exit code 1. */
+export async function startServerOrExit(): Promise<void> {
+  try {
+    await startServer();
+  } catch (error) {
+    console.error(`[kubebid] cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
