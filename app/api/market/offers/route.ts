@@ -1,0 +1,5 @@
+// GET /api/market/offers – every provider's free capacity per cluster and pricing, for the deploy form's screening and estimate.
+import { route } from "@/lib/api/handler";
+import { getOffers } from "@/lib/market/get-offers";
+
+export const GET = route({}, async ({ db }) => getOffers({ db }));

@@ -1,0 +1,71 @@
+import "server-only";
+import { and, asc, eq, gt } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { clusters, type Lease, manifests, metricSamples, orders, payments, providers } from "@/db/schema";
+import { readChainLease } from "@/lib/market/chain-reads";
+
+// Everything the lease page shows that is not live: the lease (indexer + controller columns), its
+// order and manifest, the provider, payments, and the escrow as the chain sees it right now.
+
+export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
+  const [[order], [provider], paymentRows, chain, cluster] = await Promise.all([
+    db.select().from(orders).where(eq(orders.id, lease.orderId)),
+    db.select({ name: providers.name, region: providers.region }).from(providers).where(eq(providers.address, lease.provider)),
+    db.select().from(payments).where(eq(payments.leaseId, lease.id)).orderBy(asc(payments.at)),
+    readChainLease(BigInt(lease.id)),
+    lease.clusterId
+      ? db.select({ name: clusters.name, region: clusters.region }).from(clusters).where(eq(clusters.id, lease.clusterId))
+      : Promise.resolve([]),
+  ]);
+  const [manifest] = order
+    ? await db.select({ body: manifests.body }).from(manifests).where(eq(manifests.specHash, order.specHash.toLowerCase()))
+    : [];
+  return {
+    id: lease.id,
+    orderId: lease.orderId,
+    tenant: lease.tenant,
+    provider: lease.provider,
+    providerName: provider?.name ?? null,
+    pricePerHour: lease.pricePerHour,
+    escrow: chain?.escrow ?? lease.deposit,
+    withdrawn: lease.withdrawn,
+    startedAt: lease.startedAt.toISOString(),
+    endsAt: lease.endsAt?.toISOString() ?? null,
+    closedAt: lease.closedAt?.toISOString() ?? null,
+    closeReason: lease.closeReason,
+    status: chain?.status === "closed" ? "closed" : lease.status,
+    deployState: lease.deployState,
+    deployError: lease.deployError,
+    namespace: lease.namespace,
+    cluster: cluster[0] ?? null,
+    order: order
+      ? {
+          createdAt: order.createdAt.toISOString(),
+          bidCount: order.bidCount,
+          bidWindowEndsAt: order.bidWindowEndsAt.toISOString(),
+          resources: order.resources,
+          maxPricePerHour: order.maxPricePerHour,
+          deposit: order.deposit,
+          durationSeconds: order.durationSeconds,
+          specHash: order.specHash,
+        }
+      : null,
+    manifest: (manifest?.body ?? null) as Record<string, unknown> | null,
+    payments: paymentRows.map((p) => ({ kind: p.kind, amount: p.amount, account: p.account, at: p.at.toISOString(), txHash: p.txHash })),
+    chain,
+    updatedAt: lease.updatedAt.toISOString(),
+  };
+}
+
+export type LeaseDetail = Awaited<ReturnType<typeof getLeaseDetail>>;
+
+/** Usage samples of a lease since a time (history for the charts), oldest first. */
+export async function getMetricHistory({ db, leaseId, since }: { db: Db; leaseId: string; since: Date }) {
+  const rows = await db
+    .select({ pod: metricSamples.pod, at: metricSamples.takenAt, cpuMillis: metricSamples.cpuMillis, memoryBytes: metricSamples.memoryBytes })
+    .from(metricSamples)
+    .where(and(eq(metricSamples.leaseId, leaseId), gt(metricSamples.takenAt, since)))
+    .orderBy(asc(metricSamples.takenAt))
+    .limit(20_000);
+  return rows.map((r) => ({ pod: r.pod, at: r.at.toISOString(), cpuMillis: r.cpuMillis, memoryBytes: r.memoryBytes }));
+}

@@ -1,0 +1,55 @@
+// Shapes the lease page shows, independent of the Kubernetes client's types (client-safe).
+
+export interface ResourceAmounts {
+  cpuMillis: number | null;
+  memoryBytes: number | null;
+}
+
+export interface LeasePod {
+  name: string;
+  phase: string;
+  ready: boolean;
+  readyContainers: number;
+  containers: number;
+  restarts: number;
+  node: string | null;
+  createdAt: string | null;
+  reason: string | null;
+  requests: ResourceAmounts;
+  limits: ResourceAmounts;
+}
+
+export interface LeaseEvent {
+  type: string;
+  reason: string;
+  message: string;
+  object: string;
+  count: number;
+  at: string | null;
+}
+
+export interface LeaseEndpoint {
+  name: string;
+  type: string;
+  clusterIP: string | null;
+  ports: { name: string | null; port: number; protocol: string; nodePort: number | null }[];
+  addresses: string[];
+}
+
+export interface LeaseStatusView {
+  pods: LeasePod[];
+  events: LeaseEvent[];
+  endpoints: LeaseEndpoint[];
+}
+
+export interface PodUsage {
+  pod: string;
+  cpuMillis: number;
+  memoryBytes: number;
+}
+
+/** One message on a lease's live channel. */
+export type LiveMessage =
+  | { type: "sample"; at: string; usage: PodUsage[]; metricsAvailable: boolean }
+  | { type: "status"; at: string; status: LeaseStatusView }
+  | { type: "error"; at: string; message: string; retryInMs: number };

@@ -1,0 +1,217 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import type { InventoryTotals, ProviderPricing } from "@/db/schema";
+import { rowsOf } from "@/lib/market/rows";
+
+// What the market offers right now and how it moved: totals and per-region capacity from the latest
+// inventory snapshot of each cluster that is up, one row per provider for the table, capacity and
+// winning prices over time. Served from the database only (never a fan-out to clusters), and memoised
+// for a couple of seconds per process: the inventory loop refreshes snapshots every ~15 s anyway.
+
+export interface MarketProviderRow {
+  address: string;
+  name: string | null;
+  region: string | null;
+  regions: string[];
+  gpuModels: string[];
+  clusters: number;
+  free: { cpuMillis: number; memoryBytes: number; gpus: number };
+  allocatable: { cpuMillis: number; memoryBytes: number; gpus: number };
+  pricing: ProviderPricing | null;
+  activeLeases: number;
+  onlineSince: string | null;
+  lastSeenAt: string | null;
+}
+
+export interface MarketOverview {
+  generatedAt: string;
+  totals: {
+    providers: number;
+    clusters: number;
+    cpuMillis: number;
+    memoryBytes: number;
+    gpus: Record<string, number>;
+    allocatableCpuMillis: number;
+    allocatableMemoryBytes: number;
+  };
+  regions: { region: string; providers: number; cpuMillis: number; memoryBytes: number; gpus: Record<string, number> }[];
+  providers: MarketProviderRow[];
+  capacityHistory: { at: string; cpuMillis: number; memoryBytes: number; gpus: number }[];
+  winningPrices: { at: string; leaseId: string; pricePerHour: string; cpuMillis: number; memoryMiB: number; gpuCount: number }[];
+}
+
+const CACHE_MS = 2_000;
+const HISTORY_HOURS = 6;
+let cache: { at: number; value: Promise<MarketOverview> } | undefined;
+
+/** The overview, memoised for CACHE_MS (pass fresh: true to bypass, e.g. in tests). */
+export function getMarketOverview({ db, fresh }: { db: Db; fresh?: boolean }): Promise<MarketOverview> {
+  const now = Date.now();
+  if (!fresh && cache && now - cache.at < CACHE_MS) return cache.value;
+  const value = loadMarketOverview(db);
+  cache = { at: now, value };
+  value.catch(() => {
+    if (cache?.value === value) cache = undefined;
+  });
+  return value;
+}
+
+interface LatestRow {
+  cluster_id: string;
+  provider_address: string;
+  region: string | null;
+  free: InventoryTotals;
+  allocatable: InventoryTotals;
+  last_seen_at: Date | string | null;
+  created_at: Date | string;
+}
+
+async function loadMarketOverview(db: Db): Promise<MarketOverview> {
+  const [latestRes, providerRes, leaseRes, historyRes, pricesRes] = await Promise.all([
+    db.execute(sql`
+      select distinct on (s.cluster_id) s.cluster_id, c.provider_address, coalesce(s.region, c.region) as region,
+        s.free, s.allocatable, c.last_seen_at, c.created_at
+      from inventory_snapshots s join clusters c on c.id = s.cluster_id
+      where c.status = 'up'
+      order by s.cluster_id, s.taken_at desc`),
+    db.execute(sql`select address, name, region, pricing, registered_at, created_at from providers`),
+    db.execute(sql`select provider, count(*)::int as n from leases where status = 'active' group by provider`),
+    db.execute(sql`
+      select bucket, sum((free->>'cpuMillis')::bigint)::float8 as cpu, sum((free->>'memoryBytes')::bigint)::float8 as mem,
+        sum(gpus)::float8 as gpus
+      from (
+        select distinct on (s.cluster_id, date_bin('5 minutes', s.taken_at, timestamptz '2000-01-01'))
+          date_bin('5 minutes', s.taken_at, timestamptz '2000-01-01') as bucket, s.free,
+          (select coalesce(sum(value::bigint), 0) from jsonb_each_text(s.free->'gpus')) as gpus
+        from inventory_snapshots s
+        where s.taken_at > now() - make_interval(hours => ${HISTORY_HOURS})
+        order by s.cluster_id, date_bin('5 minutes', s.taken_at, timestamptz '2000-01-01'), s.taken_at desc
+      ) b group by bucket order by bucket`),
+    db.execute(sql`
+      select l.id, l.started_at, l.price_per_hour, o.resources
+      from leases l left join orders o on o.id = l.order_id
+      order by l.started_at desc limit 200`),
+  ]);
+
+  const latest = rowsOf<LatestRow>(latestRes);
+  const providerInfo = new Map(
+    rowsOf<{
+      address: string;
+      name: string | null;
+      region: string | null;
+      pricing: ProviderPricing | null;
+      registered_at: Date | string | null;
+      created_at: Date | string;
+    }>(providerRes).map((p) => [p.address, p]),
+  );
+  const activeLeases = new Map(rowsOf<{ provider: string; n: number }>(leaseRes).map((r) => [r.provider, r.n]));
+
+  const totals: MarketOverview["totals"] = {
+    providers: 0,
+    clusters: latest.length,
+    cpuMillis: 0,
+    memoryBytes: 0,
+    gpus: {},
+    allocatableCpuMillis: 0,
+    allocatableMemoryBytes: 0,
+  };
+  const regions = new Map<string, MarketOverview["regions"][number] & { set: Set<string> }>();
+  const byProvider = new Map<string, MarketProviderRow>();
+
+  for (const row of latest) {
+    const free = row.free;
+    const alloc = row.allocatable;
+    const gpuFree = sumValues(free.gpus);
+    totals.cpuMillis += free.cpuMillis;
+    totals.memoryBytes += free.memoryBytes;
+    totals.allocatableCpuMillis += alloc.cpuMillis;
+    totals.allocatableMemoryBytes += alloc.memoryBytes;
+    addGpus(totals.gpus, free.gpus);
+
+    const regionName = row.region ?? "unknown";
+    let region = regions.get(regionName);
+    if (!region) {
+      region = { region: regionName, providers: 0, cpuMillis: 0, memoryBytes: 0, gpus: {}, set: new Set() };
+      regions.set(regionName, region);
+    }
+    region.set.add(row.provider_address);
+    region.cpuMillis += free.cpuMillis;
+    region.memoryBytes += free.memoryBytes;
+    addGpus(region.gpus, free.gpus);
+
+    const info = providerInfo.get(row.provider_address);
+    let p = byProvider.get(row.provider_address);
+    if (!p) {
+      p = {
+        address: row.provider_address,
+        name: info?.name ?? null,
+        region: info?.region ?? row.region,
+        regions: [],
+        gpuModels: [],
+        clusters: 0,
+        free: { cpuMillis: 0, memoryBytes: 0, gpus: 0 },
+        allocatable: { cpuMillis: 0, memoryBytes: 0, gpus: 0 },
+        pricing: info?.pricing ?? null,
+        activeLeases: activeLeases.get(row.provider_address) ?? 0,
+        onlineSince: iso(info?.registered_at ?? info?.created_at ?? row.created_at),
+        lastSeenAt: null,
+      };
+      byProvider.set(row.provider_address, p);
+    }
+    p.clusters++;
+    if (row.region && !p.regions.includes(row.region)) p.regions.push(row.region);
+    for (const model of Object.keys(alloc.gpus ?? {})) if (!p.gpuModels.includes(model)) p.gpuModels.push(model);
+    p.free.cpuMillis += free.cpuMillis;
+    p.free.memoryBytes += free.memoryBytes;
+    p.free.gpus += gpuFree;
+    p.allocatable.cpuMillis += alloc.cpuMillis;
+    p.allocatable.memoryBytes += alloc.memoryBytes;
+    p.allocatable.gpus += sumValues(alloc.gpus);
+    const seen = iso(row.last_seen_at);
+    if (seen && (!p.lastSeenAt || seen > p.lastSeenAt)) p.lastSeenAt = seen;
+  }
+  totals.providers = byProvider.size;
+
+  return {
+    generatedAt: new Date().toISOString(),
+    totals,
+    regions: [...regions.values()]
+      .map(({ set, ...r }) => ({ ...r, providers: set.size }))
+      .sort((a, b) => b.cpuMillis - a.cpuMillis),
+    providers: [...byProvider.values()].sort((a, b) => b.free.cpuMillis - a.free.cpuMillis),
+    capacityHistory: rowsOf<{ bucket: Date | string; cpu: number; mem: number; gpus: number }>(historyRes).map(
+      (r) => ({ at: iso(r.bucket) ?? "", cpuMillis: Number(r.cpu), memoryBytes: Number(r.mem), gpus: Number(r.gpus) }),
+    ),
+    winningPrices: rowsOf<{
+      id: string;
+      started_at: Date | string;
+      price_per_hour: string;
+      resources: { cpuMillis?: number; memoryMiB?: number; gpuCount?: number } | null;
+    }>(pricesRes)
+      .reverse()
+      .map((r) => ({
+        at: iso(r.started_at) ?? "",
+        leaseId: String(r.id),
+        pricePerHour: String(r.price_per_hour),
+        cpuMillis: Number(r.resources?.cpuMillis ?? 0),
+        memoryMiB: Number(r.resources?.memoryMiB ?? 0),
+        gpuCount: Number(r.resources?.gpuCount ?? 0),
+      })),
+  };
+}
+
+function sumValues(record: Record<string, number> | undefined): number {
+  let n = 0;
+  for (const v of Object.values(record ?? {})) n += v;
+  return n;
+}
+
+function addGpus(into: Record<string, number>, from: Record<string, number> | undefined) {
+  for (const [model, count] of Object.entries(from ?? {})) into[model] = (into[model] ?? 0) + count;
+}
+
+function iso(value: Date | string | null | undefined): string | null {
+  if (!value) return null;
+  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+}

@@ -1,0 +1,75 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import type { InventoryNode, InventoryTotals, ProviderPricing } from "@/db/schema";
+import { rowsOf } from "@/lib/market/rows";
+import type { ProviderOffer } from "@/lib/market/screen-order";
+
+// Every provider with what it could sell right now (latest snapshot of each cluster that is up) and
+// its pricing: the input of the deploy form's screening and estimate. From the database only.
+
+export async function getOffers({ db }: { db: Db }): Promise<{ offers: ProviderOffer[]; recentPrices: RecentPrice[] }> {
+  const [providerRes, clusterRes, priceRes] = await Promise.all([
+    db.execute(sql`select address, name, region, pricing, registered, auto_bid from providers`),
+    db.execute(sql`
+      select distinct on (s.cluster_id) s.cluster_id, c.name, c.provider_address, coalesce(s.region, c.region) as region,
+        s.free, s.nodes
+      from inventory_snapshots s join clusters c on c.id = s.cluster_id
+      where c.status = 'up'
+      order by s.cluster_id, s.taken_at desc`),
+    db.execute(sql`
+      select l.price_per_hour, o.resources from leases l join orders o on o.id = l.order_id
+      order by l.started_at desc limit 50`),
+  ]);
+  const offers = new Map<string, ProviderOffer>();
+  for (const p of rowsOf<{
+    address: string;
+    name: string | null;
+    region: string | null;
+    pricing: ProviderPricing | null;
+    registered: boolean;
+    auto_bid: boolean;
+  }>(providerRes)) {
+    offers.set(p.address, {
+      address: p.address,
+      name: p.name,
+      region: p.region,
+      pricing: p.pricing,
+      registered: p.registered,
+      autoBid: p.auto_bid,
+      clusters: [],
+    });
+  }
+  for (const c of rowsOf<{
+    cluster_id: string;
+    name: string;
+    provider_address: string;
+    region: string | null;
+    free: InventoryTotals;
+    nodes: InventoryNode[];
+  }>(clusterRes)) {
+    const offer = offers.get(c.provider_address);
+    if (!offer) continue;
+    offer.clusters.push({
+      id: c.cluster_id,
+      name: c.name,
+      region: c.region,
+      free: c.free,
+      nodes: c.nodes
+        .filter((n) => n.ready && n.schedulable)
+        .map((n) => ({ cpuMillis: n.free.cpuMillis, memoryBytes: n.free.memoryBytes, gpus: n.free.gpus, gpuModel: n.gpuModel })),
+    });
+  }
+  return {
+    offers: [...offers.values()],
+    recentPrices: rowsOf<{ price_per_hour: string; resources: { cpuMillis?: number } | null }>(priceRes).map((r) => ({
+      pricePerHour: String(r.price_per_hour),
+      cpuMillis: Number(r.resources?.cpuMillis ?? 0),
+    })),
+  };
+}
+
+export interface RecentPrice {
+  pricePerHour: string;
+  cpuMillis: number;
+}

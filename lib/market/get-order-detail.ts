@@ -1,0 +1,53 @@
+import "server-only";
+import { asc, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { bids, leases, orders, providers } from "@/db/schema";
+import { readChainOrder } from "@/lib/market/chain-reads";
+
+// An order's auction as the order page shows it: the indexed order and every bid (from the
+// database), plus the live on-chain status so the page moves on the moment the order settles.
+
+export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
+  const [[order], bidRows, [lease], chain, names] = await Promise.all([
+    db.select().from(orders).where(eq(orders.id, id)),
+    db.select().from(bids).where(eq(bids.orderId, id)).orderBy(asc(bids.at), asc(bids.id)),
+    db.select({ id: leases.id }).from(leases).where(eq(leases.id, id)),
+    readChainOrder(BigInt(id)),
+    db.select({ address: providers.address, name: providers.name }).from(providers),
+  ]);
+  if (!order && (!chain || chain.status === "none")) return null;
+  const nameOf = new Map(names.map((p) => [p.address, p.name]));
+  return {
+    id,
+    indexed: Boolean(order),
+    tenant: order?.tenant ?? chain?.tenant ?? "",
+    status: chain?.status ?? (order?.status === "leased" ? "active" : (order?.status ?? "open")),
+    bidWindowEndsAt: order?.bidWindowEndsAt.toISOString() ?? (chain ? new Date(chain.bidEnd * 1000).toISOString() : null),
+    maxPricePerHour: order?.maxPricePerHour ?? null,
+    deposit: order?.deposit ?? chain?.escrow ?? null,
+    durationSeconds: order?.durationSeconds ?? null,
+    resources: (order?.resources ?? null) as {
+      cpuMillis: number;
+      memoryMiB: number;
+      storageMiB: number;
+      gpuCount: number;
+      gpuModel: string | null;
+    } | null,
+    specHash: order?.specHash ?? null,
+    bestPrice: chain?.bestPrice ?? order?.bestPrice ?? null,
+    bestProvider: chain?.bestProvider ?? order?.bestProvider ?? null,
+    bestProviderName: nameOf.get(chain?.bestProvider ?? order?.bestProvider ?? "") ?? null,
+    bids: bidRows.map((b) => ({
+      provider: b.provider,
+      providerName: nameOf.get(b.provider) ?? null,
+      price: b.price,
+      at: b.at.toISOString(),
+      txHash: b.txHash,
+    })),
+    leaseId: lease?.id ?? (chain?.status === "active" || chain?.status === "closed" ? id : null),
+    createdAt: order?.createdAt.toISOString() ?? null,
+    now: new Date().toISOString(),
+  };
+}
+
+export type OrderDetail = NonNullable<Awaited<ReturnType<typeof getOrderDetail>>>;

@@ -1,0 +1,114 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { Address, Hex } from "viem";
+import type { Db } from "@/db/client";
+import { manifests } from "@/db/schema";
+import { type Order, orderSchema, orderTypedData, serializeOrder, toBytes32Text } from "@/lib/chain/order-types";
+import { AppError } from "@/lib/errors";
+import { canonicalizeManifest, type Manifest, manifestTotals } from "@/lib/market/manifest";
+
+// Stores a tenant's manifest, only next to a valid tenant signature over an order that carries the
+// manifest's hash and buys exactly what the manifest needs. The signature is checked through the
+// chain client (viem's verifyTypedData on a public client), so smart-contract wallets (ERC-1271)
+// work; the domain is always ours (this chain, this market), so a signature for another market fails.
+
+export interface StoreManifestOptions {
+  db: Db;
+  client: { verifyTypedData: (args: VerifyArgs) => Promise<boolean> };
+  chainId: number;
+  marketAddress: Address;
+  manifest: unknown;
+  order: unknown;
+  signature: Hex;
+  /** The domain the client says it signed for, checked against ours for a clear error. */
+  domain?: { chainId?: number; verifyingContract?: string };
+  now?: Date;
+}
+
+export type VerifyArgs = ReturnType<typeof orderTypedData> & { address: Address; signature: Hex };
+
+export interface StoredManifest {
+  specHash: Hex;
+  tenant: Address;
+  manifest: Manifest;
+  created: boolean;
+}
+
+export async function storeManifest(opts: StoreManifestOptions): Promise<StoredManifest> {
+  if (opts.domain?.chainId !== undefined && opts.domain.chainId !== opts.chainId)
+    throw new AppError("INVALID_SIGNATURE", `The order was signed for chain ${opts.domain.chainId}, not ${opts.chainId}.`);
+  if (
+    opts.domain?.verifyingContract !== undefined &&
+    opts.domain.verifyingContract.toLowerCase() !== opts.marketAddress.toLowerCase()
+  )
+    throw new AppError("INVALID_SIGNATURE", "The order was signed for another market contract.");
+
+  const parsedOrder = orderSchema.safeParse(opts.order);
+  if (!parsedOrder.success)
+    throw new AppError("BAD_REQUEST", `Invalid order: ${parsedOrder.error.issues[0]?.path.join(".")}: ${parsedOrder.error.issues[0]?.message}`);
+  const order = parsedOrder.data;
+
+  let canonical: ReturnType<typeof canonicalizeManifest>;
+  try {
+    canonical = canonicalizeManifest(opts.manifest);
+  } catch (error) {
+    const issue = (error as { issues?: { path: (string | number)[]; message: string }[] }).issues?.[0];
+    throw new AppError("INVALID_MANIFEST", issue ? `Invalid manifest: ${issue.path.join(".")}: ${issue.message}` : "Invalid manifest.");
+  }
+  if (canonical.specHash.toLowerCase() !== order.specHash.toLowerCase())
+    throw new AppError("INVALID_MANIFEST", "The order's specHash is not the hash of this manifest.");
+  assertOrderBuysManifest(order, canonical.manifest);
+
+  const now = opts.now ?? new Date();
+  if (order.deadline < BigInt(Math.floor(now.getTime() / 1000)))
+    throw new AppError("BAD_REQUEST", "The order's deadline has passed.");
+
+  let valid = false;
+  try {
+    valid = await opts.client.verifyTypedData({
+      ...orderTypedData(order, opts.chainId, opts.marketAddress),
+      address: order.tenant,
+      signature: opts.signature,
+    });
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw new AppError("INVALID_SIGNATURE", "The signature is not the tenant's signature over this order.");
+
+  const inserted = await opts.db
+    .insert(manifests)
+    .values({
+      specHash: canonical.specHash.toLowerCase(),
+      tenant: order.tenant.toLowerCase(),
+      body: canonical.manifest,
+      signature: opts.signature,
+      order: serializeOrder(order) as unknown as Record<string, unknown>,
+    })
+    .onConflictDoNothing()
+    .returning({ specHash: manifests.specHash });
+  return {
+    specHash: canonical.specHash,
+    tenant: order.tenant,
+    manifest: canonical.manifest,
+    created: inserted.length > 0,
+  };
+}
+
+/** The order must buy what the manifest needs: totals over replicas, and the GPU model if one is named. */
+export function assertOrderBuysManifest(order: Order, manifest: Manifest): void {
+  const t = manifestTotals(manifest);
+  const mismatch: string[] = [];
+  if (order.cpuMillicores !== t.cpuMillis) mismatch.push("cpu");
+  if (order.memoryMiB !== t.memoryMiB) mismatch.push("memory");
+  if (order.storageMiB !== t.storageMiB) mismatch.push("storage");
+  if (order.gpuCount !== t.gpuCount) mismatch.push("gpu count");
+  const model = t.gpuModel ? toBytes32Text(t.gpuModel) : `0x${"0".repeat(64)}`;
+  if (order.gpuModel.toLowerCase() !== model.toLowerCase()) mismatch.push("gpu model");
+  if (mismatch.length)
+    throw new AppError("INVALID_MANIFEST", `The order's resources do not match the manifest (${mismatch.join(", ")}).`);
+}
+
+export async function getManifest({ db, specHash }: { db: Db; specHash: string }) {
+  const [row] = await db.select().from(manifests).where(eq(manifests.specHash, specHash.toLowerCase()));
+  return row ?? null;
+}
