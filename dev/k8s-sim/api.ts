@@ -4,6 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { ApiError, type ClusterState, notFound, podRequests, R, type WatchEvent } from "./cluster";
 import { apiVersionOf, findRes, GROUPS, RESOURCES, type ResDef, resKey } from "./resources";
 import type { SimClusterImpl, TokenInfo } from "./simulator";
+import { openapiGroupVersion, openapiRoot } from "./openapi";
 import { toTable } from "./tables";
 import {
   clone,
@@ -310,6 +311,11 @@ async function dispatch(
     res.writeHead(200, { "Content-Type": "text/plain" });
     res.end("ok");
     return;
+  }
+  if (path === "/openapi/v3") return send(res, 200, openapiRoot());
+  if (path.startsWith("/openapi/v3/")) {
+    const doc = openapiGroupVersion(path.slice("/openapi/v3/".length));
+    if (doc) return send(res, 200, doc);
   }
   if (path.startsWith("/openapi"))
     return send(res, 404, status(404, "NotFound", "the server could not find the requested resource", {}));
