@@ -19,7 +19,9 @@ export async function waitForIndexed(opts: WaitForIndexedOptions): Promise<void>
     const cursor = await readCursor(opts.db, opts.name ?? DEFAULT_INDEXER_NAME);
     if (cursor && cursor.blockNumber >= opts.block) return;
     if (Date.now() > deadline) {
-      throw new Error(`indexer did not reach block ${opts.block} in time (at ${cursor?.blockNumber ?? "none"})`);
+      throw new Error(
+        `indexer did not reach block ${opts.block} in time (at ${cursor?.blockNumber ?? "none"})`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, opts.pollMs ?? 100));
   }
