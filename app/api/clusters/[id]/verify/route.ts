@@ -1,0 +1,18 @@
+// POST /api/clusters/:id/verify – re-run the cluster checks, streamed as NDJSON; updates status and inventory.
+import { z } from "zod";
+import { route } from "@/lib/api/handler";
+import { clusterSecrets } from "@/lib/provider/kubeconfig-key";
+import { probeStream } from "@/lib/provider/probe-stream";
+import { applyProbeResult, clusterKubeconfig, getOwnCluster } from "@/lib/provider/provider-clusters";
+
+export const POST = route(
+  { auth: true, params: z.object({ id: z.uuid() }) },
+  async ({ db, session, params }) => {
+    const cluster = await getOwnCluster({ db, id: params.id, address: session.address });
+    return probeStream({
+      kubeconfig: clusterKubeconfig(cluster),
+      allowPrivate: clusterSecrets().allowPrivate,
+      onDone: (result) => applyProbeResult({ db, id: cluster.id, result }),
+    });
+  },
+);

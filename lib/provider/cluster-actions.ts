@@ -1,0 +1,71 @@
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { clusters, leases } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { createClusterClient } from "@/lib/k8s/cluster-client";
+import { type ProbeCheck, runProbe } from "@/lib/k8s/probe-cluster";
+import { clusterSecrets } from "./kubeconfig-key";
+import { applyProbeResult, getOwnCluster } from "./provider-clusters";
+import { intakeKubeconfig } from "./submit-kubeconfig";
+
+// What a provider can do to one of its clusters from the console: change the offered share,
+// replace the kubeconfig (checked end to end before it replaces the old one), remove it.
+
+export async function updateCluster(opts: { db: Db; id: string; address: string; offerPercent: number }) {
+  await getOwnCluster(opts);
+  await opts.db
+    .update(clusters)
+    .set({ offerPercent: opts.offerPercent, updatedAt: new Date() })
+    .where(eq(clusters.id, opts.id));
+}
+
+export async function removeCluster(opts: { db: Db; id: string; address: string }) {
+  await getOwnCluster(opts);
+  const running = await opts.db
+    .select({ id: leases.id })
+    .from(leases)
+    .where(and(eq(leases.clusterId, opts.id), eq(leases.status, "active")));
+  if (running.length > 0)
+    throw new AppError(
+      "CONFLICT",
+      `This cluster runs ${running.length} active lease(s); it can be removed once they are closed.`,
+    );
+  await opts.db.delete(clusters).where(eq(clusters.id, opts.id));
+}
+
+/** Validates and probes the new kubeconfig; only one that passes every check replaces the old one. */
+export async function replaceKubeconfig(opts: {
+  db: Db;
+  id: string;
+  address: string;
+  yaml: string;
+}): Promise<{ ok: boolean; checks: ProbeCheck[] }> {
+  await getOwnCluster(opts);
+  const { validated, enc } = await intakeKubeconfig({
+    db: opts.db,
+    address: opts.address,
+    yaml: opts.yaml,
+    replacing: opts.id,
+  });
+  const client = createClusterClient(validated, {
+    allowPrivate: clusterSecrets().allowPrivate,
+    timeoutMs: 8_000,
+  });
+  try {
+    const summary = await runProbe(client);
+    if (!summary.ok) return { ok: false, checks: summary.checks };
+    await opts.db
+      .update(clusters)
+      .set({ kubeconfigEnc: enc, server: validated.server, updatedAt: new Date() })
+      .where(eq(clusters.id, opts.id));
+    await applyProbeResult({
+      db: opts.db,
+      id: opts.id,
+      result: { ...summary, at: new Date().toISOString() },
+    });
+    return { ok: true, checks: summary.checks };
+  } finally {
+    await client.close().catch(() => {});
+  }
+}

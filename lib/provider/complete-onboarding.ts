@@ -1,0 +1,94 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { Address } from "viem";
+import type { Db } from "@/db/client";
+import { clusters, inventorySnapshots, providerDrafts, providers } from "@/db/schema";
+import { computeMarketAbi } from "@/lib/chain/generated/contracts";
+import { getPublicClient } from "@/lib/chain/public-client";
+import { getConfig } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+import { getDraft } from "./onboarding-draft";
+
+// The wizard's last step, after the registration transaction is confirmed: the provider's profile
+// and bid settings, the cluster (its kubeconfig, encrypted since the cluster step) and a first
+// inventory snapshot from the verification are written in one transaction, and the draft deleted.
+// Either all of it is stored or nothing is.
+
+export async function isRegisteredOnChain(address: Address): Promise<boolean> {
+  const market = getConfig().MARKET_ADDRESS as Address | undefined;
+  if (!market) throw new AppError("SERVICE_UNAVAILABLE", "The market contract is not configured.");
+  const p = await getPublicClient()
+    .readContract({ address: market, abi: computeMarketAbi, functionName: "getProvider", args: [address] })
+    .catch(() => {
+      throw new AppError("UPSTREAM_UNAVAILABLE", "The chain cannot be reached right now. Please try again.");
+    });
+  return p.registered;
+}
+
+export async function completeOnboarding(opts: {
+  db: Db;
+  address: Address;
+  registered: (address: Address) => Promise<boolean>;
+}): Promise<{ clusterId: string }> {
+  const address = opts.address.toLowerCase();
+  const { data } = await getDraft({ db: opts.db, address });
+  if (!data.profile) throw new AppError("UNPROCESSABLE", "The provider profile is missing (step 2).");
+  if (!data.kubeconfigEnc || !data.server)
+    throw new AppError("UNPROCESSABLE", "No cluster was added (step 3).");
+  if (!data.probe?.ok)
+    throw new AppError("UNPROCESSABLE", "The cluster has not passed verification (step 4).");
+  if (!data.settings) throw new AppError("UNPROCESSABLE", "Pricing is not set (step 6).");
+  if (!(await opts.registered(opts.address)))
+    throw new AppError("UNPROCESSABLE", "The provider is not registered on-chain yet (step 7).");
+
+  const { profile, settings, probe } = data;
+  const inventory = probe.inventory;
+  const kubeconfigEnc = data.kubeconfigEnc;
+  const server = data.server;
+  return opts.db.transaction(async (tx) => {
+    const taken = await tx.select({ id: clusters.id }).from(clusters).where(eq(clusters.server, server));
+    if (taken.length > 0) throw new AppError("CONFLICT", "This cluster is already listed.");
+    const values = {
+      name: profile.name,
+      website: profile.website || null,
+      contact: profile.contact,
+      region: profile.region,
+      pricing: settings.pricing,
+      bidStrategy: settings.bidStrategy,
+      undercutStep: settings.undercutStep,
+      autoBid: settings.autoBid,
+      updatedAt: new Date(),
+    };
+    await tx
+      .insert(providers)
+      .values({ address, ...values })
+      .onConflictDoUpdate({ target: providers.address, set: values });
+    const [cluster] = await tx
+      .insert(clusters)
+      .values({
+        providerAddress: address,
+        name: data.clusterName ?? "cluster",
+        kubeconfigEnc,
+        server,
+        status: "up",
+        lastSeenAt: new Date(probe.at),
+        version: probe.version,
+        metricsApi: probe.metricsApi,
+        region: inventory?.region ?? profile.region,
+        offerPercent: data.offerPercent ?? 100,
+      })
+      .returning({ id: clusters.id });
+    if (!cluster) throw new AppError("INTERNAL", "The cluster could not be stored.");
+    if (inventory)
+      await tx.insert(inventorySnapshots).values({
+        clusterId: cluster.id,
+        takenAt: new Date(probe.at),
+        region: inventory.region,
+        allocatable: inventory.allocatable,
+        free: inventory.free,
+        nodes: inventory.nodes,
+      });
+    await tx.delete(providerDrafts).where(eq(providerDrafts.address, address));
+    return { clusterId: cluster.id };
+  });
+}

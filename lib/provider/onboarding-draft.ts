@@ -1,0 +1,111 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { providerDrafts } from "@/db/schema";
+import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
+import type { Inventory } from "@/lib/k8s/read-inventory";
+import { providerPricingSchema } from "@/lib/market/price-order";
+
+// The onboarding wizard's draft, one per provider address (provider_drafts), so a provider can leave
+// and come back. The kubeconfig is kept only validated and encrypted (kubeconfigEnc), and is never
+// sent back to the browser: `publicDraft` replaces it with the server it points at.
+
+export const WIZARD_STEPS = 7;
+
+export const profileSchema = z.object({
+  name: z.string().trim().min(2, "at least 2 characters").max(80),
+  website: z
+    .string()
+    .trim()
+    .max(200)
+    .refine((v) => v === "" || /^https?:\/\/[^\s]+\.[^\s]+$/.test(v), "must be an http(s):// address")
+    .default(""),
+  contact: z.string().trim().min(3, "an email or a handle to reach you").max(120),
+  region: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{1,30}$/, "lower-case letters, digits and dashes, e.g. eu-north-1"),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+export const bidSettingsSchema = z.object({
+  pricing: providerPricingSchema,
+  bidStrategy: z.enum(["floor", "undercut"]),
+  undercutStep: z.string().regex(/^[0-9]{1,30}$/, "must be a whole number of token base units"),
+  autoBid: z.boolean(),
+});
+export type BidSettings = z.infer<typeof bidSettingsSchema>;
+
+export interface ProbeResult {
+  ok: boolean;
+  checks: ProbeCheck[];
+  version: string | null;
+  metricsApi: boolean;
+  inventory: Inventory | null;
+  at: string;
+}
+
+export interface DraftData {
+  profile?: Profile;
+  kubeconfigEnc?: string;
+  server?: string;
+  clusterName?: string;
+  probe?: ProbeResult;
+  offerPercent?: number;
+  settings?: BidSettings;
+}
+
+export interface PublicDraft {
+  step: number;
+  profile: Profile | null;
+  cluster: { server: string; name: string } | null;
+  probe: ProbeResult | null;
+  offerPercent: number;
+  settings: BidSettings | null;
+}
+
+export async function getDraft({
+  db,
+  address,
+}: {
+  db: Db;
+  address: string;
+}): Promise<{ step: number; data: DraftData }> {
+  const [row] = await db
+    .select()
+    .from(providerDrafts)
+    .where(eq(providerDrafts.address, address.toLowerCase()));
+  return row ? { step: row.step, data: row.data as DraftData } : { step: 2, data: {} };
+}
+
+export async function saveDraft(opts: {
+  db: Db;
+  address: string;
+  step: number;
+  data: DraftData;
+}): Promise<void> {
+  const address = opts.address.toLowerCase();
+  const step = Math.min(Math.max(opts.step, 1), WIZARD_STEPS);
+  await opts.db
+    .insert(providerDrafts)
+    .values({ address, step, data: opts.data as Record<string, unknown> })
+    .onConflictDoUpdate({
+      target: providerDrafts.address,
+      set: { step, data: opts.data as Record<string, unknown>, updatedAt: new Date() },
+    });
+}
+
+export function publicDraft(d: { step: number; data: DraftData }): PublicDraft {
+  return {
+    step: d.step,
+    profile: d.data.profile ?? null,
+    cluster:
+      d.data.kubeconfigEnc && d.data.server
+        ? { server: d.data.server, name: d.data.clusterName ?? "cluster" }
+        : null,
+    probe: d.data.probe ?? null,
+    offerPercent: d.data.offerPercent ?? 100,
+    settings: d.data.settings ?? null,
+  };
+}

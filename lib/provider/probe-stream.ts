@@ -1,0 +1,59 @@
+import "server-only";
+import { createClusterClient } from "@/lib/k8s/cluster-client";
+import { probeCluster } from "@/lib/k8s/probe-cluster";
+import type { ValidatedKubeconfig } from "@/lib/k8s/validate-kubeconfig";
+import type { ProbeResult } from "./onboarding-draft";
+
+// Runs the onboarding checks of a cluster and streams them to the browser as they complete, as
+// newline-delimited JSON: `{"type":"check","check":{...}}` per check, then `{"type":"done","result":{...}}`
+// (or `{"type":"error","message":...}`). `onDone` persists the result before the final line is sent,
+// so what the page shows is what was saved.
+
+export type ProbeEvent =
+  | { type: "start"; total: number }
+  | { type: "check"; check: ProbeResult["checks"][number] }
+  | { type: "done"; result: ProbeResult }
+  | { type: "error"; message: string };
+
+/** Checks the probe runs (connection, credentials, permissions, nodes, GPUs, region, metrics). */
+export const EXPECTED_CHECKS = 12;
+
+export function probeStream(opts: {
+  kubeconfig: ValidatedKubeconfig;
+  allowPrivate: boolean;
+  onDone: (result: ProbeResult) => Promise<void>;
+}): Response {
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (e: ProbeEvent) => controller.enqueue(encoder.encode(`${JSON.stringify(e)}\n`));
+      const client = createClusterClient(opts.kubeconfig, {
+        allowPrivate: opts.allowPrivate,
+        timeoutMs: 8_000,
+      });
+      try {
+        send({ type: "start", total: EXPECTED_CHECKS });
+        const gen = probeCluster(client);
+        for (;;) {
+          const next = await gen.next();
+          if (next.done) {
+            const result: ProbeResult = { ...next.value, at: new Date().toISOString() };
+            await opts.onDone(result);
+            send({ type: "done", result });
+            break;
+          }
+          send({ type: "check", check: next.value });
+        }
+      } catch (error) {
+        console.error("[probe] failed", error);
+        send({ type: "error", message: "The checks could not be completed. Please try again." });
+      } finally {
+        await client.close().catch(() => {});
+        controller.close();
+      }
+    },
+  });
+  return new Response(stream, {
+    headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" },
+  });
+}

@@ -1,0 +1,182 @@
+import "server-only";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { bidDecisions, clusters, type Lease, leases, type Provider, payments, providers } from "@/db/schema";
+import { type ClusterView, listProviderClusters } from "./provider-clusters";
+
+// Everything the provider console shows, for one address, from the database only (the chain is
+// read by the browser for exact withdrawable amounts): profile and bid settings, clusters with
+// their capacity history, leases with what they earned so far, earnings over time, and the bid
+// engine's decision log.
+
+export interface LeaseView {
+  id: string;
+  tenant: string;
+  pricePerHour: string;
+  startedAt: string;
+  endsAt: string | null;
+  status: Lease["status"];
+  deployState: Lease["deployState"];
+  clusterName: string | null;
+  earned: string;
+  withdrawn: string;
+}
+
+export interface DecisionView {
+  id: number;
+  orderId: string;
+  action: string;
+  price: string | null;
+  reason: string;
+  txHash: string | null;
+  clusterName: string | null;
+  at: string;
+}
+
+export interface ProviderConsole {
+  address: string;
+  provider: Pick<
+    Provider,
+    | "name"
+    | "website"
+    | "contact"
+    | "region"
+    | "pricing"
+    | "bidStrategy"
+    | "undercutStep"
+    | "autoBid"
+    | "registered"
+    | "operator"
+  > | null;
+  clusters: ClusterView[];
+  leases: LeaseView[];
+  earnings: { t: string; earned: number; withdrawn: number }[];
+  totals: { earned: string; withdrawn: string; activeLeases: number };
+  decisions: DecisionView[];
+}
+
+/** Gross amount a lease has earned by `at`: price × elapsed, capped by its duration and escrow. */
+export function earnedBy(
+  l: Pick<Lease, "pricePerHour" | "startedAt" | "endsAt" | "closedAt" | "deposit">,
+  at: Date,
+): bigint {
+  const end = Math.min(at.getTime(), l.closedAt?.getTime() ?? Infinity, l.endsAt?.getTime() ?? Infinity);
+  const seconds = BigInt(Math.max(0, Math.floor((end - l.startedAt.getTime()) / 1000)));
+  const earned = (BigInt(l.pricePerHour) * seconds) / 3600n;
+  const cap = BigInt(l.deposit);
+  return earned > cap ? cap : earned;
+}
+
+const POINTS = 30;
+
+export async function getProviderConsole(opts: {
+  db: Db;
+  address: string;
+  now?: Date;
+}): Promise<ProviderConsole> {
+  const { db } = opts;
+  const address = opts.address.toLowerCase();
+  const now = opts.now ?? new Date();
+  const [provider] = await db.select().from(providers).where(eq(providers.address, address));
+  const clusterViews = await listProviderClusters({ db, address });
+  const names = new Map(clusterViews.map((c) => [c.id, c.name]));
+  const leaseRows = await db
+    .select()
+    .from(leases)
+    .where(eq(leases.provider, address))
+    .orderBy(desc(leases.startedAt));
+  const withdrawals =
+    leaseRows.length === 0
+      ? []
+      : await db
+          .select()
+          .from(payments)
+          .where(
+            and(
+              eq(payments.kind, "withdrawal"),
+              inArray(
+                payments.leaseId,
+                leaseRows.map((l) => l.id),
+              ),
+            ),
+          );
+  const decisionRows = await db
+    .select({
+      d: bidDecisions,
+      clusterName: clusters.name,
+    })
+    .from(bidDecisions)
+    .leftJoin(clusters, eq(clusters.id, bidDecisions.clusterId))
+    .where(eq(bidDecisions.provider, address))
+    .orderBy(desc(bidDecisions.id))
+    .limit(200);
+
+  let earned = 0n;
+  let withdrawn = 0n;
+  const leaseViews = leaseRows.map((l) => {
+    const e = earnedBy(l, now);
+    earned += e;
+    withdrawn += BigInt(l.withdrawn);
+    return {
+      id: l.id,
+      tenant: l.tenant,
+      pricePerHour: l.pricePerHour,
+      startedAt: l.startedAt.toISOString(),
+      endsAt: l.endsAt?.toISOString() ?? null,
+      status: l.status,
+      deployState: l.deployState,
+      clusterName: l.clusterId ? (names.get(l.clusterId) ?? null) : null,
+      earned: e.toString(),
+      withdrawn: l.withdrawn,
+    };
+  });
+
+  // Earnings over time: cumulative earned (accrual) and withdrawn, from the first lease until now.
+  const earnings: ProviderConsole["earnings"] = [];
+  const first = leaseRows.at(-1)?.startedAt.getTime();
+  if (first !== undefined) {
+    const span = Math.max(60_000, now.getTime() - first);
+    for (let i = 0; i <= POINTS; i++) {
+      const t = new Date(first + (span * i) / POINTS);
+      const e = leaseRows.reduce((s, l) => s + earnedBy(l, t), 0n);
+      const w = withdrawals.filter((p) => p.at <= t).reduce((s, p) => s + BigInt(p.amount), 0n);
+      earnings.push({ t: t.toISOString(), earned: Number(e) / 1e6, withdrawn: Number(w) / 1e6 });
+    }
+  }
+
+  return {
+    address,
+    provider: provider
+      ? {
+          name: provider.name,
+          website: provider.website,
+          contact: provider.contact,
+          region: provider.region,
+          pricing: provider.pricing,
+          bidStrategy: provider.bidStrategy,
+          undercutStep: provider.undercutStep,
+          autoBid: provider.autoBid,
+          registered: provider.registered,
+          operator: provider.operator,
+        }
+      : null,
+    clusters: clusterViews,
+    leases: leaseViews,
+    earnings,
+    totals: {
+      earned: earned.toString(),
+      withdrawn: withdrawn.toString(),
+      activeLeases: leaseRows.filter((l) => l.status === "active").length,
+    },
+    decisions: decisionRows.map(({ d, clusterName }) => ({
+      id: d.id,
+      orderId: d.orderId,
+      action: d.action,
+      price: d.price,
+      reason: d.reason,
+      txHash: d.txHash,
+      clusterName: clusterName ?? null,
+      at: d.createdAt.toISOString(),
+    })),
+  };
+}
