@@ -89,14 +89,6 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     why: "to expose a lease's ports inside the cluster",
   },
   {
-    id: "endpoints",
-    label: "Read service endpoints",
-    group: "",
-    resource: "endpoints",
-    verbs: ["get"],
-    why: "to show whether a lease's service has ready backends",
-  },
-  {
     id: "deployments",
     label: "Manage deployments",
     group: "apps",

@@ -1,0 +1,285 @@
+import { createHash } from "node:crypto";
+import { AppError } from "@/lib/errors";
+import { type Manifest, manifestTotals } from "@/lib/market/manifest";
+import { GPU_RESOURCE } from "./read-inventory";
+
+// The Kubernetes objects of one lease, built from its validated Manifest (pure; applied by
+// apply-lease-workload.ts). The namespace is the unit of isolation and teardown:
+// - labels carry lease, tenant and a short spec hash (label values are limited to 63 characters; the
+//   full 0x-hash is in an annotation), and Pod Security `restricted` is enforced;
+// - ResourceQuota = exactly what was bought (manifestTotals), LimitRange = one replica's share;
+// - NetworkPolicies: no ingress from other namespaces, no egress to private/link-local/CGNAT ranges
+//   (incl. the cloud metadata address), DNS to kube-system allowed;
+// - a hardened Deployment (Recreate, so a rollout never needs more than the quota) and a ClusterIP
+//   Service for exposed ports. Making a Service reachable from outside (NodePort, LoadBalancer,
+//   Ingress) is the provider's business; the quota forbids tenants from doing it themselves.
+
+export const LEASE_NAMESPACE_PREFIX = "kb-lease-";
+export const FIELD_MANAGER = "kubebid";
+export const LABELS = {
+  managedBy: "app.kubernetes.io/managed-by",
+  lease: "kubebid.io/lease",
+  tenant: "kubebid.io/tenant",
+  specHash: "kubebid.io/spec-hash",
+} as const;
+
+/** Egress never goes to these: KubeBid's and the provider's own networks. */
+export const PRIVATE_EGRESS_CIDRS = [
+  "10.0.0.0/8",
+  "172.16.0.0/12",
+  "192.168.0.0/16",
+  "169.254.0.0/16",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "0.0.0.0/8",
+];
+const PRIVATE_EGRESS_CIDRS_V6 = ["fc00::/7", "fe80::/10", "::1/128"];
+
+export interface LeaseWorkloadInput {
+  /** On-chain lease id (decimal). */
+  leaseId: string;
+  /** Tenant address (0x…). */
+  tenant: string;
+  /** 0x-prefixed keccak256 of the canonical manifest. */
+  specHash: string;
+  manifest: Manifest;
+}
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [key: string]: unknown;
+}
+
+export function leaseNamespace(leaseId: string): string {
+  if (!/^[0-9a-z]([-0-9a-z]*[0-9a-z])?$/.test(leaseId) || leaseId.length > 63 - LEASE_NAMESPACE_PREFIX.length)
+    throw new AppError("BAD_REQUEST", `Lease id "${leaseId.slice(0, 80)}" cannot name a namespace.`);
+  return `${LEASE_NAMESPACE_PREFIX}${leaseId}`;
+}
+
+function labelValue(v: string): string {
+  // Label values: ≤ 63 chars of [A-Za-z0-9._-], alphanumeric at both ends.
+  const clean = v.replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 63);
+  if (/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(clean)) return clean;
+  return createHash("sha256").update(v).digest("hex").slice(0, 63);
+}
+
+export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: string; objects: K8sObject[] } {
+  const { manifest } = input;
+  const namespace = leaseNamespace(input.leaseId);
+  const hash = input.specHash.toLowerCase().replace(/^0x/, "");
+  if (!/^[0-9a-f]{16,128}$/.test(hash)) throw new AppError("BAD_REQUEST", "specHash must be a hex hash.");
+  const labels = {
+    [LABELS.managedBy]: "kubebid",
+    [LABELS.lease]: labelValue(input.leaseId),
+    [LABELS.tenant]: labelValue(input.tenant.toLowerCase()),
+    [LABELS.specHash]: hash.slice(0, 16),
+  };
+  const annotations = { [LABELS.specHash]: `0x${hash}`, [LABELS.tenant]: input.tenant.toLowerCase() };
+  const meta = (name: string) => ({ name, namespace, labels });
+
+  const totals = manifestTotals(manifest);
+  const r = manifest.resources;
+  const perReplica: Record<string, string> = {
+    cpu: `${r.cpu}m`,
+    memory: `${r.memory}Mi`,
+    "ephemeral-storage": `${r.storage}Mi`,
+  };
+  if (r.gpu.count > 0) perReplica[GPU_RESOURCE] = String(r.gpu.count);
+  const exposed = (manifest.ports ?? []).filter((p) => p.expose);
+
+  const ns: K8sObject = {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name: namespace,
+      labels: {
+        ...labels,
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+      },
+      annotations,
+    },
+  };
+
+  const quota: K8sObject = {
+    apiVersion: "v1",
+    kind: "ResourceQuota",
+    metadata: meta("kb-quota"),
+    spec: {
+      hard: {
+        "requests.cpu": `${totals.cpuMillis}m`,
+        "limits.cpu": `${totals.cpuMillis}m`,
+        "requests.memory": `${totals.memoryMiB}Mi`,
+        "limits.memory": `${totals.memoryMiB}Mi`,
+        "requests.ephemeral-storage": `${totals.storageMiB}Mi`,
+        "limits.ephemeral-storage": `${totals.storageMiB}Mi`,
+        [`requests.${GPU_RESOURCE}`]: String(totals.gpuCount),
+        pods: String(manifest.replicas),
+        services: "1",
+        "services.nodeports": "0",
+        "services.loadbalancers": "0",
+        persistentvolumeclaims: "0",
+      },
+    },
+  };
+
+  const limitRange: K8sObject = {
+    apiVersion: "v1",
+    kind: "LimitRange",
+    metadata: meta("kb-limits"),
+    spec: {
+      limits: [
+        {
+          type: "Container",
+          default: {
+            cpu: perReplica.cpu,
+            memory: perReplica.memory,
+            "ephemeral-storage": perReplica["ephemeral-storage"],
+          },
+          defaultRequest: {
+            cpu: perReplica.cpu,
+            memory: perReplica.memory,
+            "ephemeral-storage": perReplica["ephemeral-storage"],
+          },
+          max: {
+            cpu: perReplica.cpu,
+            memory: perReplica.memory,
+            "ephemeral-storage": perReplica["ephemeral-storage"],
+          },
+        },
+      ],
+    },
+  };
+
+  const denyIngress: K8sObject = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: meta("kb-ingress-same-namespace"),
+    spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] },
+  };
+
+  const egress: K8sObject = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: meta("kb-egress"),
+    spec: {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [
+        // The internet, not private networks (169.254.169.254 is the cloud metadata service).
+        {
+          to: [
+            { ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_EGRESS_CIDRS } },
+            { ipBlock: { cidr: "::/0", except: PRIVATE_EGRESS_CIDRS_V6 } },
+          ],
+        },
+        // Cluster DNS.
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+              podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+            },
+          ],
+          ports: [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+          ],
+        },
+        // The lease's own pods.
+        { to: [{ podSelector: {} }] },
+      ],
+    },
+  };
+
+  const podLabels = { ...labels, "app.kubernetes.io/name": manifest.name };
+  const deployment: K8sObject = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { ...meta(manifest.name), annotations: { [LABELS.specHash]: `0x${hash}` } },
+    spec: {
+      replicas: manifest.replicas,
+      // Recreate: a rolling update would need a surge pod the quota does not have room for.
+      strategy: { type: "Recreate" },
+      revisionHistoryLimit: 2,
+      selector: {
+        matchLabels: { [LABELS.lease]: labels[LABELS.lease], "app.kubernetes.io/name": manifest.name },
+      },
+      template: {
+        metadata: { labels: podLabels },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          hostNetwork: false,
+          hostPID: false,
+          hostIPC: false,
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+          ...(r.gpu.count > 0
+            ? { tolerations: [{ key: GPU_RESOURCE, operator: "Exists", effect: "NoSchedule" }] }
+            : {}),
+          ...(r.gpu.model ? { nodeSelector: { "nvidia.com/gpu.product": r.gpu.model } } : {}),
+          containers: [
+            {
+              name: manifest.name,
+              image: manifest.image,
+              ...(manifest.command ? { command: manifest.command } : {}),
+              ...(manifest.args ? { args: manifest.args } : {}),
+              ...(manifest.env ? { env: manifest.env.map((e) => ({ name: e.name, value: e.value })) } : {}),
+              ...(manifest.ports?.length
+                ? {
+                    ports: manifest.ports.map((p) => ({
+                      containerPort: p.port,
+                      protocol: p.protocol,
+                      ...(p.name ? { name: p.name } : {}),
+                    })),
+                  }
+                : {}),
+              // requests = limits: the tenant gets exactly what it paid for (Guaranteed QoS).
+              resources: { requests: perReplica, limits: perReplica },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                runAsNonRoot: true,
+                capabilities: { drop: ["ALL"] },
+                seccompProfile: { type: "RuntimeDefault" },
+                // Writable /tmp (below) sized to the storage bought; the image itself stays read-only.
+                readOnlyRootFilesystem: true,
+              },
+              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+            },
+          ],
+          volumes: [{ name: "tmp", emptyDir: { sizeLimit: `${r.storage}Mi` } }],
+        },
+      },
+    },
+  };
+
+  const objects: K8sObject[] = [ns, quota, limitRange, denyIngress, egress, deployment];
+  if (exposed.length > 0) {
+    objects.push({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta(manifest.name),
+      spec: {
+        type: "ClusterIP",
+        selector: { [LABELS.lease]: labels[LABELS.lease], "app.kubernetes.io/name": manifest.name },
+        ports: exposed.map((p) => ({
+          name: p.name ?? `${p.protocol.toLowerCase()}-${p.port}`,
+          port: p.port,
+          targetPort: p.port,
+          protocol: p.protocol,
+        })),
+      },
+    });
+  }
+  return { namespace, objects };
+}

@@ -1,0 +1,193 @@
+import "server-only";
+import { ApiException, type CoreV1Event, type V1Pod } from "@kubernetes/client-node";
+import type { ClusterClient } from "./cluster-client";
+import { leaseNamespace } from "./build-lease-objects";
+import { toClusterError } from "./cluster-error";
+
+// What a tenant (and the lease controller) needs to know about a running lease: its pods and why
+// they are not running (CrashLoopBackOff, ImagePullBackOff, Unschedulable, quota refusals via
+// FailedCreate events), the Deployment's readiness, recent events and the Service's endpoints.
+
+export interface LeasePodStatus {
+  name: string;
+  phase: string;
+  ready: boolean;
+  restarts: number;
+  node: string | null;
+  /** Why it is not (or was not) running: waiting/terminated reasons and scheduling failures. */
+  reasons: string[];
+  message: string | null;
+  startedAt: string | null;
+}
+
+export interface LeaseEvent {
+  type: string;
+  reason: string;
+  message: string;
+  /** "Kind/name" of the object the event is about. */
+  object: string;
+  count: number;
+  lastTimestamp: string | null;
+}
+
+export interface LeaseStatus {
+  namespace: string;
+  exists: boolean;
+  deployment: {
+    name: string;
+    replicas: number;
+    readyReplicas: number;
+    availableReplicas: number;
+    updatedReplicas: number;
+  } | null;
+  pods: LeasePodStatus[];
+  events: LeaseEvent[];
+  service: {
+    name: string;
+    clusterIP: string | null;
+    ports: number[];
+    /** The pods the Service selects: where its traffic goes (ready) or would go once ready. */
+    endpoints: Array<{ pod: string; ip: string | null; ready: boolean }>;
+  } | null;
+}
+
+const isNotFound = (e: unknown) => e instanceof ApiException && e.code === 404;
+
+function timestamp(v: Date | string | undefined | null): string | null {
+  if (!v) return null;
+  return v instanceof Date ? v.toISOString() : String(v);
+}
+
+function podStatus(pod: V1Pod): LeasePodStatus {
+  const reasons = new Set<string>();
+  let message: string | null = null;
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  for (const cs of statuses) {
+    const waiting = cs.state?.waiting;
+    if (waiting?.reason && waiting.reason !== "ContainerCreating" && waiting.reason !== "PodInitializing") {
+      reasons.add(waiting.reason);
+      message ??= waiting.message ?? null;
+    }
+    const terminated = cs.state?.terminated ?? (waiting ? cs.lastState?.terminated : undefined);
+    if (terminated?.reason && terminated.reason !== "Completed") reasons.add(terminated.reason);
+  }
+  for (const c of pod.status?.conditions ?? []) {
+    if (c.type === "PodScheduled" && c.status === "False" && c.reason) {
+      reasons.add(c.reason);
+      message ??= c.message ?? null;
+    }
+  }
+  if (pod.status?.reason) reasons.add(pod.status.reason);
+  return {
+    name: pod.metadata?.name ?? "",
+    phase: pod.status?.phase ?? "Unknown",
+    ready: (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
+    restarts: (pod.status?.containerStatuses ?? []).reduce((n, cs) => n + (cs.restartCount ?? 0), 0),
+    node: pod.spec?.nodeName ?? null,
+    reasons: [...reasons],
+    message,
+    startedAt: timestamp(pod.status?.startTime),
+  };
+}
+
+function eventOf(e: CoreV1Event): LeaseEvent {
+  const last =
+    e.lastTimestamp ??
+    e.eventTime ??
+    e.series?.lastObservedTime ??
+    e.firstTimestamp ??
+    e.metadata?.creationTimestamp;
+  return {
+    type: e.type ?? "Normal",
+    reason: e.reason ?? "",
+    message: e.message ?? "",
+    object: `${e.involvedObject?.kind ?? ""}/${e.involvedObject?.name ?? ""}`,
+    count: e.count ?? e.series?.count ?? 1,
+    lastTimestamp: timestamp(last as Date | string | undefined),
+  };
+}
+
+export interface ReadLeaseStatusOptions {
+  /** Name of the Deployment and Service (the manifest's name). Default: the first Deployment found. */
+  name?: string;
+  /** Most recent events kept (default 50). */
+  maxEvents?: number;
+}
+
+export async function readLeaseStatus(
+  client: ClusterClient,
+  leaseId: string,
+  opts: ReadLeaseStatusOptions = {},
+): Promise<LeaseStatus> {
+  const namespace = leaseNamespace(leaseId);
+  const status: LeaseStatus = {
+    namespace,
+    exists: false,
+    deployment: null,
+    pods: [],
+    events: [],
+    service: null,
+  };
+  try {
+    try {
+      await client.core.readNamespace({ name: namespace });
+    } catch (error) {
+      if (isNotFound(error)) return status;
+      throw error;
+    }
+    status.exists = true;
+    const [deployments, pods, events] = await Promise.all([
+      client.apps.listNamespacedDeployment({ namespace }),
+      client.core.listNamespacedPod({ namespace }),
+      client.core.listNamespacedEvent({ namespace }),
+    ]);
+    const dep = deployments.items.find((d) => !opts.name || d.metadata?.name === opts.name);
+    if (dep) {
+      status.deployment = {
+        name: dep.metadata?.name ?? "",
+        replicas: dep.spec?.replicas ?? 0,
+        readyReplicas: dep.status?.readyReplicas ?? 0,
+        availableReplicas: dep.status?.availableReplicas ?? 0,
+        updatedReplicas: dep.status?.updatedReplicas ?? 0,
+      };
+    }
+    status.pods = pods.items.map(podStatus).sort((a, b) => a.name.localeCompare(b.name));
+    status.events = events.items
+      .map(eventOf)
+      .sort((a, b) => (a.lastTimestamp ?? "").localeCompare(b.lastTimestamp ?? ""))
+      .slice(-(opts.maxEvents ?? 50));
+
+    const serviceName = opts.name ?? dep?.metadata?.name;
+    if (serviceName) {
+      try {
+        const svc = await client.core.readNamespacedService({ namespace, name: serviceName });
+        // Endpoints are derived from the selected pods and their readiness, as the endpoints controller
+        // does: one read less, and no permission on endpoints needed.
+        const selector = Object.entries(svc.spec?.selector ?? {});
+        const selected = pods.items.filter(
+          (p) =>
+            selector.length > 0 &&
+            selector.every(([k, v]) => p.metadata?.labels?.[k] === v) &&
+            !p.metadata?.deletionTimestamp,
+        );
+        status.service = {
+          name: serviceName,
+          clusterIP: svc.spec?.clusterIP ?? null,
+          ports: (svc.spec?.ports ?? []).map((p) => p.port),
+          endpoints: selected
+            .map((p) => ({
+              pod: p.metadata?.name ?? "",
+              ip: p.status?.podIP ?? null,
+              ready: (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
+            }))
+            .sort((a, b) => a.pod.localeCompare(b.pod)),
+        };
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    return status;
+  } catch (error) {
+    throw toClusterError(error, `read the status of ${namespace}`);
+  }
+}
