@@ -1,41 +1,18 @@
 import "server-only";
 import { eq } from "drizzle-orm";
-import { z } from "zod";
 import type { Db } from "@/db/client";
 import { providerDrafts } from "@/db/schema";
 import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
 import type { Inventory } from "@/lib/k8s/read-inventory";
-import { providerPricingSchema } from "@/lib/market/price-order";
+import type { BidSettings, Profile } from "./provider-schemas";
+
+export { type BidSettings, bidSettingsSchema, type Profile, profileSchema } from "./provider-schemas";
 
 // The onboarding wizard's draft, one per provider address (provider_drafts), so a provider can leave
 // and come back. The kubeconfig is kept only validated and encrypted (kubeconfigEnc), and is never
 // sent back to the browser: `publicDraft` replaces it with the server it points at.
 
 export const WIZARD_STEPS = 7;
-
-export const profileSchema = z.object({
-  name: z.string().trim().min(2, "at least 2 characters").max(80),
-  website: z
-    .string()
-    .trim()
-    .max(200)
-    .refine((v) => v === "" || /^https?:\/\/[^\s]+\.[^\s]+$/.test(v), "must be an http(s):// address")
-    .default(""),
-  contact: z.string().trim().min(3, "an email or a handle to reach you").max(120),
-  region: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9][a-z0-9-]{1,30}$/, "lower-case letters, digits and dashes, e.g. eu-north-1"),
-});
-export type Profile = z.infer<typeof profileSchema>;
-
-export const bidSettingsSchema = z.object({
-  pricing: providerPricingSchema,
-  bidStrategy: z.enum(["floor", "undercut"]),
-  undercutStep: z.string().regex(/^[0-9]{1,30}$/, "must be a whole number of token base units"),
-  autoBid: z.boolean(),
-});
-export type BidSettings = z.infer<typeof bidSettingsSchema>;
 
 export interface ProbeResult {
   ok: boolean;

@@ -1,0 +1,51 @@
+"use client";
+
+import Link from "next/link";
+import { EmptyState } from "@/components/ui/empty-state";
+import type { ClusterView } from "@/lib/provider/provider-clusters";
+import { ClusterPanel } from "./provider-console";
+import { SignInPanel } from "./sign-in-gate";
+import { Card } from "./ui";
+
+// One cluster of the signed-in provider; anyone else gets a clean refusal, not an error page.
+
+const back = (
+  <Link
+    href="/provider"
+    className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+  >
+    Go to your console
+  </Link>
+);
+
+export function ClusterPage(props: {
+  state: "ok" | "forbidden" | "not-found" | "signed-out";
+  cluster?: ClusterView;
+}) {
+  if (props.state === "signed-out")
+    return (
+      <Card title="Sign in to see this cluster">
+        <SignInPanel />
+      </Card>
+    );
+  if (props.state === "forbidden")
+    return (
+      <EmptyState testId="cluster-forbidden" title="This cluster belongs to another provider" action={back}>
+        You can only see and manage the clusters your own wallet listed.
+      </EmptyState>
+    );
+  if (props.state === "not-found" || !props.cluster)
+    return (
+      <EmptyState testId="cluster-not-found" title="No such cluster" action={back}>
+        It may have been removed.
+      </EmptyState>
+    );
+  return (
+    <div className="space-y-4">
+      <Link href="/provider" className="text-sm text-brand-700 hover:underline dark:text-brand-400">
+        ← Provider console
+      </Link>
+      <ClusterPanel cluster={props.cluster} />
+    </div>
+  );
+}

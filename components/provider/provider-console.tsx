@@ -1,0 +1,567 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import { useConfig, useReadContracts, useWriteContract } from "wagmi";
+import { waitForTransactionReceipt } from "wagmi/actions";
+import { usePublicConfig } from "@/components/public-config";
+import { EmptyState } from "@/components/ui/empty-state";
+import { useSession } from "@/components/wallet/use-session";
+import { fetchJson } from "@/lib/api/fetch-json";
+import { computeMarketAbi } from "@/lib/chain/generated/contracts";
+import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
+import { formatTokenAmount } from "@/lib/market/price-order";
+import type { ClusterView } from "@/lib/provider/provider-clusters";
+import type { ProviderConsole as ConsoleData } from "@/lib/provider/provider-console";
+import { shortMessage } from "@/lib/wagmi/short-message";
+import { ProbeChecklist, readProbeStream } from "./onboard-wizard";
+import { PricingForm } from "./pricing-step";
+import { SignInPanel } from "./sign-in-gate";
+import { Badge, Button, Card, ErrorNote, fmtCpu, fmtGib, inputClass, Spinner, shortHex } from "./ui";
+
+// The provider console: clusters with their capacity over time, leases and what they earned,
+// withdrawals (wallet transactions), pricing and bid settings, and the bid engine's decision log.
+// Data comes from /api/provider/console (refreshed every few seconds); exact withdrawable amounts
+// are read from the contract.
+
+const KEY = ["provider-console"];
+const time = (iso: string) =>
+  new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+export function ProviderConsole(props: { initial: ConsoleData | null }) {
+  const { signedIn, sessionAddress, session } = useSession();
+  const data = useQuery({
+    queryKey: KEY,
+    queryFn: () => fetchJson<ConsoleData>("/api/provider/console"),
+    enabled: signedIn,
+    initialData:
+      props.initial && sessionAddress && props.initial.address === sessionAddress.toLowerCase()
+        ? props.initial
+        : undefined,
+    refetchInterval: 3_000,
+  });
+
+  if (!signedIn)
+    return (
+      <div className="mx-auto max-w-2xl space-y-6">
+        <h1 className="text-2xl font-bold tracking-tight">Provider console</h1>
+        <Card>{session.isLoading ? <Spinner label="Checking your session…" /> : <SignInPanel />}</Card>
+      </div>
+    );
+  if (data.isLoading) return <Spinner label="Loading your console…" />;
+  if (data.error) return <ErrorNote>{data.error.message}</ErrorNote>;
+  const d = data.data;
+  if (!d) return null;
+
+  if (!d.provider && d.clusters.length === 0)
+    return (
+      <div className="space-y-6">
+        <h1 className="text-2xl font-bold tracking-tight">Provider console</h1>
+        <EmptyState
+          testId="provider-empty"
+          title="You have no cluster listed yet"
+          action={
+            <Link
+              href="/provider/onboard"
+              className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+            >
+              List your cluster
+            </Link>
+          }
+        >
+          Onboard a Kubernetes cluster in a few minutes: KubeBid checks it, lists its spare capacity and bids
+          on orders for you.
+        </EmptyState>
+      </div>
+    );
+
+  return (
+    <div className="space-y-6" data-testid="provider-console">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-bold tracking-tight">{d.provider?.name ?? "Provider console"}</h1>
+          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+            <span className="font-mono">{shortHex(d.address)}</span> · {d.provider?.region ?? "no region"} ·{" "}
+            {d.provider?.autoBid ? (
+              <Badge tone="green">auto-bid on</Badge>
+            ) : (
+              <Badge tone="zinc">auto-bid off</Badge>
+            )}
+          </p>
+        </div>
+        <Link
+          href="/provider/onboard"
+          className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-400"
+        >
+          + Add a cluster
+        </Link>
+      </div>
+      <Earnings data={d} />
+      <Card title="Clusters" testId="provider-clusters">
+        {d.clusters.length === 0 ? (
+          <p className="text-sm text-zinc-500">No clusters. Add one to start bidding.</p>
+        ) : (
+          <div className="space-y-4">
+            {d.clusters.map((c) => (
+              <ClusterPanel key={c.id} cluster={c} />
+            ))}
+          </div>
+        )}
+      </Card>
+      {d.provider?.pricing && (
+        <Card title="Pricing and bidding" testId="provider-settings">
+          <PricingForm
+            testIdPrefix="settings"
+            models={[
+              ...new Set([
+                ...Object.keys(d.provider.pricing.gpuHour),
+                ...d.clusters.flatMap((c) => Object.keys(c.latest?.allocatable.gpus ?? {})),
+              ]),
+            ].filter((m) => m !== "unknown")}
+            initial={{
+              pricing: d.provider.pricing,
+              bidStrategy: d.provider.bidStrategy,
+              undercutStep: d.provider.undercutStep,
+              autoBid: d.provider.autoBid,
+            }}
+            submitLabel="Save settings"
+            onSubmit={async (settings) => {
+              await fetchJson("/api/provider/settings", { method: "PUT", body: settings });
+            }}
+          />
+        </Card>
+      )}
+      <Card title="Bid engine decisions" testId="provider-decisions">
+        {d.decisions.length === 0 ? (
+          <p className="text-sm text-zinc-500">
+            No orders seen yet. Decisions appear here as orders come in.
+          </p>
+        ) : (
+          <div className="max-h-96 overflow-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="sticky top-0 bg-white text-xs uppercase text-zinc-500 dark:bg-zinc-900">
+                <tr>
+                  <th className="py-1 pr-3">Time</th>
+                  <th className="py-1 pr-3">Order</th>
+                  <th className="py-1 pr-3">Action</th>
+                  <th className="py-1">Reason</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+                {d.decisions.map((x) => (
+                  <tr key={x.id} data-testid="decision-row" data-order={x.orderId} data-action={x.action}>
+                    <td className="py-1.5 pr-3 tabular-nums text-zinc-500">{time(x.at)}</td>
+                    <td className="py-1.5 pr-3">#{x.orderId}</td>
+                    <td className="py-1.5 pr-3">
+                      <Badge tone={x.action === "skip" ? "zinc" : x.action === "error" ? "red" : "blue"}>
+                        {x.action}
+                      </Badge>
+                    </td>
+                    <td className="py-1.5">
+                      {x.reason}
+                      {x.clusterName && <span className="text-zinc-500"> · {x.clusterName}</span>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function Earnings({ data }: { data: ConsoleData }) {
+  const { marketAddress } = usePublicConfig();
+  const config = useConfig();
+  const queryClient = useQueryClient();
+  const active = data.leases;
+  const withdrawable = useReadContracts({
+    contracts: active.map((l) => ({
+      address: marketAddress ?? undefined,
+      abi: computeMarketAbi,
+      functionName: "withdrawable" as const,
+      args: [BigInt(l.id)] as const,
+    })),
+    query: { enabled: Boolean(marketAddress) && active.length > 0, refetchInterval: 3_000 },
+  });
+  const amounts = new Map<string, bigint>();
+  active.forEach((l, i) => {
+    const r = withdrawable.data?.[i];
+    if (r?.status === "success") amounts.set(l.id, r.result as bigint);
+  });
+  const total = [...amounts.values()].reduce((a, b) => a + b, 0n);
+  const { writeContractAsync } = useWriteContract();
+  const [status, setStatus] = useState<string | null>(null);
+  const withdraw = useMutation({
+    mutationFn: async (ids: string[]) => {
+      if (!marketAddress) throw new Error("The market contract is not configured.");
+      for (const [i, id] of ids.entries()) {
+        setStatus(`Confirm withdrawal ${i + 1} of ${ids.length} in your wallet…`);
+        const hash = await writeContractAsync({
+          address: marketAddress,
+          abi: computeMarketAbi,
+          functionName: "withdraw",
+          args: [BigInt(id)],
+        });
+        setStatus(`Waiting for confirmation of ${shortHex(hash)}…`);
+        const receipt = await waitForTransactionReceipt(config, { hash });
+        if (receipt.status !== "success") throw new Error(`The withdrawal of lease #${id} was reverted.`);
+      }
+    },
+    onSettled: () => {
+      setStatus(null);
+      void withdrawable.refetch();
+      void queryClient.invalidateQueries({ queryKey: KEY });
+    },
+  });
+  const withdrawableIds = [...amounts.entries()].filter(([, v]) => v > 0n).map(([id]) => id);
+
+  return (
+    <>
+      <div className="grid grid-cols-2 gap-4 sm:grid-cols-4">
+        <Stat label="Earned so far" value={formatTokenAmount(data.totals.earned)} testId="stat-earned" />
+        <Stat label="Withdrawn" value={formatTokenAmount(data.totals.withdrawn)} testId="stat-withdrawn" />
+        <Stat
+          label="Withdrawable now"
+          value={withdrawable.data ? formatTokenAmount(total) : "…"}
+          testId="stat-withdrawable"
+        />
+        <Stat label="Active leases" value={String(data.totals.activeLeases)} testId="stat-active" />
+      </div>
+      <Card
+        title="Leases"
+        testId="provider-leases"
+        actions={
+          <Button
+            data-testid="withdraw-all"
+            disabled={withdrawableIds.length === 0 || withdraw.isPending}
+            onClick={() => withdraw.mutate(withdrawableIds)}
+          >
+            {withdraw.isPending
+              ? "Withdrawing…"
+              : `Withdraw all${total > 0n ? ` (${formatTokenAmount(total)})` : ""}`}
+          </Button>
+        }
+      >
+        {status && <Spinner label={status} />}
+        {withdraw.error && <ErrorNote testId="withdraw-error">{shortMessage(withdraw.error)}</ErrorNote>}
+        {withdraw.isSuccess && !withdraw.isPending && (
+          <p
+            className="text-sm text-emerald-700 dark:text-emerald-400"
+            data-testid="withdraw-done"
+            role="status"
+          >
+            Withdrawn ✓ The tokens are in your wallet.
+          </p>
+        )}
+        {data.leases.length === 0 ? (
+          <p className="text-sm text-zinc-500">
+            No leases yet. When the bid engine wins an auction, the lease shows up here.
+          </p>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs uppercase text-zinc-500">
+                <tr>
+                  <th className="py-1 pr-3">Lease</th>
+                  <th className="py-1 pr-3">Tenant</th>
+                  <th className="py-1 pr-3">Price / h</th>
+                  <th className="py-1 pr-3">Started</th>
+                  <th className="py-1 pr-3">Status</th>
+                  <th className="py-1 pr-3">Earned</th>
+                  <th className="py-1 pr-3">Withdrawable</th>
+                  <th className="py-1" />
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+                {data.leases.map((l) => (
+                  <tr key={l.id} data-testid="lease-row" data-lease={l.id}>
+                    <td className="py-1.5 pr-3">#{l.id}</td>
+                    <td className="py-1.5 pr-3 font-mono text-xs">{shortHex(l.tenant)}</td>
+                    <td className="py-1.5 pr-3 tabular-nums">{formatTokenAmount(l.pricePerHour)}</td>
+                    <td className="py-1.5 pr-3 tabular-nums">{time(l.startedAt)}</td>
+                    <td className="py-1.5 pr-3">
+                      <Badge tone={l.status === "active" ? "green" : "zinc"}>{l.status}</Badge>{" "}
+                      <span className="text-xs text-zinc-500">{l.deployState}</span>
+                    </td>
+                    <td className="py-1.5 pr-3 tabular-nums">{formatTokenAmount(l.earned)}</td>
+                    <td className="py-1.5 pr-3 tabular-nums">
+                      {amounts.has(l.id) ? formatTokenAmount(amounts.get(l.id) ?? 0n) : "…"}
+                    </td>
+                    <td className="py-1.5">
+                      <Button
+                        variant="secondary"
+                        className="!px-2 !py-1 text-xs"
+                        disabled={!amounts.get(l.id) || withdraw.isPending}
+                        onClick={() => withdraw.mutate([l.id])}
+                      >
+                        Withdraw
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {data.earnings.length > 1 && (
+          <div className="mt-4 h-48" data-testid="earnings-chart">
+            <ResponsiveContainer width="100%" height="100%">
+              <AreaChart data={data.earnings}>
+                <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.1} />
+                <XAxis
+                  dataKey="t"
+                  tickFormatter={time}
+                  fontSize={11}
+                  stroke="currentColor"
+                  strokeOpacity={0.5}
+                />
+                <YAxis fontSize={11} stroke="currentColor" strokeOpacity={0.5} width={60} />
+                <Tooltip labelFormatter={(v) => time(String(v))} />
+                <Legend />
+                <Area
+                  type="monotone"
+                  dataKey="earned"
+                  name="Earned"
+                  stroke="#6366f1"
+                  fill="#6366f1"
+                  fillOpacity={0.2}
+                />
+                <Area
+                  type="monotone"
+                  dataKey="withdrawn"
+                  name="Withdrawn"
+                  stroke="#10b981"
+                  fill="#10b981"
+                  fillOpacity={0.2}
+                />
+              </AreaChart>
+            </ResponsiveContainer>
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}
+
+function Stat(props: { label: string; value: string; testId: string }) {
+  return (
+    <div className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+      <div className="text-xs font-medium uppercase tracking-wide text-zinc-500">{props.label}</div>
+      <div className="mt-1 text-xl font-semibold tabular-nums" data-testid={props.testId}>
+        {props.value}
+      </div>
+    </div>
+  );
+}
+
+export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
+  const queryClient = useQueryClient();
+  const [checks, setChecks] = useState<ProbeCheck[] | null>(null);
+  const [verifying, setVerifying] = useState(false);
+  const [replacing, setReplacing] = useState(false);
+  const [yaml, setYaml] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: KEY });
+
+  const verify = async () => {
+    setVerifying(true);
+    setChecks([]);
+    setError(null);
+    try {
+      await readProbeStream(`/api/clusters/${c.id}/verify`, (e) => {
+        if (e.type === "check" && e.check) setChecks((cs) => [...(cs ?? []), e.check as ProbeCheck]);
+        if (e.type === "error") setError(e.message ?? "The checks failed.");
+      });
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setVerifying(false);
+      void refresh();
+    }
+  };
+  const replace = useMutation({
+    mutationFn: () =>
+      fetchJson<{ ok: boolean; checks: ProbeCheck[] }>(`/api/clusters/${c.id}/kubeconfig`, {
+        method: "PUT",
+        body: { kubeconfig: yaml },
+      }),
+    onSuccess: (r) => {
+      setChecks(r.checks);
+      if (r.ok) {
+        setReplacing(false);
+        setYaml("");
+      } else setError("The new kubeconfig did not pass the checks; the old one is kept.");
+      void refresh();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () => fetchJson(`/api/clusters/${c.id}`, { method: "DELETE" }),
+    onSuccess: () => refresh(),
+  });
+  const gpuTotal = Object.values(c.latest?.allocatable.gpus ?? {}).reduce((a, b) => a + b, 0);
+  const gpuFree = Object.values(c.latest?.free.gpus ?? {}).reduce((a, b) => a + b, 0);
+
+  return (
+    <div
+      className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800"
+      data-testid="cluster-card"
+      data-cluster={c.id}
+    >
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <div className="flex items-center gap-2">
+          <Link href={`/provider/clusters/${c.id}`} className="font-semibold hover:underline">
+            {c.name}
+          </Link>
+          <Badge
+            tone={c.status === "up" ? "green" : c.status === "down" ? "red" : "amber"}
+            testId="cluster-status"
+          >
+            {c.status}
+          </Badge>
+          <span className="text-xs text-zinc-500">
+            {c.region ?? "no region"} · {c.version ?? "version unknown"} · offering {c.offerPercent}%
+          </span>
+        </div>
+        <div className="flex flex-wrap gap-2">
+          <Button
+            variant="secondary"
+            className="!px-3 !py-1 text-xs"
+            onClick={verify}
+            disabled={verifying}
+            data-testid="cluster-reverify"
+          >
+            {verifying ? "Checking…" : "Re-verify"}
+          </Button>
+          <Button
+            variant="secondary"
+            className="!px-3 !py-1 text-xs"
+            onClick={() => setReplacing((v) => !v)}
+            aria-expanded={replacing}
+          >
+            Replace kubeconfig
+          </Button>
+          <Button
+            variant="danger"
+            className="!px-3 !py-1 text-xs"
+            disabled={remove.isPending}
+            onClick={() => {
+              if (window.confirm(`Remove ${c.name}? The bid engine stops bidding with it.`)) remove.mutate();
+            }}
+          >
+            Remove
+          </Button>
+        </div>
+      </div>
+      <p className="mt-1 text-xs text-zinc-500">
+        <code>{c.server}</code> · last inventory {c.latest ? time(c.latest.takenAt) : "never"}
+        {c.lastError && c.status === "down" && (
+          <span className="text-red-600 dark:text-red-400"> · {c.lastError}</span>
+        )}
+      </p>
+      {c.latest && (
+        <dl className="mt-3 grid grid-cols-3 gap-3 text-sm" data-testid="cluster-capacity">
+          <div>
+            <dt className="text-xs text-zinc-500">CPU free / total</dt>
+            <dd className="tabular-nums">
+              {fmtCpu(c.latest.free.cpuMillis)} / {fmtCpu(c.latest.allocatable.cpuMillis)}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-xs text-zinc-500">Memory free / total</dt>
+            <dd className="tabular-nums">
+              {fmtGib(c.latest.free.memoryBytes)} / {fmtGib(c.latest.allocatable.memoryBytes)}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-xs text-zinc-500">GPUs free / total</dt>
+            <dd className="tabular-nums">{gpuTotal ? `${gpuFree} / ${gpuTotal}` : "—"}</dd>
+          </div>
+        </dl>
+      )}
+      {c.history.length > 1 && (
+        <div className="mt-3 h-40" data-testid="capacity-chart">
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={c.history}>
+              <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.1} />
+              <XAxis
+                dataKey="t"
+                tickFormatter={time}
+                fontSize={11}
+                stroke="currentColor"
+                strokeOpacity={0.5}
+              />
+              <YAxis fontSize={11} stroke="currentColor" strokeOpacity={0.5} width={40} />
+              <Tooltip labelFormatter={(v) => time(String(v))} />
+              <Legend />
+              <Line type="stepAfter" dataKey="cpuFree" name="CPU free" stroke="#6366f1" dot={false} />
+              <Line
+                type="stepAfter"
+                dataKey="cpuTotal"
+                name="CPU total"
+                stroke="#a1a1aa"
+                dot={false}
+                strokeDasharray="4 2"
+              />
+              <Line
+                type="stepAfter"
+                dataKey="memFreeGib"
+                name="Memory free (GiB)"
+                stroke="#10b981"
+                dot={false}
+              />
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+      {replacing && (
+        <div className="mt-3 space-y-2">
+          <label htmlFor={`replace-${c.id}`} className="text-sm font-medium">
+            New kubeconfig (checked before it replaces the current one)
+          </label>
+          <textarea
+            id={`replace-${c.id}`}
+            rows={6}
+            className={`${inputClass} font-mono text-xs`}
+            value={yaml}
+            onChange={(e) => setYaml(e.target.value)}
+          />
+          <Button onClick={() => replace.mutate()} disabled={!yaml.trim() || replace.isPending}>
+            {replace.isPending ? "Checking…" : "Check and replace"}
+          </Button>
+          {replace.error && <ErrorNote>{replace.error.message}</ErrorNote>}
+        </div>
+      )}
+      {checks && (
+        <div className="mt-3">
+          <ProbeChecklist checks={checks} total={12} running={verifying} />
+        </div>
+      )}
+      {error && (
+        <div className="mt-2">
+          <ErrorNote>{error}</ErrorNote>
+        </div>
+      )}
+      {remove.error && (
+        <div className="mt-2">
+          <ErrorNote>{remove.error.message}</ErrorNote>
+        </div>
+      )}
+    </div>
+  );
+}
