@@ -29,8 +29,7 @@ export async function runGasScenario(rpcUrl: string): Promise<Map<string, bigint
     deployerPrivateKey: devRoles.deployer.privateKey,
     feeBps: 100,
   });
-  const wallet = (key: Hex) =>
-    createWalletClient({ account: privateKeyToAccount(key), transport, chain: null });
+  const wallet = (key: Hex) => createWalletClient({ account: privateKeyToAccount(key), transport });
   const tenant = wallet(devRoles.tenants[0].privateKey);
   const relayer = wallet(devRoles.e2e[0].privateKey);
   const operator = wallet(devRoles.bidEngineOperator.privateKey);
