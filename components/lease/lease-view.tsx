@@ -1,0 +1,246 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { EscrowPanel } from "@/components/lease/escrow-panel";
+import { LeaseTimeline } from "@/components/lease/lease-timeline";
+import { LogViewer } from "@/components/lease/log-viewer";
+import { PodUsageChart } from "@/components/lease/pod-usage-chart";
+import { useLiveUsage } from "@/components/lease/use-live-usage";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { fetchJson } from "@/lib/api/fetch-json";
+import type { LeaseDetail } from "@/lib/lease/get-lease-detail";
+import { formatBytes, formatCores, shortHex, timeAgo } from "@/lib/market/format";
+
+// The lease page: timeline, live CPU and memory per pod against requests and limits (history from
+// the database, live points over server-sent events), pods, logs, events, endpoints, escrow.
+
+const windows = [
+  { label: "5 min", ms: 5 * 60_000 },
+  { label: "15 min", ms: 15 * 60_000 },
+  { label: "1 h", ms: 60 * 60_000 },
+] as const;
+
+const deployTone = { pending: "gray", deploying: "amber", running: "green", failed: "red", torn_down: "gray" } as const;
+
+type LeaseResponse = LeaseDetail & { role: "tenant" | "provider" };
+
+export function LeaseView(props: { initial: LeaseResponse }) {
+  const query = useQuery({
+    queryKey: ["lease", props.initial.id],
+    queryFn: () => fetchJson<LeaseResponse>(`/api/leases/${props.initial.id}`),
+    initialData: props.initial,
+    refetchInterval: 2000,
+  });
+  const lease = query.data;
+  const [windowMs, setWindowMs] = useState<number>(windows[0].ms);
+  const live = useLiveUsage(lease.id, windowMs, true);
+  const pods = live.status?.pods ?? [];
+  const podNames = useMemo(() => pods.map((p) => p.name), [pods]);
+  const chartPods = useMemo(
+    () => [...new Set([...podNames, ...Object.keys(live.series)])].filter((name) => podNames.length === 0 || podNames.includes(name)),
+    [podNames, live.series],
+  );
+  const showWorkload = lease.deployState !== "torn_down" && lease.status === "active";
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-bold tracking-tight">Lease #{lease.id}</h1>
+        <Badge tone={lease.status === "active" ? "green" : "gray"} testId="lease-status">
+          {lease.status}
+        </Badge>
+        <Badge tone={deployTone[lease.deployState]} testId="deploy-state">
+          {lease.deployState.replace("_", " ")}
+        </Badge>
+        <span className="text-sm text-zinc-500">
+          {lease.role === "tenant" ? "You rent from" : "You provide to"}{" "}
+          {lease.role === "tenant" ? (lease.providerName ?? shortHex(lease.provider)) : shortHex(lease.tenant)}
+          {lease.cluster && (
+            <>
+              {" "}
+              · cluster {lease.cluster.name}
+              {lease.cluster.region ? ` (${lease.cluster.region})` : ""}
+            </>
+          )}
+          {lease.namespace && <> · <code className="font-mono text-xs">{lease.namespace}</code></>}
+        </span>
+      </div>
+      <LeaseTimeline lease={lease} />
+      {lease.deployError && (
+        <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 dark:bg-amber-950 dark:text-amber-300" data-testid="deploy-error">
+          {lease.deployError}
+        </p>
+      )}
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card
+          className="lg:col-span-2"
+          testId="usage"
+          title={
+            <span className="flex items-center gap-2">
+              Live usage per pod
+              <span className={`h-2 w-2 rounded-full ${live.connected ? "bg-emerald-500" : "bg-zinc-400"}`} title={live.connected ? "live" : "reconnecting"} />
+            </span>
+          }
+          actions={
+            <div className="flex rounded-md border border-zinc-200 p-0.5 text-xs dark:border-zinc-700">
+              {windows.map((w) => (
+                <button
+                  key={w.ms}
+                  type="button"
+                  onClick={() => setWindowMs(w.ms)}
+                  className={`rounded px-2 py-0.5 ${windowMs === w.ms ? "bg-zinc-200 font-medium dark:bg-zinc-700" : "text-zinc-500"}`}
+                >
+                  {w.label}
+                </button>
+              ))}
+            </div>
+          }
+        >
+          {live.liveError && <p className="mb-3 text-sm text-amber-600">{live.liveError}</p>}
+          {!live.metricsAvailable && <p className="mb-3 text-sm text-zinc-500">This cluster has no metrics API; usage cannot be shown.</p>}
+          {!showWorkload ? (
+            <p className="text-sm text-zinc-500">The workload is gone; the lease is closed or ran out.</p>
+          ) : chartPods.length === 0 ? (
+            <p className="py-10 text-center text-sm text-zinc-500">Waiting for the first pods…</p>
+          ) : (
+            <div className="space-y-6">
+              {chartPods.map((name) => {
+                const pod = pods.find((p) => p.name === name);
+                const s = live.series[name] ?? { cpu: [], memory: [] };
+                return (
+                  <div key={name} className="space-y-3" data-testid="pod-charts">
+                    <p className="font-mono text-xs text-zinc-500">{name}</p>
+                    <div className="grid gap-4 md:grid-cols-2">
+                      <PodUsageChart
+                        testId="cpu-chart"
+                        title="CPU"
+                        points={s.cpu}
+                        request={pod?.requests.cpuMillis ?? null}
+                        limit={pod?.limits.cpuMillis ?? null}
+                        format={(v) => `${Math.round(v)}m`}
+                        color="#2563eb"
+                        windowMs={windowMs}
+                      />
+                      <PodUsageChart
+                        testId="memory-chart"
+                        title="Memory"
+                        points={s.memory}
+                        request={pod?.requests.memoryBytes ?? null}
+                        limit={pod?.limits.memoryBytes ?? null}
+                        format={formatBytes}
+                        color="#a855f7"
+                        windowMs={windowMs}
+                      />
+                    </div>
+                  </div>
+                );
+              })}
+            </div>
+          )}
+        </Card>
+
+        <div className="space-y-6">
+          <EscrowPanel lease={lease} onChange={() => void query.refetch()} />
+          <Card title="Endpoints" testId="endpoints">
+            {(live.status?.endpoints ?? []).length === 0 ? (
+              <p className="text-sm text-zinc-500">No service exposed.</p>
+            ) : (
+              <ul className="space-y-2 text-sm">
+                {live.status?.endpoints.map((e) => (
+                  <li key={e.name}>
+                    <span className="font-medium">{e.name}</span> <Badge>{e.type}</Badge>
+                    <ul className="mt-1 font-mono text-xs text-zinc-600 dark:text-zinc-400">
+                      {e.ports.map((p) => (
+                        <li key={`${p.port}/${p.protocol}`}>
+                          {(e.addresses[0] ?? e.clusterIP ?? "—")}:{p.port}/{p.protocol}
+                          {p.nodePort ? ` (node port ${p.nodePort})` : ""}
+                        </li>
+                      ))}
+                    </ul>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </div>
+      </div>
+
+      <Card title="Pods" testId="pods">
+        {pods.length === 0 ? (
+          <p className="text-sm text-zinc-500">{showWorkload ? "No pods yet." : "No pods: the workload was removed."}</p>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs uppercase tracking-wide text-zinc-500">
+                <tr>
+                  <th className="py-2 pr-4 font-medium">Pod</th>
+                  <th className="py-2 pr-4 font-medium">Phase</th>
+                  <th className="py-2 pr-4 font-medium">Ready</th>
+                  <th className="py-2 pr-4 font-medium">Restarts</th>
+                  <th className="py-2 pr-4 font-medium">Node</th>
+                  <th className="py-2 pr-4 font-medium">Requests</th>
+                  <th className="py-2 pr-4 font-medium">Age</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                {pods.map((p) => (
+                  <tr key={p.name} data-testid="pod-row" data-phase={p.phase}>
+                    <td className="py-2 pr-4 font-mono text-xs">{p.name}</td>
+                    <td className="py-2 pr-4">
+                      <Badge tone={p.phase === "Running" ? "green" : p.phase === "Pending" ? "amber" : p.phase === "Failed" ? "red" : "gray"} testId="pod-phase">
+                        {p.phase}
+                      </Badge>
+                      {p.reason && <span className="ml-2 text-xs text-amber-600">{p.reason}</span>}
+                    </td>
+                    <td className="py-2 pr-4 tabular-nums">
+                      {p.readyContainers}/{p.containers}
+                    </td>
+                    <td className="py-2 pr-4 tabular-nums">{p.restarts}</td>
+                    <td className="py-2 pr-4 text-xs">{p.node ?? "—"}</td>
+                    <td className="py-2 pr-4 text-xs">
+                      {p.requests.cpuMillis !== null ? formatCores(p.requests.cpuMillis) : "—"} ·{" "}
+                      {p.requests.memoryBytes !== null ? formatBytes(p.requests.memoryBytes) : "—"}
+                    </td>
+                    <td className="py-2 pr-4 text-xs" suppressHydrationWarning>
+                      {timeAgo(p.createdAt).replace(" ago", "")}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+
+      {showWorkload && (
+        <Card title="Logs" testId="logs">
+          <LogViewer leaseId={lease.id} pods={podNames} />
+        </Card>
+      )}
+
+      <Card title="Events" testId="events">
+        {(live.status?.events ?? []).length === 0 ? (
+          <p className="text-sm text-zinc-500">No events.</p>
+        ) : (
+          <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
+            {live.status?.events.map((e, i) => (
+              <li key={`${e.object}-${e.reason}-${i}`} className="flex gap-3 py-1.5" data-testid="event-row">
+                <Badge tone={e.type === "Warning" ? "amber" : "gray"}>{e.reason}</Badge>
+                <span className="flex-1 text-zinc-700 dark:text-zinc-300">
+                  <span className="font-mono text-xs text-zinc-500">{e.object}</span> {e.message}
+                  {e.count > 1 && <span className="text-xs text-zinc-500"> ×{e.count}</span>}
+                </span>
+                <span className="text-xs text-zinc-500" suppressHydrationWarning>
+                  {timeAgo(e.at)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}

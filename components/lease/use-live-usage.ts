@@ -1,0 +1,92 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { fetchJson } from "@/lib/api/fetch-json";
+import type { LeaseStatusView, LiveMessage } from "@/lib/lease/types";
+
+// A lease's usage history (from the database) plus live samples and pod status (server-sent events),
+// per pod, trimmed to the chosen window.
+
+export interface PodSeries {
+  cpu: { t: number; value: number }[];
+  memory: { t: number; value: number }[];
+}
+
+export function useLiveUsage(leaseId: string, windowMs: number, enabled: boolean) {
+  const [series, setSeries] = useState<Record<string, PodSeries>>({});
+  const [status, setStatus] = useState<LeaseStatusView | null>(null);
+  const [liveError, setLiveError] = useState<string | null>(null);
+  const [connected, setConnected] = useState(false);
+  const [metricsAvailable, setMetricsAvailable] = useState(true);
+  const windowRef = useRef(windowMs);
+  windowRef.current = windowMs;
+
+  const add = (at: number, usage: { pod: string; cpuMillis: number; memoryBytes: number }[]) => {
+    setSeries((prev) => {
+      const next = { ...prev };
+      const cutoff = Date.now() - windowRef.current;
+      for (const u of usage) {
+        const s = next[u.pod] ?? { cpu: [], memory: [] };
+        if (s.cpu.at(-1)?.t === at) continue;
+        next[u.pod] = {
+          cpu: [...s.cpu.filter((p) => p.t >= cutoff), { t: at, value: u.cpuMillis }],
+          memory: [...s.memory.filter((p) => p.t >= cutoff), { t: at, value: u.memoryBytes }],
+        };
+      }
+      return next;
+    });
+  };
+
+  useEffect(() => {
+    if (!enabled) return;
+    let cancelled = false;
+    fetchJson<{ samples: { pod: string; at: string; cpuMillis: number; memoryBytes: number }[] }>(
+      `/api/leases/${leaseId}/metrics?minutes=${Math.ceil(windowMs / 60_000)}`,
+    )
+      .then(({ samples }) => {
+        if (cancelled) return;
+        const next: Record<string, PodSeries> = {};
+        for (const s of samples) {
+          const entry = (next[s.pod] ??= { cpu: [], memory: [] });
+          const t = Date.parse(s.at);
+          entry.cpu.push({ t, value: s.cpuMillis });
+          entry.memory.push({ t, value: s.memoryBytes });
+        }
+        setSeries((prev) => {
+          // keep live points newer than the history
+          for (const [pod, s] of Object.entries(prev)) {
+            const entry = (next[pod] ??= { cpu: [], memory: [] });
+            const last = entry.cpu.at(-1)?.t ?? 0;
+            entry.cpu.push(...s.cpu.filter((p) => p.t > last));
+            entry.memory.push(...s.memory.filter((p) => p.t > last));
+          }
+          return next;
+        });
+      })
+      .catch(() => {});
+    return () => {
+      cancelled = true;
+    };
+  }, [leaseId, windowMs, enabled]);
+
+  useEffect(() => {
+    if (!enabled) return;
+    const source = new EventSource(`/api/leases/${leaseId}/live`);
+    source.onopen = () => setConnected(true);
+    source.onerror = () => setConnected(false);
+    source.onmessage = (event) => {
+      const message = JSON.parse(event.data) as LiveMessage | { type: "hello" };
+      if (message.type === "status") {
+        setStatus(message.status);
+        setLiveError(null);
+      } else if (message.type === "sample") {
+        setMetricsAvailable(message.metricsAvailable);
+        setLiveError(null);
+        add(Date.parse(message.at), message.usage);
+      } else if (message.type === "error") setLiveError(message.message);
+    };
+    return () => source.close();
+  }, [leaseId, enabled]);
+
+  return { series, status, liveError, connected, metricsAvailable };
+}

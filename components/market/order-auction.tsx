@@ -1,0 +1,181 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+import { Countdown, useSecondsUntil } from "@/components/market/countdown";
+import { useMarketTx } from "@/components/market/use-market-tx";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, Stat } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorNote } from "@/components/ui/field";
+import { fetchJson } from "@/lib/api/fetch-json";
+import { formatBytes, formatCores, formatDuration, shortHex } from "@/lib/market/format";
+import type { OrderDetail } from "@/lib/market/get-order-detail";
+import { formatTokenAmount } from "@/lib/market/price-order";
+
+// The auction, live: bids as the indexer records them (polled each second), the best price, the
+// window's countdown; the tenant accepts the best bid or cancels, anyone settles after the window,
+// and once the order is a lease the page moves on to it.
+
+const statusTone = { open: "blue", active: "green", closed: "gray", cancelled: "gray", expired: "amber", none: "gray" } as const;
+
+export function OrderAuction(props: { id: string; initial: OrderDetail | null }) {
+  const router = useRouter();
+  const tx = useMarketTx();
+  const query = useQuery({
+    queryKey: ["order", props.id],
+    queryFn: () => fetchJson<OrderDetail>(`/api/orders/${props.id}`),
+    initialData: props.initial ?? undefined,
+    refetchInterval: 1000,
+    retry: true,
+  });
+  const order = query.data;
+  const secondsLeft = useSecondsUntil(order?.bidWindowEndsAt ?? null);
+
+  useEffect(() => {
+    if (order && (order.status === "active" || order.status === "closed") && order.leaseId) {
+      const t = setTimeout(() => router.push(`/leases/${order.leaseId}`), 1200);
+      return () => clearTimeout(t);
+    }
+  }, [order, router]);
+
+  if (!order) {
+    return (
+      <EmptyState title={`Waiting for order #${props.id}`} testId="order-waiting">
+        The order is being indexed from the chain; this page updates by itself.
+      </EmptyState>
+    );
+  }
+
+  const isTenant = tx.address?.toLowerCase() === order.tenant.toLowerCase();
+  const open = order.status === "open";
+  const windowOver = secondsLeft !== null && secondsLeft <= 0;
+  const bids = [...order.bids].reverse();
+  const act = async (fn: "acceptBid" | "cancelOrder" | "settle", label: string) => {
+    const receipt = await tx.run({ fn, id: BigInt(order.id) }, label);
+    if (receipt) await query.refetch();
+  };
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-bold tracking-tight">Order #{order.id}</h1>
+        <Badge tone={statusTone[order.status as keyof typeof statusTone] ?? "gray"} testId="order-status">
+          {order.status === "active" ? "leased" : order.status}
+        </Badge>
+        {order.status === "active" && order.leaseId && (
+          <Link href={`/leases/${order.leaseId}`} className="text-sm text-brand-600 hover:underline" data-testid="to-lease">
+            Go to the lease →
+          </Link>
+        )}
+      </div>
+
+      <dl className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+        <Stat
+          label="Best price"
+          testId="best-price"
+          value={order.bestPrice ? `${formatTokenAmount(order.bestPrice)}/h` : "no bid yet"}
+          hint={order.bestProvider ? (order.bestProviderName ?? shortHex(order.bestProvider)) : undefined}
+        />
+        <Stat label="Bids" value={order.bids.length} testId="bid-count" />
+        <Stat
+          label={open ? "Bid window closes in" : "Bid window"}
+          value={open ? <Countdown to={order.bidWindowEndsAt} done="closed" testId="countdown" /> : "closed"}
+        />
+        <Stat label="Your max price" value={order.maxPricePerHour ? `${formatTokenAmount(order.maxPricePerHour)}/h` : "—"} />
+      </dl>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="lg:col-span-2" title="Bids, newest first" testId="bids">
+          {bids.length === 0 ? (
+            <p className="py-6 text-center text-sm text-zinc-500" data-testid="no-bids">
+              {open ? "Waiting for providers to bid…" : "No provider bid on this order."}
+            </p>
+          ) : (
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs uppercase tracking-wide text-zinc-500">
+                <tr>
+                  <th className="py-2 font-medium">Provider</th>
+                  <th className="py-2 font-medium">Price per hour</th>
+                  <th className="py-2 font-medium">When</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                {bids.map((b, i) => (
+                  <tr key={`${b.txHash}-${i}`} data-testid="bid-row" className={i === 0 ? "font-medium" : "text-zinc-500"}>
+                    <td className="py-2">
+                      {b.providerName ?? "Provider"} <span className="font-mono text-xs text-zinc-500">{shortHex(b.provider)}</span>
+                      {i === 0 && <Badge tone="green">best</Badge>}
+                    </td>
+                    <td className="py-2 tabular-nums">{formatTokenAmount(b.price)} USD</td>
+                    <td className="py-2 tabular-nums" suppressHydrationWarning>
+                      {new Date(b.at).toLocaleTimeString()}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Card>
+
+        <Card title="Order">
+          <dl className="space-y-2 text-sm">
+            {order.resources && (
+              <Row label="Resources">
+                {formatCores(order.resources.cpuMillis)} · {formatBytes(order.resources.memoryMiB * 2 ** 20)}
+                {order.resources.gpuCount > 0 ? ` · ${order.resources.gpuCount} GPU` : ""}
+              </Row>
+            )}
+            {order.durationSeconds !== null && <Row label="Duration">{formatDuration(order.durationSeconds)}</Row>}
+            {order.deposit && <Row label="Deposit">{formatTokenAmount(order.deposit)} USD</Row>}
+            <Row label="Tenant">
+              <span className="font-mono text-xs">{shortHex(order.tenant)}</span>
+            </Row>
+            {order.specHash && (
+              <Row label="Spec hash">
+                <span className="font-mono text-xs" title={order.specHash}>
+                  {shortHex(order.specHash, 6)}
+                </span>
+              </Row>
+            )}
+          </dl>
+          {open && (
+            <div className="mt-5 flex flex-col gap-2">
+              {isTenant && !windowOver && (
+                <Button data-testid="accept-bid" disabled={!order.bestPrice || Boolean(tx.pending)} onClick={() => act("acceptBid", "Accepting…")}>
+                  Accept best bid now
+                </Button>
+              )}
+              {windowOver && (
+                <Button data-testid="settle-order" disabled={Boolean(tx.pending)} onClick={() => act("settle", "Settling…")}>
+                  {order.bestPrice ? "Settle: start the lease" : "Settle: refund the deposit"}
+                </Button>
+              )}
+              {isTenant && (
+                <Button variant="secondary" data-testid="cancel-order" disabled={Boolean(tx.pending)} onClick={() => act("cancelOrder", "Cancelling…")}>
+                  Cancel and get the deposit back
+                </Button>
+              )}
+              {tx.pending && <p className="text-xs text-zinc-500">{tx.pending}</p>}
+              {tx.error && <ErrorNote testId="order-error">{tx.error}</ErrorNote>}
+            </div>
+          )}
+          {order.status === "cancelled" && <p className="mt-4 text-sm text-zinc-500">Cancelled; the deposit went back to the tenant.</p>}
+          {order.status === "expired" && <p className="mt-4 text-sm text-zinc-500">No usable bid; the deposit went back to the tenant.</p>}
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+function Row(props: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="flex justify-between gap-4">
+      <dt className="text-zinc-500">{props.label}</dt>
+      <dd className="text-right">{props.children}</dd>
+    </div>
+  );
+}
