@@ -1,0 +1,169 @@
+// Drives a freshly deployed ComputeMarket on anvil for the indexer's integration tests and its benchmark:
+// dev-account wallets, funding, and one short helper per market call (each waits for its receipt and fails
+// on a revert). Not a test file itself; it is the "test-data builder" the tests share.
+import "server-only";
+import {
+  type Address,
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  type Hex,
+  http,
+  maxUint256,
+  type PublicClient,
+  type TransactionReceipt,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { deployMarket } from "@/lib/chain/deploy-market";
+import { devAccounts, devRoles } from "@/lib/chain/dev-accounts";
+import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contracts";
+import { type Order, orderTypedData, toBytes32Text } from "@/lib/chain/order-types";
+
+export const USD = 1_000_000n;
+
+export type MarketDriver = Awaited<ReturnType<typeof createMarketDriver>>;
+
+export async function createMarketDriver(opts: { rpcUrl: string; feeBps?: number }) {
+  const transport = http(opts.rpcUrl);
+  const pub = createPublicClient({ transport, pollingInterval: 50 }) as PublicClient;
+  const test = createTestClient({ transport, mode: "anvil" });
+  const deployed = await deployMarket({
+    rpcUrl: opts.rpcUrl,
+    deployerPrivateKey: devRoles.deployer.privateKey,
+    feeBps: opts.feeBps ?? 0,
+  });
+  const { marketAddress: market, tokenAddress: token, chainId } = deployed;
+  const wallets = new Map(
+    devAccounts.map((a) => [
+      a.address.toLowerCase(),
+      createWalletClient({ account: privateKeyToAccount(a.privateKey), transport }),
+    ]),
+  );
+  const wallet = (who: Address) => {
+    const w = wallets.get(who.toLowerCase());
+    if (!w) throw new Error(`no dev wallet for ${who}`);
+    return w;
+  };
+
+  const send = async (hash: Promise<Hex>): Promise<TransactionReceipt> => {
+    const receipt = await pub.waitForTransactionReceipt({ hash: await hash, pollingInterval: 20 });
+    if (receipt.status !== "success") throw new Error(`transaction ${receipt.transactionHash} reverted`);
+    return receipt;
+  };
+  const call = (from: Address, functionName: string, args: readonly unknown[]) =>
+    send(
+      wallet(from).writeContract({
+        address: market,
+        abi: computeMarketAbi,
+        functionName,
+        args,
+        chain: undefined,
+      } as never),
+    );
+
+  let nonce = 0n;
+  const driver = {
+    pub,
+    test,
+    market,
+    token,
+    chainId,
+    deployBlock: deployed.deployBlock,
+    send,
+    async fund(who: Address, amount = 100_000n * USD) {
+      const w = wallet(who);
+      await send(
+        w.writeContract({
+          address: token,
+          abi: mockStablecoinAbi,
+          functionName: "faucet",
+          args: [amount],
+          chain: undefined,
+        }),
+      );
+      return send(
+        w.writeContract({
+          address: token,
+          abi: mockStablecoinAbi,
+          functionName: "approve",
+          args: [market, maxUint256],
+          chain: undefined,
+        }),
+      );
+    },
+    register(
+      provider: Address,
+      o: { operator?: Address; region?: string; gpus?: string[]; attributes?: [string, string][] } = {},
+    ) {
+      return call(provider, "registerProvider", [
+        o.operator ?? "0x0000000000000000000000000000000000000000",
+        o.region ? toBytes32Text(o.region) : `0x${"0".repeat(64)}`,
+        (o.gpus ?? []).map(toBytes32Text),
+        (o.attributes ?? []).map(([key, value]) => ({
+          key: toBytes32Text(key),
+          value: toBytes32Text(value),
+        })),
+      ]);
+    },
+    update(provider: Address, o: { region?: string; gpus?: string[]; attributes?: [string, string][] }) {
+      return call(provider, "updateProvider", [
+        o.region ? toBytes32Text(o.region) : `0x${"0".repeat(64)}`,
+        (o.gpus ?? []).map(toBytes32Text),
+        (o.attributes ?? []).map(([key, value]) => ({
+          key: toBytes32Text(key),
+          value: toBytes32Text(value),
+        })),
+      ]);
+    },
+    setOperator: (provider: Address, operator: Address) => call(provider, "setOperator", [operator]),
+    deregister: (provider: Address) => call(provider, "deregisterProvider", []),
+    async makeOrder(tenant: Address, o: Partial<Order> = {}): Promise<Order> {
+      const now = (await pub.getBlock()).timestamp;
+      return {
+        tenant,
+        specHash: toBytes32Text(`manifest-${nonce}`),
+        cpuMillicores: 2000,
+        memoryMiB: 4096,
+        storageMiB: 10240,
+        gpuCount: 0,
+        gpuModel: `0x${"0".repeat(64)}`,
+        requiredAttributes: [],
+        maxPricePerHour: 2n * USD,
+        duration: 24 * 3600,
+        deposit: 48n * USD,
+        bidWindow: 600,
+        nonce: nonce++,
+        deadline: now + 3600n,
+        ...o,
+      };
+    },
+    /** Create as the tenant; returns the order id. */
+    async createOrder(order: Order): Promise<bigint> {
+      await call(order.tenant, "createOrder", [order]);
+      return (await driver.nextOrderId()) - 1n;
+    },
+    /** Relay an order signed by its tenant. */
+    async relayOrder(order: Order, relayer: Address): Promise<bigint> {
+      const signature = await wallet(order.tenant).signTypedData(orderTypedData(order, chainId, market));
+      await call(relayer, "createOrderWithSignature", [order, signature]);
+      return (await driver.nextOrderId()) - 1n;
+    },
+    nextOrderId: () =>
+      pub.readContract({ address: market, abi: computeMarketAbi, functionName: "nextOrderId" }),
+    bid: (from: Address, orderId: bigint, provider: Address, price: bigint, required: readonly Hex[] = []) =>
+      call(from, "placeBid", [orderId, provider, price, required]),
+    settle: (from: Address, orderId: bigint) => call(from, "settle", [orderId]),
+    accept: (tenant: Address, orderId: bigint) => call(tenant, "acceptBid", [orderId]),
+    cancel: (tenant: Address, orderId: bigint) => call(tenant, "cancelOrder", [orderId]),
+    withdraw: (from: Address, leaseId: bigint) => call(from, "withdraw", [leaseId]),
+    topUp: (from: Address, leaseId: bigint, amount: bigint) => call(from, "topUp", [leaseId, amount]),
+    close: (from: Address, leaseId: bigint, reason: string) =>
+      call(from, "closeLease", [leaseId, toBytes32Text(reason)]),
+    async advance(seconds: number) {
+      await test.increaseTime({ seconds });
+      await test.mine({ blocks: 1 });
+    },
+    head: () => pub.getBlockNumber({ cacheTime: 0 }),
+  };
+  return driver;
+}
