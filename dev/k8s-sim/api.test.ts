@@ -2,10 +2,12 @@ import {
   AppsV1Api,
   CoreV1Api,
   KubeConfig,
+  KubernetesObjectApi,
   PatchStrategy,
   Watch,
   setHeaderOptions,
 } from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimCluster, type Simulator, startSimulator } from "./simulator";
 import { raw, stream, waitFor } from "./test-helpers";
@@ -366,6 +368,64 @@ describe("CRUD", () => {
       contentType: "application/merge-patch+json",
     });
     expect(missing.status).toBe(404);
+  });
+});
+
+describe("KubernetesObjectApi (generic client)", () => {
+  it("creates, reads, patches (server-side apply) and deletes through discovery", async () => {
+    const client = KubernetesObjectApi.makeApiClient(kc);
+    await ns("generic");
+    const spec: KubernetesObject & { spec: unknown } = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "isolate", namespace: "generic" },
+      spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] },
+    };
+    const created = await client.create(spec);
+    expect(created.metadata?.uid).toBeTruthy();
+    const read = await client.read({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "isolate", namespace: "generic" },
+    });
+    expect(read.metadata?.name).toBe("isolate");
+    const applied = await client.patch(
+      { ...spec, metadata: { ...spec.metadata, labels: { managed: "kubebid" } } },
+      undefined,
+      undefined,
+      "kubebid",
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    expect(applied.metadata?.labels).toEqual({ managed: "kubebid" });
+    const quota: KubernetesObject = await client.patch(
+      {
+        apiVersion: "v1",
+        kind: "ResourceQuota",
+        metadata: { name: "q", namespace: "generic" },
+        spec: { hard: { "requests.cpu": "2" } },
+      },
+      undefined,
+      undefined,
+      "kubebid",
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    expect(quota.metadata?.uid).toBeTruthy();
+    const list = await client.list("networking.k8s.io/v1", "NetworkPolicy", "generic");
+    expect(list.items).toHaveLength(1);
+    await client.delete({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "isolate", namespace: "generic" },
+    });
+    await expect(
+      client.read({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "isolate", namespace: "generic" },
+      }),
+    ).rejects.toMatchObject({ code: 404 });
   });
 });
 

@@ -382,7 +382,7 @@ async function dispatch(
       });
     }
     case "watch":
-      return watch(st, req, res, r, q);
+      return watch(st, req, res, r, q, wantTable);
     case "create": {
       const body = parseBody(await readBody(req), req.headers["content-type"] ?? "");
       const o = st.create(r.def, ns, body, { dryRun });
@@ -434,7 +434,7 @@ function filtered(st: ClusterState, def: ResDef, namespace: string | undefined, 
     });
 }
 
-function scaleOf(def: ResDef, o: Obj): Obj {
+function scaleOf(_def: ResDef, o: Obj): Obj {
   const ml = Object.entries(o.spec?.selector?.matchLabels ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join(",");
@@ -450,7 +450,6 @@ function scaleOf(def: ResDef, o: Obj): Obj {
     },
     spec: { replicas: o.spec?.replicas ?? 1 },
     status: { replicas: o.status?.replicas ?? 0, selector: ml },
-    _def: def.name,
   };
 }
 
@@ -468,9 +467,7 @@ function setScale(st: ClusterState, r: Route, replicas: unknown, rv?: string): O
   next.spec.replicas = replicas;
   if (rv) next.metadata.resourceVersion = rv;
   const updated = st.update(r.def, ns, r.name!, next);
-  const s = scaleOf(r.def, updated);
-  delete s._def;
-  return s;
+  return scaleOf(r.def, updated);
 }
 
 async function patch(
@@ -555,6 +552,7 @@ function watch(
   res: ServerResponse,
   r: Route,
   q: URLSearchParams,
+  asTable = false,
 ): undefined {
   const ls = parseLabelSelector(q.get("labelSelector"));
   const fs = parseFieldSelector(q.get("fieldSelector"));
@@ -577,7 +575,16 @@ function watch(
   });
   res.flushHeaders();
   const write = (type: string, object: Obj) => {
-    if (!res.destroyed) res.write(`${JSON.stringify({ type, object })}\n`);
+    const out =
+      asTable && type !== "ERROR" && type !== "BOOKMARK"
+        ? toTable(
+            r.def.kind,
+            [object],
+            object.metadata?.resourceVersion ?? String(st.rv),
+            q.get("includeObject"),
+          )
+        : object;
+    if (!res.destroyed) res.write(`${JSON.stringify({ type, object: out })}\n`);
   };
   const translate = (ev: WatchEvent) => {
     const mNew = match(ev.obj);
