@@ -1,0 +1,209 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse, stringify } from "yaml";
+import { expect, test } from "./fixtures";
+import { createOrder, getOrderInfo, settleOrder, tokenBalance } from "./helpers/create-order";
+import { ProviderConsolePage } from "./pages/provider-console";
+import { ProviderOnboardPage } from "./pages/provider-onboard";
+
+// The provider journey, end to end on the shared stack: a new provider (e2e wallet 0) onboards the
+// unseeded simulated cluster `lab-spare` (eu-north-1) through the whole wizard, its capacity shows
+// on the market, the bid engine wins an order only it can serve, the lease shows in the console and
+// the provider withdraws. Another wallet cannot see or touch that cluster.
+
+const REGION = "eu-north-1";
+let clusterId = "";
+
+mkdirSync("e2e/screenshots", { recursive: true });
+
+async function freeCpu(page: import("@playwright/test").Page): Promise<number> {
+  await page.goto("/");
+  const totals = page.getByTestId("market-totals");
+  if (!(await totals.isVisible())) return 0;
+  const text = await totals.innerText();
+  const m = /([\d.,]+)\s*cores/i.exec(text);
+  return m ? Number(m[1]?.replace(/,/g, "")) : 0;
+}
+
+test.describe
+  .serial("provider journey", () => {
+    test("a new provider onboards a cluster through the wizard; exec kubeconfigs are refused", async ({
+      page,
+      wallet,
+      stack,
+    }) => {
+      test.setTimeout(180_000);
+      await wallet.use(0);
+      const cpuBefore = await freeCpu(page);
+      const kubeconfig = readFileSync(path.join(stack.kubeconfigDir, "lab-spare.kubeconfig"), "utf8");
+      const wizard = new ProviderOnboardPage(page);
+
+      // 1. Connect and sign in.
+      await wizard.goto();
+      await wizard.expectStep(1);
+      await wizard.screenshot("wizard-1-sign-in");
+      await wallet.connect();
+      await wizard.signIn();
+      await page.getByRole("button", { name: "Continue" }).click();
+
+      // 2. Profile, validated; Back keeps what was typed.
+      await wizard.expectStep(2);
+      await wizard.next();
+      await expect(page.getByText("at least 2 characters")).toBeVisible();
+      await wizard.fillProfile({
+        name: "Nordic Lab",
+        website: "https://nordic-lab.example",
+        contact: "ops@nordic-lab.example",
+        region: REGION,
+      });
+      await wizard.screenshot("wizard-2-profile");
+      await wizard.next();
+      await wizard.expectStep(3);
+      await wizard.back();
+      await wizard.expectStep(2);
+      await expect(page.getByTestId("profile-name")).toHaveValue("Nordic Lab");
+      await wizard.next();
+      await wizard.expectStep(3);
+
+      // 3. Cluster: an exec plugin is refused with a clear message; the real kubeconfig is accepted.
+      const doc = parse(kubeconfig) as { users: { name: string; user: Record<string, unknown> }[] };
+      for (const u of doc.users)
+        u.user = { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "aws" } };
+      await page.getByTestId("rbac-toggle").click();
+      await expect(page.getByTestId("rbac-yaml")).toContainText("ClusterRole");
+      await wizard.pasteKubeconfig(stringify(doc));
+      await expect(
+        page.getByRole("alert").filter({ hasText: "exec credential plugins are not accepted" }),
+      ).toBeVisible();
+      await wizard.expectStep(3);
+      await wizard.screenshot("wizard-3-cluster-refused");
+      await wizard.pasteKubeconfig(kubeconfig);
+
+      // 4. Verify: the live checklist ends green.
+      await wizard.expectStep(4);
+      await expect(wizard.verifyStatus()).toHaveAttribute("data-ok", "true", { timeout: 30_000 });
+      await expect(page.getByTestId("check-connection")).toHaveAttribute("data-status", "pass");
+      await expect(page.getByTestId("check-nodes")).toHaveAttribute("data-status", "pass");
+      await wizard.screenshot("wizard-4-verify");
+      await wizard.next();
+
+      // 5. Capacity.
+      await wizard.expectStep(5);
+      await expect(page.getByTestId("capacity-nodes")).toContainText("lab-spare-1");
+      await expect(page.getByTestId("capacity-nodes")).toContainText("NVIDIA-L40S");
+      await wizard.screenshot("wizard-5-capacity");
+      await wizard.next();
+
+      // 6. Pricing with the live preview.
+      await wizard.expectStep(6);
+      await wizard.setPrices({ cpu: "0.02", mem: "0.005", storage: "0.0002" });
+      await expect(page.getByTestId("pricing-preview")).toContainText("0.03");
+      await wizard.screenshot("wizard-6-pricing");
+      await wizard.next();
+
+      // 7. Register on-chain, then the providerConsole.
+      await wizard.expectStep(7);
+      await expect(page.getByTestId("register-operator")).toContainText("0x");
+      await wizard.screenshot("wizard-7-register");
+      await wizard.register();
+      await expect(page).toHaveURL(/\/provider(\?|$)/, { timeout: 30_000 });
+      const providerConsole = new ProviderConsolePage(page);
+      await expect(providerConsole.console()).toBeVisible();
+      await expect(providerConsole.clusterCards()).toHaveCount(1);
+      await expect(providerConsole.clusterCards().first().getByTestId("cluster-status")).toHaveText("up");
+      clusterId = (await providerConsole.clusterCards().first().getAttribute("data-cluster")) ?? "";
+      expect(clusterId).toMatch(/^[0-9a-f-]{36}$/);
+
+      // Its capacity is on the market.
+      await expect.poll(() => freeCpu(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(cpuBefore + 31);
+    });
+
+    test("its bid engine wins an order, the lease shows in the console, and the provider withdraws", async ({
+      page,
+      wallet,
+      stack,
+    }) => {
+      test.setTimeout(180_000);
+      expect(clusterId, "the onboarding test ran first").not.toBe("");
+      const provider = await wallet.use(0);
+      const providerConsole = new ProviderConsolePage(page);
+      await providerConsole.goto();
+      await wallet.connect();
+      if (await page.getByTestId("sign-in").isVisible()) await page.getByTestId("sign-in").click();
+      await expect(providerConsole.console()).toBeVisible();
+
+      const orderId = await createOrder({
+        rpcUrl: stack.rpcUrl,
+        marketAddress: stack.marketAddress,
+        tokenAddress: stack.tokenAddress,
+        region: REGION,
+        bidWindowSeconds: 15,
+      });
+      // The bid engine bids (visible in its decision log) before the window closes.
+      await expect(
+        page.locator(
+          `[data-testid="decision-row"][data-order="${orderId}"]:is([data-action="bid"], [data-action="undercut"])`,
+        ),
+      ).toBeVisible({ timeout: 15_000 });
+      const info = await getOrderInfo({ rpcUrl: stack.rpcUrl, marketAddress: stack.marketAddress, orderId });
+      expect(info.bestProvider.toLowerCase()).toBe(provider.toLowerCase());
+
+      // Settle after the window: the lease is the provider's.
+      const waitMs = Number(info.bidEnd) * 1000 - Date.now() + 1500;
+      if (waitMs > 0) await page.waitForTimeout(waitMs);
+      await settleOrder({ rpcUrl: stack.rpcUrl, marketAddress: stack.marketAddress, orderId });
+      await expect(providerConsole.leaseRow(orderId)).toBeVisible({ timeout: 20_000 });
+      await expect(providerConsole.leaseRow(orderId)).toContainText("active");
+      await page.waitForTimeout(3_000); // let it earn a little
+      await providerConsole.screenshot("console-light");
+
+      // Withdraw through the wallet; the token balance rises.
+      const before = await tokenBalance({
+        rpcUrl: stack.rpcUrl,
+        tokenAddress: stack.tokenAddress,
+        account: provider,
+      });
+      await expect(providerConsole.withdrawAll()).toBeEnabled({ timeout: 15_000 });
+      await providerConsole.withdrawAll().click();
+      await expect(providerConsole.withdrawDone()).toBeVisible({ timeout: 30_000 });
+      const after = await tokenBalance({
+        rpcUrl: stack.rpcUrl,
+        tokenAddress: stack.tokenAddress,
+        account: provider,
+      });
+      expect(after).toBeGreaterThan(before);
+
+      await page.getByTestId("theme-toggle").click();
+      await providerConsole.screenshot("console-dark");
+      await page.getByTestId("theme-toggle").click();
+    });
+
+    test("another wallet cannot see or change the provider's cluster", async ({ page, wallet }) => {
+      expect(clusterId, "the onboarding test ran first").not.toBe("");
+      await wallet.use(1);
+      const providerConsole = new ProviderConsolePage(page);
+      await providerConsole.goto();
+      await wallet.connect();
+      await page.getByTestId("sign-in").click();
+      await expect(providerConsole.empty()).toBeVisible();
+      await expect(providerConsole.clusterCards()).toHaveCount(0);
+
+      // The API refuses with 403 for reads and writes.
+      const get = await page.request.get(`/api/clusters/${clusterId}`);
+      expect(get.status()).toBe(403);
+      expect((await get.json()).error.code).toBe("FORBIDDEN");
+      const patch = await page.request.patch(`/api/clusters/${clusterId}`, { data: { offerPercent: 10 } });
+      expect(patch.status()).toBe(403);
+      const del = await page.request.delete(`/api/clusters/${clusterId}`);
+      expect(del.status()).toBe(403);
+      const verify = await page.request.post(`/api/clusters/${clusterId}/verify`);
+      expect(verify.status()).toBe(403);
+      const list = await page.request.get("/api/clusters");
+      expect((await list.json()).clusters).toEqual([]);
+
+      // And the UI shows a clean page, not an error.
+      await page.goto(`/provider/clusters/${clusterId}`);
+      await expect(page.getByTestId("cluster-forbidden")).toBeVisible();
+      await page.screenshot({ path: "e2e/screenshots/cluster-forbidden.png", fullPage: true });
+    });
+  });
