@@ -1,5 +1,6 @@
 import "server-only";
 import { getDbHandle } from "@/db";
+import { startLeaseControllerJob, startMetricsPollerJob } from "@/lib/lease/start-lease-jobs";
 import { startBidEngineJob } from "@/lib/market/bid-engine/start-bid-engine";
 import { startInventoryJob } from "@/lib/provider/start-inventory-job";
 
@@ -16,6 +17,8 @@ export async function startBackgroundJobs(): Promise<void> {
   // stops.push(await startIndexerJob(handle));
   stops.push(await startInventoryJob(handle));
   stops.push(await startBidEngineJob(handle));
+  stops.push(await startLeaseControllerJob(handle));
+  stops.push(await startMetricsPollerJob(handle));
 
   const shutdown = async () => {
     await Promise.allSettled(stops.map((stop) => stop()));
