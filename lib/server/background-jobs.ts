@@ -1,5 +1,6 @@
 import "server-only";
 import { getDbHandle } from "@/db";
+import { startIndexerJob } from "@/lib/chain/indexer/indexer-job";
 import { startLeaseControllerJob, startMetricsPollerJob } from "@/lib/lease/start-lease-jobs";
 import { startBidEngineJob } from "@/lib/market/bid-engine/start-bid-engine";
 import { startInventoryJob } from "@/lib/provider/start-inventory-job";
@@ -14,7 +15,7 @@ export async function startBackgroundJobs(): Promise<void> {
   const handle = await getDbHandle();
   void handle;
   // Loops register here, e.g.:
-  // stops.push(await startIndexerJob(handle));
+  stops.push(await startIndexerJob(handle));
   stops.push(await startInventoryJob(handle));
   stops.push(await startBidEngineJob(handle));
   stops.push(await startLeaseControllerJob(handle));
