@@ -23,6 +23,8 @@ contract MarketHandler is Test {
     uint256 public ghostProviderPayouts;
     uint256 public ghostRefunds;
     uint256 public ghostFeesClaimed;
+    /// @dev How often each state change really happened (to see the fuzzer reaches deep states).
+    mapping(bytes32 action => uint256) public calls;
     uint256 internal nonce;
 
     constructor(ComputeMarket market_, MockStablecoin usd_) {
@@ -109,6 +111,7 @@ contract MarketHandler is Test {
         uint256 id = _id(idSeed);
         if (_status(id) != IComputeMarket.OrderStatus.Open || block.timestamp < market.getOrder(id).bidEnd) return;
         market.settle(id);
+        ++calls["settle"];
     }
 
     function acceptBid(uint256 idSeed) external accounted {
@@ -117,6 +120,7 @@ contract MarketHandler is Test {
         if (o.status != IComputeMarket.OrderStatus.Open || o.bestProvider == address(0)) return;
         vm.prank(o.tenant);
         market.acceptBid(id);
+        ++calls["acceptBid"];
     }
 
     function cancelOrder(uint256 idSeed) external accounted {
@@ -125,12 +129,14 @@ contract MarketHandler is Test {
         if (o.status != IComputeMarket.OrderStatus.Open) return;
         vm.prank(o.tenant);
         market.cancelOrder(id);
+        ++calls["cancelOrder"];
     }
 
     function withdraw(uint256 idSeed) external accounted {
         uint256 id = _id(idSeed);
         if (market.withdrawable(id) == 0) return;
         market.withdraw(id);
+        ++calls["withdraw"];
     }
 
     function topUp(uint256 idSeed, uint256 actor, uint96 amount) external {
@@ -143,6 +149,7 @@ contract MarketHandler is Test {
         vm.prank(from);
         market.topUp(id, a);
         ghostTopUps += a;
+        ++calls["topUp"];
     }
 
     function closeLease(uint256 idSeed, uint256 who) external {
@@ -154,6 +161,7 @@ contract MarketHandler is Test {
         uint256 providersBefore = _sumBalances(providers);
         vm.prank(caller);
         market.closeLease(id, "invariant");
+        ++calls["closeLease"];
         ghostRefunds += _sumBalances(tenants) - tenantsBefore;
         ghostProviderPayouts += _sumBalances(providers) - providersBefore;
     }
