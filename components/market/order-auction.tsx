@@ -31,6 +31,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
     initialData: props.initial ?? undefined,
     refetchInterval: 1000,
     retry: true,
+    retryDelay: 500,
   });
   const order = query.data;
   const secondsLeft = useSecondsUntil(order?.bidWindowEndsAt ?? null);

@@ -1,0 +1,112 @@
+import { mkdirSync } from "node:fs";
+import { expect, TestWallet, test } from "./fixtures";
+import { shoot, TenantDeployPage, TenantLeasePage } from "./pages/tenant-pages";
+
+// The tenant journey on the shared stack: browse the market, deploy the web template with the test
+// wallet (e2e wallet 2), watch the seeded providers' bid engine bid, accept the best bid, see the pod
+// Running with its CPU and memory charts moving and its logs streaming, top up, close and see the
+// refund. Another wallet (e2e wallet 1) gets 403 from every route of that lease and a "not yours" page.
+
+mkdirSync("e2e/screenshots", { recursive: true });
+
+let leaseId = "";
+
+test.describe
+  .serial("tenant journey", () => {
+    test("a tenant deploys, wins an auction and watches its pod live, then tops up and closes", async ({ page, wallet }) => {
+      test.setTimeout(240_000);
+      await wallet.use(2);
+
+      // Market: capacity from the seeded providers' inventory snapshots.
+      await page.goto("/");
+      await expect(async () => {
+        await page.reload();
+        await expect(page.getByTestId("market-totals")).toBeVisible({ timeout: 1000 });
+      }).toPass({ timeout: 30_000 });
+      await expect(page.getByTestId("provider-row").first()).toBeVisible();
+      await expect(page.getByTestId("market-regions")).toContainText("us-east-2");
+      await shoot(page, "market", { dark: true });
+
+      // Deploy the web template.
+      const deploy = new TenantDeployPage(page);
+      await deploy.goto();
+      await wallet.connect();
+      await deploy.chooseTemplate("web");
+      await deploy.setBidWindow(25);
+      await expect(deploy.eligibleRows().first()).toBeVisible();
+      await expect(page.getByTestId("order-summary")).toContainText("nginx:1.27");
+      // Inline validation: a bad image is flagged, then fixed.
+      await page.getByTestId("field-image").fill("Not An Image!");
+      await expect(page.getByText("not a valid container image reference")).toBeVisible();
+      await expect(page.getByTestId("deploy-submit")).toBeDisabled();
+      await page.getByTestId("field-image").fill("nginx:1.27");
+      await shoot(page, "deploy", { dark: true });
+      await deploy.submit();
+      await expect(page.getByTestId("step-confirmed")).toHaveAttribute("data-state", "done", { timeout: 60_000 });
+      await expect(page).toHaveURL(/\/orders\/\d+$/, { timeout: 30_000 });
+      const orderId = /\/orders\/(\d+)$/.exec(page.url())?.[1] ?? "";
+
+      // Auction: the seeded providers' bid engine bids; accept the best bid.
+      await expect(page.getByTestId("bid-row").first()).toBeVisible({ timeout: 30_000 });
+      await expect(page.getByTestId("best-price")).toContainText("/h");
+      await expect(page.getByTestId("countdown")).toBeVisible();
+      await shoot(page, "auction", { dark: true });
+      await page.getByTestId("accept-bid").click();
+      await expect(page).toHaveURL(new RegExp(`/leases/${orderId}$`), { timeout: 30_000 });
+      leaseId = orderId;
+
+      // Lease: sign in, then the pod runs, charts move, logs stream.
+      await page.getByTestId("sign-in").click();
+      await expect(page.getByTestId("lease-status")).toBeVisible({ timeout: 30_000 });
+      const lease = new TenantLeasePage(page);
+      await expect(page.getByTestId("deploy-state")).toHaveText("running", { timeout: 60_000 });
+      await expect(lease.podPhases().first()).toHaveText("Running");
+      await expect(page.getByTestId("timeline-running")).toHaveAttribute("data-done", "true");
+      await expect.poll(() => lease.chartPoints("cpu"), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+      const cpuPoints = await lease.chartPoints("cpu");
+      await expect.poll(() => lease.chartPoints("cpu"), { timeout: 20_000 }).toBeGreaterThan(cpuPoints);
+      await expect.poll(() => lease.chartPoints("memory"), { timeout: 10_000 }).toBeGreaterThan(1);
+      await expect.poll(() => lease.logLines(), { timeout: 20_000 }).toBeGreaterThan(0);
+      const lines = await lease.logLines();
+      await expect.poll(() => lease.logLines(), { timeout: 30_000 }).toBeGreaterThan(lines);
+      await expect(page.getByTestId("endpoints")).toContainText(":80/TCP");
+      await shoot(page, "lease", { dark: true });
+
+      // Top up: the escrow grows by 1 USD.
+      const before = await lease.escrowTotal();
+      await page.getByTestId("topup-amount").fill("1");
+      await page.getByTestId("topup").click();
+      await expect.poll(() => lease.escrowTotal(), { timeout: 30_000 }).not.toBe(before);
+
+      // Close: the unspent escrow comes back.
+      await page.getByTestId("close-lease").click();
+      await expect(page.getByTestId("close-refund")).toContainText("Refunded", { timeout: 30_000 });
+      await expect(page.getByTestId("lease-status")).toHaveText("closed", { timeout: 30_000 });
+      await expect(page.getByTestId("deploy-state")).toHaveText("torn down", { timeout: 30_000 });
+      await shoot(page, "lease-closed");
+
+      await page.goto("/leases");
+      await expect(page.getByTestId("lease-item").first()).toBeVisible();
+      await shoot(page, "leases");
+    });
+
+    test("another wallet gets 403 from every route of the lease and a 'not yours' page", async ({ browser }) => {
+      expect(leaseId).not.toBe("");
+      const context = await browser.newContext({ baseURL: process.env.BASE_URL });
+      const page = await context.newPage();
+      const other = new TestWallet(page);
+      await other.use(1);
+      await page.goto("/leases");
+      await other.connect();
+      await page.getByTestId("sign-in").click();
+      await expect(page.getByTestId("leases-sign-in")).toBeHidden({ timeout: 20_000 });
+      for (const path of ["", "/status", "/metrics", "/logs?pod=web-0", "/live"]) {
+        const res = await page.request.get(`/api/leases/${leaseId}${path}`);
+        expect(res.status(), path).toBe(403);
+      }
+      await page.goto(`/leases/${leaseId}`);
+      await expect(page.getByTestId("not-yours")).toBeVisible();
+      await shoot(page, "not-yours");
+      await context.close();
+    });
+  });

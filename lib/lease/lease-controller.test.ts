@@ -1,0 +1,151 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { clusters, leases, manifests, orders } from "@/db/schema";
+import { createTestDb } from "@/db/test-db";
+import type { ClusterClient } from "@/lib/k8s/cluster-client";
+import { createLeaseController } from "@/lib/lease/lease-controller";
+import type { LeaseWorkload } from "@/lib/lease/workload";
+import { canonicalizeManifest } from "@/lib/market/manifest";
+
+const provider = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
+const tenant = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc";
+const good = canonicalizeManifest({ name: "web", image: "nginx:1.27", resources: { cpu: 250, memory: 256 } });
+const other = canonicalizeManifest({ name: "evil", image: "evil:1", resources: { cpu: 250, memory: 256 } });
+
+function fakeWorkload() {
+  const calls: string[] = [];
+  const pods = new Map<string, { phase: string; ready: boolean }>();
+  const workload: LeaseWorkload = {
+    async apply(_c, lease) {
+      calls.push(`apply ${lease.leaseId} ${lease.manifest.image}`);
+      pods.set(lease.leaseId, { phase: "Running", ready: true });
+      return { namespace: `kb-lease-${lease.leaseId}` };
+    },
+    async teardown(_c, lease) {
+      calls.push(`teardown ${lease.leaseId}`);
+      pods.delete(lease.leaseId);
+    },
+    async status(_c, lease) {
+      const p = pods.get(lease.leaseId);
+      const base = { readyContainers: 1, containers: 1, restarts: 0, node: "n1", createdAt: null, reason: null, requests: { cpuMillis: 250, memoryBytes: 256 * 2 ** 20 }, limits: { cpuMillis: 250, memoryBytes: 256 * 2 ** 20 } };
+      return { pods: p ? [{ name: "web-0", ...base, ...p }] : [], events: [], endpoints: [] };
+    },
+    async metrics() {
+      return { available: true, usage: [] };
+    },
+  };
+  return { workload, calls };
+}
+
+let handle: DbHandle;
+let clusterId = "";
+
+beforeAll(async () => {
+  handle = await createTestDb();
+  const [c] = await handle.db
+    .insert(clusters)
+    .values({ providerAddress: provider, name: "c1", kubeconfigEnc: "x", server: "https://127.0.0.1:1", status: "up" })
+    .returning();
+  clusterId = c?.id ?? "";
+});
+afterAll(async () => handle.close());
+
+async function addLease(id: string, specHash: string, body: unknown) {
+  await handle.db.insert(orders).values({
+    id,
+    tenant,
+    specHash,
+    resources: { cpuMillis: 250, memoryMiB: 256, storageMiB: 1024, gpuCount: 0, gpuModel: null },
+    maxPricePerHour: "100000",
+    durationSeconds: 3600,
+    deposit: "100000",
+    bidWindowEndsAt: new Date(),
+    status: "leased",
+    createdBlock: 1n,
+    txHash: `0x${id}`,
+  });
+  if (body)
+    await handle.db
+      .insert(manifests)
+      .values({ specHash, tenant, body, signature: "0x", order: {} })
+      .onConflictDoNothing();
+  await handle.db.insert(leases).values({
+    id,
+    orderId: id,
+    tenant,
+    provider,
+    pricePerHour: "50000",
+    deposit: "100000",
+    startedAt: new Date(),
+    endsAt: new Date(Date.now() + 3600_000),
+    createdBlock: 2n,
+  });
+}
+
+const leaseRow = async (id: string) => (await handle.db.select().from(leases).where(eq(leases.id, id)))[0];
+
+describe("lease controller", () => {
+  it("deploys a lease whose manifest hashes to the order's specHash, follows it to running, tears it down on close", async () => {
+    const { workload, calls } = fakeWorkload();
+    const controller = createLeaseController({ db: handle.db, workload, clientFor: async () => ({}) as ClusterClient, log: () => {} });
+    await addLease("1", good.specHash, good.manifest);
+    await controller.tick();
+    expect(calls).toEqual(["apply 1 nginx:1.27"]);
+    expect(await leaseRow("1")).toMatchObject({ deployState: "deploying", namespace: "kb-lease-1", clusterId });
+    await controller.tick();
+    expect((await leaseRow("1"))?.deployState).toBe("running");
+    await handle.db.update(leases).set({ status: "closed" }).where(eq(leases.id, "1"));
+    await controller.tick();
+    expect(calls).toContain("teardown 1");
+    expect((await leaseRow("1"))?.deployState).toBe("torn_down");
+  });
+
+  it("refuses to deploy a stored manifest whose hash is not the order's specHash", async () => {
+    const { workload, calls } = fakeWorkload();
+    const controller = createLeaseController({ db: handle.db, workload, clientFor: async () => ({}) as ClusterClient, log: () => {} });
+    // The row claims the good hash but holds another body (tampered storage).
+    await addLease("2", `0x${"ab".repeat(32)}`, null);
+    await handle.db.insert(manifests).values({ specHash: `0x${"ab".repeat(32)}`, tenant, body: other.manifest, signature: "0x", order: {} });
+    await controller.tick();
+    expect(calls).toEqual([]);
+    const row = await leaseRow("2");
+    expect(row?.deployState).toBe("failed");
+    expect(row?.deployError).toMatch(/hash does not match/);
+  });
+
+  it("waits (pending) while the manifest is missing, and re-applies running workloads after a restart", async () => {
+    const first = fakeWorkload();
+    const controller = createLeaseController({ db: handle.db, workload: first.workload, clientFor: async () => ({}) as ClusterClient, log: () => {} });
+    await addLease("3", `0x${"cd".repeat(32)}`, null);
+    await controller.tick();
+    expect(await leaseRow("3")).toMatchObject({ deployState: "pending", deployError: "waiting for the tenant's manifest" });
+
+    await handle.db.insert(leases).values({
+      id: "4",
+      orderId: "1",
+      tenant,
+      provider,
+      pricePerHour: "1",
+      deposit: "1",
+      startedAt: new Date(),
+      endsAt: new Date(Date.now() + 3600_000),
+      createdBlock: 3n,
+      deployState: "running",
+      clusterId,
+      namespace: "kb-lease-4",
+    });
+    const restarted = fakeWorkload();
+    const after = createLeaseController({ db: handle.db, workload: restarted.workload, clientFor: async () => ({}) as ClusterClient, log: () => {} });
+    await after.tick();
+    expect(restarted.calls).toContain("apply 4 nginx:1.27");
+  });
+
+  it("tears down a lease that ran out", async () => {
+    const { workload, calls } = fakeWorkload();
+    await handle.db.update(leases).set({ endsAt: new Date(Date.now() - 1000) }).where(eq(leases.id, "4"));
+    const controller = createLeaseController({ db: handle.db, workload, clientFor: async () => ({}) as ClusterClient, log: () => {} });
+    await controller.tick();
+    expect(calls).toContain("teardown 4");
+  });
+});
