@@ -102,21 +102,27 @@ export function DeployForm(props: { initialOffers: Offers }) {
   );
 
   // Screening without a price cap first: it gives the rates, from which the suggested max price comes.
-  const screeningInput = totals && manifest
-    ? {
-        resources: totals,
-        perReplica: { cpuMillis: manifest.resources.cpu, memoryMiB: manifest.resources.memory, gpuCount: manifest.resources.gpu.count },
-        region: region || null,
-      }
-    : null;
+  const screeningInput = useMemo(
+    () =>
+      manifest
+        ? {
+            resources: manifestTotals(manifest),
+            perReplica: { cpuMillis: manifest.resources.cpu, memoryMiB: manifest.resources.memory, gpuCount: manifest.resources.gpu.count },
+            region: region || null,
+          }
+        : null,
+    [manifest, region],
+  );
   const uncapped = useMemo(
     () => (screeningInput ? screenOrder(offers.offers, { ...screeningInput, maxPricePerHour: null }) : []),
-    // biome-ignore lint/correctness/useExhaustiveDependencies: screeningInput is derived from these
-    [offers, manifest, region],
+    [offers, screeningInput],
   );
-  const rates = uncapped.filter((r) => r.eligible && r.pricePerHour !== null).map((r) => r.pricePerHour as bigint);
-  const cheapest = rates.length ? rates.reduce((a, b) => (b < a ? b : a)) : null;
-  const highest = rates.length ? rates.reduce((a, b) => (b > a ? b : a)) : null;
+  const rates = uncapped
+    .filter((r) => r.eligible && r.pricePerHour !== null)
+    .map((r) => r.pricePerHour as bigint)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const cheapest = rates[0] ?? null;
+  const highest = rates.at(-1) ?? null;
   const recentPerCore = (() => {
     const per = offers.recentPrices.filter((p) => p.cpuMillis > 0).map((p) => (BigInt(p.pricePerHour) * 1000n) / BigInt(p.cpuMillis));
     if (!per.length || !totals) return null;
@@ -134,8 +140,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
 
   const screening = useMemo(
     () => (screeningInput ? screenOrder(offers.offers, { ...screeningInput, maxPricePerHour: maxPrice }) : []),
-    // biome-ignore lint/correctness/useExhaustiveDependencies: screeningInput is derived from these
-    [offers, manifest, region, maxPrice],
+    [offers, screeningInput, maxPrice],
   );
   const eligible = screening.filter((s) => s.eligible).length;
 
@@ -191,13 +196,12 @@ export function DeployForm(props: { initialOffers: Offers }) {
   return (
     <div className="space-y-6">
       <Card title="1. Start from a template">
-        <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5" role="radiogroup" aria-label="Template">
+        <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
           {deployTemplates.map((t) => (
             <button
               key={t.id}
               type="button"
-              role="radio"
-              aria-checked={template === t.id}
+              aria-pressed={template === t.id}
               data-testid={`template-${t.id}`}
               onClick={() => chooseTemplate(t)}
               className={`rounded-lg border p-3 text-left text-sm transition-colors ${

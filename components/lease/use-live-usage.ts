@@ -47,7 +47,8 @@ export function useLiveUsage(leaseId: string, windowMs: number, enabled: boolean
         if (cancelled) return;
         const next: Record<string, PodSeries> = {};
         for (const s of samples) {
-          const entry = (next[s.pod] ??= { cpu: [], memory: [] });
+          const entry = next[s.pod] ?? { cpu: [], memory: [] };
+          next[s.pod] = entry;
           const t = Date.parse(s.at);
           entry.cpu.push({ t, value: s.cpuMillis });
           entry.memory.push({ t, value: s.memoryBytes });
@@ -55,7 +56,8 @@ export function useLiveUsage(leaseId: string, windowMs: number, enabled: boolean
         setSeries((prev) => {
           // keep live points newer than the history
           for (const [pod, s] of Object.entries(prev)) {
-            const entry = (next[pod] ??= { cpu: [], memory: [] });
+            const entry = next[pod] ?? { cpu: [], memory: [] };
+            next[pod] = entry;
             const last = entry.cpu.at(-1)?.t ?? 0;
             entry.cpu.push(...s.cpu.filter((p) => p.t > last));
             entry.memory.push(...s.memory.filter((p) => p.t > last));
@@ -69,6 +71,7 @@ export function useLiveUsage(leaseId: string, windowMs: number, enabled: boolean
     };
   }, [leaseId, windowMs, enabled]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `add` only uses state setters and a ref
   useEffect(() => {
     if (!enabled) return;
     const source = new EventSource(`/api/leases/${leaseId}/live`);

@@ -60,12 +60,11 @@ export function ProvidersTable(props: { providers: MarketProviderRow[]; now: num
   }, [props.providers, region, gpu, minCpu, minMem, sort]);
 
   const header = (key: SortKey, label: string) => (
-    <th className="py-2 pr-4 font-medium">
+    <th className="py-2 pr-4 font-medium" aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : undefined}>
       <button
         type="button"
         onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== "name" && key !== "price" }))}
         className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-white"
-        aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : undefined}
       >
         {label}
         {sort.key === key ? (sort.desc ? "↓" : "↑") : ""}

@@ -44,6 +44,6 @@ export class TenantLeasePage {
     return Number((await this.page.getByTestId("log-lines").getAttribute("data-lines")) ?? "0");
   }
   async escrowTotal(): Promise<string> {
-    return this.page.getByTestId("escrow-total").innerText();
+    return (await this.page.getByTestId("escrow-total").textContent()) ?? "";
   }
 }

@@ -21,7 +21,8 @@ export async function clusterClientFor({ db, clusterId }: { db: Db; clusterId: s
     .from(clusters)
     .where(eq(clusters.id, clusterId));
   if (!row) throw new AppError("NOT_FOUND", "The lease's cluster is no longer registered.");
-  const cache = (globalForClients.kubebidLeaseClients ??= new Map());
+  const cache = globalForClients.kubebidLeaseClients ?? new Map();
+  globalForClients.kubebidLeaseClients = cache;
   const fingerprint = createHash("sha256").update(row.kubeconfigEnc).digest("hex");
   const cached = cache.get(clusterId);
   if (cached?.fingerprint === fingerprint) return cached.client;

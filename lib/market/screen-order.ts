@@ -62,7 +62,7 @@ export function screenOrder(offers: ProviderOffer[], input: ScreeningInput): Scr
 
 function screenOne(offer: ProviderOffer, input: ScreeningInput): ScreeningResult {
   const reasons: string[] = [];
-  const { resources: r, perReplica } = input;
+  const { resources: r } = input;
   if (!offer.registered) reasons.push("not registered on-chain");
   if (offer.clusters.length === 0) reasons.push("no cluster online");
 
