@@ -5,7 +5,14 @@
 // The bids go in as JSON-RPC batches of eth_sendTransaction (anvil's dev accounts are unlocked) with
 // automine off, then blocks are mined until the pool is empty: ~15 full blocks instead of 10,000 tiny ones.
 import { performance } from "node:perf_hooks";
-import { type Address, createPublicClient, encodeFunctionData, http, numberToHex, type PublicClient } from "viem";
+import {
+  type Address,
+  createPublicClient,
+  encodeFunctionData,
+  http,
+  numberToHex,
+  type PublicClient,
+} from "viem";
 import { openDb } from "@/db/client";
 import { createTestDb, testDatabaseUrl } from "@/db/test-db";
 import { devAccounts, devRoles } from "@/lib/chain/dev-accounts";
@@ -15,7 +22,9 @@ import { syncOnce } from "@/lib/chain/indexer/sync-once";
 import { startAnvil } from "@/lib/chain/start-anvil";
 
 const TOTAL_EVENTS = 10_000;
-const PROVIDERS = [devAccounts[2], devAccounts[3], devAccounts[4], devAccounts[7], devAccounts[8]].map((a) => a.address);
+const PROVIDERS = [devAccounts[2], devAccounts[3], devAccounts[4], devAccounts[7], devAccounts[8]].map(
+  (a) => a.address,
+);
 
 async function generateEvents(rpcUrl: string) {
   const m = await createMarketDriver({ rpcUrl, feeBps: 100 });
@@ -25,11 +34,17 @@ async function generateEvents(rpcUrl: string) {
   const orders: bigint[] = [];
   for (const provider of PROVIDERS) {
     await m.register(provider, { region: "eu-west" });
-    orders.push(await m.createOrder(await m.makeOrder(tenant, { maxPricePerHour: maxPrice, bidWindow: 30 * 24 * 3600 })));
+    orders.push(
+      await m.createOrder(
+        await m.makeOrder(tenant, { maxPricePerHour: maxPrice, bidWindow: 30 * 24 * 3600 }),
+      ),
+    );
   }
   const bidsPerOrder = (TOTAL_EVENTS - 2 * PROVIDERS.length) / PROVIDERS.length;
 
-  const batched = createPublicClient({ transport: http(rpcUrl, { batch: { batchSize: 500 }, timeout: 120_000 }) });
+  const batched = createPublicClient({
+    transport: http(rpcUrl, { batch: { batchSize: 500 }, timeout: 120_000 }),
+  });
   await m.test.setAutomine(false);
   const sends: Promise<unknown>[] = [];
   for (const [i, provider] of PROVIDERS.entries()) {
@@ -43,7 +58,9 @@ async function generateEvents(rpcUrl: string) {
       sends.push(
         batched.request({
           method: "eth_sendTransaction",
-          params: [{ from: provider, to: m.market, data, gas: numberToHex(120_000), nonce: numberToHex(nonce + k) }],
+          params: [
+            { from: provider, to: m.market, data, gas: numberToHex(120_000), nonce: numberToHex(nonce + k) },
+          ],
         } as never),
       );
     }
@@ -60,7 +77,11 @@ async function generateEvents(rpcUrl: string) {
   return { market: m.market as Address, deployBlock: m.deployBlock, head, logs: logs.length, pub: m.pub };
 }
 
-async function timeSync(label: string, db: Parameters<typeof syncOnce>[0]["db"], chain: { pub: PublicClient; market: Address; deployBlock: bigint }) {
+async function timeSync(
+  label: string,
+  db: Parameters<typeof syncOnce>[0]["db"],
+  chain: { pub: PublicClient; market: Address; deployBlock: bigint },
+) {
   const started = performance.now();
   const result = await syncOnce({
     db,

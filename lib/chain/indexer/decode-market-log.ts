@@ -2,7 +2,15 @@
 // RPC, another contract, an ABI drift): it is decoded with the generated ABI, then its arguments go through
 // zod, so what reaches the database has the shapes and ranges the contract guarantees. The same schemas
 // re-read the events stored in chain_events (bigints as decimal strings) when a reorg replays them.
-import { type Address, decodeEventLog, type Hex, isAddress, type Log } from "viem";
+import {
+  type AbiEvent,
+  type Address,
+  decodeEventLog,
+  type Hex,
+  isAddress,
+  type Log,
+  toEventSelector,
+} from "viem";
 import { z } from "zod";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { MAX_BID_WINDOW_SECONDS, MAX_REQUIRED_ATTRIBUTES } from "@/lib/chain/order-types";
@@ -114,6 +122,11 @@ export function parseMarketEventArgs(name: MarketEventName, args: unknown): Mark
   return { name, args: marketEventSchemas[name].parse(args) } as MarketEventArgs;
 }
 
+// Events by topic0, so decoding a log hashes no signatures (viem would try every ABI event per log).
+const eventsBySelector = new Map<string, AbiEvent[]>(
+  computeMarketAbi.flatMap((item) => (item.type === "event" ? [[toEventSelector(item), [item]]] : [])),
+);
+
 export type DecodeResult = { event: MarketEvent } | { skipped: string } | { ignored: true };
 
 /** Decode and validate one log of `market`. `ignored`: a market event the indexer has no use for. */
@@ -128,21 +141,24 @@ export function decodeMarketLog(log: Log, market: Address): DecodeResult {
   ) {
     return { skipped: "pending log" };
   }
-  let decoded: { eventName: string; args: unknown };
+  const abi = eventsBySelector.get(log.topics[0]?.toLowerCase() ?? "");
+  if (!abi) return { skipped: `unknown event ${log.topics[0]}` };
+  let decoded: { eventName?: string; args: unknown };
   try {
-    decoded = decodeEventLog({ abi: computeMarketAbi, data: log.data, topics: log.topics, strict: true });
+    decoded = decodeEventLog({ abi, data: log.data, topics: log.topics, strict: true });
   } catch (error) {
     return { skipped: `undecodable: ${(error as Error).message.split("\n")[0]}` };
   }
-  if (!isMarketEventName(decoded.eventName)) return { ignored: true };
-  const parsed = marketEventSchemas[decoded.eventName].safeParse(decoded.args);
+  const eventName = decoded.eventName ?? "";
+  if (!isMarketEventName(eventName)) return { ignored: true };
+  const parsed = marketEventSchemas[eventName].safeParse(decoded.args);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { skipped: `invalid ${decoded.eventName}: ${issue?.path.join(".")} ${issue?.message}` };
+    return { skipped: `invalid ${eventName}: ${issue?.path.join(".")} ${issue?.message}` };
   }
   return {
     event: {
-      name: decoded.eventName,
+      name: eventName,
       args: parsed.data,
       blockNumber: log.blockNumber,
       blockHash: log.blockHash.toLowerCase() as Hex,
