@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, eq, gt } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { clusters, type Lease, manifests, metricSamples, orders, payments, providers } from "@/db/schema";
+import { clusters, type Lease, manifests, orders, payments, providers } from "@/db/schema";
 import { readChainLease } from "@/lib/market/chain-reads";
 
 // Everything the lease page shows that is not live: the lease (indexer + controller columns), its
@@ -58,14 +58,3 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
 }
 
 export type LeaseDetail = Awaited<ReturnType<typeof getLeaseDetail>>;
-
-/** Usage samples of a lease since a time (history for the charts), oldest first. */
-export async function getMetricHistory({ db, leaseId, since }: { db: Db; leaseId: string; since: Date }) {
-  const rows = await db
-    .select({ pod: metricSamples.pod, at: metricSamples.takenAt, cpuMillis: metricSamples.cpuMillis, memoryBytes: metricSamples.memoryBytes })
-    .from(metricSamples)
-    .where(and(eq(metricSamples.leaseId, leaseId), gt(metricSamples.takenAt, since)))
-    .orderBy(asc(metricSamples.takenAt))
-    .limit(20_000);
-  return rows.map((r) => ({ pod: r.pod, at: r.at.toISOString(), cpuMillis: r.cpuMillis, memoryBytes: r.memoryBytes }));
-}

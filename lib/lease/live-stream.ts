@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/db/client";
-import { getMetricHistory } from "@/lib/lease/get-lease-detail";
+import { getMetricHistory } from "@/lib/lease/get-metric-history";
 import type { MetricsHub } from "@/lib/lease/metrics-hub";
 import type { LiveMessage, PodUsage } from "@/lib/lease/types";
 

@@ -1,7 +1,7 @@
 // GET /api/leases/[id]/metrics – a lease's stored pod usage samples since `minutes` ago (chart history), for its tenant or provider.
 import { z } from "zod";
 import { route, zUintString } from "@/lib/api/handler";
-import { getMetricHistory } from "@/lib/lease/get-lease-detail";
+import { getMetricHistory } from "@/lib/lease/get-metric-history";
 import { requireLeaseAccess } from "@/lib/lease/lease-access";
 
 const query = z.object({ minutes: z.coerce.number().int().min(1).max(360).default(15) });
