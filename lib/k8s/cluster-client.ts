@@ -1,6 +1,7 @@
 import "server-only";
 import { type LookupAddress, lookup as dnsLookup } from "node:dns";
 import { isIP } from "node:net";
+import { createSecureContext } from "node:tls";
 import {
   ApiException,
   AppsV1Api,
@@ -170,12 +171,17 @@ export function createClusterClient(kc: ValidatedKubeconfig, opts: ClusterClient
       details: { reason: "private_address" },
     });
 
+  // One TLS context per client: building it (parsing the CA and key) per connection was most of the
+  // CPU of an inventory pass.
+  const secureContext = createSecureContext({
+    ca: kc.caData ? decode(kc.caData) : undefined,
+    ...("clientCertData" in kc.auth
+      ? { cert: decode(kc.auth.clientCertData), key: decode(kc.auth.clientKeyData) }
+      : {}),
+  });
   const agent = new Agent({
     connect: {
-      ca: kc.caData ? decode(kc.caData) : undefined,
-      ...("clientCertData" in kc.auth
-        ? { cert: decode(kc.auth.clientCertData), key: decode(kc.auth.clientKeyData) }
-        : {}),
+      secureContext,
       servername: kc.tlsServerName ?? (isIP(host) ? undefined : host),
       rejectUnauthorized: kc.insecureSkipTlsVerify !== true,
       timeout: timeoutMs,

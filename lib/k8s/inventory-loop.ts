@@ -25,6 +25,11 @@ export interface RefreshOptions {
   allowPrivate?: boolean;
   /** Snapshots older than this are deleted, except each cluster's latest (default 1 hour). */
   retentionMs?: number;
+  /**
+   * Clients kept between passes (startInventoryLoop passes one): connections stay alive, so a steady
+   * pass costs no TLS handshakes. Without it each cluster's client is closed after its refresh.
+   */
+  clients?: Map<string, { kubeconfigEnc: string; client: ClusterClient }>;
 }
 
 export interface ClusterRefresh {
@@ -71,14 +76,28 @@ async function refreshOne(
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 10_000;
   let client: ClusterClient | undefined;
+  const cached = opts.clients?.get(row.id);
+  let keep = false;
   try {
-    client = createClusterClient(decryptKubeconfig(row.kubeconfigEnc, opts.key), {
-      timeoutMs,
-      allowPrivate: opts.allowPrivate,
-    });
+    if (cached && cached.kubeconfigEnc === row.kubeconfigEnc) client = cached.client;
+    else {
+      if (cached) {
+        opts.clients?.delete(row.id);
+        void cached.client.close().catch(() => {});
+      }
+      client = createClusterClient(decryptKubeconfig(row.kubeconfigEnc, opts.key), {
+        timeoutMs,
+        allowPrivate: opts.allowPrivate,
+      });
+    }
     const c = client;
+    // Sequential on purpose: one kept-alive connection, one TLS handshake per cluster (see readInventory).
     const [version, inventory, metricsApi] = await withDeadline(
-      Promise.all([c.version.getCode(), readInventory(c), metricsApiPresent(c)]),
+      (async () => {
+        const v = await c.requestJson<{ gitVersion?: string }>("/version");
+        const inv = await readInventory(c);
+        return [v, inv, await metricsApiPresent(c)] as const;
+      })(),
       timeoutMs * 2,
     );
     const now = new Date();
@@ -96,13 +115,17 @@ async function refreshOne(
         status: "up",
         lastError: null,
         lastSeenAt: now,
-        version: version.gitVersion,
+        version: version.gitVersion ?? null,
         metricsApi,
         // Keep a region set by hand when the nodes carry no label.
         ...(inventory.region ? { region: inventory.region } : {}),
         updatedAt: now,
       })
       .where(eq(clusters.id, row.id));
+    if (opts.clients) {
+      opts.clients.set(row.id, { kubeconfigEnc: row.kubeconfigEnc, client: c });
+      keep = true;
+    }
     return {
       clusterId: row.id,
       name: row.name,
@@ -112,6 +135,8 @@ async function refreshOne(
       nodes: inventory.nodes.length,
     };
   } catch (error) {
+    // A failed cluster gets a fresh client (and connections) next time.
+    opts.clients?.delete(row.id);
     const message = toClusterError(error, "read the cluster's inventory").message;
     await opts.db
       .update(clusters)
@@ -126,7 +151,7 @@ async function refreshOne(
       nodes: 0,
     };
   } finally {
-    await client?.close().catch(() => {});
+    if (!keep) await client?.close().catch(() => {});
   }
 }
 
@@ -188,8 +213,9 @@ export function startInventoryLoop(opts: InventoryLoopOptions): () => Promise<vo
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  const clients: NonNullable<RefreshOptions["clients"]> = new Map();
   const tick = () => {
-    running = refreshAllClusters(opts)
+    running = refreshAllClusters({ ...opts, clients })
       .then((summary) => opts.onPass?.(summary))
       .catch((error) => opts.onError?.(error))
       .finally(() => {
@@ -202,5 +228,7 @@ export function startInventoryLoop(opts: InventoryLoopOptions): () => Promise<vo
     stopped = true;
     clearTimeout(timer);
     await running;
+    await Promise.all([...clients.values()].map(({ client }) => client.close().catch(() => {})));
+    clients.clear();
   };
 }
