@@ -8,6 +8,7 @@ import { defineConfig } from "@playwright/test";
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
+  outputDir: process.env.PW_OUTPUT_DIR || "test-results",
   globalSetup: "./e2e/global-setup.ts",
   fullyParallel: false,
   workers: 1, // one shared chain and stack; 2-core machines

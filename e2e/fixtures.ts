@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { test as base, expect, type Page } from "@playwright/test";
 import type { StackInfo } from "../dev/stack";
-import { TEST_WALLET_ACCOUNT_KEY, TEST_WALLET_ACCOUNTS } from "../lib/wagmi/config";
+import { TEST_WALLET_ACCOUNT_KEY, TEST_WALLET_ACCOUNTS } from "../lib/wagmi/test-wallet";
 
 // Fixtures shared by every spec: the running stack's coordinates and a test wallet. The wallet is
 // wagmi's `mock` connector (enabled by ENABLE_TEST_WALLET in the stack) acting as one of anvil's

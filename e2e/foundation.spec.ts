@@ -50,6 +50,9 @@ test("bad API input gets a clear 4xx JSON error", async ({ request }) => {
     data: "not json",
     headers: { "content-type": "application/json" },
   });
-  expect(res.status()).toBe(400);
+  expect(res.status).toBe(400);
   expect((await res.json()).error.message).toMatch(/JSON/);
+  const missing = await request.post("/api/auth/verify", { data: { message: "hello" } });
+  expect(missing.status()).toBe(400);
+  expect((await missing.json()).error.message).toMatch(/signature/);
 });

@@ -2,20 +2,11 @@ import { type Chain, defineChain } from "viem";
 import { cookieStorage, createConfig, createStorage, http } from "wagmi";
 import { injected, mock } from "wagmi/connectors";
 import type { PublicConfig } from "@/lib/config";
+import { TEST_WALLET_ACCOUNT_KEY, TEST_WALLET_ACCOUNTS } from "./test-wallet";
 
 // wagmi the SSR way: cookie storage so the server renders the connected state, one config per
 // browser session (made inside useState in <Providers>). The chain and RPC come from the server's
 // runtime config, so one build serves any chain.
-
-/** Anvil's well-known dev accounts 7..9: what the test wallet may act as (never in production). */
-export const TEST_WALLET_ACCOUNTS = [
-  "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955",
-  "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f",
-  "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720",
-] as const;
-
-/** localStorage key choosing which test account the test wallet exposes (index into TEST_WALLET_ACCOUNTS). */
-export const TEST_WALLET_ACCOUNT_KEY = "kubebid.testWalletAccount";
 
 export function marketChain(config: Pick<PublicConfig, "chainId" | "rpcUrl">): Chain {
   return defineChain({
@@ -34,17 +25,43 @@ function testWalletAccount(): `0x${string}` {
   return TEST_WALLET_ACCOUNTS[index] ?? fallback;
 }
 
+const TEST_WALLET_AUTHORIZED_KEY = "kubebid.testWalletAuthorized";
+
+/**
+ * The dev test wallet: wagmi's mock connector acting as an anvil dev account; it signs through the
+ * RPC (anvil holds the dev keys). Only when ENABLE_TEST_WALLET is set. Like a real wallet it
+ * remembers that the site was authorized (localStorage), so a reload reconnects it and a
+ * disconnect forgets it.
+ */
+function testWalletConnector() {
+  const authorized =
+    typeof window !== "undefined" && window.localStorage.getItem(TEST_WALLET_AUTHORIZED_KEY) === "1";
+  const base = mock({
+    accounts: [testWalletAccount()],
+    features: { reconnect: true, defaultConnected: authorized },
+  });
+  return ((wagmiConfig: Parameters<typeof base>[0]) => {
+    const connector = base(wagmiConfig);
+    const remembering: typeof connector = {
+      ...connector,
+      connect: (async (params: Parameters<typeof connector.connect>[0]) => {
+        const result = await connector.connect.call(remembering, params);
+        window.localStorage.setItem(TEST_WALLET_AUTHORIZED_KEY, "1");
+        return result;
+      }) as typeof connector.connect,
+      async disconnect() {
+        window.localStorage.removeItem(TEST_WALLET_AUTHORIZED_KEY);
+        return connector.disconnect.call(remembering);
+      },
+    };
+    return remembering;
+  }) as unknown as typeof base;
+}
+
 export function makeWagmiConfig(config: PublicConfig) {
   const chain = marketChain(config);
   const connectors = [injected()];
-  if (config.testWallet) {
-    // Signs through the RPC: anvil holds the keys of its dev accounts. Only when ENABLE_TEST_WALLET is set.
-    connectors.push(
-      mock({ accounts: [testWalletAccount()], features: { reconnect: true } }) as unknown as ReturnType<
-        typeof injected
-      >,
-    );
-  }
+  if (config.testWallet) connectors.push(testWalletConnector() as unknown as ReturnType<typeof injected>);
   return createConfig({
     chains: [chain],
     connectors,
