@@ -13,6 +13,7 @@ import {
   insertChainEvents,
   insertEventRows,
   loadMarketState,
+  readCursor,
   rememberBlocks,
   saveMarketState,
 } from "./market-store";
@@ -75,6 +76,7 @@ export async function indexRange(opts: IndexRangeOptions): Promise<IndexRangeRes
 
   const blockAt = (blockNumber: bigint) => withRpcRetry(() => client.getBlock({ blockNumber }));
   const last = await blockAt(toBlock);
+  const first = fromBlock === toBlock ? last : await blockAt(fromBlock);
 
   // No retry here: the caller shrinks the range instead, which is what a node refusing large ranges needs.
   const logs = await client.getLogs({ address: market, fromBlock, toBlock }).catch((error: unknown) => {
@@ -123,6 +125,18 @@ export async function indexRange(opts: IndexRangeOptions): Promise<IndexRangeRes
   const located = unique.map((e) => ({ ...e, at: blocks.get(e.blockNumber)!.at, ...eventKeys(e) }));
   let applied = 0;
   await db.transaction(async (tx) => {
+    // The range must extend the indexed chain: if the cursor's block was replaced since syncOnce checked it,
+    // write nothing; the next pass sees the cursor off the chain and rolls back.
+    const cursor = await readCursor(tx, name);
+    if (
+      cursor &&
+      cursor.blockNumber === fromBlock - 1n &&
+      cursor.blockHash !== first.parentHash.toLowerCase()
+    ) {
+      throw new ChainChangedError(
+        `block ${fromBlock} does not follow the indexed block ${cursor.blockNumber}`,
+      );
+    }
     const fresh = await insertChainEvents(tx, located);
     const toApply = located.filter((e) => fresh.has(eventKey(e)));
     applied = toApply.length;

@@ -16,6 +16,7 @@ import { createTestDb } from "@/db/test-db";
 import { devRoles } from "@/lib/chain/dev-accounts";
 import { type AnvilInstance, startAnvil } from "@/lib/chain/start-anvil";
 import { compareWithChain, dumpIndexedTables } from "./compare-with-chain";
+import { ChainChangedError, indexRange } from "./index-range";
 import { createMarketDriver, type MarketDriver, USD } from "./market-test-driver";
 import { syncOnce } from "./sync-once";
 
@@ -34,6 +35,8 @@ let main: Awaited<ReturnType<typeof createTestDb>>;
 let fresh: Awaited<ReturnType<typeof createTestDb>>;
 let x: bigint;
 let z: bigint;
+/** An order open for a week that no test settles. */
+let x0: bigint;
 
 const sync = (db: DbHandle["db"]) =>
   syncOnce({ db, client: m.pub, market: m.market, startBlock: m.deployBlock, confirmations: 0, log: quiet });
@@ -79,6 +82,7 @@ beforeAll(async () => {
   z = await m.createOrder(await m.makeOrder(t0!));
   await m.bid(p1!, z, p1!, USD);
   await m.accept(t0!, z);
+  x0 = await m.createOrder(await m.makeOrder(t0!, { bidWindow: 7 * 24 * 3600 }));
   await sync(main.db);
   await offChainEdits(main.db);
 });
@@ -168,5 +172,27 @@ describe("reorg handling", () => {
     expect(await compareWithChain(main.db, m.pub, m.market)).toEqual([]);
     expect(await dumpIndexedTables(main.db)).toEqual(await reindexedFromScratch());
     expect(await main.db.select().from(orders).where(eq(orders.id, w.toString()))).toEqual([]);
+  });
+
+  it("refuses to append a range that does not follow the indexed chain", async () => {
+    const snapshot = await m.test.snapshot();
+    await m.bid(operator, x0, p0!, USD);
+    await sync(main.db);
+    const [cursor] = await main.db.select().from(indexerCursor);
+
+    await m.test.revert({ id: snapshot });
+    await m.bid(operator, x0, p0!, USD / 2n);
+    await m.test.mine({ blocks: 3 });
+    const range = { fromBlock: cursor!.blockNumber + 1n, toBlock: cursor!.blockNumber + 2n };
+    const before = await dumpIndexedTables(main.db);
+    await expect(
+      indexRange({ db: main.db, client: m.pub, market: m.market, ...range, log: quiet }),
+    ).rejects.toThrow(ChainChangedError);
+    expect(await dumpIndexedTables(main.db)).toEqual(before);
+
+    expect((await sync(main.db)).reorg).toBeDefined();
+    expect(await compareWithChain(main.db, m.pub, m.market)).toEqual([]);
+    const [orderX0] = await main.db.select().from(orders).where(eq(orders.id, x0.toString()));
+    expect(orderX0).toMatchObject({ bidCount: 1, bestPrice: (USD / 2n).toString() });
   });
 });
