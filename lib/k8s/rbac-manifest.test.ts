@@ -30,7 +30,7 @@ describe("generateRbacManifest", () => {
       "ClusterRoleBinding",
       "Secret",
     ]);
-    const role = docs[2] as { rules: unknown };
+    const role = docs[2] as unknown as { rules: unknown };
     expect(role.rules).toEqual(rules);
     expect(rules).toHaveLength(REQUIRED_PERMISSIONS.length);
     expect(rules.flatMap((r) => r.verbs)).not.toContain("*");
