@@ -13,7 +13,10 @@ let leaseId = "";
 
 test.describe
   .serial("tenant journey", () => {
-    test("a tenant deploys, wins an auction and watches its pod live, then tops up and closes", async ({ page, wallet }) => {
+    test("a tenant deploys, wins an auction and watches its pod live, then tops up and closes", async ({
+      page,
+      wallet,
+    }) => {
       test.setTimeout(240_000);
       await wallet.use(2);
 
@@ -42,8 +45,9 @@ test.describe
       await page.getByTestId("field-image").fill("nginx:1.27");
       await shoot(page, "deploy", { dark: true });
       await deploy.submit();
-      await expect(page.getByTestId("step-confirmed")).toHaveAttribute("data-state", "done", { timeout: 60_000 });
-      await expect(page).toHaveURL(/\/orders\/\d+$/, { timeout: 30_000 });
+      // approve → sign → submit → confirmed, then the page moves on to the auction.
+      await expect(page.getByTestId("step-approve")).toHaveAttribute("data-state", /active|done/);
+      await expect(page).toHaveURL(/\/orders\/\d+$/, { timeout: 60_000 });
       const orderId = /\/orders\/(\d+)$/.exec(page.url())?.[1] ?? "";
 
       // Auction: the seeded providers' bid engine bids; accept the best bid.
@@ -90,7 +94,9 @@ test.describe
       await shoot(page, "leases");
     });
 
-    test("another wallet gets 403 from every route of the lease and a 'not yours' page", async ({ browser }) => {
+    test("another wallet gets 403 from every route of the lease and a 'not yours' page", async ({
+      browser,
+    }) => {
       expect(leaseId).not.toBe("");
       const context = await browser.newContext({ baseURL: process.env.BASE_URL });
       const page = await context.newPage();
