@@ -72,7 +72,7 @@ const aborts = Array.from({ length: CLIENTS }, () => new AbortController());
 await Promise.all(
   aborts.map(async (abort, i) => {
     const res = await fetch(url, { signal: abort.signal });
-    const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+    const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader();
     void (async () => {
       try {
         for (;;) {

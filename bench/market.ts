@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+// @ts-expect-error autocannon ships no type declarations
 import autocannon from "autocannon";
 import { openDb } from "../db/client";
 import { clusters, type InventoryNode, inventorySnapshots, providers } from "../db/schema";

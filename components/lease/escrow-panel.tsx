@@ -97,7 +97,7 @@ export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void })
         <div className="mt-4 space-y-3 border-t border-zinc-100 pt-4 dark:border-zinc-800">
           {isTenant && (
             <div className="flex items-center gap-2">
-              <input aria-label="Top-up amount (USD)" data-testid="topup-amount" className={`${inputClass} w-28`} value={amount} onChange={(e) => setAmount(e.target.value)} />
+              <input aria-label="Top-up amount (USD)" data-testid="topup-amount" className={`${inputClass.replace("w-full ", "")} w-28`} value={amount} onChange={(e) => setAmount(e.target.value)} />
               <Button data-testid="topup" disabled={Boolean(tx.pending)} onClick={topUp}>
                 Top up
               </Button>

@@ -7,6 +7,7 @@ import { inputClass } from "@/components/ui/field";
 // A pod's log: the last N lines, optionally followed live (a streamed fetch), searchable, downloadable.
 
 const MAX_LINES = 5000;
+const compact = inputClass.replace("w-full ", "");
 
 export function LogViewer(props: { leaseId: string; pods: string[] }) {
   const [pod, setPod] = useState<string | null>(props.pods[0] ?? null);
@@ -84,12 +85,12 @@ export function LogViewer(props: { leaseId: string; pods: string[] }) {
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2 text-sm">
-        <select aria-label="Pod" className={`${inputClass} w-auto`} value={pod ?? ""} onChange={(e) => setPod(e.target.value)}>
+        <select aria-label="Pod" className={`${compact} w-auto`} value={pod ?? ""} onChange={(e) => setPod(e.target.value)}>
           {props.pods.map((p) => (
             <option key={p}>{p}</option>
           ))}
         </select>
-        <select aria-label="Tail" className={`${inputClass} w-auto`} value={tail} onChange={(e) => setTail(Number(e.target.value))}>
+        <select aria-label="Tail" className={`${compact} w-auto`} value={tail} onChange={(e) => setTail(Number(e.target.value))}>
           {[100, 200, 1000, 5000].map((n) => (
             <option key={n} value={n}>
               last {n} lines
@@ -103,7 +104,7 @@ export function LogViewer(props: { leaseId: string; pods: string[] }) {
           aria-label="Search logs"
           placeholder="Search…"
           data-testid="log-search"
-          className={`${inputClass} w-48`}
+          className={`${compact} w-48`}
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />

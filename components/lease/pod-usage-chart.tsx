@@ -21,6 +21,9 @@ export function PodUsageChart(props: {
   testId?: string;
 }) {
   const now = props.points.at(-1)?.t ?? Date.now();
+  // The window, but no wider than the history we have: a young pod's line fills the chart.
+  const from = Math.max(now - props.windowMs, props.points[0]?.t ?? now - props.windowMs);
+  const sameLine = props.request !== null && props.request === props.limit;
   const max = Math.max(props.limit ?? 0, props.request ?? 0, ...props.points.map((p) => p.value)) * 1.1 || 1;
   const latest = props.points.at(-1)?.value;
   const id = `grad-${props.testId ?? props.title}`.replace(/[^a-zA-Z0-9-]/g, "");
@@ -47,7 +50,7 @@ export function PodUsageChart(props: {
             <XAxis
               dataKey="t"
               type="number"
-              domain={[now - props.windowMs, now]}
+              domain={[from, now]}
               tickFormatter={(t: number) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })}
               tick={{ fontSize: 10, fill: "currentColor", fillOpacity: 0.6 }}
               stroke="currentColor"
@@ -68,9 +71,9 @@ export function PodUsageChart(props: {
               contentStyle={{ fontSize: 12, borderRadius: 8 }}
             />
             {props.request !== null && (
-              <ReferenceLine y={props.request} stroke="#10b981" strokeDasharray="4 4" label={{ value: "request", position: "insideTopLeft", fontSize: 10, fill: "#10b981" }} />
+              <ReferenceLine y={props.request} stroke="#10b981" strokeDasharray="4 4" label={{ value: sameLine ? "request = limit" : "request", position: "insideTopRight", fontSize: 10, fill: "#10b981" }} />
             )}
-            {props.limit !== null && (
+            {props.limit !== null && !sameLine && (
               <ReferenceLine y={props.limit} stroke="#ef4444" strokeDasharray="4 4" label={{ value: "limit", position: "insideTopLeft", fontSize: 10, fill: "#ef4444" }} />
             )}
             <Area type="monotone" dataKey="value" stroke={props.color} strokeWidth={2} fill={`url(#${id})`} isAnimationActive={false} dot={false} />

@@ -8,6 +8,8 @@ import { formatTokenAmount } from "@/lib/market/price-order";
 
 // Providers with filters (region, GPU model, minimum free CPU and memory) and sortable columns.
 
+const compact = inputClass.replace("w-full ", "");
+
 type SortKey = "name" | "cpu" | "memory" | "gpus" | "price" | "leases" | "online" | "seen";
 
 export function ProvidersTable(props: { providers: MarketProviderRow[]; now: number }) {
@@ -77,7 +79,7 @@ export function ProvidersTable(props: { providers: MarketProviderRow[]; now: num
       <div className="flex flex-wrap items-end gap-3 text-sm">
         <label className="space-y-1">
           <span className="block text-xs text-zinc-500">Region</span>
-          <select data-testid="filter-region" className={`${inputClass} w-44`} value={region} onChange={(e) => setRegion(e.target.value)}>
+          <select data-testid="filter-region" className={`${compact} w-44`} value={region} onChange={(e) => setRegion(e.target.value)}>
             <option value="">all regions</option>
             {regions.map((r) => (
               <option key={r}>{r}</option>
@@ -86,7 +88,7 @@ export function ProvidersTable(props: { providers: MarketProviderRow[]; now: num
         </label>
         <label className="space-y-1">
           <span className="block text-xs text-zinc-500">GPU model</span>
-          <select data-testid="filter-gpu" className={`${inputClass} w-56`} value={gpu} onChange={(e) => setGpu(e.target.value)}>
+          <select data-testid="filter-gpu" className={`${compact} w-56`} value={gpu} onChange={(e) => setGpu(e.target.value)}>
             <option value="">any</option>
             {gpus.map((g) => (
               <option key={g}>{g}</option>
@@ -95,11 +97,11 @@ export function ProvidersTable(props: { providers: MarketProviderRow[]; now: num
         </label>
         <label className="space-y-1">
           <span className="block text-xs text-zinc-500">Min free CPU (cores)</span>
-          <input data-testid="filter-cpu" className={`${inputClass} w-28`} inputMode="decimal" value={minCpu} onChange={(e) => setMinCpu(e.target.value)} />
+          <input data-testid="filter-cpu" className={`${compact} w-28`} inputMode="decimal" value={minCpu} onChange={(e) => setMinCpu(e.target.value)} />
         </label>
         <label className="space-y-1">
           <span className="block text-xs text-zinc-500">Min free memory (GiB)</span>
-          <input data-testid="filter-memory" className={`${inputClass} w-28`} inputMode="decimal" value={minMem} onChange={(e) => setMinMem(e.target.value)} />
+          <input data-testid="filter-memory" className={`${compact} w-28`} inputMode="decimal" value={minMem} onChange={(e) => setMinMem(e.target.value)} />
         </label>
         <span className="ml-auto text-xs text-zinc-500">
           {rows.length} of {props.providers.length} providers

@@ -41,20 +41,50 @@ export interface MarketOverview {
   winningPrices: { at: string; leaseId: string; pricePerHour: string; cpuMillis: number; memoryMiB: number; gpuCount: number }[];
 }
 
-const CACHE_MS = 2_000;
+const FRESH_MS = 3_000;
 const HISTORY_HOURS = 6;
-let cache: { at: number; value: Promise<MarketOverview> } | undefined;
+interface Cached {
+  at: number;
+  value: Promise<{ overview: MarketOverview; json: string }>;
+}
+let cache: Cached | undefined;
+let refreshing: Cached | undefined;
 
-/** The overview, memoised for CACHE_MS (pass fresh: true to bypass, e.g. in tests). */
-export function getMarketOverview({ db, fresh }: { db: Db; fresh?: boolean }): Promise<MarketOverview> {
+// Stale-while-revalidate: a request never waits for a refresh once a first value exists, and the
+// JSON is serialised once per refresh, not per request (the data route serves the string).
+function load(db: Db, fresh?: boolean): Promise<{ overview: MarketOverview; json: string }> {
   const now = Date.now();
-  if (!fresh && cache && now - cache.at < CACHE_MS) return cache.value;
-  const value = loadMarketOverview(db);
-  cache = { at: now, value };
-  value.catch(() => {
-    if (cache?.value === value) cache = undefined;
-  });
-  return value;
+  if (!fresh && cache && now - cache.at < FRESH_MS) return cache.value;
+  const start = (): Cached => {
+    const value = loadMarketOverview(db).then((overview) => ({ overview, json: JSON.stringify(overview) }));
+    const entry = { at: now, value };
+    value.then(
+      () => {
+        cache = entry;
+        if (refreshing === entry) refreshing = undefined;
+      },
+      () => {
+        if (refreshing === entry) refreshing = undefined;
+      },
+    );
+    return entry;
+  };
+  if (!fresh && cache) {
+    if (!refreshing) refreshing = start();
+    return cache.value;
+  }
+  const entry = start();
+  return entry.value;
+}
+
+/** The overview, at most a few seconds old (pass fresh: true to bypass, e.g. in tests). */
+export async function getMarketOverview({ db, fresh }: { db: Db; fresh?: boolean }): Promise<MarketOverview> {
+  return (await load(db, fresh)).overview;
+}
+
+/** The same overview as a JSON string, for the data route. */
+export async function getMarketOverviewJson({ db }: { db: Db }): Promise<string> {
+  return (await load(db)).json;
 }
 
 interface LatestRow {

@@ -1,5 +1,11 @@
 // GET /api/market – what the market offers now (totals, regions, providers) and its capacity and price history.
 import { route } from "@/lib/api/handler";
-import { getMarketOverview } from "@/lib/market/get-market-overview";
+import { getMarketOverviewJson } from "@/lib/market/get-market-overview";
 
-export const GET = route({}, async ({ db }) => getMarketOverview({ db }));
+export const GET = route(
+  {},
+  async ({ db }) =>
+    new Response(await getMarketOverviewJson({ db }), {
+      headers: { "content-type": "application/json", "cache-control": "public, max-age=2" },
+    }),
+);
