@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import type { Page } from "@playwright/test";
 import { parse, stringify } from "yaml";
-import { expect, test } from "./fixtures";
+import { expect, type TestWallet, test } from "./fixtures";
 import { createOrder, getOrderInfo, settleOrder, tokenBalance } from "./helpers/create-order";
 import { ProviderConsolePage } from "./pages/provider-console";
 import { ProviderOnboardPage } from "./pages/provider-onboard";
@@ -16,7 +17,14 @@ let clusterId = "";
 
 mkdirSync("e2e/screenshots", { recursive: true });
 
-async function freeCpu(page: import("@playwright/test").Page): Promise<number> {
+/** The test wallet may reconnect by itself (wagmi mock connector); connect only when it has not. */
+async function ensureConnected(page: Page, wallet: TestWallet) {
+  await expect(page.getByTestId("wallet-address").or(page.getByTestId("wallet-connect"))).toBeVisible();
+  await page.waitForTimeout(500);
+  if (!(await page.getByTestId("wallet-address").isVisible())) await wallet.connect();
+}
+
+async function freeCpu(page: Page): Promise<number> {
   await page.goto("/");
   const totals = page.getByTestId("market-totals");
   if (!(await totals.isVisible())) return 0;
@@ -42,9 +50,8 @@ test.describe
       await wizard.goto();
       await wizard.expectStep(1);
       await wizard.screenshot("wizard-1-sign-in");
-      await wallet.connect();
+      await ensureConnected(page, wallet);
       await wizard.signIn();
-      await page.getByRole("button", { name: "Continue" }).click();
 
       // 2. Profile, validated; Back keeps what was typed.
       await wizard.expectStep(2);
@@ -128,7 +135,7 @@ test.describe
       const provider = await wallet.use(0);
       const providerConsole = new ProviderConsolePage(page);
       await providerConsole.goto();
-      await wallet.connect();
+      await ensureConnected(page, wallet);
       if (await page.getByTestId("sign-in").isVisible()) await page.getByTestId("sign-in").click();
       await expect(providerConsole.console()).toBeVisible();
 
@@ -183,7 +190,7 @@ test.describe
       await wallet.use(1);
       const providerConsole = new ProviderConsolePage(page);
       await providerConsole.goto();
-      await wallet.connect();
+      await ensureConnected(page, wallet);
       await page.getByTestId("sign-in").click();
       await expect(providerConsole.empty()).toBeVisible();
       await expect(providerConsole.clusterCards()).toHaveCount(0);

@@ -229,7 +229,12 @@ function Earnings({ data }: { data: ConsoleData }) {
       void queryClient.invalidateQueries({ queryKey: KEY });
     },
   });
-  const withdrawableIds = [...amounts.entries()].filter(([, v]) => v > 0n).map(([id]) => id);
+  // The contract accrues by block time: on a quiet chain (a dev node mines only on transactions)
+  // the view says 0 until the next block, which the withdrawal itself mines. So an active lease
+  // that has earned more than was paid out is withdrawable too.
+  const canWithdraw = (l: ConsoleData["leases"][number]) =>
+    (amounts.get(l.id) ?? 0n) > 0n || (l.status === "active" && BigInt(l.earned) > BigInt(l.withdrawn));
+  const withdrawableIds = data.leases.filter(canWithdraw).map((l) => l.id);
 
   return (
     <>
@@ -307,7 +312,7 @@ function Earnings({ data }: { data: ConsoleData }) {
                       <Button
                         variant="secondary"
                         className="!px-2 !py-1 text-xs"
-                        disabled={!amounts.get(l.id) || withdraw.isPending}
+                        disabled={!canWithdraw(l) || withdraw.isPending}
                         onClick={() => withdraw.mutate([l.id])}
                       >
                         Withdraw
