@@ -154,6 +154,62 @@ describe("createClusterClient", () => {
     }
   });
 
+  it("follows no redirect and reads no unbounded response", async () => {
+    // A hostile "API server": redirects to the metadata address, or answers with an endless body.
+    const { createServer } = await import("node:https");
+    const { caPem, serverCert, serverKey } = await import("@/dev/k8s-sim/certs").then((m) => ({
+      ...m.sharedCerts(),
+      caPem: m.sharedCerts().caCert,
+    }));
+    let redirectFollowed = false;
+    const server = createServer({ cert: serverCert, key: serverKey }, (req, res) => {
+      if (req.url?.startsWith("/redirect")) {
+        // (A real attack would point at http://169.254.169.254/; here the target is observable.)
+        res.writeHead(302, { location: "/followed" }).end();
+      } else if (req.url?.startsWith("/huge") || req.url?.startsWith("/api/v1/nodes")) {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write('{"items":["');
+        const chunk = "x".repeat(64 * 1024);
+        const pump = () => {
+          while (res.write(chunk)) {}
+          res.once("drain", pump);
+        };
+        pump();
+        res.on("close", () => res.removeAllListeners("drain"));
+      } else {
+        redirectFollowed = true;
+        res.end("{}");
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const client = createClusterClient(
+      {
+        server: `https://127.0.0.1:${port}`,
+        caData: Buffer.from(caPem).toString("base64"),
+        auth: { token: "t" },
+        clusterName: "x",
+        userName: "x",
+        contextName: "x",
+      },
+      { allowPrivate: true, maxResponseBytes: 1024 * 1024 },
+    );
+    try {
+      const redirect = toClusterError(await client.requestJson("/redirect").catch((e) => e));
+      expect(redirect.code).toBe("UPSTREAM_UNAVAILABLE");
+      expect(redirectFollowed).toBe(false);
+      const huge = toClusterError(await client.requestJson("/huge").catch((e) => e));
+      expect(huge.message).toMatch(/too large/);
+      // The typed handles go through the same bounded reader.
+      const hugeTyped = toClusterError(await client.core.listNode({}).catch((e) => e));
+      expect(hugeTyped.message).toMatch(/too large/);
+    } finally {
+      await client.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it("gives up on a stopped cluster quickly", async () => {
     const c = sim.cluster("c");
     const client = createClusterClient(simKubeconfig(c), { allowPrivate: true, timeoutMs: 1000 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { type LookupAddress, lookup as dnsLookup } from "node:dns";
 import { isIP } from "node:net";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { createSecureContext } from "node:tls";
 import {
   ApiException,
@@ -37,6 +38,8 @@ import type { ValidatedKubeconfig } from "./validate-kubeconfig";
 export interface ClusterClientOptions {
   /** Deadline of each request, headers and body (default 10 000 ms). Streams: until headers. */
   timeoutMs?: number;
+  /** Largest response body read into memory (default 64 MiB); streams are not limited. */
+  maxResponseBytes?: number;
   /** Connect to loopback/private addresses (dev, tests, the simulator). */
   allowPrivate?: boolean;
 }
@@ -97,6 +100,36 @@ export interface ClusterClient {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** Reads a whole body, refusing more than `max` bytes: the server is the provider's, not ours. */
+async function readBounded(
+  body: NodeReadableStream<Uint8Array> | null,
+  max: number,
+  declared: string | null,
+): Promise<Buffer> {
+  if (!body) return Buffer.alloc(0);
+  if (declared && Number(declared) > max) {
+    await body.cancel().catch(() => {});
+    throw Object.assign(new Error(`response of ${declared} bytes exceeds the ${max}-byte limit`), {
+      code: "ERESPONSETOOLARGE",
+    });
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      throw Object.assign(new Error(`response exceeds the ${max}-byte limit`), { code: "ERESPONSETOOLARGE" });
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
 
 type LookupCallback = (
   err: NodeJS.ErrnoException | null,
@@ -162,6 +195,7 @@ function deadline(timeoutMs: number, signal?: AbortSignal | null): AbortSignal {
 
 export function createClusterClient(kc: ValidatedKubeconfig, opts: ClusterClientOptions = {}): ClusterClient {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const allowPrivate = opts.allowPrivate ?? false;
   const url = new URL(kc.server);
   const host = url.hostname.replace(/^\[|\]$/g, "");
@@ -211,9 +245,12 @@ export function createClusterClient(kc: ValidatedKubeconfig, opts: ClusterClient
         body: request.getBody() as Exclude<RequestBody, URLSearchParams | object> | undefined,
         signal,
         dispatcher: agent,
+        // The API never redirects; following one could lead to an address the private-address guard
+        // does not see (an IP literal) or to another origin.
+        redirect: "error",
       });
       // Read the body now, under the same deadline, so a server that stalls mid-body is cut off too.
-      const buffer = Buffer.from(await response.arrayBuffer());
+      const buffer = await readBounded(response.body, maxBytes, response.headers.get("content-length"));
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => {
         headers[name] = value;
@@ -252,9 +289,12 @@ export function createClusterClient(kc: ValidatedKubeconfig, opts: ClusterClient
       body,
       signal,
       dispatcher: agent,
+      redirect: "error",
     });
     if (response.status < 200 || response.status >= 300) {
-      const text = await response.text().catch(() => "");
+      const text = (await readBounded(response.body, 64 * 1024, null).catch(() => Buffer.alloc(0))).toString(
+        "utf8",
+      );
       let parsed: unknown = text;
       try {
         parsed = JSON.parse(text);
@@ -270,7 +310,8 @@ export function createClusterClient(kc: ValidatedKubeconfig, opts: ClusterClient
 
   async function requestJson<T>(path: string, o: RawRequestOptions = {}): Promise<T> {
     const response = await send(path, o, deadline(o.timeoutMs ?? timeoutMs, o.signal));
-    return (await response.json()) as T;
+    const body = await readBounded(response.body, maxBytes, response.headers.get("content-length"));
+    return JSON.parse(body.toString("utf8")) as T;
   }
 
   async function requestStream(path: string, o: RawRequestOptions = {}): Promise<ReadableStream<Uint8Array>> {

@@ -130,6 +130,13 @@ export function toClusterError(error: unknown, action = "reach the cluster"): Ap
       { reason: "timeout" },
       error,
     );
+  if (code === "ERESPONSETOOLARGE")
+    return err(
+      "UPSTREAM_UNAVAILABLE",
+      `The cluster's answer was too large while KubeBid tried to ${action}.`,
+      { reason: "server_error" },
+      error,
+    );
   if (code === "EPRIVATEADDRESS")
     return err(
       "UPSTREAM_UNAVAILABLE",

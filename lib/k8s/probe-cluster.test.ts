@@ -54,6 +54,7 @@ describe("probeCluster", () => {
       "connection",
       "credentials",
       ...REQUIRED_PERMISSIONS.map((p) => `perm:${p.id}`),
+      "least-privilege",
       "nodes",
       "gpus",
       "region",

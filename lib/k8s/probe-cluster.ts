@@ -8,7 +8,8 @@ import { REQUIRED_PERMISSIONS, type RequiredPermission } from "./required-permis
 // The onboarding checks of a cluster, yielded one by one as they complete so the wizard can show
 // progress: connection and version, credentials, each permission of REQUIRED_PERMISSIONS (one
 // SelfSubjectAccessReview per verb), nodes, GPUs, region, metrics API. Every failed or warning check
-// carries a hint saying how to fix it. The generator's return value sums it up.
+// carries a hint saying how to fix it. Over-privileged credentials (cluster-admin, Secret reads) are a
+// warning. The generator's return value sums it up.
 
 export type ProbeStatus = "pass" | "fail" | "warn";
 
@@ -166,6 +167,45 @@ export async function* probeCluster(client: ClusterClient): AsyncGenerator<Probe
     const check = await promise;
     allowed.set(REQUIRED_PERMISSIONS[i]?.id ?? "", check.status === "pass");
     yield emit(check);
+  }
+
+  // 3b. Least privilege: credentials that can do everything (or read every Secret) work, but a leak of
+  // them from KubeBid would hand over the whole cluster; say so.
+  try {
+    const can = async (verb: string, group: string, resource: string) =>
+      (
+        await client.authorization.createSelfSubjectAccessReview({
+          body: { spec: { resourceAttributes: { verb, group, resource } } },
+        })
+      ).status?.allowed === true;
+    const [everything, secrets] = await Promise.all([can("*", "*", "*"), can("get", "", "secrets")]);
+    yield emit(
+      everything || secrets
+        ? {
+            id: "least-privilege",
+            label: "Least privilege",
+            status: "warn",
+            detail: everything
+              ? "These credentials can do anything on the cluster (cluster-admin); KubeBid needs far less."
+              : "These credentials can read every Secret on the cluster; KubeBid never needs to.",
+            hint: `Give KubeBid its own service account with only what it needs. ${RBAC_HINT}`,
+          }
+        : {
+            id: "least-privilege",
+            label: "Least privilege",
+            status: "pass",
+            detail: "The credentials cannot read Secrets or act as cluster-admin.",
+            hint: null,
+          },
+    );
+  } catch (error) {
+    yield emit({
+      id: "least-privilege",
+      label: "Least privilege",
+      status: "warn",
+      detail: toClusterError(error, "check the credentials' reach").message,
+      hint: RBAC_HINT,
+    });
   }
 
   // 4. Nodes, GPUs, region (needs nodes + pods read).

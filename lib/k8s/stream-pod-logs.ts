@@ -39,6 +39,8 @@ export async function streamPodLogs(
   return lines(body, opts.signal);
 }
 
+const MAX_LINE = 64 * 1024;
+
 async function* lines(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<string> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -61,6 +63,11 @@ async function* lines(body: ReadableStream<Uint8Array>, signal?: AbortSignal): A
         yield buffered.slice(0, nl).replace(/\r$/, "");
         buffered = buffered.slice(nl + 1);
         nl = buffered.indexOf("\n");
+      }
+      // A "line" that never ends must not grow without bound: pass it on in pieces.
+      while (buffered.length > MAX_LINE) {
+        yield buffered.slice(0, MAX_LINE);
+        buffered = buffered.slice(MAX_LINE);
       }
     }
     buffered += decoder.decode();
