@@ -10,9 +10,11 @@ import { TEST_WALLET_ACCOUNT_KEY, TEST_WALLET_ACCOUNTS } from "../lib/wagmi/test
 export type WalletIndex = 0 | 1 | 2;
 
 export const test = base.extend<{ stack: StackInfo; wallet: TestWallet }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright requires an object pattern for fixture dependencies
   baseURL: async ({}, use) => {
     await use(process.env.BASE_URL);
   },
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright requires an object pattern for fixture dependencies
   stack: async ({}, use) => {
     const file = process.env.E2E_STACK_INFO;
     if (!file) throw new Error("E2E_STACK_INFO is not set: run through playwright.config.ts (global setup)");

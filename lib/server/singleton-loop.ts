@@ -30,7 +30,10 @@ export function startSingletonLoop(opts: SingletonLoopOptions): () => Promise<vo
   let failures = 0;
 
   const schedule = (ms: number) => {
-    if (!stopped) timer = setTimeout(() => void (running = step()), ms);
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = step();
+    }, ms);
   };
 
   const step = async () => {
