@@ -13,8 +13,6 @@ const stops: (() => Promise<void>)[] = [];
 
 export async function startBackgroundJobs(): Promise<void> {
   const handle = await getDbHandle();
-  void handle;
-  // Loops register here, e.g.:
   stops.push(await startIndexerJob(handle));
   stops.push(await startInventoryJob(handle));
   stops.push(await startBidEngineJob(handle));
