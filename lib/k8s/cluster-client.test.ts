@@ -99,9 +99,7 @@ describe("createClusterClient", () => {
     for (const input of accepted) {
       const client = createClusterClient(
         validateKubeconfig(input, { allowPrivate: true, allowInsecure: true }),
-        {
-          allowPrivate: true,
-        },
+        { allowPrivate: true, allowInsecure: true },
       );
       try {
         expect((await client.core.listNode({})).items).toHaveLength(1);
@@ -112,6 +110,11 @@ describe("createClusterClient", () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(existsSync(marker)).toBe(false);
     expect(existsSync(readMarker)).toBe(false);
+  });
+
+  it("does not skip TLS verification for a stored kubeconfig once the dev flag is off", () => {
+    const kc = { ...simKubeconfig(sim.cluster("c")), insecureSkipTlsVerify: true };
+    expect(() => createClusterClient(kc, { allowPrivate: true })).toThrow(/skips TLS verification/);
   });
 
   it("turns a wrong token into a clear 401 error", async () => {

@@ -42,6 +42,11 @@ export interface ClusterClientOptions {
   maxResponseBytes?: number;
   /** Connect to loopback/private addresses (dev, tests, the simulator). */
   allowPrivate?: boolean;
+  /**
+   * Honour a stored `insecureSkipTlsVerify` (dev flag ALLOW_INSECURE_CLUSTERS). Checked here too, so
+   * turning the flag off stops insecure connections even for kubeconfigs accepted while it was on.
+   */
+  allowInsecure?: boolean;
 }
 
 export interface RawRequestOptions {
@@ -200,6 +205,12 @@ export function createClusterClient(kc: ValidatedKubeconfig, opts: ClusterClient
   const url = new URL(kc.server);
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (url.protocol !== "https:") throw new AppError("INVALID_KUBECONFIG", "The server must use https://.");
+  if (kc.insecureSkipTlsVerify && !opts.allowInsecure)
+    throw new AppError(
+      "INVALID_KUBECONFIG",
+      "This cluster's kubeconfig skips TLS verification, which is not allowed here. Upload it again with certificate-authority-data.",
+      { details: { field: "cluster.insecure-skip-tls-verify" } },
+    );
   if (!allowPrivate && isIP(host) && isPrivateAddress(host))
     throw new AppError("UPSTREAM_UNAVAILABLE", "The cluster's API server has a private address.", {
       details: { reason: "private_address" },

@@ -23,6 +23,8 @@ export interface RefreshOptions {
   timeoutMs?: number;
   /** Dev/tests: clusters on loopback/private addresses (ALLOW_PRIVATE_CLUSTER_ADDRESSES). */
   allowPrivate?: boolean;
+  /** Dev: honour insecure-skip-tls-verify (ALLOW_INSECURE_CLUSTERS). */
+  allowInsecure?: boolean;
   /** Snapshots older than this are deleted, except each cluster's latest (default 1 hour). */
   retentionMs?: number;
   /**
@@ -88,6 +90,7 @@ async function refreshOne(
       client = createClusterClient(decryptKubeconfig(row.kubeconfigEnc, opts.key), {
         timeoutMs,
         allowPrivate: opts.allowPrivate,
+        allowInsecure: opts.allowInsecure,
       });
     }
     const c = client;
@@ -151,7 +154,8 @@ async function refreshOne(
       nodes: 0,
     };
   } finally {
-    if (!keep) await client?.close().catch(() => {});
+    // Not awaited: after a deadline, closing waits for the abandoned requests' own timeouts.
+    if (!keep) void client?.close().catch(() => {});
   }
 }
 
