@@ -116,7 +116,11 @@ export async function getProviderConsole(opts: {
   const leaseViews = leaseRows.map((l) => {
     const e = earnedBy(l, now);
     earned += e;
-    withdrawn += BigInt(l.withdrawn);
+    // What reached the provider: the indexer's withdrawal payments (net of fee), or the lease's own
+    // counter if that is ahead.
+    const paid = withdrawals.filter((p) => p.leaseId === l.id).reduce((sum, p) => sum + BigInt(p.amount), 0n);
+    const w = paid > BigInt(l.withdrawn) ? paid : BigInt(l.withdrawn);
+    withdrawn += w;
     return {
       id: l.id,
       tenant: l.tenant,
@@ -127,7 +131,7 @@ export async function getProviderConsole(opts: {
       deployState: l.deployState,
       clusterName: l.clusterId ? (names.get(l.clusterId) ?? null) : null,
       earned: e.toString(),
-      withdrawn: l.withdrawn,
+      withdrawn: w.toString(),
     };
   });
 
@@ -135,7 +139,7 @@ export async function getProviderConsole(opts: {
   const earnings: ProviderConsole["earnings"] = [];
   const first = leaseRows.at(-1)?.startedAt.getTime();
   if (first !== undefined) {
-    const span = Math.max(60_000, now.getTime() - first);
+    const span = Math.max(1_000, now.getTime() - first); // up to now, never into the future
     for (let i = 0; i <= POINTS; i++) {
       const t = new Date(first + (span * i) / POINTS);
       const e = leaseRows.reduce((s, l) => s + earnedBy(l, t), 0n);
