@@ -3,7 +3,7 @@ import { AppError, isAppError } from "@/lib/errors";
 
 // One translation from "what went wrong talking to a provider's cluster" to an AppError whose message
 // a provider or tenant can act on. details.reason is stable for code and UI: unreachable, timeout, tls,
-// unauthorized, forbidden, not_found, conflict, invalid, server_error, private_address.
+// unauthorized, forbidden, not_found, conflict, invalid, server_error, private_address, cancelled.
 
 export type ClusterErrorReason =
   | "unreachable"
@@ -15,7 +15,8 @@ export type ClusterErrorReason =
   | "conflict"
   | "invalid"
   | "server_error"
-  | "private_address";
+  | "private_address"
+  | "cancelled";
 
 export interface ClusterErrorDetails {
   reason: ClusterErrorReason;
@@ -118,6 +119,13 @@ export function toClusterError(error: unknown, action = "reach the cluster"): Ap
   }
   const name = (error as { name?: unknown })?.name;
   const code = causeCode(error);
+  if (name === "AbortError")
+    return err(
+      "UPSTREAM_UNAVAILABLE",
+      `Cancelled while trying to ${action}.`,
+      { reason: "cancelled" },
+      error,
+    );
   if (
     name === "TimeoutError" ||
     code === "UND_ERR_CONNECT_TIMEOUT" ||

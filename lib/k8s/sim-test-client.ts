@@ -1,3 +1,4 @@
+import "server-only";
 import type { SimCluster } from "@/dev/k8s-sim/simulator";
 import { type ClusterClient, createClusterClient } from "./cluster-client";
 import { type ValidatedKubeconfig, validateKubeconfig } from "./validate-kubeconfig";
