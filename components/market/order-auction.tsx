@@ -36,12 +36,15 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
   const order = query.data;
   const secondsLeft = useSecondsUntil(order?.bidWindowEndsAt ?? null);
 
+  // Depend on the two fields only: each poll returns a new object, which must not reset the timer.
+  const status = order?.status;
+  const leaseId = order?.leaseId;
   useEffect(() => {
-    if (order && (order.status === "active" || order.status === "closed") && order.leaseId) {
-      const t = setTimeout(() => router.push(`/leases/${order.leaseId}`), 1200);
+    if ((status === "active" || status === "closed") && leaseId) {
+      const t = setTimeout(() => router.push(`/leases/${leaseId}`), 1200);
       return () => clearTimeout(t);
     }
-  }, [order, router]);
+  }, [status, leaseId, router]);
 
   if (!order) {
     return (
