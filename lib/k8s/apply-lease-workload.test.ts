@@ -3,6 +3,7 @@ import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
 import { canonicalizeManifest, type ManifestInput } from "@/lib/market/manifest";
 import { applyLeaseWorkload, leaseObjectPath } from "./apply-lease-workload";
 import { buildLeaseObjects, LABELS } from "./build-lease-objects";
+import { listLeaseNamespaces } from "./list-lease-namespaces";
 import type { ClusterClient } from "./cluster-client";
 import { readLeaseStatus } from "./read-lease-status";
 import { readPodMetrics } from "./read-pod-metrics";
@@ -266,6 +267,25 @@ describe("lease workload on a cluster", () => {
     );
     expect(status.pods[0]).toMatchObject({ phase: "Pending", node: null, reasons: ["Unschedulable"] });
     expect(status.pods[0]?.message).toMatch(/Insufficient cpu/);
+  });
+
+  it("refuses a manifest that does not hash to the lease's spec hash", async () => {
+    const input = lease("106");
+    const tampered = { ...input, manifest: { ...input.manifest, image: "ghcr.io/evil/miner:1" } };
+    await expect(applyLeaseWorkload(client, tampered)).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await readLeaseStatus(client, "106")).exists).toBe(false);
+  });
+
+  it("lists the lease namespaces for reconciliation", async () => {
+    const leases = await listLeaseNamespaces(client);
+    const l100 = leases.find((l) => l.leaseId === "100");
+    expect(l100).toMatchObject({
+      namespace: "kb-lease-100",
+      tenant,
+      specHash: lease("100").specHash,
+      terminating: false,
+    });
+    expect(leases.map((l) => l.leaseId)).toEqual(expect.arrayContaining(["100", "102", "103", "104"]));
   });
 
   it("tears down by deleting the namespace, idempotently", async () => {

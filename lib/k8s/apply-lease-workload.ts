@@ -1,4 +1,6 @@
 import "server-only";
+import { AppError } from "@/lib/errors";
+import { hashManifest } from "@/lib/market/manifest";
 import type { ClusterClient } from "./cluster-client";
 import { toClusterError } from "./cluster-error";
 import {
@@ -62,6 +64,12 @@ export async function applyLeaseWorkload(
   client: ClusterClient,
   input: LeaseWorkloadInput,
 ): Promise<ApplyLeaseResult> {
+  // Only ever deploy what the tenant signed: the manifest must still hash to the lease's spec hash.
+  if (hashManifest(input.manifest).toLowerCase() !== input.specHash.toLowerCase())
+    throw new AppError(
+      "CONFLICT",
+      "The manifest does not match the lease's spec hash; nothing was deployed.",
+    );
   const { namespace, objects } = buildLeaseObjects(input);
   const [ns, ...rest] = objects;
   const applied: AppliedObject[] = [];
