@@ -1070,6 +1070,8 @@ export class ClusterState {
       if (def.statusSub) next.status = clone(old.status);
       if (def === R.pod) next.spec = { ...next.spec, nodeName: old.spec.nodeName };
       if (def !== R.pod && def !== R.ns && next.spec !== undefined) this.defaults(def, next);
+      // Quota usage is the server's to track: an update of the spec keeps what is in use.
+      if (def === R.quota && next.status) next.status.used = clone(old.status?.used ?? {});
       if (def === R.ns) next = this.newNamespace(name, next);
       if (def === R.ns) next.status = clone(old.status);
       this.validate(def, next, old);
