@@ -161,6 +161,8 @@ export function stackEnv(
     MARKET_DEPLOY_BLOCK: info.deployBlock,
     CONFIRMATIONS: "0",
     OPERATOR_PRIVATE_KEY: devRoles.bidEngineOperator.privateKey,
+    // The deployer only acts while the stack starts; afterwards it relays signed orders.
+    RELAYER_PRIVATE_KEY: devRoles.deployer.privateKey,
     KUBECONFIG_ENCRYPTION_KEY: info.encryptionKey,
     ALLOW_PRIVATE_CLUSTER_ADDRESSES: "true",
     ENABLE_TEST_WALLET: "true",

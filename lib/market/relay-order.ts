@@ -8,7 +8,8 @@ import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { marketChain } from "@/lib/wagmi/config";
 
-// Relays a tenant's signed order from the server's relayer key (the operator key in dev), so the
+// Relays a tenant's signed order from the server's relayer key (RELAYER_PRIVATE_KEY; never the bid
+// engine's operator key, whose nonces the bid engine owns), so the
 // tenant pays no gas: createOrderWithPermit when the tenant also signed an ERC-2612 permit for the
 // deposit, createOrderWithSignature when an allowance is already in place. The contract checks the
 // signature (EOA or ERC-1271) and the nonce; we only submit. Sends are serialised per process so
@@ -25,9 +26,12 @@ let queue: Promise<unknown> = Promise.resolve();
 
 export async function relayOrder(opts: { order: Order; signature: Hex; permit?: PermitSignature }) {
   const config = getConfig();
-  if (!config.OPERATOR_PRIVATE_KEY || !config.MARKET_ADDRESS)
-    throw new AppError("SERVICE_UNAVAILABLE", "Relaying is not configured on this server; submit the order from your wallet.");
-  const account = privateKeyToAccount(config.OPERATOR_PRIVATE_KEY as Hex);
+  if (!config.RELAYER_PRIVATE_KEY || !config.MARKET_ADDRESS)
+    throw new AppError(
+      "SERVICE_UNAVAILABLE",
+      "Relaying is not configured on this server; submit the order from your wallet.",
+    );
+  const account = privateKeyToAccount(config.RELAYER_PRIVATE_KEY as Hex);
   const wallet = createWalletClient({
     account,
     chain: marketChain({ chainId: config.CHAIN_ID, rpcUrl: config.RPC_URL }),
@@ -53,8 +57,13 @@ export async function relayOrder(opts: { order: Order; signature: Hex; permit?: 
             args: [opts.order, opts.signature],
           });
       const receipt = await client.waitForTransactionReceipt({ hash });
-      const [created] = parseEventLogs({ abi: computeMarketAbi, logs: receipt.logs, eventName: "OrderCreated" });
-      if (!created) throw new AppError("UPSTREAM_UNAVAILABLE", "The relay transaction did not create an order.");
+      const [created] = parseEventLogs({
+        abi: computeMarketAbi,
+        logs: receipt.logs,
+        eventName: "OrderCreated",
+      });
+      if (!created)
+        throw new AppError("UPSTREAM_UNAVAILABLE", "The relay transaction did not create an order.");
       return { orderId: created.args.orderId.toString(), txHash: hash };
     } catch (error) {
       if (error instanceof AppError) throw error;
