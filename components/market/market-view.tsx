@@ -13,14 +13,20 @@ import type { MarketOverview } from "@/lib/market/get-market-overview";
 // The market page: totals and regions, the providers table, capacity and winning-price charts.
 // Charts load after the page (recharts is the heaviest part of the bundle).
 
-const CapacityChart = dynamic(() => import("@/components/market/market-charts").then((m) => m.CapacityChart), {
-  ssr: false,
-  loading: () => <div className="h-56" />,
-});
-const WinningPriceChart = dynamic(() => import("@/components/market/market-charts").then((m) => m.WinningPriceChart), {
-  ssr: false,
-  loading: () => <div className="h-56" />,
-});
+const CapacityChart = dynamic(
+  () => import("@/components/market/market-charts").then((m) => m.CapacityChart),
+  {
+    ssr: false,
+    loading: () => <div className="h-56" />,
+  },
+);
+const WinningPriceChart = dynamic(
+  () => import("@/components/market/market-charts").then((m) => m.WinningPriceChart),
+  {
+    ssr: false,
+    loading: () => <div className="h-56" />,
+  },
+);
 
 export function MarketView(props: { initial: MarketOverview }) {
   const { data } = useQuery({
@@ -38,32 +44,55 @@ export function MarketView(props: { initial: MarketOverview }) {
         testId="market-empty"
         title="No capacity listed yet"
         action={
-          <Link href="/provider/onboard" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+          <Link
+            href="/provider/onboard"
+            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+          >
             List your cluster
           </Link>
         }
       >
-        No provider has a cluster online. Providers with spare Kubernetes capacity can onboard a cluster in a few minutes and start earning from it.
+        No provider has a cluster online. Providers with spare Kubernetes capacity can onboard a cluster in a
+        few minutes and start earning from it.
       </EmptyState>
     );
 
   return (
     <div className="space-y-6">
       <dl className="grid grid-cols-2 gap-4 lg:grid-cols-4" data-testid="market-totals">
-        <Stat label="Providers" value={data.totals.providers} hint={`${data.totals.clusters} clusters online`} />
-        <Stat label="Free CPU" value={formatCores(data.totals.cpuMillis)} hint={`of ${formatCores(data.totals.allocatableCpuMillis)}`} />
-        <Stat label="Free memory" value={formatBytes(data.totals.memoryBytes)} hint={`of ${formatBytes(data.totals.allocatableMemoryBytes)}`} />
+        <Stat
+          label="Providers"
+          value={data.totals.providers}
+          hint={`${data.totals.clusters} clusters online`}
+        />
+        <Stat
+          label="Free CPU"
+          value={formatCores(data.totals.cpuMillis)}
+          hint={`of ${formatCores(data.totals.allocatableCpuMillis)}`}
+        />
+        <Stat
+          label="Free memory"
+          value={formatBytes(data.totals.memoryBytes)}
+          hint={`of ${formatBytes(data.totals.allocatableMemoryBytes)}`}
+        />
         <Stat
           label="Free GPUs"
           value={gpuTotal}
-          hint={Object.entries(data.totals.gpus).map(([m, n]) => `${n}× ${m}`).join(", ") || "none"}
+          hint={
+            Object.entries(data.totals.gpus)
+              .map(([m, n]) => `${n}× ${m}`)
+              .join(", ") || "none"
+          }
         />
       </dl>
 
       <Card title="By region" testId="market-regions">
         <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
           {data.regions.map((r) => (
-            <div key={r.region} className="rounded-lg border border-zinc-100 p-3 text-sm dark:border-zinc-800">
+            <div
+              key={r.region}
+              className="rounded-lg border border-zinc-100 p-3 text-sm dark:border-zinc-800"
+            >
               <p className="font-medium">{r.region}</p>
               <p className="mt-1 text-zinc-600 dark:text-zinc-400">
                 {formatCores(r.cpuMillis)} · {formatBytes(r.memoryBytes)}
@@ -77,8 +106,19 @@ export function MarketView(props: { initial: MarketOverview }) {
         </div>
       </Card>
 
-      <Card title="Providers" actions={<Link href="/deploy" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700" data-testid="market-deploy">Deploy a workload</Link>}>
-        <ProvidersTable providers={data.providers} now={now} />
+      <Card
+        title="Providers"
+        actions={
+          <Link
+            href="/deploy"
+            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+            data-testid="market-deploy"
+          >
+            Deploy a workload
+          </Link>
+        }
+      >
+        <ProvidersTable initial={data.providers} now={now} />
       </Card>
 
       <div className="grid gap-6 lg:grid-cols-2">

@@ -20,7 +20,14 @@ import { formatTokenAmount } from "@/lib/market/price-order";
 // window's countdown; the tenant accepts the best bid or cancels, anyone settles after the window,
 // and once the order is a lease the page moves on to it.
 
-const statusTone = { open: "blue", active: "green", closed: "gray", cancelled: "gray", expired: "amber", none: "gray" } as const;
+const statusTone = {
+  open: "blue",
+  active: "green",
+  closed: "gray",
+  cancelled: "gray",
+  expired: "amber",
+  none: "gray",
+} as const;
 
 export function OrderAuction(props: { id: string; initial: OrderDetail | null }) {
   const router = useRouter();
@@ -71,7 +78,11 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
           {order.status === "active" ? "leased" : order.status}
         </Badge>
         {order.status === "active" && order.leaseId && (
-          <Link href={`/leases/${order.leaseId}`} className="text-sm text-brand-600 hover:underline" data-testid="to-lease">
+          <Link
+            href={`/leases/${order.leaseId}`}
+            className="text-sm text-brand-600 hover:underline"
+            data-testid="to-lease"
+          >
             Go to the lease →
           </Link>
         )}
@@ -89,7 +100,10 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
           label={open ? "Bid window closes in" : "Bid window"}
           value={open ? <Countdown to={order.bidWindowEndsAt} done="closed" testId="countdown" /> : "closed"}
         />
-        <Stat label="Your max price" value={order.maxPricePerHour ? `${formatTokenAmount(order.maxPricePerHour)}/h` : "—"} />
+        <Stat
+          label="Your max price"
+          value={order.maxPricePerHour ? `${formatTokenAmount(order.maxPricePerHour)}/h` : "—"}
+        />
       </dl>
 
       <div className="grid gap-6 lg:grid-cols-3">
@@ -109,9 +123,14 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
               </thead>
               <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
                 {bids.map((b, i) => (
-                  <tr key={`${b.txHash}-${i}`} data-testid="bid-row" className={i === 0 ? "font-medium" : "text-zinc-500"}>
+                  <tr
+                    key={`${b.txHash}-${i}`}
+                    data-testid="bid-row"
+                    className={i === 0 ? "font-medium" : "text-zinc-500"}
+                  >
                     <td className="py-2">
-                      {b.providerName ?? "Provider"} <span className="font-mono text-xs text-zinc-500">{shortHex(b.provider)}</span>
+                      {b.providerName ?? "Provider"}{" "}
+                      <span className="font-mono text-xs text-zinc-500">{shortHex(b.provider)}</span>
                       {i === 0 && <Badge tone="green">best</Badge>}
                     </td>
                     <td className="py-2 tabular-nums">{formatTokenAmount(b.price)} USD</td>
@@ -133,7 +152,9 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
                 {order.resources.gpuCount > 0 ? ` · ${order.resources.gpuCount} GPU` : ""}
               </Row>
             )}
-            {order.durationSeconds !== null && <Row label="Duration">{formatDuration(order.durationSeconds)}</Row>}
+            {order.durationSeconds !== null && (
+              <Row label="Duration">{formatDuration(order.durationSeconds)}</Row>
+            )}
             {order.deposit && <Row label="Deposit">{formatTokenAmount(order.deposit)} USD</Row>}
             <Row label="Tenant">
               <span className="font-mono text-xs">{shortHex(order.tenant)}</span>
@@ -149,17 +170,30 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
           {open && (
             <div className="mt-5 flex flex-col gap-2">
               {isTenant && !windowOver && (
-                <Button data-testid="accept-bid" disabled={!order.bestPrice || Boolean(tx.pending)} onClick={() => act("acceptBid", "Accepting…")}>
+                <Button
+                  data-testid="accept-bid"
+                  disabled={!order.bestPrice || Boolean(tx.pending)}
+                  onClick={() => act("acceptBid", "Accepting…")}
+                >
                   Accept best bid now
                 </Button>
               )}
               {windowOver && (
-                <Button data-testid="settle-order" disabled={Boolean(tx.pending)} onClick={() => act("settle", "Settling…")}>
+                <Button
+                  data-testid="settle-order"
+                  disabled={Boolean(tx.pending)}
+                  onClick={() => act("settle", "Settling…")}
+                >
                   {order.bestPrice ? "Settle: start the lease" : "Settle: refund the deposit"}
                 </Button>
               )}
               {isTenant && (
-                <Button variant="secondary" data-testid="cancel-order" disabled={Boolean(tx.pending)} onClick={() => act("cancelOrder", "Cancelling…")}>
+                <Button
+                  variant="secondary"
+                  data-testid="cancel-order"
+                  disabled={Boolean(tx.pending)}
+                  onClick={() => act("cancelOrder", "Cancelling…")}
+                >
                   Cancel and get the deposit back
                 </Button>
               )}
@@ -167,8 +201,12 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
               {tx.error && <ErrorNote testId="order-error">{tx.error}</ErrorNote>}
             </div>
           )}
-          {order.status === "cancelled" && <p className="mt-4 text-sm text-zinc-500">Cancelled; the deposit went back to the tenant.</p>}
-          {order.status === "expired" && <p className="mt-4 text-sm text-zinc-500">No usable bid; the deposit went back to the tenant.</p>}
+          {order.status === "cancelled" && (
+            <p className="mt-4 text-sm text-zinc-500">Cancelled; the deposit went back to the tenant.</p>
+          )}
+          {order.status === "expired" && (
+            <p className="mt-4 text-sm text-zinc-500">No usable bid; the deposit went back to the tenant.</p>
+          )}
         </Card>
       </div>
     </div>

@@ -1,71 +1,66 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useDeferredValue, useState } from "react";
 import { inputClass } from "@/components/ui/field";
+import { fetchJson } from "@/lib/api/fetch-json";
 import { formatBytes, formatCores, formatDuration, shortHex, timeAgo } from "@/lib/market/format";
-import type { MarketProviderRow } from "@/lib/market/get-market-overview";
 import { formatTokenAmount } from "@/lib/market/price-order";
+import type { ProviderPage, ProviderSortKey } from "@/lib/market/query-providers";
 
-// Providers with filters (region, GPU model, minimum free CPU and memory) and sortable columns.
+// Providers with filters (region, GPU model, minimum free CPU and memory), sortable columns and
+// "show more" paging. Filtering and sorting run on the server (/api/market/providers), so a
+// market of thousands of providers sends the browser one page; the first page comes with the
+// market overview.
 
 const compact = inputClass.replace("w-full ", "");
+const PAGE = 50;
 
-type SortKey = "name" | "cpu" | "memory" | "gpus" | "price" | "leases" | "online" | "seen";
+type SortKey = ProviderSortKey;
 
-export function ProvidersTable(props: { providers: MarketProviderRow[]; now: number }) {
+export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
   const [region, setRegion] = useState("");
   const [gpu, setGpu] = useState("");
   const [minCpu, setMinCpu] = useState("");
   const [minMem, setMinMem] = useState("");
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "cpu", desc: true });
+  const [limit, setLimit] = useState(PAGE);
 
-  const regions = useMemo(() => [...new Set(props.providers.flatMap((p) => p.regions))].sort(), [props.providers]);
-  const gpus = useMemo(() => [...new Set(props.providers.flatMap((p) => p.gpuModels))].sort(), [props.providers]);
+  const params = new URLSearchParams({
+    sort: sort.key,
+    dir: sort.desc ? "desc" : "asc",
+    limit: String(limit),
+  });
+  if (region) params.set("region", region);
+  if (gpu) params.set("gpu", gpu);
+  if (/^\d+(\.\d+)?$/.test(minCpu)) params.set("minCpu", minCpu);
+  if (/^\d+(\.\d+)?$/.test(minMem)) params.set("minMemory", minMem);
+  const search = useDeferredValue(params.toString());
+  const isDefault =
+    search === new URLSearchParams({ sort: "cpu", dir: "desc", limit: String(PAGE) }).toString();
 
-  const rows = useMemo(() => {
-    const cpu = Number(minCpu) * 1000 || 0;
-    const mem = Number(minMem) * 2 ** 30 || 0;
-    const value = (p: MarketProviderRow): number | string => {
-      switch (sort.key) {
-        case "name":
-          return (p.name ?? p.address).toLowerCase();
-        case "cpu":
-          return p.free.cpuMillis;
-        case "memory":
-          return p.free.memoryBytes;
-        case "gpus":
-          return p.free.gpus;
-        case "price":
-          return p.pricing ? Number(p.pricing.cpuCoreHour) : Number.POSITIVE_INFINITY;
-        case "leases":
-          return p.activeLeases;
-        case "online":
-          return p.onlineSince ? -Date.parse(p.onlineSince) : 0;
-        case "seen":
-          return p.lastSeenAt ? Date.parse(p.lastSeenAt) : 0;
-      }
-    };
-    return props.providers
-      .filter(
-        (p) =>
-          (!region || p.regions.includes(region)) &&
-          (!gpu || p.gpuModels.includes(gpu)) &&
-          p.free.cpuMillis >= cpu &&
-          p.free.memoryBytes >= mem,
-      )
-      .sort((a, b) => {
-        const x = value(a);
-        const y = value(b);
-        const c = x < y ? -1 : x > y ? 1 : 0;
-        return sort.desc ? -c : c;
-      });
-  }, [props.providers, region, gpu, minCpu, minMem, sort]);
+  const { data, isFetching, error } = useQuery({
+    queryKey: ["market-providers", search],
+    queryFn: ({ signal }) => fetchJson<ProviderPage>(`/api/market/providers?${search}`, { signal }),
+    initialData: isDefault ? props.initial : undefined,
+    placeholderData: keepPreviousData,
+    refetchInterval: 10_000,
+  });
+  const page = data ?? props.initial;
+  const rows = page.rows;
+  const { regions, gpuModels: gpus } = page.facets;
 
   const header = (key: SortKey, label: string) => (
-    <th className="py-2 pr-4 font-medium" aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : undefined}>
+    <th
+      className="py-2 pr-4 font-medium"
+      aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : undefined}
+    >
       <button
         type="button"
-        onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== "name" && key !== "price" }))}
+        onClick={() => {
+          setLimit(PAGE);
+          setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== "name" && key !== "price" }));
+        }}
         className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-white"
       >
         {label}
@@ -79,7 +74,15 @@ export function ProvidersTable(props: { providers: MarketProviderRow[]; now: num
       <div className="flex flex-wrap items-end gap-3 text-sm">
         <label className="space-y-1">
           <span className="block text-xs text-zinc-500">Region</span>
-          <select data-testid="filter-region" className={`${compact} w-44`} value={region} onChange={(e) => setRegion(e.target.value)}>
+          <select
+            data-testid="filter-region"
+            className={`${compact} w-44`}
+            value={region}
+            onChange={(e) => {
+              setLimit(PAGE);
+              setRegion(e.target.value);
+            }}
+          >
             <option value="">all regions</option>
             {regions.map((r) => (
               <option key={r}>{r}</option>
@@ -88,7 +91,15 @@ export function ProvidersTable(props: { providers: MarketProviderRow[]; now: num
         </label>
         <label className="space-y-1">
           <span className="block text-xs text-zinc-500">GPU model</span>
-          <select data-testid="filter-gpu" className={`${compact} w-56`} value={gpu} onChange={(e) => setGpu(e.target.value)}>
+          <select
+            data-testid="filter-gpu"
+            className={`${compact} w-56`}
+            value={gpu}
+            onChange={(e) => {
+              setLimit(PAGE);
+              setGpu(e.target.value);
+            }}
+          >
             <option value="">any</option>
             {gpus.map((g) => (
               <option key={g}>{g}</option>
@@ -97,14 +108,27 @@ export function ProvidersTable(props: { providers: MarketProviderRow[]; now: num
         </label>
         <label className="space-y-1">
           <span className="block text-xs text-zinc-500">Min free CPU (cores)</span>
-          <input data-testid="filter-cpu" className={`${compact} w-28`} inputMode="decimal" value={minCpu} onChange={(e) => setMinCpu(e.target.value)} />
+          <input
+            data-testid="filter-cpu"
+            className={`${compact} w-28`}
+            inputMode="decimal"
+            value={minCpu}
+            onChange={(e) => setMinCpu(e.target.value)}
+          />
         </label>
         <label className="space-y-1">
           <span className="block text-xs text-zinc-500">Min free memory (GiB)</span>
-          <input data-testid="filter-memory" className={`${compact} w-28`} inputMode="decimal" value={minMem} onChange={(e) => setMinMem(e.target.value)} />
+          <input
+            data-testid="filter-memory"
+            className={`${compact} w-28`}
+            inputMode="decimal"
+            value={minMem}
+            onChange={(e) => setMinMem(e.target.value)}
+          />
         </label>
-        <span className="ml-auto text-xs text-zinc-500">
-          {rows.length} of {props.providers.length} providers
+        <span className="ml-auto text-xs text-zinc-500" aria-live="polite" data-testid="providers-count">
+          {isFetching && data !== props.initial ? "updating… " : ""}
+          {page.matched} of {page.total} providers
         </span>
       </div>
       <div className="overflow-x-auto">
@@ -144,7 +168,10 @@ export function ProvidersTable(props: { providers: MarketProviderRow[]; now: num
                       {Object.entries(p.pricing.gpuHour)[0] && (
                         <>
                           <br />
-                          {formatTokenAmount(Object.values(p.pricing.gpuHour).sort((a, b) => Number(a) - Number(b))[0] ?? "0")} / GPU
+                          {formatTokenAmount(
+                            Object.values(p.pricing.gpuHour).sort((a, b) => Number(a) - Number(b))[0] ?? "0",
+                          )}{" "}
+                          / GPU
                         </>
                       )}
                     </>
@@ -164,6 +191,29 @@ export function ProvidersTable(props: { providers: MarketProviderRow[]; now: num
           </tbody>
         </table>
       </div>
+      {error && (
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          Could not load providers: {error.message}
+        </p>
+      )}
+      {page.matched === 0 && (
+        <p className="py-6 text-center text-sm text-zinc-500">No provider matches these filters.</p>
+      )}
+      {page.matched > rows.length && (
+        <div className="text-center">
+          <button
+            type="button"
+            data-testid="providers-more"
+            onClick={() => setLimit((n) => Math.min(n + PAGE, 200))}
+            disabled={limit >= 200}
+            className="rounded-md border border-zinc-200 px-3 py-1.5 text-sm hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800"
+          >
+            {limit >= 200
+              ? "Narrow the filters to see more"
+              : `Show more (${page.matched - rows.length} more)`}
+          </button>
+        </div>
+      )}
     </div>
   );
 }

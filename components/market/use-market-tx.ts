@@ -34,20 +34,45 @@ export function useMarketTx() {
       if (call.fn === "topUp") {
         const token = config.tokenAddress;
         if (!token) throw new Error("No token is configured.");
-        const allowance = await client.readContract({ address: token, abi: mockStablecoinAbi, functionName: "allowance", args: [address, market] });
+        const allowance = await client.readContract({
+          address: token,
+          abi: mockStablecoinAbi,
+          functionName: "allowance",
+          args: [address, market],
+        });
         if (allowance < call.amount) {
           setPending("Approving…");
-          const approveHash = await writeContractAsync({ address: token, abi: mockStablecoinAbi, functionName: "approve", args: [market, call.amount] });
+          const approveHash = await writeContractAsync({
+            address: token,
+            abi: mockStablecoinAbi,
+            functionName: "approve",
+            args: [market, call.amount],
+          });
           await client.waitForTransactionReceipt({ hash: approveHash });
           setPending(label);
         }
       }
       const hash =
         call.fn === "topUp"
-          ? await writeContractAsync({ address: market, abi: computeMarketAbi, functionName: "topUp", args: [call.id, call.amount] })
+          ? await writeContractAsync({
+              address: market,
+              abi: computeMarketAbi,
+              functionName: "topUp",
+              args: [call.id, call.amount],
+            })
           : call.fn === "closeLease"
-            ? await writeContractAsync({ address: market, abi: computeMarketAbi, functionName: "closeLease", args: [call.id, call.reason] })
-            : await writeContractAsync({ address: market, abi: computeMarketAbi, functionName: call.fn, args: [call.id] });
+            ? await writeContractAsync({
+                address: market,
+                abi: computeMarketAbi,
+                functionName: "closeLease",
+                args: [call.id, call.reason],
+              })
+            : await writeContractAsync({
+                address: market,
+                abi: computeMarketAbi,
+                functionName: call.fn,
+                args: [call.id],
+              });
       const receipt = await client.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success") throw new Error("The transaction reverted.");
       return receipt;

@@ -2,6 +2,13 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { InventoryTotals, ProviderPricing } from "@/db/schema";
+import {
+  defaultProviderQuery,
+  type ProviderPage,
+  type ProviderQuery,
+  providerFacets,
+  queryProviders,
+} from "@/lib/market/query-providers";
 import { rowsOf } from "@/lib/market/rows";
 
 // What the market offers right now and how it moved: totals and per-region capacity from the latest
@@ -35,28 +42,51 @@ export interface MarketOverview {
     allocatableCpuMillis: number;
     allocatableMemoryBytes: number;
   };
-  regions: { region: string; providers: number; cpuMillis: number; memoryBytes: number; gpus: Record<string, number> }[];
-  providers: MarketProviderRow[];
+  regions: {
+    region: string;
+    providers: number;
+    cpuMillis: number;
+    memoryBytes: number;
+    gpus: Record<string, number>;
+  }[];
+  /** The first page of the providers table (see /api/market/providers for other pages and filters). */
+  providers: ProviderPage;
   capacityHistory: { at: string; cpuMillis: number; memoryBytes: number; gpus: number }[];
-  winningPrices: { at: string; leaseId: string; pricePerHour: string; cpuMillis: number; memoryMiB: number; gpuCount: number }[];
+  winningPrices: {
+    at: string;
+    leaseId: string;
+    pricePerHour: string;
+    cpuMillis: number;
+    memoryMiB: number;
+    gpuCount: number;
+  }[];
 }
 
 const FRESH_MS = 3_000;
 const HISTORY_HOURS = 6;
+interface MarketSnapshot {
+  overview: MarketOverview;
+  allProviders: MarketProviderRow[];
+  json: string;
+}
 interface Cached {
   at: number;
-  value: Promise<{ overview: MarketOverview; json: string }>;
+  value: Promise<MarketSnapshot>;
 }
 let cache: Cached | undefined;
 let refreshing: Cached | undefined;
 
 // Stale-while-revalidate: a request never waits for a refresh once a first value exists, and the
 // JSON is serialised once per refresh, not per request (the data route serves the string).
-function load(db: Db, fresh?: boolean): Promise<{ overview: MarketOverview; json: string }> {
+function load(db: Db, fresh?: boolean): Promise<MarketSnapshot> {
   const now = Date.now();
   if (!fresh && cache && now - cache.at < FRESH_MS) return cache.value;
   const start = (): Cached => {
-    const value = loadMarketOverview(db).then((overview) => ({ overview, json: JSON.stringify(overview) }));
+    const value = loadMarketOverview(db).then(({ overview, allProviders }) => ({
+      overview,
+      allProviders,
+      json: JSON.stringify(overview),
+    }));
     const entry = { at: now, value };
     value.then(
       () => {
@@ -87,6 +117,18 @@ export async function getMarketOverviewJson({ db }: { db: Db }): Promise<string>
   return (await load(db)).json;
 }
 
+/** One page of the providers table for the given filters and sort, from the same memoised data. */
+export async function getMarketProviders({
+  db,
+  query,
+}: {
+  db: Db;
+  query: ProviderQuery;
+}): Promise<ProviderPage> {
+  const snapshot = await load(db);
+  return queryProviders(snapshot.allProviders, query, snapshot.overview.providers.facets);
+}
+
 interface LatestRow {
   cluster_id: string;
   provider_address: string;
@@ -97,7 +139,9 @@ interface LatestRow {
   created_at: Date | string;
 }
 
-async function loadMarketOverview(db: Db): Promise<MarketOverview> {
+async function loadMarketOverview(
+  db: Db,
+): Promise<{ overview: MarketOverview; allProviders: MarketProviderRow[] }> {
   const [latestRes, providerRes, leaseRes, historyRes, pricesRes] = await Promise.all([
     db.execute(sql`
       select distinct on (s.cluster_id) s.cluster_id, c.provider_address, coalesce(s.region, c.region) as region,
@@ -106,7 +150,9 @@ async function loadMarketOverview(db: Db): Promise<MarketOverview> {
       where c.status = 'up'
       order by s.cluster_id, s.taken_at desc`),
     db.execute(sql`select address, name, region, pricing, registered_at, created_at from providers`),
-    db.execute(sql`select provider, count(*)::int as n from leases where status = 'active' group by provider`),
+    db.execute(
+      sql`select provider, count(*)::int as n from leases where status = 'active' group by provider`,
+    ),
     db.execute(sql`
       select bucket, sum((free->>'cpuMillis')::bigint)::float8 as cpu, sum((free->>'memoryBytes')::bigint)::float8 as mem,
         sum(gpus)::float8 as gpus
@@ -135,7 +181,9 @@ async function loadMarketOverview(db: Db): Promise<MarketOverview> {
       created_at: Date | string;
     }>(providerRes).map((p) => [p.address, p]),
   );
-  const activeLeases = new Map(rowsOf<{ provider: string; n: number }>(leaseRes).map((r) => [r.provider, r.n]));
+  const activeLeases = new Map(
+    rowsOf<{ provider: string; n: number }>(leaseRes).map((r) => [r.provider, r.n]),
+  );
 
   const totals: MarketOverview["totals"] = {
     providers: 0,
@@ -191,7 +239,8 @@ async function loadMarketOverview(db: Db): Promise<MarketOverview> {
     }
     p.clusters++;
     if (row.region && !p.regions.includes(row.region)) p.regions.push(row.region);
-    for (const model of Object.keys(alloc.gpus ?? {})) if (!p.gpuModels.includes(model)) p.gpuModels.push(model);
+    for (const model of Object.keys(alloc.gpus ?? {}))
+      if (!p.gpuModels.includes(model)) p.gpuModels.push(model);
     p.free.cpuMillis += free.cpuMillis;
     p.free.memoryBytes += free.memoryBytes;
     p.free.gpus += gpuFree;
@@ -202,17 +251,23 @@ async function loadMarketOverview(db: Db): Promise<MarketOverview> {
     if (seen && (!p.lastSeenAt || seen > p.lastSeenAt)) p.lastSeenAt = seen;
   }
   totals.providers = byProvider.size;
+  const allProviders = [...byProvider.values()];
 
-  return {
+  const overview: MarketOverview = {
     generatedAt: new Date().toISOString(),
     totals,
     regions: [...regions.values()]
       .map(({ set, ...r }) => ({ ...r, providers: set.size }))
       .sort((a, b) => b.cpuMillis - a.cpuMillis),
-    providers: [...byProvider.values()].sort((a, b) => b.free.cpuMillis - a.free.cpuMillis),
-    capacityHistory: rowsOf<{ bucket: Date | string; cpu: number; mem: number; gpus: number }>(historyRes).map(
-      (r) => ({ at: iso(r.bucket) ?? "", cpuMillis: Number(r.cpu), memoryBytes: Number(r.mem), gpus: Number(r.gpus) }),
-    ),
+    providers: queryProviders(allProviders, defaultProviderQuery, providerFacets(allProviders)),
+    capacityHistory: rowsOf<{ bucket: Date | string; cpu: number; mem: number; gpus: number }>(
+      historyRes,
+    ).map((r) => ({
+      at: iso(r.bucket) ?? "",
+      cpuMillis: Number(r.cpu),
+      memoryBytes: Number(r.mem),
+      gpus: Number(r.gpus),
+    })),
     winningPrices: rowsOf<{
       id: string;
       started_at: Date | string;
@@ -229,6 +284,7 @@ async function loadMarketOverview(db: Db): Promise<MarketOverview> {
         gpuCount: Number(r.resources?.gpuCount ?? 0),
       })),
   };
+  return { overview, allProviders };
 }
 
 function sumValues(record: Record<string, number> | undefined): number {
