@@ -28,6 +28,16 @@ test.describe
       }).toPass({ timeout: 30_000 });
       await expect(page.getByTestId("provider-row").first()).toBeVisible();
       await expect(page.getByTestId("market-regions")).toContainText("us-east-2");
+      // The providers table filters on the server: one region, then a GPU model nobody in it has.
+      await page.getByTestId("filter-region").selectOption("us-east-2");
+      await expect(page.getByTestId("provider-row")).toHaveCount(1);
+      await expect(page.getByTestId("provider-row")).toContainText("us-east-2");
+      await page.getByTestId("filter-cpu").fill("100000");
+      await expect(page.getByTestId("provider-row")).toHaveCount(0);
+      await expect(page.getByText("No provider matches these filters.")).toBeVisible();
+      await page.getByTestId("filter-cpu").fill("");
+      await page.getByTestId("filter-region").selectOption("");
+      await expect(page.getByTestId("provider-row").first()).toBeVisible();
       await shoot(page, "market", { dark: true });
 
       // Deploy the web template.
