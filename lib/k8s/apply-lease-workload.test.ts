@@ -3,8 +3,8 @@ import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
 import { canonicalizeManifest, type ManifestInput } from "@/lib/market/manifest";
 import { applyLeaseWorkload, leaseObjectPath } from "./apply-lease-workload";
 import { buildLeaseObjects, LABELS } from "./build-lease-objects";
-import { listLeaseNamespaces } from "./list-lease-namespaces";
 import type { ClusterClient } from "./cluster-client";
+import { listLeaseNamespaces } from "./list-lease-namespaces";
 import { readLeaseStatus } from "./read-lease-status";
 import { readPodMetrics } from "./read-pod-metrics";
 import { simClient } from "./sim-test-client";
@@ -143,7 +143,17 @@ describe("lease workload on a cluster", () => {
       expect(pod.node).toMatch(/^w[12]$/);
       expect(pod.startedAt).toBeTruthy();
     }
-    expect(status.service).toMatchObject({ name: "web", ports: [8080] });
+    expect(status.service).toMatchObject({
+      name: "web",
+      type: "ClusterIP",
+      ports: [{ port: 8080, protocol: "TCP", nodePort: null }],
+    });
+    expect(status.pods[0]).toMatchObject({
+      containers: 1,
+      readyContainers: 1,
+      requests: { cpuMillis: 500, memoryBytes: 256 * 1024 ** 2 },
+      limits: { cpuMillis: 500, memoryBytes: 256 * 1024 ** 2 },
+    });
     expect(status.service?.endpoints.map((e) => e.ready)).toEqual([true, true]);
     expect(status.service?.endpoints.map((e) => e.pod)).toEqual(status.pods.map((p) => p.name));
     expect(status.events.length).toBeGreaterThan(0);

@@ -1,8 +1,9 @@
 import "server-only";
 import { ApiException, type CoreV1Event, type V1Pod } from "@kubernetes/client-node";
-import type { ClusterClient } from "./cluster-client";
 import { leaseNamespace } from "./build-lease-objects";
+import type { ClusterClient } from "./cluster-client";
 import { toClusterError } from "./cluster-error";
+import { cpuMillis, memoryBytes } from "./quantity";
 
 // What a tenant (and the lease controller) needs to know about a running lease: its pods and why
 // they are not running (CrashLoopBackOff, ImagePullBackOff, Unschedulable, quota refusals via
@@ -18,6 +19,12 @@ export interface LeasePodStatus {
   reasons: string[];
   message: string | null;
   startedAt: string | null;
+  createdAt: string | null;
+  containers: number;
+  readyContainers: number;
+  /** Sum over the pod's containers; null where no container sets it. */
+  requests: { cpuMillis: number | null; memoryBytes: number | null };
+  limits: { cpuMillis: number | null; memoryBytes: number | null };
 }
 
 export interface LeaseEvent {
@@ -44,8 +51,11 @@ export interface LeaseStatus {
   events: LeaseEvent[];
   service: {
     name: string;
+    type: string;
     clusterIP: string | null;
-    ports: number[];
+    ports: Array<{ name: string | null; port: number; protocol: string; nodePort: number | null }>;
+    /** Load-balancer ingress addresses, if the Service has any. */
+    addresses: string[];
     /** The pods the Service selects: where its traffic goes (ready) or would go once ready. */
     endpoints: Array<{ pod: string; ip: string | null; ready: boolean }>;
   } | null;
@@ -56,6 +66,16 @@ const isNotFound = (e: unknown) => e instanceof ApiException && e.code === 404;
 function timestamp(v: Date | string | undefined | null): string | null {
   if (!v) return null;
   return v instanceof Date ? v.toISOString() : String(v);
+}
+
+function containerSum(pod: V1Pod, kind: "requests" | "limits", key: "cpu" | "memory"): number | null {
+  let total: number | null = null;
+  for (const c of pod.spec?.containers ?? []) {
+    const q = c.resources?.[kind]?.[key];
+    if (q === undefined) continue;
+    total = (total ?? 0) + (key === "cpu" ? cpuMillis(q) : memoryBytes(q));
+  }
+  return total;
 }
 
 function podStatus(pod: V1Pod): LeasePodStatus {
@@ -78,15 +98,28 @@ function podStatus(pod: V1Pod): LeasePodStatus {
     }
   }
   if (pod.status?.reason) reasons.add(pod.status.reason);
+  const containerStatuses = pod.status?.containerStatuses ?? [];
   return {
     name: pod.metadata?.name ?? "",
-    phase: pod.status?.phase ?? "Unknown",
+    // As kubectl shows it: a pod being deleted is Terminating whatever its phase.
+    phase: pod.metadata?.deletionTimestamp ? "Terminating" : (pod.status?.phase ?? "Unknown"),
     ready: (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
     restarts: (pod.status?.containerStatuses ?? []).reduce((n, cs) => n + (cs.restartCount ?? 0), 0),
     node: pod.spec?.nodeName ?? null,
     reasons: [...reasons],
     message,
     startedAt: timestamp(pod.status?.startTime),
+    createdAt: timestamp(pod.metadata?.creationTimestamp),
+    containers: pod.spec?.containers?.length ?? containerStatuses.length,
+    readyContainers: containerStatuses.filter((cs) => cs.ready).length,
+    requests: {
+      cpuMillis: containerSum(pod, "requests", "cpu"),
+      memoryBytes: containerSum(pod, "requests", "memory"),
+    },
+    limits: {
+      cpuMillis: containerSum(pod, "limits", "cpu"),
+      memoryBytes: containerSum(pod, "limits", "memory"),
+    },
   };
 }
 
@@ -172,8 +205,17 @@ export async function readLeaseStatus(
         );
         status.service = {
           name: serviceName,
+          type: svc.spec?.type ?? "ClusterIP",
           clusterIP: svc.spec?.clusterIP ?? null,
-          ports: (svc.spec?.ports ?? []).map((p) => p.port),
+          ports: (svc.spec?.ports ?? []).map((p) => ({
+            name: p.name ?? null,
+            port: p.port,
+            protocol: p.protocol ?? "TCP",
+            nodePort: p.nodePort ?? null,
+          })),
+          addresses: (svc.status?.loadBalancer?.ingress ?? [])
+            .map((i) => i.ip ?? i.hostname ?? "")
+            .filter(Boolean),
           endpoints: selected
             .map((p) => ({
               pod: p.metadata?.name ?? "",

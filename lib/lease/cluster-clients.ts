@@ -15,7 +15,13 @@ const globalForClients = globalThis as unknown as {
   kubebidLeaseClients?: Map<string, { fingerprint: string; client: ClusterClient }>;
 };
 
-export async function clusterClientFor({ db, clusterId }: { db: Db; clusterId: string }): Promise<ClusterClient> {
+export async function clusterClientFor({
+  db,
+  clusterId,
+}: {
+  db: Db;
+  clusterId: string;
+}): Promise<ClusterClient> {
   const [row] = await db
     .select({ id: clusters.id, kubeconfigEnc: clusters.kubeconfigEnc })
     .from(clusters)
@@ -30,7 +36,10 @@ export async function clusterClientFor({ db, clusterId }: { db: Db; clusterId: s
   const config = getConfig();
   if (!config.KUBECONFIG_ENCRYPTION_KEY)
     throw new AppError("SERVICE_UNAVAILABLE", "KUBECONFIG_ENCRYPTION_KEY is not configured.");
-  const kubeconfig = decryptKubeconfig(row.kubeconfigEnc, kubeconfigKeyFromHex(config.KUBECONFIG_ENCRYPTION_KEY));
+  const kubeconfig = decryptKubeconfig(
+    row.kubeconfigEnc,
+    kubeconfigKeyFromHex(config.KUBECONFIG_ENCRYPTION_KEY),
+  );
   const client = createClusterClient(kubeconfig, { allowPrivate: config.ALLOW_PRIVATE_CLUSTER_ADDRESSES });
   cache.set(clusterId, { fingerprint, client });
   return client;

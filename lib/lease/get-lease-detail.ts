@@ -10,15 +10,24 @@ import { readChainLease } from "@/lib/market/chain-reads";
 export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
   const [[order], [provider], paymentRows, chain, cluster] = await Promise.all([
     db.select().from(orders).where(eq(orders.id, lease.orderId)),
-    db.select({ name: providers.name, region: providers.region }).from(providers).where(eq(providers.address, lease.provider)),
+    db
+      .select({ name: providers.name, region: providers.region })
+      .from(providers)
+      .where(eq(providers.address, lease.provider)),
     db.select().from(payments).where(eq(payments.leaseId, lease.id)).orderBy(asc(payments.at)),
     readChainLease(BigInt(lease.id)),
     lease.clusterId
-      ? db.select({ name: clusters.name, region: clusters.region }).from(clusters).where(eq(clusters.id, lease.clusterId))
+      ? db
+          .select({ name: clusters.name, region: clusters.region })
+          .from(clusters)
+          .where(eq(clusters.id, lease.clusterId))
       : Promise.resolve([]),
   ]);
   const [manifest] = order
-    ? await db.select({ body: manifests.body }).from(manifests).where(eq(manifests.specHash, order.specHash.toLowerCase()))
+    ? await db
+        .select({ body: manifests.body })
+        .from(manifests)
+        .where(eq(manifests.specHash, order.specHash.toLowerCase()))
     : [];
   return {
     id: lease.id,
@@ -51,7 +60,13 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
         }
       : null,
     manifest: (manifest?.body ?? null) as Record<string, unknown> | null,
-    payments: paymentRows.map((p) => ({ kind: p.kind, amount: p.amount, account: p.account, at: p.at.toISOString(), txHash: p.txHash })),
+    payments: paymentRows.map((p) => ({
+      kind: p.kind,
+      amount: p.amount,
+      account: p.account,
+      at: p.at.toISOString(),
+      txHash: p.txHash,
+    })),
     chain,
     updatedAt: lease.updatedAt.toISOString(),
   };

@@ -8,7 +8,9 @@ import { AppError } from "@/lib/errors";
 // Who may look inside a lease (pods, metrics, logs, events): its tenant and its provider, nobody else.
 // Every lease route and the lease page go through here.
 
-export type LeaseAccess = { ok: true; lease: Lease; role: "tenant" | "provider" } | { ok: false; reason: "unauthenticated" | "forbidden" | "not_found" };
+export type LeaseAccess =
+  | { ok: true; lease: Lease; role: "tenant" | "provider" }
+  | { ok: false; reason: "unauthenticated" | "forbidden" | "not_found" };
 
 export async function checkLeaseAccess({
   db,
@@ -29,10 +31,15 @@ export async function checkLeaseAccess({
 }
 
 /** The same check for route handlers: the lease, or the AppError to answer with. */
-export async function requireLeaseAccess(opts: { db: Db; leaseId: string; address: Address | null | undefined }) {
+export async function requireLeaseAccess(opts: {
+  db: Db;
+  leaseId: string;
+  address: Address | null | undefined;
+}) {
   const access = await checkLeaseAccess(opts);
   if (access.ok) return access;
-  if (access.reason === "unauthenticated") throw new AppError("UNAUTHORIZED", "Sign in with your wallet first.");
+  if (access.reason === "unauthenticated")
+    throw new AppError("UNAUTHORIZED", "Sign in with your wallet first.");
   if (access.reason === "not_found") throw new AppError("NOT_FOUND", "No such lease (yet).");
   throw new AppError("FORBIDDEN", "This lease is not yours: only its tenant and its provider can see it.");
 }

@@ -28,7 +28,16 @@ function fakeWorkload() {
     },
     async status(_c, lease) {
       const p = pods.get(lease.leaseId);
-      const base = { readyContainers: 1, containers: 1, restarts: 0, node: "n1", createdAt: null, reason: null, requests: { cpuMillis: 250, memoryBytes: 256 * 2 ** 20 }, limits: { cpuMillis: 250, memoryBytes: 256 * 2 ** 20 } };
+      const base = {
+        readyContainers: 1,
+        containers: 1,
+        restarts: 0,
+        node: "n1",
+        createdAt: null,
+        reason: null,
+        requests: { cpuMillis: 250, memoryBytes: 256 * 2 ** 20 },
+        limits: { cpuMillis: 250, memoryBytes: 256 * 2 ** 20 },
+      };
       return { pods: p ? [{ name: "web-0", ...base, ...p }] : [], events: [], endpoints: [] };
     },
     async metrics() {
@@ -45,7 +54,13 @@ beforeAll(async () => {
   handle = await createTestDb();
   const [c] = await handle.db
     .insert(clusters)
-    .values({ providerAddress: provider, name: "c1", kubeconfigEnc: "x", server: "https://127.0.0.1:1", status: "up" })
+    .values({
+      providerAddress: provider,
+      name: "c1",
+      kubeconfigEnc: "x",
+      server: "https://127.0.0.1:1",
+      status: "up",
+    })
     .returning();
   clusterId = c?.id ?? "";
 });
@@ -88,11 +103,20 @@ const leaseRow = async (id: string) => (await handle.db.select().from(leases).wh
 describe("lease controller", () => {
   it("deploys a lease whose manifest hashes to the order's specHash, follows it to running, tears it down on close", async () => {
     const { workload, calls } = fakeWorkload();
-    const controller = createLeaseController({ db: handle.db, workload, clientFor: async () => ({}) as ClusterClient, log: () => {} });
+    const controller = createLeaseController({
+      db: handle.db,
+      workload,
+      clientFor: async () => ({}) as ClusterClient,
+      log: () => {},
+    });
     await addLease("1", good.specHash, good.manifest);
     await controller.tick();
     expect(calls).toEqual(["apply 1 nginx:1.27"]);
-    expect(await leaseRow("1")).toMatchObject({ deployState: "deploying", namespace: "kb-lease-1", clusterId });
+    expect(await leaseRow("1")).toMatchObject({
+      deployState: "deploying",
+      namespace: "kb-lease-1",
+      clusterId,
+    });
     await controller.tick();
     expect((await leaseRow("1"))?.deployState).toBe("running");
     await handle.db.update(leases).set({ status: "closed" }).where(eq(leases.id, "1"));
@@ -103,10 +127,17 @@ describe("lease controller", () => {
 
   it("refuses to deploy a stored manifest whose hash is not the order's specHash", async () => {
     const { workload, calls } = fakeWorkload();
-    const controller = createLeaseController({ db: handle.db, workload, clientFor: async () => ({}) as ClusterClient, log: () => {} });
+    const controller = createLeaseController({
+      db: handle.db,
+      workload,
+      clientFor: async () => ({}) as ClusterClient,
+      log: () => {},
+    });
     // The row claims the good hash but holds another body (tampered storage).
     await addLease("2", `0x${"ab".repeat(32)}`, null);
-    await handle.db.insert(manifests).values({ specHash: `0x${"ab".repeat(32)}`, tenant, body: other.manifest, signature: "0x", order: {} });
+    await handle.db
+      .insert(manifests)
+      .values({ specHash: `0x${"ab".repeat(32)}`, tenant, body: other.manifest, signature: "0x", order: {} });
     await controller.tick();
     expect(calls).toEqual([]);
     const row = await leaseRow("2");
@@ -116,10 +147,18 @@ describe("lease controller", () => {
 
   it("waits (pending) while the manifest is missing, and re-applies running workloads after a restart", async () => {
     const first = fakeWorkload();
-    const controller = createLeaseController({ db: handle.db, workload: first.workload, clientFor: async () => ({}) as ClusterClient, log: () => {} });
+    const controller = createLeaseController({
+      db: handle.db,
+      workload: first.workload,
+      clientFor: async () => ({}) as ClusterClient,
+      log: () => {},
+    });
     await addLease("3", `0x${"cd".repeat(32)}`, null);
     await controller.tick();
-    expect(await leaseRow("3")).toMatchObject({ deployState: "pending", deployError: "waiting for the tenant's manifest" });
+    expect(await leaseRow("3")).toMatchObject({
+      deployState: "pending",
+      deployError: "waiting for the tenant's manifest",
+    });
 
     await handle.db.insert(leases).values({
       id: "4",
@@ -136,15 +175,28 @@ describe("lease controller", () => {
       namespace: "kb-lease-4",
     });
     const restarted = fakeWorkload();
-    const after = createLeaseController({ db: handle.db, workload: restarted.workload, clientFor: async () => ({}) as ClusterClient, log: () => {} });
+    const after = createLeaseController({
+      db: handle.db,
+      workload: restarted.workload,
+      clientFor: async () => ({}) as ClusterClient,
+      log: () => {},
+    });
     await after.tick();
     expect(restarted.calls).toContain("apply 4 nginx:1.27");
   });
 
   it("tears down a lease that ran out", async () => {
     const { workload, calls } = fakeWorkload();
-    await handle.db.update(leases).set({ endsAt: new Date(Date.now() - 1000) }).where(eq(leases.id, "4"));
-    const controller = createLeaseController({ db: handle.db, workload, clientFor: async () => ({}) as ClusterClient, log: () => {} });
+    await handle.db
+      .update(leases)
+      .set({ endsAt: new Date(Date.now() - 1000) })
+      .where(eq(leases.id, "4"));
+    const controller = createLeaseController({
+      db: handle.db,
+      workload,
+      clientFor: async () => ({}) as ClusterClient,
+      log: () => {},
+    });
     await controller.tick();
     expect(calls).toContain("teardown 4");
   });

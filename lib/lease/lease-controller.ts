@@ -69,7 +69,10 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
   async function deploy(lease: Lease): Promise<void> {
     const [order] = await deps.db.select().from(orders).where(eq(orders.id, lease.orderId));
     if (!order) return; // the indexer writes the order first; wait for it
-    const [stored] = await deps.db.select().from(manifests).where(eq(manifests.specHash, order.specHash.toLowerCase()));
+    const [stored] = await deps.db
+      .select()
+      .from(manifests)
+      .where(eq(manifests.specHash, order.specHash.toLowerCase()));
     if (!stored) {
       if (lease.deployError !== "waiting for the tenant's manifest")
         await setState(lease.id, { deployError: "waiting for the tenant's manifest" });
@@ -79,11 +82,16 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     try {
       canonical = canonicalizeManifest(stored.body);
     } catch {
-      await setState(lease.id, { deployState: "failed", deployError: "the stored manifest is not valid; refusing to deploy" });
+      await setState(lease.id, {
+        deployState: "failed",
+        deployError: "the stored manifest is not valid; refusing to deploy",
+      });
       return;
     }
     if (canonical.specHash.toLowerCase() !== order.specHash.toLowerCase()) {
-      log(`lease ${lease.id}: manifest hash ${canonical.specHash} != order specHash ${order.specHash}, refused`);
+      log(
+        `lease ${lease.id}: manifest hash ${canonical.specHash} != order specHash ${order.specHash}, refused`,
+      );
       await setState(lease.id, {
         deployState: "failed",
         deployError: "manifest hash does not match the order's specHash; refusing to deploy",

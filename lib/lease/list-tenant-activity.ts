@@ -8,7 +8,12 @@ import { leases, orders, providers } from "@/db/schema";
 export async function listTenantActivity({ db, address }: { db: Db; address: string }) {
   const who = address.toLowerCase();
   const [leaseRows, orderRows, names] = await Promise.all([
-    db.select().from(leases).where(or(eq(leases.tenant, who), eq(leases.provider, who))).orderBy(desc(leases.startedAt)).limit(200),
+    db
+      .select()
+      .from(leases)
+      .where(or(eq(leases.tenant, who), eq(leases.provider, who)))
+      .orderBy(desc(leases.startedAt))
+      .limit(200),
     db.select().from(orders).where(eq(orders.tenant, who)).orderBy(desc(orders.createdAt)).limit(200),
     db.select({ address: providers.address, name: providers.name }).from(providers),
   ]);

@@ -52,7 +52,9 @@ export function createLiveStream(opts: {
         timers.push(
           setInterval(async () => {
             if (opts.hub.pollerActive || closed) return;
-            const rows = await getMetricHistory({ db: opts.db, leaseId: opts.leaseId, since }).catch(() => []);
+            const rows = await getMetricHistory({ db: opts.db, leaseId: opts.leaseId, since }).catch(
+              () => [],
+            );
             const byAt = new Map<string, PodUsage[]>();
             for (const r of rows) {
               const list = byAt.get(r.at) ?? [];

@@ -13,7 +13,13 @@ beforeAll(async () => {
   handle = await createTestDb();
   const [c] = await handle.db
     .insert(clusters)
-    .values({ providerAddress: "0xp", name: "c1", kubeconfigEnc: "x", server: "https://127.0.0.1:1", status: "up" })
+    .values({
+      providerAddress: "0xp",
+      name: "c1",
+      kubeconfigEnc: "x",
+      server: "https://127.0.0.1:1",
+      status: "up",
+    })
     .returning();
   await handle.db.insert(leases).values({
     id: "7",
@@ -52,7 +58,14 @@ describe("metrics poller", () => {
   it("polls the cluster once per lease and interval however many subscribers watch, and keeps samples", async () => {
     const hub = new MetricsHub();
     const { workload, count } = counting();
-    const poller = createMetricsPoller({ db: handle.db, workload, clientFor: async () => ({}) as ClusterClient, hub, intervalMs: 1000, log: () => {} });
+    const poller = createMetricsPoller({
+      db: handle.db,
+      workload,
+      clientFor: async () => ({}) as ClusterClient,
+      hub,
+      intervalMs: 1000,
+      log: () => {},
+    });
     const received: LiveMessage[][] = Array.from({ length: 50 }, () => []);
     const unsubscribe = received.map((list) => hub.subscribe("7", (m) => list.push(m)));
     for (let i = 0; i < 3; i++) await poller.tick();

@@ -55,7 +55,12 @@ export function createMetricsPoller(deps: MetricsPollerDeps) {
         );
       }
       deps.hub.publish(lease.id, { type: "status", at, status });
-      deps.hub.publish(lease.id, { type: "sample", at, usage: metrics.usage, metricsAvailable: metrics.available });
+      deps.hub.publish(lease.id, {
+        type: "sample",
+        at,
+        usage: metrics.usage,
+        metricsAvailable: metrics.available,
+      });
       if (state) log(`lease ${lease.id}: cluster answers again`);
       backoff.delete(lease.id);
     } catch (error) {
@@ -63,8 +68,14 @@ export function createMetricsPoller(deps: MetricsPollerDeps) {
       const wait = Math.min(deps.intervalMs * 2 ** failures, maxBackoffMs);
       backoff.set(lease.id, { failures, nextAt: t + wait });
       const message = (error as Error).message?.split("\n")[0] ?? "cluster unreachable";
-      if (failures === 1 || failures % 10 === 0) log(`lease ${lease.id}: poll failed (${failures}x): ${message}`);
-      deps.hub.publish(lease.id, { type: "error", at, message: `The cluster did not answer: ${message}`, retryInMs: wait });
+      if (failures === 1 || failures % 10 === 0)
+        log(`lease ${lease.id}: poll failed (${failures}x): ${message}`);
+      deps.hub.publish(lease.id, {
+        type: "error",
+        at,
+        message: `The cluster did not answer: ${message}`,
+        retryInMs: wait,
+      });
     }
   }
 
@@ -74,13 +85,21 @@ export function createMetricsPoller(deps: MetricsPollerDeps) {
       const active = await deps.db
         .select({ id: leases.id, clusterId: leases.clusterId })
         .from(leases)
-        .where(and(eq(leases.status, "active"), inArray(leases.deployState, ["deploying", "running"]), isNotNull(leases.clusterId)));
+        .where(
+          and(
+            eq(leases.status, "active"),
+            inArray(leases.deployState, ["deploying", "running"]),
+            isNotNull(leases.clusterId),
+          ),
+        );
       const ids = new Set(active.map((l) => l.id));
       for (const id of backoff.keys()) if (!ids.has(id)) backoff.delete(id);
       await Promise.all(active.map((l) => pollOne({ id: l.id, clusterId: l.clusterId as string })));
       if (now().getTime() - lastPrune > 60_000) {
         lastPrune = now().getTime();
-        await deps.db.delete(metricSamples).where(lt(metricSamples.takenAt, new Date(now().getTime() - retentionMs)));
+        await deps.db
+          .delete(metricSamples)
+          .where(lt(metricSamples.takenAt, new Date(now().getTime() - retentionMs)));
       }
     },
     /** Leases currently backing off (for tests and diagnostics). */

@@ -23,13 +23,19 @@ export async function startLeaseControllerJob(handle: DbHandle): Promise<() => P
     async isExhausted(lease) {
       if (lease.endsAt && lease.endsAt.getTime() <= Date.now()) return true;
       // Escrow exhaustion needs a chain read: at most every 5 s per lease.
-      if (lease.deployState !== "running" || Date.now() - (checkedAt.get(lease.id) ?? 0) < 5_000) return false;
+      if (lease.deployState !== "running" || Date.now() - (checkedAt.get(lease.id) ?? 0) < 5_000)
+        return false;
       checkedAt.set(lease.id, Date.now());
       const chain = await readChainLease(BigInt(lease.id));
       return Boolean(chain && chain.status === "active" && BigInt(chain.accrued) >= BigInt(chain.escrow));
     },
   });
-  return startSingletonLoop({ name: "lease-controller", handle, intervalMs: CONTROLLER_INTERVAL_MS, tick: controller.tick });
+  return startSingletonLoop({
+    name: "lease-controller",
+    handle,
+    intervalMs: CONTROLLER_INTERVAL_MS,
+    tick: controller.tick,
+  });
 }
 
 export async function startMetricsPollerJob(handle: DbHandle): Promise<() => Promise<void>> {

@@ -1,6 +1,6 @@
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
-import type { Manifest } from "@/lib/market/manifest";
 import type { LeaseStatusView, PodUsage } from "@/lib/lease/types";
+import type { Manifest } from "@/lib/market/manifest";
 
 // What the lease controller and the metrics poller need from a cluster, as one small port: the real
 // implementation (lib/lease/k8s-workload.ts) adapts lib/k8s; tests pass fakes.
@@ -12,9 +12,8 @@ export interface LeaseWorkload {
   ): Promise<{ namespace: string }>;
   teardown(client: ClusterClient, lease: { leaseId: string }): Promise<void>;
   status(client: ClusterClient, lease: { leaseId: string }): Promise<LeaseStatusView>;
-  metrics(client: ClusterClient, lease: { leaseId: string }): Promise<{ available: boolean; usage: PodUsage[] }>;
-}
-
-export function leaseNamespace(leaseId: string): string {
-  return `kb-lease-${leaseId}`;
+  metrics(
+    client: ClusterClient,
+    lease: { leaseId: string },
+  ): Promise<{ available: boolean; usage: PodUsage[] }>;
 }

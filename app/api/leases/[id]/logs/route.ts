@@ -1,18 +1,28 @@
 // GET /api/leases/[id]/logs – a pod's log as plain text (tail, optionally followed as a stream), for the lease's tenant or provider.
 import { z } from "zod";
 import { route, zUintString } from "@/lib/api/handler";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
+import { leaseNamespace } from "@/lib/k8s/build-lease-objects";
+import { streamPodLogs } from "@/lib/k8s/stream-pod-logs";
 import { clusterClientFor } from "@/lib/lease/cluster-clients";
 import { requireLeaseAccess } from "@/lib/lease/lease-access";
-import { leaseNamespace } from "@/lib/lease/workload";
 
 export const dynamic = "force-dynamic";
 
 const query = z.object({
-  pod: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "not a pod name").max(253),
+  pod: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "not a pod name")
+    .max(253),
   tail: z.coerce.number().int().min(1).max(10_000).default(500),
-  follow: z.enum(["0", "1", "true", "false"]).default("0").transform((v) => v === "1" || v === "true"),
-  timestamps: z.enum(["0", "1", "true", "false"]).default("1").transform((v) => v === "1" || v === "true"),
+  follow: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+  timestamps: z
+    .enum(["0", "1", "true", "false"])
+    .default("1")
+    .transform((v) => v === "1" || v === "true"),
 });
 
 export const GET = route(
@@ -21,20 +31,34 @@ export const GET = route(
     const { lease } = await requireLeaseAccess({ db, leaseId: params.id, address: session.address });
     if (!lease.clusterId || lease.deployState === "torn_down" || lease.deployState === "pending")
       throw new AppError("CONFLICT", "This lease has no running workload.");
-    let stream: ReadableStream<Uint8Array>;
+    let lines: AsyncIterable<string>;
     try {
       const client = await clusterClientFor({ db, clusterId: lease.clusterId });
-      stream = await client.podLogs(leaseNamespace(lease.id), query.pod, {
+      lines = await streamPodLogs(client, {
+        namespace: leaseNamespace(lease.id),
+        pod: query.pod,
         tailLines: query.tail,
         follow: query.follow,
         timestamps: query.timestamps,
         signal: req.signal,
       });
     } catch (error) {
-      const code = (error as { code?: number }).code;
-      if (code === 404) throw new AppError("NOT_FOUND", "No such pod in this lease.");
+      if (isAppError(error) && error.code === "NOT_FOUND")
+        throw new AppError("NOT_FOUND", "No such pod in this lease.");
       throw new AppError("UPSTREAM_UNAVAILABLE", "The provider's cluster did not answer.", { cause: error });
     }
+    const iterator = lines[Symbol.asyncIterator]();
+    const encoder = new TextEncoder();
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await iterator.next().catch(() => ({ done: true as const, value: undefined }));
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(`${next.value}\n`));
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    });
     return new Response(stream, {
       headers: {
         "content-type": "text/plain; charset=utf-8",
