@@ -17,7 +17,7 @@ import { buildOrder } from "@/lib/market/build-order";
 import { formatBytes, formatCores, formatDuration, shortHex } from "@/lib/market/format";
 import { type Manifest, manifestSchema, manifestTotals } from "@/lib/market/manifest";
 import { formatTokenAmount, parseTokenAmount } from "@/lib/market/price-order";
-import { screenOrder, type ProviderOffer } from "@/lib/market/screen-order";
+import { type ProviderOffer, screenOrder } from "@/lib/market/screen-order";
 import { type DeployTemplate, deployTemplates } from "@/lib/market/templates";
 
 // The deploy page: a template, the manifest (form or YAML/JSON, one schema, inline errors), the
@@ -93,11 +93,25 @@ export function DeployForm(props: { initialOffers: Offers }) {
   const totals = manifest ? manifestTotals(manifest) : null;
 
   const regions = useMemo(
-    () => [...new Set(offers.offers.flatMap((o) => o.clusters.map((c) => c.region ?? o.region).filter((r): r is string => Boolean(r))))].sort(),
+    () =>
+      [
+        ...new Set(
+          offers.offers.flatMap((o) =>
+            o.clusters.map((c) => c.region ?? o.region).filter((r): r is string => Boolean(r)),
+          ),
+        ),
+      ].sort(),
     [offers],
   );
   const gpuModels = useMemo(
-    () => [...new Set(offers.offers.flatMap((o) => o.clusters.flatMap((c) => c.nodes.map((n) => n.gpuModel).filter((m): m is string => Boolean(m)))))].sort(),
+    () =>
+      [
+        ...new Set(
+          offers.offers.flatMap((o) =>
+            o.clusters.flatMap((c) => c.nodes.map((n) => n.gpuModel).filter((m): m is string => Boolean(m))),
+          ),
+        ),
+      ].sort(),
     [offers],
   );
 
@@ -107,7 +121,11 @@ export function DeployForm(props: { initialOffers: Offers }) {
       manifest
         ? {
             resources: manifestTotals(manifest),
-            perReplica: { cpuMillis: manifest.resources.cpu, memoryMiB: manifest.resources.memory, gpuCount: manifest.resources.gpu.count },
+            perReplica: {
+              cpuMillis: manifest.resources.cpu,
+              memoryMiB: manifest.resources.memory,
+              gpuCount: manifest.resources.gpu.count,
+            },
             region: region || null,
           }
         : null,
@@ -124,13 +142,16 @@ export function DeployForm(props: { initialOffers: Offers }) {
   const cheapest = rates[0] ?? null;
   const highest = rates.at(-1) ?? null;
   const recentPerCore = (() => {
-    const per = offers.recentPrices.filter((p) => p.cpuMillis > 0).map((p) => (BigInt(p.pricePerHour) * 1000n) / BigInt(p.cpuMillis));
+    const per = offers.recentPrices
+      .filter((p) => p.cpuMillis > 0)
+      .map((p) => (BigInt(p.pricePerHour) * 1000n) / BigInt(p.cpuMillis));
     if (!per.length || !totals) return null;
     per.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return ((per[Math.floor(per.length / 2)] as bigint) * BigInt(totals.cpuMillis)) / 1000n;
   })();
   // Suggested cap: every provider that fits can bid (its own rate), plus 10 % headroom.
-  const suggestedMax = highest !== null ? highest + highest / 10n + 1n : recentPerCore !== null ? recentPerCore * 2n : 100_000n;
+  const suggestedMax =
+    highest !== null ? highest + highest / 10n + 1n : recentPerCore !== null ? recentPerCore * 2n : 100_000n;
   const maxPrice = maxPriceText === null ? suggestedMax : tokenOrNull(maxPriceText);
   const hours = Number(durationHours);
   const durationSeconds = Number.isFinite(hours) && hours > 0 ? Math.round(hours * 3600) : 0;
@@ -139,7 +160,8 @@ export function DeployForm(props: { initialOffers: Offers }) {
   const bidWindowSeconds = Number(bidWindow);
 
   const screening = useMemo(
-    () => (screeningInput ? screenOrder(offers.offers, { ...screeningInput, maxPricePerHour: maxPrice }) : []),
+    () =>
+      screeningInput ? screenOrder(offers.offers, { ...screeningInput, maxPricePerHour: maxPrice }) : [],
     [offers, screeningInput, maxPrice],
   );
   const eligible = screening.filter((s) => s.eligible).length;
@@ -191,7 +213,18 @@ export function DeployForm(props: { initialOffers: Offers }) {
   const ports = Array.isArray(m.ports) ? (m.ports as { port?: unknown }[]) : [];
   const env = Array.isArray(m.env) ? (m.env as { name?: unknown; value?: unknown }[]) : [];
   const command = Array.isArray(m.command) ? (m.command as string[]) : [];
-  const specHash = manifest ? buildOrder({ tenant: "0x0000000000000000000000000000000000000000", manifest, maxPricePerHour: 1n, deposit: 1n, durationSeconds: 1, bidWindowSeconds: 1, nonce: 0n, deadline: 0n }).specHash : null;
+  const specHash = manifest
+    ? buildOrder({
+        tenant: "0x0000000000000000000000000000000000000000",
+        manifest,
+        maxPricePerHour: 1n,
+        deposit: 1n,
+        durationSeconds: 1,
+        bidWindowSeconds: 1,
+        nonce: 0n,
+        deadline: 0n,
+      }).specHash
+    : null;
 
   return (
     <div className="space-y-6">
@@ -222,7 +255,10 @@ export function DeployForm(props: { initialOffers: Offers }) {
           className="lg:col-span-3"
           title="2. Workload"
           actions={
-            <div className="flex rounded-md border border-zinc-200 p-0.5 text-xs dark:border-zinc-700" role="tablist">
+            <div
+              className="flex rounded-md border border-zinc-200 p-0.5 text-xs dark:border-zinc-700"
+              role="tablist"
+            >
               {(["form", "yaml", "json"] as const).map((v) => (
                 <button
                   key={v}
@@ -242,28 +278,90 @@ export function DeployForm(props: { initialOffers: Offers }) {
           {view === "form" ? (
             <div className="grid gap-4 sm:grid-cols-2">
               <Field label="Name" error={issueAt("name")} htmlFor="m-name">
-                <input id="m-name" data-testid="field-name" className={inputClass} value={String(m.name ?? "")} onChange={(e) => setDraft(setPath(draft, ["name"], e.target.value))} />
+                <input
+                  id="m-name"
+                  data-testid="field-name"
+                  className={inputClass}
+                  value={String(m.name ?? "")}
+                  onChange={(e) => setDraft(setPath(draft, ["name"], e.target.value))}
+                />
               </Field>
               <Field label="Image" error={issueAt("image")} htmlFor="m-image">
-                <input id="m-image" data-testid="field-image" className={inputClass} value={String(m.image ?? "")} onChange={(e) => setDraft(setPath(draft, ["image"], e.target.value))} />
+                <input
+                  id="m-image"
+                  data-testid="field-image"
+                  className={inputClass}
+                  value={String(m.image ?? "")}
+                  onChange={(e) => setDraft(setPath(draft, ["image"], e.target.value))}
+                />
               </Field>
               <Field label="CPU per replica (millicores)" error={issueAt("resources.cpu")} htmlFor="m-cpu">
-                <input id="m-cpu" data-testid="field-cpu" inputMode="numeric" className={inputClass} value={String(res.cpu ?? "")} onChange={(e) => setDraft(setPath(draft, ["resources", "cpu"], num(e.target.value)))} />
+                <input
+                  id="m-cpu"
+                  data-testid="field-cpu"
+                  inputMode="numeric"
+                  className={inputClass}
+                  value={String(res.cpu ?? "")}
+                  onChange={(e) => setDraft(setPath(draft, ["resources", "cpu"], num(e.target.value)))}
+                />
               </Field>
               <Field label="Memory per replica (MiB)" error={issueAt("resources.memory")} htmlFor="m-mem">
-                <input id="m-mem" data-testid="field-memory" inputMode="numeric" className={inputClass} value={String(res.memory ?? "")} onChange={(e) => setDraft(setPath(draft, ["resources", "memory"], num(e.target.value)))} />
+                <input
+                  id="m-mem"
+                  data-testid="field-memory"
+                  inputMode="numeric"
+                  className={inputClass}
+                  value={String(res.memory ?? "")}
+                  onChange={(e) => setDraft(setPath(draft, ["resources", "memory"], num(e.target.value)))}
+                />
               </Field>
               <Field label="Ephemeral storage (MiB)" error={issueAt("resources.storage")} htmlFor="m-storage">
-                <input id="m-storage" className={inputClass} inputMode="numeric" value={String(res.storage ?? "")} onChange={(e) => setDraft(setPath(draft, ["resources", "storage"], num(e.target.value)))} />
+                <input
+                  id="m-storage"
+                  className={inputClass}
+                  inputMode="numeric"
+                  value={String(res.storage ?? "")}
+                  onChange={(e) => setDraft(setPath(draft, ["resources", "storage"], num(e.target.value)))}
+                />
               </Field>
               <Field label="Replicas" error={issueAt("replicas")} htmlFor="m-replicas">
-                <input id="m-replicas" className={inputClass} inputMode="numeric" value={String(m.replicas ?? 1)} onChange={(e) => setDraft(setPath(draft, ["replicas"], num(e.target.value)))} />
+                <input
+                  id="m-replicas"
+                  className={inputClass}
+                  inputMode="numeric"
+                  value={String(m.replicas ?? 1)}
+                  onChange={(e) => setDraft(setPath(draft, ["replicas"], num(e.target.value)))}
+                />
               </Field>
-              <Field label="GPUs per replica" error={issueAt("resources.gpu.count") ?? issueAt("resources.gpu")} htmlFor="m-gpu">
-                <input id="m-gpu" className={inputClass} inputMode="numeric" value={String(gpu.count ?? 0)} onChange={(e) => setDraft(setPath(draft, ["resources", "gpu", "count"], num(e.target.value)))} />
+              <Field
+                label="GPUs per replica"
+                error={issueAt("resources.gpu.count") ?? issueAt("resources.gpu")}
+                htmlFor="m-gpu"
+              >
+                <input
+                  id="m-gpu"
+                  className={inputClass}
+                  inputMode="numeric"
+                  value={String(gpu.count ?? 0)}
+                  onChange={(e) =>
+                    setDraft(setPath(draft, ["resources", "gpu", "count"], num(e.target.value)))
+                  }
+                />
               </Field>
-              <Field label="GPU model" error={issueAt("resources.gpu.model")} htmlFor="m-gpu-model" hint="Required attribute when set">
-                <select id="m-gpu-model" className={inputClass} value={String(gpu.model ?? "")} onChange={(e) => setDraft(setPath(draft, ["resources", "gpu", "model"], e.target.value || undefined))}>
+              <Field
+                label="GPU model"
+                error={issueAt("resources.gpu.model")}
+                htmlFor="m-gpu-model"
+                hint="Required attribute when set"
+              >
+                <select
+                  id="m-gpu-model"
+                  className={inputClass}
+                  value={String(gpu.model ?? "")}
+                  onChange={(e) =>
+                    setDraft(setPath(draft, ["resources", "gpu", "model"], e.target.value || undefined))
+                  }
+                >
                   <option value="">any model</option>
                   {gpuModels.map((g) => (
                     <option key={g} value={g}>
@@ -272,18 +370,30 @@ export function DeployForm(props: { initialOffers: Offers }) {
                   ))}
                 </select>
               </Field>
-              <Field label="Ports (comma separated)" error={issues.find((i) => i.path.startsWith("ports"))?.message ?? null} htmlFor="m-ports">
+              <Field
+                label="Ports (comma separated)"
+                error={issues.find((i) => i.path.startsWith("ports"))?.message ?? null}
+                htmlFor="m-ports"
+              >
                 <input
                   id="m-ports"
                   className={inputClass}
                   value={ports.map((p) => String(p.port ?? "")).join(", ")}
                   onChange={(e) => {
-                    const list = e.target.value.split(",").map((s) => s.trim()).filter(Boolean).map((s) => ({ port: num(s) }));
+                    const list = e.target.value
+                      .split(",")
+                      .map((s) => s.trim())
+                      .filter(Boolean)
+                      .map((s) => ({ port: num(s) }));
                     setDraft(setPath(draft, ["ports"], list.length ? list : undefined));
                   }}
                 />
               </Field>
-              <Field label="Command (one argument per line)" error={issues.find((i) => i.path.startsWith("command"))?.message ?? null} htmlFor="m-cmd">
+              <Field
+                label="Command (one argument per line)"
+                error={issues.find((i) => i.path.startsWith("command"))?.message ?? null}
+                htmlFor="m-cmd"
+              >
                 <textarea
                   id="m-cmd"
                   rows={2}
@@ -296,7 +406,11 @@ export function DeployForm(props: { initialOffers: Offers }) {
                 />
               </Field>
               <div className="sm:col-span-2">
-                <Field label="Environment (NAME=value per line)" error={issues.find((i) => i.path.startsWith("env"))?.message ?? null} htmlFor="m-env">
+                <Field
+                  label="Environment (NAME=value per line)"
+                  error={issues.find((i) => i.path.startsWith("env"))?.message ?? null}
+                  htmlFor="m-env"
+                >
                   <textarea
                     id="m-env"
                     rows={2}
@@ -308,7 +422,9 @@ export function DeployForm(props: { initialOffers: Offers }) {
                         .filter((l) => l.length > 0)
                         .map((l) => {
                           const at = l.indexOf("=");
-                          return at < 0 ? { name: l, value: "" } : { name: l.slice(0, at), value: l.slice(at + 1) };
+                          return at < 0
+                            ? { name: l, value: "" }
+                            : { name: l.slice(0, at), value: l.slice(at + 1) };
                         });
                       setDraft(setPath(draft, ["env"], list.length ? list : undefined));
                     }}
@@ -320,7 +436,11 @@ export function DeployForm(props: { initialOffers: Offers }) {
             <ManifestEditor draft={draft} format={view} onChange={setDraft} issues={issues} />
           )}
           <div className="mt-4 flex flex-wrap items-center gap-2 text-xs text-zinc-500">
-            {manifest ? <Badge tone="green">valid manifest</Badge> : <Badge tone="red">{issues.length} problem(s)</Badge>}
+            {manifest ? (
+              <Badge tone="green">valid manifest</Badge>
+            ) : (
+              <Badge tone="red">{issues.length} problem(s)</Badge>
+            )}
             {totals && (
               <span>
                 Needs {formatCores(totals.cpuMillis)}, {formatBytes(totals.memoryMiB * 2 ** 20)} memory
@@ -338,13 +458,31 @@ export function DeployForm(props: { initialOffers: Offers }) {
         <Card className="lg:col-span-2" title="3. Terms">
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Duration (hours)" error={termErrors.duration} htmlFor="t-duration">
-              <input id="t-duration" data-testid="field-duration" className={inputClass} value={durationHours} onChange={(e) => setDurationHours(e.target.value)} />
+              <input
+                id="t-duration"
+                data-testid="field-duration"
+                className={inputClass}
+                value={durationHours}
+                onChange={(e) => setDurationHours(e.target.value)}
+              />
             </Field>
             <Field label="Bid window (seconds)" error={termErrors.bidWindow} htmlFor="t-window">
-              <input id="t-window" data-testid="field-bid-window" className={inputClass} value={bidWindow} onChange={(e) => setBidWindow(e.target.value)} />
+              <input
+                id="t-window"
+                data-testid="field-bid-window"
+                className={inputClass}
+                value={bidWindow}
+                onChange={(e) => setBidWindow(e.target.value)}
+              />
             </Field>
             <Field label="Region" htmlFor="t-region" hint="Required attribute when set">
-              <select id="t-region" data-testid="field-region" className={inputClass} value={region} onChange={(e) => setRegion(e.target.value)}>
+              <select
+                id="t-region"
+                data-testid="field-region"
+                className={inputClass}
+                value={region}
+                onChange={(e) => setRegion(e.target.value)}
+              >
                 <option value="">any region</option>
                 {regions.map((r) => (
                   <option key={r} value={r}>
@@ -380,18 +518,39 @@ export function DeployForm(props: { initialOffers: Offers }) {
               label="Deposit (USD)"
               error={termErrors.deposit}
               htmlFor="t-deposit"
-              hint={deposit !== null && maxPrice ? `covers ≥ ${formatDuration(coveredSeconds)} at your max price` : undefined}
+              hint={
+                deposit !== null && maxPrice
+                  ? `covers ≥ ${formatDuration(coveredSeconds)} at your max price`
+                  : undefined
+              }
             >
               <input
                 id="t-deposit"
                 data-testid="field-deposit"
                 className={inputClass}
-                value={depositText ?? (suggestedDeposit !== null ? formatTokenAmount(suggestedDeposit).replaceAll(",", "") : "")}
+                value={
+                  depositText ??
+                  (suggestedDeposit !== null ? formatTokenAmount(suggestedDeposit).replaceAll(",", "") : "")
+                }
                 onChange={(e) => setDepositText(e.target.value)}
               />
             </Field>
-            <Field label="Submission" htmlFor="t-mode" hint={mode === "relay" ? "Sign a permit and the order; the server pays the gas." : "Approve and send createOrder from your wallet."}>
-              <select id="t-mode" data-testid="field-mode" className={inputClass} value={mode} onChange={(e) => setMode(e.target.value as SubmitMode)}>
+            <Field
+              label="Submission"
+              htmlFor="t-mode"
+              hint={
+                mode === "relay"
+                  ? "Sign a permit and the order; the server pays the gas."
+                  : "Approve and send createOrder from your wallet."
+              }
+            >
+              <select
+                id="t-mode"
+                data-testid="field-mode"
+                className={inputClass}
+                value={mode}
+                onChange={(e) => setMode(e.target.value as SubmitMode)}
+              >
                 <option value="wallet">From my wallet</option>
                 <option value="relay">Relayed (gasless, permit)</option>
               </select>
@@ -399,8 +558,9 @@ export function DeployForm(props: { initialOffers: Offers }) {
           </div>
           {cheapest !== null && (
             <p className="mt-4 rounded-md bg-zinc-50 p-3 text-sm dark:bg-zinc-950" data-testid="estimate">
-              Estimate: <strong className="tabular-nums">{formatTokenAmount(cheapest)} USD/h</strong> from the cheapest provider that fits, ≈{" "}
-              {formatTokenAmount((cheapest * BigInt(durationSeconds)) / 3600n)} USD for {formatDuration(durationSeconds)}. The auction can only go lower.
+              Estimate: <strong className="tabular-nums">{formatTokenAmount(cheapest)} USD/h</strong> from the
+              cheapest provider that fits, ≈ {formatTokenAmount((cheapest * BigInt(durationSeconds)) / 3600n)}{" "}
+              USD for {formatDuration(durationSeconds)}. The auction can only go lower.
             </p>
           )}
         </Card>
@@ -424,15 +584,22 @@ export function DeployForm(props: { initialOffers: Offers }) {
         {manifest && totals && maxPrice !== null && deposit !== null ? (
           <dl className="mb-5 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-3" data-testid="order-summary">
             <Summary label="Workload">
-              {manifest.name} · <code className="font-mono text-xs">{manifest.image}</code> × {manifest.replicas}
+              {manifest.name} · <code className="font-mono text-xs">{manifest.image}</code> ×{" "}
+              {manifest.replicas}
             </Summary>
             <Summary label="Resources">
               {formatCores(totals.cpuMillis)} · {formatBytes(totals.memoryMiB * 2 ** 20)}
               {totals.gpuCount > 0 ? ` · ${totals.gpuCount}× ${totals.gpuModel ?? "GPU"}` : ""}
             </Summary>
-            <Summary label="Requirements">{[region && `region ${region}`, totals.gpuModel && `GPU ${totals.gpuModel}`].filter(Boolean).join(", ") || "none"}</Summary>
+            <Summary label="Requirements">
+              {[region && `region ${region}`, totals.gpuModel && `GPU ${totals.gpuModel}`]
+                .filter(Boolean)
+                .join(", ") || "none"}
+            </Summary>
             <Summary label="You pay at most">{formatTokenAmount(maxPrice)} USD per hour</Summary>
-            <Summary label="Deposit (escrow)">{formatTokenAmount(deposit)} USD, unspent part refunded</Summary>
+            <Summary label="Deposit (escrow)">
+              {formatTokenAmount(deposit)} USD, unspent part refunded
+            </Summary>
             <Summary label="Duration · bid window">
               {formatDuration(durationSeconds)} · {formatDuration(bidWindowSeconds || 0)}
             </Summary>
@@ -443,7 +610,11 @@ export function DeployForm(props: { initialOffers: Offers }) {
         <Stepper
           testId="deploy-stepper"
           steps={[
-            { id: "approve", label: mode === "relay" ? "Permit" : "Approve deposit", ...submitter.steps.approve },
+            {
+              id: "approve",
+              label: mode === "relay" ? "Permit" : "Approve deposit",
+              ...submitter.steps.approve,
+            },
             { id: "sign", label: "Sign order", ...submitter.steps.sign },
             { id: "submit", label: mode === "relay" ? "Relay" : "Submit", ...submitter.steps.submit },
             { id: "confirmed", label: "Confirmed", ...submitter.steps.confirmed },
@@ -462,8 +633,12 @@ export function DeployForm(props: { initialOffers: Offers }) {
           >
             {submitter.busy ? "Working…" : "Sign and submit order"}
           </Button>
-          {status !== "connected" && <span className="text-sm text-zinc-500">Connect your wallet to sign the order.</span>}
-          {eligible === 0 && manifest && <span className="text-sm text-amber-600">No provider can take this order as it stands.</span>}
+          {status !== "connected" && (
+            <span className="text-sm text-zinc-500">Connect your wallet to sign the order.</span>
+          )}
+          {eligible === 0 && manifest && (
+            <span className="text-sm text-amber-600">No provider can take this order as it stands.</span>
+          )}
         </div>
       </Card>
     </div>

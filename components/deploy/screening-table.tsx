@@ -22,7 +22,9 @@ export function ScreeningTable(props: { results: ScreeningResult[] }) {
                 <span className="font-medium">{r.name ?? "Unnamed provider"}</span>{" "}
                 <span className="font-mono text-xs text-zinc-500">{shortHex(r.address)}</span>
               </td>
-              <td className="py-2 pr-4 tabular-nums">{r.pricePerHour !== null ? `${formatTokenAmount(r.pricePerHour)} USD/h` : "—"}</td>
+              <td className="py-2 pr-4 tabular-nums">
+                {r.pricePerHour !== null ? `${formatTokenAmount(r.pricePerHour)} USD/h` : "—"}
+              </td>
               <td className="py-2 pr-4">
                 {r.eligible ? (
                   <Badge tone="green">can take it{r.autoBid ? " · bids automatically" : ""}</Badge>

@@ -55,7 +55,12 @@ export function useSubmitOrder() {
       if (!market || !token || !client) throw new Error("No market contract is configured on this server.");
       setBusy(true);
 
-      const balance = await client.readContract({ address: token, abi: mockStablecoinAbi, functionName: "balanceOf", args: [address] });
+      const balance = await client.readContract({
+        address: token,
+        abi: mockStablecoinAbi,
+        functionName: "balanceOf",
+        args: [address],
+      });
       if (balance < order.deposit) throw new Error("Your token balance does not cover the deposit.");
 
       // 1. Funding: an allowance (wallet mode) or a permit signature (relayed, no gas for the tenant).
@@ -64,7 +69,12 @@ export function useSubmitOrder() {
       if (mode === "relay") {
         const [[, name, version, domainChainId, verifyingContract], nonce] = await Promise.all([
           client.readContract({ address: token, abi: mockStablecoinAbi, functionName: "eip712Domain" }),
-          client.readContract({ address: token, abi: mockStablecoinAbi, functionName: "nonces", args: [address] }),
+          client.readContract({
+            address: token,
+            abi: mockStablecoinAbi,
+            functionName: "nonces",
+            args: [address],
+          }),
         ]);
         const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
         const signature = await signTypedDataAsync({
@@ -139,7 +149,11 @@ export function useSubmitOrder() {
         });
         set("submit", "active", "waiting for the block…");
         const receipt = await client.waitForTransactionReceipt({ hash });
-        const [created] = parseEventLogs({ abi: computeMarketAbi, logs: receipt.logs, eventName: "OrderCreated" });
+        const [created] = parseEventLogs({
+          abi: computeMarketAbi,
+          logs: receipt.logs,
+          eventName: "OrderCreated",
+        });
         if (!created) throw new Error("The transaction did not create an order.");
         id = created.args.orderId.toString();
       }

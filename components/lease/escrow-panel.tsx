@@ -43,7 +43,9 @@ export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void })
   const runwayByMoney = rate > 0n ? Number((left * 3600n) / rate) : Number.POSITIVE_INFINITY;
   const runwayByTime = endsAt ? endsAt - now / 1000 : Number.POSITIVE_INFINITY;
   const runway = Math.max(0, Math.min(runwayByMoney, runwayByTime));
-  const closedRefund = lease.payments.filter((p) => p.kind === "refund").reduce((n, p) => n + BigInt(p.amount), 0n);
+  const closedRefund = lease.payments
+    .filter((p) => p.kind === "refund")
+    .reduce((n, p) => n + BigInt(p.amount), 0n);
   const isTenant = tx.address?.toLowerCase() === lease.tenant.toLowerCase();
   const isProvider = tx.address?.toLowerCase() === lease.provider.toLowerCase();
 
@@ -58,7 +60,10 @@ export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void })
     if (await tx.run({ fn: "topUp", id: BigInt(lease.id), amount: value }, "Topping up…")) props.onChange();
   };
   const close = async () => {
-    const receipt = await tx.run({ fn: "closeLease", id: BigInt(lease.id), reason: toBytes32Text("closed by tenant") }, "Closing…");
+    const receipt = await tx.run(
+      { fn: "closeLease", id: BigInt(lease.id), reason: toBytes32Text("closed by tenant") },
+      "Closing…",
+    );
     if (!receipt) return;
     const [closed] = parseEventLogs({ abi: computeMarketAbi, logs: receipt.logs, eventName: "LeaseClosed" });
     if (closed) setRefund(closed.args.tenantRefund);
@@ -70,7 +75,11 @@ export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void })
       <dl className="grid grid-cols-2 gap-3 text-sm">
         <div>
           <dt className="text-xs uppercase tracking-wide text-zinc-500">Balance left</dt>
-          <dd className="text-xl font-semibold tabular-nums" data-testid="escrow-left" suppressHydrationWarning>
+          <dd
+            className="text-xl font-semibold tabular-nums"
+            data-testid="escrow-left"
+            suppressHydrationWarning
+          >
             {formatTokenAmount(active ? left : 0n)} USD
           </dd>
         </div>
@@ -97,7 +106,13 @@ export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void })
         <div className="mt-4 space-y-3 border-t border-zinc-100 pt-4 dark:border-zinc-800">
           {isTenant && (
             <div className="flex items-center gap-2">
-              <input aria-label="Top-up amount (USD)" data-testid="topup-amount" className={`${inputClass.replace("w-full ", "")} w-28`} value={amount} onChange={(e) => setAmount(e.target.value)} />
+              <input
+                aria-label="Top-up amount (USD)"
+                data-testid="topup-amount"
+                className={`${inputClass.replace("w-full ", "")} w-28`}
+                value={amount}
+                onChange={(e) => setAmount(e.target.value)}
+              />
               <Button data-testid="topup" disabled={Boolean(tx.pending)} onClick={topUp}>
                 Top up
               </Button>
@@ -107,15 +122,21 @@ export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void })
             <Button variant="danger" data-testid="close-lease" disabled={Boolean(tx.pending)} onClick={close}>
               Close lease
             </Button>
-            <span className="text-xs text-zinc-500">You get back the unspent ≈ {formatTokenAmount(left)} USD.</span>
+            <span className="text-xs text-zinc-500">
+              You get back the unspent ≈ {formatTokenAmount(left)} USD.
+            </span>
           </div>
           {tx.pending && <p className="text-xs text-zinc-500">{tx.pending}</p>}
           {tx.error && <ErrorNote testId="escrow-error">{tx.error}</ErrorNote>}
         </div>
       )}
       {(refund !== null || (!active && closedRefund > 0n)) && (
-        <p className="mt-4 rounded-md bg-emerald-50 p-3 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300" data-testid="close-refund">
-          Lease closed. Refunded {formatTokenAmount(refund ?? closedRefund)} USD of unspent escrow to the tenant.
+        <p
+          className="mt-4 rounded-md bg-emerald-50 p-3 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300"
+          data-testid="close-refund"
+        >
+          Lease closed. Refunded {formatTokenAmount(refund ?? closedRefund)} USD of unspent escrow to the
+          tenant.
         </p>
       )}
     </Card>

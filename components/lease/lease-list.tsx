@@ -26,7 +26,11 @@ export function LeaseList() {
         testId="leases-sign-in"
         title="Sign in to see your leases"
         action={
-          <Button data-testid="sign-in" disabled={signIn.isPending || session.isLoading} onClick={() => signIn.mutate()}>
+          <Button
+            data-testid="sign-in"
+            disabled={signIn.isPending || session.isLoading}
+            onClick={() => signIn.mutate()}
+          >
             Sign in with your wallet
           </Button>
         }
@@ -38,7 +42,15 @@ export function LeaseList() {
   if (!data) return <p className="text-sm text-zinc-500">Loading…</p>;
   if (data.leases.length === 0 && data.orders.length === 0)
     return (
-      <EmptyState testId="leases-empty" title="No leases yet" action={<Link href="/deploy" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white">Deploy something</Link>}>
+      <EmptyState
+        testId="leases-empty"
+        title="No leases yet"
+        action={
+          <Link href="/deploy" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white">
+            Deploy something
+          </Link>
+        }
+      >
         Your orders and leases appear here.
       </EmptyState>
     );
@@ -53,7 +65,8 @@ export function LeaseList() {
                   Order #{o.id}
                 </Link>
                 <span className="text-zinc-500">
-                  {o.bidCount} bids · best {o.bestPrice ? `${formatTokenAmount(o.bestPrice)}/h` : "—"} · <Badge>{o.status}</Badge>
+                  {o.bidCount} bids · best {o.bestPrice ? `${formatTokenAmount(o.bestPrice)}/h` : "—"} ·{" "}
+                  <Badge>{o.status}</Badge>
                 </span>
               </li>
             ))}
@@ -83,7 +96,9 @@ export function LeaseList() {
                 <td className="py-2">{l.providerName ?? l.provider.slice(0, 10)}</td>
                 <td className="py-2 tabular-nums">{formatTokenAmount(l.pricePerHour)}/h</td>
                 <td className="py-2">
-                  <Badge tone={l.status === "closed" ? "gray" : l.deployState === "running" ? "green" : "amber"}>
+                  <Badge
+                    tone={l.status === "closed" ? "gray" : l.deployState === "running" ? "green" : "amber"}
+                  >
                     {l.status === "closed" ? "closed" : l.deployState.replace("_", " ")}
                   </Badge>
                 </td>

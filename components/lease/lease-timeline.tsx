@@ -9,7 +9,12 @@ export function LeaseTimeline(props: { lease: LeaseDetail }) {
   const running = l.deployState === "running" || (l.deployState === "torn_down" && closed);
   const steps = [
     { id: "ordered", label: "Ordered", done: true, at: l.order?.createdAt },
-    { id: "bids", label: `Bids${l.order ? ` (${l.order.bidCount})` : ""}`, done: true, at: l.order?.bidWindowEndsAt },
+    {
+      id: "bids",
+      label: `Bids${l.order ? ` (${l.order.bidCount})` : ""}`,
+      done: true,
+      at: l.order?.bidWindowEndsAt,
+    },
     { id: "leased", label: "Leased", done: true, at: l.startedAt },
     { id: "deploying", label: "Deploying", done: deployed, failed: l.deployState === "failed" },
     { id: "running", label: "Running", done: running, current: l.deployState === "running" && !closed },
@@ -18,7 +23,12 @@ export function LeaseTimeline(props: { lease: LeaseDetail }) {
   return (
     <ol className="flex flex-wrap items-center gap-2" data-testid="lease-timeline">
       {steps.map((s, i) => (
-        <li key={s.id} className="flex items-center gap-2" data-testid={`timeline-${s.id}`} data-done={s.done}>
+        <li
+          key={s.id}
+          className="flex items-center gap-2"
+          data-testid={`timeline-${s.id}`}
+          data-done={s.done}
+        >
           <span
             className={`rounded-full px-3 py-1 text-xs font-medium ${
               "failed" in s && s.failed

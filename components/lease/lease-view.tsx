@@ -22,7 +22,13 @@ const windows = [
   { label: "1 h", ms: 60 * 60_000 },
 ] as const;
 
-const deployTone = { pending: "gray", deploying: "amber", running: "green", failed: "red", torn_down: "gray" } as const;
+const deployTone = {
+  pending: "gray",
+  deploying: "amber",
+  running: "green",
+  failed: "red",
+  torn_down: "gray",
+} as const;
 
 type LeaseResponse = LeaseDetail & { role: "tenant" | "provider" };
 
@@ -39,7 +45,10 @@ export function LeaseView(props: { initial: LeaseResponse }) {
   const pods = live.status?.pods ?? [];
   const podNames = useMemo(() => pods.map((p) => p.name), [pods]);
   const chartPods = useMemo(
-    () => [...new Set([...podNames, ...Object.keys(live.series)])].filter((name) => podNames.length === 0 || podNames.includes(name)),
+    () =>
+      [...new Set([...podNames, ...Object.keys(live.series)])].filter(
+        (name) => podNames.length === 0 || podNames.includes(name),
+      ),
     [podNames, live.series],
   );
   const showWorkload = lease.deployState !== "torn_down" && lease.status === "active";
@@ -56,7 +65,9 @@ export function LeaseView(props: { initial: LeaseResponse }) {
         </Badge>
         <span className="text-sm text-zinc-500">
           {lease.role === "tenant" ? "You rent from" : "You provide to"}{" "}
-          {lease.role === "tenant" ? (lease.providerName ?? shortHex(lease.provider)) : shortHex(lease.tenant)}
+          {lease.role === "tenant"
+            ? (lease.providerName ?? shortHex(lease.provider))
+            : shortHex(lease.tenant)}
           {lease.cluster && (
             <>
               {" "}
@@ -64,12 +75,20 @@ export function LeaseView(props: { initial: LeaseResponse }) {
               {lease.cluster.region ? ` (${lease.cluster.region})` : ""}
             </>
           )}
-          {lease.namespace && <> · <code className="font-mono text-xs">{lease.namespace}</code></>}
+          {lease.namespace && (
+            <>
+              {" "}
+              · <code className="font-mono text-xs">{lease.namespace}</code>
+            </>
+          )}
         </span>
       </div>
       <LeaseTimeline lease={lease} />
       {lease.deployError && (
-        <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 dark:bg-amber-950 dark:text-amber-300" data-testid="deploy-error">
+        <p
+          className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 dark:bg-amber-950 dark:text-amber-300"
+          data-testid="deploy-error"
+        >
           {lease.deployError}
         </p>
       )}
@@ -81,7 +100,10 @@ export function LeaseView(props: { initial: LeaseResponse }) {
           title={
             <span className="flex items-center gap-2">
               Live usage per pod
-              <span className={`h-2 w-2 rounded-full ${live.connected ? "bg-emerald-500" : "bg-zinc-400"}`} title={live.connected ? "live" : "reconnecting"} />
+              <span
+                className={`h-2 w-2 rounded-full ${live.connected ? "bg-emerald-500" : "bg-zinc-400"}`}
+                title={live.connected ? "live" : "reconnecting"}
+              />
             </span>
           }
           actions={
@@ -100,7 +122,11 @@ export function LeaseView(props: { initial: LeaseResponse }) {
           }
         >
           {live.liveError && <p className="mb-3 text-sm text-amber-600">{live.liveError}</p>}
-          {!live.metricsAvailable && <p className="mb-3 text-sm text-zinc-500">This cluster has no metrics API; usage cannot be shown.</p>}
+          {!live.metricsAvailable && (
+            <p className="mb-3 text-sm text-zinc-500">
+              This cluster has no metrics API; usage cannot be shown.
+            </p>
+          )}
           {!showWorkload ? (
             <p className="text-sm text-zinc-500">The workload is gone; the lease is closed or ran out.</p>
           ) : chartPods.length === 0 ? (
@@ -155,7 +181,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
                     <ul className="mt-1 font-mono text-xs text-zinc-600 dark:text-zinc-400">
                       {e.ports.map((p) => (
                         <li key={`${p.port}/${p.protocol}`}>
-                          {(e.addresses[0] ?? e.clusterIP ?? "—")}:{p.port}/{p.protocol}
+                          {e.addresses[0] ?? e.clusterIP ?? "—"}:{p.port}/{p.protocol}
                           {p.nodePort ? ` (node port ${p.nodePort})` : ""}
                         </li>
                       ))}
@@ -170,7 +196,9 @@ export function LeaseView(props: { initial: LeaseResponse }) {
 
       <Card title="Pods" testId="pods">
         {pods.length === 0 ? (
-          <p className="text-sm text-zinc-500">{showWorkload ? "No pods yet." : "No pods: the workload was removed."}</p>
+          <p className="text-sm text-zinc-500">
+            {showWorkload ? "No pods yet." : "No pods: the workload was removed."}
+          </p>
         ) : (
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">
@@ -190,7 +218,18 @@ export function LeaseView(props: { initial: LeaseResponse }) {
                   <tr key={p.name} data-testid="pod-row" data-phase={p.phase}>
                     <td className="py-2 pr-4 font-mono text-xs">{p.name}</td>
                     <td className="py-2 pr-4">
-                      <Badge tone={p.phase === "Running" ? "green" : p.phase === "Pending" ? "amber" : p.phase === "Failed" ? "red" : "gray"} testId="pod-phase">
+                      <Badge
+                        tone={
+                          p.phase === "Running"
+                            ? "green"
+                            : p.phase === "Pending"
+                              ? "amber"
+                              : p.phase === "Failed"
+                                ? "red"
+                                : "gray"
+                        }
+                        testId="pod-phase"
+                      >
                         {p.phase}
                       </Badge>
                       {p.reason && <span className="ml-2 text-xs text-amber-600">{p.reason}</span>}

@@ -85,12 +85,22 @@ export function LogViewer(props: { leaseId: string; pods: string[] }) {
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2 text-sm">
-        <select aria-label="Pod" className={`${compact} w-auto`} value={pod ?? ""} onChange={(e) => setPod(e.target.value)}>
+        <select
+          aria-label="Pod"
+          className={`${compact} w-auto`}
+          value={pod ?? ""}
+          onChange={(e) => setPod(e.target.value)}
+        >
           {props.pods.map((p) => (
             <option key={p}>{p}</option>
           ))}
         </select>
-        <select aria-label="Tail" className={`${compact} w-auto`} value={tail} onChange={(e) => setTail(Number(e.target.value))}>
+        <select
+          aria-label="Tail"
+          className={`${compact} w-auto`}
+          value={tail}
+          onChange={(e) => setTail(Number(e.target.value))}
+        >
           {[100, 200, 1000, 5000].map((n) => (
             <option key={n} value={n}>
               last {n} lines
@@ -98,7 +108,13 @@ export function LogViewer(props: { leaseId: string; pods: string[] }) {
           ))}
         </select>
         <label className="flex items-center gap-1.5">
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} data-testid="log-follow" /> Follow
+          <input
+            type="checkbox"
+            checked={follow}
+            onChange={(e) => setFollow(e.target.checked)}
+            data-testid="log-follow"
+          />{" "}
+          Follow
         </label>
         <input
           aria-label="Search logs"

@@ -1,6 +1,15 @@
 "use client";
 
-import { Area, AreaChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 
 // One pod's usage over time against what it requested and its limit: the request is what the lease
 // guarantees, the limit where the cluster throttles (CPU) or kills (memory).
@@ -51,7 +60,9 @@ export function PodUsageChart(props: {
               dataKey="t"
               type="number"
               domain={[from, now]}
-              tickFormatter={(t: number) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })}
+              tickFormatter={(t: number) =>
+                new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })
+              }
               tick={{ fontSize: 10, fill: "currentColor", fillOpacity: 0.6 }}
               stroke="currentColor"
               strokeOpacity={0.2}
@@ -71,12 +82,35 @@ export function PodUsageChart(props: {
               contentStyle={{ fontSize: 12, borderRadius: 8 }}
             />
             {props.request !== null && (
-              <ReferenceLine y={props.request} stroke="#10b981" strokeDasharray="4 4" label={{ value: sameLine ? "request = limit" : "request", position: "insideTopRight", fontSize: 10, fill: "#10b981" }} />
+              <ReferenceLine
+                y={props.request}
+                stroke="#10b981"
+                strokeDasharray="4 4"
+                label={{
+                  value: sameLine ? "request = limit" : "request",
+                  position: "insideTopRight",
+                  fontSize: 10,
+                  fill: "#10b981",
+                }}
+              />
             )}
             {props.limit !== null && !sameLine && (
-              <ReferenceLine y={props.limit} stroke="#ef4444" strokeDasharray="4 4" label={{ value: "limit", position: "insideTopLeft", fontSize: 10, fill: "#ef4444" }} />
+              <ReferenceLine
+                y={props.limit}
+                stroke="#ef4444"
+                strokeDasharray="4 4"
+                label={{ value: "limit", position: "insideTopLeft", fontSize: 10, fill: "#ef4444" }}
+              />
             )}
-            <Area type="monotone" dataKey="value" stroke={props.color} strokeWidth={2} fill={`url(#${id})`} isAnimationActive={false} dot={false} />
+            <Area
+              type="monotone"
+              dataKey="value"
+              stroke={props.color}
+              strokeWidth={2}
+              fill={`url(#${id})`}
+              isAnimationActive={false}
+              dot={false}
+            />
           </AreaChart>
         </ResponsiveContainer>
       </div>

@@ -1,11 +1,11 @@
 "use client";
 
 import Link from "next/link";
+import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { ClusterView } from "@/lib/provider/provider-clusters";
 import { ClusterPanel } from "./provider-console";
 import { SignInPanel } from "./sign-in-gate";
-import { Card } from "./ui";
 
 // One cluster of the signed-in provider; anyone else gets a clean refusal, not an error page.
 

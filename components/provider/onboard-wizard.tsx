@@ -2,15 +2,19 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { ErrorNote, Field, inputClass } from "@/components/ui/field";
+import { Spinner } from "@/components/ui/spinner";
 import { useSession } from "@/components/wallet/use-session";
 import { ApiError, fetchJson } from "@/lib/api/fetch-json";
 import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
+import { formatCoresNumber, formatGib } from "@/lib/market/format";
 import type { ProbeResult, PublicDraft } from "@/lib/provider/onboarding-draft";
 import { type Profile, profileSchema } from "@/lib/provider/provider-schemas";
 import { PricingStep } from "./pricing-step";
 import { RegisterStep } from "./register-step";
 import { SignInPanel } from "./sign-in-gate";
-import { Button, Card, ErrorNote, Field, fmtCpu, fmtGib, inputClass, Spinner } from "./ui";
 
 // The onboarding wizard: seven steps from "I have a cluster" to "registered and bidding". The draft
 // lives on the server (resumable from any browser); each step validates before it moves on; Back
@@ -637,10 +641,10 @@ function CapacityStep(props: {
               <tr key={n.name}>
                 <td className="py-2 pr-4 font-mono text-xs">{n.name}</td>
                 <td className="py-2 pr-4 tabular-nums">
-                  {fmtCpu(n.free.cpuMillis)} / {fmtCpu(n.allocatable.cpuMillis)}
+                  {formatCoresNumber(n.free.cpuMillis)} / {formatCoresNumber(n.allocatable.cpuMillis)}
                 </td>
                 <td className="py-2 pr-4 tabular-nums">
-                  {fmtGib(n.free.memoryBytes)} / {fmtGib(n.allocatable.memoryBytes)}
+                  {formatGib(n.free.memoryBytes)} / {formatGib(n.allocatable.memoryBytes)}
                 </td>
                 <td className="py-2 pr-4">
                   {n.allocatable.gpus ? `${n.free.gpus}/${n.allocatable.gpus} × ${n.gpuModel}` : "—"}
@@ -679,8 +683,8 @@ function CapacityStep(props: {
         />
       </Field>
       <p className="text-sm" data-testid="capacity-offered">
-        Offered: {fmtCpu((inv.allocatable.cpuMillis * offer) / 100)} CPU,{" "}
-        {fmtGib((inv.allocatable.memoryBytes * offer) / 100)} memory
+        Offered: {formatCoresNumber((inv.allocatable.cpuMillis * offer) / 100)} CPU,{" "}
+        {formatGib((inv.allocatable.memoryBytes * offer) / 100)} memory
         {gpus.length > 0 && `, ${gpus.map(([m, n]) => `${Math.floor((n * offer) / 100)} × ${m}`).join(", ")}`}{" "}
         at most.
       </p>

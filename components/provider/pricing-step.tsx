@@ -2,6 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { ErrorNote, Field, inputClass } from "@/components/ui/field";
 import { fetchJson } from "@/lib/api/fetch-json";
 import {
   formatTokenAmount,
@@ -13,7 +15,6 @@ import {
 import type { MarketPrices } from "@/lib/provider/market-prices";
 import type { PublicDraft } from "@/lib/provider/onboarding-draft";
 import type { BidSettings } from "@/lib/provider/provider-schemas";
-import { Button, ErrorNote, Field, inputClass } from "./ui";
 
 // Pricing and bid settings, shared by the wizard's step 6 and the console: unit prices in tokens
 // per hour, the strategy, auto-bid, and a live preview of sample orders priced by THE pricing rule

@@ -18,11 +18,17 @@ import {
 import { useConfig, useReadContracts, useWriteContract } from "wagmi";
 import { waitForTransactionReceipt } from "wagmi/actions";
 import { usePublicConfig } from "@/components/public-config";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorNote, inputClass } from "@/components/ui/field";
+import { Spinner } from "@/components/ui/spinner";
 import { useSession } from "@/components/wallet/use-session";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
+import { formatCoresNumber, formatGib, shortHex } from "@/lib/market/format";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { ClusterView } from "@/lib/provider/provider-clusters";
 import type { ProviderConsole as ConsoleData } from "@/lib/provider/provider-console";
@@ -30,7 +36,6 @@ import { shortMessage } from "@/lib/wagmi/short-message";
 import { ProbeChecklist, readProbeStream } from "./onboard-wizard";
 import { PricingForm } from "./pricing-step";
 import { SignInPanel } from "./sign-in-gate";
-import { Badge, Button, Card, ErrorNote, fmtCpu, fmtGib, inputClass, Spinner, shortHex } from "./ui";
 
 // The provider console: clusters with their capacity over time, leases and what they earned,
 // withdrawals (wallet transactions), pricing and bid settings, and the bid engine's decision log.
@@ -98,7 +103,7 @@ export function ProviderConsole(props: { initial: ConsoleData | null }) {
             {d.provider?.autoBid ? (
               <Badge tone="green">auto-bid on</Badge>
             ) : (
-              <Badge tone="zinc">auto-bid off</Badge>
+              <Badge tone="gray">auto-bid off</Badge>
             )}
           </p>
         </div>
@@ -166,7 +171,7 @@ export function ProviderConsole(props: { initial: ConsoleData | null }) {
                     <td className="py-1.5 pr-3 tabular-nums text-zinc-500">{time(x.at)}</td>
                     <td className="py-1.5 pr-3">#{x.orderId}</td>
                     <td className="py-1.5 pr-3">
-                      <Badge tone={x.action === "skip" ? "zinc" : x.action === "error" ? "red" : "blue"}>
+                      <Badge tone={x.action === "skip" ? "gray" : x.action === "error" ? "red" : "blue"}>
                         {x.action}
                       </Badge>
                     </td>
@@ -301,7 +306,7 @@ function Earnings({ data }: { data: ConsoleData }) {
                     <td className="py-1.5 pr-3 tabular-nums">{formatTokenAmount(l.pricePerHour)}</td>
                     <td className="py-1.5 pr-3 tabular-nums">{time(l.startedAt)}</td>
                     <td className="py-1.5 pr-3">
-                      <Badge tone={l.status === "active" ? "green" : "zinc"}>{l.status}</Badge>{" "}
+                      <Badge tone={l.status === "active" ? "green" : "gray"}>{l.status}</Badge>{" "}
                       <span className="text-xs text-zinc-500">{l.deployState}</span>
                     </td>
                     <td className="py-1.5 pr-3 tabular-nums">{formatTokenAmount(l.earned)}</td>
@@ -484,13 +489,14 @@ export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
           <div>
             <dt className="text-xs text-zinc-500">CPU free / total</dt>
             <dd className="tabular-nums">
-              {fmtCpu(c.latest.free.cpuMillis)} / {fmtCpu(c.latest.allocatable.cpuMillis)}
+              {formatCoresNumber(c.latest.free.cpuMillis)} /{" "}
+              {formatCoresNumber(c.latest.allocatable.cpuMillis)}
             </dd>
           </div>
           <div>
             <dt className="text-xs text-zinc-500">Memory free / total</dt>
             <dd className="tabular-nums">
-              {fmtGib(c.latest.free.memoryBytes)} / {fmtGib(c.latest.allocatable.memoryBytes)}
+              {formatGib(c.latest.free.memoryBytes)} / {formatGib(c.latest.allocatable.memoryBytes)}
             </dd>
           </div>
           <div>

@@ -5,12 +5,15 @@ import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { useAccount, useReadContract, useWaitForTransactionReceipt, useWriteContract } from "wagmi";
 import { usePublicConfig } from "@/components/public-config";
+import { Button } from "@/components/ui/button";
+import { ErrorNote } from "@/components/ui/field";
+import { Spinner } from "@/components/ui/spinner";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { toBytes32Text } from "@/lib/chain/order-types";
+import { shortHex } from "@/lib/market/format";
 import type { PublicDraft } from "@/lib/provider/onboarding-draft";
 import { shortMessage } from "@/lib/wagmi/short-message";
-import { Button, ErrorNote, Spinner, shortHex } from "./ui";
 
 // Step 7: the provider's own wallet registers it on ComputeMarket with its region and GPU models
 // as attributes and KubeBid's bid engine as operator. Once the transaction is confirmed (or the

@@ -2,9 +2,11 @@
 
 import type { ReactNode } from "react";
 import { useAccount, useConnect } from "wagmi";
+import { Button } from "@/components/ui/button";
+import { ErrorNote } from "@/components/ui/field";
+import { Spinner } from "@/components/ui/spinner";
 import { useSession } from "@/components/wallet/use-session";
 import { shortMessage } from "@/lib/wagmi/short-message";
-import { Button, ErrorNote, Spinner } from "./ui";
 
 // Shows its children only to a signed-in wallet; otherwise the two steps to get there (connect,
 // then Sign-In with Ethereum), each with its own button and its error in words.
@@ -64,5 +66,5 @@ export function SignInPanel(props: { title?: string }) {
 
 export function SignInGate(props: { children: ReactNode }) {
   const { signedIn } = useSession();
-  return signedIn ? <>{props.children}</> : <SignInPanel />;
+  return signedIn ? props.children : <SignInPanel />;
 }

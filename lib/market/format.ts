@@ -38,3 +38,13 @@ export function timeAgo(iso: string | null | undefined, now = Date.now()): strin
 export function shortHex(value: string, chars = 4): string {
   return value.length > 2 + chars * 2 ? `${value.slice(0, 2 + chars)}…${value.slice(-chars)}` : value;
 }
+
+/** CPU cores as a bare number with one decimal ("7.5"), for "free / total" pairs. */
+export function formatCoresNumber(millis: number): string {
+  return `${Math.round(millis / 100) / 10}`;
+}
+
+/** Bytes as GiB with one decimal ("12.5 GiB"). */
+export function formatGib(bytes: number): string {
+  return `${Math.round((bytes / 1024 ** 3) * 10) / 10} GiB`;
+}
