@@ -18,7 +18,12 @@ export async function readChainOrder(id: bigint) {
   const address = market();
   if (!address) return null;
   try {
-    const o = await getPublicClient().readContract({ address, abi: computeMarketAbi, functionName: "getOrder", args: [id] });
+    const o = await getPublicClient().readContract({
+      address,
+      abi: computeMarketAbi,
+      functionName: "getOrder",
+      args: [id],
+    });
     return {
       tenant: o.tenant.toLowerCase(),
       status: ORDER_STATUS[o.status] ?? "none",
@@ -36,7 +41,12 @@ export async function readChainLease(id: bigint) {
   const address = market();
   if (!address) return null;
   try {
-    const l = await getPublicClient().readContract({ address, abi: computeMarketAbi, functionName: "getLease", args: [id] });
+    const l = await getPublicClient().readContract({
+      address,
+      abi: computeMarketAbi,
+      functionName: "getLease",
+      args: [id],
+    });
     return {
       tenant: l.tenant.toLowerCase(),
       provider: l.provider.toLowerCase(),

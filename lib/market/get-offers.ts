@@ -8,7 +8,11 @@ import type { ProviderOffer } from "@/lib/market/screen-order";
 // Every provider with what it could sell right now (latest snapshot of each cluster that is up) and
 // its pricing: the input of the deploy form's screening and estimate. From the database only.
 
-export async function getOffers({ db }: { db: Db }): Promise<{ offers: ProviderOffer[]; recentPrices: RecentPrice[] }> {
+export async function getOffers({
+  db,
+}: {
+  db: Db;
+}): Promise<{ offers: ProviderOffer[]; recentPrices: RecentPrice[] }> {
   const [providerRes, clusterRes, priceRes] = await Promise.all([
     db.execute(sql`select address, name, region, pricing, registered, auto_bid from providers`),
     db.execute(sql`
@@ -57,15 +61,22 @@ export async function getOffers({ db }: { db: Db }): Promise<{ offers: ProviderO
       free: c.free,
       nodes: c.nodes
         .filter((n) => n.ready && n.schedulable)
-        .map((n) => ({ cpuMillis: n.free.cpuMillis, memoryBytes: n.free.memoryBytes, gpus: n.free.gpus, gpuModel: n.gpuModel })),
+        .map((n) => ({
+          cpuMillis: n.free.cpuMillis,
+          memoryBytes: n.free.memoryBytes,
+          gpus: n.free.gpus,
+          gpuModel: n.gpuModel,
+        })),
     });
   }
   return {
     offers: [...offers.values()],
-    recentPrices: rowsOf<{ price_per_hour: string; resources: { cpuMillis?: number } | null }>(priceRes).map((r) => ({
-      pricePerHour: String(r.price_per_hour),
-      cpuMillis: Number(r.resources?.cpuMillis ?? 0),
-    })),
+    recentPrices: rowsOf<{ price_per_hour: string; resources: { cpuMillis?: number } | null }>(priceRes).map(
+      (r) => ({
+        pricePerHour: String(r.price_per_hour),
+        cpuMillis: Number(r.resources?.cpuMillis ?? 0),
+      }),
+    ),
   };
 }
 

@@ -22,7 +22,8 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
     indexed: Boolean(order),
     tenant: order?.tenant ?? chain?.tenant ?? "",
     status: chain?.status ?? (order?.status === "leased" ? "active" : (order?.status ?? "open")),
-    bidWindowEndsAt: order?.bidWindowEndsAt.toISOString() ?? (chain ? new Date(chain.bidEnd * 1000).toISOString() : null),
+    bidWindowEndsAt:
+      order?.bidWindowEndsAt.toISOString() ?? (chain ? new Date(chain.bidEnd * 1000).toISOString() : null),
     maxPricePerHour: order?.maxPricePerHour ?? null,
     deposit: order?.deposit ?? chain?.escrow ?? null,
     durationSeconds: order?.durationSeconds ?? null,

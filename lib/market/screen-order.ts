@@ -1,4 +1,4 @@
-import { type OrderResources, priceOrder, type ProviderPricing } from "@/lib/market/price-order";
+import { type OrderResources, type ProviderPricing, priceOrder } from "@/lib/market/price-order";
 
 // Which providers could take an order, and why the others could not: attributes (region, GPU model),
 // free capacity (the whole order on one cluster, each replica on one node) and price (the provider's
@@ -69,12 +69,13 @@ function screenOne(offer: ProviderOffer, input: ScreeningInput): ScreeningResult
   let clusters = offer.clusters;
   if (input.region) {
     clusters = clusters.filter((c) => (c.region ?? offer.region) === input.region);
-    if (offer.clusters.length > 0 && clusters.length === 0)
-      reasons.push(`not in region ${input.region}`);
+    if (offer.clusters.length > 0 && clusters.length === 0) reasons.push(`not in region ${input.region}`);
   }
   if (r.gpuCount > 0 && r.gpuModel) {
     const model = r.gpuModel;
-    const withModel = clusters.filter((c) => c.nodes.some((n) => n.gpuModel === model) || (c.free.gpus[model] ?? -1) >= 0);
+    const withModel = clusters.filter(
+      (c) => c.nodes.some((n) => n.gpuModel === model) || (c.free.gpus[model] ?? -1) >= 0,
+    );
     if (clusters.length > 0 && withModel.length === 0) reasons.push(`no ${model} GPUs`);
     clusters = withModel;
   } else if (r.gpuCount > 0) {
@@ -87,12 +88,17 @@ function screenOne(offer: ProviderOffer, input: ScreeningInput): ScreeningResult
     const fits = clusters.some((c) => clusterFits(c, input));
     if (!fits) {
       const best = clusters.reduce((a, b) => (b.free.cpuMillis > a.free.cpuMillis ? b : a));
-      const gpuFree = r.gpuModel ? (best.free.gpus[r.gpuModel] ?? 0) : Object.values(best.free.gpus).reduce((a, b) => a + b, 0);
+      const gpuFree = r.gpuModel
+        ? (best.free.gpus[r.gpuModel] ?? 0)
+        : Object.values(best.free.gpus).reduce((a, b) => a + b, 0);
       const parts: string[] = [];
       if (best.free.cpuMillis < r.cpuMillis) parts.push(`${fmtCores(best.free.cpuMillis)} CPU free`);
-      if (best.free.memoryBytes < r.memoryMiB * MiB) parts.push(`${fmtGib(best.free.memoryBytes)} memory free`);
+      if (best.free.memoryBytes < r.memoryMiB * MiB)
+        parts.push(`${fmtGib(best.free.memoryBytes)} memory free`);
       if (r.gpuCount > gpuFree) parts.push(`${gpuFree} GPU free`);
-      reasons.push(parts.length ? `not enough free capacity (${parts.join(", ")})` : "no single node can fit a replica");
+      reasons.push(
+        parts.length ? `not enough free capacity (${parts.join(", ")})` : "no single node can fit a replica",
+      );
     }
   }
 
@@ -107,13 +113,22 @@ function screenOne(offer: ProviderOffer, input: ScreeningInput): ScreeningResult
         reasons.push("its rate is above your max price");
     }
   }
-  return { address: offer.address, name: offer.name, eligible: reasons.length === 0, reasons, pricePerHour, autoBid: offer.autoBid };
+  return {
+    address: offer.address,
+    name: offer.name,
+    eligible: reasons.length === 0,
+    reasons,
+    pricePerHour,
+    autoBid: offer.autoBid,
+  };
 }
 
 function clusterFits(c: OfferCluster, input: ScreeningInput): boolean {
   const { resources: r, perReplica } = input;
   if (c.free.cpuMillis < r.cpuMillis || c.free.memoryBytes < r.memoryMiB * MiB) return false;
-  const gpuFree = r.gpuModel ? (c.free.gpus[r.gpuModel] ?? 0) : Object.values(c.free.gpus).reduce((a, b) => a + b, 0);
+  const gpuFree = r.gpuModel
+    ? (c.free.gpus[r.gpuModel] ?? 0)
+    : Object.values(c.free.gpus).reduce((a, b) => a + b, 0);
   if (gpuFree < r.gpuCount) return false;
   // Every replica must land on some node (nodes are not consumed here: a cheap, optimistic check).
   return c.nodes.some(

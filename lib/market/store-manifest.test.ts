@@ -21,28 +21,68 @@ beforeAll(async () => {
 });
 afterAll(async () => handle.close());
 
-function signed(manifest = deployTemplates[0]?.manifest, signer = tenant, opts: { chain?: number; market?: `0x${string}` } = {}) {
-  const built = buildOrder({ tenant: tenant.address, manifest, maxPricePerHour: 100_000n, deposit: 100_000n, durationSeconds: 3600, bidWindowSeconds: 30 });
-  return signer.signTypedData(orderTypedData(built.order, opts.chain ?? chainId, opts.market ?? market)).then((signature) => ({ built, signature }));
+function signed(
+  manifest = deployTemplates[0]?.manifest,
+  signer = tenant,
+  opts: { chain?: number; market?: `0x${string}` } = {},
+) {
+  const built = buildOrder({
+    tenant: tenant.address,
+    manifest,
+    maxPricePerHour: 100_000n,
+    deposit: 100_000n,
+    durationSeconds: 3600,
+    bidWindowSeconds: 30,
+  });
+  return signer
+    .signTypedData(orderTypedData(built.order, opts.chain ?? chainId, opts.market ?? market))
+    .then((signature) => ({ built, signature }));
 }
 
 describe("storeManifest", () => {
   it("stores a manifest signed by its tenant over an order carrying its hash", async () => {
     const { built, signature } = await signed();
-    const stored = await storeManifest({ db: handle.db, client, chainId, marketAddress: market, manifest: built.manifest, order: serializeOrder(built.order), signature });
+    const stored = await storeManifest({
+      db: handle.db,
+      client,
+      chainId,
+      marketAddress: market,
+      manifest: built.manifest,
+      order: serializeOrder(built.order),
+      signature,
+    });
     expect(stored.specHash).toBe(built.specHash);
     expect(stored.created).toBe(true);
     const row = await getManifest({ db: handle.db, specHash: built.specHash });
     expect(row?.tenant).toBe(tenant.address.toLowerCase());
     // Idempotent.
-    const again = await storeManifest({ db: handle.db, client, chainId, marketAddress: market, manifest: built.manifest, order: serializeOrder(built.order), signature });
+    const again = await storeManifest({
+      db: handle.db,
+      client,
+      chainId,
+      marketAddress: market,
+      manifest: built.manifest,
+      order: serializeOrder(built.order),
+      signature,
+    });
     expect(again.created).toBe(false);
   });
 
   it("refuses a signature by someone else than the order's tenant", async () => {
-    const { built, signature } = await signed({ ...deployTemplates[1]?.manifest, name: "other" } as never, stranger);
+    const { built, signature } = await signed(
+      { ...deployTemplates[1]?.manifest, name: "other" } as never,
+      stranger,
+    );
     await expect(
-      storeManifest({ db: handle.db, client, chainId, marketAddress: market, manifest: built.manifest, order: serializeOrder(built.order), signature }),
+      storeManifest({
+        db: handle.db,
+        client,
+        chainId,
+        marketAddress: market,
+        manifest: built.manifest,
+        order: serializeOrder(built.order),
+        signature,
+      }),
     ).rejects.toMatchObject({ code: "INVALID_SIGNATURE" });
     expect(await getManifest({ db: handle.db, specHash: built.specHash })).toBeNull();
   });
@@ -50,9 +90,19 @@ describe("storeManifest", () => {
   it("refuses a signature for another chain or another market", async () => {
     const a = await signed({ ...deployTemplates[0]?.manifest, name: "chain" } as never, tenant, { chain: 1 });
     await expect(
-      storeManifest({ db: handle.db, client, chainId, marketAddress: market, manifest: a.built.manifest, order: serializeOrder(a.built.order), signature: a.signature }),
+      storeManifest({
+        db: handle.db,
+        client,
+        chainId,
+        marketAddress: market,
+        manifest: a.built.manifest,
+        order: serializeOrder(a.built.order),
+        signature: a.signature,
+      }),
     ).rejects.toMatchObject({ code: "INVALID_SIGNATURE" });
-    const b = await signed({ ...deployTemplates[0]?.manifest, name: "market" } as never, tenant, { market: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
+    const b = await signed({ ...deployTemplates[0]?.manifest, name: "market" } as never, tenant, {
+      market: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+    });
     await expect(
       storeManifest({
         db: handle.db,
@@ -70,11 +120,27 @@ describe("storeManifest", () => {
   it("refuses a manifest whose hash is not the order's specHash, or resources that differ", async () => {
     const { built, signature } = await signed({ ...deployTemplates[0]?.manifest, name: "swapped" } as never);
     await expect(
-      storeManifest({ db: handle.db, client, chainId, marketAddress: market, manifest: { ...built.manifest, image: "evil:latest" }, order: serializeOrder(built.order), signature }),
+      storeManifest({
+        db: handle.db,
+        client,
+        chainId,
+        marketAddress: market,
+        manifest: { ...built.manifest, image: "evil:latest" },
+        order: serializeOrder(built.order),
+        signature,
+      }),
     ).rejects.toMatchObject({ code: "INVALID_MANIFEST" });
     const order = { ...serializeOrder(built.order), cpuMillicores: built.order.cpuMillicores + 1 };
     await expect(
-      storeManifest({ db: handle.db, client, chainId, marketAddress: market, manifest: built.manifest, order, signature }),
+      storeManifest({
+        db: handle.db,
+        client,
+        chainId,
+        marketAddress: market,
+        manifest: built.manifest,
+        order,
+        signature,
+      }),
     ).rejects.toThrow(/resources do not match/);
   });
 });

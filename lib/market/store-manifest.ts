@@ -3,7 +3,13 @@ import { eq } from "drizzle-orm";
 import type { Address, Hex } from "viem";
 import type { Db } from "@/db/client";
 import { manifests } from "@/db/schema";
-import { type Order, orderSchema, orderTypedData, serializeOrder, toBytes32Text } from "@/lib/chain/order-types";
+import {
+  type Order,
+  orderSchema,
+  orderTypedData,
+  serializeOrder,
+  toBytes32Text,
+} from "@/lib/chain/order-types";
 import { AppError } from "@/lib/errors";
 import { canonicalizeManifest, type Manifest, manifestTotals } from "@/lib/market/manifest";
 
@@ -36,7 +42,10 @@ export interface StoredManifest {
 
 export async function storeManifest(opts: StoreManifestOptions): Promise<StoredManifest> {
   if (opts.domain?.chainId !== undefined && opts.domain.chainId !== opts.chainId)
-    throw new AppError("INVALID_SIGNATURE", `The order was signed for chain ${opts.domain.chainId}, not ${opts.chainId}.`);
+    throw new AppError(
+      "INVALID_SIGNATURE",
+      `The order was signed for chain ${opts.domain.chainId}, not ${opts.chainId}.`,
+    );
   if (
     opts.domain?.verifyingContract !== undefined &&
     opts.domain.verifyingContract.toLowerCase() !== opts.marketAddress.toLowerCase()
@@ -45,7 +54,10 @@ export async function storeManifest(opts: StoreManifestOptions): Promise<StoredM
 
   const parsedOrder = orderSchema.safeParse(opts.order);
   if (!parsedOrder.success)
-    throw new AppError("BAD_REQUEST", `Invalid order: ${parsedOrder.error.issues[0]?.path.join(".")}: ${parsedOrder.error.issues[0]?.message}`);
+    throw new AppError(
+      "BAD_REQUEST",
+      `Invalid order: ${parsedOrder.error.issues[0]?.path.join(".")}: ${parsedOrder.error.issues[0]?.message}`,
+    );
   const order = parsedOrder.data;
 
   let canonical: ReturnType<typeof canonicalizeManifest>;
@@ -53,7 +65,10 @@ export async function storeManifest(opts: StoreManifestOptions): Promise<StoredM
     canonical = canonicalizeManifest(opts.manifest);
   } catch (error) {
     const issue = (error as { issues?: { path: (string | number)[]; message: string }[] }).issues?.[0];
-    throw new AppError("INVALID_MANIFEST", issue ? `Invalid manifest: ${issue.path.join(".")}: ${issue.message}` : "Invalid manifest.");
+    throw new AppError(
+      "INVALID_MANIFEST",
+      issue ? `Invalid manifest: ${issue.path.join(".")}: ${issue.message}` : "Invalid manifest.",
+    );
   }
   if (canonical.specHash.toLowerCase() !== order.specHash.toLowerCase())
     throw new AppError("INVALID_MANIFEST", "The order's specHash is not the hash of this manifest.");
@@ -73,7 +88,8 @@ export async function storeManifest(opts: StoreManifestOptions): Promise<StoredM
   } catch {
     valid = false;
   }
-  if (!valid) throw new AppError("INVALID_SIGNATURE", "The signature is not the tenant's signature over this order.");
+  if (!valid)
+    throw new AppError("INVALID_SIGNATURE", "The signature is not the tenant's signature over this order.");
 
   const inserted = await opts.db
     .insert(manifests)
@@ -105,7 +121,10 @@ export function assertOrderBuysManifest(order: Order, manifest: Manifest): void 
   const model = t.gpuModel ? toBytes32Text(t.gpuModel) : `0x${"0".repeat(64)}`;
   if (order.gpuModel.toLowerCase() !== model.toLowerCase()) mismatch.push("gpu model");
   if (mismatch.length)
-    throw new AppError("INVALID_MANIFEST", `The order's resources do not match the manifest (${mismatch.join(", ")}).`);
+    throw new AppError(
+      "INVALID_MANIFEST",
+      `The order's resources do not match the manifest (${mismatch.join(", ")}).`,
+    );
 }
 
 export async function getManifest({ db, specHash }: { db: Db; specHash: string }) {

@@ -2,4 +2,6 @@
 import { route } from "@/lib/api/handler";
 import { listTenantActivity } from "@/lib/lease/list-tenant-activity";
 
-export const GET = route({ auth: true }, async ({ db, session }) => listTenantActivity({ db, address: session.address }));
+export const GET = route({ auth: true }, async ({ db, session }) =>
+  listTenantActivity({ db, address: session.address }),
+);

@@ -4,7 +4,10 @@ import { route, zUintString } from "@/lib/api/handler";
 import { getLeaseDetail } from "@/lib/lease/get-lease-detail";
 import { requireLeaseAccess } from "@/lib/lease/lease-access";
 
-export const GET = route({ params: z.object({ id: zUintString }), auth: true }, async ({ db, params, session }) => {
-  const { lease, role } = await requireLeaseAccess({ db, leaseId: params.id, address: session.address });
-  return { ...(await getLeaseDetail({ db, lease })), role };
-});
+export const GET = route(
+  { params: z.object({ id: zUintString }), auth: true },
+  async ({ db, params, session }) => {
+    const { lease, role } = await requireLeaseAccess({ db, leaseId: params.id, address: session.address });
+    return { ...(await getLeaseDetail({ db, lease })), role };
+  },
+);

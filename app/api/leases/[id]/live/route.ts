@@ -8,21 +8,24 @@ import { getMetricsHub } from "@/lib/lease/metrics-hub";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ params: z.object({ id: zUintString }), auth: true }, async ({ db, params, session, req }) => {
-  await requireLeaseAccess({ db, leaseId: params.id, address: session.address });
-  const stream = createLiveStream({
-    hub: getMetricsHub(),
-    db,
-    leaseId: params.id,
-    intervalMs: getConfig().METRICS_INTERVAL_MS,
-    signal: req.signal,
-  });
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-    },
-  });
-});
+export const GET = route(
+  { params: z.object({ id: zUintString }), auth: true },
+  async ({ db, params, session, req }) => {
+    await requireLeaseAccess({ db, leaseId: params.id, address: session.address });
+    const stream = createLiveStream({
+      hub: getMetricsHub(),
+      db,
+      leaseId: params.id,
+      intervalMs: getConfig().METRICS_INTERVAL_MS,
+      signal: req.signal,
+    });
+    return new Response(stream, {
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      },
+    });
+  },
+);
