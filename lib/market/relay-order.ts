@@ -7,6 +7,7 @@ import { getPublicClient } from "@/lib/chain/public-client";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { marketChain } from "@/lib/wagmi/config";
+import { shortMessage } from "@/lib/wagmi/short-message";
 
 // Relays a tenant's signed order from the server's relayer key (RELAYER_PRIVATE_KEY; never the bid
 // engine's operator key, whose nonces the bid engine owns), so the
@@ -67,9 +68,8 @@ export async function relayOrder(opts: { order: Order; signature: Hex; permit?: 
       return { orderId: created.args.orderId.toString(), txHash: hash };
     } catch (error) {
       if (error instanceof AppError) throw error;
-      const e = error as { shortMessage?: string; message?: string };
-      const reason = (e.shortMessage ?? e.message ?? "relay failed").split("\n")[0];
-      throw new AppError("UNPROCESSABLE", `The market refused the order: ${reason}`);
+      // The contract's custom error by name (e.g. NonceAlreadyUsed), never a stack.
+      throw new AppError("UNPROCESSABLE", `The market refused the order. ${shortMessage(error)}`);
     }
   };
   const result = queue.then(send, send);
