@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createTestDb } from "../db/test-db";
 import { leases } from "../db/schema";
+import { createTestDb } from "../db/test-db";
 import { defaultClusters } from "../dev/k8s-sim/default-clusters";
 import { startSimulator } from "../dev/k8s-sim/simulator";
 import { createClusterClient } from "../lib/k8s/cluster-client";
@@ -10,6 +10,7 @@ import { k8sLeaseWorkload } from "../lib/lease/k8s-workload";
 import { createLiveStream } from "../lib/lease/live-stream";
 import { MetricsHub } from "../lib/lease/metrics-hub";
 import { createMetricsPoller } from "../lib/lease/metrics-poller";
+import { hashManifest, type Manifest } from "../lib/market/manifest";
 
 // `npm run bench:fanin`: 50 browsers (SSE clients) watch one lease's live metrics; the cluster must
 // see one metrics request per poll interval, not one per browser. A real simulated cluster (counted
@@ -25,15 +26,24 @@ if (!spec) throw new Error("no ohio-cpu cluster spec");
 const sim = await startSimulator({ clusters: [spec] });
 const cluster = sim.clusters[0];
 if (!cluster) throw new Error("no simulated cluster");
-const client = createClusterClient(validateKubeconfig(cluster.kubeconfig(), { allowPrivate: true }), { allowPrivate: true });
+const client = createClusterClient(validateKubeconfig(cluster.kubeconfig(), { allowPrivate: true }), {
+  allowPrivate: true,
+});
 const handle = await createTestDb();
 
 const leaseId = "4242";
+const manifest: Manifest = {
+  version: 1,
+  name: "web",
+  image: "nginx:1.27",
+  resources: { cpu: 250, memory: 256, storage: 512, gpu: { count: 0 } },
+  replicas: 1,
+};
 await k8sLeaseWorkload.apply(client, {
   leaseId,
   tenant: "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc",
-  specHash: `0x${"11".repeat(32)}`,
-  manifest: { version: 1, name: "web", image: "nginx:1.27", resources: { cpu: 250, memory: 256, storage: 512, gpu: { count: 0 } }, replicas: 1 },
+  specHash: hashManifest(manifest),
+  manifest,
 });
 await handle.db.insert(leases).values({
   id: leaseId,
@@ -49,12 +59,25 @@ await handle.db.insert(leases).values({
 });
 
 const hub = new MetricsHub();
-const poller = createMetricsPoller({ db: handle.db, workload: k8sLeaseWorkload, clientFor: async () => client, hub, intervalMs: INTERVAL_MS, log: () => {} });
+const poller = createMetricsPoller({
+  db: handle.db,
+  workload: k8sLeaseWorkload,
+  clientFor: async () => client,
+  hub,
+  intervalMs: INTERVAL_MS,
+  log: () => {},
+});
 
 const server = createServer(async (req, res) => {
   const controller = new AbortController();
   req.on("close", () => controller.abort());
-  const stream = createLiveStream({ hub, db: handle.db, leaseId, intervalMs: INTERVAL_MS, signal: controller.signal });
+  const stream = createLiveStream({
+    hub,
+    db: handle.db,
+    leaseId,
+    intervalMs: INTERVAL_MS,
+    signal: controller.signal,
+  });
   res.writeHead(200, { "content-type": "text/event-stream" });
   const reader = stream.getReader();
   for (;;) {
@@ -72,7 +95,9 @@ const aborts = Array.from({ length: CLIENTS }, () => new AbortController());
 await Promise.all(
   aborts.map(async (abort, i) => {
     const res = await fetch(url, { signal: abort.signal });
-    const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader();
+    const reader = (res.body as ReadableStream<Uint8Array>)
+      .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
+      .getReader();
     void (async () => {
       try {
         for (;;) {
@@ -100,11 +125,15 @@ const metricsRequests = cluster.stats.metricsRequests - before;
 const minSamples = Math.min(...samplesPerClient);
 const maxSamples = Math.max(...samplesPerClient);
 
-console.log(`\nfan-in over ${(DURATION_MS / 1000).toFixed(0)} s, poll interval ${INTERVAL_MS} ms, ${CLIENTS} browsers on one lease:`);
+console.log(
+  `\nfan-in over ${(DURATION_MS / 1000).toFixed(0)} s, poll interval ${INTERVAL_MS} ms, ${CLIENTS} browsers on one lease:`,
+);
 console.log(`  poll intervals:                        ${polls}`);
 console.log(`  metrics.k8s.io requests at the cluster: ${metricsRequests}`);
 console.log(`  samples received per browser:          ${minSamples}–${maxSamples}`);
-console.log(`  ratio: ${(metricsRequests / polls).toFixed(2)} metrics requests per poll interval (${(metricsRequests / polls / CLIENTS).toFixed(3)} per browser per interval)`);
+console.log(
+  `  ratio: ${(metricsRequests / polls).toFixed(2)} metrics requests per poll interval (${(metricsRequests / polls / CLIENTS).toFixed(3)} per browser per interval)`,
+);
 
 for (const a of aborts) a.abort();
 server.closeAllConnections();
