@@ -1,17 +1,26 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import { useMemo, useState } from "react";
 import { EscrowPanel } from "@/components/lease/escrow-panel";
 import { LeaseTimeline } from "@/components/lease/lease-timeline";
 import { LogViewer } from "@/components/lease/log-viewer";
-import { PodUsageChart } from "@/components/lease/pod-usage-chart";
 import { useLiveUsage } from "@/components/lease/use-live-usage";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { fetchJson } from "@/lib/api/fetch-json";
 import type { LeaseDetail } from "@/lib/lease/get-lease-detail";
 import { formatBytes, formatCores, shortHex, timeAgo } from "@/lib/market/format";
+
+// recharts is the heaviest part of the page: the charts load right after it, not in its first bundle.
+const PodUsageChart = dynamic(
+  () => import("@/components/lease/pod-usage-chart").then((m) => m.PodUsageChart),
+  {
+    ssr: false,
+    loading: () => <div className="h-40 animate-pulse rounded-md bg-zinc-100 dark:bg-zinc-800" />,
+  },
+);
 
 // The lease page: timeline, live CPU and memory per pod against requests and limits (history from
 // the database, live points over server-sent events), pods, logs, events, endpoints, escrow.
