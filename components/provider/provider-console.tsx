@@ -1,20 +1,9 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useState } from "react";
-import {
-  Area,
-  AreaChart,
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
 import { useConfig, useReadContracts, useWriteContract } from "wagmi";
 import { waitForTransactionReceipt } from "wagmi/actions";
 import { usePublicConfig } from "@/components/public-config";
@@ -41,6 +30,19 @@ import { SignInPanel } from "./sign-in-gate";
 // withdrawals (wallet transactions), pricing and bid settings, and the bid engine's decision log.
 // Data comes from /api/provider/console (refreshed every few seconds); exact withdrawable amounts
 // are read from the contract.
+
+// recharts is the heaviest part of the console: the charts load right after the page.
+const chartPlaceholder = () => (
+  <div className="h-full animate-pulse rounded-md bg-zinc-100 dark:bg-zinc-800" />
+);
+const EarningsChart = dynamic(() => import("./provider-charts").then((m) => m.EarningsChart), {
+  ssr: false,
+  loading: chartPlaceholder,
+});
+const CapacityChart = dynamic(() => import("./provider-charts").then((m) => m.CapacityChart), {
+  ssr: false,
+  loading: chartPlaceholder,
+});
 
 const KEY = ["provider-console"];
 const time = (iso: string) =>
@@ -331,37 +333,7 @@ function Earnings({ data }: { data: ConsoleData }) {
         )}
         {data.earnings.length > 1 && (
           <div className="mt-4 h-48" data-testid="earnings-chart">
-            <ResponsiveContainer width="100%" height="100%">
-              <AreaChart data={data.earnings}>
-                <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.1} />
-                <XAxis
-                  dataKey="t"
-                  tickFormatter={time}
-                  fontSize={11}
-                  stroke="currentColor"
-                  strokeOpacity={0.5}
-                />
-                <YAxis fontSize={11} stroke="currentColor" strokeOpacity={0.5} width={60} />
-                <Tooltip labelFormatter={(v) => time(String(v))} />
-                <Legend />
-                <Area
-                  type="monotone"
-                  dataKey="earned"
-                  name="Earned"
-                  stroke="#6366f1"
-                  fill="#6366f1"
-                  fillOpacity={0.2}
-                />
-                <Area
-                  type="monotone"
-                  dataKey="withdrawn"
-                  name="Withdrawn"
-                  stroke="#10b981"
-                  fill="#10b981"
-                  fillOpacity={0.2}
-                />
-              </AreaChart>
-            </ResponsiveContainer>
+            <EarningsChart points={data.earnings} />
           </div>
         )}
       </Card>
@@ -507,37 +479,7 @@ export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
       )}
       {c.history.length > 1 && (
         <div className="mt-3 h-40" data-testid="capacity-chart">
-          <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={c.history}>
-              <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.1} />
-              <XAxis
-                dataKey="t"
-                tickFormatter={time}
-                fontSize={11}
-                stroke="currentColor"
-                strokeOpacity={0.5}
-              />
-              <YAxis fontSize={11} stroke="currentColor" strokeOpacity={0.5} width={40} />
-              <Tooltip labelFormatter={(v) => time(String(v))} />
-              <Legend />
-              <Line type="stepAfter" dataKey="cpuFree" name="CPU free" stroke="#6366f1" dot={false} />
-              <Line
-                type="stepAfter"
-                dataKey="cpuTotal"
-                name="CPU total"
-                stroke="#a1a1aa"
-                dot={false}
-                strokeDasharray="4 2"
-              />
-              <Line
-                type="stepAfter"
-                dataKey="memFreeGib"
-                name="Memory free (GiB)"
-                stroke="#10b981"
-                dot={false}
-              />
-            </LineChart>
-          </ResponsiveContainer>
+          <CapacityChart points={c.history} />
         </div>
       )}
       {replacing && (
