@@ -179,6 +179,8 @@ test.describe
         account: provider,
       });
       expect(after).toBeGreaterThan(before);
+      // Once the indexer has seen the withdrawal, the console counts it.
+      await expect(page.getByTestId("stat-withdrawn")).not.toHaveText("0.00", { timeout: 20_000 });
 
       await page.getByTestId("theme-toggle").click();
       await providerConsole.screenshot("console-dark");
