@@ -26,6 +26,22 @@ test("the test wallet connects and shows its address", async ({ page, wallet }) 
   await expect(page.getByTestId("wallet-connect")).toBeVisible();
 });
 
+test("disconnecting the wallet also ends the sign-in session", async ({ page, wallet }) => {
+  await wallet.use(1);
+  await page.goto("/provider");
+  await wallet.connect();
+  await page.getByTestId("sign-in").click();
+  await expect(page.getByTestId("wallet-address")).toHaveAttribute("data-signed-in", "true");
+  expect((await (await page.request.get("/api/auth/session")).json()).address).toBe(
+    "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f",
+  );
+  await page.getByTestId("wallet-disconnect").click();
+  await expect(page.getByTestId("wallet-connect")).toBeVisible();
+  await expect(async () => {
+    expect((await (await page.request.get("/api/auth/session")).json()).address).toBeNull();
+  }).toPass({ timeout: 10_000 });
+});
+
 test("health is green with database, chain and the seeded clusters", async ({ request, stack }) => {
   const res = await request.get("/api/health");
   expect(res.status()).toBe(200);
@@ -47,7 +63,10 @@ test("an unknown route gives a proper 404 page", async ({ page }) => {
 
 test("bad API input gets a clear 4xx JSON error", async ({ request }) => {
   // text/plain so Playwright sends the broken body as it is (it would JSON-encode it otherwise).
-  const res = await request.post("/api/auth/verify", { data: "{not json", headers: { "content-type": "text/plain" } });
+  const res = await request.post("/api/auth/verify", {
+    data: "{not json",
+    headers: { "content-type": "text/plain" },
+  });
   expect(res.status()).toBe(400);
   expect((await res.json()).error.message).toMatch(/JSON/);
   const missing = await request.post("/api/auth/verify", { data: { message: "hello" } });

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useAccount, useConnect, useDisconnect, useSwitchChain } from "wagmi";
 import { usePublicConfig } from "@/components/public-config";
+import { useSession } from "@/components/wallet/use-session";
 import { shortMessage } from "@/lib/wagmi/short-message";
 
 export function shortAddress(address: string): string {
@@ -13,6 +14,7 @@ export function WalletButton() {
   const { address, status, chainId } = useAccount();
   const { connectors, connect, error, isPending, reset } = useConnect();
   const { disconnect } = useDisconnect();
+  const { signedIn, signOut } = useSession();
   const { switchChain } = useSwitchChain();
   const publicConfig = usePublicConfig();
   const [open, setOpen] = useState(false);
@@ -48,13 +50,23 @@ export function WalletButton() {
         <span
           data-testid="wallet-address"
           title={address}
-          className="rounded-md border border-zinc-200 px-3 py-1.5 font-mono text-sm dark:border-zinc-700"
+          data-signed-in={signedIn}
+          className="inline-flex items-center gap-2 rounded-md border border-zinc-200 px-3 py-1.5 font-mono text-sm dark:border-zinc-700"
         >
+          {signedIn && (
+            <span className="h-2 w-2 rounded-full bg-emerald-500" title="Signed in">
+              <span className="sr-only">signed in as</span>
+            </span>
+          )}
           {shortAddress(address)}
         </span>
         <button
           type="button"
-          onClick={() => disconnect()}
+          onClick={() => {
+            // Leaving with the wallet ends the server session too (the httpOnly cookie).
+            if (signedIn) signOut.mutate();
+            disconnect();
+          }}
           data-testid="wallet-disconnect"
           className="rounded-md px-2 py-1.5 text-sm text-zinc-500 hover:text-zinc-900 dark:hover:text-white"
         >
