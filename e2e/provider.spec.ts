@@ -187,6 +187,58 @@ test.describe
       await page.getByTestId("theme-toggle").click();
     });
 
+    test("the console edits pricing, re-verifies the cluster, and refuses a bad kubeconfig or removing a busy cluster", async ({
+      page,
+      wallet,
+    }) => {
+      test.setTimeout(120_000);
+      expect(clusterId, "the onboarding test ran first").not.toBe("");
+      await wallet.use(0);
+      const providerConsole = new ProviderConsolePage(page);
+      await providerConsole.goto();
+      await ensureConnected(page, wallet);
+      if (await page.getByTestId("sign-in").isVisible()) await page.getByTestId("sign-in").click();
+      await expect(providerConsole.console()).toBeVisible();
+      const card = page.locator(`[data-testid="cluster-card"][data-cluster="${clusterId}"]`);
+
+      // Pricing: a bad value is refused inline; a good one is saved and survives a reload.
+      await page.getByTestId("settings-cpu").fill("abc");
+      await page.getByTestId("settings-save").click();
+      await expect(page.getByTestId("settings-save")).toBeEnabled();
+      await expect(page.getByText("Saved ✓")).toHaveCount(0);
+      await page.getByTestId("settings-cpu").fill("0.025");
+      await page.getByTestId("settings-save").click();
+      await expect(page.getByText("Saved ✓")).toBeVisible();
+      await page.reload();
+      await expect(page.getByTestId("settings-cpu")).toHaveValue("0.025");
+
+      // Re-verify runs the live checklist again against the stored kubeconfig.
+      await card.getByTestId("cluster-reverify").click();
+      await expect(card.getByTestId("check-connection")).toHaveAttribute("data-status", "pass", {
+        timeout: 20_000,
+      });
+      await expect(card.getByTestId("check-nodes")).toHaveAttribute("data-status", "pass", {
+        timeout: 20_000,
+      });
+
+      // Replacing the kubeconfig with an exec one is refused; the cluster stays as it was.
+      await card.getByRole("button", { name: "Replace kubeconfig" }).click();
+      await card
+        .locator("textarea")
+        .fill(
+          "apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster:\n    server: https://203.0.113.10:6443\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user:\n    exec: {command: sh, apiVersion: client.authentication.k8s.io/v1}\n",
+        );
+      await card.getByRole("button", { name: "Check and replace" }).click();
+      await expect(card.getByRole("alert")).toContainText(/exec/i);
+      await expect(card.getByTestId("cluster-status")).toHaveText("up");
+
+      // A cluster that runs a lease cannot be removed.
+      page.once("dialog", (dialog) => dialog.accept());
+      await card.getByRole("button", { name: "Remove" }).click();
+      await expect(card.getByRole("alert").filter({ hasText: /active lease/ })).toBeVisible();
+      await expect(providerConsole.clusterCards()).toHaveCount(1);
+    });
+
     test("another wallet cannot see or change the provider's cluster", async ({ page, wallet }) => {
       expect(clusterId, "the onboarding test ran first").not.toBe("");
       await wallet.use(1);

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { clusters, leases } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -22,14 +22,24 @@ export async function updateCluster(opts: { db: Db; id: string; address: string;
 
 export async function removeCluster(opts: { db: Db; id: string; address: string }) {
   await getOwnCluster(opts);
-  const running = await opts.db
+  // Active leases running here, and the provider's active leases not yet placed on a cluster: the
+  // lease controller may be about to deploy them here (a bid is sized for one cluster).
+  const busy = await opts.db
     .select({ id: leases.id })
     .from(leases)
-    .where(and(eq(leases.clusterId, opts.id), eq(leases.status, "active")));
-  if (running.length > 0)
+    .where(
+      and(
+        eq(leases.status, "active"),
+        or(
+          eq(leases.clusterId, opts.id),
+          and(isNull(leases.clusterId), eq(leases.provider, opts.address.toLowerCase())),
+        ),
+      ),
+    );
+  if (busy.length > 0)
     throw new AppError(
       "CONFLICT",
-      `This cluster runs ${running.length} active lease(s); it can be removed once they are closed.`,
+      `This cluster runs (or is about to run) ${busy.length} active lease(s); it can be removed once they are closed.`,
     );
   await opts.db.delete(clusters).where(eq(clusters.id, opts.id));
 }
