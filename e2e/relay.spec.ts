@@ -2,6 +2,7 @@ import { createPublicClient, createWalletClient, type Hex, http, parseSignature 
 import { privateKeyToAccount } from "viem/accounts";
 import { computeMarketAbi, mockStablecoinAbi } from "../lib/chain/generated/contracts";
 import { type Order, orderTypedData, serializeOrder, toBytes32Text } from "../lib/chain/order-types";
+import { permitTypedData } from "../lib/chain/permit-types";
 import { canonicalizeManifest } from "../lib/market/manifest";
 import { expect, test } from "./fixtures";
 
@@ -69,31 +70,21 @@ test("a signed order with a permit is relayed without the tenant paying gas; rep
     args: [tenant.address],
   });
   const permit = parseSignature(
-    await wallet.signTypedData({
-      domain: {
-        name: "KubeBid Mock USD",
-        version: "1",
-        chainId: stack.chainId,
-        verifyingContract: stack.tokenAddress,
-      },
-      types: {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      primaryType: "Permit",
-      message: {
+    await wallet.signTypedData(
+      permitTypedData({
+        domain: {
+          name: "KubeBid Mock USD",
+          version: "1",
+          chainId: stack.chainId,
+          verifyingContract: stack.tokenAddress,
+        },
         owner: tenant.address,
         spender: stack.marketAddress,
         value: order.deposit,
         nonce: permitNonce,
         deadline: permitDeadline,
-      },
-    }),
+      }),
+    ),
   );
   const body = {
     order: serializeOrder(order),

@@ -8,6 +8,7 @@ import type { StepState } from "@/components/ui/stepper";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contracts";
 import { type Order, orderTypedData, serializeOrder } from "@/lib/chain/order-types";
+import { permitTypedData } from "@/lib/chain/permit-types";
 import type { Manifest } from "@/lib/market/manifest";
 import { shortMessage } from "@/lib/wagmi/short-message";
 
@@ -77,20 +78,16 @@ export function useSubmitOrder() {
           }),
         ]);
         const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
-        const signature = await signTypedDataAsync({
-          domain: { name, version, chainId: Number(domainChainId), verifyingContract },
-          types: {
-            Permit: [
-              { name: "owner", type: "address" },
-              { name: "spender", type: "address" },
-              { name: "value", type: "uint256" },
-              { name: "nonce", type: "uint256" },
-              { name: "deadline", type: "uint256" },
-            ],
-          },
-          primaryType: "Permit",
-          message: { owner: address, spender: market, value: order.deposit, nonce, deadline },
-        });
+        const signature = await signTypedDataAsync(
+          permitTypedData({
+            domain: { name, version, chainId: Number(domainChainId), verifyingContract },
+            owner: address,
+            spender: market,
+            value: order.deposit,
+            nonce,
+            deadline,
+          }),
+        );
         const { v, r, s, yParity } = parseSignature(signature);
         permit = { deadline: deadline.toString(), v: Number(v ?? BigInt(yParity + 27)), r, s };
         set("approve", "done", "permit signed");
