@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { buttonClass } from "@/components/ui/button";
 
 export default function NotFound() {
   return (
@@ -8,10 +9,7 @@ export default function NotFound() {
       <p className="mt-4 text-zinc-600 dark:text-zinc-400">
         There is nothing at this address. The order or lease you are looking for may never have existed.
       </p>
-      <Link
-        href="/"
-        className="mt-8 inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
-      >
+      <Link href="/" className={`mt-8 ${buttonClass()}`}>
         Back to the market
       </Link>
     </div>

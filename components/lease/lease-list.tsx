@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useSession } from "@/components/wallet/use-session";
@@ -46,7 +46,7 @@ export function LeaseList() {
         testId="leases-empty"
         title="No leases yet"
         action={
-          <Link href="/deploy" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white">
+          <Link href="/deploy" className={buttonClass()}>
             Deploy something
           </Link>
         }

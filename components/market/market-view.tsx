@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { ProvidersTable } from "@/components/market/providers-table";
+import { buttonClass } from "@/components/ui/button";
 import { Card, Stat } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { fetchJson } from "@/lib/api/fetch-json";
@@ -44,10 +45,7 @@ export function MarketView(props: { initial: MarketOverview }) {
         testId="market-empty"
         title="No capacity listed yet"
         action={
-          <Link
-            href="/provider/onboard"
-            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
-          >
+          <Link href="/provider/onboard" className={buttonClass()}>
             List your cluster
           </Link>
         }
@@ -109,11 +107,7 @@ export function MarketView(props: { initial: MarketOverview }) {
       <Card
         title="Providers"
         actions={
-          <Link
-            href="/deploy"
-            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
-            data-testid="market-deploy"
-          >
+          <Link href="/deploy" className={buttonClass()} data-testid="market-deploy">
             Deploy a workload
           </Link>
         }

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { ClusterView } from "@/lib/provider/provider-clusters";
@@ -10,10 +11,7 @@ import { SignInPanel } from "./sign-in-gate";
 // One cluster of the signed-in provider; anyone else gets a clean refusal, not an error page.
 
 const back = (
-  <Link
-    href="/provider"
-    className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
-  >
+  <Link href="/provider" className={buttonClass()}>
     Go to your console
   </Link>
 );

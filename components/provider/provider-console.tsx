@@ -8,7 +8,7 @@ import { useConfig, useReadContracts, useWriteContract } from "wagmi";
 import { waitForTransactionReceipt } from "wagmi/actions";
 import { usePublicConfig } from "@/components/public-config";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorNote, inputClass } from "@/components/ui/field";
@@ -81,10 +81,7 @@ export function ProviderConsole(props: { initial: ConsoleData | null }) {
           testId="provider-empty"
           title="You have no cluster listed yet"
           action={
-            <Link
-              href="/provider/onboard"
-              className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
-            >
+            <Link href="/provider/onboard" className={buttonClass()}>
               List your cluster
             </Link>
           }

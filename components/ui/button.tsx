@@ -9,19 +9,21 @@ const variants = {
     "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white",
 } as const;
 
+type Variant = keyof typeof variants;
+type Size = "sm" | "md";
+
+/** The button look, for elements that must stay links (`<Link className={buttonClass()}>`). */
+export function buttonClass(variant: Variant = "primary", size: Size = "md"): string {
+  return `inline-flex items-center justify-center gap-2 rounded-md font-medium transition-colors disabled:cursor-not-allowed ${
+    size === "sm" ? "px-2.5 py-1 text-xs" : "px-4 py-2 text-sm"
+  } ${variants[variant]}`;
+}
+
 export function Button({
   variant = "primary",
   size = "md",
   className,
   ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof variants; size?: "sm" | "md" }) {
-  return (
-    <button
-      type="button"
-      {...props}
-      className={`inline-flex items-center justify-center gap-2 rounded-md font-medium transition-colors disabled:cursor-not-allowed ${
-        size === "sm" ? "px-2.5 py-1 text-xs" : "px-4 py-2 text-sm"
-      } ${variants[variant]} ${className ?? ""}`}
-    />
-  );
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; size?: Size }) {
+  return <button type="button" {...props} className={`${buttonClass(variant, size)} ${className ?? ""}`} />;
 }
