@@ -12,7 +12,8 @@ export default async function DeployPage() {
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Deploy</h1>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-          Describe your workload, set your terms and sign one order. Providers then bid the price down; the lowest bid wins.
+          Describe your workload, set your terms and sign one order. Providers then bid the price down; the
+          lowest bid wins.
         </p>
       </div>
       <DeployForm initialOffers={offers} />

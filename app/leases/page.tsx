@@ -8,7 +8,9 @@ export default function LeasesPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Your leases</h1>
-        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Orders still in auction and leases you rent or provide.</p>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+          Orders still in auction and leases you rent or provide.
+        </p>
       </div>
       <LeaseList />
     </div>

@@ -10,8 +10,13 @@ import { storeManifest } from "@/lib/market/store-manifest";
 const body = z.object({
   manifest: z.unknown(),
   order: z.record(z.string(), z.unknown()),
-  signature: z.string().regex(/^0x[0-9a-fA-F]+$/, "must be hex").max(20_000),
-  domain: z.object({ chainId: z.number().int().optional(), verifyingContract: z.string().optional() }).optional(),
+  signature: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]+$/, "must be hex")
+    .max(20_000),
+  domain: z
+    .object({ chainId: z.number().int().optional(), verifyingContract: z.string().optional() })
+    .optional(),
 });
 
 export const POST = route({ body }, async ({ db, body }) => {

@@ -4,13 +4,16 @@ import { z } from "zod";
 import { route } from "@/lib/api/handler";
 import { orderSchema } from "@/lib/chain/order-types";
 import { AppError } from "@/lib/errors";
-import { getManifest } from "@/lib/market/store-manifest";
 import { relayOrder } from "@/lib/market/relay-order";
+import { getManifest } from "@/lib/market/store-manifest";
 
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 32-byte hex");
 const body = z.object({
   order: orderSchema,
-  signature: z.string().regex(/^0x[0-9a-fA-F]+$/, "must be hex").max(20_000),
+  signature: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]+$/, "must be hex")
+    .max(20_000),
   permit: z
     .object({
       deadline: z.string().regex(/^\d+$/).transform(BigInt),
