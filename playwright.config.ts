@@ -1,9 +1,13 @@
 import { defineConfig } from "@playwright/test";
+import { findChromium, NO_CHROMIUM_HELP } from "./dev/find-chromium";
 
 // E2E against a production build (`next build` first), on an isolated local stack that
 // e2e/global-setup.ts starts: fresh data directory, anvil, the simulator, seeded providers.
-// Chromium is Debian's (/usr/bin/chromium, or CHROMIUM_PATH): Playwright's own download is not
-// reachable from these machines.
+// Chromium: CHROMIUM_PATH, else the system's (Debian's /usr/bin/chromium here: Playwright's own
+// download is not reachable from these machines), else Playwright's own (dev/find-chromium.ts).
+
+const executablePath = findChromium();
+if (!executablePath) throw new Error(NO_CHROMIUM_HELP);
 
 export default defineConfig({
   testDir: "e2e",
@@ -21,7 +25,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+      executablePath,
       args: [
         "--no-sandbox",
         "--disable-gpu",
