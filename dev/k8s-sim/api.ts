@@ -1,10 +1,13 @@
 // HTTP layer: routing, authentication/authorization, discovery, CRUD, watch, logs, metrics.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
-import { ApiError, type ClusterState, notFound, podRequests, R, type WatchEvent } from "./cluster";
-import { apiVersionOf, findRes, GROUPS, RESOURCES, type ResDef, resKey } from "./resources";
-import type { SimClusterImpl, TokenInfo } from "./simulator";
+import type { ClusterState } from "./cluster";
+import { ApiError, notFound } from "./errors";
 import { openapiGroupVersion, openapiRoot } from "./openapi";
+import { podRequests } from "./pods";
+import { apiVersionOf, findRes, GROUPS, R, RESOURCES, type ResDef, resKey } from "./resources";
+import type { SimClusterImpl, TokenInfo } from "./simulator";
+import type { WatchEvent } from "./store";
 import { toTable } from "./tables";
 import {
   clone,

@@ -282,3 +282,22 @@ export function findRes(group: string, version: string, name: string): ResDef | 
 
 export const resKey = (r: ResDef): string => `${r.group}/${r.name}`;
 export const apiVersionOf = (r: ResDef): string => (r.group ? `${r.group}/${r.version}` : r.version);
+
+// Shorthands for the resources the controllers and admission code touch by name.
+const r = (group: string, name: string): ResDef => {
+  const d = RESOURCES.find((x) => x.group === group && x.name === name && !x.virtual);
+  if (!d) throw new Error(`no resource ${group}/${name}`);
+  return d;
+};
+export const R = {
+  ns: r("", "namespaces"),
+  node: r("", "nodes"),
+  pod: r("", "pods"),
+  svc: r("", "services"),
+  ev: r("", "events"),
+  quota: r("", "resourcequotas"),
+  lr: r("", "limitranges"),
+  sa: r("", "serviceaccounts"),
+  deploy: r("apps", "deployments"),
+  rs: r("apps", "replicasets"),
+};

@@ -8,7 +8,8 @@ import { dirname } from "node:path";
 import { stringify as toYaml } from "yaml";
 import { handleRequest } from "./api";
 import { type SimCerts, sharedCerts } from "./certs";
-import { type ClusterSnapshot, ClusterState } from "./cluster";
+import { ClusterState } from "./cluster";
+import type { ClusterSnapshot } from "./store";
 
 export interface SimNodeSpec {
   name: string;
