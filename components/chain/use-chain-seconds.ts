@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { type ChainClockAnchor, createChainClock } from "@/lib/chain/chain-clock";
+import { type ChainClockAnchor, createChainClock } from "@/lib/chain/create-chain-clock";
 
 // Chain time in seconds, ticking each second from the server's latest reading. The server render and
 // the first (hydrating) client render both use the reading itself, so figures computed from it are

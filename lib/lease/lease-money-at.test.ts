@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createChainClock } from "@/lib/chain/chain-clock";
+import { createChainClock } from "@/lib/chain/create-chain-clock";
 import { type LeaseTerms, leaseMoneyAt } from "./lease-money-at";
 
 const USD = 1_000_000n;

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Address } from "viem";
-import type { ChainClockAnchor } from "@/lib/chain/chain-clock";
+import type { ChainClockAnchor } from "@/lib/chain/create-chain-clock";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { getPublicClient } from "@/lib/chain/public-client";
 import { getConfig } from "@/lib/config";

@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { bidDecisions, clusters, type Lease, leases, type Provider, payments, providers } from "@/db/schema";
-import type { ChainClockAnchor } from "@/lib/chain/chain-clock";
+import type { ChainClockAnchor } from "@/lib/chain/create-chain-clock";
 import type { LeaseTerms } from "@/lib/lease/lease-money-at";
 import { readLeaseTerms } from "@/lib/lease/read-lease-terms";
 import { readChainClock } from "@/lib/market/chain-reads";
