@@ -9,7 +9,34 @@ import { TEST_WALLET_ACCOUNT_KEY, TEST_WALLET_ACCOUNTS } from "../lib/wagmi/test
 
 export type WalletIndex = 0 | 1 | 2;
 
+// React reports a server/client mismatch as a console error (production: minified errors #418, #419,
+// #421, #422, #423, #425, each linking to react.dev/errors; development: "Hydration failed…").
+const HYDRATION =
+  /hydrat|react\.dev\/errors\/4(18|19|21|22|23|25)\b|Minified React error #4(18|19|21|22|23|25)\b/i;
+
+/** Collects every hydration warning the page logs; `check()` fails the test if there was any. */
+export function watchHydration(page: Page): { check: () => void } {
+  const seen: string[] = [];
+  page.on("console", (message) => {
+    if ((message.type() === "error" || message.type() === "warning") && HYDRATION.test(message.text()))
+      seen.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => {
+    if (HYDRATION.test(`${error.message}\n${error.stack ?? ""}`))
+      seen.push(`${page.url()}: ${error.message}`);
+  });
+  return {
+    check: () => expect(seen, "hydration warnings in the browser console").toEqual([]),
+  };
+}
+
 export const test = base.extend<{ stack: StackInfo; wallet: TestWallet }>({
+  // Every page a test visits must render the same on the server and in the browser.
+  page: async ({ page }, use) => {
+    const hydration = watchHydration(page);
+    await use(page);
+    hydration.check();
+  },
   // biome-ignore lint/correctness/noEmptyPattern: Playwright requires an object pattern for fixture dependencies
   baseURL: async ({}, use) => {
     await use(process.env.BASE_URL);

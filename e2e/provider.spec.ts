@@ -3,7 +3,8 @@ import path from "node:path";
 import type { Page } from "@playwright/test";
 import { parse, stringify } from "yaml";
 import { expect, type TestWallet, test } from "./fixtures";
-import { createOrder, getOrderInfo, settleOrder, tokenBalance } from "./helpers/create-order";
+import { createOrder, getLeaseInfo, getOrderInfo, settleOrder, tokenBalance } from "./helpers/create-order";
+import { parseToken } from "./helpers/figures";
 import { ProviderConsolePage } from "./pages/provider-console";
 import { ProviderOnboardPage } from "./pages/provider-onboard";
 
@@ -14,6 +15,7 @@ import { ProviderOnboardPage } from "./pages/provider-onboard";
 
 const REGION = "eu-north-1";
 let clusterId = "";
+let wonOrderId = 0n;
 
 mkdirSync("e2e/screenshots", { recursive: true });
 
@@ -145,7 +147,10 @@ test.describe
         tokenAddress: stack.tokenAddress,
         region: REGION,
         bidWindowSeconds: 15,
+        // Under 1 GiB: the console's "Recently won orders" must say 512 MiB (it said "1 GiB").
+        memoryMiB: 512,
       });
+      wonOrderId = orderId;
       // The bid engine bids (visible in its decision log) before the window closes.
       await expect(
         page.locator(
@@ -171,8 +176,30 @@ test.describe
         account: provider,
       });
       await expect(providerConsole.withdrawAll()).toBeEnabled({ timeout: 15_000 });
+      // "Withdrawable now" is what withdraw pays: not 0.00 on a quiet chain, and the payout (gross,
+      // read back from the contract) is that amount plus what accrued between reading it and the
+      // transaction's block.
+      await expect(page.getByTestId("stat-withdrawable")).not.toHaveText("0.00");
+      const shown = parseToken((await page.getByTestId("stat-withdrawable").textContent()) ?? "");
+      expect(shown).toBeGreaterThan(0n);
+      expect(
+        parseToken(
+          (await providerConsole.leaseRow(orderId).getByTestId("lease-withdrawable").textContent()) ?? "",
+        ),
+      ).toBeGreaterThanOrEqual(shown);
+      const shownAt = Date.now();
       await providerConsole.withdrawAll().click();
       await expect(providerConsole.withdrawDone()).toBeVisible({ timeout: 30_000 });
+      const leaseInfo = await getLeaseInfo({
+        rpcUrl: stack.rpcUrl,
+        marketAddress: stack.marketAddress,
+        leaseId: orderId,
+      });
+      const secondsSince = BigInt(Math.ceil((Date.now() - shownAt) / 1000) + 1);
+      expect(leaseInfo.paidOut).toBeGreaterThanOrEqual(shown);
+      expect(leaseInfo.paidOut - shown).toBeLessThanOrEqual(
+        (leaseInfo.pricePerHour * secondsSince) / 3600n + 1n,
+      );
       const after = await tokenBalance({
         rpcUrl: stack.rpcUrl,
         tokenAddress: stack.tokenAddress,
@@ -211,6 +238,10 @@ test.describe
       await expect(page.getByText("Saved ✓")).toBeVisible();
       await page.reload();
       await expect(page.getByTestId("settings-cpu")).toHaveValue("0.025");
+
+      // Recently won orders show the order's memory in MiB below 1 GiB.
+      expect(wonOrderId, "the bidding test ran first").not.toBe(0n);
+      await expect(page.getByText(`#${wonOrderId}: 1 core, 512 MiB`)).toBeVisible({ timeout: 20_000 });
 
       // Re-verify runs the live checklist again against the stored kubeconfig.
       await card.getByTestId("cluster-reverify").click();

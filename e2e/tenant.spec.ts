@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
-import { expect, TestWallet, test } from "./fixtures";
+import { expect, TestWallet, test, watchHydration } from "./fixtures";
+import { expectNonDecreasing, expectNonIncreasing, sample } from "./helpers/figures";
 import { shoot, TenantDeployPage, TenantLeasePage } from "./pages/tenant-pages";
 
 // The tenant journey on the shared stack: browse the market, deploy the web template with the test
@@ -75,6 +76,8 @@ test.describe
       const lease = new TenantLeasePage(page);
       await expect(page.getByTestId("deploy-state")).toHaveText("running", { timeout: 60_000 });
       await expect(lease.podPhases().first()).toHaveText("Running");
+      // The web template asks 0.5 CPU and 512 MiB per replica.
+      await expect(page.getByTestId("pod-row").first()).toContainText("0.5 cores · 512 MiB");
       await expect(page.getByTestId("timeline-running")).toHaveAttribute("data-done", "true");
       await expect.poll(() => lease.chartPoints("cpu"), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
       const cpuPoints = await lease.chartPoints("cpu");
@@ -84,11 +87,38 @@ test.describe
       const lines = await lease.logLines();
       await expect.poll(() => lease.logLines(), { timeout: 30_000 }).toBeGreaterThan(lines);
       await expect(page.getByTestId("endpoints")).toContainText(":80/TCP");
+      await expect(page.getByTestId("live-dot")).toHaveAttribute("data-live", "true");
       await shoot(page, "lease", { dark: true });
+
+      // Escrow figures computed from chain time: sampled across several 2 s polls, spent only
+      // grows and the balance only shrinks; both move (the lease accrues every second).
+      const spent = await sample(page.getByTestId("escrow-spent"), 8, 800, page);
+      const left = await sample(page.getByTestId("escrow-left"), 8, 800, page);
+      expectNonDecreasing(spent, "spent");
+      expectNonIncreasing(left, "balance left");
+      expect(spent.at(-1) as bigint).toBeGreaterThan(spent[0] as bigint);
+      expect(left.at(-1) as bigint).toBeLessThan(left[0] as bigint);
+      // The server renders the same figures the browser hydrates (the fixture fails on a mismatch).
+      await page.reload();
+      await expect(page.getByTestId("escrow-spent")).toBeVisible();
+
+      // Bad top-up amounts are refused inline, before any wallet prompt.
+      for (const [text, error] of [
+        ["0", /more than 0/],
+        ["-2", /more than 0/],
+        ["ten", /Enter a number/],
+        ["1.1234567", /At most 6 decimals/],
+        ["100000000", /Your wallet holds/],
+      ] as const) {
+        await page.getByTestId("topup-amount").fill(text);
+        await expect(page.getByTestId("topup-error"), text).toContainText(error);
+        await expect(page.getByTestId("topup")).toBeDisabled();
+      }
 
       // Top up: the escrow grows by 1 USD.
       const before = await lease.escrowTotal();
       await page.getByTestId("topup-amount").fill("1");
+      await expect(page.getByTestId("topup-error")).toHaveCount(0);
       await page.getByTestId("topup").click();
       await expect.poll(() => lease.escrowTotal(), { timeout: 30_000 }).not.toBe(before);
 
@@ -97,6 +127,17 @@ test.describe
       await expect(page.getByTestId("close-refund")).toContainText("Refunded", { timeout: 30_000 });
       await expect(page.getByTestId("lease-status")).toHaveText("closed", { timeout: 30_000 });
       await expect(page.getByTestId("deploy-state")).toHaveText("torn down", { timeout: 30_000 });
+      // A closed lease looks closed: no pod, no endpoint, no live dot, nothing left in escrow; the
+      // same after a reload (server render, then no live read).
+      for (const pass of ["live", "reloaded"]) {
+        if (pass === "reloaded") await page.reload();
+        await expect(page.getByTestId("lease-status"), pass).toHaveText("closed");
+        await expect(page.getByTestId("pod-row"), pass).toHaveCount(0);
+        await expect(page.getByTestId("endpoints"), pass).toContainText("No service exposed.");
+        await expect(page.getByTestId("live-dot"), pass).toHaveAttribute("data-live", "false");
+        await expect(page.getByTestId("escrow-left"), pass).toHaveText("0.00 USD");
+        await expect(page.getByTestId("runway"), pass).toHaveText("closed");
+      }
       await shoot(page, "lease-closed");
 
       await page.goto("/leases");
@@ -110,6 +151,7 @@ test.describe
       expect(leaseId).not.toBe("");
       const context = await browser.newContext({ baseURL: process.env.BASE_URL });
       const page = await context.newPage();
+      const hydration = watchHydration(page);
       const other = new TestWallet(page);
       await other.use(1);
       await page.goto("/leases");
@@ -123,6 +165,7 @@ test.describe
       await page.goto(`/leases/${leaseId}`);
       await expect(page.getByTestId("not-yours")).toBeVisible();
       await shoot(page, "not-yours");
+      hydration.check();
       await context.close();
     });
   });

@@ -14,7 +14,7 @@ import { ErrorNote, Field, inputClass } from "@/components/ui/field";
 import { Stepper } from "@/components/ui/stepper";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { buildOrder } from "@/lib/market/build-order";
-import { formatBytes, formatCores, formatDuration, shortHex } from "@/lib/market/format";
+import { formatCores, formatDuration, formatMebibytes, shortHex } from "@/lib/market/format";
 import { type Manifest, manifestSchema, manifestTotals } from "@/lib/market/manifest";
 import { formatTokenAmount, parseTokenAmount } from "@/lib/market/price-order";
 import { type ProviderOffer, screenOrder } from "@/lib/market/screen-order";
@@ -443,7 +443,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
             )}
             {totals && (
               <span>
-                Needs {formatCores(totals.cpuMillis)}, {formatBytes(totals.memoryMiB * 2 ** 20)} memory
+                Needs {formatCores(totals.cpuMillis)}, {formatMebibytes(totals.memoryMiB)} memory
                 {totals.gpuCount > 0 ? `, ${totals.gpuCount} GPU` : ""} in total
               </span>
             )}
@@ -588,7 +588,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
               {manifest.replicas}
             </Summary>
             <Summary label="Resources">
-              {formatCores(totals.cpuMillis)} · {formatBytes(totals.memoryMiB * 2 ** 20)}
+              {formatCores(totals.cpuMillis)} · {formatMebibytes(totals.memoryMiB)}
               {totals.gpuCount > 0 ? ` · ${totals.gpuCount}× ${totals.gpuModel ?? "GPU"}` : ""}
             </Summary>
             <Summary label="Requirements">

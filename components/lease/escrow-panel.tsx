@@ -1,63 +1,62 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { parseEventLogs } from "viem";
+import { useReadContract } from "wagmi";
+import { useChainSeconds } from "@/components/chain/use-chain-seconds";
 import { useMarketTx } from "@/components/market/use-market-tx";
+import { usePublicConfig } from "@/components/public-config";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ErrorNote, inputClass } from "@/components/ui/field";
-import { computeMarketAbi } from "@/lib/chain/generated/contracts";
+import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contracts";
 import { toBytes32Text } from "@/lib/chain/order-types";
 import type { LeaseDetail } from "@/lib/lease/get-lease-detail";
+import { leaseMoneyAt } from "@/lib/lease/lease-money-at";
+import { validateTopUp } from "@/lib/lease/validate-top-up";
 import { formatDuration } from "@/lib/market/format";
-import { formatTokenAmount, parseTokenAmount } from "@/lib/market/price-order";
+import { formatTokenAmount } from "@/lib/market/price-order";
 
-// The lease's money: escrow left (ticking down at the lease's rate from the last chain read), burn
-// rate, runway; top up (approve + topUp) and close (the unspent escrow comes back, shown from the
-// LeaseClosed event of the closing transaction).
+// The lease's money: escrow left, spent and runway computed each second from chain time and the
+// lease's terms (leaseMoneyAt, as the contract accrues), burn rate; top up (approve + topUp, the
+// amount checked inline first) and close (the unspent escrow comes back, shown from the LeaseClosed
+// event of the closing transaction).
 
 export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void }) {
   const { lease } = props;
   const tx = useMarketTx();
-  const [now, setNow] = useState(() => Date.now());
+  const config = usePublicConfig();
   const [amount, setAmount] = useState("1");
   const [refund, setRefund] = useState<bigint | null>(null);
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
+  const chainSeconds = useChainSeconds(lease.clock);
 
-  const chain = lease.chain;
-  const rate = BigInt(lease.pricePerHour);
-  const escrow = BigInt(chain?.escrow ?? lease.escrow);
-  const endsAt = chain?.endsAt ?? (lease.endsAt ? Date.parse(lease.endsAt) / 1000 : null);
+  const rate = BigInt(lease.terms.pricePerHour);
+  const escrow = BigInt(lease.terms.escrow);
   const active = lease.status === "active";
-  let spent = BigInt(chain?.accrued ?? "0");
-  if (chain && active) {
-    const until = Math.min(now / 1000, endsAt ?? Number.POSITIVE_INFINITY);
-    const extra = Math.max(0, Math.floor(until) - chain.readAt);
-    spent += (rate * BigInt(extra)) / 3600n;
-  }
-  if (spent > escrow) spent = escrow;
-  const left = escrow - spent;
-  const runwayByMoney = rate > 0n ? Number((left * 3600n) / rate) : Number.POSITIVE_INFINITY;
-  const runwayByTime = endsAt ? endsAt - now / 1000 : Number.POSITIVE_INFINITY;
-  const runway = Math.max(0, Math.min(runwayByMoney, runwayByTime));
+  const money = leaseMoneyAt(lease.terms, chainSeconds);
+  const spent = money.spent;
+  const left = money.left;
+  const runway = money.runwaySeconds;
   const closedRefund = lease.payments
     .filter((p) => p.kind === "refund")
     .reduce((n, p) => n + BigInt(p.amount), 0n);
   const isTenant = tx.address?.toLowerCase() === lease.tenant.toLowerCase();
   const isProvider = tx.address?.toLowerCase() === lease.provider.toLowerCase();
 
+  const walletBalance = useReadContract({
+    address: config.tokenAddress ?? undefined,
+    abi: mockStablecoinAbi,
+    functionName: "balanceOf",
+    args: tx.address ? [tx.address] : undefined,
+    query: { enabled: Boolean(config.tokenAddress && tx.address && isTenant && active) },
+  });
+  const topUpCheck = validateTopUp(amount, { balance: walletBalance.data ?? null });
   const topUp = async () => {
-    let value: bigint;
-    try {
-      value = parseTokenAmount(amount);
-    } catch {
-      return;
+    if (!topUpCheck.ok) return;
+    if (await tx.run({ fn: "topUp", id: BigInt(lease.id), amount: topUpCheck.amount }, "Topping up…")) {
+      void walletBalance.refetch();
+      props.onChange();
     }
-    if (value <= 0n) return;
-    if (await tx.run({ fn: "topUp", id: BigInt(lease.id), amount: value }, "Topping up…")) props.onChange();
   };
   const close = async () => {
     const receipt = await tx.run(
@@ -75,11 +74,7 @@ export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void })
       <dl className="grid grid-cols-2 gap-3 text-sm">
         <div>
           <dt className="text-xs uppercase tracking-wide text-zinc-500">Balance left</dt>
-          <dd
-            className="text-xl font-semibold tabular-nums"
-            data-testid="escrow-left"
-            suppressHydrationWarning
-          >
+          <dd className="text-xl font-semibold tabular-nums" data-testid="escrow-left">
             {formatTokenAmount(active ? left : 0n)} USD
           </dd>
         </div>
@@ -91,31 +86,46 @@ export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void })
         </div>
         <div>
           <dt className="text-xs uppercase tracking-wide text-zinc-500">Runway</dt>
-          <dd className="tabular-nums" data-testid="runway" suppressHydrationWarning>
+          <dd className="tabular-nums" data-testid="runway">
             {active ? (Number.isFinite(runway) ? formatDuration(runway) : "—") : "closed"}
           </dd>
         </div>
         <div>
           <dt className="text-xs uppercase tracking-wide text-zinc-500">Escrow total · spent</dt>
           <dd className="tabular-nums" data-testid="escrow-total">
-            {formatTokenAmount(escrow)} · {formatTokenAmount(spent)}
+            {formatTokenAmount(escrow)} · <span data-testid="escrow-spent">{formatTokenAmount(spent)}</span>
           </dd>
         </div>
       </dl>
       {active && (isTenant || isProvider) && (
         <div className="mt-4 space-y-3 border-t border-zinc-100 pt-4 dark:border-zinc-800">
           {isTenant && (
-            <div className="flex items-center gap-2">
-              <input
-                aria-label="Top-up amount (USD)"
-                data-testid="topup-amount"
-                className={`${inputClass.replace("w-full ", "")} w-28`}
-                value={amount}
-                onChange={(e) => setAmount(e.target.value)}
-              />
-              <Button data-testid="topup" disabled={Boolean(tx.pending)} onClick={topUp}>
-                Top up
-              </Button>
+            <div className="space-y-1">
+              <div className="flex items-center gap-2">
+                <input
+                  aria-label="Top-up amount (USD)"
+                  data-testid="topup-amount"
+                  inputMode="decimal"
+                  aria-invalid={!topUpCheck.ok}
+                  aria-describedby={topUpCheck.ok ? undefined : "topup-amount-error"}
+                  className={`${inputClass.replace("w-full ", "")} w-28`}
+                  value={amount}
+                  onChange={(e) => setAmount(e.target.value)}
+                />
+                <Button data-testid="topup" disabled={Boolean(tx.pending) || !topUpCheck.ok} onClick={topUp}>
+                  Top up
+                </Button>
+              </div>
+              {!topUpCheck.ok && (
+                <p
+                  id="topup-amount-error"
+                  role="alert"
+                  data-testid="topup-error"
+                  className="text-xs text-red-600 dark:text-red-400"
+                >
+                  {topUpCheck.error}
+                </p>
+              )}
             </div>
           )}
           <div className="flex flex-wrap items-center gap-2">

@@ -50,8 +50,13 @@ export function LeaseView(props: { initial: LeaseResponse }) {
   });
   const lease = query.data;
   const [windowMs, setWindowMs] = useState<number>(windows[0].ms);
-  const live = useLiveUsage(lease.id, windowMs, true);
-  const pods = live.status?.pods ?? [];
+  // Once the lease is closed (on chain or in the database) nothing is read live any more: its pods,
+  // endpoints and events are gone, whatever the last live message said.
+  const active = lease.status === "active";
+  const live = useLiveUsage(lease.id, windowMs, active);
+  const liveStatus = active ? live.status : null;
+  const connected = active && live.connected;
+  const pods = liveStatus?.pods ?? [];
   const podNames = useMemo(() => pods.map((p) => p.name), [pods]);
   const chartPods = useMemo(
     () =>
@@ -60,7 +65,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
       ),
     [podNames, live.series],
   );
-  const showWorkload = lease.deployState !== "torn_down" && lease.status === "active";
+  const showWorkload = lease.deployState !== "torn_down" && active;
 
   return (
     <div className="space-y-6">
@@ -110,8 +115,10 @@ export function LeaseView(props: { initial: LeaseResponse }) {
             <span className="flex items-center gap-2">
               Live usage per pod
               <span
-                className={`h-2 w-2 rounded-full ${live.connected ? "bg-emerald-500" : "bg-zinc-400"}`}
-                title={live.connected ? "live" : "reconnecting"}
+                className={`h-2 w-2 rounded-full ${connected ? "bg-emerald-500" : "bg-zinc-400"}`}
+                title={connected ? "live" : active ? "reconnecting" : "closed"}
+                data-testid="live-dot"
+                data-live={connected}
               />
             </span>
           }
@@ -180,11 +187,11 @@ export function LeaseView(props: { initial: LeaseResponse }) {
         <div className="space-y-6">
           <EscrowPanel lease={lease} onChange={() => void query.refetch()} />
           <Card title="Endpoints" testId="endpoints">
-            {(live.status?.endpoints ?? []).length === 0 ? (
+            {(liveStatus?.endpoints ?? []).length === 0 ? (
               <p className="text-sm text-zinc-500">No service exposed.</p>
             ) : (
               <ul className="space-y-2 text-sm">
-                {live.status?.endpoints.map((e) => (
+                {liveStatus?.endpoints.map((e) => (
                   <li key={e.name}>
                     <span className="font-medium">{e.name}</span> <Badge>{e.type}</Badge>
                     <ul className="mt-1 font-mono text-xs text-zinc-600 dark:text-zinc-400">
@@ -270,11 +277,11 @@ export function LeaseView(props: { initial: LeaseResponse }) {
       )}
 
       <Card title="Events" testId="events">
-        {(live.status?.events ?? []).length === 0 ? (
+        {(liveStatus?.events ?? []).length === 0 ? (
           <p className="text-sm text-zinc-500">No events.</p>
         ) : (
           <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
-            {live.status?.events.map((e, i) => (
+            {liveStatus?.events.map((e, i) => (
               <li key={`${e.object}-${e.reason}-${i}`} className="flex gap-3 py-1.5" data-testid="event-row">
                 <Badge tone={e.type === "Warning" ? "amber" : "gray"}>{e.reason}</Badge>
                 <span className="flex-1 text-zinc-700 dark:text-zinc-300">

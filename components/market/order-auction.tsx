@@ -9,10 +9,9 @@ import { useMarketTx } from "@/components/market/use-market-tx";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, Stat } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorNote } from "@/components/ui/field";
 import { fetchJson } from "@/lib/api/fetch-json";
-import { formatBytes, formatCores, formatDuration, shortHex } from "@/lib/market/format";
+import { formatCores, formatDuration, formatMebibytes, shortHex } from "@/lib/market/format";
 import type { OrderDetail } from "@/lib/market/get-order-detail";
 import { formatTokenAmount } from "@/lib/market/price-order";
 
@@ -29,37 +28,29 @@ const statusTone = {
   none: "gray",
 } as const;
 
-export function OrderAuction(props: { id: string; initial: OrderDetail | null }) {
+export function OrderAuction(props: { id: string; initial: OrderDetail }) {
   const router = useRouter();
   const tx = useMarketTx();
   const query = useQuery({
     queryKey: ["order", props.id],
     queryFn: () => fetchJson<OrderDetail>(`/api/orders/${props.id}`),
-    initialData: props.initial ?? undefined,
+    initialData: props.initial,
     refetchInterval: 1000,
     retry: true,
     retryDelay: 500,
   });
   const order = query.data;
-  const secondsLeft = useSecondsUntil(order?.bidWindowEndsAt ?? null);
+  const secondsLeft = useSecondsUntil(order.bidWindowEndsAt);
 
   // Depend on the two fields only: each poll returns a new object, which must not reset the timer.
-  const status = order?.status;
-  const leaseId = order?.leaseId;
+  const status = order.status;
+  const leaseId = order.leaseId;
   useEffect(() => {
     if ((status === "active" || status === "closed") && leaseId) {
       const t = setTimeout(() => router.push(`/leases/${leaseId}`), 1200);
       return () => clearTimeout(t);
     }
   }, [status, leaseId, router]);
-
-  if (!order) {
-    return (
-      <EmptyState title={`Waiting for order #${props.id}`} testId="order-waiting">
-        The order is being indexed from the chain; this page updates by itself.
-      </EmptyState>
-    );
-  }
 
   const isTenant = tx.address?.toLowerCase() === order.tenant.toLowerCase();
   const open = order.status === "open";
@@ -148,7 +139,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
           <dl className="space-y-2 text-sm">
             {order.resources && (
               <Row label="Resources">
-                {formatCores(order.resources.cpuMillis)} · {formatBytes(order.resources.memoryMiB * 2 ** 20)}
+                {formatCores(order.resources.cpuMillis)} · {formatMebibytes(order.resources.memoryMiB)}
                 {order.resources.gpuCount > 0 ? ` · ${order.resources.gpuCount} GPU` : ""}
               </Row>
             )}

@@ -9,7 +9,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { useSession } from "@/components/wallet/use-session";
 import { ApiError, fetchJson } from "@/lib/api/fetch-json";
 import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
-import { formatCoresNumber, formatGib } from "@/lib/market/format";
+import { formatBytes, formatCores } from "@/lib/market/format";
 import type { ProbeResult, PublicDraft } from "@/lib/provider/onboarding-draft";
 import { type Profile, profileSchema } from "@/lib/provider/provider-schemas";
 import { PricingStep } from "./pricing-step";
@@ -641,10 +641,11 @@ function CapacityStep(props: {
               <tr key={n.name}>
                 <td className="py-2 pr-4 font-mono text-xs">{n.name}</td>
                 <td className="py-2 pr-4 tabular-nums">
-                  {formatCoresNumber(n.free.cpuMillis)} / {formatCoresNumber(n.allocatable.cpuMillis)}
+                  {formatCores(n.free.cpuMillis, { unit: false })} /{" "}
+                  {formatCores(n.allocatable.cpuMillis, { unit: false })}
                 </td>
                 <td className="py-2 pr-4 tabular-nums">
-                  {formatGib(n.free.memoryBytes)} / {formatGib(n.allocatable.memoryBytes)}
+                  {formatBytes(n.free.memoryBytes)} / {formatBytes(n.allocatable.memoryBytes)}
                 </td>
                 <td className="py-2 pr-4">
                   {n.allocatable.gpus ? `${n.free.gpus}/${n.allocatable.gpus} × ${n.gpuModel}` : "—"}
@@ -683,8 +684,8 @@ function CapacityStep(props: {
         />
       </Field>
       <p className="text-sm" data-testid="capacity-offered">
-        Offered: {formatCoresNumber((inv.allocatable.cpuMillis * offer) / 100)} CPU,{" "}
-        {formatGib((inv.allocatable.memoryBytes * offer) / 100)} memory
+        Offered: {formatCores((inv.allocatable.cpuMillis * offer) / 100)},{" "}
+        {formatBytes((inv.allocatable.memoryBytes * offer) / 100)} memory
         {gpus.length > 0 && `, ${gpus.map(([m, n]) => `${Math.floor((n * offer) / 100)} × ${m}`).join(", ")}`}{" "}
         at most.
       </p>

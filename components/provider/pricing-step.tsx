@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ErrorNote, Field, inputClass } from "@/components/ui/field";
 import { fetchJson } from "@/lib/api/fetch-json";
+import { formatCores, formatMebibytes } from "@/lib/market/format";
 import {
   formatTokenAmount,
   type OrderResources,
@@ -292,8 +293,8 @@ export function PricingForm(props: {
                 const mine = live.settings ? priceOrder(live.settings.pricing, w.resources) : null;
                 return (
                   <li key={w.orderId}>
-                    #{w.orderId}: {w.resources.cpuMillis / 1000} CPU,{" "}
-                    {Math.round(w.resources.memoryMiB / 1024)} GiB
+                    #{w.orderId}: {formatCores(w.resources.cpuMillis)},{" "}
+                    {formatMebibytes(w.resources.memoryMiB)}
                     {w.resources.gpuCount
                       ? `, ${w.resources.gpuCount} × ${w.resources.gpuModel ?? "GPU"}`
                       : ""}{" "}

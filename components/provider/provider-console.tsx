@@ -4,8 +4,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useState } from "react";
-import { useConfig, useReadContracts, useWriteContract } from "wagmi";
+import { useConfig, useWriteContract } from "wagmi";
 import { waitForTransactionReceipt } from "wagmi/actions";
+import { useChainSeconds } from "@/components/chain/use-chain-seconds";
 import { usePublicConfig } from "@/components/public-config";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
@@ -17,7 +18,8 @@ import { useSession } from "@/components/wallet/use-session";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
-import { formatCoresNumber, formatGib, shortHex } from "@/lib/market/format";
+import { leaseMoneyAt } from "@/lib/lease/lease-money-at";
+import { formatBytes, formatCores, shortHex } from "@/lib/market/format";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { ClusterView } from "@/lib/provider/provider-clusters";
 import type { ProviderConsole as ConsoleData } from "@/lib/provider/provider-console";
@@ -193,21 +195,9 @@ function Earnings({ data }: { data: ConsoleData }) {
   const { marketAddress } = usePublicConfig();
   const config = useConfig();
   const queryClient = useQueryClient();
-  const active = data.leases;
-  const withdrawable = useReadContracts({
-    contracts: active.map((l) => ({
-      address: marketAddress ?? undefined,
-      abi: computeMarketAbi,
-      functionName: "withdrawable" as const,
-      args: [BigInt(l.id)] as const,
-    })),
-    query: { enabled: Boolean(marketAddress) && active.length > 0, refetchInterval: 3_000 },
-  });
-  const amounts = new Map<string, bigint>();
-  active.forEach((l, i) => {
-    const r = withdrawable.data?.[i];
-    if (r?.status === "success") amounts.set(l.id, r.result as bigint);
-  });
+  // What withdraw pays now, from each lease's terms at chain time (the contract's own formula).
+  const chainSeconds = useChainSeconds(data.clock);
+  const amounts = new Map(data.leases.map((l) => [l.id, leaseMoneyAt(l.terms, chainSeconds).withdrawable]));
   const total = [...amounts.values()].reduce((a, b) => a + b, 0n);
   const { writeContractAsync } = useWriteContract();
   const [status, setStatus] = useState<string | null>(null);
@@ -229,15 +219,10 @@ function Earnings({ data }: { data: ConsoleData }) {
     },
     onSettled: () => {
       setStatus(null);
-      void withdrawable.refetch();
       void queryClient.invalidateQueries({ queryKey: KEY });
     },
   });
-  // The contract accrues by block time: on a quiet chain (a dev node mines only on transactions)
-  // the view says 0 until the next block, which the withdrawal itself mines. So an active lease
-  // that has earned more than was paid out is withdrawable too.
-  const canWithdraw = (l: ConsoleData["leases"][number]) =>
-    (amounts.get(l.id) ?? 0n) > 0n || (l.status === "active" && BigInt(l.earned) > BigInt(l.withdrawn));
+  const canWithdraw = (l: ConsoleData["leases"][number]) => (amounts.get(l.id) ?? 0n) > 0n;
   const withdrawableIds = data.leases.filter(canWithdraw).map((l) => l.id);
 
   return (
@@ -245,11 +230,7 @@ function Earnings({ data }: { data: ConsoleData }) {
       <div className="grid grid-cols-2 gap-4 sm:grid-cols-4">
         <Stat label="Earned so far" value={formatTokenAmount(data.totals.earned)} testId="stat-earned" />
         <Stat label="Withdrawn" value={formatTokenAmount(data.totals.withdrawn)} testId="stat-withdrawn" />
-        <Stat
-          label="Withdrawable now"
-          value={withdrawable.data ? formatTokenAmount(total) : "…"}
-          testId="stat-withdrawable"
-        />
+        <Stat label="Withdrawable now" value={formatTokenAmount(total)} testId="stat-withdrawable" />
         <Stat label="Active leases" value={String(data.totals.activeLeases)} testId="stat-active" />
       </div>
       <Card
@@ -309,8 +290,8 @@ function Earnings({ data }: { data: ConsoleData }) {
                       <span className="text-xs text-zinc-500">{l.deployState}</span>
                     </td>
                     <td className="py-1.5 pr-3 tabular-nums">{formatTokenAmount(l.earned)}</td>
-                    <td className="py-1.5 pr-3 tabular-nums">
-                      {amounts.has(l.id) ? formatTokenAmount(amounts.get(l.id) ?? 0n) : "…"}
+                    <td className="py-1.5 pr-3 tabular-nums" data-testid="lease-withdrawable">
+                      {formatTokenAmount(amounts.get(l.id) ?? 0n)}
                     </td>
                     <td className="py-1.5">
                       <Button
@@ -458,14 +439,14 @@ export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
           <div>
             <dt className="text-xs text-zinc-500">CPU free / total</dt>
             <dd className="tabular-nums">
-              {formatCoresNumber(c.latest.free.cpuMillis)} /{" "}
-              {formatCoresNumber(c.latest.allocatable.cpuMillis)}
+              {formatCores(c.latest.free.cpuMillis, { unit: false })} /{" "}
+              {formatCores(c.latest.allocatable.cpuMillis, { unit: false })}
             </dd>
           </div>
           <div>
             <dt className="text-xs text-zinc-500">Memory free / total</dt>
             <dd className="tabular-nums">
-              {formatGib(c.latest.free.memoryBytes)} / {formatGib(c.latest.allocatable.memoryBytes)}
+              {formatBytes(c.latest.free.memoryBytes)} / {formatBytes(c.latest.allocatable.memoryBytes)}
             </dd>
           </div>
           <div>

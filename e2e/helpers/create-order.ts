@@ -117,3 +117,13 @@ export async function tokenBalance(opts: {
     args: [opts.account],
   });
 }
+
+export async function getLeaseInfo(opts: { rpcUrl: string; marketAddress: Address; leaseId: bigint }) {
+  const { publicClient } = marketClients(opts.rpcUrl);
+  return publicClient.readContract({
+    address: opts.marketAddress,
+    abi: computeMarketAbi,
+    functionName: "getLease",
+    args: [opts.leaseId],
+  });
+}

@@ -16,6 +16,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LeaseTerms, leaseMoneyAt } from "@/lib/lease/lease-money-at";
 import { type DeployedMarket, deployMarket } from "./deploy-market";
 import { devRoles } from "./dev-accounts";
 import { computeMarketAbi, mockStablecoinAbi } from "./generated/contracts";
@@ -69,6 +70,18 @@ describe("ComputeMarket on anvil", () => {
     await test.mine({ blocks: 1 });
   };
   const lease = (id: bigint) => pub.readContract({ ...market(), functionName: "getLease", args: [id] });
+  // The terms the app sends to the page, read the way lib/lease/read-lease-terms.ts reads them.
+  const termsOf = async (id: bigint): Promise<LeaseTerms> => {
+    const l = await lease(id);
+    return {
+      status: l.status === 5 ? "closed" : "active",
+      pricePerHour: l.pricePerHour.toString(),
+      startedAt: Number(l.startedAt),
+      endsAt: Number(l.endsAt),
+      escrow: l.escrow.toString(),
+      paidOut: l.paidOut.toString(),
+    };
+  };
   const makeOrder = async (tenant: Address, overrides: Partial<Order> = {}): Promise<Order> => ({
     tenant,
     specHash: toBytes32Text(`manifest-${nonce}`),
@@ -244,9 +257,15 @@ describe("ComputeMarket on anvil", () => {
 
   it("streams per second: the provider withdraws what accrued, minus the 1% fee", async () => {
     const startedAt = Number((await lease(leaseA)).startedAt);
+    // What the console shows as withdrawable at that chain time is what withdraw pays.
+    const shown = leaseMoneyAt(await termsOf(leaseA), startedAt + HOUR).withdrawable;
     await test.setNextBlockTimestamp({ timestamp: BigInt(startedAt + HOUR) });
     const before = await balance(provider2.account.address);
-    await mined(provider2.writeContract({ ...market(), functionName: "withdraw", args: [leaseA] }));
+    const receipt = await mined(
+      provider2.writeContract({ ...market(), functionName: "withdraw", args: [leaseA] }),
+    );
+    const [withdrawn] = parseEventLogs({ abi: computeMarketAbi, eventName: "Withdrawn", logs: receipt.logs });
+    expect(withdrawn?.args.amount).toBe(shown);
     const gross = 12n * (USD / 10n); // one hour at 1.2 USD/h
     expect(await balance(provider2.account.address)).toBe(before + gross - gross / 100n);
     expect((await lease(leaseA)).paidOut).toBe(gross);
@@ -260,7 +279,9 @@ describe("ComputeMarket on anvil", () => {
 
   it("closes on the tenant's request: provider paid to date, tenant refunded the rest", async () => {
     const l = await lease(leaseA);
-    const closeAt = Number(l.startedAt) + 2 * HOUR;
+    // An odd second: the page's arithmetic rounds exactly as the contract does.
+    const closeAt = Number(l.startedAt) + 2 * HOUR + 1;
+    const shown = leaseMoneyAt(await termsOf(leaseA), closeAt);
     await test.setNextBlockTimestamp({ timestamp: BigInt(closeAt) });
     const tenantBefore = await balance(tenantA.account.address);
     const receipt = await mined(
@@ -271,8 +292,10 @@ describe("ComputeMarket on anvil", () => {
       }),
     );
     const [closed] = parseEventLogs({ abi: computeMarketAbi, eventName: "LeaseClosed", logs: receipt.logs });
-    const earned = 24n * (USD / 10n); // two hours at 1.2
+    const earned = 24n * (USD / 10n) + 333n; // two hours and a second at 1.2 (333.33… rounded down)
     expect(closed?.args.providerAmount).toBe(earned - 12n * (USD / 10n));
+    expect(closed?.args.providerAmount).toBe(shown.withdrawable);
+    expect(closed?.args.tenantRefund).toBe(shown.left);
     expect(closed?.args.tenantRefund).toBe(53n * USD - earned);
     expect(await balance(tenantA.account.address)).toBe(tenantBefore + 53n * USD - earned);
     expect((await lease(leaseA)).status).toBe(5); // Closed

@@ -1,5 +1,6 @@
 import "server-only";
 import type { AppError } from "@/lib/errors";
+import { formatBytes, formatCores } from "@/lib/market/format";
 import type { ClusterClient } from "./cluster-client";
 import { type ClusterErrorDetails, toClusterError } from "./cluster-error";
 import { computeInventory, type Inventory } from "./read-inventory";
@@ -32,10 +33,6 @@ export interface ProbeSummary {
 }
 
 const RBAC_HINT = "Apply the RBAC manifest KubeBid shows you and upload the kubeconfig its commands write.";
-
-function gib(bytes: number): string {
-  return `${Math.round((bytes / 1024 ** 3) * 10) / 10} GiB`;
-}
 
 function errorCheck(id: string, label: string, e: AppError, hint: string): ProbeCheck {
   return { id, label, status: "fail", detail: e.message, hint };
@@ -226,7 +223,7 @@ export async function* probeCluster(client: ClusterClient): AsyncGenerator<Probe
               id: "nodes",
               label: "Nodes",
               status: "pass",
-              detail: `${offerable.length} of ${inv.nodes.length} nodes ready and schedulable: ${inv.free.cpuMillis / 1000} CPU and ${gib(inv.free.memoryBytes)} free of ${inv.allocatable.cpuMillis / 1000} CPU and ${gib(inv.allocatable.memoryBytes)}.`,
+              detail: `${offerable.length} of ${inv.nodes.length} nodes ready and schedulable: ${formatCores(inv.free.cpuMillis)} and ${formatBytes(inv.free.memoryBytes)} free of ${formatCores(inv.allocatable.cpuMillis)} and ${formatBytes(inv.allocatable.memoryBytes)}.`,
               hint: null,
             }
           : {

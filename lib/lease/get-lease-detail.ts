@@ -2,26 +2,29 @@ import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { clusters, type Lease, manifests, orders, payments, providers } from "@/db/schema";
-import { readChainLease } from "@/lib/market/chain-reads";
+import { readLeaseTerms } from "@/lib/lease/read-lease-terms";
+import { readChainClock } from "@/lib/market/chain-reads";
 
 // Everything the lease page shows that is not live: the lease (indexer + controller columns), its
-// order and manifest, the provider, payments, and the escrow as the chain sees it right now.
+// order and manifest, the provider, payments, and the escrow's terms as the chain sees them right now
+// with a chain clock reading: the page computes balance, spent and runway from time (leaseMoneyAt).
 
 export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
-  const [[order], [provider], paymentRows, chain, cluster] = await Promise.all([
+  const [[order], [provider], paymentRows, terms, cluster, clock] = await Promise.all([
     db.select().from(orders).where(eq(orders.id, lease.orderId)),
     db
       .select({ name: providers.name, region: providers.region })
       .from(providers)
       .where(eq(providers.address, lease.provider)),
     db.select().from(payments).where(eq(payments.leaseId, lease.id)).orderBy(asc(payments.at)),
-    readChainLease(BigInt(lease.id)),
+    readLeaseTerms(lease),
     lease.clusterId
       ? db
           .select({ name: clusters.name, region: clusters.region })
           .from(clusters)
           .where(eq(clusters.id, lease.clusterId))
       : Promise.resolve([]),
+    readChainClock(),
   ]);
   const [manifest] = order
     ? await db
@@ -29,6 +32,7 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
         .from(manifests)
         .where(eq(manifests.specHash, order.specHash.toLowerCase()))
     : [];
+  const closed = terms.status === "closed";
   return {
     id: lease.id,
     orderId: lease.orderId,
@@ -36,13 +40,12 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
     provider: lease.provider,
     providerName: provider?.name ?? null,
     pricePerHour: lease.pricePerHour,
-    escrow: chain?.escrow ?? lease.deposit,
     withdrawn: lease.withdrawn,
     startedAt: lease.startedAt.toISOString(),
     endsAt: lease.endsAt?.toISOString() ?? null,
     closedAt: lease.closedAt?.toISOString() ?? null,
     closeReason: lease.closeReason,
-    status: chain?.status === "closed" ? "closed" : lease.status,
+    status: closed ? ("closed" as const) : lease.status,
     deployState: lease.deployState,
     deployError: lease.deployError,
     namespace: lease.namespace,
@@ -67,7 +70,8 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
       at: p.at.toISOString(),
       txHash: p.txHash,
     })),
-    chain,
+    terms,
+    clock,
     updatedAt: lease.updatedAt.toISOString(),
   };
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Address } from "viem";
+import type { ChainClockAnchor } from "@/lib/chain/create-chain-clock";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { getPublicClient } from "@/lib/chain/public-client";
 import { getConfig } from "@/lib/config";
@@ -57,10 +58,25 @@ export async function readChainLease(id: bigint) {
       escrow: l.escrow.toString(),
       paidOut: l.paidOut.toString(),
       accrued: l.accrued.toString(),
-      readAt: Math.floor(Date.now() / 1000),
     };
   } catch {
     return null;
+  }
+}
+
+/**
+ * Where chain time stands now: the wall clock, or the latest block's timestamp if the chain runs
+ * ahead of it. A transaction sent now is mined at about that time, so accruals computed at it are
+ * what `withdraw` or `closeLease` would settle. (The latest block alone lags on a quiet chain: a dev
+ * node mines only on transactions, and `view` calls see that block's time.)
+ */
+export async function readChainClock(): Promise<ChainClockAnchor> {
+  const wallMs = Date.now();
+  try {
+    const block = await getPublicClient().getBlock({ blockTag: "latest" });
+    return { chainMs: Math.max(wallMs, Number(block.timestamp) * 1000) };
+  } catch {
+    return { chainMs: wallMs };
   }
 }
 

@@ -1,3 +1,4 @@
+import { formatBytes, formatCores } from "@/lib/market/format";
 import { type OrderResources, type ProviderPricing, priceOrder } from "@/lib/market/price-order";
 
 // Which providers could take an order, and why the others could not: attributes (region, GPU model),
@@ -92,9 +93,9 @@ function screenOne(offer: ProviderOffer, input: ScreeningInput): ScreeningResult
         ? (best.free.gpus[r.gpuModel] ?? 0)
         : Object.values(best.free.gpus).reduce((a, b) => a + b, 0);
       const parts: string[] = [];
-      if (best.free.cpuMillis < r.cpuMillis) parts.push(`${fmtCores(best.free.cpuMillis)} CPU free`);
+      if (best.free.cpuMillis < r.cpuMillis) parts.push(`${formatCores(best.free.cpuMillis)} free`);
       if (best.free.memoryBytes < r.memoryMiB * MiB)
-        parts.push(`${fmtGib(best.free.memoryBytes)} memory free`);
+        parts.push(`${formatBytes(best.free.memoryBytes)} memory free`);
       if (r.gpuCount > gpuFree) parts.push(`${gpuFree} GPU free`);
       reasons.push(
         parts.length ? `not enough free capacity (${parts.join(", ")})` : "no single node can fit a replica",
@@ -138,11 +139,4 @@ function clusterFits(c: OfferCluster, input: ScreeningInput): boolean {
       n.gpus >= perReplica.gpuCount &&
       (perReplica.gpuCount === 0 || !r.gpuModel || n.gpuModel === r.gpuModel),
   );
-}
-
-function fmtCores(millis: number): string {
-  return `${(millis / 1000).toFixed(millis % 1000 === 0 ? 0 : 1)} cores`;
-}
-function fmtGib(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }

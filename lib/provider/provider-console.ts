@@ -2,12 +2,17 @@ import "server-only";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { bidDecisions, clusters, type Lease, leases, type Provider, payments, providers } from "@/db/schema";
+import type { ChainClockAnchor } from "@/lib/chain/create-chain-clock";
+import type { LeaseTerms } from "@/lib/lease/lease-money-at";
+import { readLeaseTerms } from "@/lib/lease/read-lease-terms";
+import { readChainClock } from "@/lib/market/chain-reads";
 import { type ClusterView, listProviderClusters } from "./provider-clusters";
 
-// Everything the provider console shows, for one address, from the database only (the chain is
-// read by the browser for exact withdrawable amounts): profile and bid settings, clusters with
+// Everything the provider console shows, for one address: profile and bid settings, clusters with
 // their capacity history, leases with what they earned so far, earnings over time, and the bid
-// engine's decision log.
+// engine's decision log, from the database; plus each active lease's terms from the chain and a
+// chain clock reading, so the page shows what `withdraw` would pay at this moment (leaseMoneyAt)
+// rather than the contract view at the last mined block, which says 0 on a quiet chain.
 
 export interface LeaseView {
   id: string;
@@ -20,6 +25,8 @@ export interface LeaseView {
   clusterName: string | null;
   earned: string;
   withdrawn: string;
+  /** Money terms (chain, else the indexed copy): the page computes withdrawable from time. */
+  terms: LeaseTerms;
 }
 
 export interface DecisionView {
@@ -53,6 +60,7 @@ export interface ProviderConsole {
   earnings: { t: string; earned: number; withdrawn: number }[];
   totals: { earned: string; withdrawn: string; activeLeases: number };
   decisions: DecisionView[];
+  clock: ChainClockAnchor;
 }
 
 /** Gross amount a lease has earned by `at`: price × elapsed, capped by its duration and escrow. */
@@ -111,9 +119,13 @@ export async function getProviderConsole(opts: {
     .orderBy(desc(bidDecisions.id))
     .limit(200);
 
+  const [terms, clock] = await Promise.all([
+    Promise.all(leaseRows.map((l) => readLeaseTerms(l))),
+    readChainClock(),
+  ]);
   let earned = 0n;
   let withdrawn = 0n;
-  const leaseViews = leaseRows.map((l) => {
+  const leaseViews = leaseRows.map((l, i) => {
     const e = earnedBy(l, now);
     earned += e;
     // What reached the provider: the indexer's withdrawal payments (net of fee), or the lease's own
@@ -132,6 +144,7 @@ export async function getProviderConsole(opts: {
       clusterName: l.clusterId ? (names.get(l.clusterId) ?? null) : null,
       earned: e.toString(),
       withdrawn: w.toString(),
+      terms: terms[i] as LeaseTerms,
     };
   });
 
@@ -182,5 +195,6 @@ export async function getProviderConsole(opts: {
       clusterName: clusterName ?? null,
       at: d.createdAt.toISOString(),
     })),
+    clock,
   };
 }

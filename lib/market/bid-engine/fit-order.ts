@@ -1,4 +1,5 @@
 import type { InventoryNode } from "@/db/schema";
+import { formatBytes, formatCores } from "@/lib/market/format";
 
 // Does an order fit a cluster? Node by node, the way a scheduler would place it: every replica must
 // fit on a single node (CPU, memory, GPUs of the asked model). Capacity already promised (the
@@ -65,10 +66,6 @@ function place(rooms: Room[], w: Workload): string[] | null {
   return chosen;
 }
 
-const GIB = 1024 ** 3;
-const fmtCpu = (m: number) => `${Math.round(m / 100) / 10} CPU`;
-const fmtMem = (b: number) => `${Math.round((b / GIB) * 10) / 10} GiB`;
-
 /** Why the order does not fit, in the words a provider would use. */
 function explain(rooms: Room[], w: Workload): string {
   const r = w.replica;
@@ -86,10 +83,10 @@ function explain(rooms: Room[], w: Workload): string {
   const maxCpu = rooms.reduce((max, room) => Math.max(max, room.cpuMillis), 0);
   const maxMem = rooms.reduce((max, room) => Math.max(max, room.memoryBytes), 0);
   if (maxCpu < r.cpuMillis)
-    return `needs ${n}${fmtCpu(r.cpuMillis)} on one node, at most ${fmtCpu(maxCpu)} free`;
+    return `needs ${n}${formatCores(r.cpuMillis)} on one node, at most ${formatCores(maxCpu)} free`;
   if (maxMem < r.memoryBytes)
-    return `needs ${n}${fmtMem(r.memoryBytes)} memory on one node, at most ${fmtMem(maxMem)} free`;
-  return `needs ${n}${fmtCpu(r.cpuMillis)} + ${fmtMem(r.memoryBytes)}${r.gpus ? ` + ${r.gpus} GPU` : ""} per replica; not enough free nodes`;
+    return `needs ${n}${formatBytes(r.memoryBytes)} memory on one node, at most ${formatBytes(maxMem)} free`;
+  return `needs ${n}${formatCores(r.cpuMillis)} + ${formatBytes(r.memoryBytes)}${r.gpus ? ` + ${r.gpus} GPU` : ""} per replica; not enough free nodes`;
 }
 
 export function fitOrder(opts: {

@@ -165,7 +165,7 @@ describe("bid engine", () => {
     // 10 cores: no node has that much free.
     await addOrder({ cpuMillis: 20_000, memoryMiB: 1024 }, "5000000");
     await runBidEngineTick({ db: h.db, chain });
-    expect((await decisions())[0]!.reason).toBe("skipped: needs 20 CPU on one node, at most 16 CPU free");
+    expect((await decisions())[0]!.reason).toBe("skipped: needs 20 cores on one node, at most 16 cores free");
     // Still identical: no new rows.
     await runBidEngineTick({ db: h.db, chain });
     expect(await decisions()).toHaveLength(2);
@@ -176,7 +176,9 @@ describe("bid engine", () => {
     await addOrder({ cpuMillis: 14_000, memoryMiB: 1024 }, "5000000");
     await runBidEngineTick({ db: h.db, chain });
     expect(chain.sent).toHaveLength(1);
-    expect((await decisions()).find((d) => d.action === "skip")?.reason).toMatch(/needs 14 CPU on one node/);
+    expect((await decisions()).find((d) => d.action === "skip")?.reason).toMatch(
+      /needs 14 cores on one node/,
+    );
   });
 
   it("skips when its price is above the order's max", async () => {
