@@ -54,9 +54,9 @@ describe(`database (${testDatabaseUrl() ? "postgres" : "pglite"})`, () => {
     async () => {
       const lock = await handle.tryLock(4242);
       expect(await lock?.check()).toBe(true);
-      const [holder] = await handle.db.execute<{ pid: number }>(
+      const [holder] = (await handle.db.execute(
         sql`select pid from pg_locks where locktype = 'advisory' and objid = 4242 and granted`,
-      );
+      )) as unknown as { pid: number }[]; // postgres-js: rows
       expect(holder?.pid).toBeTypeOf("number");
       await handle.db.execute(sql`select pg_terminate_backend(${holder?.pid})`);
       expect(await lock?.check()).toBe(false);

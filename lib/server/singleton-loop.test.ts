@@ -71,10 +71,10 @@ describe("startSingletonLoop", () => {
 
       // Terminate a's lock session, the way an operator, a failover or a network reset would.
       const key = BigInt.asUintN(64, BigInt(lockKey("fenced-loop")));
-      const [row] = await base.db.execute<{ pid: number }>(
+      const [row] = (await base.db.execute(
         sql`select pid from pg_locks where locktype = 'advisory' and granted
             and objid = ${(key & 0xffffffffn).toString()}::bigint::oid`,
-      );
+      )) as unknown as { pid: number }[]; // postgres-js: rows
       await base.db.execute(sql`select pg_terminate_backend(${row?.pid})`);
 
       await until("a to stop and b to take over", () => !holding.a && holding.b);
