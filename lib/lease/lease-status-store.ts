@@ -8,6 +8,14 @@ import type { LeaseStatusView } from "@/lib/lease/types";
 // that follows the lease's cluster (the lease controller) and read by every app process's live
 // stream, so the lease page is complete whichever process serves it.
 
+/** A status unchanged is written again this often, so readers can tell it is current. */
+export const LEASE_STATUS_REFRESH_MS = 5_000;
+
+/** Whether a stored status is recent enough to show as the current one. */
+export function isLeaseStatusCurrent(at: string, now = Date.now()): boolean {
+  return now - Date.parse(at) < LEASE_STATUS_REFRESH_MS * 3;
+}
+
 export async function saveLeaseStatus(opts: {
   db: Db;
   leaseId: string;
