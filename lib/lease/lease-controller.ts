@@ -5,7 +5,7 @@ import { bidDecisions, clusters, type Lease, leases, manifests, orders } from "@
 import { leaseNamespace } from "@/lib/k8s/build-lease-objects";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
 import { claimLeaseDeploy, markLeaseDeployApplied, releaseLeaseDeploy } from "@/lib/lease/claim-lease-deploy";
-import { deleteLeaseStatus, LEASE_STATUS_REFRESH_MS, saveLeaseStatus } from "@/lib/lease/lease-status-store";
+import { deleteLeaseStatus, saveLeaseStatus } from "@/lib/lease/lease-status-store";
 import type { LeaseWorkload } from "@/lib/lease/workload";
 import { canonicalizeManifest, type Manifest } from "@/lib/market/manifest";
 
@@ -40,7 +40,7 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
   const now = deps.now ?? (() => new Date());
   let reconciled = false;
   /** The status last written to lease_status, per lease. */
-  const saved = new Map<string, { json: string; at: number }>();
+  const saved = new Map<string, string>();
 
   async function setState(id: string, values: Partial<Lease>) {
     await deps.db
@@ -175,14 +175,11 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     if (!lease.clusterId) return setState(lease.id, { deployState: "pending" });
     const client = await deps.clientFor(lease.clusterId);
     const status = await deps.workload.status(client, { leaseId: lease.id });
-    // Shared with every app process's live lease page; written when it changed, else now and then
-    // so that readers can tell it is current.
+    // Shared with every app process's live lease page; written only when it changed.
     const json = JSON.stringify(status);
-    const last = saved.get(lease.id);
-    const t = now().getTime();
-    if (last?.json !== json || t - last.at >= LEASE_STATUS_REFRESH_MS) {
-      await saveLeaseStatus({ db: deps.db, leaseId: lease.id, status, at: new Date(t) });
-      saved.set(lease.id, { json, at: t });
+    if (saved.get(lease.id) !== json) {
+      await saveLeaseStatus({ db: deps.db, leaseId: lease.id, status, at: now() });
+      saved.set(lease.id, json);
     }
     const pods = status.pods;
     const running = pods.length > 0 && pods.every((p) => p.phase === "Running" && p.ready);

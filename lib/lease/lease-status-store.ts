@@ -6,15 +6,8 @@ import type { LeaseStatusView } from "@/lib/lease/types";
 
 // A lease's latest pods, events and endpoints in the database (lease_status), written by the process
 // that follows the lease's cluster (the lease controller) and read by every app process's live
-// stream, so the lease page is complete whichever process serves it.
-
-/** A status unchanged is written again this often, so readers can tell it is current. */
-export const LEASE_STATUS_REFRESH_MS = 5_000;
-
-/** Whether a stored status is recent enough to show as the current one. */
-export function isLeaseStatusCurrent(at: string, now = Date.now()): boolean {
-  return now - Date.parse(at) < LEASE_STATUS_REFRESH_MS * 3;
-}
+// stream, so the lease page is complete whichever process serves it. Written when it changes (a new
+// controller rewrites every lease's on its first pass), so the row is as current as the controller.
 
 export async function saveLeaseStatus(opts: {
   db: Db;

@@ -233,14 +233,17 @@ describe.skipIf(!BASE_URL)("two app processes on one PostgreSQL", () => {
         const m = /^\/apis\/apps\/v1\/namespaces\/kb-lease-(\d+)\/deployments\/[^/]+$/.exec(p);
         if (m?.[1]) applies.set(m[1], (applies.get(m[1]) ?? 0) + n);
       }
-    for (const id of leases) expect({ lease: id, applies: applies.get(id) }).toEqual({ lease: id, applies: 1 });
+    for (const id of leases)
+      expect({ lease: id, applies: applies.get(id) }).toEqual({ lease: id, applies: 1 });
   }
 
   /** The live lease page's data from one process: status (pods, events, endpoints), SSE and chart history. */
   async function expectLivePage(app: App, leaseId: string) {
     const complete = (s: LeaseStatusView | undefined) =>
       Boolean(
-        s?.pods.some((p) => p.phase === "Running" && p.ready) && s.events.length > 0 && s.endpoints.length > 0,
+        s?.pods.some((p) => p.phase === "Running" && p.ready) &&
+          s.events.length > 0 &&
+          s.endpoints.length > 0,
       );
     await until(
       `${app.name}: status of lease ${leaseId} with pods, events and endpoints`,
@@ -295,51 +298,43 @@ describe.skipIf(!BASE_URL)("two app processes on one PostgreSQL", () => {
     }
   }
 
-  it(
-    "fails over without doing anything twice and serves the full live page from either process",
-    async () => {
-      const [a, b] = apps as [App, App];
-      // Before anything goes wrong: a runs every loop, b serves the page from the database.
-      const first = await placeOrder("before", BID_WINDOW_S);
-      await settleAndRun(first, b);
-      for (const app of [a, b]) await expectLivePage(app, first);
-      await expectNoDuplicates();
+  it("fails over without doing anything twice and serves the full live page from either process", async () => {
+    const [a, b] = apps as [App, App];
+    // Before anything goes wrong: a runs every loop, b serves the page from the database.
+    const first = await placeOrder("before", BID_WINDOW_S);
+    await settleAndRun(first, b);
+    for (const app of [a, b]) await expectLivePage(app, first);
+    await expectNoDuplicates();
 
-      // 1. The holder's database sessions are terminated (what a PostgreSQL restart, a failover or a
-      //    network reset does to it) while it keeps running. Orders arrive meanwhile.
-      const sessions = await pg<{ pid: number }[]>`
+    // 1. The holder's database sessions are terminated (what a PostgreSQL restart, a failover or a
+    //    network reset does to it) while it keeps running. Orders arrive meanwhile.
+    const sessions = await pg<{ pid: number }[]>`
         select distinct pid from pg_locks where locktype = 'advisory' and granted
           and database = (select oid from pg_database where datname = ${dbName})`;
-      expect(sessions.length).toBeGreaterThan(0);
-      const cut = a.lines.length;
-      for (const s of sessions) await pg`select pg_terminate_backend(${s.pid})`;
-      const during = [await placeOrder("cut-1"), await placeOrder("cut-2")];
-      // a notices and stops every loop it held; each loop is then held by exactly one process.
-      await until(
-        "app-a to stop every loop it held",
-        () => LOOPS.every((l) => a.lines.slice(cut).some((line) => line.includes(`[${l}] lost the lock`))),
-        FAILOVER_BOUND_MS,
-      );
-      await until("every loop held by exactly one process", () => everyLoopHeldOnce(), FAILOVER_BOUND_MS);
-      for (const id of during) await settleAndRun(id, b);
-      await expectNoDuplicates();
-      for (const app of [a, b]) for (const id of [first, ...during]) await expectLivePage(app, id);
+    expect(sessions.length).toBeGreaterThan(0);
+    const cut = a.lines.length;
+    for (const s of sessions) await pg`select pg_terminate_backend(${s.pid})`;
+    const during = [await placeOrder("cut-1"), await placeOrder("cut-2")];
+    // a notices and stops every loop it held; each loop is then held by exactly one process.
+    await until(
+      "app-a to stop every loop it held",
+      () => LOOPS.every((l) => a.lines.slice(cut).some((line) => line.includes(`[${l}] lost the lock`))),
+      FAILOVER_BOUND_MS,
+    );
+    await until("every loop held by exactly one process", () => everyLoopHeldOnce(), FAILOVER_BOUND_MS);
+    for (const id of during) await settleAndRun(id, b);
+    await expectNoDuplicates();
+    for (const app of [a, b]) for (const id of [first, ...during]) await expectLivePage(app, id);
 
-      // 2. The process holding the lease controller is killed outright; the other takes every loop.
-      const victim = held(a).has("lease-controller") ? a : b;
-      const survivor = victim === a ? b : a;
-      if (victim.child.pid) process.kill(-victim.child.pid, "SIGKILL");
-      await until(`${victim.name} to exit`, () => !victim.alive, 30_000);
-      const after = [await placeOrder("kill-1"), await placeOrder("kill-2")];
-      await until(
-        `every loop held by ${survivor.name}`,
-        () => everyLoopHeldOnce(survivor),
-        FAILOVER_BOUND_MS,
-      );
-      for (const id of after) await settleAndRun(id, survivor);
-      await expectNoDuplicates();
-      for (const id of [first, ...during, ...after]) await expectLivePage(survivor, id);
-    },
-    600_000,
-  );
+    // 2. The process holding the lease controller is killed outright; the other takes every loop.
+    const victim = held(a).has("lease-controller") ? a : b;
+    const survivor = victim === a ? b : a;
+    if (victim.child.pid) process.kill(-victim.child.pid, "SIGKILL");
+    await until(`${victim.name} to exit`, () => !victim.alive, 30_000);
+    const after = [await placeOrder("kill-1"), await placeOrder("kill-2")];
+    await until(`every loop held by ${survivor.name}`, () => everyLoopHeldOnce(survivor), FAILOVER_BOUND_MS);
+    for (const id of after) await settleAndRun(id, survivor);
+    await expectNoDuplicates();
+    for (const id of [first, ...during, ...after]) await expectLivePage(survivor, id);
+  }, 600_000);
 });

@@ -5,7 +5,7 @@ import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { clusterClientFor } from "@/lib/lease/cluster-clients";
 import { requireLeaseAccess } from "@/lib/lease/lease-access";
-import { isLeaseStatusCurrent, readLeaseStatus } from "@/lib/lease/lease-status-store";
+import { readLeaseStatus } from "@/lib/lease/lease-status-store";
 import { getMetricsHub } from "@/lib/lease/metrics-hub";
 import { readLeaseView } from "@/lib/lease/read-lease-view";
 
@@ -17,9 +17,9 @@ export const GET = route(
     if (cached && Date.now() - Date.parse(cached.at) < getConfig().METRICS_INTERVAL_MS * 3) return cached;
     if (!lease.clusterId || lease.deployState === "torn_down" || lease.deployState === "pending")
       return { at: new Date().toISOString(), status: { pods: [], events: [], endpoints: [] } };
-    // What the process following the lease's cluster stored, on any app process.
+    // What the lease controller (in whichever process holds it) last read from the cluster.
     const stored = await readLeaseStatus({ db, leaseId: lease.id });
-    if (stored && isLeaseStatusCurrent(stored.at)) return stored;
+    if (stored) return stored;
     try {
       const client = await clusterClientFor({ db, clusterId: lease.clusterId });
       return { at: new Date().toISOString(), status: await readLeaseView(client, lease.id) };
