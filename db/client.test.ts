@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { providers } from "./schema";
 import { createTestDb, testDatabaseUrl } from "./test-db";
@@ -37,14 +37,37 @@ describe(`database (${testDatabaseUrl() ? "postgres" : "pglite"})`, () => {
   });
 
   it("hands out an advisory lock to one holder at a time", async () => {
-    const release = await handle.tryLock(42);
-    expect(release).not.toBeNull();
+    const lock = await handle.tryLock(42);
+    expect(lock).not.toBeNull();
+    expect(await lock?.check()).toBe(true);
     if (handle.kind === "postgres") {
       expect(await handle.tryLock(42)).toBeNull();
     }
-    await release?.();
+    await lock?.release();
     const again = await handle.tryLock(42);
     expect(again).not.toBeNull();
-    await again?.();
+    await again?.release();
   });
+
+  it.skipIf(!testDatabaseUrl())(
+    "a lock whose session is terminated is lost: check() says so and another session takes it",
+    async () => {
+      const lock = await handle.tryLock(4242);
+      expect(await lock?.check()).toBe(true);
+      const [holder] = (await handle.db.execute(
+        sql`select pid from pg_locks where locktype = 'advisory' and objid = 4242 and granted`,
+      )) as unknown as { pid: number }[]; // postgres-js: rows
+      expect(holder?.pid).toBeTypeOf("number");
+      await handle.db.execute(sql`select pg_terminate_backend(${holder?.pid})`);
+      expect(await lock?.check()).toBe(false);
+      // Lost stays lost, even though the client could reconnect to a new session.
+      expect(await lock?.check()).toBe(false);
+      const next = await handle.tryLock(4242);
+      expect(next).not.toBeNull();
+      expect(await next?.check()).toBe(true);
+      await lock?.release();
+      expect(await next?.check()).toBe(true);
+      await next?.release();
+    },
+  );
 });

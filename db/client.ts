@@ -16,13 +16,27 @@ import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** A session-level advisory lock held on a connection of its own. */
+export interface AdvisoryLock {
+  /**
+   * Proves the lock is still held: asks the server whether this very session (its backend pid) holds
+   * it. A dropped connection, a reconnect to a new session, an error or no answer within the timeout
+   * all count as lost, and the connection is then closed so a lock it might still hold is freed.
+   */
+  check(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
 export interface DbHandle {
   db: Db;
   kind: "pglite" | "postgres";
-  /** Runs `fn` holding a session-level advisory lock if free; returns a release function, or null if taken. */
-  tryLock(key: number): Promise<(() => Promise<void>) | null>;
+  /** Takes a session-level advisory lock if free; returns the held lock, or null if taken. */
+  tryLock(key: number): Promise<AdvisoryLock | null>;
   close(): Promise<void>;
 }
+
+/** How long a lock check may take before the lock counts as lost. */
+const LOCK_CHECK_TIMEOUT_MS = 5_000;
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
 
@@ -49,8 +63,8 @@ async function openPglite(dataDir?: string): Promise<DbHandle> {
   return {
     db,
     kind: "pglite",
-    // PGlite is one process with one connection: whoever opened it is the singleton.
-    tryLock: async () => async () => {},
+    // PGlite is one process with one connection: whoever opened it is the singleton, for good.
+    tryLock: async () => ({ check: async () => true, release: async () => {} }),
     close: () => client.close(),
   };
 }
@@ -61,21 +75,67 @@ async function openPostgres(url: string): Promise<DbHandle> {
   return {
     db,
     kind: "postgres",
-    async tryLock(key) {
-      // Session-level advisory locks belong to one connection: reserve it for as long as the lock is held.
-      const conn = await sql.reserve();
-      const [row] = await conn<{ locked: boolean }[]>`select pg_try_advisory_lock(${key}) as locked`;
-      if (!row?.locked) {
-        conn.release();
-        return null;
-      }
-      return async () => {
-        await conn`select pg_advisory_unlock(${key})`;
-        conn.release();
-      };
-    },
+    tryLock: (key) => tryAdvisoryLock(url, key),
     close: () => sql.end({ timeout: 5 }),
   };
+}
+
+// Each lock gets a connection of its own, outside the pool, with no reconnection: a session-level
+// advisory lock lives and dies with its session, so when that connection drops (backend terminated,
+// server restarted, network reset) the lock is gone and a standby may hold it already. A pooled or
+// reconnecting connection would hide that; this one makes every later check fail instead.
+async function tryAdvisoryLock(url: string, key: number): Promise<AdvisoryLock | null> {
+  const conn = postgres(url, { max: 1, onnotice: () => {}, idle_timeout: 0, max_lifetime: null });
+  let lost = false;
+  const drop = async () => {
+    lost = true;
+    await conn.end({ timeout: 0 }).catch(() => {});
+  };
+  try {
+    const [row] = await conn<{ locked: boolean; pid: number }[]>`
+      select pg_try_advisory_lock(${key}) as locked, pg_backend_pid() as pid`;
+    if (!row?.locked) {
+      await drop();
+      return null;
+    }
+    const pid = row.pid;
+    // pg_locks shows a bigint advisory key as its high and low 32 bits (classid, objid), objsubid 1.
+    const k = BigInt.asUintN(64, BigInt(key));
+    const classid = (k >> 32n).toString();
+    const objid = (k & 0xffffffffn).toString();
+    return {
+      async check() {
+        if (lost) return false;
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          const answer = conn<{ held: boolean }[]>`
+            select pg_backend_pid() = ${pid} and exists (
+              select 1 from pg_locks
+              where locktype = 'advisory' and pid = ${pid} and granted
+                and classid = ${classid}::bigint::oid and objid = ${objid}::bigint::oid and objsubid = 1
+            ) as held`;
+          const timeout = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error("lock check timed out")), LOCK_CHECK_TIMEOUT_MS);
+          });
+          const [held] = await Promise.race([answer, timeout]);
+          if (held?.held) return true;
+        } catch {
+          // a broken connection: the lock is not provably ours any more
+        } finally {
+          clearTimeout(timer);
+        }
+        await drop();
+        return false;
+      },
+      async release() {
+        if (!lost) await conn`select pg_advisory_unlock(${key})`.catch(() => {});
+        await drop();
+      },
+    };
+  } catch (error) {
+    await drop();
+    throw error;
+  }
 }
 
 export async function migrateDb(handle: DbHandle): Promise<void> {

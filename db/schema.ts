@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { LeaseStatusView } from "../lib/lease/types";
 
 // The market's off-chain state. Chain-derived rows (providers' on-chain part, orders, bids, leases,
 // payments) are written only by the indexer, idempotently, keyed by on-chain ids or (tx, log index).
@@ -253,6 +254,49 @@ export const bidDecisions = pgTable(
   },
   (t) => [index("bid_decisions_provider_idx").on(t.provider, t.createdAt)],
 );
+
+/**
+ * A bid claimed before it is sent, one per (order, provider, price): whichever process inserts the row
+ * sends the bid, any other finds it taken. Two app processes that both believe they run the bid engine
+ * (a lost lock not noticed yet) thus never send the same bid twice. txHash is set once it is mined.
+ */
+export const bidClaims = pgTable(
+  "bid_claims",
+  {
+    orderId: numeric("order_id", { precision: 78, scale: 0 }).notNull(),
+    provider: text("provider").notNull(),
+    price: amount("price").notNull(),
+    claimedAt: timestamp("claimed_at", { withTimezone: true }).notNull().defaultNow(),
+    txHash: text("tx_hash"),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.provider, t.price] })],
+);
+
+/**
+ * A lease's deploy claimed before its workload is applied, one per (lease, spec hash): the same
+ * guarantee as bid_claims for the lease controller. appliedAt is set once the apply went through.
+ */
+export const leaseDeploys = pgTable(
+  "lease_deploys",
+  {
+    leaseId: numeric("lease_id", { precision: 78, scale: 0 }).notNull(),
+    specHash: text("spec_hash").notNull(),
+    clusterId: uuid("cluster_id").notNull(),
+    claimedAt: timestamp("claimed_at", { withTimezone: true }).notNull().defaultNow(),
+    appliedAt: timestamp("applied_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.leaseId, t.specHash] })],
+);
+
+/**
+ * The latest pods, events and endpoints of a lease as the lease controller read them from its cluster,
+ * so that every app process can serve the live lease page, not only the one polling the cluster.
+ */
+export const leaseStatus = pgTable("lease_status", {
+  leaseId: numeric("lease_id", { precision: 78, scale: 0 }).primaryKey(),
+  status: jsonb("status").$type<LeaseStatusView>().notNull(),
+  observedAt: timestamp("observed_at", { withTimezone: true }).notNull(),
+});
 
 export const siweNonces = pgTable("siwe_nonces", {
   nonce: text("nonce").primaryKey(),

@@ -170,7 +170,16 @@ export function stackEnv(
   };
 }
 
-function startNext(opts: { mode: "dev" | "prod"; port: number; env: Record<string, string> }): ChildProcess {
+/** One Next.js server process (detached: its own process group, so it can be stopped or killed whole). */
+export function startNext(opts: {
+  mode: "dev" | "prod";
+  port: number;
+  env: Record<string, string>;
+  /** Prefix of its output lines (default "next"). */
+  label?: string;
+  /** Every output line, e.g. for a test that follows which loops the process holds. */
+  onLine?: (line: string) => void;
+}): ChildProcess {
   const bin = path.join(root, "node_modules", "next", "dist", "bin", "next");
   const args = [bin, opts.mode === "dev" ? "dev" : "start", "-p", String(opts.port), "-H", "127.0.0.1"];
   // NODE_OPTIONS may carry `--conditions=react-server` (how our tsx scripts import server-only
@@ -186,13 +195,15 @@ function startNext(opts: { mode: "dev" | "prod"; port: number; env: Record<strin
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  const prefix = (chunk: Buffer) =>
-    chunk
+  const label = (opts.label ?? "next").padEnd(10);
+  const prefix = (chunk: Buffer) => {
+    const lines = chunk
       .toString()
       .split("\n")
-      .filter((l) => l.trim() && !l.includes("nodedir"))
-      .map((l) => `next       ${l}`)
-      .join("\n");
+      .filter((l) => l.trim() && !l.includes("nodedir"));
+    for (const line of lines) opts.onLine?.(line);
+    return lines.map((l) => `${label} ${l}`).join("\n");
+  };
   child.stdout?.on("data", (c: Buffer) => {
     const text = prefix(c);
     if (text) process.stdout.write(`${text}\n`);
@@ -204,7 +215,8 @@ function startNext(opts: { mode: "dev" | "prod"; port: number; env: Record<strin
   return child;
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM to the child's process group, SIGKILL after 5 s. */
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
@@ -221,7 +233,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+export async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the Next.js server exited with code ${child.exitCode}`);

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import type { Lease } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { clusterClientFor } from "@/lib/lease/cluster-clients";
+import { readLeaseStatus } from "@/lib/lease/lease-status-store";
 import type { MetricsHub } from "@/lib/lease/metrics-hub";
 import { readLeaseView } from "@/lib/lease/read-lease-view";
 import type { LeaseStatusView } from "@/lib/lease/types";
@@ -10,7 +11,8 @@ import type { LeaseStatusView } from "@/lib/lease/types";
 // A lease's pods, events and endpoints for the status route. A closed or torn-down lease answers from
 // its database row alone (no workload), never from the last live poll or its cluster: once the escrow
 // is settled nothing of it may look Running. Otherwise the poller's latest status while it is fresh,
-// else one read of the cluster.
+// else what the lease controller (in whichever process holds it) last stored, else one read of the
+// cluster.
 
 const NOTHING: LeaseStatusView = { pods: [], events: [], endpoints: [] };
 
@@ -31,6 +33,8 @@ export async function getLeaseStatus({
   const cached = hub.latestStatus(lease.id);
   if (cached && Date.now() - Date.parse(cached.at) < freshMs) return cached;
   if (!lease.clusterId || lease.deployState === "pending") return { at: now, status: NOTHING };
+  const stored = await readLeaseStatus({ db, leaseId: lease.id });
+  if (stored) return stored;
   try {
     const client = await clusterClientFor({ db, clusterId: lease.clusterId });
     return { at: now, status: await readLeaseView(client, lease.id) };

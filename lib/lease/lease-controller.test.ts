@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { clusters, leases, manifests, orders } from "@/db/schema";
+import { clusters, leaseDeploys, leaseStatus, leases, manifests, orders } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
 import { createLeaseController } from "@/lib/lease/lease-controller";
@@ -13,12 +13,14 @@ const tenant = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc";
 const good = canonicalizeManifest({ name: "web", image: "nginx:1.27", resources: { cpu: 250, memory: 256 } });
 const other = canonicalizeManifest({ name: "evil", image: "evil:1", resources: { cpu: 250, memory: 256 } });
 
-function fakeWorkload() {
+function fakeWorkload(opts: { applyMs?: number } = {}) {
   const calls: string[] = [];
   const pods = new Map<string, { phase: string; ready: boolean }>();
   const workload: LeaseWorkload = {
     async apply(_c, lease) {
       calls.push(`apply ${lease.leaseId} ${lease.manifest.image}`);
+      // A real apply takes a while: long enough for a second controller to look at the same lease.
+      if (opts.applyMs) await new Promise((r) => setTimeout(r, opts.applyMs));
       pods.set(lease.leaseId, { phase: "Running", ready: true });
       return { namespace: `kb-lease-${lease.leaseId}` };
     },
@@ -119,10 +121,14 @@ describe("lease controller", () => {
     });
     await controller.tick();
     expect((await leaseRow("1"))?.deployState).toBe("running");
+    // What it read is there for every app process's lease page.
+    const [stored] = await handle.db.select().from(leaseStatus).where(eq(leaseStatus.leaseId, "1"));
+    expect(stored?.status.pods.map((p) => p.name)).toEqual(["web-0"]);
     await handle.db.update(leases).set({ status: "closed" }).where(eq(leases.id, "1"));
     await controller.tick();
     expect(calls).toContain("teardown 1");
     expect((await leaseRow("1"))?.deployState).toBe("torn_down");
+    expect(await handle.db.select().from(leaseStatus).where(eq(leaseStatus.leaseId, "1"))).toEqual([]);
   });
 
   it("refuses to deploy a stored manifest whose hash is not the order's specHash", async () => {
@@ -145,7 +151,7 @@ describe("lease controller", () => {
     expect(row?.deployError).toMatch(/hash does not match/);
   });
 
-  it("waits (pending) while the manifest is missing, and re-applies running workloads after a restart", async () => {
+  it("waits (pending) while the manifest is missing, and re-applies a running workload that is gone after a restart", async () => {
     const first = fakeWorkload();
     const controller = createLeaseController({
       db: handle.db,
@@ -183,6 +189,63 @@ describe("lease controller", () => {
     });
     await after.tick();
     expect(restarted.calls).toContain("apply 4 nginx:1.27");
+  });
+
+  it("deploys a lease once when two controllers run at the same time (split brain)", async () => {
+    const { workload, calls } = fakeWorkload({ applyMs: 200 });
+    const make = () =>
+      createLeaseController({
+        db: handle.db,
+        workload,
+        clientFor: async () => ({}) as ClusterClient,
+        log: () => {},
+      });
+    const [a, b] = [make(), make()];
+    await addLease("10", good.specHash, good.manifest);
+    await Promise.all([a.tick(), b.tick()]);
+    await Promise.all([a.tick(), b.tick()]);
+    expect(calls.filter((c) => c.startsWith("apply 10 "))).toHaveLength(1);
+    expect(await leaseRow("10")).toMatchObject({ deployState: "running", clusterId });
+    const [claim] = await handle.db.select().from(leaseDeploys).where(eq(leaseDeploys.leaseId, "10"));
+    expect(claim?.appliedAt).toBeInstanceOf(Date);
+  });
+
+  it("does not apply again a deploy that a process applied before it died, and leaves a present workload alone after a failover", async () => {
+    const first = fakeWorkload();
+    await addLease("11", good.specHash, good.manifest);
+    // The dead process claimed and applied, but never recorded the lease's state.
+    await handle.db
+      .insert(leaseDeploys)
+      .values({ leaseId: "11", specHash: good.specHash.toLowerCase(), clusterId, appliedAt: new Date() });
+    await first.workload.apply({} as ClusterClient, {
+      leaseId: "11",
+      tenant,
+      specHash: good.specHash,
+      manifest: good.manifest,
+    });
+    const takeover = createLeaseController({
+      db: handle.db,
+      workload: first.workload,
+      clientFor: async () => ({}) as ClusterClient,
+      log: () => {},
+    });
+    await takeover.tick();
+    await takeover.tick();
+    expect(first.calls.filter((c) => c.startsWith("apply 11 "))).toHaveLength(1);
+    expect(await leaseRow("11")).toMatchObject({
+      deployState: "running",
+      namespace: "kb-lease-11",
+      clusterId,
+    });
+    // Another new holder (first tick): the workload is there, nothing is re-applied.
+    const again = createLeaseController({
+      db: handle.db,
+      workload: first.workload,
+      clientFor: async () => ({}) as ClusterClient,
+      log: () => {},
+    });
+    await again.tick();
+    expect(first.calls.filter((c) => c.startsWith("apply 11 "))).toHaveLength(1);
   });
 
   it("tears down a lease that ran out", async () => {

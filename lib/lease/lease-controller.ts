@@ -2,18 +2,23 @@ import "server-only";
 import { and, desc, eq, inArray, isNotNull, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { bidDecisions, clusters, type Lease, leases, manifests, orders } from "@/db/schema";
+import { leaseNamespace } from "@/lib/k8s/build-lease-objects";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
+import { claimLeaseDeploy, markLeaseDeployApplied, releaseLeaseDeploy } from "@/lib/lease/claim-lease-deploy";
+import { deleteLeaseStatus, saveLeaseStatus } from "@/lib/lease/lease-status-store";
 import type { LeaseWorkload } from "@/lib/lease/workload";
-import { canonicalizeManifest } from "@/lib/market/manifest";
+import { canonicalizeManifest, type Manifest } from "@/lib/market/manifest";
 
 // The lease controller: turns leases (written by the indexer) into workloads and back.
 // - pending: find the manifest stored for the order's specHash, re-hash it and refuse it unless the
 //   hash equals the order's specHash; pick the winner's cluster (the one its bid was sized for, else
 //   its first cluster that is up) and apply the workload idempotently → deploying.
-// - deploying: follow the pods until every one runs and is ready → running (or record why not).
+// - deploying: follow the pods until every one runs and is ready → running (or record why not); the
+//   pods, events and endpoints read go to lease_status for every app process's lease page.
 // - closed or out of time/escrow: tear the namespace down → torn_down.
-// - after a restart (first tick) every active workload is re-applied: apply is idempotent, so this
-//   repairs whatever changed while we were away.
+// - after a restart or a failover (first tick) an active workload that is gone is re-applied.
+// Each deploy is claimed in lease_deploys before it is applied: a lease is deployed once, even by two
+// processes that both believe they hold the controller's lock.
 // One tick handles every lease; failures are recorded per lease and retried next tick.
 
 export interface LeaseControllerDeps {
@@ -34,6 +39,8 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
   const log = deps.log ?? ((m: string) => console.log(`[lease-controller] ${m}`));
   const now = deps.now ?? (() => new Date());
   let reconciled = false;
+  /** The status last written to lease_status, per lease. */
+  const saved = new Map<string, string>();
 
   async function setState(id: string, values: Partial<Lease>) {
     await deps.db
@@ -103,21 +110,77 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
       await setState(lease.id, { deployError: "the provider has no cluster online" });
       return;
     }
+    // Claimed in the database first: a process that believes it runs the controller too (split
+    // brain) finds the deploy taken and leaves it alone.
+    const key = { db: deps.db, leaseId: lease.id, specHash: order.specHash };
+    const claim = await claimLeaseDeploy({ ...key, clusterId });
+    if (claim.state === "taken") return;
+    if (claim.state === "applied") {
+      // Applied by a process that stopped before recording it: record it, do not apply again.
+      await setState(lease.id, {
+        deployState: "deploying",
+        deployError: null,
+        namespace: leaseNamespace(lease.id),
+        clusterId: claim.clusterId,
+      });
+      return;
+    }
+    let namespace: string;
+    try {
+      namespace = await applyWorkload(lease, clusterId, order.specHash, canonical.manifest);
+    } catch (error) {
+      await releaseLeaseDeploy(key);
+      throw error;
+    }
+    await markLeaseDeployApplied(key);
+    await setState(lease.id, { deployState: "deploying", deployError: null, namespace, clusterId });
+    log(`lease ${lease.id}: applied to cluster ${clusterId} (${namespace})`);
+  }
+
+  async function applyWorkload(lease: Lease, clusterId: string, specHash: string, manifest: Manifest) {
     const client = await deps.clientFor(clusterId);
     const { namespace } = await deps.workload.apply(client, {
       leaseId: lease.id,
       tenant: lease.tenant,
-      specHash: order.specHash,
-      manifest: canonical.manifest,
+      specHash,
+      manifest,
     });
-    await setState(lease.id, { deployState: "deploying", deployError: null, namespace, clusterId });
-    log(`lease ${lease.id}: applied to cluster ${clusterId} (${namespace})`);
+    return namespace;
+  }
+
+  /**
+   * After a restart or a failover: re-apply a deployed lease whose workload is gone (no pods, no
+   * services), e.g. deleted while no controller ran. A workload that is there is left alone, so a
+   * new lock holder does not deploy every lease a second time.
+   */
+  async function repair(lease: Lease): Promise<void> {
+    if (!lease.clusterId) return;
+    const client = await deps.clientFor(lease.clusterId);
+    const status = await deps.workload.status(client, { leaseId: lease.id });
+    if (status.pods.length > 0 || status.endpoints.length > 0) return;
+    const [order] = await deps.db.select().from(orders).where(eq(orders.id, lease.orderId));
+    if (!order) return;
+    const [stored] = await deps.db
+      .select()
+      .from(manifests)
+      .where(eq(manifests.specHash, order.specHash.toLowerCase()));
+    if (!stored) return;
+    const canonical = canonicalizeManifest(stored.body);
+    if (canonical.specHash.toLowerCase() !== order.specHash.toLowerCase()) return;
+    await applyWorkload(lease, lease.clusterId, order.specHash, canonical.manifest);
+    log(`lease ${lease.id}: workload was gone, re-applied to cluster ${lease.clusterId}`);
   }
 
   async function follow(lease: Lease): Promise<void> {
     if (!lease.clusterId) return setState(lease.id, { deployState: "pending" });
     const client = await deps.clientFor(lease.clusterId);
     const status = await deps.workload.status(client, { leaseId: lease.id });
+    // Shared with every app process's live lease page; written only when it changed.
+    const json = JSON.stringify(status);
+    if (saved.get(lease.id) !== json) {
+      await saveLeaseStatus({ db: deps.db, leaseId: lease.id, status, at: now() });
+      saved.set(lease.id, json);
+    }
     const pods = status.pods;
     const running = pods.length > 0 && pods.every((p) => p.phase === "Running" && p.ready);
     if (running) {
@@ -136,6 +199,8 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
       await deps.workload.teardown(client, { leaseId: lease.id });
     }
     await setState(lease.id, { deployState: "torn_down", deployError: null });
+    await deleteLeaseStatus({ db: deps.db, leaseId: lease.id });
+    saved.delete(lease.id);
     log(`lease ${lease.id}: torn down`);
   }
 
@@ -165,7 +230,7 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
             return guarded(lease, "teardown", () => teardown(lease));
           if (lease.deployState === "pending") return guarded(lease, "deploy", () => deploy(lease));
           if (firstTick && (lease.deployState === "running" || lease.deployState === "deploying"))
-            await guarded(lease, "reconcile", () => deploy({ ...lease, deployState: "pending" }));
+            await guarded(lease, "reconcile", () => repair(lease));
           if (lease.deployState === "deploying" || lease.deployState === "running")
             return guarded(lease, "status", () => follow(lease));
         }),

@@ -1,12 +1,14 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import { getMetricHistory } from "@/lib/lease/get-metric-history";
+import { readLeaseStatus } from "@/lib/lease/lease-status-store";
 import type { MetricsHub } from "@/lib/lease/metrics-hub";
 import type { LiveMessage, PodUsage } from "@/lib/lease/types";
 
 // A lease's live channel as a server-sent-events stream. In the process running the metrics poller
-// it relays the hub (no cluster request per browser); in any other app process it reads the newest
-// samples from the database once per interval, so several app processes behind one PostgreSQL work.
+// it relays the hub (no cluster request per browser); in any other app process it reads the lease's
+// stored status (pods, events, endpoints: lease_status) and newest samples from the database once per
+// interval, so the page is complete on every one of several app processes behind one PostgreSQL.
 
 export function createLiveStream(opts: {
   hub: MetricsHub;
@@ -47,25 +49,33 @@ export function createLiveStream(opts: {
           if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
         }, 15_000),
       );
-      if (!opts.hub.pollerActive) {
-        let since = new Date(Date.now() - opts.intervalMs * 2);
-        timers.push(
-          setInterval(async () => {
-            if (opts.hub.pollerActive || closed) return;
-            const rows = await getMetricHistory({ db: opts.db, leaseId: opts.leaseId, since }).catch(
-              () => [],
-            );
-            const byAt = new Map<string, PodUsage[]>();
-            for (const r of rows) {
-              const list = byAt.get(r.at) ?? [];
-              list.push({ pod: r.pod, cpuMillis: r.cpuMillis, memoryBytes: r.memoryBytes });
-              byAt.set(r.at, list);
-              if (new Date(r.at) > since) since = new Date(r.at);
-            }
-            for (const [at, usage] of byAt) send({ type: "sample", at, usage, metricsAvailable: true });
-          }, opts.intervalMs),
-        );
-      }
+      // Without the poller in this process (BACKGROUND_JOBS=off, or another process holds its lock):
+      // the same messages from the database, status included, once per interval. Checked on every
+      // interval, since the poller's lock can move between processes while the page is open.
+      let since = new Date(Date.now() - opts.intervalMs * 2);
+      let statusAt: string | null = null;
+      const fromDb = async () => {
+        if (opts.hub.pollerActive || closed) return;
+        const [stored, rows] = await Promise.all([
+          readLeaseStatus({ db: opts.db, leaseId: opts.leaseId }).catch(() => null),
+          getMetricHistory({ db: opts.db, leaseId: opts.leaseId, since }).catch(() => []),
+        ]);
+        if (opts.hub.pollerActive || closed) return;
+        if (stored && stored.at !== statusAt) {
+          statusAt = stored.at;
+          send({ type: "status", at: stored.at, status: stored.status });
+        }
+        const byAt = new Map<string, PodUsage[]>();
+        for (const r of rows) {
+          const list = byAt.get(r.at) ?? [];
+          list.push({ pod: r.pod, cpuMillis: r.cpuMillis, memoryBytes: r.memoryBytes });
+          byAt.set(r.at, list);
+          if (new Date(r.at) > since) since = new Date(r.at);
+        }
+        for (const [at, usage] of byAt) send({ type: "sample", at, usage, metricsAvailable: true });
+      };
+      void fromDb();
+      timers.push(setInterval(fromDb, opts.intervalMs));
       opts.signal.addEventListener("abort", close, { once: true });
     },
     cancel() {

@@ -48,5 +48,15 @@ export async function startMetricsPollerJob(handle: DbHandle): Promise<() => Pro
     hub: getMetricsHub(),
     intervalMs,
   });
-  return startSingletonLoop({ name: "metrics-poller", handle, intervalMs, tick: poller.tick });
+  const hub = getMetricsHub();
+  return startSingletonLoop({
+    name: "metrics-poller",
+    handle,
+    intervalMs,
+    tick: poller.tick,
+    // Once the lock is lost this process's hub gets nothing new: its streams read the database.
+    onHolding: (holding) => {
+      if (!holding) hub.pollerActive = false;
+    },
+  });
 }

@@ -4,8 +4,8 @@ import type { Db } from "@/db/client";
 import { clusters, leases } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { createClusterClient } from "@/lib/k8s/cluster-client";
+import { dialOptions, getClusterSettings } from "@/lib/k8s/cluster-settings";
 import { type ProbeCheck, runProbe } from "@/lib/k8s/probe-cluster";
-import { clusterSecrets } from "./kubeconfig-key";
 import { applyProbeResult, getOwnCluster } from "./provider-clusters";
 import { intakeKubeconfig } from "./submit-kubeconfig";
 
@@ -59,7 +59,7 @@ export async function replaceKubeconfig(opts: {
     replacing: opts.id,
   });
   const client = createClusterClient(validated, {
-    allowPrivate: clusterSecrets().allowPrivate,
+    ...dialOptions(getClusterSettings()),
     timeoutMs: 8_000,
   });
   try {

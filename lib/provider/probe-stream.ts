@@ -1,5 +1,7 @@
 import "server-only";
+import { AppError } from "@/lib/errors";
 import { createClusterClient } from "@/lib/k8s/cluster-client";
+import { type ClusterDialSettings, dialOptions } from "@/lib/k8s/cluster-settings";
 import { probeCluster } from "@/lib/k8s/probe-cluster";
 import type { ValidatedKubeconfig } from "@/lib/k8s/validate-kubeconfig";
 import type { ProbeResult } from "./onboarding-draft";
@@ -20,17 +22,25 @@ export const EXPECTED_CHECKS = 12;
 
 export function probeStream(opts: {
   kubeconfig: ValidatedKubeconfig;
-  allowPrivate: boolean;
+  settings: ClusterDialSettings;
   onDone: (result: ProbeResult) => Promise<void>;
 }): Response {
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (e: ProbeEvent) => controller.enqueue(encoder.encode(`${JSON.stringify(e)}\n`));
-      const client = createClusterClient(opts.kubeconfig, {
-        allowPrivate: opts.allowPrivate,
-        timeoutMs: 8_000,
-      });
+      let client: ReturnType<typeof createClusterClient>;
+      try {
+        client = createClusterClient(opts.kubeconfig, { ...dialOptions(opts.settings), timeoutMs: 8_000 });
+      } catch (error) {
+        // Refused by the cluster settings (e.g. insecure TLS while ALLOW_INSECURE_CLUSTERS is off).
+        send({
+          type: "error",
+          message: error instanceof AppError ? error.message : "The cluster cannot be reached.",
+        });
+        controller.close();
+        return;
+      }
       try {
         send({ type: "start", total: EXPECTED_CHECKS });
         const gen = probeCluster(client);

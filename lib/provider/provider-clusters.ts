@@ -3,9 +3,9 @@ import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type Cluster, clusters, type InventoryTotals, inventorySnapshots } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { getClusterSettings } from "@/lib/k8s/cluster-settings";
 import { decryptKubeconfig } from "@/lib/k8s/kubeconfig-crypto";
 import type { ValidatedKubeconfig } from "@/lib/k8s/validate-kubeconfig";
-import { clusterSecrets } from "./kubeconfig-key";
 import type { ProbeResult } from "./onboarding-draft";
 
 // A provider's clusters as its console sees them (never the kubeconfig), and the ownership rule:
@@ -51,7 +51,7 @@ export async function getOwnCluster(opts: { db: Db; id: string; address: string 
 }
 
 export function clusterKubeconfig(row: Cluster): ValidatedKubeconfig {
-  return decryptKubeconfig(row.kubeconfigEnc, clusterSecrets().key);
+  return decryptKubeconfig(row.kubeconfigEnc, getClusterSettings().key);
 }
 
 export async function listProviderClusters(opts: { db: Db; address: string }): Promise<ClusterView[]> {

@@ -3,9 +3,9 @@ import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { clusters } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { dialOptions, getClusterSettings } from "@/lib/k8s/cluster-settings";
 import { encryptKubeconfig } from "@/lib/k8s/kubeconfig-crypto";
 import { type ValidatedKubeconfig, validateKubeconfig } from "@/lib/k8s/validate-kubeconfig";
-import { clusterSecrets } from "./kubeconfig-key";
 
 // Kubeconfig intake for the wizard and for "replace the kubeconfig": validated (refusals carry a
 // message the provider can act on), checked not to be a cluster somebody else already listed, and
@@ -18,11 +18,8 @@ export async function intakeKubeconfig(opts: {
   /** When replacing: the cluster being replaced may keep its own server. */
   replacing?: string;
 }): Promise<{ validated: ValidatedKubeconfig; enc: string }> {
-  const secrets = clusterSecrets();
-  const validated = validateKubeconfig(opts.yaml, {
-    allowPrivate: secrets.allowPrivate,
-    allowInsecure: secrets.allowInsecure,
-  });
+  const secrets = getClusterSettings();
+  const validated = validateKubeconfig(opts.yaml, dialOptions(secrets));
   const taken = await opts.db
     .select({ id: clusters.id, provider: clusters.providerAddress })
     .from(clusters)

@@ -1,11 +1,17 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type { DbHandle } from "@/db/client";
+import type { AdvisoryLock, DbHandle } from "@/db/client";
 
 // A background loop that runs in exactly one app process: it holds a PostgreSQL advisory lock named
 // after the loop while it runs (PGlite: one process, always granted). Processes that don't get the
 // lock retry now and then, so a standby takes over when the holder dies. Each tick's errors are
 // logged and retried with exponential backoff; a tick never overlaps the previous one.
+//
+// Fencing: before every tick the holder proves it still holds the lock, on the lock's own
+// connection (lib/db/client.ts). When its connection dropped (backend terminated, server restart,
+// network reset) a standby may already hold the lock, so the loop stops at once and goes back to
+// trying to acquire it like any standby. What a tick already started is covered by the claim rows
+// that make deploys and bids idempotent in the database (lease_deploys, bid_claims).
 
 export interface SingletonLoopOptions {
   name: string;
@@ -14,6 +20,10 @@ export interface SingletonLoopOptions {
   tick: () => Promise<void>;
   /** Upper bound of the backoff after consecutive failures. */
   maxBackoffMs?: number;
+  /** How often a process without the lock tries to take it (default max(intervalMs, 10 s)). */
+  acquireIntervalMs?: number;
+  /** Called when this process starts or stops holding the lock (e.g. to stop serving its in-memory state). */
+  onHolding?: (holding: boolean) => void;
   log?: (message: string) => void;
 }
 
@@ -23,8 +33,9 @@ export function lockKey(name: string): number {
 
 export function startSingletonLoop(opts: SingletonLoopOptions): () => Promise<void> {
   const log = opts.log ?? ((m: string) => console.log(`[${opts.name}] ${m}`));
+  const acquireMs = opts.acquireIntervalMs ?? Math.max(opts.intervalMs, 10_000);
   let stopped = false;
-  let release: (() => Promise<void>) | null = null;
+  let lock: AdvisoryLock | null = null;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let failures = 0;
@@ -38,9 +49,18 @@ export function startSingletonLoop(opts: SingletonLoopOptions): () => Promise<vo
 
   const step = async () => {
     if (stopped) return;
-    if (!release) {
-      release = await opts.handle.tryLock(lockKey(opts.name)).catch(() => null);
-      if (!release) return schedule(Math.max(opts.intervalMs, 10_000));
+    if (!lock) {
+      lock = await opts.handle.tryLock(lockKey(opts.name)).catch(() => null);
+      if (!lock) return schedule(acquireMs);
+      log("holding the lock: running here");
+      opts.onHolding?.(true);
+    } else if (!(await lock.check())) {
+      log("lost the lock (database session gone): stopped here until it is taken again");
+      await lock.release().catch(() => {});
+      lock = null;
+      failures = 0;
+      opts.onHolding?.(false);
+      return schedule(acquireMs);
     }
     try {
       await opts.tick();
@@ -62,6 +82,9 @@ export function startSingletonLoop(opts: SingletonLoopOptions): () => Promise<vo
     stopped = true;
     clearTimeout(timer);
     await running;
-    await release?.();
+    if (lock) {
+      await lock.release();
+      opts.onHolding?.(false);
+    }
   };
 }

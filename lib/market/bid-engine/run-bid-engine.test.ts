@@ -3,6 +3,7 @@ import type { Address, Hex } from "viem";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import {
+  bidClaims,
   bidDecisions,
   clusters,
   type InventoryNode,
@@ -47,6 +48,8 @@ class FakeChain implements BidChain {
   best = new Map<bigint, { provider: Address; price: bigint }>();
   sent: { orderId: bigint; price: bigint }[] = [];
   failNext: string | null = null;
+  /** Keeps each bid in flight this long, like a real send + receipt wait. */
+  delayMs = 0;
   attributes = new Set<Hex>([REGION]);
   async getProvider() {
     return { registered: true, operator: OPERATOR };
@@ -63,6 +66,7 @@ class FakeChain implements BidChain {
       this.failNext = null;
       throw new Error(m);
     }
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     this.sent.push({ orderId: a.orderId, price: a.price });
     this.best.set(a.orderId, { provider: a.provider, price: a.price });
     return `0x${"ab".repeat(32)}` as Hex;
@@ -84,6 +88,7 @@ afterAll(async () => {
 beforeEach(async () => {
   chain = new FakeChain();
   await h.db.delete(bidDecisions);
+  await h.db.delete(bidClaims);
   await h.db.delete(orders);
   await h.db.delete(inventorySnapshots);
   await h.db.delete(clusters);
@@ -212,6 +217,35 @@ describe("bid engine", () => {
     const [d] = await decisions();
     expect(d).toMatchObject({ action: "error" });
     expect(d!.reason).toMatch(/failed: BidNotLower \(retrying next tick\)/);
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toEqual([{ orderId: id, price: 50000n }]);
+  });
+
+  it("sends a bid once when two engines run at the same time (split brain)", async () => {
+    const id = await addOrder({ cpuMillis: 2000, memoryMiB: 4096 }, "50000");
+    chain.delayMs = 200;
+    // Both read the chain before either bid lands, and both decide the same bid.
+    const [a, b] = await Promise.all([
+      runBidEngineTick({ db: h.db, chain }),
+      runBidEngineTick({ db: h.db, chain }),
+    ]);
+    expect(a.bids + b.bids).toBe(1);
+    expect(chain.sent).toEqual([{ orderId: id, price: 50000n }]);
+    const [claim] = await h.db.select().from(bidClaims);
+    expect(claim).toMatchObject({ orderId: id.toString(), provider: PROVIDER, price: "50000" });
+    expect(claim?.txHash).toMatch(/^0x/);
+  });
+
+  it("leaves a bid claimed by another live process alone, and takes over one whose sender died", async () => {
+    const id = await addOrder({ cpuMillis: 2000, memoryMiB: 4096 }, "50000");
+    const key = { orderId: id.toString(), provider: PROVIDER, price: "50000" };
+    await h.db.insert(bidClaims).values(key);
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toHaveLength(0);
+    await h.db
+      .update(bidClaims)
+      .set({ claimedAt: new Date(Date.now() - 10 * 60_000) })
+      .where(eq(bidClaims.orderId, key.orderId));
     await runBidEngineTick({ db: h.db, chain });
     expect(chain.sent).toEqual([{ orderId: id, price: 50000n }]);
   });

@@ -16,6 +16,7 @@ import {
 } from "@/db/schema";
 import { attributeId, fromBytes32Text, GPU_KEY, REGION_KEY } from "@/lib/chain/order-types";
 import { formatTokenAmount, priceOrder, providerPricingSchema } from "@/lib/market/price-order";
+import { claimBid, markBidSent, releaseBid } from "./claim-bid";
 import { decideBid } from "./decide-bid";
 import { fitOrder, type Workload } from "./fit-order";
 
@@ -25,7 +26,8 @@ import { fitOrder, type Workload } from "./fit-order";
 // provider's pricing (the floor), decide (decide-bid.ts), and bid through the operator key. Bids go
 // out one at a time, each waiting for its receipt, so one operator key serves every provider
 // without nonce races. Every distinct decision is written to bid_decisions; a decision identical to
-// the last one for the same (order, provider) is not repeated.
+// the last one for the same (order, provider) is not repeated. Each bid is claimed in bid_claims before
+// it is sent, so no two processes ever send the same (order, provider, price).
 
 export interface ChainProvider {
   registered: boolean;
@@ -362,6 +364,10 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
         });
         continue;
       }
+      // Claimed in the database first: another process that believes it runs the bid engine too
+      // (split brain) finds this exact bid taken and leaves it alone.
+      const claim = { db, orderId: order.id, provider: p.address, price: decision.price.toString() };
+      if (!(await claimBid(claim))) continue;
       try {
         const txHash = await chain.placeBid({
           orderId,
@@ -369,6 +375,7 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
           price: decision.price,
           requiredAttributes: required,
         });
+        await markBidSent({ ...claim, txHash });
         result.bids++;
         await record({
           ...base,
@@ -379,6 +386,7 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
           txHash,
         });
       } catch (error) {
+        await releaseBid(claim);
         await record({
           ...base,
           clusterId,

@@ -1,7 +1,7 @@
 // POST /api/clusters/:id/verify – re-run the cluster checks, streamed as NDJSON; updates status and inventory.
 import { z } from "zod";
 import { route } from "@/lib/api/handler";
-import { clusterSecrets } from "@/lib/provider/kubeconfig-key";
+import { getClusterSettings } from "@/lib/k8s/cluster-settings";
 import { probeStream } from "@/lib/provider/probe-stream";
 import { applyProbeResult, clusterKubeconfig, getOwnCluster } from "@/lib/provider/provider-clusters";
 
@@ -11,7 +11,7 @@ export const POST = route(
     const cluster = await getOwnCluster({ db, id: params.id, address: session.address });
     return probeStream({
       kubeconfig: clusterKubeconfig(cluster),
-      allowPrivate: clusterSecrets().allowPrivate,
+      settings: getClusterSettings(),
       onDone: (result) => applyProbeResult({ db, id: cluster.id, result }),
     });
   },

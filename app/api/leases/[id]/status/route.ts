@@ -1,4 +1,4 @@
-// GET /api/leases/[id]/status – a lease's pods, events and service endpoints (none once closed; else the latest poll, else read from its cluster), for its tenant or provider.
+// GET /api/leases/[id]/status – a lease's pods, events and service endpoints (none once closed; else the latest poll, the stored status, or a read of its cluster), for its tenant or provider.
 import { z } from "zod";
 import { route, zUintString } from "@/lib/api/handler";
 import { getConfig } from "@/lib/config";

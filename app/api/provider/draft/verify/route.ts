@@ -1,19 +1,19 @@
 // POST /api/provider/draft/verify – run the cluster checks on the draft's kubeconfig, streamed as NDJSON.
 import { route } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
+import { getClusterSettings } from "@/lib/k8s/cluster-settings";
 import { decryptKubeconfig } from "@/lib/k8s/kubeconfig-crypto";
-import { clusterSecrets } from "@/lib/provider/kubeconfig-key";
 import { getDraft, saveDraft } from "@/lib/provider/onboarding-draft";
 import { probeStream } from "@/lib/provider/probe-stream";
 
 export const POST = route({ auth: true }, async ({ db, session }) => {
   const draft = await getDraft({ db, address: session.address });
   if (!draft.data.kubeconfigEnc) throw new AppError("UNPROCESSABLE", "Add a kubeconfig first (step 3).");
-  const secrets = clusterSecrets();
-  const kubeconfig = decryptKubeconfig(draft.data.kubeconfigEnc, secrets.key);
+  const settings = getClusterSettings();
+  const kubeconfig = decryptKubeconfig(draft.data.kubeconfigEnc, settings.key);
   return probeStream({
     kubeconfig,
-    allowPrivate: secrets.allowPrivate,
+    settings,
     onDone: async (result) => {
       const latest = await getDraft({ db, address: session.address });
       // The kubeconfig may have been replaced meanwhile: keep the result only for the one checked.
