@@ -2,6 +2,7 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { DbHandle } from "@/db/client";
+import { createTestDb } from "@/db/test-db";
 import { installTestDb } from "@/lib/testing/install-test-db";
 import { PEER_ADDRESS_HEADER } from "./client-ip";
 import { MAX_BODY_BYTES, route } from "./handler";
@@ -11,7 +12,7 @@ import { rateLimitRules } from "./rate-limit";
 
 let db: DbHandle;
 beforeAll(async () => {
-  db = await installTestDb();
+  db = installTestDb(await createTestDb());
 });
 afterAll(async () => {
   await db.close();
