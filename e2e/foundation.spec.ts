@@ -62,15 +62,15 @@ test("an unknown route gives a proper 404 page", async ({ page }) => {
 });
 
 test("bad API input gets a clear 4xx JSON error", async ({ request }) => {
-  // A string body is sent as it is (Playwright would JSON-encode an object).
+  // A Buffer is sent as it is (Playwright JSON-encodes a string or an object under application/json).
   const res = await request.post("/api/auth/verify", {
-    data: "{not json",
+    data: Buffer.from("{not json"),
     headers: { "content-type": "application/json" },
   });
   expect(res.status()).toBe(400);
   expect((await res.json()).error.message).toMatch(/JSON/);
   const notJson = await request.post("/api/auth/verify", {
-    data: '{"message":"x","signature":"0x00"}',
+    data: Buffer.from('{"message":"x","signature":"0x00"}'),
     headers: { "content-type": "text/plain" },
   });
   expect(notJson.status()).toBe(415);
