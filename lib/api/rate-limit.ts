@@ -37,12 +37,16 @@ function limiterFor(db: Db, name: RateLimitName, scale: number): RateLimiterDriz
   let limiter = byName.get(id);
   if (!limiter) {
     const rule = rateLimitRules[name];
+    const points = Math.max(1, Math.round(rule.points * scale));
     limiter = new RateLimiterDrizzle({
       storeClient: db,
       schema: rateLimits,
       keyPrefix: name,
-      points: Math.max(1, Math.round(rule.points * scale)),
+      points,
       duration: rule.seconds,
+      // A client the shared count has refused is then refused from memory until its window ends,
+      // so a flood from one address costs no database write per request.
+      inMemoryBlockOnConsumed: points + 1,
     });
     byName.set(id, limiter);
   }
