@@ -4,6 +4,9 @@
 
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Before the first request: rate limits key on the connection's address (lib/api/client-ip.ts).
+  const { stampPeerAddress } = await import("./lib/api/stamp-peer-address");
+  stampPeerAddress();
   const { startServerOrExit } = await import("./lib/server/start-server");
   await startServerOrExit();
 }

@@ -22,12 +22,15 @@ const themeScript = `(()=>{try{const t=localStorage.getItem("kubebid.theme");con
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const publicConfig = getPublicConfig();
-  const initialState = cookieToInitialState(makeWagmiConfig(publicConfig), (await headers()).get("cookie"));
+  const requestHeaders = await headers();
+  const initialState = cookieToInitialState(makeWagmiConfig(publicConfig), requestHeaders.get("cookie"));
+  // The Content-Security-Policy's per-request nonce (proxy.ts): inline scripts without it do not run.
+  const nonce = requestHeaders.get("x-nonce") ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script, no user input */}
-        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body className="min-h-screen font-sans">
         <Providers publicConfig={publicConfig} initialState={initialState}>

@@ -108,6 +108,9 @@ try {
       env: {
         ...process.env,
         NODE_ENV: "production",
+        APP_URL: url,
+        // 20 connections from one address: measure the route, not the rate limiter's refusals.
+        RATE_LIMIT_SCALE: "10000",
         DATA_DIR: dataDir,
         BACKGROUND_JOBS: "off",
         NEXT_TELEMETRY_DISABLED: "1",

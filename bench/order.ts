@@ -129,7 +129,7 @@ async function main() {
     const { startStack } = await import("../dev/stack");
     dataDir = mkdtempSync(path.join(os.tmpdir(), "kubebid-bench-order-"));
     console.log(`starting the local stack in ${dataDir} (production build; run \`npx next build\` first)…`);
-    const stack = await startStack({ dataDir, mode: "prod", port: 0, log: () => {}, env: { INDEXER_INTERVAL_MS: "200", METRICS_INTERVAL_MS: "1000", INVENTORY_INTERVAL_MS: "2000" } });
+    const stack = await startStack({ dataDir, mode: "prod", port: 0, log: () => {}, env: { INDEXER_INTERVAL_MS: "200", METRICS_INTERVAL_MS: "1000", INVENTORY_INTERVAL_MS: "2000", RATE_LIMIT_SCALE: "1000" } });
     info = stack;
     stop = stack.stop;
   }

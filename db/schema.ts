@@ -70,6 +70,14 @@ export const clusters = pgTable(
     /** AES-256-GCM ciphertext of the validated kubeconfig (never returned by any route). */
     kubeconfigEnc: text("kubeconfig_enc").notNull(),
     server: text("server").notNull(),
+    /**
+     * What the cluster is, whatever its URL's spelling: the API server's address resolved at onboarding
+     * ("ip:port", "[ipv6]:port") and the SHA-256 fingerprints of its CA certificates (sorted, comma
+     * separated; "system" when it relies on public CAs). Null only for rows from before these columns,
+     * filled in the next time a kubeconfig is taken in (lib/provider/resolve-cluster-identity.ts).
+     */
+    apiAddress: text("api_address"),
+    caFingerprint: text("ca_fingerprint"),
     status: text("status").$type<"unknown" | "up" | "down">().notNull().default("unknown"),
     lastError: text("last_error"),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
@@ -81,7 +89,10 @@ export const clusters = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("clusters_provider_idx").on(t.providerAddress)],
+  (t) => [
+    index("clusters_provider_idx").on(t.providerAddress),
+    uniqueIndex("clusters_identity_idx").on(t.apiAddress, t.caFingerprint),
+  ],
 );
 
 export interface InventoryNode {
@@ -310,6 +321,28 @@ export const sessions = pgTable("sessions", {
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * Rate-limit counters shared by every app process (rate-limiter-flexible's RateLimiterDrizzle store:
+ * the column names are the library's).
+ */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull(),
+  expire: timestamp("expire", { withTimezone: true }),
+});
+
+/** Gas the relayer spent (or holds reserved) for a tenant's orders, per UTC day. */
+export const relayGasUsage = pgTable(
+  "relay_gas_usage",
+  {
+    tenant: text("tenant").notNull(),
+    /** UTC day, YYYY-MM-DD. */
+    day: text("day").notNull(),
+    gas: bigint("gas", { mode: "bigint" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.day] })],
+);
 
 /** Where the indexer is: the last processed block and its hash (for reorg detection). */
 export const indexerCursor = pgTable("indexer_cursor", {

@@ -62,14 +62,82 @@ test("an unknown route gives a proper 404 page", async ({ page }) => {
 });
 
 test("bad API input gets a clear 4xx JSON error", async ({ request }) => {
-  // text/plain so Playwright sends the broken body as it is (it would JSON-encode it otherwise).
+  // A Buffer is sent as it is (Playwright JSON-encodes a string or an object under application/json).
   const res = await request.post("/api/auth/verify", {
-    data: "{not json",
-    headers: { "content-type": "text/plain" },
+    data: Buffer.from("{not json"),
+    headers: { "content-type": "application/json" },
   });
   expect(res.status()).toBe(400);
   expect((await res.json()).error.message).toMatch(/JSON/);
+  const notJson = await request.post("/api/auth/verify", {
+    data: Buffer.from('{"message":"x","signature":"0x00"}'),
+    headers: { "content-type": "text/plain" },
+  });
+  expect(notJson.status()).toBe(415);
+  expect((await notJson.json()).error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
   const missing = await request.post("/api/auth/verify", { data: { message: "hello" } });
   expect(missing.status()).toBe(400);
   expect((await missing.json()).error.message).toMatch(/signature/);
+});
+
+test("every page and API response carries the security headers, and the CSP blocks nothing the app does", async ({
+  page,
+  request,
+  wallet,
+  stack,
+}) => {
+  // Every CSP violation in any page of this test, as the browser reports it.
+  await page.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] };
+    w.cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) =>
+      w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  const consoleViolations: string[] = [];
+  page.on("console", (msg) => {
+    if (/Content[ -]Security[ -]Policy/i.test(msg.text())) consoleViolations.push(msg.text());
+  });
+  const violations = () =>
+    page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+
+  const expectHeaders = (headers: Record<string, string>) => {
+    const csp = headers["content-security-policy"] ?? "";
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
+    expect(csp).not.toContain("unsafe-eval");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(
+      new RegExp(`connect-src 'self' ${new URL(stack.rpcUrl).origin.replace(/[.]/g, "\\.")}`),
+    );
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+    expect(headers["permissions-policy"]).toContain("camera=()");
+    expect(headers["strict-transport-security"]).toMatch(/max-age=\d+/);
+    return csp;
+  };
+
+  await wallet.use(1);
+  const first = await page.goto("/");
+  const firstCsp = expectHeaders(first?.headers() ?? {});
+  const second = await page.goto("/");
+  // A fresh nonce per response.
+  expect(expectHeaders(second?.headers() ?? {})).not.toBe(firstCsp);
+  // (The inline theme script carries the nonce: were it blocked, the browser would report it below.)
+
+  await page.goto("/provider");
+  await wallet.connect();
+  await page.getByTestId("sign-in").click();
+  await expect(page.getByTestId("wallet-address")).toHaveAttribute("data-signed-in", "true");
+  expect(await violations()).toEqual([]);
+  for (const path of ["/", "/deploy", "/leases", "/provider/onboard"]) {
+    const res = await page.goto(path);
+    expectHeaders(res?.headers() ?? {});
+    await page.waitForLoadState("networkidle");
+    expect(await violations(), path).toEqual([]);
+  }
+  expect(consoleViolations).toEqual([]);
+
+  for (const path of ["/api/health", "/api/market", "/api/auth/session", "/api/no-such-route"]) {
+    expectHeaders((await request.get(path)).headers());
+  }
 });

@@ -16,6 +16,8 @@ export default async function globalSetup() {
       INDEXER_INTERVAL_MS: "300",
       INVENTORY_INTERVAL_MS: "2000",
       METRICS_INTERVAL_MS: "1000",
+      // Every spec drives the app from one address; the limits themselves are proven in lib/api tests.
+      RATE_LIMIT_SCALE: "50",
     },
   });
   process.env.BASE_URL = stack.url;

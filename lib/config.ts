@@ -38,7 +38,24 @@ const envSchema = z.object({
   INVENTORY_INTERVAL_MS: z.coerce.number().int().min(1000).default(15_000),
   METRICS_INTERVAL_MS: z.coerce.number().int().min(500).default(5_000),
   INDEXER_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
-  APP_URL: z.string().url().optional(),
+  /**
+   * The app's public origin (scheme, host, port). Sign-In with Ethereum messages must name it; it is
+   * never taken from a request header, which a relaying site can forge. Required in production.
+   */
+  APP_URL: z
+    .string()
+    .url()
+    .transform((v) => new URL(v).origin)
+    .optional(),
+  /**
+   * How many reverse proxies in front of the app append to X-Forwarded-For. 0: clients connect
+   * directly, and a client-sent X-Forwarded-For is ignored (the rate limits key on the connection).
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Multiplies every rate limit (a stack driving many requests from one address, e.g. e2e, raises it). */
+  RATE_LIMIT_SCALE: z.coerce.number().positive().max(10_000).default(1),
+  /** Gas the relayer spends for one tenant per UTC day before refusing to relay more of its orders. */
+  RELAY_GAS_BUDGET_PER_DAY: z.coerce.bigint().positive().default(5_000_000n),
 });
 
 export type Config = z.infer<typeof envSchema> & {
@@ -50,7 +67,16 @@ let cached: Config | undefined;
 
 /** Parse an environment; throws one Error naming every bad variable. Exported for tests. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema
+    .superRefine((c, ctx) => {
+      if (c.NODE_ENV === "production" && !c.APP_URL)
+        ctx.addIssue({
+          code: "custom",
+          path: ["APP_URL"],
+          message: "is required in production (the public URL users open, e.g. https://kubebid.example)",
+        });
+    })
+    .safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);

@@ -5,13 +5,16 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import type { Db } from "@/db/client";
 import { readSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { getConfig } from "@/lib/config";
 import { AppError, isAppError } from "@/lib/errors";
+import { clientIp } from "./client-ip";
+import { enforceRateLimit, type RateLimitName } from "./rate-limit";
 
-// The one wrapper every route handler goes through: it reads the session, parses params, query and
-// body with zod, and maps errors to HTTP (AppError → its status and safe message; anything else →
-// a 500 that says nothing of its cause).
+// The one wrapper every route handler goes through: it applies the route's rate limit, reads the
+// session, parses params, query and body with zod, and maps errors to HTTP (AppError → its status
+// and safe message; anything else → a 500 that says nothing of its cause).
 
-const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_BODY_BYTES = 256 * 1024;
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -32,6 +35,8 @@ export interface RouteOptions<PS, QS, BS, A extends boolean> {
   body?: BS;
   /** Require a signed-in wallet (401 otherwise). */
   auth?: A;
+  /** Count each request against this per-client limit (429 + Retry-After beyond it). */
+  rateLimit?: RateLimitName;
 }
 
 export function route<
@@ -46,6 +51,15 @@ export function route<
   return async (req: NextRequest, segment: { params: Promise<Record<string, string | string[]>> }) => {
     try {
       const db = await getDb();
+      if (options.rateLimit) {
+        const config = getConfig();
+        await enforceRateLimit({
+          db,
+          name: options.rateLimit,
+          key: clientIp(req.headers, config.TRUSTED_PROXY_HOPS),
+          scale: config.RATE_LIMIT_SCALE,
+        });
+      }
       const sessionId = req.cookies.get(SESSION_COOKIE)?.value;
       const session = await readSession({ db, sessionId });
       if (options.auth && !session) throw new AppError("UNAUTHORIZED", "Sign in with your wallet first.");
@@ -74,7 +88,13 @@ export function route<
 }
 
 export function errorResponse(error: unknown): NextResponse {
-  if (isAppError(error)) return NextResponse.json(error.toJSON(), { status: error.status });
+  if (isAppError(error)) {
+    const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    return NextResponse.json(error.toJSON(), {
+      status: error.status,
+      headers: typeof retryAfter === "number" ? { "retry-after": String(retryAfter) } : undefined,
+    });
+  }
   console.error("[api] unexpected error", error);
   return NextResponse.json(
     { error: { code: "INTERNAL", message: "Something went wrong on our side. Please try again." } },
@@ -93,12 +113,45 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, where: string): z
   throw new AppError(where === "path" ? "NOT_FOUND" : "BAD_REQUEST", message, { details: { issues } });
 }
 
-async function readJson(req: NextRequest): Promise<unknown> {
+const tooLarge = () =>
+  new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+
+/**
+ * The body as JSON: only `application/json` (415 otherwise: a form or text/plain post is not ours,
+ * and is what a cross-site form can send), read as a stream and abandoned as soon as it passes the
+ * cap, so a client cannot make us buffer more than MAX_BODY_BYTES whatever Content-Length says.
+ */
+export async function readJson(req: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  const type = (req.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json")
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON (Content-Type: application/json).");
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
-  const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
-  if (!text) throw new AppError("BAD_REQUEST", "Invalid body: expected a JSON body.");
+  if (declared > maxBytes) {
+    await req.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  if (total === 0) throw new AppError("BAD_REQUEST", "Invalid body: expected a JSON body.");
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks, total));
+  } catch {
+    throw new AppError("BAD_REQUEST", "Invalid body: not UTF-8 text.");
+  }
   try {
     return JSON.parse(text);
   } catch {

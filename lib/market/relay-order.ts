@@ -1,6 +1,9 @@
 import "server-only";
+import { and, eq, sql } from "drizzle-orm";
 import { type Address, createWalletClient, type Hex, http, parseEventLogs } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import type { Db } from "@/db/client";
+import { relayGasUsage } from "@/db/schema";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import type { Order } from "@/lib/chain/order-types";
 import { getPublicClient } from "@/lib/chain/public-client";
@@ -15,6 +18,15 @@ import { shortMessage } from "@/lib/wagmi/short-message";
 // deposit, createOrderWithSignature when an allowance is already in place. The contract checks the
 // signature (EOA or ERC-1271) and the nonce; we only submit. Sends are serialised per process so
 // two relays never race for the relayer's nonce.
+//
+// Each tenant gets a gas budget per UTC day (RELAY_GAS_BUDGET_PER_DAY), kept in the database so all
+// app processes share it: a relay reserves RESERVE_GAS atomically (refused with 429 once the budget
+// cannot cover it), then settles to the gas the transaction used, or gives the reservation back when
+// nothing was sent. A stranger naming someone else as tenant cannot spend it: the contract refuses
+// an order without the tenant's signature at gas estimation, before anything is sent.
+
+/** More than any relay uses (createOrderWithPermit ≈ 160k gas, contracts/.gas-snapshot). */
+export const RESERVE_GAS = 300_000n;
 
 export interface PermitSignature {
   deadline: bigint;
@@ -25,13 +37,65 @@ export interface PermitSignature {
 
 let queue: Promise<unknown> = Promise.resolve();
 
-export async function relayOrder(opts: { order: Order; signature: Hex; permit?: PermitSignature }) {
+const utcDay = (now: Date) => now.toISOString().slice(0, 10);
+
+/** Reserves `gas` of the tenant's budget for today; throws RATE_LIMITED when it cannot. */
+export async function reserveRelayGas(opts: {
+  db: Db;
+  tenant: string;
+  gas: bigint;
+  budget: bigint;
+  now?: Date;
+}): Promise<{ day: string }> {
+  const now = opts.now ?? new Date();
+  const day = utcDay(now);
+  const tenant = opts.tenant.toLowerCase();
+  const reserved =
+    opts.gas <= opts.budget
+      ? await opts.db
+          .insert(relayGasUsage)
+          .values({ tenant, day, gas: opts.gas })
+          .onConflictDoUpdate({
+            target: [relayGasUsage.tenant, relayGasUsage.day],
+            set: { gas: sql`${relayGasUsage.gas} + ${opts.gas}` },
+            setWhere: sql`${relayGasUsage.gas} + ${opts.gas} <= ${opts.budget}`,
+          })
+          .returning({ gas: relayGasUsage.gas })
+      : [];
+  if (reserved.length === 0) {
+    const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+    const retryAfterSeconds = Math.max(1, Math.ceil((midnight - now.getTime()) / 1000));
+    throw new AppError(
+      "RATE_LIMITED",
+      `This wallet's gas budget for relayed orders (${opts.budget.toLocaleString("en-US")} gas a day) is spent. Submit the order from your wallet, or relay again after 00:00 UTC.`,
+      { details: { retryAfterSeconds, budget: opts.budget.toString() } },
+    );
+  }
+  return { day };
+}
+
+/** Moves a reservation to what was really spent (0 when nothing was sent). */
+async function settleRelayGas(db: Db, tenant: string, day: string, reserved: bigint, spent: bigint) {
+  await db
+    .update(relayGasUsage)
+    .set({ gas: sql`greatest(${relayGasUsage.gas} - ${reserved} + ${spent}, 0)` })
+    .where(and(eq(relayGasUsage.tenant, tenant.toLowerCase()), eq(relayGasUsage.day, day)));
+}
+
+export async function relayOrder(opts: { db: Db; order: Order; signature: Hex; permit?: PermitSignature }) {
   const config = getConfig();
   if (!config.RELAYER_PRIVATE_KEY || !config.MARKET_ADDRESS)
     throw new AppError(
       "SERVICE_UNAVAILABLE",
       "Relaying is not configured on this server; submit the order from your wallet.",
     );
+  const tenant = opts.order.tenant;
+  const { day } = await reserveRelayGas({
+    db: opts.db,
+    tenant,
+    gas: RESERVE_GAS,
+    budget: config.RELAY_GAS_BUDGET_PER_DAY,
+  });
   const account = privateKeyToAccount(config.RELAYER_PRIVATE_KEY as Hex);
   const wallet = createWalletClient({
     account,
@@ -41,6 +105,7 @@ export async function relayOrder(opts: { order: Order; signature: Hex; permit?: 
   const client = getPublicClient();
   const market = config.MARKET_ADDRESS as Address;
 
+  let spent: bigint | undefined;
   const send = async () => {
     try {
       const permit = opts.permit;
@@ -57,7 +122,10 @@ export async function relayOrder(opts: { order: Order; signature: Hex; permit?: 
             functionName: "createOrderWithSignature",
             args: [opts.order, opts.signature],
           });
+      // Sent: until the receipt says otherwise, the whole reservation counts as spent.
+      spent = RESERVE_GAS;
       const receipt = await client.waitForTransactionReceipt({ hash });
+      spent = receipt.gasUsed;
       const [created] = parseEventLogs({
         abi: computeMarketAbi,
         logs: receipt.logs,
@@ -74,5 +142,11 @@ export async function relayOrder(opts: { order: Order; signature: Hex; permit?: 
   };
   const result = queue.then(send, send);
   queue = result.catch(() => {});
-  return result;
+  try {
+    return await result;
+  } finally {
+    await settleRelayGas(opts.db, tenant, day, RESERVE_GAS, spent ?? 0n).catch((error) =>
+      console.error("[relay] could not settle the gas reservation", error),
+    );
+  }
 }

@@ -7,7 +7,7 @@ import { createClusterClient } from "@/lib/k8s/cluster-client";
 import { dialOptions, getClusterSettings } from "@/lib/k8s/cluster-settings";
 import { type ProbeCheck, runProbe } from "@/lib/k8s/probe-cluster";
 import { applyProbeResult, getOwnCluster } from "./provider-clusters";
-import { intakeKubeconfig } from "./submit-kubeconfig";
+import { intakeKubeconfig, isDuplicateClusterError } from "./submit-kubeconfig";
 
 // What a provider can do to one of its clusters from the console: change the offered share,
 // replace the kubeconfig (checked end to end before it replaces the old one), remove it.
@@ -52,7 +52,7 @@ export async function replaceKubeconfig(opts: {
   yaml: string;
 }): Promise<{ ok: boolean; checks: ProbeCheck[] }> {
   await getOwnCluster(opts);
-  const { validated, enc } = await intakeKubeconfig({
+  const { validated, enc, identity } = await intakeKubeconfig({
     db: opts.db,
     address: opts.address,
     yaml: opts.yaml,
@@ -67,8 +67,19 @@ export async function replaceKubeconfig(opts: {
     if (!summary.ok) return { ok: false, checks: summary.checks };
     await opts.db
       .update(clusters)
-      .set({ kubeconfigEnc: enc, server: validated.server, updatedAt: new Date() })
-      .where(eq(clusters.id, opts.id));
+      .set({
+        kubeconfigEnc: enc,
+        server: validated.server,
+        apiAddress: identity.apiAddress,
+        caFingerprint: identity.caFingerprint,
+        updatedAt: new Date(),
+      })
+      .where(eq(clusters.id, opts.id))
+      .catch((error: unknown) => {
+        if (isDuplicateClusterError(error))
+          throw new AppError("CONFLICT", "This cluster is already listed by another provider.");
+        throw error;
+      });
     await applyProbeResult({
       db: opts.db,
       id: opts.id,

@@ -7,12 +7,17 @@ import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { getPublicClient } from "@/lib/chain/public-client";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
+import { decryptKubeconfig } from "@/lib/k8s/kubeconfig-crypto";
+import { getClusterSettings } from "@/lib/k8s/cluster-settings";
 import { getDraft } from "./onboarding-draft";
+import { type ResolveHost, resolveClusterIdentity } from "./resolve-cluster-identity";
+import { assertClusterNotListed, isDuplicateClusterError } from "./submit-kubeconfig";
 
 // The wizard's last step, after the registration transaction is confirmed: the provider's profile
 // and bid settings, the cluster (its kubeconfig, encrypted since the cluster step) and a first
 // inventory snapshot from the verification are written in one transaction, and the draft deleted.
-// Either all of it is stored or nothing is.
+// Either all of it is stored or nothing is. The cluster's identity (resolved API server address and
+// CA fingerprints) is taken now, at onboarding, and the same cluster cannot be listed twice.
 
 export async function isRegisteredOnChain(address: Address): Promise<boolean> {
   const market = getConfig().MARKET_ADDRESS as Address | undefined;
@@ -29,6 +34,7 @@ export async function completeOnboarding(opts: {
   db: Db;
   address: Address;
   registered: (address: Address) => Promise<boolean>;
+  resolve?: ResolveHost;
 }): Promise<{ clusterId: string }> {
   const address = opts.address.toLowerCase();
   const { data } = await getDraft({ db: opts.db, address });
@@ -45,9 +51,12 @@ export async function completeOnboarding(opts: {
   const inventory = probe.inventory;
   const kubeconfigEnc = data.kubeconfigEnc;
   const server = data.server;
-  return opts.db.transaction(async (tx) => {
-    const taken = await tx.select({ id: clusters.id }).from(clusters).where(eq(clusters.server, server));
-    if (taken.length > 0) throw new AppError("CONFLICT", "This cluster is already listed.");
+  const { key } = getClusterSettings();
+  const identity = await resolveClusterIdentity(decryptKubeconfig(kubeconfigEnc, key), {
+    resolve: opts.resolve,
+  });
+  const store = opts.db.transaction(async (tx) => {
+    await assertClusterNotListed({ db: tx, address, server, identity, key, resolve: opts.resolve });
     const values = {
       name: profile.name,
       website: profile.website || null,
@@ -70,6 +79,8 @@ export async function completeOnboarding(opts: {
         name: data.clusterName ?? "cluster",
         kubeconfigEnc,
         server,
+        apiAddress: identity.apiAddress,
+        caFingerprint: identity.caFingerprint,
         status: "up",
         lastSeenAt: new Date(probe.at),
         version: probe.version,
@@ -90,5 +101,9 @@ export async function completeOnboarding(opts: {
       });
     await tx.delete(providerDrafts).where(eq(providerDrafts.address, address));
     return { clusterId: cluster.id };
+  });
+  return store.catch((error: unknown) => {
+    if (isDuplicateClusterError(error)) throw new AppError("CONFLICT", "This cluster is already listed.");
+    throw error;
   });
 }

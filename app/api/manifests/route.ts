@@ -19,7 +19,7 @@ const body = z.object({
     .optional(),
 });
 
-export const POST = route({ body }, async ({ db, body }) => {
+export const POST = route({ body, rateLimit: "manifests" }, async ({ db, body }) => {
   const config = getConfig();
   if (!config.MARKET_ADDRESS) throw new AppError("SERVICE_UNAVAILABLE", "No market contract is configured.");
   const stored = await storeManifest({

@@ -3,7 +3,7 @@ import { route } from "@/lib/api/handler";
 import { getMarketOverviewJson } from "@/lib/market/get-market-overview";
 
 export const GET = route(
-  {},
+  { rateLimit: "market" },
   async ({ db }) =>
     new Response(await getMarketOverviewJson({ db }), {
       headers: { "content-type": "application/json", "cache-control": "public, max-age=2" },

@@ -2,4 +2,6 @@
 import { route } from "@/lib/api/handler";
 import { createNonce } from "@/lib/auth/session";
 
-export const GET = route({}, async ({ db }) => ({ nonce: await createNonce({ db }) }));
+export const GET = route({ rateLimit: "authNonce" }, async ({ db }) => ({
+  nonce: await createNonce({ db }),
+}));

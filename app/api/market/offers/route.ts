@@ -2,4 +2,4 @@
 import { route } from "@/lib/api/handler";
 import { getOffers } from "@/lib/market/get-offers";
 
-export const GET = route({}, async ({ db }) => getOffers({ db }));
+export const GET = route({ rateLimit: "market" }, async ({ db }) => getOffers({ db }));

@@ -3,7 +3,7 @@ import { route } from "@/lib/api/handler";
 import { getMarketProviders } from "@/lib/market/get-market-overview";
 import { providerQuerySchema } from "@/lib/market/query-providers";
 
-export const GET = route({ query: providerQuerySchema }, async ({ db, query }) =>
+export const GET = route({ query: providerQuerySchema, rateLimit: "market" }, async ({ db, query }) =>
   Response.json(await getMarketProviders({ db, query }), {
     headers: { "cache-control": "public, max-age=2" },
   }),

@@ -24,11 +24,12 @@ const body = z.object({
     .optional(),
 });
 
-export const POST = route({ body }, async ({ db, body }) => {
+export const POST = route({ body, rateLimit: "relay" }, async ({ db, body }) => {
   // Only orders whose manifest we hold: otherwise the lease could never be deployed.
   if (!(await getManifest({ db, specHash: body.order.specHash })))
     throw new AppError("CONFLICT", "Store the manifest first (POST /api/manifests).");
   return relayOrder({
+    db,
     order: body.order,
     signature: body.signature as Hex,
     permit: body.permit ? { ...body.permit, r: body.permit.r as Hex, s: body.permit.s as Hex } : undefined,
