@@ -1,0 +1,77 @@
+// The field schemas of the Kubernetes types, read from @kubernetes/client-node's generated models
+// (openapi-generator output of the upstream OpenAPI document, "OpenAPI spec version: release-1.36"):
+// each model class carries `attributeTypeMap` (field names and types) and its .d.ts the upstream
+// descriptions. No npm package ships the upstream swagger.json / v3 documents themselves, so the
+// simulator rebuilds what it needs from this one, which it already depends on. Used by
+// field-validation.ts (unknown fields) and openapi.ts (/openapi/v2 and /openapi/v3 for kubectl explain).
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import * as k8s from "@kubernetes/client-node";
+import type { ResDef } from "./resources";
+
+export interface Attr {
+  name: string;
+  baseName: string;
+  type: string;
+  format: string;
+}
+
+const models = k8s as unknown as Record<string, { attributeTypeMap?: Attr[] } | undefined>;
+
+export function attributesOf(type: string): Attr[] | undefined {
+  const m = models[type];
+  return Array.isArray(m?.attributeTypeMap) ? m.attributeTypeMap : undefined;
+}
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The model class of a resource's kind: V1Deployment, V2HorizontalPodAutoscaler, CoreV1Event… */
+export function rootTypeOf(def: Pick<ResDef, "group" | "version" | "kind">): string | undefined {
+  const groupPrefix = def.group ? def.group.split(".")[0]! : "core";
+  for (const n of [`${cap(def.version)}${def.kind}`, `${cap(groupPrefix)}${cap(def.version)}${def.kind}`])
+    if (attributesOf(n)) return n;
+  return undefined;
+}
+
+/** Parses "Array<X>", "{ [key: string]: X; }" and plain names. */
+export function typeShape(t: string): { kind: "array" | "map" | "model" | "scalar"; inner: string } {
+  const arr = /^Array<(.+)>$/.exec(t);
+  if (arr) return { kind: "array", inner: arr[1]! };
+  const map = /^\{ \[key: string\]: (.+); \}$/.exec(t);
+  if (map) return { kind: "map", inner: map[1]! };
+  if (attributesOf(t)) return { kind: "model", inner: t };
+  return { kind: "scalar", inner: t };
+}
+
+let modelDir: string | undefined;
+const docCache = new Map<string, { type?: string; fields: Record<string, string> }>();
+
+/** Descriptions from the model's .d.ts JSDoc (the upstream OpenAPI descriptions). */
+export function descriptionsOf(type: string): { type?: string; fields: Record<string, string> } {
+  const hit = docCache.get(type);
+  if (hit) return hit;
+  const out: { type?: string; fields: Record<string, string> } = { fields: {} };
+  try {
+    modelDir ??= join(
+      dirname(createRequire(import.meta.url).resolve("@kubernetes/client-node")),
+      "gen",
+      "models",
+    );
+    const text = readFileSync(join(modelDir, `${type}.d.ts`), "utf8");
+    const re = /\/\*\*\s*\n([\s\S]*?)\*\/\s*\n\s*(?:export declare class \w+|'([^']+)'\??:)/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const desc = m[1]!
+        .split("\n")
+        .map((l) => l.replace(/^\s*\*\s?/, ""))
+        .join("\n")
+        .trim();
+      if (m[2]) out.fields[m[2]] = desc;
+      else out.type = desc;
+    }
+  } catch {
+    // a model without a .d.ts keeps no descriptions
+  }
+  docCache.set(type, out);
+  return out;
+}
