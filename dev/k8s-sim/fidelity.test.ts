@@ -4,6 +4,11 @@
 // validation/*.ts and field-validation.ts); a RegExp is used only where upstream prints a Go struct
 // whose internals we do not pin down.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { buildLeaseObjects } from "@/lib/k8s/build-lease-objects";
+import { generateRbacManifest } from "@/lib/k8s/rbac-manifest";
+import { canonicalizeManifest, type ManifestInput } from "@/lib/market/manifest";
+import { apiVersionOf, RESOURCES } from "./resources";
 import { type SimCluster, type Simulator, startSimulator } from "./simulator";
 import { raw } from "./test-helpers";
 
@@ -1040,5 +1045,96 @@ describe("fieldValidation Warn and Ignore", () => {
     });
     expect(r.status).toBe(201);
     expect(r.headers.warning).toBeUndefined();
+  });
+});
+
+describe("what KubeBid itself sends is valid, strictly decoded", () => {
+  const tenant = "0x1111111111111111111111111111111111111111";
+  const variants: [string, ManifestInput][] = [
+    ["plain", { name: "web", image: "nginx:1.27", resources: { cpu: 500, memory: 256 } }],
+    [
+      "ports, env, command",
+      {
+        name: "api",
+        image: "ghcr.io/acme/api:1.0",
+        command: ["/bin/api"],
+        args: ["--port", "8080"],
+        env: [{ name: "MODE", value: "prod" }],
+        ports: [{ port: 8080, name: "http" }, { port: 9090 }, { port: 53, protocol: "UDP" }],
+        resources: { cpu: 250, memory: 128, storage: 0 },
+        replicas: 3,
+      },
+    ],
+    [
+      "GPU",
+      {
+        name: "llm",
+        image: "vllm/vllm-openai:v0.6.0",
+        ports: [{ port: 8000 }],
+        resources: { cpu: 4000, memory: 16384, gpu: { count: 1, model: "NVIDIA-L4" } },
+      },
+    ],
+  ];
+  it.each(variants)("lease objects: %s", async (_n, input) => {
+    const { manifest, specHash } = canonicalizeManifest(input);
+    const { objects } = buildLeaseObjects({
+      leaseId: `v${variants.findIndex((v) => v[1] === input)}`,
+      tenant,
+      specHash,
+      manifest,
+    });
+    for (const o of objects) {
+      const def = RESOURCES.find((d) => d.kind === o.kind && apiVersionOf(d) === o.apiVersion && !d.virtual)!;
+      const path = `${def.group ? `/apis/${def.group}/${def.version}` : "/api/v1"}${def.namespaced ? `/namespaces/${o.metadata.namespace}` : ""}/${def.name}?fieldValidation=Strict`;
+      const r = await raw(c, sim.caPem, "POST", path, { body: o });
+      expect(r.status, `${o.kind} ${o.metadata.name}: ${r.text}`).toBe(201);
+      expect(r.headers.warning).toBeUndefined();
+    }
+  });
+  it("refuses port names kube-apiserver would refuse, before anything is paid", () => {
+    const base = { name: "w", image: "nginx:1.27", resources: { cpu: 100, memory: 64 } };
+    expect(() => canonicalizeManifest({ ...base, ports: [{ port: 80, name: "web--x" }] })).toThrow(
+      /consecutive hyphens/,
+    );
+    expect(() =>
+      canonicalizeManifest({
+        ...base,
+        ports: [
+          { port: 80, name: "http" },
+          { port: 81, name: "http" },
+        ],
+      }),
+    ).toThrow(/port names must be unique/);
+  });
+  it("an unnamed port does not take a name another port has (Service port names are unique)", async () => {
+    const { manifest, specHash } = canonicalizeManifest({
+      name: "dns",
+      image: "coredns/coredns:1.11.1",
+      resources: { cpu: 100, memory: 64 },
+      ports: [
+        { port: 80, name: "udp-53" },
+        { port: 53, protocol: "UDP" },
+      ],
+    });
+    const { objects } = buildLeaseObjects({ leaseId: "names", tenant, specHash, manifest });
+    for (const o of objects) {
+      const def = RESOURCES.find((d) => d.kind === o.kind && apiVersionOf(d) === o.apiVersion && !d.virtual)!;
+      const path = `${def.group ? `/apis/${def.group}/${def.version}` : "/api/v1"}${def.namespaced ? `/namespaces/${o.metadata.namespace}` : ""}/${def.name}`;
+      const r = await raw(c, sim.caPem, "POST", path, { body: o });
+      expect(r.status, `${o.kind} ${o.metadata.name}: ${r.text}`).toBe(201);
+    }
+  });
+  it("the RBAC manifest the wizard generates", async () => {
+    for (const doc of parseAllDocuments(generateRbacManifest().yaml)) {
+      const o = doc.toJS() as {
+        apiVersion: string;
+        kind: string;
+        metadata: { name: string; namespace?: string };
+      };
+      const def = RESOURCES.find((d) => d.kind === o.kind && apiVersionOf(d) === o.apiVersion && !d.virtual)!;
+      const path = `${def.group ? `/apis/${def.group}/${def.version}` : "/api/v1"}${def.namespaced ? `/namespaces/${o.metadata.namespace}` : ""}/${def.name}?fieldValidation=Strict`;
+      const r = await raw(c, sim.caPem, "POST", path, { body: o });
+      expect(r.status, `${o.kind} ${o.metadata.name}: ${r.text}`).toBe(201);
+    }
   });
 });
