@@ -4,7 +4,7 @@ import { parse as parseYaml } from "yaml";
 import type { ClusterState } from "./cluster";
 import { ApiError, notFound } from "./errors";
 import { decodeObject, fieldValidationOf, jsonText, requireApplyTypeMeta } from "./field-validation";
-import { openapiGroupVersion, openapiRoot } from "./openapi";
+import { openapiGroupVersion, openapiRoot, openapiV2 } from "./openapi";
 import { podRequests } from "./pods";
 import { apiVersionOf, findRes, GROUPS, R, RESOURCES, type ResDef, resKey } from "./resources";
 import type { SimClusterImpl, TokenInfo } from "./simulator";
@@ -315,6 +315,18 @@ async function dispatch(
     res.writeHead(200, { "Content-Type": "text/plain" });
     res.end("ok");
     return;
+  }
+  if (path === "/openapi/v2") {
+    // client-go asks for the protobuf form first; only JSON is served, so protobuf-only is 406
+    // (client-go then treats v2 as absent, as before the document was served).
+    const accept = req.headers.accept ?? "*/*";
+    if (!/application\/json|\*\/\*/.test(accept))
+      return send(
+        res,
+        406,
+        status(406, "NotAcceptable", `only the following media types are accepted: application/json`),
+      );
+    return send(res, 200, openapiV2(st.version));
   }
   if (path === "/openapi/v3") return send(res, 200, openapiRoot());
   if (path.startsWith("/openapi/v3/")) {

@@ -59,7 +59,8 @@ export function descriptionsOf(type: string): { type?: string; fields: Record<st
       "models",
     );
     const text = readFileSync(join(modelDir, `${type}.d.ts`), "utf8");
-    const re = /\/\*\*\s*\n([\s\S]*?)\*\/\s*\n\s*(?:export declare class \w+|'([^']+)'\??:)/g;
+    // a JSDoc block (never spanning two) right before the class or a property
+    const re = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*\n\s*(?:export declare class \w+|'([^']+)'\??:)/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const desc = m[1]!
         .split("\n")
@@ -74,4 +75,15 @@ export function descriptionsOf(type: string): { type?: string; fields: Record<st
   }
   docCache.set(type, out);
   return out;
+}
+
+/**
+ * The schema name a model is published under: "v1.DeploymentSpec" for V1DeploymentSpec (kubectl
+ * explain shows the part after the last dot, as for upstream's io.k8s.api.apps.v1.DeploymentSpec).
+ */
+export function schemaNameOf(type: string): string {
+  if (type === "IntOrString") return "io.k8s.apimachinery.pkg.util.intstr.IntOrString";
+  const m = /^([A-Z][a-z]+)?(V\d+(?:(?:alpha|beta)\d+)?)([A-Z].*)$/.exec(type);
+  if (!m) return type;
+  return `${m[1] ? `${m[1].toLowerCase()}.` : ""}${m[2]!.toLowerCase()}.${m[3]}`;
 }
