@@ -402,7 +402,7 @@ async function dispatch(
     case "create": {
       const text = await readBody(req);
       const body = parseBody(text, req.headers["content-type"] ?? "");
-      decodeObject(r.def, body, fieldValidationOf(q), res, jsonText(req, text));
+      decodeObject(r.def, body, fieldValidationOf(q, "create"), res, jsonText(req, text));
       const o = st.create(r.def, ns, body, { dryRun });
       return send(res, 201, o);
     }
@@ -411,7 +411,7 @@ async function dispatch(
       const body = parseBody(text, req.headers["content-type"] ?? "");
       if (r.subresource === "scale")
         return send(res, 200, setScale(st, r, body?.spec?.replicas, body?.metadata?.resourceVersion));
-      decodeObject(r.def, body, fieldValidationOf(q), res, jsonText(req, text));
+      decodeObject(r.def, body, fieldValidationOf(q, "update"), res, jsonText(req, text));
       return send(res, 200, st.update(r.def, ns, r.name!, body, { subresource: r.subresource, dryRun }));
     }
     case "patch":
@@ -511,7 +511,7 @@ async function patch(
       );
     const body = parseBody(text, "yaml");
     requireApplyTypeMeta(r.def, body);
-    decodeObject(r.def, body, fieldValidationOf(q), res, ct.endsWith("json") ? text : undefined);
+    decodeObject(r.def, body, fieldValidationOf(q, "patch"), res, ct.endsWith("json") ? text : undefined);
     if (r.subresource === "status") {
       const cur = st.get(r.def, ns, r.name!);
       if (!cur) throw notFound(r.def, r.name!);
@@ -569,7 +569,7 @@ async function patch(
     return send(res, 200, setScale(st, r, next?.spec?.replicas, body?.metadata?.resourceVersion));
   if (!next || typeof next !== "object")
     throw new ApiError(422, "Invalid", "patch produced an invalid object");
-  decodeObject(r.def, next, fieldValidationOf(q), res);
+  decodeObject(r.def, next, fieldValidationOf(q, "patch"), res);
   // a patch only carries a precondition if it explicitly sets metadata.resourceVersion
   const explicitRv =
     ct === "application/json-patch+json"

@@ -629,6 +629,34 @@ const rows: Row[] = [
       'Ingress.networking.k8s.io "ing3" is invalid: spec.rules[0].http.paths[0].path: Invalid value: "api": must be an absolute path',
   },
   {
+    name: "Ingress backends name a port",
+    path: api("networking.k8s.io/v1", "ingresses"),
+    body: ingress("ing4", {
+      rules: [
+        {
+          host: "b.example.com",
+          http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "svc" } } }] },
+        },
+      ],
+    }),
+    code: 422,
+    reason: "Invalid",
+    message:
+      'Ingress.networking.k8s.io "ing4" is invalid: spec.rules[0].http.paths[0].backend: Required value: port name or number is required',
+  },
+  {
+    name: "Ingress hosts are DNS names, not IPs",
+    path: api("networking.k8s.io/v1", "ingresses"),
+    body: ingress("ing5", {
+      defaultBackend: { service: { name: "svc", port: { number: 80 } } },
+      rules: [{ host: "10.0.0.1" }],
+    }),
+    code: 422,
+    reason: "Invalid",
+    message:
+      'Ingress.networking.k8s.io "ing5" is invalid: spec.rules[0].host: Invalid value: "10.0.0.1": must be a DNS name, not an IP address',
+  },
+  {
     name: "IngressClass controller is a domain-prefixed path",
     path: api("networking.k8s.io/v1", "ingressclasses", null),
     body: { metadata: meta("bad"), spec: { controller: "nginx" } },
@@ -903,9 +931,11 @@ const rows: Row[] = [
     name: "fieldValidation takes three values",
     path: `${api("", "configmaps")}?fieldValidation=Loud`,
     body: { metadata: meta("loud") },
-    code: 400,
-    reason: "BadRequest",
-    message: 'fieldValidation must be one of "Ignore", "Warn", or "Strict", got "Loud"',
+    code: 422,
+    reason: "Invalid",
+    message:
+      'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loud": supported values: "", "Ignore", "Strict", "Warn"',
+    cause: { field: "fieldValidation", reason: "FieldValueNotSupported" },
   },
   {
     name: "server-side apply needs kind",

@@ -13,19 +13,24 @@ import { ApiError } from "./errors";
 import type { ResDef } from "./resources";
 import { attributesOf, rootTypeOf, typeShape } from "./schemas";
 import type { Obj } from "./util";
+import { fe, invalidError } from "./validation/field-errors";
 import { parseQuantityStrict } from "./validation/quantity";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
-export function fieldValidationOf(q: URLSearchParams): FieldValidation {
-  const v = q.get("fieldValidation");
-  if (v === null || v === "" || v === "Warn") return "Warn";
+/**
+ * The `fieldValidation` query parameter; anything else than "", Ignore, Warn or Strict is refused as
+ * the request options' validation does (apimachinery pkg/apis/meta/v1/validation ValidateFieldValidation,
+ * handlers/create.go: 422 `CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value…`).
+ */
+export function fieldValidationOf(q: URLSearchParams, verb: "create" | "update" | "patch"): FieldValidation {
+  const v = q.get("fieldValidation") ?? "";
+  if (v === "" || v === "Warn") return "Warn";
   if (v === "Strict" || v === "Ignore") return v;
-  throw new ApiError(
-    400,
-    "BadRequest",
-    `fieldValidation must be one of "Ignore", "Warn", or "Strict", got ${JSON.stringify(v)}`,
-  );
+  const kind = { create: "CreateOptions", update: "UpdateOptions", patch: "PatchOptions" }[verb];
+  throw invalidError(kind, "meta.k8s.io", "", [
+    fe.notSupported("fieldValidation", v, ["", "Ignore", "Strict", "Warn"]),
+  ]);
 }
 
 /** Paths of duplicate keys in a JSON text, in document order ("metadata.name", "spec.x[0].y"). */

@@ -97,50 +97,53 @@ export function validateNetworkPolicy(o: Obj): FieldError[] {
 
 const PATH_TYPES = ["Exact", "ImplementationSpecific", "Prefix"];
 
+// validateIngressBackend / validateIngressRules / validateHTTPIngressPath (networking validation.go).
 function validateBackend(b: Obj | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  if (!b) return [fe.required(path, "")];
-  if (b.service && b.resource)
-    return [
-      fe.invalid(
-        path,
-        new GoValue("networking.IngressBackend{...}"),
-        "cannot set both resource and service backends",
-      ),
-    ];
-  if (b.resource) return errs;
-  if (!b.service)
-    return [
-      fe.invalid(
-        path,
-        new GoValue(
-          "networking.IngressBackend{Service:(*networking.IngressServiceBackend)(nil), Resource:(*core.TypedLocalObjectReference)(nil)}",
-        ),
-        "resource or service backend is required",
-      ),
-    ];
+  if (b?.service && b?.resource)
+    return [fe.invalid(path, "", "cannot set both resource and service backends")];
+  if (b?.resource) {
+    const rp = child(path, "resource");
+    if (!b.resource.kind) errs.push(fe.required(child(rp, "kind"), "kind is required"));
+    if (!b.resource.name) errs.push(fe.required(child(rp, "name"), "name is required"));
+    return errs;
+  }
+  if (!b?.service) return [fe.invalid(path, "", "resource or service backend is required")];
   const sp = child(path, "service");
   if (!b.service.name) errs.push(fe.required(child(sp, "name"), ""));
   else
     for (const m of isDNS1035Label(b.service.name))
       errs.push(fe.invalid(child(sp, "name"), b.service.name, m));
   const port = b.service.port ?? {};
-  const pp = child(sp, "port");
-  if (port.name && port.number)
-    errs.push(
-      fe.invalid(
-        pp,
-        new GoValue(
-          `networking.ServiceBackendPort{Name:${JSON.stringify(port.name)}, Number:${port.number}}`,
-        ),
-        "cannot set both port name & port number",
-      ),
-    );
+  if (port.name && port.number) errs.push(fe.invalid(path, "", "cannot set both port name & port number"));
   else if (port.name)
-    for (const m of isValidPortName(port.name)) errs.push(fe.invalid(child(pp, "name"), port.name, m));
-  else if (port.number !== undefined)
-    for (const m of isValidPortNum(port.number)) errs.push(fe.invalid(child(pp, "number"), port.number, m));
-  else errs.push(fe.required(pp, "port name or number is required"));
+    for (const m of isValidPortName(port.name))
+      errs.push(fe.invalid(child(child(sp, "port"), "name"), port.name, m));
+  else if (port.number)
+    for (const m of isValidPortNum(port.number))
+      errs.push(fe.invalid(child(child(sp, "port"), "number"), port.number, m));
+  else errs.push(fe.required(path, "port name or number is required"));
+  return errs;
+}
+
+const WILDCARD_MSG =
+  "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+
+function validatePath(p: Obj, pp: string): FieldError[] {
+  if (!p?.pathType) return [fe.required(child(pp, "pathType"), "pathType must be specified")];
+  const errs: FieldError[] = [];
+  const path = String(p.path ?? "");
+  if (p.pathType === "Exact" || p.pathType === "Prefix") {
+    if (!path.startsWith("/")) errs.push(fe.invalid(child(pp, "path"), path, "must be an absolute path"));
+    for (const seq of ["//", "/./", "/../", "%2f", "%2F"])
+      if (path.includes(seq)) errs.push(fe.invalid(child(pp, "path"), path, `must not contain '${seq}'`));
+    for (const suf of ["/..", "/."])
+      if (path.endsWith(suf)) errs.push(fe.invalid(child(pp, "path"), path, `cannot end with '${suf}'`));
+  } else if (p.pathType === "ImplementationSpecific") {
+    if (path && !path.startsWith("/"))
+      errs.push(fe.invalid(child(pp, "path"), path, "must be an absolute path"));
+  } else errs.push(fe.notSupported(child(pp, "pathType"), p.pathType, PATH_TYPES));
+  errs.push(...validateBackend(p.backend, child(pp, "backend")));
   return errs;
 }
 
@@ -157,36 +160,36 @@ export function validateIngress(o: Obj): FieldError[] {
       ),
     );
   if (s.defaultBackend) errs.push(...validateBackend(s.defaultBackend, "spec.defaultBackend"));
-  rules.forEach((r, i) => {
+  for (const [i, r] of rules.entries()) {
     const rp = idx("spec.rules", i);
-    if (r?.host) {
-      const host: string = r.host;
-      if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(":"))
-        errs.push(fe.invalid(child(rp, "host"), host, "must be a DNS name, not an IP address"));
-      const name = host.startsWith("*.") ? host.slice(2) : host;
-      for (const m of isDNS1123Subdomain(name)) errs.push(fe.invalid(child(rp, "host"), host, m));
+    const host: string = r?.host ?? "";
+    if (host) {
+      if (isIP(host)) errs.push(fe.invalid(child(rp, "host"), host, "must be a DNS name, not an IP address"));
+      if (host.includes("*")) {
+        if (!host.startsWith("*.") || isDNS1123Subdomain(host.slice(2)).length)
+          errs.push(fe.invalid(child(rp, "host"), host, WILDCARD_MSG));
+      } else for (const m of isDNS1123Subdomain(host)) errs.push(fe.invalid(child(rp, "host"), host, m));
     }
-    (r?.http?.paths ?? []).forEach((p: Obj, j: number) => {
-      const pp = idx(child(child(rp, "http"), "paths"), j);
-      if (!p?.pathType) errs.push(fe.required(child(pp, "pathType"), "pathType must be specified"));
-      else if (!PATH_TYPES.includes(p.pathType))
-        errs.push(fe.notSupported(child(pp, "pathType"), p.pathType, PATH_TYPES));
-      else if ((p.pathType === "Prefix" || p.pathType === "Exact") && !String(p.path ?? "").startsWith("/"))
-        errs.push(fe.invalid(child(pp, "path"), p.path ?? "", "must be an absolute path"));
-      errs.push(...validateBackend(p?.backend, child(pp, "backend")));
-    });
-    if (r?.http && !(r.http.paths ?? []).length)
-      errs.push(fe.required(child(child(rp, "http"), "paths"), ""));
-  });
-  (s.tls ?? []).forEach((t: Obj, i: number) => {
+    if (r?.http) {
+      const paths: Obj[] = r.http.paths ?? [];
+      if (!paths.length) errs.push(fe.required(child(child(rp, "http"), "paths"), ""));
+      for (const [j, p] of paths.entries())
+        errs.push(...validatePath(p, idx(child(child(rp, "http"), "paths"), j)));
+    }
+  }
+  for (const [i, t] of (s.tls ?? []).entries())
     if (t?.secretName)
       for (const m of isDNS1123Subdomain(t.secretName))
         errs.push(fe.invalid(child(idx("spec.tls", i), "secretName"), t.secretName, m));
-  });
   if (s.ingressClassName)
     for (const m of isDNS1123Subdomain(s.ingressClassName))
       errs.push(fe.invalid("spec.ingressClassName", s.ingressClassName, m));
   return errs;
+}
+
+/** net.ParseIP: dotted IPv4 or IPv6. */
+function isIP(h: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(h) || (h.includes(":") && /^[0-9a-fA-F:.]+$/.test(h));
 }
 
 /** validation.IsDomainPrefixedPath. */
