@@ -7,7 +7,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import * as k8s from "@kubernetes/client-node";
 import type { ResDef } from "./resources";
 
 export interface Attr {
@@ -17,11 +16,42 @@ export interface Attr {
   format: string;
 }
 
-const models = k8s as unknown as Record<string, { attributeTypeMap?: Attr[] } | undefined>;
+let modelDir: string | undefined;
 
+function modelFile(type: string, ext: "js" | "d.ts"): string | undefined {
+  if (!/^[A-Za-z0-9]+$/.test(type)) return undefined;
+  modelDir ??= join(
+    dirname(createRequire(import.meta.url).resolve("@kubernetes/client-node")),
+    "gen",
+    "models",
+  );
+  try {
+    return readFileSync(join(modelDir, `${type}.${ext}`), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+const attrCache = new Map<string, Attr[] | undefined>();
+
+/**
+ * A model's `attributeTypeMap`, read from its generated file (a JSON array literal) on first use,
+ * so the simulator does not load all of client-node (~100 MiB) to know a few dozen types.
+ */
 export function attributesOf(type: string): Attr[] | undefined {
-  const m = models[type];
-  return Array.isArray(m?.attributeTypeMap) ? m.attributeTypeMap : undefined;
+  if (attrCache.has(type)) return attrCache.get(type);
+  let attrs: Attr[] | undefined;
+  const text = modelFile(type, "js");
+  const m = text ? /\.attributeTypeMap = (\[[\s\S]*?\n\]);/.exec(text) : null;
+  if (m) {
+    try {
+      attrs = JSON.parse(m[1]!) as Attr[];
+    } catch {
+      attrs = undefined;
+    }
+  }
+  attrCache.set(type, attrs);
+  return attrs;
 }
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -44,7 +74,6 @@ export function typeShape(t: string): { kind: "array" | "map" | "model" | "scala
   return { kind: "scalar", inner: t };
 }
 
-let modelDir: string | undefined;
 const docCache = new Map<string, { type?: string; fields: Record<string, string> }>();
 
 /** Descriptions from the model's .d.ts JSDoc (the upstream OpenAPI descriptions). */
@@ -52,26 +81,17 @@ export function descriptionsOf(type: string): { type?: string; fields: Record<st
   const hit = docCache.get(type);
   if (hit) return hit;
   const out: { type?: string; fields: Record<string, string> } = { fields: {} };
-  try {
-    modelDir ??= join(
-      dirname(createRequire(import.meta.url).resolve("@kubernetes/client-node")),
-      "gen",
-      "models",
-    );
-    const text = readFileSync(join(modelDir, `${type}.d.ts`), "utf8");
-    // a JSDoc block (never spanning two) right before the class or a property
-    const re = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*\n\s*(?:export declare class \w+|'([^']+)'\??:)/g;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const desc = m[1]!
-        .split("\n")
-        .map((l) => l.replace(/^\s*\*\s?/, ""))
-        .join("\n")
-        .trim();
-      if (m[2]) out.fields[m[2]] = desc;
-      else out.type = desc;
-    }
-  } catch {
-    // a model without a .d.ts keeps no descriptions
+  const text = modelFile(type, "d.ts") ?? "";
+  // a JSDoc block (never spanning two) right before the class or a property
+  const re = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*\n\s*(?:export declare class \w+|'([^']+)'\??:)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const desc = m[1]!
+      .split("\n")
+      .map((l) => l.replace(/^\s*\*\s?/, ""))
+      .join("\n")
+      .trim();
+    if (m[2]) out.fields[m[2]] = desc;
+    else out.type = desc;
   }
   docCache.set(type, out);
   return out;
