@@ -528,8 +528,9 @@ async function patch(
       );
     }
     const exists = st.get(r.def, ns, r.name!);
-    // Apply that creates needs `create` (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go
-    // applyPatcher → the create authorization of a missing object).
+    // Apply that creates needs `create`: PatchResource's createValidation is withAuthorization(…)
+    // (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go, rest.go), which answers
+    // NewForbidden(resource, name, <authorizer reason>), the reason being empty for an RBAC denial.
     if (!exists) {
       const attrs: Attrs = {
         verb: "create",
@@ -538,7 +539,14 @@ async function patch(
         namespace: r.def === R.ns ? r.name : r.namespace,
         name: r.name,
       };
-      if (!allowed(tok, attrs)) throw forbidden(tok, attrs);
+      if (!allowed(tok, attrs)) {
+        const gr = r.def.group ? `${r.def.name}.${r.def.group}` : r.def.name;
+        throw new ApiError(403, "Forbidden", `${gr} ${JSON.stringify(r.name)} is forbidden: `, {
+          name: r.name,
+          group: r.def.group,
+          kind: r.def.name,
+        });
+      }
     }
     const o = st.apply(r.def, ns, r.name!, body, { dryRun });
     return send(res, exists ? 200 : 201, o);
