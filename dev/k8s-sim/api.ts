@@ -402,7 +402,8 @@ async function dispatch(
     case "create": {
       const text = await readBody(req);
       const body = parseBody(text, req.headers["content-type"] ?? "");
-      decodeObject(r.def, body, fieldValidationOf(q, "create"), res, jsonText(req, text));
+      // a subresource's body is another kind (e.g. a TokenRequest), not this resource's
+      if (!r.subresource) decodeObject(r.def, body, fieldValidationOf(q, "create"), res, jsonText(req, text));
       const o = st.create(r.def, ns, body, { dryRun });
       return send(res, 201, o);
     }
