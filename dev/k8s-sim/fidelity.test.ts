@@ -209,6 +209,15 @@ const rows: Row[] = [
     reason: "BadRequest",
     message: `ResourceQuota in version "v1" cannot be handled as a ResourceQuota: ${QTY_MSG}`,
   },
+  {
+    name: "object-count quotas are integers",
+    path: api("", "resourcequotas"),
+    body: { metadata: meta("q4"), spec: { hard: { pods: "1500m" } } },
+    code: 422,
+    reason: "Invalid",
+    message:
+      /^ResourceQuota "q4" is invalid: spec\.hard\[pods\]: Invalid value: resource\.Quantity\{.*\}: must be an integer$/,
+  },
   // ---------------- LimitRange ----------------
   {
     name: "LimitRange default above max",
@@ -409,6 +418,19 @@ const rows: Row[] = [
     reason: "Invalid",
     message:
       'Deployment.apps "gpueq" is invalid: spec.template.spec.containers[0].resources.requests: Invalid value: "1": must be equal to nvidia.com/gpu limit of 2',
+  },
+  {
+    name: "GPUs are whole",
+    path: api("apps/v1", "deployments"),
+    body: deployment(
+      "halfgpu",
+      {},
+      { containers: [container({ resources: { limits: { "nvidia.com/gpu": "500m" } } })] },
+    ),
+    code: 422,
+    reason: "Invalid",
+    message:
+      /^Deployment\.apps "halfgpu" is invalid: \[spec\.template\.spec\.containers\[0\]\.resources\.limits\[nvidia\.com\/gpu\]: Invalid value: resource\.Quantity\{.*\}: must be an integer, spec\.template\.spec\.containers\[0\]\.resources\.requests\[nvidia\.com\/gpu\]: Invalid value: resource\.Quantity\{.*\}: must be an integer\]$/,
   },
   {
     name: "template restartPolicy must be Always",

@@ -44,6 +44,8 @@ export function validateResourceQuota(o: Obj): FieldError[] {
       errs.push(fe.invalid(p, k, "must be a standard resource for quota"));
     const q = parseQuantityStrict(v);
     if (q.ok && q.value < 0) errs.push(fe.invalid(p, q.text, NONNEG));
+    if (q.ok && isIntegerResourceName(k) && Math.round(q.value * 1000) % 1000 !== 0)
+      errs.push(fe.invalid(p, goQuantity(q.text), "must be an integer"));
   }
   const SCOPES = [
     "BestEffort",
@@ -59,8 +61,27 @@ export function validateResourceQuota(o: Obj): FieldError[] {
   return errs;
 }
 
+const INTEGER_QUOTA = new Set([
+  "pods",
+  "services",
+  "replicationcontrollers",
+  "resourcequotas",
+  "secrets",
+  "configmaps",
+  "persistentvolumeclaims",
+  "services.nodeports",
+  "services.loadbalancers",
+]);
+
+/** helper.IsIntegerResourceName: object counts and extended (domain-prefixed, non-native) resources. */
+export function isIntegerResourceName(k: string): boolean {
+  if (INTEGER_QUOTA.has(k) || k.startsWith("count/")) return true;
+  const name = k.startsWith("requests.") ? k.slice("requests.".length) : k;
+  return name.includes("/") && !name.startsWith("kubernetes.io/") && !name.startsWith("requests.");
+}
+
 /** Go's %#v of a resource.Quantity as ErrorBody prints it (Quantity has no value-receiver String()). */
-function goQuantity(text: string): GoValue {
+export function goQuantity(text: string): GoValue {
   const m = /^([+-]?[0-9.]+)(.*)$/.exec(text) ?? ["", text, ""];
   const num = m[1]!;
   const suf = m[2]!;

@@ -3,6 +3,7 @@
 // validateContainerPorts, ValidateResourceRequirements, validateContainerResourceName,
 // ValidateNonnegativeQuantity. Only the rules a KubeBid workload can hit are modelled.
 import type { Obj } from "../util";
+import { goQuantity, isIntegerResourceName } from "./core";
 import { child, type FieldError, fe, idx, key } from "./field-errors";
 import {
   isDNS1123Label,
@@ -48,6 +49,8 @@ function validateResources(res: Obj | undefined, path: string): FieldError[] {
     errs.push(...validateResourceName(k, p));
     const q = parseQuantityStrict(v);
     if (q.ok && q.value < 0) errs.push(fe.invalid(p, q.text, "must be greater than or equal to 0"));
+    if (q.ok && isIntegerResourceName(k) && Math.round(q.value * 1000) % 1000 !== 0)
+      errs.push(fe.invalid(p, goQuantity(q.text), "must be an integer"));
   }
   for (const [k, v] of Object.entries(reqs)) {
     const p = key(reqPath, k);
@@ -55,6 +58,8 @@ function validateResources(res: Obj | undefined, path: string): FieldError[] {
     const q = parseQuantityStrict(v);
     if (!q.ok) continue;
     if (q.value < 0) errs.push(fe.invalid(p, q.text, "must be greater than or equal to 0"));
+    if (isIntegerResourceName(k) && Math.round(q.value * 1000) % 1000 !== 0)
+      errs.push(fe.invalid(p, goQuantity(q.text), "must be an integer"));
     const l = lims[k] !== undefined ? parseQuantityStrict(lims[k]) : undefined;
     if (l?.ok) {
       // "For non overcommitable resources, not only requests can't exceed limits, they also can't be
