@@ -950,6 +950,16 @@ const rows: Row[] = [
       'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: duplicate field "metadata.name"',
   },
   {
+    name: "strict decoding reports duplicate and unknown fields in document order",
+    path: `${api("apps/v1", "deployments")}?fieldValidation=Strict`,
+    body: '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"dupes","name":"dupes","unknownMeta":"x"},"spec":{"unknown1":"v","paused":true,"paused":false,"selector":{"matchLabels":{"app":"d"}},"template":{"metadata":{"labels":{"app":"d"}},"spec":{"containers":[{"name":"c","image":"nginx","unknownNested":"x","imagePullPolicy":"Always","imagePullPolicy":"Never"}]}}}}',
+    code: 400,
+    reason: "BadRequest",
+    // the shape of test/integration/apiserver/field_validation_test.go's post-strict-validation case
+    message:
+      'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: duplicate field "metadata.name", unknown field "metadata.unknownMeta", unknown field "spec.unknown1", duplicate field "spec.paused", unknown field "spec.template.spec.containers[0].unknownNested", duplicate field "spec.template.spec.containers[0].imagePullPolicy"',
+  },
+  {
     name: "fieldValidation takes three values",
     path: `${api("", "configmaps")}?fieldValidation=Loud`,
     body: { metadata: meta("loud") },

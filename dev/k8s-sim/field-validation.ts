@@ -34,7 +34,7 @@ export function fieldValidationOf(q: URLSearchParams, verb: "create" | "update" 
 }
 
 /** Paths of duplicate keys in a JSON text, in document order ("metadata.name", "spec.x[0].y"). */
-export function duplicateJsonFields(text: string): string[] {
+export function duplicateJsonFields(text: string, order?: Map<string, number>): string[] {
   const dups: string[] = [];
   let i = 0;
   const ws = () => {
@@ -62,7 +62,10 @@ export function duplicateJsonFields(text: string): string[] {
       while (i < text.length) {
         ws();
         const k = str();
-        if (seen.has(k)) dups.push(join(path, k));
+        if (seen.has(k)) {
+          dups.push(join(path, k));
+          order?.set(`dup:${join(path, k)}`, order.size);
+        } else order?.set(join(path, k), order.size);
         seen.add(k);
         ws();
         i++; // ':'
@@ -195,15 +198,19 @@ export function decodeObject(
   if (derr) throw new ApiError(400, "BadRequest", `${handled}: ${derr}`);
   const root = rootTypeOf(def);
   if (!root || !o || typeof o !== "object") return;
-  const dups = rawJson ? duplicateJsonFields(rawJson) : [];
-  const unknown = pruneUnknownFields(o, root);
   // Upstream reports duplicates and unknown fields in document order; a field both unknown and
   // duplicated is reported as unknown only.
+  const order = new Map<string, number>();
+  const dups = rawJson ? duplicateJsonFields(rawJson, order) : [];
+  const unknown = pruneUnknownFields(o, root);
+  const at = (key: string, i: number) => order.get(key) ?? Number.MAX_SAFE_INTEGER - 1000 + i;
   const msgs = [
-    ...dups.filter((d) => !unknown.includes(d)).map((d) => ({ p: d, m: `duplicate field ${quote(d)}` })),
-    ...unknown.map((u) => ({ p: u, m: `unknown field ${quote(u)}` })),
+    ...dups
+      .filter((d) => !unknown.includes(d))
+      .map((d, i) => ({ pos: at(`dup:${d}`, i), m: `duplicate field ${quote(d)}` })),
+    ...unknown.map((u, i) => ({ pos: at(u, i), m: `unknown field ${quote(u)}` })),
   ]
-    .sort((a, b) => docOrder(rawJson, a.p) - docOrder(rawJson, b.p))
+    .sort((a, b) => a.pos - b.pos)
     .map((x) => x.m);
   if (!msgs.length || mode === "Ignore") return;
   if (mode === "Strict")
@@ -211,13 +218,6 @@ export function decodeObject(
   const prev = res.getHeader("Warning");
   const list = Array.isArray(prev) ? prev : prev ? [String(prev)] : [];
   res.setHeader("Warning", [...list, ...msgs.map((m) => `299 - ${quote(m)}`)]);
-}
-
-function docOrder(raw: string | undefined, path: string): number {
-  if (!raw) return 0;
-  const last = path.split(".").pop()!.replace(/\[.*$/, "");
-  const at = raw.indexOf(`"${last}"`);
-  return at < 0 ? Number.MAX_SAFE_INTEGER : at;
 }
 
 /** The request text when the body was JSON (duplicate keys are detected there), else undefined. */
