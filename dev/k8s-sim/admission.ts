@@ -4,19 +4,13 @@
 // create (API and controllers alike); updates run defaults() and validate() there.
 // Order reference: https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/
 import { ApiError } from "./errors";
-import { GPU, qosClass } from "./pods";
+import { qosClass } from "./pods";
 import { checkQuota } from "./quota";
 import { R, type ResDef } from "./resources";
 import type { Store } from "./store";
-import {
-  clone,
-  isValidQuantity,
-  matchLabels,
-  type Obj,
-  parseQuantity,
-  selectorObjToReqs,
-  validName,
-} from "./util";
+import { type Obj, parseQuantity } from "./util";
+import { defaultKinds } from "./validation/defaults";
+import { validateObject } from "./validation/validate-object";
 
 /**
  * The admission chain of a create, after the registry has checked the request (body, name,
@@ -39,150 +33,10 @@ export function admitCreate(store: Store, def: ResDef, o: Obj): void {
   checkQuota(store, def, o);
 }
 
+/** Object validation (validation/validate-object.ts), after defaulting the kinds defaults() skips. */
 export function validate(def: ResDef, o: Obj, old?: Obj): void {
-  const causes: Obj[] = [];
-  const add = (field: string, type: string, message: string) => causes.push({ reason: type, message, field });
-  const name: string = o.metadata?.name ?? "";
-  const labelName = def === R.ns || def === R.svc;
-  const nerr = validName(name, labelName);
-  if (nerr) add("metadata.name", "FieldValueInvalid", `Invalid value: "${name}": ${nerr}`);
-  for (const [k, v] of Object.entries(o.metadata?.labels ?? {})) {
-    if (typeof v !== "string" || v.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v))
-      add(
-        "metadata.labels",
-        "FieldValueInvalid",
-        `Invalid value: "${String(v)}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
-      );
-    if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(k) || k.length > 316)
-      add(
-        "metadata.labels",
-        "FieldValueInvalid",
-        `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.'`,
-      );
-  }
-  const checkPodSpec = (spec: Obj | undefined, path: string) => {
-    const cs = spec?.containers;
-    if (!Array.isArray(cs) || cs.length === 0) {
-      add(`${path}.containers`, "FieldValueRequired", "Required value");
-      return;
-    }
-    const seen = new Set<string>();
-    cs.forEach((c: Obj, i: number) => {
-      const p = `${path}.containers[${i}]`;
-      if (!c?.name) add(`${p}.name`, "FieldValueRequired", "Required value");
-      else if (seen.has(c.name)) add(`${p}.name`, "FieldValueDuplicate", `Duplicate value: "${c.name}"`);
-      else if (validName(c.name, true))
-        add(`${p}.name`, "FieldValueInvalid", `Invalid value: "${c.name}": ${validName(c.name, true)}`);
-      seen.add(c?.name);
-      if (!c?.image) add(`${p}.image`, "FieldValueRequired", "Required value");
-      for (const kind of ["requests", "limits"]) {
-        for (const [rk, rv] of Object.entries(c?.resources?.[kind] ?? {})) {
-          if (!isValidQuantity(rv))
-            add(
-              `${p}.resources.${kind}[${rk}]`,
-              "FieldValueInvalid",
-              `Invalid value: "${String(rv)}": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
-            );
-        }
-      }
-      for (const rk of Object.keys(c?.resources?.requests ?? {})) {
-        const lim = c?.resources?.limits?.[rk];
-        if (lim !== undefined && parseQuantity(c.resources.requests[rk]) > parseQuantity(lim))
-          add(
-            `${p}.resources.requests`,
-            "FieldValueInvalid",
-            `Invalid value: "${c.resources.requests[rk]}": must be less than or equal to ${rk} limit of ${lim}`,
-          );
-      }
-      const gr = c?.resources?.requests?.[GPU];
-      const gl = c?.resources?.limits?.[GPU];
-      if (gr !== undefined && gl === undefined)
-        add(
-          `${p}.resources.limits`,
-          "FieldValueRequired",
-          `Required value: Limit must be set for non overcommitable resources`,
-        );
-      if (gr !== undefined && gl !== undefined && parseQuantity(gr) !== parseQuantity(gl))
-        add(
-          `${p}.resources.requests[${GPU}]`,
-          "FieldValueInvalid",
-          `Invalid value: "${gr}": must be equal to ${GPU} limit of ${gl}`,
-        );
-    });
-  };
-  if (def === R.pod) checkPodSpec(o.spec, "spec");
-  if (def === R.deploy || def === R.rs) {
-    const sel = o.spec?.selector;
-    const tl = o.spec?.template?.metadata?.labels ?? {};
-    if (!sel || (!sel.matchLabels && !sel.matchExpressions))
-      add("spec.selector", "FieldValueRequired", "Required value");
-    else if (!matchLabels(selectorObjToReqs(sel), tl))
-      add(
-        "spec.template.metadata.labels",
-        "FieldValueInvalid",
-        `Invalid value: ${JSON.stringify(tl)}: \`selector\` does not match template \`labels\``,
-      );
-    if (o.spec?.replicas !== undefined && (typeof o.spec.replicas !== "number" || o.spec.replicas < 0))
-      add(
-        "spec.replicas",
-        "FieldValueInvalid",
-        `Invalid value: ${o.spec.replicas}: must be greater than or equal to 0`,
-      );
-    checkPodSpec(o.spec?.template?.spec, "spec.template.spec");
-    if (old && JSON.stringify(old.spec?.selector) !== JSON.stringify(o.spec?.selector))
-      add(
-        "spec.selector",
-        "FieldValueInvalid",
-        `Invalid value: ${JSON.stringify(o.spec?.selector)}: field is immutable`,
-      );
-  }
-  if (def === R.svc) {
-    const ports = o.spec?.ports;
-    if (o.spec?.type !== "ExternalName" && (!Array.isArray(ports) || ports.length === 0))
-      add("spec.ports", "FieldValueRequired", "Required value");
-    (ports ?? []).forEach((p: Obj, i: number) => {
-      if (typeof p?.port !== "number" || p.port < 1 || p.port > 65535)
-        add(
-          `spec.ports[${i}].port`,
-          "FieldValueInvalid",
-          `Invalid value: ${p?.port}: must be between 1 and 65535, inclusive`,
-        );
-    });
-  }
-  if (def === R.quota) {
-    for (const [k, v] of Object.entries(o.spec?.hard ?? {}))
-      if (!isValidQuantity(v))
-        add(
-          `spec.hard[${k}]`,
-          "FieldValueInvalid",
-          `Invalid value: "${String(v)}": quantities must match the regular expression`,
-        );
-  }
-  if (def === R.pod && old) {
-    const strip = (s: Obj) => {
-      const c = clone(s ?? {});
-      for (const ct of c.containers ?? []) delete ct.image;
-      delete c.activeDeadlineSeconds;
-      delete c.tolerations;
-      delete c.nodeName;
-      return JSON.stringify(c);
-    };
-    if (strip(old.spec) !== strip(o.spec))
-      add(
-        "spec",
-        "FieldValueForbidden",
-        "Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
-      );
-  }
-  if (causes.length) {
-    const kind = def.kind;
-    throw new ApiError(
-      422,
-      "Invalid",
-      `${kind} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(", ")}`,
-      { name, group: def.group, kind, causes },
-    );
-  }
+  defaultKinds(def, o);
+  validateObject(def, o, old);
 }
 
 function defaultPodSpec(spec: Obj): void {

@@ -69,7 +69,8 @@ describe("discovery and auth", () => {
     expect(v1.json.resources.map((r: { name: string }) => r.name)).toContain("pods/log");
     const appsV1 = await raw(c, sim.caPem, "GET", "/apis/apps/v1");
     expect(appsV1.json.resources.map((r: { name: string }) => r.name)).toContain("deployments");
-    expect((await raw(c, sim.caPem, "GET", "/openapi/v2")).status).toBe(404);
+    expect((await raw(c, sim.caPem, "GET", "/openapi/v2")).json.swagger).toBe("2.0");
+    expect((await raw(c, sim.caPem, "GET", "/openapi/v3/apis/widgets.example.com/v1")).status).toBe(404);
     expect((await raw(c, sim.caPem, "GET", "/api/v1/widgets")).status).toBe(404);
   });
 

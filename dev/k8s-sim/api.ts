@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
 import type { ClusterState } from "./cluster";
 import { ApiError, notFound } from "./errors";
-import { openapiGroupVersion, openapiRoot } from "./openapi";
+import { decodeObject, fieldValidationOf, jsonText, requireApplyTypeMeta } from "./field-validation";
+import { openapiGroupVersion, openapiRoot, openapiV2 } from "./openapi";
 import { podRequests } from "./pods";
 import { apiVersionOf, findRes, GROUPS, R, RESOURCES, type ResDef, resKey } from "./resources";
 import type { SimClusterImpl, TokenInfo } from "./simulator";
@@ -315,6 +316,18 @@ async function dispatch(
     res.end("ok");
     return;
   }
+  if (path === "/openapi/v2") {
+    // client-go asks for the protobuf form first; only JSON is served, so protobuf-only is 406
+    // (client-go then treats v2 as absent, as before the document was served).
+    const accept = req.headers.accept ?? "*/*";
+    if (!/application\/json|\*\/\*/.test(accept))
+      return send(
+        res,
+        406,
+        status(406, "NotAcceptable", `only the following media types are accepted: application/json`),
+      );
+    return send(res, 200, openapiV2(st.version));
+  }
   if (path === "/openapi/v3") return send(res, 200, openapiRoot());
   if (path.startsWith("/openapi/v3/")) {
     const doc = openapiGroupVersion(path.slice("/openapi/v3/".length));
@@ -387,18 +400,23 @@ async function dispatch(
     case "watch":
       return watch(st, req, res, r, q, wantTable);
     case "create": {
-      const body = parseBody(await readBody(req), req.headers["content-type"] ?? "");
+      const text = await readBody(req);
+      const body = parseBody(text, req.headers["content-type"] ?? "");
+      // a subresource's body is another kind (e.g. a TokenRequest), not this resource's
+      if (!r.subresource) decodeObject(r.def, body, fieldValidationOf(q, "create"), res, jsonText(req, text));
       const o = st.create(r.def, ns, body, { dryRun });
       return send(res, 201, o);
     }
     case "update": {
-      const body = parseBody(await readBody(req), req.headers["content-type"] ?? "");
+      const text = await readBody(req);
+      const body = parseBody(text, req.headers["content-type"] ?? "");
       if (r.subresource === "scale")
         return send(res, 200, setScale(st, r, body?.spec?.replicas, body?.metadata?.resourceVersion));
+      decodeObject(r.def, body, fieldValidationOf(q, "update"), res, jsonText(req, text));
       return send(res, 200, st.update(r.def, ns, r.name!, body, { subresource: r.subresource, dryRun }));
     }
     case "patch":
-      return patch(st, req, res, r, q, dryRun);
+      return patch(st, tok, req, res, r, q, dryRun);
     case "delete": {
       const text = await readBody(req);
       const opts = text.trim() ? (parseBody(text, JSON_CT) as Obj) : {};
@@ -475,6 +493,7 @@ function setScale(st: ClusterState, r: Route, replicas: unknown, rv?: string): O
 
 async function patch(
   st: ClusterState,
+  tok: TokenInfo,
   req: IncomingMessage,
   res: ServerResponse,
   r: Route,
@@ -492,6 +511,8 @@ async function patch(
         'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
       );
     const body = parseBody(text, "yaml");
+    requireApplyTypeMeta(r.def, body);
+    decodeObject(r.def, body, fieldValidationOf(q, "patch"), res, ct.endsWith("json") ? text : undefined);
     if (r.subresource === "status") {
       const cur = st.get(r.def, ns, r.name!);
       if (!cur) throw notFound(r.def, r.name!);
@@ -508,6 +529,26 @@ async function patch(
       );
     }
     const exists = st.get(r.def, ns, r.name!);
+    // Apply that creates needs `create`: PatchResource's createValidation is withAuthorization(…)
+    // (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go, rest.go), which answers
+    // NewForbidden(resource, name, <authorizer reason>), the reason being empty for an RBAC denial.
+    if (!exists) {
+      const attrs: Attrs = {
+        verb: "create",
+        group: r.def.group,
+        resource: r.def.name,
+        namespace: r.def === R.ns ? r.name : r.namespace,
+        name: r.name,
+      };
+      if (!allowed(tok, attrs)) {
+        const gr = r.def.group ? `${r.def.name}.${r.def.group}` : r.def.name;
+        throw new ApiError(403, "Forbidden", `${gr} ${JSON.stringify(r.name)} is forbidden: `, {
+          name: r.name,
+          group: r.def.group,
+          kind: r.def.name,
+        });
+      }
+    }
     const o = st.apply(r.def, ns, r.name!, body, { dryRun });
     return send(res, exists ? 200 : 201, o);
   }
@@ -537,6 +578,7 @@ async function patch(
     return send(res, 200, setScale(st, r, next?.spec?.replicas, body?.metadata?.resourceVersion));
   if (!next || typeof next !== "object")
     throw new ApiError(422, "Invalid", "patch produced an invalid object");
+  decodeObject(r.def, next, fieldValidationOf(q, "patch"), res);
   // a patch only carries a precondition if it explicitly sets metadata.resourceVersion
   const explicitRv =
     ct === "application/json-patch+json"

@@ -9,6 +9,7 @@ import type { Kubelet } from "./kubelet";
 import { apiVersionOf, R, type ResDef } from "./resources";
 import type { Store } from "./store";
 import { clone, nowIso, type Obj, randSuffix, strategicMergePatch, uid } from "./util";
+import { keepAllocatedServiceFields } from "./validation/defaults";
 
 export class Registry {
   constructor(
@@ -149,6 +150,7 @@ export class Registry {
       }
       if (def.statusSub) next.status = clone(old.status);
       if (def === R.pod) next.spec = { ...next.spec, nodeName: old.spec.nodeName };
+      if (def === R.svc) keepAllocatedServiceFields(next, old);
       if (def !== R.pod && def !== R.ns && next.spec !== undefined) defaults(this.store, def, next);
       // Quota usage is the server's to track: an update of the spec keeps what is in use.
       if (def === R.quota && next.status) next.status.used = clone(old.status?.used ?? {});

@@ -264,6 +264,16 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
   };
 
   const objects: K8sObject[] = [ns, quota, limitRange, denyIngress, egress, deployment];
+  // A multi-port Service needs unique port names: an unnamed port gets "<proto>-<port>", unless a
+  // named port already took that (kube-apiserver refuses duplicates), then "port-<n>-<proto>-<port>".
+  const taken = new Set(exposed.flatMap((p) => (p.name ? [p.name] : [])));
+  const servicePortNames = exposed.map((p, i) => {
+    if (p.name) return p.name;
+    const base = `${p.protocol.toLowerCase()}-${p.port}`;
+    const name = taken.has(base) ? `port-${i}-${base}` : base;
+    taken.add(name);
+    return name;
+  });
   if (exposed.length > 0) {
     objects.push({
       apiVersion: "v1",
@@ -272,8 +282,8 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
       spec: {
         type: "ClusterIP",
         selector: { [LABELS.lease]: labels[LABELS.lease], "app.kubernetes.io/name": manifest.name },
-        ports: exposed.map((p) => ({
-          name: p.name ?? `${p.protocol.toLowerCase()}-${p.port}`,
+        ports: exposed.map((p, i) => ({
+          name: servicePortNames[i],
           port: p.port,
           targetPort: p.port,
           protocol: p.protocol,

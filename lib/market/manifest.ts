@@ -36,7 +36,12 @@ export const gpuModelSchema = z
 
 export const manifestPortSchema = z
   .object({
-    name: dnsLabel.max(15).optional(),
+    // Container port names are IANA service names (kube-apiserver's IsValidPortName): at most 15
+    // characters, at least one letter, and no "--" on top of the DNS-label rules.
+    name: dnsLabel
+      .max(15)
+      .refine((n) => !n.includes("--"), "no consecutive hyphens (an IANA service name)")
+      .optional(),
     port: z.number().int().min(1).max(65535),
     protocol: z.enum(["TCP", "UDP"]).default("TCP"),
     expose: z.boolean().default(true),
@@ -80,6 +85,10 @@ export const manifestSchema = z
         (ports) => new Set(ports.map((p) => `${p.port}/${p.protocol}`)).size === ports.length,
         "ports must be unique",
       )
+      .refine((ports) => {
+        const names = ports.flatMap((p) => (p.name ? [p.name] : []));
+        return new Set(names).size === names.length;
+      }, "port names must be unique")
       .optional(),
     resources: manifestResourcesSchema,
     replicas: z.number().int().min(1).max(20).default(1),
