@@ -9,6 +9,7 @@ import { LogViewer } from "@/components/lease/log-viewer";
 import { useLiveUsage } from "@/components/lease/use-live-usage";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { fetchJson } from "@/lib/api/fetch-json";
 import type { LeaseDetail } from "@/lib/lease/get-lease-detail";
 import { formatBytes, formatCores, shortHex, timeAgo } from "@/lib/market/format";
@@ -209,57 +210,53 @@ export function LeaseView(props: { initial: LeaseResponse }) {
             {showWorkload ? "No pods yet." : "No pods: the workload was removed."}
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-zinc-500">
-                <tr>
-                  <th className="py-2 pr-4 font-medium">Pod</th>
-                  <th className="py-2 pr-4 font-medium">Phase</th>
-                  <th className="py-2 pr-4 font-medium">Ready</th>
-                  <th className="py-2 pr-4 font-medium">Restarts</th>
-                  <th className="py-2 pr-4 font-medium">Node</th>
-                  <th className="py-2 pr-4 font-medium">Requests</th>
-                  <th className="py-2 pr-4 font-medium">Age</th>
+          <Table label="Pods">
+            <THead>
+              <Th>Pod</Th>
+              <Th>Phase</Th>
+              <Th>Ready</Th>
+              <Th>Restarts</Th>
+              <Th>Node</Th>
+              <Th>Requests</Th>
+              <Th>Age</Th>
+            </THead>
+            <TBody>
+              {pods.map((p) => (
+                <tr key={p.name} data-testid="pod-row" data-phase={p.phase}>
+                  <td className="font-mono text-xs">{p.name}</td>
+                  <td>
+                    <Badge
+                      tone={
+                        p.phase === "Running"
+                          ? "green"
+                          : p.phase === "Pending"
+                            ? "amber"
+                            : p.phase === "Failed"
+                              ? "red"
+                              : "gray"
+                      }
+                      testId="pod-phase"
+                    >
+                      {p.phase}
+                    </Badge>
+                    {p.reason && <span className="ml-2 text-xs text-amber-600">{p.reason}</span>}
+                  </td>
+                  <td className="tabular-nums">
+                    {p.readyContainers}/{p.containers}
+                  </td>
+                  <td className="tabular-nums">{p.restarts}</td>
+                  <td className="text-xs">{p.node ?? "—"}</td>
+                  <td className="text-xs">
+                    {p.requests.cpuMillis !== null ? formatCores(p.requests.cpuMillis) : "—"} ·{" "}
+                    {p.requests.memoryBytes !== null ? formatBytes(p.requests.memoryBytes) : "—"}
+                  </td>
+                  <td className="text-xs" suppressHydrationWarning>
+                    {timeAgo(p.createdAt).replace(" ago", "")}
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                {pods.map((p) => (
-                  <tr key={p.name} data-testid="pod-row" data-phase={p.phase}>
-                    <td className="py-2 pr-4 font-mono text-xs">{p.name}</td>
-                    <td className="py-2 pr-4">
-                      <Badge
-                        tone={
-                          p.phase === "Running"
-                            ? "green"
-                            : p.phase === "Pending"
-                              ? "amber"
-                              : p.phase === "Failed"
-                                ? "red"
-                                : "gray"
-                        }
-                        testId="pod-phase"
-                      >
-                        {p.phase}
-                      </Badge>
-                      {p.reason && <span className="ml-2 text-xs text-amber-600">{p.reason}</span>}
-                    </td>
-                    <td className="py-2 pr-4 tabular-nums">
-                      {p.readyContainers}/{p.containers}
-                    </td>
-                    <td className="py-2 pr-4 tabular-nums">{p.restarts}</td>
-                    <td className="py-2 pr-4 text-xs">{p.node ?? "—"}</td>
-                    <td className="py-2 pr-4 text-xs">
-                      {p.requests.cpuMillis !== null ? formatCores(p.requests.cpuMillis) : "—"} ·{" "}
-                      {p.requests.memoryBytes !== null ? formatBytes(p.requests.memoryBytes) : "—"}
-                    </td>
-                    <td className="py-2 pr-4 text-xs" suppressHydrationWarning>
-                      {timeAgo(p.createdAt).replace(" ago", "")}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </TBody>
+          </Table>
         )}
       </Card>
 

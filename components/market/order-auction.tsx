@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Card, Stat } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorNote } from "@/components/ui/field";
+import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { formatBytes, formatCores, formatDuration, shortHex } from "@/lib/market/format";
 import type { OrderDetail } from "@/lib/market/get-order-detail";
@@ -113,34 +114,32 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
               {open ? "Waiting for providers to bid…" : "No provider bid on this order."}
             </p>
           ) : (
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-zinc-500">
-                <tr>
-                  <th className="py-2 font-medium">Provider</th>
-                  <th className="py-2 font-medium">Price per hour</th>
-                  <th className="py-2 font-medium">When</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            <Table label="Bids">
+              <THead>
+                <Th>Provider</Th>
+                <Th>Price per hour</Th>
+                <Th>When</Th>
+              </THead>
+              <TBody>
                 {bids.map((b, i) => (
                   <tr
                     key={`${b.txHash}-${i}`}
                     data-testid="bid-row"
                     className={i === 0 ? "font-medium" : "text-zinc-500"}
                   >
-                    <td className="py-2">
+                    <td>
                       {b.providerName ?? "Provider"}{" "}
                       <span className="font-mono text-xs text-zinc-500">{shortHex(b.provider)}</span>
                       {i === 0 && <Badge tone="green">best</Badge>}
                     </td>
-                    <td className="py-2 tabular-nums">{formatTokenAmount(b.price)} USD</td>
-                    <td className="py-2 tabular-nums" suppressHydrationWarning>
+                    <td className="tabular-nums">{formatTokenAmount(b.price)} USD</td>
+                    <td className="tabular-nums" suppressHydrationWarning>
                       {new Date(b.at).toLocaleTimeString()}
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
+              </TBody>
+            </Table>
           )}
         </Card>
 

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ErrorNote, Field, inputClass } from "@/components/ui/field";
 import { Spinner } from "@/components/ui/spinner";
+import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { useSession } from "@/components/wallet/use-session";
 import { ApiError, fetchJson } from "@/lib/api/fetch-json";
 import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
@@ -624,40 +625,32 @@ function CapacityStep(props: {
   const gpus = Object.entries(inv.allocatable.gpus);
   return (
     <div className="space-y-5">
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm" data-testid="capacity-nodes">
-          <thead className="text-xs uppercase text-zinc-500">
-            <tr>
-              <th className="py-2 pr-4">Node</th>
-              <th className="py-2 pr-4">CPU (free / total)</th>
-              <th className="py-2 pr-4">Memory (free / total)</th>
-              <th className="py-2 pr-4">GPUs</th>
-              <th className="py-2 pr-4">Region</th>
-              <th className="py-2">State</th>
+      <Table label="Nodes" testId="capacity-nodes">
+        <THead>
+          <Th>Node</Th>
+          <Th>CPU (free / total)</Th>
+          <Th>Memory (free / total)</Th>
+          <Th>GPUs</Th>
+          <Th>Region</Th>
+          <Th>State</Th>
+        </THead>
+        <TBody>
+          {inv.nodes.map((n) => (
+            <tr key={n.name}>
+              <td className="font-mono text-xs">{n.name}</td>
+              <td className="tabular-nums">
+                {formatCoresNumber(n.free.cpuMillis)} / {formatCoresNumber(n.allocatable.cpuMillis)}
+              </td>
+              <td className="tabular-nums">
+                {formatGib(n.free.memoryBytes)} / {formatGib(n.allocatable.memoryBytes)}
+              </td>
+              <td>{n.allocatable.gpus ? `${n.free.gpus}/${n.allocatable.gpus} × ${n.gpuModel}` : "—"}</td>
+              <td>{n.region ?? "—"}</td>
+              <td>{n.ready && n.schedulable ? "ready" : n.ready ? "cordoned" : "not ready"}</td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-            {inv.nodes.map((n) => (
-              <tr key={n.name}>
-                <td className="py-2 pr-4 font-mono text-xs">{n.name}</td>
-                <td className="py-2 pr-4 tabular-nums">
-                  {formatCoresNumber(n.free.cpuMillis)} / {formatCoresNumber(n.allocatable.cpuMillis)}
-                </td>
-                <td className="py-2 pr-4 tabular-nums">
-                  {formatGib(n.free.memoryBytes)} / {formatGib(n.allocatable.memoryBytes)}
-                </td>
-                <td className="py-2 pr-4">
-                  {n.allocatable.gpus ? `${n.free.gpus}/${n.allocatable.gpus} × ${n.gpuModel}` : "—"}
-                </td>
-                <td className="py-2 pr-4">{n.region ?? "—"}</td>
-                <td className="py-2">
-                  {n.ready && n.schedulable ? "ready" : n.ready ? "cordoned" : "not ready"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </TBody>
+      </Table>
       {inv.region && props.draft.profile && inv.region !== props.draft.profile.region && (
         <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
           Your nodes say region <strong>{inv.region}</strong>, your profile says{" "}

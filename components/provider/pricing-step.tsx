@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ErrorNote, Field, inputClass } from "@/components/ui/field";
+import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { fetchJson } from "@/lib/api/fetch-json";
 import {
   formatTokenAmount,
@@ -243,26 +244,24 @@ export function PricingForm(props: {
 
       <div>
         <h3 className="mb-2 text-sm font-semibold">Preview</h3>
-        <table className="w-full text-left text-sm" data-testid={`${p}-preview`}>
-          <thead className="text-xs uppercase text-zinc-500">
-            <tr>
-              <th className="py-1 pr-4">Sample order</th>
-              <th className="py-1 pr-4">You (per hour)</th>
-              <th className="py-1">Other providers (median)</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+        <Table label="Price preview" testId={`${p}-preview`} dense>
+          <THead>
+            <Th>Sample order</Th>
+            <Th>You (per hour)</Th>
+            <Th>Other providers (median)</Th>
+          </THead>
+          <TBody>
             {preview.map((row) => (
               <tr key={row.label}>
-                <td className="py-1.5 pr-4">{row.label}</td>
-                <td className="py-1.5 pr-4 tabular-nums">
+                <td>{row.label}</td>
+                <td className="tabular-nums">
                   {row.mine
                     ? row.mine.ok
                       ? formatTokenAmount(row.mine.pricePerHour)
                       : row.mine.reason
                     : "—"}
                 </td>
-                <td className="py-1.5 tabular-nums">
+                <td className="tabular-nums">
                   {row.median !== null ? (
                     <>
                       {formatTokenAmount(row.median)}{" "}
@@ -282,8 +281,8 @@ export function PricingForm(props: {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
+          </TBody>
+        </Table>
         {market.data && market.data.recentWins.length > 0 && (
           <div className="mt-3 text-xs text-zinc-600 dark:text-zinc-400">
             <p className="mb-1 font-medium">Recently won orders</p>

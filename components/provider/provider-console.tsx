@@ -13,6 +13,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorNote, inputClass } from "@/components/ui/field";
 import { Spinner } from "@/components/ui/spinner";
+import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { useSession } from "@/components/wallet/use-session";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
@@ -154,35 +155,31 @@ export function ProviderConsole(props: { initial: ConsoleData | null }) {
             No orders seen yet. Decisions appear here as orders come in.
           </p>
         ) : (
-          <div className="max-h-96 overflow-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="sticky top-0 bg-white text-xs uppercase text-zinc-500 dark:bg-zinc-900">
-                <tr>
-                  <th className="py-1 pr-3">Time</th>
-                  <th className="py-1 pr-3">Order</th>
-                  <th className="py-1 pr-3">Action</th>
-                  <th className="py-1">Reason</th>
+          <Table label="Bid engine decisions" dense maxHeight="max-h-96">
+            <THead sticky>
+              <Th>Time</Th>
+              <Th>Order</Th>
+              <Th>Action</Th>
+              <Th>Reason</Th>
+            </THead>
+            <TBody>
+              {d.decisions.map((x) => (
+                <tr key={x.id} data-testid="decision-row" data-order={x.orderId} data-action={x.action}>
+                  <td className="tabular-nums text-zinc-500">{time(x.at)}</td>
+                  <td>#{x.orderId}</td>
+                  <td>
+                    <Badge tone={x.action === "skip" ? "gray" : x.action === "error" ? "red" : "blue"}>
+                      {x.action}
+                    </Badge>
+                  </td>
+                  <td>
+                    {x.reason}
+                    {x.clusterName && <span className="text-zinc-500"> · {x.clusterName}</span>}
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-                {d.decisions.map((x) => (
-                  <tr key={x.id} data-testid="decision-row" data-order={x.orderId} data-action={x.action}>
-                    <td className="py-1.5 pr-3 tabular-nums text-zinc-500">{time(x.at)}</td>
-                    <td className="py-1.5 pr-3">#{x.orderId}</td>
-                    <td className="py-1.5 pr-3">
-                      <Badge tone={x.action === "skip" ? "gray" : x.action === "error" ? "red" : "blue"}>
-                        {x.action}
-                      </Badge>
-                    </td>
-                    <td className="py-1.5">
-                      {x.reason}
-                      {x.clusterName && <span className="text-zinc-500"> · {x.clusterName}</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </TBody>
+          </Table>
         )}
       </Card>
     </div>
@@ -283,50 +280,48 @@ function Earnings({ data }: { data: ConsoleData }) {
             No leases yet. When the bid engine wins an auction, the lease shows up here.
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase text-zinc-500">
-                <tr>
-                  <th className="py-1 pr-3">Lease</th>
-                  <th className="py-1 pr-3">Tenant</th>
-                  <th className="py-1 pr-3">Price / h</th>
-                  <th className="py-1 pr-3">Started</th>
-                  <th className="py-1 pr-3">Status</th>
-                  <th className="py-1 pr-3">Earned</th>
-                  <th className="py-1 pr-3">Withdrawable</th>
-                  <th className="py-1" />
+          <Table label="Your leases" dense>
+            <THead>
+              <Th>Lease</Th>
+              <Th>Tenant</Th>
+              <Th>Price / h</Th>
+              <Th>Started</Th>
+              <Th>Status</Th>
+              <Th>Earned</Th>
+              <Th>Withdrawable</Th>
+              <Th>
+                <span className="sr-only">Actions</span>
+              </Th>
+            </THead>
+            <TBody>
+              {data.leases.map((l) => (
+                <tr key={l.id} data-testid="lease-row" data-lease={l.id}>
+                  <td>#{l.id}</td>
+                  <td className="font-mono text-xs">{shortHex(l.tenant)}</td>
+                  <td className="tabular-nums">{formatTokenAmount(l.pricePerHour)}</td>
+                  <td className="tabular-nums">{time(l.startedAt)}</td>
+                  <td>
+                    <Badge tone={l.status === "active" ? "green" : "gray"}>{l.status}</Badge>{" "}
+                    <span className="text-xs text-zinc-500">{l.deployState}</span>
+                  </td>
+                  <td className="tabular-nums">{formatTokenAmount(l.earned)}</td>
+                  <td className="tabular-nums">
+                    {amounts.has(l.id) ? formatTokenAmount(amounts.get(l.id) ?? 0n) : "…"}
+                  </td>
+                  <td>
+                    <Button
+                      variant="secondary"
+                      className="!px-2 !py-1 text-xs"
+                      disabled={!canWithdraw(l) || withdraw.isPending}
+                      onClick={() => withdraw.mutate([l.id])}
+                    >
+                      Withdraw
+                    </Button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-                {data.leases.map((l) => (
-                  <tr key={l.id} data-testid="lease-row" data-lease={l.id}>
-                    <td className="py-1.5 pr-3">#{l.id}</td>
-                    <td className="py-1.5 pr-3 font-mono text-xs">{shortHex(l.tenant)}</td>
-                    <td className="py-1.5 pr-3 tabular-nums">{formatTokenAmount(l.pricePerHour)}</td>
-                    <td className="py-1.5 pr-3 tabular-nums">{time(l.startedAt)}</td>
-                    <td className="py-1.5 pr-3">
-                      <Badge tone={l.status === "active" ? "green" : "gray"}>{l.status}</Badge>{" "}
-                      <span className="text-xs text-zinc-500">{l.deployState}</span>
-                    </td>
-                    <td className="py-1.5 pr-3 tabular-nums">{formatTokenAmount(l.earned)}</td>
-                    <td className="py-1.5 pr-3 tabular-nums">
-                      {amounts.has(l.id) ? formatTokenAmount(amounts.get(l.id) ?? 0n) : "…"}
-                    </td>
-                    <td className="py-1.5">
-                      <Button
-                        variant="secondary"
-                        className="!px-2 !py-1 text-xs"
-                        disabled={!canWithdraw(l) || withdraw.isPending}
-                        onClick={() => withdraw.mutate([l.id])}
-                      >
-                        Withdraw
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </TBody>
+          </Table>
         )}
         {data.earnings.length > 1 && (
           <div className="mt-4 h-48" data-testid="earnings-chart">
