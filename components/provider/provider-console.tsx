@@ -22,9 +22,10 @@ import { formatCoresNumber, formatGib, shortHex } from "@/lib/market/format";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { ClusterView } from "@/lib/provider/provider-clusters";
 import type { ProviderConsole as ConsoleData } from "@/lib/provider/provider-console";
+import { readProbeStream } from "@/lib/provider/read-probe-stream";
 import { shortMessage } from "@/lib/wagmi/short-message";
-import { ProbeChecklist, readProbeStream } from "./onboard-wizard";
-import { PricingForm } from "./pricing-step";
+import { PricingForm } from "./onboard/pricing-step";
+import { ProbeChecklist } from "./onboard/probe-checklist";
 import { SignInPanel } from "./sign-in-gate";
 
 // The provider console: clusters with their capacity over time, leases and what they earned,

@@ -14,8 +14,8 @@ import {
   priceOrder,
 } from "@/lib/market/price-order";
 import type { MarketPrices } from "@/lib/provider/market-prices";
-import type { PublicDraft } from "@/lib/provider/onboarding-draft";
 import type { BidSettings } from "@/lib/provider/provider-schemas";
+import type { WizardStepProps } from "./onboard-wizard.types";
 
 // Pricing and bid settings, shared by the wizard's step 6 and the console: unit prices in tokens
 // per hour, the strategy, auto-bid, and a live preview of sample orders priced by THE pricing rule
@@ -325,11 +325,11 @@ export function PricingForm(props: {
   );
 }
 
-export function PricingStep(props: {
-  draft: PublicDraft;
-  onNext: (s: BidSettings) => Promise<void>;
-  onBack: () => void;
-}) {
+export function PricingStep(
+  props: WizardStepProps & {
+    onNext: (s: BidSettings) => Promise<void>;
+  },
+) {
   const models = Object.keys(props.draft.probe?.inventory?.allocatable.gpus ?? {}).filter(
     (m) => m !== "unknown",
   );

@@ -12,14 +12,14 @@ import { fetchJson } from "@/lib/api/fetch-json";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { toBytes32Text } from "@/lib/chain/order-types";
 import { shortHex } from "@/lib/market/format";
-import type { PublicDraft } from "@/lib/provider/onboarding-draft";
 import { shortMessage } from "@/lib/wagmi/short-message";
+import type { WizardStepProps } from "./onboard-wizard.types";
 
 // Step 7: the provider's own wallet registers it on ComputeMarket with its region and GPU models
 // as attributes and KubeBid's bid engine as operator. Once the transaction is confirmed (or the
 // wallet was already registered), the server stores the provider and its cluster in one go.
 
-export function RegisterStep(props: { draft: PublicDraft; onBack: () => void }) {
+export function RegisterStep(props: WizardStepProps) {
   const { marketAddress } = usePublicConfig();
   const { address } = useAccount();
   const router = useRouter();
