@@ -5,7 +5,8 @@ import { formatTokenAmount } from "@/lib/market/price-order";
 import type { ScreeningResult } from "@/lib/market/screen-order";
 
 export function ScreeningTable(props: { results: ScreeningResult[] }) {
-  if (props.results.length === 0) return <p className="text-sm text-zinc-500">No provider is listed yet.</p>;
+  if (props.results.length === 0)
+    return <p className="text-sm text-zinc-600 dark:text-zinc-400">No provider is listed yet.</p>;
   return (
     <Table label="Providers screened against this order">
       <THead>
@@ -18,7 +19,9 @@ export function ScreeningTable(props: { results: ScreeningResult[] }) {
           <tr key={r.address} data-testid="screening-row" data-eligible={r.eligible}>
             <td>
               <span className="font-medium">{r.name ?? "Unnamed provider"}</span>{" "}
-              <span className="font-mono text-xs text-zinc-500">{shortHex(r.address)}</span>
+              <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
+                {shortHex(r.address)}
+              </span>
             </td>
             <td className="tabular-nums">
               {r.pricePerHour !== null ? `${formatTokenAmount(r.pricePerHour)} USD/h` : "—"}

@@ -58,7 +58,9 @@ export function LeaseGate(props: { reason: "unauthenticated" | "forbidden" | "no
             {signIn.error && <p className="text-xs text-red-600">{shortMessage(signIn.error)}</p>}
           </div>
         ) : (
-          <span className="text-sm text-zinc-500">Connect your wallet first (top right).</span>
+          <span className="text-sm text-zinc-600 dark:text-zinc-400">
+            Connect your wallet first (top right).
+          </span>
         )
       }
     >

@@ -40,7 +40,7 @@ export function LeaseList() {
       </EmptyState>
     );
   const data = query.data;
-  if (!data) return <p className="text-sm text-zinc-500">Loading…</p>;
+  if (!data) return <p className="text-sm text-zinc-600 dark:text-zinc-400">Loading…</p>;
   if (data.leases.length === 0 && data.orders.length === 0)
     return (
       <EmptyState
@@ -65,7 +65,7 @@ export function LeaseList() {
                 <Link href={`/orders/${o.id}`} className="font-medium text-brand-600 hover:underline">
                   Order #{o.id}
                 </Link>
-                <span className="text-zinc-500">
+                <span className="text-zinc-600 dark:text-zinc-400">
                   {o.bidCount} bids · best {o.bestPrice ? `${formatTokenAmount(o.bestPrice)}/h` : "—"} ·{" "}
                   <Badge>{o.status}</Badge>
                 </span>
@@ -101,7 +101,7 @@ export function LeaseList() {
                     {l.status === "closed" ? "closed" : l.deployState.replace("_", " ")}
                   </Badge>
                 </td>
-                <td className="text-zinc-500" suppressHydrationWarning>
+                <td className="text-zinc-600 dark:text-zinc-400" suppressHydrationWarning>
                   {timeAgo(l.startedAt)}
                 </td>
               </tr>

@@ -37,7 +37,7 @@ export function LeaseTimeline(props: { lease: LeaseDetail }) {
                   ? "bg-emerald-600 text-white"
                   : s.done
                     ? "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300"
-                    : "bg-zinc-100 text-zinc-500 dark:bg-zinc-800"
+                    : "bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400"
             }`}
             title={"at" in s && s.at ? new Date(s.at).toLocaleString() : undefined}
           >

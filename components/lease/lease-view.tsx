@@ -73,7 +73,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
         <Badge tone={deployTone[lease.deployState]} testId="deploy-state">
           {lease.deployState.replace("_", " ")}
         </Badge>
-        <span className="text-sm text-zinc-500">
+        <span className="text-sm text-zinc-600 dark:text-zinc-400">
           {lease.role === "tenant" ? "You rent from" : "You provide to"}{" "}
           {lease.role === "tenant"
             ? (lease.providerName ?? shortHex(lease.provider))
@@ -123,7 +123,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
                   key={w.ms}
                   type="button"
                   onClick={() => setWindowMs(w.ms)}
-                  className={`rounded px-2 py-0.5 ${windowMs === w.ms ? "bg-zinc-200 font-medium dark:bg-zinc-700" : "text-zinc-500"}`}
+                  className={`rounded px-2 py-0.5 ${windowMs === w.ms ? "bg-zinc-200 font-medium dark:bg-zinc-700" : "text-zinc-600 dark:text-zinc-400"}`}
                 >
                   {w.label}
                 </button>
@@ -131,16 +131,22 @@ export function LeaseView(props: { initial: LeaseResponse }) {
             </div>
           }
         >
-          {live.liveError && <p className="mb-3 text-sm text-amber-600">{live.liveError}</p>}
+          {live.liveError && (
+            <p className="mb-3 text-sm text-amber-700 dark:text-amber-400">{live.liveError}</p>
+          )}
           {!live.metricsAvailable && (
-            <p className="mb-3 text-sm text-zinc-500">
+            <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
               This cluster has no metrics API; usage cannot be shown.
             </p>
           )}
           {!showWorkload ? (
-            <p className="text-sm text-zinc-500">The workload is gone; the lease is closed or ran out.</p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              The workload is gone; the lease is closed or ran out.
+            </p>
           ) : chartPods.length === 0 ? (
-            <p className="py-10 text-center text-sm text-zinc-500">Waiting for the first pods…</p>
+            <p className="py-10 text-center text-sm text-zinc-600 dark:text-zinc-400">
+              Waiting for the first pods…
+            </p>
           ) : (
             <div className="space-y-6">
               {chartPods.map((name) => {
@@ -148,7 +154,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
                 const s = live.series[name] ?? { cpu: [], memory: [] };
                 return (
                   <div key={name} className="space-y-3" data-testid="pod-charts">
-                    <p className="font-mono text-xs text-zinc-500">{name}</p>
+                    <p className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{name}</p>
                     <div className="grid gap-4 md:grid-cols-2">
                       <PodUsageChart
                         testId="cpu-chart"
@@ -182,7 +188,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
           <EscrowPanel lease={lease} onChange={() => void query.refetch()} />
           <Card title="Endpoints" testId="endpoints">
             {(live.status?.endpoints ?? []).length === 0 ? (
-              <p className="text-sm text-zinc-500">No service exposed.</p>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">No service exposed.</p>
             ) : (
               <ul className="space-y-2 text-sm">
                 {live.status?.endpoints.map((e) => (
@@ -206,7 +212,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
 
       <Card title="Pods" testId="pods">
         {pods.length === 0 ? (
-          <p className="text-sm text-zinc-500">
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
             {showWorkload ? "No pods yet." : "No pods: the workload was removed."}
           </p>
         ) : (
@@ -239,7 +245,9 @@ export function LeaseView(props: { initial: LeaseResponse }) {
                     >
                       {p.phase}
                     </Badge>
-                    {p.reason && <span className="ml-2 text-xs text-amber-600">{p.reason}</span>}
+                    {p.reason && (
+                      <span className="ml-2 text-xs text-amber-700 dark:text-amber-400">{p.reason}</span>
+                    )}
                   </td>
                   <td className="tabular-nums">
                     {p.readyContainers}/{p.containers}
@@ -268,17 +276,20 @@ export function LeaseView(props: { initial: LeaseResponse }) {
 
       <Card title="Events" testId="events">
         {(live.status?.events ?? []).length === 0 ? (
-          <p className="text-sm text-zinc-500">No events.</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">No events.</p>
         ) : (
           <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
             {live.status?.events.map((e, i) => (
               <li key={`${e.object}-${e.reason}-${i}`} className="flex gap-3 py-1.5" data-testid="event-row">
                 <Badge tone={e.type === "Warning" ? "amber" : "gray"}>{e.reason}</Badge>
                 <span className="flex-1 text-zinc-700 dark:text-zinc-300">
-                  <span className="font-mono text-xs text-zinc-500">{e.object}</span> {e.message}
-                  {e.count > 1 && <span className="text-xs text-zinc-500"> ×{e.count}</span>}
+                  <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{e.object}</span>{" "}
+                  {e.message}
+                  {e.count > 1 && (
+                    <span className="text-xs text-zinc-600 dark:text-zinc-400"> ×{e.count}</span>
+                  )}
                 </span>
-                <span className="text-xs text-zinc-500" suppressHydrationWarning>
+                <span className="text-xs text-zinc-600 dark:text-zinc-400" suppressHydrationWarning>
                   {timeAgo(e.at)}
                 </span>
               </li>

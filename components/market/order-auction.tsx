@@ -110,7 +110,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2" title="Bids, newest first" testId="bids">
           {bids.length === 0 ? (
-            <p className="py-6 text-center text-sm text-zinc-500" data-testid="no-bids">
+            <p className="py-6 text-center text-sm text-zinc-600 dark:text-zinc-400" data-testid="no-bids">
               {open ? "Waiting for providers to bid…" : "No provider bid on this order."}
             </p>
           ) : (
@@ -125,11 +125,13 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
                   <tr
                     key={`${b.txHash}-${i}`}
                     data-testid="bid-row"
-                    className={i === 0 ? "font-medium" : "text-zinc-500"}
+                    className={i === 0 ? "font-medium" : "text-zinc-600 dark:text-zinc-400"}
                   >
                     <td>
                       {b.providerName ?? "Provider"}{" "}
-                      <span className="font-mono text-xs text-zinc-500">{shortHex(b.provider)}</span>
+                      <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
+                        {shortHex(b.provider)}
+                      </span>
                       {i === 0 && <Badge tone="green">best</Badge>}
                     </td>
                     <td className="tabular-nums">{formatTokenAmount(b.price)} USD</td>
@@ -196,15 +198,19 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
                   Cancel and get the deposit back
                 </Button>
               )}
-              {tx.pending && <p className="text-xs text-zinc-500">{tx.pending}</p>}
+              {tx.pending && <p className="text-xs text-zinc-600 dark:text-zinc-400">{tx.pending}</p>}
               {tx.error && <ErrorNote testId="order-error">{tx.error}</ErrorNote>}
             </div>
           )}
           {order.status === "cancelled" && (
-            <p className="mt-4 text-sm text-zinc-500">Cancelled; the deposit went back to the tenant.</p>
+            <p className="mt-4 text-sm text-zinc-600 dark:text-zinc-400">
+              Cancelled; the deposit went back to the tenant.
+            </p>
           )}
           {order.status === "expired" && (
-            <p className="mt-4 text-sm text-zinc-500">No usable bid; the deposit went back to the tenant.</p>
+            <p className="mt-4 text-sm text-zinc-600 dark:text-zinc-400">
+              No usable bid; the deposit went back to the tenant.
+            </p>
           )}
         </Card>
       </div>
@@ -215,7 +221,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
 function Row(props: { label: string; children: React.ReactNode }) {
   return (
     <div className="flex justify-between gap-4">
-      <dt className="text-zinc-500">{props.label}</dt>
+      <dt className="text-zinc-600 dark:text-zinc-400">{props.label}</dt>
       <dd className="text-right">{props.children}</dd>
     </div>
   );

@@ -71,7 +71,7 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-3 text-sm">
         <label className="space-y-1">
-          <span className="block text-xs text-zinc-500">Region</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">Region</span>
           <select
             data-testid="filter-region"
             className={`${compact} w-44`}
@@ -88,7 +88,7 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
           </select>
         </label>
         <label className="space-y-1">
-          <span className="block text-xs text-zinc-500">GPU model</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">GPU model</span>
           <select
             data-testid="filter-gpu"
             className={`${compact} w-56`}
@@ -105,7 +105,7 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
           </select>
         </label>
         <label className="space-y-1">
-          <span className="block text-xs text-zinc-500">Min free CPU (cores)</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">Min free CPU (cores)</span>
           <input
             data-testid="filter-cpu"
             className={`${compact} w-28`}
@@ -115,7 +115,7 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
           />
         </label>
         <label className="space-y-1">
-          <span className="block text-xs text-zinc-500">Min free memory (GiB)</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">Min free memory (GiB)</span>
           <input
             data-testid="filter-memory"
             className={`${compact} w-28`}
@@ -124,7 +124,11 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
             onChange={(e) => setMinMem(e.target.value)}
           />
         </label>
-        <span className="ml-auto text-xs text-zinc-500" aria-live="polite" data-testid="providers-count">
+        <span
+          className="ml-auto text-xs text-zinc-600 dark:text-zinc-400"
+          aria-live="polite"
+          data-testid="providers-count"
+        >
           {isFetching && data !== props.initial ? "updating… " : ""}
           {page.matched} of {page.total} providers
         </span>
@@ -147,7 +151,9 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
             <tr key={p.address} data-testid="provider-row">
               <td>
                 <span className="font-medium">{p.name ?? "Unnamed"}</span>
-                <span className="block font-mono text-xs text-zinc-500">{shortHex(p.address)}</span>
+                <span className="block font-mono text-xs text-zinc-600 dark:text-zinc-400">
+                  {shortHex(p.address)}
+                </span>
               </td>
               <td>{p.regions.join(", ") || p.region || "—"}</td>
               <td className="text-xs">{p.gpuModels.join(", ") || "—"}</td>
@@ -191,7 +197,9 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
         </p>
       )}
       {page.matched === 0 && (
-        <p className="py-6 text-center text-sm text-zinc-500">No provider matches these filters.</p>
+        <p className="py-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
+          No provider matches these filters.
+        </p>
       )}
       {page.matched > rows.length && (
         <div className="text-center">

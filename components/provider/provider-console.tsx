@@ -118,7 +118,7 @@ export function ProviderConsole(props: { initial: ConsoleData | null }) {
       <Earnings data={d} />
       <Card title="Clusters" testId="provider-clusters">
         {d.clusters.length === 0 ? (
-          <p className="text-sm text-zinc-500">No clusters. Add one to start bidding.</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">No clusters. Add one to start bidding.</p>
         ) : (
           <div className="space-y-4">
             {d.clusters.map((c) => (
@@ -152,7 +152,7 @@ export function ProviderConsole(props: { initial: ConsoleData | null }) {
       )}
       <Card title="Bid engine decisions" testId="provider-decisions">
         {d.decisions.length === 0 ? (
-          <p className="text-sm text-zinc-500">
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
             No orders seen yet. Decisions appear here as orders come in.
           </p>
         ) : (
@@ -166,7 +166,7 @@ export function ProviderConsole(props: { initial: ConsoleData | null }) {
             <TBody>
               {d.decisions.map((x) => (
                 <tr key={x.id} data-testid="decision-row" data-order={x.orderId} data-action={x.action}>
-                  <td className="tabular-nums text-zinc-500">{time(x.at)}</td>
+                  <td className="tabular-nums text-zinc-600 dark:text-zinc-400">{time(x.at)}</td>
                   <td>#{x.orderId}</td>
                   <td>
                     <Badge tone={x.action === "skip" ? "gray" : x.action === "error" ? "red" : "blue"}>
@@ -175,7 +175,9 @@ export function ProviderConsole(props: { initial: ConsoleData | null }) {
                   </td>
                   <td>
                     {x.reason}
-                    {x.clusterName && <span className="text-zinc-500"> · {x.clusterName}</span>}
+                    {x.clusterName && (
+                      <span className="text-zinc-600 dark:text-zinc-400"> · {x.clusterName}</span>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -277,7 +279,7 @@ function Earnings({ data }: { data: ConsoleData }) {
           </p>
         )}
         {data.leases.length === 0 ? (
-          <p className="text-sm text-zinc-500">
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
             No leases yet. When the bid engine wins an auction, the lease shows up here.
           </p>
         ) : (
@@ -303,7 +305,7 @@ function Earnings({ data }: { data: ConsoleData }) {
                   <td className="tabular-nums">{time(l.startedAt)}</td>
                   <td>
                     <Badge tone={l.status === "active" ? "green" : "gray"}>{l.status}</Badge>{" "}
-                    <span className="text-xs text-zinc-500">{l.deployState}</span>
+                    <span className="text-xs text-zinc-600 dark:text-zinc-400">{l.deployState}</span>
                   </td>
                   <td className="tabular-nums">{formatTokenAmount(l.earned)}</td>
                   <td className="tabular-nums">
@@ -337,7 +339,9 @@ function Earnings({ data }: { data: ConsoleData }) {
 function Stat(props: { label: string; value: string; testId: string }) {
   return (
     <div className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
-      <div className="text-xs font-medium uppercase tracking-wide text-zinc-500">{props.label}</div>
+      <div className="text-xs font-medium uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+        {props.label}
+      </div>
       <div className="mt-1 text-xl font-semibold tabular-nums" data-testid={props.testId}>
         {props.value}
       </div>
@@ -409,7 +413,7 @@ export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
           >
             {c.status}
           </Badge>
-          <span className="text-xs text-zinc-500">
+          <span className="text-xs text-zinc-600 dark:text-zinc-400">
             {c.region ?? "no region"} · {c.version ?? "version unknown"} · offering {c.offerPercent}%
           </span>
         </div>
@@ -443,7 +447,7 @@ export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
           </Button>
         </div>
       </div>
-      <p className="mt-1 text-xs text-zinc-500">
+      <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
         <code>{c.server}</code> · last inventory {c.latest ? time(c.latest.takenAt) : "never"}
         {c.lastError && c.status === "down" && (
           <span className="text-red-600 dark:text-red-400"> · {c.lastError}</span>
@@ -452,20 +456,20 @@ export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
       {c.latest && (
         <dl className="mt-3 grid grid-cols-3 gap-3 text-sm" data-testid="cluster-capacity">
           <div>
-            <dt className="text-xs text-zinc-500">CPU free / total</dt>
+            <dt className="text-xs text-zinc-600 dark:text-zinc-400">CPU free / total</dt>
             <dd className="tabular-nums">
               {formatCoresNumber(c.latest.free.cpuMillis)} /{" "}
               {formatCoresNumber(c.latest.allocatable.cpuMillis)}
             </dd>
           </div>
           <div>
-            <dt className="text-xs text-zinc-500">Memory free / total</dt>
+            <dt className="text-xs text-zinc-600 dark:text-zinc-400">Memory free / total</dt>
             <dd className="tabular-nums">
               {formatGib(c.latest.free.memoryBytes)} / {formatGib(c.latest.allocatable.memoryBytes)}
             </dd>
           </div>
           <div>
-            <dt className="text-xs text-zinc-500">GPUs free / total</dt>
+            <dt className="text-xs text-zinc-600 dark:text-zinc-400">GPUs free / total</dt>
             <dd className="tabular-nums">{gpuTotal ? `${gpuFree} / ${gpuTotal}` : "—"}</dd>
           </div>
         </dl>

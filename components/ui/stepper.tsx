@@ -34,11 +34,17 @@ export function Stepper(props: {
           </span>
           <span className="text-sm">
             <span
-              className={step.state === "todo" || step.state === "skipped" ? "text-zinc-500" : "font-medium"}
+              className={
+                step.state === "todo" || step.state === "skipped"
+                  ? "text-zinc-600 dark:text-zinc-400"
+                  : "font-medium"
+              }
             >
               {step.label}
             </span>
-            {step.detail && <span className="block text-xs text-zinc-500">{step.detail}</span>}
+            {step.detail && (
+              <span className="block text-xs text-zinc-600 dark:text-zinc-400">{step.detail}</span>
+            )}
           </span>
           {i < props.steps.length - 1 && (
             <span aria-hidden className="mx-1 mt-3 h-px w-6 bg-zinc-300 dark:bg-zinc-700" />

@@ -81,7 +81,7 @@ export function WalletButton() {
             disconnect();
           }}
           data-testid="wallet-disconnect"
-          className="rounded-md px-2 py-1.5 text-sm text-zinc-500 hover:text-zinc-900 dark:hover:text-white"
+          className="rounded-md px-2 py-1.5 text-sm text-zinc-600 dark:text-zinc-400 hover:text-zinc-900 dark:hover:text-white"
         >
           Disconnect
         </button>

@@ -9,7 +9,7 @@ export function CopyBlock(props: { title: string; text: string; testId: string }
   return (
     <div>
       <div className="mb-1 flex items-center justify-between">
-        <span className="text-xs font-medium text-zinc-500">{props.title}</span>
+        <span className="text-xs font-medium text-zinc-600 dark:text-zinc-400">{props.title}</span>
         <Button
           variant="ghost"
           className="!px-2 !py-1 text-xs"

@@ -268,7 +268,9 @@ export function PricingForm(props: {
                       {row.mine?.ok && (
                         <span
                           className={
-                            row.mine.pricePerHour <= row.median ? "text-emerald-600" : "text-amber-600"
+                            row.mine.pricePerHour <= row.median
+                              ? "text-emerald-700 dark:text-emerald-400"
+                              : "text-amber-700 dark:text-amber-400"
                           }
                         >
                           ({row.mine.pricePerHour <= row.median ? "you are cheaper" : "you are dearer"})
@@ -276,7 +278,7 @@ export function PricingForm(props: {
                       )}
                     </>
                   ) : (
-                    <span className="text-zinc-400">no comparable provider</span>
+                    <span className="text-zinc-600 dark:text-zinc-400">no comparable provider</span>
                   )}
                 </td>
               </tr>
@@ -313,7 +315,7 @@ export function PricingForm(props: {
             Back
           </Button>
         ) : (
-          <span className="text-sm text-emerald-600" role="status">
+          <span className="text-sm text-emerald-700 dark:text-emerald-400" role="status">
             {saved ? "Saved ✓" : ""}
           </span>
         )}

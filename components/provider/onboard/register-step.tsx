@@ -86,21 +86,23 @@ export function RegisterStep(props: WizardStepProps) {
       </p>
       <dl className="grid gap-3 rounded-lg bg-zinc-50 p-4 text-sm sm:grid-cols-2 dark:bg-zinc-800/50">
         <div>
-          <dt className="text-xs uppercase text-zinc-500">Provider</dt>
+          <dt className="text-xs uppercase text-zinc-600 dark:text-zinc-400">Provider</dt>
           <dd className="font-mono">{address ? shortHex(address) : "—"}</dd>
         </div>
         <div>
-          <dt className="text-xs uppercase text-zinc-500">Operator (KubeBid bid engine)</dt>
+          <dt className="text-xs uppercase text-zinc-600 dark:text-zinc-400">
+            Operator (KubeBid bid engine)
+          </dt>
           <dd className="font-mono" data-testid="register-operator">
             {operator.data ? operator.data.operator : operator.error ? "unavailable" : "…"}
           </dd>
         </div>
         <div>
-          <dt className="text-xs uppercase text-zinc-500">Region attribute</dt>
+          <dt className="text-xs uppercase text-zinc-600 dark:text-zinc-400">Region attribute</dt>
           <dd>{region}</dd>
         </div>
         <div>
-          <dt className="text-xs uppercase text-zinc-500">GPU attributes</dt>
+          <dt className="text-xs uppercase text-zinc-600 dark:text-zinc-400">GPU attributes</dt>
           <dd>{gpuModels.length ? gpuModels.join(", ") : "none (CPU only)"}</dd>
         </div>
       </dl>
