@@ -16,9 +16,9 @@ export function Stepper(props: {
           <span
             className={`grid h-6 w-6 shrink-0 place-items-center rounded-full text-xs font-semibold ${
               step.state === "done"
-                ? "bg-emerald-600 text-white"
+                ? "bg-emerald-700 text-white"
                 : step.state === "active"
-                  ? "animate-pulse bg-brand-600 text-white"
+                  ? "animate-pulse bg-brand-600 text-white motion-reduce:animate-none"
                   : step.state === "error"
                     ? "bg-red-600 text-white"
                     : "bg-zinc-200 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400"

@@ -55,7 +55,7 @@ export function WalletButton() {
           <button
             type="button"
             onClick={() => switchChain({ chainId: publicConfig.chainId })}
-            className="rounded-md bg-amber-500 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-600"
+            className="rounded-md bg-amber-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-800"
           >
             Switch network
           </button>

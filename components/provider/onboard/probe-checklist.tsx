@@ -28,7 +28,7 @@ export function ProbeChecklist(props: { checks: ProbeCheck[]; total: number; run
               role="img"
               aria-label={c.status}
               className={`mt-0.5 grid h-5 w-5 shrink-0 place-items-center rounded-full text-[11px] font-bold text-white ${
-                c.status === "pass" ? "bg-emerald-600" : c.status === "warn" ? "bg-amber-500" : "bg-red-600"
+                c.status === "pass" ? "bg-emerald-700" : c.status === "warn" ? "bg-amber-700" : "bg-red-600"
               }`}
             >
               {c.status === "pass" ? "✓" : c.status === "warn" ? "!" : "✕"}
