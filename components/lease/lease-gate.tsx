@@ -28,6 +28,7 @@ export function LeaseGate(props: { reason: "unauthenticated" | "forbidden" | "no
   if (props.reason === "forbidden")
     return (
       <EmptyState
+        level={1}
         testId="not-yours"
         title="This lease is not yours"
         action={
@@ -41,12 +42,13 @@ export function LeaseGate(props: { reason: "unauthenticated" | "forbidden" | "no
     );
   if (props.reason === "not_found")
     return (
-      <EmptyState testId="lease-waiting" title={`Waiting for lease #${props.leaseId}`}>
+      <EmptyState level={1} testId="lease-waiting" title={`Waiting for lease #${props.leaseId}`}>
         The lease is being indexed from the chain; this page updates by itself.
       </EmptyState>
     );
   return (
     <EmptyState
+      level={1}
       testId="lease-sign-in"
       title="Sign in to see this lease"
       action={
@@ -59,7 +61,7 @@ export function LeaseGate(props: { reason: "unauthenticated" | "forbidden" | "no
           </div>
         ) : (
           <span className="text-sm text-zinc-600 dark:text-zinc-400">
-            Connect your wallet first (top right).
+            Connect your wallet first (in the header).
           </span>
         )
       }

@@ -36,7 +36,7 @@ export function LeaseList() {
           </Button>
         }
       >
-        Connect your wallet (top right), then sign in. Signing in costs nothing.
+        Connect your wallet (in the header), then sign in. Signing in costs nothing.
       </EmptyState>
     );
   const data = query.data;

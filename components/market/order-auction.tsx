@@ -56,7 +56,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
 
   if (!order) {
     return (
-      <EmptyState title={`Waiting for order #${props.id}`} testId="order-waiting">
+      <EmptyState level={1} title={`Waiting for order #${props.id}`} testId="order-waiting">
         The order is being indexed from the chain; this page updates by itself.
       </EmptyState>
     );

@@ -33,7 +33,7 @@ export function Stat(props: { label: string; value: ReactNode; hint?: ReactNode;
         {props.label}
       </dt>
       <dd className="mt-1 text-2xl font-semibold tabular-nums">{props.value}</dd>
-      {props.hint && <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">{props.hint}</p>}
+      {props.hint && <dd className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">{props.hint}</dd>}
     </div>
   );
 }
