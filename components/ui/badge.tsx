@@ -14,6 +14,7 @@ export function Badge(props: { tone?: keyof typeof tones; children: ReactNode; t
   return (
     <span
       data-testid={props.testId}
+      data-badge
       className={`inline-flex shrink-0 items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${tones[props.tone ?? "gray"]}`}
     >
       {props.children}
