@@ -1,7 +1,6 @@
-import type { Hex } from "viem";
 import { expect, test } from "./fixtures";
 import { checkEverywhere, DESKTOP, openIn, PHONE, phoneScreenshot } from "./helpers/accessibility";
-import { closeLease, createOrder, getOrderInfo, settleOrder } from "./helpers/create-order";
+import { TenantDeployPage } from "./pages/tenant-pages";
 
 // Phones and accessibility. Every page (market, deploy, an auction, the leases, a running lease,
 // the provider console, the onboarding wizard, 404) in both themes at 1366 and 390 px: axe-core
@@ -10,16 +9,11 @@ import { closeLease, createOrder, getOrderInfo, settleOrder } from "./helpers/cr
 // (WAI-ARIA menu button) and the deploy page's Form/YAML/JSON tabs; the fields' focus ring; the
 // favicon; and which pages may be kept by the browser's back/forward cache.
 
-// Test wallet 2 is anvil's dev account 9 (lib/wagmi/test-wallet.ts); its key is public, dev only.
-const WALLET_2_KEY: Hex = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
-const REGION = "us-east-2";
-
 test.describe
   .serial("phones and accessibility", () => {
     test("every page in both themes at 1366 and 390 px: no serious or critical axe violation, no sideways scroll", async ({
       page,
       wallet,
-      stack,
     }) => {
       test.setTimeout(480_000);
       await wallet.use(2);
@@ -29,15 +23,18 @@ test.describe
       await page.getByTestId("sign-in").click();
       await expect(page.getByTestId("leases-sign-in")).toBeHidden({ timeout: 20_000 });
 
-      // A lease of this wallet's own, so the auction and lease pages are scanned with their content.
-      const chain = { rpcUrl: stack.rpcUrl, marketAddress: stack.marketAddress };
-      const orderId = await createOrder({
-        ...chain,
-        tokenAddress: stack.tokenAddress,
-        region: REGION,
-        bidWindowSeconds: 12,
-        tenantKey: WALLET_2_KEY,
-      });
+      // An order and a lease of this wallet's own, through the deploy page, so the auction and the
+      // lease are scanned with their content (bids; pods, charts, logs). A long bid window leaves time
+      // to scan the auction before accepting the best bid.
+      const deploy = new TenantDeployPage(page);
+      await deploy.goto();
+      await deploy.chooseTemplate("web");
+      await deploy.setBidWindow(120);
+      await expect(deploy.eligibleRows().first()).toBeVisible();
+      await deploy.submit();
+      await expect(page).toHaveURL(/\/orders\/\d+$/, { timeout: 60_000 });
+      const orderId = /\/orders\/(\d+)$/.exec(page.url())?.[1] ?? "";
+
       const problems: string[] = [];
       problems.push(
         ...(await checkEverywhere(page, `/orders/${orderId}`, {
@@ -45,69 +42,78 @@ test.describe
           ready: (p) => expect(p.getByTestId("bid-row").first()).toBeVisible({ timeout: 30_000 }),
         })),
       );
-      const info = await getOrderInfo({ ...chain, orderId });
-      const waitMs = Number(info.bidEnd) * 1000 - Date.now() + 1500;
-      if (waitMs > 0) await page.waitForTimeout(waitMs);
-      await settleOrder({ ...chain, orderId });
+      await openIn(page, `/orders/${orderId}`, {
+        theme: "light",
+        viewport: DESKTOP,
+        ready: (p) => expect(p.getByTestId("accept-bid")).toBeEnabled(),
+      });
+      await page.getByTestId("accept-bid").click();
+      await expect(page).toHaveURL(new RegExp(`/leases/${orderId}$`), { timeout: 30_000 });
 
-      try {
-        problems.push(
-          ...(await checkEverywhere(page, `/leases/${orderId}`, {
-            name: "lease",
-            ready: async (p) => {
-              await expect(p.getByTestId("deploy-state")).toHaveText("running", { timeout: 60_000 });
-              await expect(p.getByTestId("pod-row").first()).toBeVisible();
-              await expect(p.getByTestId("cpu-chart").first()).toBeVisible({ timeout: 20_000 });
-            },
-          })),
-        );
-        // The pods table is wider than a phone: it scrolls inside its card, as a named, focusable region.
-        await openIn(page, `/leases/${orderId}`, {
-          theme: "light",
-          viewport: PHONE,
-          ready: (p) => expect(p.getByTestId("pod-row").first()).toBeVisible({ timeout: 30_000 }),
-        });
-        const pods = page.getByRole("region", { name: "Pods" });
-        await expect(pods).toHaveAttribute("tabindex", "0");
-        expect(await pods.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+      problems.push(
+        ...(await checkEverywhere(page, `/leases/${orderId}`, {
+          name: "lease",
+          ready: async (p) => {
+            await expect(p.getByTestId("deploy-state")).toHaveText("running", { timeout: 60_000 });
+            await expect(p.getByTestId("pod-row").first()).toBeVisible();
+            await expect(p.getByTestId("cpu-chart").first()).toBeVisible({ timeout: 20_000 });
+          },
+        })),
+      );
+      // The pods table is wider than a phone: it scrolls inside its card, as a named, focusable region.
+      await openIn(page, `/leases/${orderId}`, {
+        theme: "light",
+        viewport: PHONE,
+        ready: (p) => expect(p.getByTestId("pod-row").first()).toBeVisible({ timeout: 30_000 }),
+      });
+      const pods = page.getByRole("region", { name: "Pods" });
+      await expect(pods).toHaveAttribute("tabindex", "0");
+      expect(await pods.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
 
-        const pages: { url: string; name: string; ready: (p: typeof page) => Promise<void> }[] = [
-          {
-            url: "/",
-            name: "market",
-            ready: (p) => expect(p.getByTestId("provider-row").first()).toBeVisible({ timeout: 30_000 }),
-          },
-          {
-            url: "/deploy",
-            name: "deploy",
-            ready: (p) => expect(p.getByTestId("screening-row").first()).toBeVisible(),
-          },
-          {
-            url: "/leases",
-            name: "leases",
-            ready: (p) => expect(p.getByTestId("lease-item").first()).toBeVisible(),
-          },
-          {
-            url: "/provider",
-            name: "provider",
-            ready: (p) =>
-              expect(p.getByTestId("provider-empty").or(p.getByTestId("provider-console"))).toBeVisible(),
-          },
-          {
-            url: "/provider/onboard",
-            name: "onboard",
-            ready: (p) => expect(p.getByTestId("wizard-step-title")).toBeVisible(),
-          },
-          {
-            url: "/no/such/page",
-            name: "not-found",
-            ready: (p) => expect(p.getByTestId("not-found")).toBeVisible(),
-          },
-        ];
-        for (const p of pages) problems.push(...(await checkEverywhere(page, p.url, p)));
-      } finally {
-        await closeLease({ ...chain, leaseId: orderId, tenantKey: WALLET_2_KEY });
-      }
+      const pages: { url: string; name: string; ready: (p: typeof page) => Promise<void> }[] = [
+        {
+          url: "/",
+          name: "market",
+          ready: (p) => expect(p.getByTestId("provider-row").first()).toBeVisible({ timeout: 30_000 }),
+        },
+        {
+          url: "/deploy",
+          name: "deploy",
+          ready: (p) => expect(p.getByTestId("screening-row").first()).toBeVisible(),
+        },
+        {
+          url: "/leases",
+          name: "leases",
+          ready: (p) => expect(p.getByTestId("lease-item").first()).toBeVisible(),
+        },
+        {
+          url: "/provider",
+          name: "provider",
+          ready: (p) =>
+            expect(p.getByTestId("provider-empty").or(p.getByTestId("provider-console"))).toBeVisible(),
+        },
+        {
+          url: "/provider/onboard",
+          name: "onboard",
+          ready: (p) => expect(p.getByTestId("wizard-step-title")).toBeVisible(),
+        },
+        {
+          url: "/no/such/page",
+          name: "not-found",
+          ready: (p) => expect(p.getByTestId("not-found")).toBeVisible(),
+        },
+      ];
+      for (const p of pages) problems.push(...(await checkEverywhere(page, p.url, p)));
+
+      // Leave the seeded providers' capacity as it was.
+      await openIn(page, `/leases/${orderId}`, {
+        theme: "light",
+        viewport: DESKTOP,
+        ready: (p) => expect(p.getByTestId("close-lease")).toBeEnabled(),
+      });
+      await page.getByTestId("close-lease").click();
+      await expect(page.getByTestId("close-refund")).toContainText("Refunded", { timeout: 30_000 });
+
       expect(problems, problems.join("\n")).toEqual([]);
     });
 

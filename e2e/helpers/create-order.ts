@@ -21,13 +21,11 @@ export interface CreateOrderOptions {
   maxPricePerHour?: bigint;
   durationSeconds?: number;
   bidWindowSeconds?: number;
-  /** The tenant's key; by default anvil's dev account 5. */
-  tenantKey?: Hex;
 }
 
-export function marketClients(rpcUrl: string, tenantKey: Hex = TENANT_KEY) {
+export function marketClients(rpcUrl: string) {
   const transport = http(rpcUrl);
-  const account = privateKeyToAccount(tenantKey);
+  const account = privateKeyToAccount(TENANT_KEY);
   return {
     account,
     publicClient: createPublicClient({ transport }),
@@ -36,7 +34,7 @@ export function marketClients(rpcUrl: string, tenantKey: Hex = TENANT_KEY) {
 }
 
 export async function createOrder(opts: CreateOrderOptions): Promise<bigint> {
-  const { account, publicClient, wallet } = marketClients(opts.rpcUrl, opts.tenantKey);
+  const { account, publicClient, wallet } = marketClients(opts.rpcUrl);
   const maxPricePerHour = opts.maxPricePerHour ?? 2_000_000n;
   const duration = opts.durationSeconds ?? 3600;
   const deposit = (maxPricePerHour * BigInt(duration)) / 3600n;
@@ -118,23 +116,4 @@ export async function tokenBalance(opts: {
     functionName: "balanceOf",
     args: [opts.account],
   });
-}
-
-/** The tenant closes its lease (the unspent escrow is refunded). */
-export async function closeLease(opts: {
-  rpcUrl: string;
-  marketAddress: Address;
-  leaseId: bigint;
-  tenantKey?: Hex;
-}): Promise<void> {
-  const { publicClient, wallet } = marketClients(opts.rpcUrl, opts.tenantKey);
-  const hash = await wallet.writeContract({
-    chain: null,
-    address: opts.marketAddress,
-    abi: computeMarketAbi,
-    functionName: "closeLease",
-    args: [opts.leaseId, `0x${"00".repeat(32)}`],
-  });
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error("closeLease reverted");
 }
