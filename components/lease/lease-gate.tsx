@@ -32,7 +32,7 @@ export function LeaseGate(props: { reason: "unauthenticated" | "forbidden" | "no
         testId="not-yours"
         title="This lease is not yours"
         action={
-          <Link href="/leases" className="text-sm text-brand-600 hover:underline">
+          <Link href="/leases" className="text-sm text-brand-600 dark:text-brand-400 hover:underline">
             See your leases
           </Link>
         }

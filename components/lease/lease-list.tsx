@@ -62,7 +62,10 @@ export function LeaseList() {
           <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
             {data.orders.map((o) => (
               <li key={o.id} className="flex items-center justify-between py-2" data-testid="order-item">
-                <Link href={`/orders/${o.id}`} className="font-medium text-brand-600 hover:underline">
+                <Link
+                  href={`/orders/${o.id}`}
+                  className="font-medium text-brand-600 dark:text-brand-400 hover:underline"
+                >
                   Order #{o.id}
                 </Link>
                 <span className="text-zinc-600 dark:text-zinc-400">
@@ -87,7 +90,10 @@ export function LeaseList() {
             {data.leases.map((l) => (
               <tr key={l.id} data-testid="lease-item">
                 <td>
-                  <Link href={`/leases/${l.id}`} className="font-medium text-brand-600 hover:underline">
+                  <Link
+                    href={`/leases/${l.id}`}
+                    className="font-medium text-brand-600 dark:text-brand-400 hover:underline"
+                  >
                     Lease #{l.id}
                   </Link>{" "}
                   {l.role === "provider" && <Badge tone="blue">as provider</Badge>}

@@ -135,6 +135,8 @@ export function LogViewer(props: { leaseId: string; pods: string[] }) {
       {error && <p className="text-sm text-red-600 dark:text-red-400">{error}</p>}
       <pre
         ref={box}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls; keyboard users must reach it (WCAG 2.1.1)
+        tabIndex={0}
         data-testid="log-lines"
         data-lines={lines.length}
         onScroll={(e) => {

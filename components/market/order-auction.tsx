@@ -81,7 +81,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail | null })
         {order.status === "active" && order.leaseId && (
           <Link
             href={`/leases/${order.leaseId}`}
-            className="text-sm text-brand-600 hover:underline"
+            className="text-sm text-brand-600 dark:text-brand-400 hover:underline"
             data-testid="to-lease"
           >
             Go to the lease →

@@ -28,7 +28,12 @@ export function ClusterPage(props: {
     );
   if (props.state === "forbidden")
     return (
-      <EmptyState level={1} testId="cluster-forbidden" title="This cluster belongs to another provider" action={back}>
+      <EmptyState
+        level={1}
+        testId="cluster-forbidden"
+        title="This cluster belongs to another provider"
+        action={back}
+      >
         You can only see and manage the clusters your own wallet listed.
       </EmptyState>
     );

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 
-// A status pill. It never wraps or shrinks (a badge squeezed onto two lines stops reading as one).
+// A status pill. It never wraps, shrinks or stretches (in a flex row beside wrapping text), so it
+// keeps its shape on a phone.
 
 const tones = {
   gray: "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
@@ -15,7 +16,7 @@ export function Badge(props: { tone?: keyof typeof tones; children: ReactNode; t
     <span
       data-testid={props.testId}
       data-badge
-      className={`inline-flex shrink-0 items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${tones[props.tone ?? "gray"]}`}
+      className={`inline-flex h-fit shrink-0 items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${tones[props.tone ?? "gray"]}`}
     >
       {props.children}
     </span>

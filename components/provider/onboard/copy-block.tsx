@@ -24,6 +24,8 @@ export function CopyBlock(props: { title: string; text: string; testId: string }
         </Button>
       </div>
       <pre
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls; keyboard users must reach it (WCAG 2.1.1)
+        tabIndex={0}
         data-testid={props.testId}
         className="max-h-56 overflow-auto rounded-md bg-zinc-950 p-3 text-xs leading-relaxed text-zinc-100"
       >
