@@ -6,7 +6,9 @@ import { type ReactNode, type ThHTMLAttributes, useEffect, useRef, useState } fr
 // never does); when it does scroll, the scroll area becomes a named, focusable region so keyboard
 // users can scroll it too (WCAG 2.1.1, axe `scrollable-region-focusable`). Cell padding is set
 // here for every `<th>`/`<td>` inside, so rows stay plain markup; `dense` is the tighter rows of
-// the provider console's long lists; `maxHeight` scrolls vertically under a sticky header.
+// the provider console's long lists; `maxHeight` scrolls vertically under a sticky header. The
+// scroll area is `relative` so absolutely positioned content (an `sr-only` header) is clipped with
+// the rest instead of widening the page.
 
 export function Table(props: {
   /** What the table lists; names the scroll region for screen readers. */
@@ -36,7 +38,7 @@ export function Table(props: {
   return (
     <div
       ref={ref}
-      className={`overflow-auto overscroll-x-contain ${props.maxHeight ?? ""}`}
+      className={`relative overflow-auto overscroll-x-contain ${props.maxHeight ?? ""}`}
       {...(scrolls ? { role: "region", "aria-label": props.label, tabIndex: 0 } : {})}
     >
       <table

@@ -47,8 +47,22 @@ export async function phoneLayoutProblems(page: Page, where: string): Promise<st
   return page.evaluate((where) => {
     const problems: string[] = [];
     const root = document.documentElement;
-    if (root.scrollWidth > window.innerWidth)
-      problems.push(`${where}: the page is ${root.scrollWidth}px wide on a ${window.innerWidth}px screen`);
+    if (root.scrollWidth > window.innerWidth) {
+      // Name the outermost elements that stick out (their parent does not), so the fix is findable.
+      const out = [...document.body.querySelectorAll<HTMLElement>("*")]
+        .filter((el) => {
+          const right = el.getBoundingClientRect().right;
+          const parent = el.parentElement?.getBoundingClientRect().right ?? 0;
+          return right > window.innerWidth + 1 && parent <= window.innerWidth + 1;
+        })
+        .slice(0, 3)
+        .map(
+          (el) => `<${el.tagName.toLowerCase()} class="${el.className}"> "${el.textContent?.slice(0, 40)}"`,
+        );
+      problems.push(
+        `${where}: the page is ${root.scrollWidth}px wide on a ${window.innerWidth}px screen: ${out.join(", ")}`,
+      );
+    }
     for (const badge of document.querySelectorAll<HTMLElement>("[data-badge]")) {
       const box = badge.getBoundingClientRect();
       if (box.height > 0 && box.height > 28)
