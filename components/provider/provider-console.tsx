@@ -242,7 +242,7 @@ function Earnings({ data }: { data: ConsoleData }) {
 
   return (
     <>
-      <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
+      <div className="grid grid-cols-2 gap-4 sm:grid-cols-4">
         <Stat label="Earned so far" value={formatTokenAmount(data.totals.earned)} testId="stat-earned" />
         <Stat label="Withdrawn" value={formatTokenAmount(data.totals.withdrawn)} testId="stat-withdrawn" />
         <Stat
@@ -251,7 +251,7 @@ function Earnings({ data }: { data: ConsoleData }) {
           testId="stat-withdrawable"
         />
         <Stat label="Active leases" value={String(data.totals.activeLeases)} testId="stat-active" />
-      </dl>
+      </div>
       <Card
         title="Leases"
         testId="provider-leases"
