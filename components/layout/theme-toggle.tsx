@@ -4,7 +4,20 @@ import { useEffect, useState } from "react";
 
 export function ThemeToggle() {
   const [dark, setDark] = useState<boolean | null>(null);
-  useEffect(() => setDark(document.documentElement.classList.contains("dark")), []);
+  // The theme script in the layout sets the class before first paint; applied again here because a
+  // page that React had to render again on the client (after a hydration error) gets a new <html>
+  // without it.
+  useEffect(() => {
+    let stored: string | null = null;
+    try {
+      stored = localStorage.getItem("kubebid.theme");
+    } catch {
+      // Storage blocked (privacy mode): follow the system setting.
+    }
+    const next = stored ? stored === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
+    document.documentElement.classList.toggle("dark", next);
+    setDark(next);
+  }, []);
 
   function toggle() {
     const next = !document.documentElement.classList.contains("dark");

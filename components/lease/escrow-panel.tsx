@@ -73,25 +73,27 @@ export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void })
     <Card title="Escrow" testId="escrow">
       <dl className="grid grid-cols-2 gap-3 text-sm">
         <div>
-          <dt className="text-xs uppercase tracking-wide text-zinc-500">Balance left</dt>
+          <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">Balance left</dt>
           <dd className="text-xl font-semibold tabular-nums" data-testid="escrow-left">
             {formatTokenAmount(active ? left : 0n)} USD
           </dd>
         </div>
         <div>
-          <dt className="text-xs uppercase tracking-wide text-zinc-500">Burn rate</dt>
+          <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">Burn rate</dt>
           <dd className="text-xl font-semibold tabular-nums" data-testid="burn-rate">
             {formatTokenAmount(rate)}/h
           </dd>
         </div>
         <div>
-          <dt className="text-xs uppercase tracking-wide text-zinc-500">Runway</dt>
+          <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">Runway</dt>
           <dd className="tabular-nums" data-testid="runway">
             {active ? (Number.isFinite(runway) ? formatDuration(runway) : "—") : "closed"}
           </dd>
         </div>
         <div>
-          <dt className="text-xs uppercase tracking-wide text-zinc-500">Escrow total · spent</dt>
+          <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+            Escrow total · spent
+          </dt>
           <dd className="tabular-nums" data-testid="escrow-total">
             {formatTokenAmount(escrow)} · <span data-testid="escrow-spent">{formatTokenAmount(spent)}</span>
           </dd>
@@ -132,11 +134,11 @@ export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void })
             <Button variant="danger" data-testid="close-lease" disabled={Boolean(tx.pending)} onClick={close}>
               Close lease
             </Button>
-            <span className="text-xs text-zinc-500">
+            <span className="text-xs text-zinc-600 dark:text-zinc-400">
               You get back the unspent ≈ {formatTokenAmount(left)} USD.
             </span>
           </div>
-          {tx.pending && <p className="text-xs text-zinc-500">{tx.pending}</p>}
+          {tx.pending && <p className="text-xs text-zinc-600 dark:text-zinc-400">{tx.pending}</p>}
           {tx.error && <ErrorNote testId="escrow-error">{tx.error}</ErrorNote>}
         </div>
       )}

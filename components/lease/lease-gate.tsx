@@ -28,10 +28,11 @@ export function LeaseGate(props: { reason: "unauthenticated" | "forbidden" | "no
   if (props.reason === "forbidden")
     return (
       <EmptyState
+        level={1}
         testId="not-yours"
         title="This lease is not yours"
         action={
-          <Link href="/leases" className="text-sm text-brand-600 hover:underline">
+          <Link href="/leases" className="text-sm text-brand-600 dark:text-brand-400 hover:underline">
             See your leases
           </Link>
         }
@@ -41,12 +42,13 @@ export function LeaseGate(props: { reason: "unauthenticated" | "forbidden" | "no
     );
   if (props.reason === "not_found")
     return (
-      <EmptyState testId="lease-waiting" title={`Waiting for lease #${props.leaseId}`}>
+      <EmptyState level={1} testId="lease-waiting" title={`Waiting for lease #${props.leaseId}`}>
         The lease is being indexed from the chain; this page updates by itself.
       </EmptyState>
     );
   return (
     <EmptyState
+      level={1}
       testId="lease-sign-in"
       title="Sign in to see this lease"
       action={
@@ -58,7 +60,9 @@ export function LeaseGate(props: { reason: "unauthenticated" | "forbidden" | "no
             {signIn.error && <p className="text-xs text-red-600">{shortMessage(signIn.error)}</p>}
           </div>
         ) : (
-          <span className="text-sm text-zinc-500">Connect your wallet first (top right).</span>
+          <span className="text-sm text-zinc-600 dark:text-zinc-400">
+            Connect your wallet first (in the header).
+          </span>
         )
       }
     >

@@ -6,6 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { useSession } from "@/components/wallet/use-session";
 import { fetchJson } from "@/lib/api/fetch-json";
 import type { TenantActivity } from "@/lib/lease/list-tenant-activity";
@@ -35,11 +36,11 @@ export function LeaseList() {
           </Button>
         }
       >
-        Connect your wallet (top right), then sign in. Signing in costs nothing.
+        Connect your wallet (in the header), then sign in. Signing in costs nothing.
       </EmptyState>
     );
   const data = query.data;
-  if (!data) return <p className="text-sm text-zinc-500">Loading…</p>;
+  if (!data) return <p className="text-sm text-zinc-600 dark:text-zinc-400">Loading…</p>;
   if (data.leases.length === 0 && data.orders.length === 0)
     return (
       <EmptyState
@@ -61,10 +62,13 @@ export function LeaseList() {
           <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
             {data.orders.map((o) => (
               <li key={o.id} className="flex items-center justify-between py-2" data-testid="order-item">
-                <Link href={`/orders/${o.id}`} className="font-medium text-brand-600 hover:underline">
+                <Link
+                  href={`/orders/${o.id}`}
+                  className="font-medium text-brand-600 dark:text-brand-400 hover:underline"
+                >
                   Order #{o.id}
                 </Link>
-                <span className="text-zinc-500">
+                <span className="text-zinc-600 dark:text-zinc-400">
                   {o.bidCount} bids · best {o.bestPrice ? `${formatTokenAmount(o.bestPrice)}/h` : "—"} ·{" "}
                   <Badge>{o.status}</Badge>
                 </span>
@@ -74,41 +78,42 @@ export function LeaseList() {
         </Card>
       )}
       <Card title="Leases">
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase tracking-wide text-zinc-500">
-            <tr>
-              <th className="py-2 font-medium">Lease</th>
-              <th className="py-2 font-medium">Provider</th>
-              <th className="py-2 font-medium">Price</th>
-              <th className="py-2 font-medium">Workload</th>
-              <th className="py-2 font-medium">Started</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+        <Table label="Leases">
+          <THead>
+            <Th>Lease</Th>
+            <Th>Provider</Th>
+            <Th>Price</Th>
+            <Th>Workload</Th>
+            <Th>Started</Th>
+          </THead>
+          <TBody>
             {data.leases.map((l) => (
               <tr key={l.id} data-testid="lease-item">
-                <td className="py-2">
-                  <Link href={`/leases/${l.id}`} className="font-medium text-brand-600 hover:underline">
+                <td>
+                  <Link
+                    href={`/leases/${l.id}`}
+                    className="font-medium text-brand-600 dark:text-brand-400 hover:underline"
+                  >
                     Lease #{l.id}
                   </Link>{" "}
                   {l.role === "provider" && <Badge tone="blue">as provider</Badge>}
                 </td>
-                <td className="py-2">{l.providerName ?? l.provider.slice(0, 10)}</td>
-                <td className="py-2 tabular-nums">{formatTokenAmount(l.pricePerHour)}/h</td>
-                <td className="py-2">
+                <td>{l.providerName ?? l.provider.slice(0, 10)}</td>
+                <td className="tabular-nums">{formatTokenAmount(l.pricePerHour)}/h</td>
+                <td>
                   <Badge
                     tone={l.status === "closed" ? "gray" : l.deployState === "running" ? "green" : "amber"}
                   >
                     {l.status === "closed" ? "closed" : l.deployState.replace("_", " ")}
                   </Badge>
                 </td>
-                <td className="py-2 text-zinc-500" suppressHydrationWarning>
+                <td className="text-zinc-600 dark:text-zinc-400" suppressHydrationWarning>
                   {timeAgo(l.startedAt)}
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
+          </TBody>
+        </Table>
       </Card>
     </div>
   );

@@ -34,10 +34,10 @@ export function LeaseTimeline(props: { lease: LeaseDetail }) {
               "failed" in s && s.failed
                 ? "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300"
                 : "current" in s && s.current
-                  ? "bg-emerald-600 text-white"
+                  ? "bg-emerald-700 text-white"
                   : s.done
                     ? "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300"
-                    : "bg-zinc-100 text-zinc-500 dark:bg-zinc-800"
+                    : "bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400"
             }`}
             title={"at" in s && s.at ? new Date(s.at).toLocaleString() : undefined}
           >

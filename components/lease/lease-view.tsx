@@ -9,6 +9,7 @@ import { LogViewer } from "@/components/lease/log-viewer";
 import { useLiveUsage } from "@/components/lease/use-live-usage";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { fetchJson } from "@/lib/api/fetch-json";
 import type { LeaseDetail } from "@/lib/lease/get-lease-detail";
 import { formatBytes, formatCores, shortHex, timeAgo } from "@/lib/market/format";
@@ -77,7 +78,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
         <Badge tone={deployTone[lease.deployState]} testId="deploy-state">
           {lease.deployState.replace("_", " ")}
         </Badge>
-        <span className="text-sm text-zinc-500">
+        <span className="text-sm text-zinc-600 dark:text-zinc-400">
           {lease.role === "tenant" ? "You rent from" : "You provide to"}{" "}
           {lease.role === "tenant"
             ? (lease.providerName ?? shortHex(lease.provider))
@@ -129,7 +130,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
                   key={w.ms}
                   type="button"
                   onClick={() => setWindowMs(w.ms)}
-                  className={`rounded px-2 py-0.5 ${windowMs === w.ms ? "bg-zinc-200 font-medium dark:bg-zinc-700" : "text-zinc-500"}`}
+                  className={`rounded px-2 py-0.5 ${windowMs === w.ms ? "bg-zinc-200 font-medium dark:bg-zinc-700" : "text-zinc-600 dark:text-zinc-400"}`}
                 >
                   {w.label}
                 </button>
@@ -137,16 +138,22 @@ export function LeaseView(props: { initial: LeaseResponse }) {
             </div>
           }
         >
-          {live.liveError && <p className="mb-3 text-sm text-amber-600">{live.liveError}</p>}
+          {live.liveError && (
+            <p className="mb-3 text-sm text-amber-700 dark:text-amber-400">{live.liveError}</p>
+          )}
           {!live.metricsAvailable && (
-            <p className="mb-3 text-sm text-zinc-500">
+            <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
               This cluster has no metrics API; usage cannot be shown.
             </p>
           )}
           {!showWorkload ? (
-            <p className="text-sm text-zinc-500">The workload is gone; the lease is closed or ran out.</p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              The workload is gone; the lease is closed or ran out.
+            </p>
           ) : chartPods.length === 0 ? (
-            <p className="py-10 text-center text-sm text-zinc-500">Waiting for the first pods…</p>
+            <p className="py-10 text-center text-sm text-zinc-600 dark:text-zinc-400">
+              Waiting for the first pods…
+            </p>
           ) : (
             <div className="space-y-6">
               {chartPods.map((name) => {
@@ -154,7 +161,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
                 const s = live.series[name] ?? { cpu: [], memory: [] };
                 return (
                   <div key={name} className="space-y-3" data-testid="pod-charts">
-                    <p className="font-mono text-xs text-zinc-500">{name}</p>
+                    <p className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{name}</p>
                     <div className="grid gap-4 md:grid-cols-2">
                       <PodUsageChart
                         testId="cpu-chart"
@@ -188,7 +195,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
           <EscrowPanel lease={lease} onChange={() => void query.refetch()} />
           <Card title="Endpoints" testId="endpoints">
             {(liveStatus?.endpoints ?? []).length === 0 ? (
-              <p className="text-sm text-zinc-500">No service exposed.</p>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">No service exposed.</p>
             ) : (
               <ul className="space-y-2 text-sm">
                 {liveStatus?.endpoints.map((e) => (
@@ -212,61 +219,59 @@ export function LeaseView(props: { initial: LeaseResponse }) {
 
       <Card title="Pods" testId="pods">
         {pods.length === 0 ? (
-          <p className="text-sm text-zinc-500">
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
             {showWorkload ? "No pods yet." : "No pods: the workload was removed."}
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-zinc-500">
-                <tr>
-                  <th className="py-2 pr-4 font-medium">Pod</th>
-                  <th className="py-2 pr-4 font-medium">Phase</th>
-                  <th className="py-2 pr-4 font-medium">Ready</th>
-                  <th className="py-2 pr-4 font-medium">Restarts</th>
-                  <th className="py-2 pr-4 font-medium">Node</th>
-                  <th className="py-2 pr-4 font-medium">Requests</th>
-                  <th className="py-2 pr-4 font-medium">Age</th>
+          <Table label="Pods">
+            <THead>
+              <Th>Pod</Th>
+              <Th>Phase</Th>
+              <Th>Ready</Th>
+              <Th>Restarts</Th>
+              <Th>Node</Th>
+              <Th>Requests</Th>
+              <Th>Age</Th>
+            </THead>
+            <TBody>
+              {pods.map((p) => (
+                <tr key={p.name} data-testid="pod-row" data-phase={p.phase}>
+                  <td className="font-mono text-xs">{p.name}</td>
+                  <td>
+                    <Badge
+                      tone={
+                        p.phase === "Running"
+                          ? "green"
+                          : p.phase === "Pending"
+                            ? "amber"
+                            : p.phase === "Failed"
+                              ? "red"
+                              : "gray"
+                      }
+                      testId="pod-phase"
+                    >
+                      {p.phase}
+                    </Badge>
+                    {p.reason && (
+                      <span className="ml-2 text-xs text-amber-700 dark:text-amber-400">{p.reason}</span>
+                    )}
+                  </td>
+                  <td className="tabular-nums">
+                    {p.readyContainers}/{p.containers}
+                  </td>
+                  <td className="tabular-nums">{p.restarts}</td>
+                  <td className="text-xs">{p.node ?? "—"}</td>
+                  <td className="text-xs">
+                    {p.requests.cpuMillis !== null ? formatCores(p.requests.cpuMillis) : "—"} ·{" "}
+                    {p.requests.memoryBytes !== null ? formatBytes(p.requests.memoryBytes) : "—"}
+                  </td>
+                  <td className="text-xs" suppressHydrationWarning>
+                    {timeAgo(p.createdAt).replace(" ago", "")}
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-                {pods.map((p) => (
-                  <tr key={p.name} data-testid="pod-row" data-phase={p.phase}>
-                    <td className="py-2 pr-4 font-mono text-xs">{p.name}</td>
-                    <td className="py-2 pr-4">
-                      <Badge
-                        tone={
-                          p.phase === "Running"
-                            ? "green"
-                            : p.phase === "Pending"
-                              ? "amber"
-                              : p.phase === "Failed"
-                                ? "red"
-                                : "gray"
-                        }
-                        testId="pod-phase"
-                      >
-                        {p.phase}
-                      </Badge>
-                      {p.reason && <span className="ml-2 text-xs text-amber-600">{p.reason}</span>}
-                    </td>
-                    <td className="py-2 pr-4 tabular-nums">
-                      {p.readyContainers}/{p.containers}
-                    </td>
-                    <td className="py-2 pr-4 tabular-nums">{p.restarts}</td>
-                    <td className="py-2 pr-4 text-xs">{p.node ?? "—"}</td>
-                    <td className="py-2 pr-4 text-xs">
-                      {p.requests.cpuMillis !== null ? formatCores(p.requests.cpuMillis) : "—"} ·{" "}
-                      {p.requests.memoryBytes !== null ? formatBytes(p.requests.memoryBytes) : "—"}
-                    </td>
-                    <td className="py-2 pr-4 text-xs" suppressHydrationWarning>
-                      {timeAgo(p.createdAt).replace(" ago", "")}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </TBody>
+          </Table>
         )}
       </Card>
 
@@ -278,17 +283,20 @@ export function LeaseView(props: { initial: LeaseResponse }) {
 
       <Card title="Events" testId="events">
         {(liveStatus?.events ?? []).length === 0 ? (
-          <p className="text-sm text-zinc-500">No events.</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">No events.</p>
         ) : (
           <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
             {liveStatus?.events.map((e, i) => (
               <li key={`${e.object}-${e.reason}-${i}`} className="flex gap-3 py-1.5" data-testid="event-row">
                 <Badge tone={e.type === "Warning" ? "amber" : "gray"}>{e.reason}</Badge>
                 <span className="flex-1 text-zinc-700 dark:text-zinc-300">
-                  <span className="font-mono text-xs text-zinc-500">{e.object}</span> {e.message}
-                  {e.count > 1 && <span className="text-xs text-zinc-500"> ×{e.count}</span>}
+                  <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{e.object}</span>{" "}
+                  {e.message}
+                  {e.count > 1 && (
+                    <span className="text-xs text-zinc-600 dark:text-zinc-400"> ×{e.count}</span>
+                  )}
                 </span>
-                <span className="text-xs text-zinc-500" suppressHydrationWarning>
+                <span className="text-xs text-zinc-600 dark:text-zinc-400" suppressHydrationWarning>
                   {timeAgo(e.at)}
                 </span>
               </li>

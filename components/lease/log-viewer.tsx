@@ -81,7 +81,8 @@ export function LogViewer(props: { leaseId: string; pods: string[] }) {
     URL.revokeObjectURL(url);
   };
 
-  if (props.pods.length === 0) return <p className="text-sm text-zinc-500">No pods yet.</p>;
+  if (props.pods.length === 0)
+    return <p className="text-sm text-zinc-600 dark:text-zinc-400">No pods yet.</p>;
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2 text-sm">
@@ -127,13 +128,15 @@ export function LogViewer(props: { leaseId: string; pods: string[] }) {
         <Button variant="secondary" size="sm" onClick={download} data-testid="log-download">
           Download
         </Button>
-        <span className="text-xs text-zinc-500">
+        <span className="text-xs text-zinc-600 dark:text-zinc-400">
           {streaming ? "● live" : "paused"} · {shown.length}/{lines.length} lines
         </span>
       </div>
       {error && <p className="text-sm text-red-600 dark:text-red-400">{error}</p>}
       <pre
         ref={box}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls; keyboard users must reach it (WCAG 2.1.1)
+        tabIndex={0}
         data-testid="log-lines"
         data-lines={lines.length}
         onScroll={(e) => {

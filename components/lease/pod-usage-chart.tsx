@@ -40,7 +40,7 @@ export function PodUsageChart(props: {
     <div data-testid={props.testId} data-points={props.points.length} data-latest={latest ?? ""}>
       <div className="mb-1 flex items-baseline justify-between text-xs">
         <span className="font-medium text-zinc-700 dark:text-zinc-300">{props.title}</span>
-        <span className="tabular-nums text-zinc-500">
+        <span className="tabular-nums text-zinc-600 dark:text-zinc-400">
           {latest !== undefined ? props.format(latest) : "—"}
           {props.request !== null && <> · req {props.format(props.request)}</>}
           {props.limit !== null && <> · lim {props.format(props.limit)}</>}

@@ -29,7 +29,9 @@ export function CapacityChart(props: { history: MarketOverview["capacityHistory"
     memory: p.memoryBytes / 2 ** 30,
   }));
   if (data.length === 0)
-    return <p className="py-10 text-center text-sm text-zinc-500">No capacity readings yet.</p>;
+    return (
+      <p className="py-10 text-center text-sm text-zinc-600 dark:text-zinc-400">No capacity readings yet.</p>
+    );
   return (
     <div className="h-56" data-testid="capacity-chart">
       <ResponsiveContainer width="100%" height="100%">
@@ -81,7 +83,11 @@ export function WinningPriceChart(props: { prices: MarketOverview["winningPrices
     price: Number(p.pricePerHour) / 1e6,
   }));
   if (data.length === 0)
-    return <p className="py-10 text-center text-sm text-zinc-500">No auction has settled yet.</p>;
+    return (
+      <p className="py-10 text-center text-sm text-zinc-600 dark:text-zinc-400">
+        No auction has settled yet.
+      </p>
+    );
   return (
     <div className="h-56" data-testid="price-chart">
       <ResponsiveContainer width="100%" height="100%">

@@ -95,7 +95,7 @@ export function MarketView(props: { initial: MarketOverview }) {
               <p className="mt-1 text-zinc-600 dark:text-zinc-400">
                 {formatCores(r.cpuMillis)} · {formatBytes(r.memoryBytes)}
               </p>
-              <p className="text-xs text-zinc-500">
+              <p className="text-xs text-zinc-600 dark:text-zinc-400">
                 {r.providers} provider{r.providers === 1 ? "" : "s"}
                 {Object.entries(r.gpus).map(([m, n]) => ` · ${n}× ${m}`)}
               </p>

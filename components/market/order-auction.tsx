@@ -10,6 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, Stat } from "@/components/ui/card";
 import { ErrorNote } from "@/components/ui/field";
+import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { formatCores, formatDuration, formatMebibytes, shortHex } from "@/lib/market/format";
 import type { OrderDetail } from "@/lib/market/get-order-detail";
@@ -71,7 +72,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
         {order.status === "active" && order.leaseId && (
           <Link
             href={`/leases/${order.leaseId}`}
-            className="text-sm text-brand-600 hover:underline"
+            className="text-sm text-brand-600 dark:text-brand-400 hover:underline"
             data-testid="to-lease"
           >
             Go to the lease →
@@ -100,38 +101,38 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2" title="Bids, newest first" testId="bids">
           {bids.length === 0 ? (
-            <p className="py-6 text-center text-sm text-zinc-500" data-testid="no-bids">
+            <p className="py-6 text-center text-sm text-zinc-600 dark:text-zinc-400" data-testid="no-bids">
               {open ? "Waiting for providers to bid…" : "No provider bid on this order."}
             </p>
           ) : (
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-zinc-500">
-                <tr>
-                  <th className="py-2 font-medium">Provider</th>
-                  <th className="py-2 font-medium">Price per hour</th>
-                  <th className="py-2 font-medium">When</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            <Table label="Bids">
+              <THead>
+                <Th>Provider</Th>
+                <Th>Price per hour</Th>
+                <Th>When</Th>
+              </THead>
+              <TBody>
                 {bids.map((b, i) => (
                   <tr
                     key={`${b.txHash}-${i}`}
                     data-testid="bid-row"
-                    className={i === 0 ? "font-medium" : "text-zinc-500"}
+                    className={i === 0 ? "font-medium" : "text-zinc-600 dark:text-zinc-400"}
                   >
-                    <td className="py-2">
+                    <td>
                       {b.providerName ?? "Provider"}{" "}
-                      <span className="font-mono text-xs text-zinc-500">{shortHex(b.provider)}</span>
+                      <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
+                        {shortHex(b.provider)}
+                      </span>
                       {i === 0 && <Badge tone="green">best</Badge>}
                     </td>
-                    <td className="py-2 tabular-nums">{formatTokenAmount(b.price)} USD</td>
-                    <td className="py-2 tabular-nums" suppressHydrationWarning>
+                    <td className="tabular-nums">{formatTokenAmount(b.price)} USD</td>
+                    <td className="tabular-nums" suppressHydrationWarning>
                       {new Date(b.at).toLocaleTimeString()}
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
+              </TBody>
+            </Table>
           )}
         </Card>
 
@@ -188,15 +189,19 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
                   Cancel and get the deposit back
                 </Button>
               )}
-              {tx.pending && <p className="text-xs text-zinc-500">{tx.pending}</p>}
+              {tx.pending && <p className="text-xs text-zinc-600 dark:text-zinc-400">{tx.pending}</p>}
               {tx.error && <ErrorNote testId="order-error">{tx.error}</ErrorNote>}
             </div>
           )}
           {order.status === "cancelled" && (
-            <p className="mt-4 text-sm text-zinc-500">Cancelled; the deposit went back to the tenant.</p>
+            <p className="mt-4 text-sm text-zinc-600 dark:text-zinc-400">
+              Cancelled; the deposit went back to the tenant.
+            </p>
           )}
           {order.status === "expired" && (
-            <p className="mt-4 text-sm text-zinc-500">No usable bid; the deposit went back to the tenant.</p>
+            <p className="mt-4 text-sm text-zinc-600 dark:text-zinc-400">
+              No usable bid; the deposit went back to the tenant.
+            </p>
           )}
         </Card>
       </div>
@@ -207,7 +212,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
 function Row(props: { label: string; children: React.ReactNode }) {
   return (
     <div className="flex justify-between gap-4">
-      <dt className="text-zinc-500">{props.label}</dt>
+      <dt className="text-zinc-600 dark:text-zinc-400">{props.label}</dt>
       <dd className="text-right">{props.children}</dd>
     </div>
   );

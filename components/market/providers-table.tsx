@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useState } from "react";
 import { inputClass } from "@/components/ui/field";
+import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { formatBytes, formatCores, formatDuration, shortHex, timeAgo } from "@/lib/market/format";
 import { formatTokenAmount } from "@/lib/market/price-order";
@@ -51,29 +52,26 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
   const { regions, gpuModels: gpus } = page.facets;
 
   const header = (key: SortKey, label: string) => (
-    <th
-      className="py-2 pr-4 font-medium"
-      aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : undefined}
-    >
+    <Th aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : undefined}>
       <button
         type="button"
         onClick={() => {
           setLimit(PAGE);
           setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== "name" && key !== "price" }));
         }}
-        className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-white"
+        className="inline-flex items-center gap-1 uppercase tracking-wide hover:text-zinc-900 dark:hover:text-white"
       >
         {label}
         {sort.key === key ? (sort.desc ? "↓" : "↑") : ""}
       </button>
-    </th>
+    </Th>
   );
 
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-3 text-sm">
         <label className="space-y-1">
-          <span className="block text-xs text-zinc-500">Region</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">Region</span>
           <select
             data-testid="filter-region"
             className={`${compact} w-44`}
@@ -90,7 +88,7 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
           </select>
         </label>
         <label className="space-y-1">
-          <span className="block text-xs text-zinc-500">GPU model</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">GPU model</span>
           <select
             data-testid="filter-gpu"
             className={`${compact} w-56`}
@@ -107,7 +105,7 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
           </select>
         </label>
         <label className="space-y-1">
-          <span className="block text-xs text-zinc-500">Min free CPU (cores)</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">Min free CPU (cores)</span>
           <input
             data-testid="filter-cpu"
             className={`${compact} w-28`}
@@ -117,7 +115,7 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
           />
         </label>
         <label className="space-y-1">
-          <span className="block text-xs text-zinc-500">Min free memory (GiB)</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">Min free memory (GiB)</span>
           <input
             data-testid="filter-memory"
             className={`${compact} w-28`}
@@ -126,78 +124,82 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
             onChange={(e) => setMinMem(e.target.value)}
           />
         </label>
-        <span className="ml-auto text-xs text-zinc-500" aria-live="polite" data-testid="providers-count">
+        <span
+          className="ml-auto text-xs text-zinc-600 dark:text-zinc-400"
+          aria-live="polite"
+          data-testid="providers-count"
+        >
           {isFetching && data !== props.initial ? "updating… " : ""}
           {page.matched} of {page.total} providers
         </span>
       </div>
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm" data-testid="providers-table">
-          <thead className="text-xs tracking-wide text-zinc-500">
-            <tr>
-              {header("name", "Provider")}
-              <th className="py-2 pr-4 font-medium uppercase">Region</th>
-              <th className="py-2 pr-4 font-medium uppercase">GPU models</th>
-              {header("cpu", "Free CPU")}
-              {header("memory", "Free memory")}
-              {header("gpus", "Free GPUs")}
-              {header("price", "Price / unit·h")}
-              {header("leases", "Leases")}
-              {header("online", "Online")}
-              {header("seen", "Last seen")}
+      <Table label="Providers" testId="providers-table">
+        <THead>
+          {header("name", "Provider")}
+          <Th>Region</Th>
+          <Th>GPU models</Th>
+          {header("cpu", "Free CPU")}
+          {header("memory", "Free memory")}
+          {header("gpus", "Free GPUs")}
+          {header("price", "Price / unit·h")}
+          {header("leases", "Leases")}
+          {header("online", "Online")}
+          {header("seen", "Last seen")}
+        </THead>
+        <TBody>
+          {rows.map((p) => (
+            <tr key={p.address} data-testid="provider-row">
+              <td>
+                <span className="font-medium">{p.name ?? "Unnamed"}</span>
+                <span className="block font-mono text-xs text-zinc-600 dark:text-zinc-400">
+                  {shortHex(p.address)}
+                </span>
+              </td>
+              <td>{p.regions.join(", ") || p.region || "—"}</td>
+              <td className="text-xs">{p.gpuModels.join(", ") || "—"}</td>
+              <td className="tabular-nums">{formatCores(p.free.cpuMillis)}</td>
+              <td className="tabular-nums">{formatBytes(p.free.memoryBytes)}</td>
+              <td className="tabular-nums">{p.free.gpus}</td>
+              <td className="text-xs tabular-nums">
+                {p.pricing ? (
+                  <>
+                    {formatTokenAmount(p.pricing.cpuCoreHour)} / core
+                    <br />
+                    {formatTokenAmount(p.pricing.memoryGibHour)} / GiB
+                    {Object.entries(p.pricing.gpuHour)[0] && (
+                      <>
+                        <br />
+                        {formatTokenAmount(
+                          Object.values(p.pricing.gpuHour).sort((a, b) => Number(a) - Number(b))[0] ?? "0",
+                        )}{" "}
+                        / GPU
+                      </>
+                    )}
+                  </>
+                ) : (
+                  "—"
+                )}
+              </td>
+              <td className="tabular-nums">{p.activeLeases}</td>
+              <td className="text-xs" suppressHydrationWarning>
+                {p.onlineSince ? formatDuration((props.now - Date.parse(p.onlineSince)) / 1000) : "—"}
+              </td>
+              <td className="text-xs" suppressHydrationWarning>
+                {timeAgo(p.lastSeenAt, props.now)}
+              </td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-            {rows.map((p) => (
-              <tr key={p.address} data-testid="provider-row">
-                <td className="py-2 pr-4">
-                  <span className="font-medium">{p.name ?? "Unnamed"}</span>
-                  <span className="block font-mono text-xs text-zinc-500">{shortHex(p.address)}</span>
-                </td>
-                <td className="py-2 pr-4">{p.regions.join(", ") || p.region || "—"}</td>
-                <td className="py-2 pr-4 text-xs">{p.gpuModels.join(", ") || "—"}</td>
-                <td className="py-2 pr-4 tabular-nums">{formatCores(p.free.cpuMillis)}</td>
-                <td className="py-2 pr-4 tabular-nums">{formatBytes(p.free.memoryBytes)}</td>
-                <td className="py-2 pr-4 tabular-nums">{p.free.gpus}</td>
-                <td className="py-2 pr-4 text-xs tabular-nums">
-                  {p.pricing ? (
-                    <>
-                      {formatTokenAmount(p.pricing.cpuCoreHour)} / core
-                      <br />
-                      {formatTokenAmount(p.pricing.memoryGibHour)} / GiB
-                      {Object.entries(p.pricing.gpuHour)[0] && (
-                        <>
-                          <br />
-                          {formatTokenAmount(
-                            Object.values(p.pricing.gpuHour).sort((a, b) => Number(a) - Number(b))[0] ?? "0",
-                          )}{" "}
-                          / GPU
-                        </>
-                      )}
-                    </>
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                <td className="py-2 pr-4 tabular-nums">{p.activeLeases}</td>
-                <td className="py-2 pr-4 text-xs" suppressHydrationWarning>
-                  {p.onlineSince ? formatDuration((props.now - Date.parse(p.onlineSince)) / 1000) : "—"}
-                </td>
-                <td className="py-2 pr-4 text-xs" suppressHydrationWarning>
-                  {timeAgo(p.lastSeenAt, props.now)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </TBody>
+      </Table>
       {error && (
         <p role="alert" className="text-sm text-red-600 dark:text-red-400">
           Could not load providers: {error.message}
         </p>
       )}
       {page.matched === 0 && (
-        <p className="py-6 text-center text-sm text-zinc-500">No provider matches these filters.</p>
+        <p className="py-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
+          No provider matches these filters.
+        </p>
       )}
       {page.matched > rows.length && (
         <div className="text-center">

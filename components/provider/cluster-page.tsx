@@ -28,13 +28,18 @@ export function ClusterPage(props: {
     );
   if (props.state === "forbidden")
     return (
-      <EmptyState testId="cluster-forbidden" title="This cluster belongs to another provider" action={back}>
+      <EmptyState
+        level={1}
+        testId="cluster-forbidden"
+        title="This cluster belongs to another provider"
+        action={back}
+      >
         You can only see and manage the clusters your own wallet listed.
       </EmptyState>
     );
   if (props.state === "not-found" || !props.cluster)
     return (
-      <EmptyState testId="cluster-not-found" title="No such cluster" action={back}>
+      <EmptyState level={1} testId="cluster-not-found" title="No such cluster" action={back}>
         It may have been removed.
       </EmptyState>
     );

@@ -14,6 +14,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorNote, inputClass } from "@/components/ui/field";
 import { Spinner } from "@/components/ui/spinner";
+import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { useSession } from "@/components/wallet/use-session";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
@@ -23,9 +24,10 @@ import { formatBytes, formatCores, shortHex } from "@/lib/market/format";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { ClusterView } from "@/lib/provider/provider-clusters";
 import type { ProviderConsole as ConsoleData } from "@/lib/provider/provider-console";
+import { readProbeStream } from "@/lib/provider/read-probe-stream";
 import { shortMessage } from "@/lib/wagmi/short-message";
-import { ProbeChecklist, readProbeStream } from "./onboard-wizard";
-import { PricingForm } from "./pricing-step";
+import { PricingForm } from "./onboard/pricing-step";
+import { ProbeChecklist } from "./onboard/probe-checklist";
 import { SignInPanel } from "./sign-in-gate";
 
 // The provider console: clusters with their capacity over time, leases and what they earned,
@@ -118,7 +120,7 @@ export function ProviderConsole(props: { initial: ConsoleData | null }) {
       <Earnings data={d} />
       <Card title="Clusters" testId="provider-clusters">
         {d.clusters.length === 0 ? (
-          <p className="text-sm text-zinc-500">No clusters. Add one to start bidding.</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">No clusters. Add one to start bidding.</p>
         ) : (
           <div className="space-y-4">
             {d.clusters.map((c) => (
@@ -152,39 +154,37 @@ export function ProviderConsole(props: { initial: ConsoleData | null }) {
       )}
       <Card title="Bid engine decisions" testId="provider-decisions">
         {d.decisions.length === 0 ? (
-          <p className="text-sm text-zinc-500">
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
             No orders seen yet. Decisions appear here as orders come in.
           </p>
         ) : (
-          <div className="max-h-96 overflow-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="sticky top-0 bg-white text-xs uppercase text-zinc-500 dark:bg-zinc-900">
-                <tr>
-                  <th className="py-1 pr-3">Time</th>
-                  <th className="py-1 pr-3">Order</th>
-                  <th className="py-1 pr-3">Action</th>
-                  <th className="py-1">Reason</th>
+          <Table label="Bid engine decisions" dense maxHeight="max-h-96">
+            <THead sticky>
+              <Th>Time</Th>
+              <Th>Order</Th>
+              <Th>Action</Th>
+              <Th>Reason</Th>
+            </THead>
+            <TBody>
+              {d.decisions.map((x) => (
+                <tr key={x.id} data-testid="decision-row" data-order={x.orderId} data-action={x.action}>
+                  <td className="tabular-nums text-zinc-600 dark:text-zinc-400">{time(x.at)}</td>
+                  <td>#{x.orderId}</td>
+                  <td>
+                    <Badge tone={x.action === "skip" ? "gray" : x.action === "error" ? "red" : "blue"}>
+                      {x.action}
+                    </Badge>
+                  </td>
+                  <td>
+                    {x.reason}
+                    {x.clusterName && (
+                      <span className="text-zinc-600 dark:text-zinc-400"> · {x.clusterName}</span>
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-                {d.decisions.map((x) => (
-                  <tr key={x.id} data-testid="decision-row" data-order={x.orderId} data-action={x.action}>
-                    <td className="py-1.5 pr-3 tabular-nums text-zinc-500">{time(x.at)}</td>
-                    <td className="py-1.5 pr-3">#{x.orderId}</td>
-                    <td className="py-1.5 pr-3">
-                      <Badge tone={x.action === "skip" ? "gray" : x.action === "error" ? "red" : "blue"}>
-                        {x.action}
-                      </Badge>
-                    </td>
-                    <td className="py-1.5">
-                      {x.reason}
-                      {x.clusterName && <span className="text-zinc-500"> · {x.clusterName}</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </TBody>
+          </Table>
         )}
       </Card>
     </div>
@@ -260,54 +260,52 @@ function Earnings({ data }: { data: ConsoleData }) {
           </p>
         )}
         {data.leases.length === 0 ? (
-          <p className="text-sm text-zinc-500">
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
             No leases yet. When the bid engine wins an auction, the lease shows up here.
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase text-zinc-500">
-                <tr>
-                  <th className="py-1 pr-3">Lease</th>
-                  <th className="py-1 pr-3">Tenant</th>
-                  <th className="py-1 pr-3">Price / h</th>
-                  <th className="py-1 pr-3">Started</th>
-                  <th className="py-1 pr-3">Status</th>
-                  <th className="py-1 pr-3">Earned</th>
-                  <th className="py-1 pr-3">Withdrawable</th>
-                  <th className="py-1" />
+          <Table label="Your leases" dense>
+            <THead>
+              <Th>Lease</Th>
+              <Th>Tenant</Th>
+              <Th>Price / h</Th>
+              <Th>Started</Th>
+              <Th>Status</Th>
+              <Th>Earned</Th>
+              <Th>Withdrawable</Th>
+              <Th>
+                <span className="sr-only">Actions</span>
+              </Th>
+            </THead>
+            <TBody>
+              {data.leases.map((l) => (
+                <tr key={l.id} data-testid="lease-row" data-lease={l.id}>
+                  <td>#{l.id}</td>
+                  <td className="font-mono text-xs">{shortHex(l.tenant)}</td>
+                  <td className="tabular-nums">{formatTokenAmount(l.pricePerHour)}</td>
+                  <td className="tabular-nums">{time(l.startedAt)}</td>
+                  <td>
+                    <Badge tone={l.status === "active" ? "green" : "gray"}>{l.status}</Badge>{" "}
+                    <span className="text-xs text-zinc-600 dark:text-zinc-400">{l.deployState}</span>
+                  </td>
+                  <td className="tabular-nums">{formatTokenAmount(l.earned)}</td>
+                  <td className="tabular-nums" data-testid="lease-withdrawable">
+                    {formatTokenAmount(amounts.get(l.id) ?? 0n)}
+                  </td>
+                  <td>
+                    <Button
+                      variant="secondary"
+                      className="!px-2 !py-1 text-xs"
+                      disabled={!canWithdraw(l) || withdraw.isPending}
+                      onClick={() => withdraw.mutate([l.id])}
+                    >
+                      Withdraw
+                    </Button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-                {data.leases.map((l) => (
-                  <tr key={l.id} data-testid="lease-row" data-lease={l.id}>
-                    <td className="py-1.5 pr-3">#{l.id}</td>
-                    <td className="py-1.5 pr-3 font-mono text-xs">{shortHex(l.tenant)}</td>
-                    <td className="py-1.5 pr-3 tabular-nums">{formatTokenAmount(l.pricePerHour)}</td>
-                    <td className="py-1.5 pr-3 tabular-nums">{time(l.startedAt)}</td>
-                    <td className="py-1.5 pr-3">
-                      <Badge tone={l.status === "active" ? "green" : "gray"}>{l.status}</Badge>{" "}
-                      <span className="text-xs text-zinc-500">{l.deployState}</span>
-                    </td>
-                    <td className="py-1.5 pr-3 tabular-nums">{formatTokenAmount(l.earned)}</td>
-                    <td className="py-1.5 pr-3 tabular-nums" data-testid="lease-withdrawable">
-                      {formatTokenAmount(amounts.get(l.id) ?? 0n)}
-                    </td>
-                    <td className="py-1.5">
-                      <Button
-                        variant="secondary"
-                        className="!px-2 !py-1 text-xs"
-                        disabled={!canWithdraw(l) || withdraw.isPending}
-                        onClick={() => withdraw.mutate([l.id])}
-                      >
-                        Withdraw
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </TBody>
+          </Table>
         )}
         {data.earnings.length > 1 && (
           <div className="mt-4 h-48" data-testid="earnings-chart">
@@ -322,7 +320,9 @@ function Earnings({ data }: { data: ConsoleData }) {
 function Stat(props: { label: string; value: string; testId: string }) {
   return (
     <div className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
-      <div className="text-xs font-medium uppercase tracking-wide text-zinc-500">{props.label}</div>
+      <div className="text-xs font-medium uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+        {props.label}
+      </div>
       <div className="mt-1 text-xl font-semibold tabular-nums" data-testid={props.testId}>
         {props.value}
       </div>
@@ -394,7 +394,7 @@ export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
           >
             {c.status}
           </Badge>
-          <span className="text-xs text-zinc-500">
+          <span className="text-xs text-zinc-600 dark:text-zinc-400">
             {c.region ?? "no region"} · {c.version ?? "version unknown"} · offering {c.offerPercent}%
           </span>
         </div>
@@ -428,7 +428,7 @@ export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
           </Button>
         </div>
       </div>
-      <p className="mt-1 text-xs text-zinc-500">
+      <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
         <code>{c.server}</code> · last inventory {c.latest ? time(c.latest.takenAt) : "never"}
         {c.lastError && c.status === "down" && (
           <span className="text-red-600 dark:text-red-400"> · {c.lastError}</span>
@@ -437,20 +437,20 @@ export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
       {c.latest && (
         <dl className="mt-3 grid grid-cols-3 gap-3 text-sm" data-testid="cluster-capacity">
           <div>
-            <dt className="text-xs text-zinc-500">CPU free / total</dt>
+            <dt className="text-xs text-zinc-600 dark:text-zinc-400">CPU free / total</dt>
             <dd className="tabular-nums">
               {formatCores(c.latest.free.cpuMillis, { unit: false })} /{" "}
               {formatCores(c.latest.allocatable.cpuMillis, { unit: false })}
             </dd>
           </div>
           <div>
-            <dt className="text-xs text-zinc-500">Memory free / total</dt>
+            <dt className="text-xs text-zinc-600 dark:text-zinc-400">Memory free / total</dt>
             <dd className="tabular-nums">
               {formatBytes(c.latest.free.memoryBytes)} / {formatBytes(c.latest.allocatable.memoryBytes)}
             </dd>
           </div>
           <div>
-            <dt className="text-xs text-zinc-500">GPUs free / total</dt>
+            <dt className="text-xs text-zinc-600 dark:text-zinc-400">GPUs free / total</dt>
             <dd className="tabular-nums">{gpuTotal ? `${gpuFree} / ${gpuTotal}` : "—"}</dd>
           </div>
         </dl>

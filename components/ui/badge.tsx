@@ -1,5 +1,8 @@
 import type { ReactNode } from "react";
 
+// A status pill. It never wraps, shrinks or stretches (in a flex row beside wrapping text), so it
+// keeps its shape on a phone.
+
 const tones = {
   gray: "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
   green: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
@@ -12,7 +15,8 @@ export function Badge(props: { tone?: keyof typeof tones; children: ReactNode; t
   return (
     <span
       data-testid={props.testId}
-      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${tones[props.tone ?? "gray"]}`}
+      data-badge
+      className={`inline-flex h-fit shrink-0 items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${tones[props.tone ?? "gray"]}`}
     >
       {props.children}
     </span>

@@ -29,9 +29,11 @@ export function Stat(props: { label: string; value: ReactNode; hint?: ReactNode;
       data-testid={props.testId}
       className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
     >
-      <dt className="text-xs font-medium uppercase tracking-wide text-zinc-500">{props.label}</dt>
+      <dt className="text-xs font-medium uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+        {props.label}
+      </dt>
       <dd className="mt-1 text-2xl font-semibold tabular-nums">{props.value}</dd>
-      {props.hint && <p className="mt-1 text-xs text-zinc-500">{props.hint}</p>}
+      {props.hint && <dd className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">{props.hint}</dd>}
     </div>
   );
 }

@@ -5,7 +5,10 @@ export function EmptyState(props: {
   children?: ReactNode;
   action?: ReactNode;
   testId?: string;
+  /** 1 when the empty state is the whole page (a gate, "waiting for…"): the page's one heading. */
+  level?: 1 | 2;
 }) {
+  const Heading = props.level === 1 ? "h1" : "h2";
   return (
     <div
       data-testid={props.testId}
@@ -22,7 +25,7 @@ export function EmptyState(props: {
         <path d="M3 7l9-4 9 4-9 4-9-4z" />
         <path d="M3 12l9 4 9-4M3 17l9 4 9-4" />
       </svg>
-      <h2 className="text-base font-semibold">{props.title}</h2>
+      <Heading className="text-base font-semibold">{props.title}</Heading>
       {props.children && (
         <div className="mt-2 max-w-md text-sm text-zinc-600 dark:text-zinc-400">{props.children}</div>
       )}

@@ -16,9 +16,9 @@ export function Stepper(props: {
           <span
             className={`grid h-6 w-6 shrink-0 place-items-center rounded-full text-xs font-semibold ${
               step.state === "done"
-                ? "bg-emerald-600 text-white"
+                ? "bg-emerald-700 text-white"
                 : step.state === "active"
-                  ? "animate-pulse bg-brand-600 text-white"
+                  ? "animate-pulse bg-brand-600 text-white motion-reduce:animate-none"
                   : step.state === "error"
                     ? "bg-red-600 text-white"
                     : "bg-zinc-200 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400"
@@ -34,11 +34,17 @@ export function Stepper(props: {
           </span>
           <span className="text-sm">
             <span
-              className={step.state === "todo" || step.state === "skipped" ? "text-zinc-500" : "font-medium"}
+              className={
+                step.state === "todo" || step.state === "skipped"
+                  ? "text-zinc-600 dark:text-zinc-400"
+                  : "font-medium"
+              }
             >
               {step.label}
             </span>
-            {step.detail && <span className="block text-xs text-zinc-500">{step.detail}</span>}
+            {step.detail && (
+              <span className="block text-xs text-zinc-600 dark:text-zinc-400">{step.detail}</span>
+            )}
           </span>
           {i < props.steps.length - 1 && (
             <span aria-hidden className="mx-1 mt-3 h-px w-6 bg-zinc-300 dark:bg-zinc-700" />

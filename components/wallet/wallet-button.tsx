@@ -19,19 +19,32 @@ export function WalletButton() {
   const publicConfig = usePublicConfig();
   const [open, setOpen] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const itemRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  // Which menu item has focus when the menu is open (WAI-ARIA menu button pattern: roving focus).
+  const [active, setActive] = useState(0);
+
+  const close = (returnFocus: boolean) => {
+    setOpen(false);
+    if (returnFocus) buttonRef.current?.focus();
+  };
+  const openAt = (index: number) => {
+    reset();
+    setActive(index);
+    setOpen(true);
+  };
+
+  useEffect(() => {
+    if (open) itemRefs.current[active]?.focus();
+  }, [open, active]);
 
   useEffect(() => {
     if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
     const onClick = (e: MouseEvent) => {
       if (menuRef.current && !menuRef.current.contains(e.target as Node)) setOpen(false);
     };
-    document.addEventListener("keydown", onKey);
     document.addEventListener("mousedown", onClick);
-    return () => {
-      document.removeEventListener("keydown", onKey);
-      document.removeEventListener("mousedown", onClick);
-    };
+    return () => document.removeEventListener("mousedown", onClick);
   }, [open]);
 
   if (status === "connected" && address) {
@@ -42,7 +55,7 @@ export function WalletButton() {
           <button
             type="button"
             onClick={() => switchChain({ chainId: publicConfig.chainId })}
-            className="rounded-md bg-amber-500 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-600"
+            className="rounded-md bg-amber-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-800"
           >
             Switch network
           </button>
@@ -68,7 +81,7 @@ export function WalletButton() {
             disconnect();
           }}
           data-testid="wallet-disconnect"
-          className="rounded-md px-2 py-1.5 text-sm text-zinc-500 hover:text-zinc-900 dark:hover:text-white"
+          className="rounded-md px-2 py-1.5 text-sm text-zinc-600 dark:text-zinc-400 hover:text-zinc-900 dark:hover:text-white"
         >
           Disconnect
         </button>
@@ -79,13 +92,23 @@ export function WalletButton() {
   return (
     <div className="relative" ref={menuRef}>
       <button
+        ref={buttonRef}
         type="button"
+        id="wallet-menu-button"
         data-testid="wallet-connect"
         aria-haspopup="menu"
         aria-expanded={open}
-        onClick={() => {
-          reset();
-          setOpen((v) => !v);
+        aria-controls={open ? "wallet-menu" : undefined}
+        onClick={() => (open ? close(false) : openAt(0))}
+        onKeyDown={(e) => {
+          // Enter and Space would also click; handled here so the first item gets focus either way.
+          if (e.key === "Enter" || e.key === " " || e.key === "ArrowDown") {
+            e.preventDefault();
+            openAt(0);
+          } else if (e.key === "ArrowUp") {
+            e.preventDefault();
+            openAt(connectors.length - 1);
+          }
         }}
         disabled={isPending || status === "reconnecting"}
         className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
@@ -93,24 +116,53 @@ export function WalletButton() {
         {isPending ? "Connecting…" : status === "reconnecting" ? "Reconnecting…" : "Connect wallet"}
       </button>
       {open && (
-        <div
-          role="menu"
-          className="absolute right-0 mt-2 w-64 rounded-lg border border-zinc-200 bg-white p-2 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
-        >
-          {connectors.map((connector) => (
-            <button
-              key={connector.uid}
-              type="button"
-              role="menuitem"
-              data-testid={`connector-${connector.id}`}
-              onClick={() => {
-                connect({ connector, chainId: publicConfig.chainId }, { onSuccess: () => setOpen(false) });
-              }}
-              className="flex w-full items-center justify-between rounded-md px-3 py-2 text-left text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800"
-            >
-              <span>{connector.id === "mock" ? "Test wallet (dev)" : connector.name}</span>
-            </button>
-          ))}
+        <div className="absolute left-0 z-50 mt-2 w-64 rounded-lg border border-zinc-200 bg-white p-2 shadow-lg md:left-auto md:right-0 dark:border-zinc-700 dark:bg-zinc-900">
+          <div
+            role="menu"
+            id="wallet-menu"
+            aria-labelledby="wallet-menu-button"
+            tabIndex={-1}
+            onKeyDown={(e) => {
+              const last = connectors.length - 1;
+              const moves: Record<string, number> = {
+                ArrowDown: active >= last ? 0 : active + 1,
+                ArrowUp: active <= 0 ? last : active - 1,
+                Home: 0,
+                End: last,
+              };
+              if (e.key in moves) {
+                e.preventDefault();
+                setActive(moves[e.key] ?? 0);
+              } else if (e.key === "Escape") {
+                // Marked as handled: the header's phone menu also closes on Escape, one press closes one menu.
+                e.preventDefault();
+                close(true);
+              }
+            }}
+            onBlur={(e) => {
+              // Tab (or a click) took focus out of the menu: close it, focus goes where it was sent.
+              if (!menuRef.current?.contains(e.relatedTarget as Node | null)) setOpen(false);
+            }}
+          >
+            {connectors.map((connector, i) => (
+              <button
+                key={connector.uid}
+                ref={(el) => {
+                  itemRefs.current[i] = el;
+                }}
+                type="button"
+                role="menuitem"
+                tabIndex={i === active ? 0 : -1}
+                data-testid={`connector-${connector.id}`}
+                onClick={() => {
+                  connect({ connector, chainId: publicConfig.chainId }, { onSuccess: () => setOpen(false) });
+                }}
+                className="flex w-full items-center justify-between rounded-md px-3 py-2 text-left text-sm hover:bg-zinc-100 focus:bg-zinc-100 dark:hover:bg-zinc-800 dark:focus:bg-zinc-800"
+              >
+                <span>{connector.id === "mock" ? "Test wallet (dev)" : connector.name}</span>
+              </button>
+            ))}
+          </div>
           {error && (
             <p
               role="alert"

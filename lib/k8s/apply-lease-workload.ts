@@ -1,14 +1,14 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { hashManifest } from "@/lib/market/manifest";
-import type { ClusterClient } from "./cluster-client";
-import { toClusterError } from "./cluster-error";
 import {
   buildLeaseObjects,
   FIELD_MANAGER,
   type K8sObject,
   type LeaseWorkloadInput,
 } from "./build-lease-objects";
+import type { ClusterClient } from "./cluster-client";
+import { toClusterError } from "./cluster-error";
 
 // Applies a lease's objects with server-side apply (PATCH application/apply-patch+yaml, field manager
 // "kubebid", force): creating what is missing, converging what drifted, and changing nothing

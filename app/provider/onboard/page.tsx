@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { OnboardWizard } from "@/components/provider/onboard-wizard";
+import { OnboardWizard } from "@/components/provider/onboard/onboard-wizard";
 import { getDb } from "@/db";
 import { getDraft, publicDraft } from "@/lib/provider/onboarding-draft";
 import { readPageSession } from "@/lib/provider/read-page-session";

@@ -12,14 +12,14 @@ import { fetchJson } from "@/lib/api/fetch-json";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { toBytes32Text } from "@/lib/chain/order-types";
 import { shortHex } from "@/lib/market/format";
-import type { PublicDraft } from "@/lib/provider/onboarding-draft";
 import { shortMessage } from "@/lib/wagmi/short-message";
+import type { WizardStepProps } from "./onboard-wizard.types";
 
 // Step 7: the provider's own wallet registers it on ComputeMarket with its region and GPU models
 // as attributes and KubeBid's bid engine as operator. Once the transaction is confirmed (or the
 // wallet was already registered), the server stores the provider and its cluster in one go.
 
-export function RegisterStep(props: { draft: PublicDraft; onBack: () => void }) {
+export function RegisterStep(props: WizardStepProps) {
   const { marketAddress } = usePublicConfig();
   const { address } = useAccount();
   const router = useRouter();
@@ -86,21 +86,23 @@ export function RegisterStep(props: { draft: PublicDraft; onBack: () => void }) 
       </p>
       <dl className="grid gap-3 rounded-lg bg-zinc-50 p-4 text-sm sm:grid-cols-2 dark:bg-zinc-800/50">
         <div>
-          <dt className="text-xs uppercase text-zinc-500">Provider</dt>
+          <dt className="text-xs uppercase text-zinc-600 dark:text-zinc-400">Provider</dt>
           <dd className="font-mono">{address ? shortHex(address) : "—"}</dd>
         </div>
         <div>
-          <dt className="text-xs uppercase text-zinc-500">Operator (KubeBid bid engine)</dt>
+          <dt className="text-xs uppercase text-zinc-600 dark:text-zinc-400">
+            Operator (KubeBid bid engine)
+          </dt>
           <dd className="font-mono" data-testid="register-operator">
             {operator.data ? operator.data.operator : operator.error ? "unavailable" : "…"}
           </dd>
         </div>
         <div>
-          <dt className="text-xs uppercase text-zinc-500">Region attribute</dt>
+          <dt className="text-xs uppercase text-zinc-600 dark:text-zinc-400">Region attribute</dt>
           <dd>{region}</dd>
         </div>
         <div>
-          <dt className="text-xs uppercase text-zinc-500">GPU attributes</dt>
+          <dt className="text-xs uppercase text-zinc-600 dark:text-zinc-400">GPU attributes</dt>
           <dd>{gpuModels.length ? gpuModels.join(", ") : "none (CPU only)"}</dd>
         </div>
       </dl>

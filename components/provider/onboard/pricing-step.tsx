@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ErrorNote, Field, inputClass } from "@/components/ui/field";
+import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { formatCores, formatMebibytes } from "@/lib/market/format";
 import {
@@ -14,8 +15,8 @@ import {
   priceOrder,
 } from "@/lib/market/price-order";
 import type { MarketPrices } from "@/lib/provider/market-prices";
-import type { PublicDraft } from "@/lib/provider/onboarding-draft";
 import type { BidSettings } from "@/lib/provider/provider-schemas";
+import type { WizardStepProps } from "./onboard-wizard.types";
 
 // Pricing and bid settings, shared by the wizard's step 6 and the console: unit prices in tokens
 // per hour, the strategy, auto-bid, and a live preview of sample orders priced by THE pricing rule
@@ -244,33 +245,33 @@ export function PricingForm(props: {
 
       <div>
         <h3 className="mb-2 text-sm font-semibold">Preview</h3>
-        <table className="w-full text-left text-sm" data-testid={`${p}-preview`}>
-          <thead className="text-xs uppercase text-zinc-500">
-            <tr>
-              <th className="py-1 pr-4">Sample order</th>
-              <th className="py-1 pr-4">You (per hour)</th>
-              <th className="py-1">Other providers (median)</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+        <Table label="Price preview" testId={`${p}-preview`} dense>
+          <THead>
+            <Th>Sample order</Th>
+            <Th>You (per hour)</Th>
+            <Th>Other providers (median)</Th>
+          </THead>
+          <TBody>
             {preview.map((row) => (
               <tr key={row.label}>
-                <td className="py-1.5 pr-4">{row.label}</td>
-                <td className="py-1.5 pr-4 tabular-nums">
+                <td>{row.label}</td>
+                <td className="tabular-nums">
                   {row.mine
                     ? row.mine.ok
                       ? formatTokenAmount(row.mine.pricePerHour)
                       : row.mine.reason
                     : "—"}
                 </td>
-                <td className="py-1.5 tabular-nums">
+                <td className="tabular-nums">
                   {row.median !== null ? (
                     <>
                       {formatTokenAmount(row.median)}{" "}
                       {row.mine?.ok && (
                         <span
                           className={
-                            row.mine.pricePerHour <= row.median ? "text-emerald-600" : "text-amber-600"
+                            row.mine.pricePerHour <= row.median
+                              ? "text-emerald-700 dark:text-emerald-400"
+                              : "text-amber-700 dark:text-amber-400"
                           }
                         >
                           ({row.mine.pricePerHour <= row.median ? "you are cheaper" : "you are dearer"})
@@ -278,13 +279,13 @@ export function PricingForm(props: {
                       )}
                     </>
                   ) : (
-                    <span className="text-zinc-400">no comparable provider</span>
+                    <span className="text-zinc-600 dark:text-zinc-400">no comparable provider</span>
                   )}
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
+          </TBody>
+        </Table>
         {market.data && market.data.recentWins.length > 0 && (
           <div className="mt-3 text-xs text-zinc-600 dark:text-zinc-400">
             <p className="mb-1 font-medium">Recently won orders</p>
@@ -315,7 +316,7 @@ export function PricingForm(props: {
             Back
           </Button>
         ) : (
-          <span className="text-sm text-emerald-600" role="status">
+          <span className="text-sm text-emerald-700 dark:text-emerald-400" role="status">
             {saved ? "Saved ✓" : ""}
           </span>
         )}
@@ -327,11 +328,11 @@ export function PricingForm(props: {
   );
 }
 
-export function PricingStep(props: {
-  draft: PublicDraft;
-  onNext: (s: BidSettings) => Promise<void>;
-  onBack: () => void;
-}) {
+export function PricingStep(
+  props: WizardStepProps & {
+    onNext: (s: BidSettings) => Promise<void>;
+  },
+) {
   const models = Object.keys(props.draft.probe?.inventory?.allocatable.gpus ?? {}).filter(
     (m) => m !== "unknown",
   );

@@ -1,0 +1,103 @@
+import type { ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { ErrorNote } from "@/components/ui/field";
+import { Stepper } from "@/components/ui/stepper";
+import { formatCores, formatDuration, formatMebibytes } from "@/lib/market/format";
+import type { Manifest, manifestTotals } from "@/lib/market/manifest";
+import { formatTokenAmount } from "@/lib/market/price-order";
+import type { OrderTerms } from "@/lib/market/quote-order-terms";
+import type { SubmitMode, useSubmitOrder } from "./use-submit-order";
+
+// Step 5: the order in one place, then approve (or permit) → sign → submit (or relay) → confirmed.
+
+export function ReviewStep(props: {
+  manifest: Manifest | null;
+  totals: ReturnType<typeof manifestTotals> | null;
+  region: string;
+  quote: OrderTerms;
+  mode: SubmitMode;
+  submitter: ReturnType<typeof useSubmitOrder>;
+  connected: boolean;
+  eligible: number;
+  onSubmit: () => void;
+}) {
+  const { manifest, totals, region, mode, submitter, eligible } = props;
+  const { maxPricePerHour: maxPrice, deposit, durationSeconds, bidWindowSeconds } = props.quote;
+  return (
+    <Card title="5. Review, sign and submit" testId="review">
+      {manifest && totals && maxPrice !== null && deposit !== null ? (
+        <dl className="mb-5 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-3" data-testid="order-summary">
+          <Summary label="Workload">
+            {manifest.name} · <code className="font-mono text-xs">{manifest.image}</code> ×{" "}
+            {manifest.replicas}
+          </Summary>
+          <Summary label="Resources">
+            {formatCores(totals.cpuMillis)} · {formatMebibytes(totals.memoryMiB)}
+            {totals.gpuCount > 0 ? ` · ${totals.gpuCount}× ${totals.gpuModel ?? "GPU"}` : ""}
+          </Summary>
+          <Summary label="Requirements">
+            {[region && `region ${region}`, totals.gpuModel && `GPU ${totals.gpuModel}`]
+              .filter(Boolean)
+              .join(", ") || "none"}
+          </Summary>
+          <Summary label="You pay at most">{formatTokenAmount(maxPrice)} USD per hour</Summary>
+          <Summary label="Deposit (escrow)">{formatTokenAmount(deposit)} USD, unspent part refunded</Summary>
+          <Summary label="Duration · bid window">
+            {formatDuration(durationSeconds)} · {formatDuration(bidWindowSeconds || 0)}
+          </Summary>
+        </dl>
+      ) : (
+        <p className="mb-5 text-sm text-zinc-600 dark:text-zinc-400">
+          Fix the problems above to review the order.
+        </p>
+      )}
+      <Stepper
+        testId="deploy-stepper"
+        steps={[
+          {
+            id: "approve",
+            label: mode === "relay" ? "Permit" : "Approve deposit",
+            ...submitter.steps.approve,
+          },
+          { id: "sign", label: "Sign order", ...submitter.steps.sign },
+          { id: "submit", label: mode === "relay" ? "Relay" : "Submit", ...submitter.steps.submit },
+          { id: "confirmed", label: "Confirmed", ...submitter.steps.confirmed },
+        ]}
+      />
+      {submitter.error && (
+        <div className="mt-4">
+          <ErrorNote testId="deploy-error">{submitter.error}</ErrorNote>
+        </div>
+      )}
+      <div className="mt-5 flex flex-wrap items-center gap-3">
+        <Button
+          data-testid="deploy-submit"
+          disabled={!manifest || !props.quote.valid || submitter.busy || !props.connected}
+          onClick={props.onSubmit}
+        >
+          {submitter.busy ? "Working…" : "Sign and submit order"}
+        </Button>
+        {!props.connected && (
+          <span className="text-sm text-zinc-600 dark:text-zinc-400">
+            Connect your wallet to sign the order.
+          </span>
+        )}
+        {eligible === 0 && manifest && (
+          <span className="text-sm text-amber-700 dark:text-amber-400">
+            No provider can take this order as it stands.
+          </span>
+        )}
+      </div>
+    </Card>
+  );
+}
+
+function Summary(props: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">{props.label}</dt>
+      <dd className="mt-0.5">{props.children}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+import { Card } from "@/components/ui/card";
+import { Field, inputClass } from "@/components/ui/field";
+import { formatDuration } from "@/lib/market/format";
+import { formatTokenAmount } from "@/lib/market/price-order";
+import type { OrderTerms } from "@/lib/market/quote-order-terms";
+import type { TermsText } from "./deploy-form.types";
+import type { SubmitMode } from "./use-submit-order";
+
+// Step 3: duration, bid window, region, max price and deposit (suggested from the market until the
+// tenant types their own), and how to submit. The numbers come from quoteOrderTerms.
+
+export function TermsStep(props: {
+  text: TermsText;
+  onText: (patch: Partial<TermsText>) => void;
+  quote: OrderTerms;
+  regions: string[];
+  mode: SubmitMode;
+  onMode: (mode: SubmitMode) => void;
+  className?: string;
+}) {
+  const { text, quote, mode } = props;
+  const {
+    cheapest,
+    highest,
+    recentPrice: recentPerCore,
+    suggestedMaxPrice: suggestedMax,
+    maxPricePerHour: maxPrice,
+    suggestedDeposit,
+    deposit,
+    coveredSeconds,
+    durationSeconds,
+    errors: termErrors,
+  } = quote;
+  return (
+    <Card className={props.className} title="3. Terms">
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Duration (hours)" error={termErrors.duration} htmlFor="t-duration">
+          <input
+            id="t-duration"
+            data-testid="field-duration"
+            className={inputClass}
+            value={text.durationHours}
+            onChange={(e) => props.onText({ durationHours: e.target.value })}
+          />
+        </Field>
+        <Field label="Bid window (seconds)" error={termErrors.bidWindow} htmlFor="t-window">
+          <input
+            id="t-window"
+            data-testid="field-bid-window"
+            className={inputClass}
+            value={text.bidWindow}
+            onChange={(e) => props.onText({ bidWindow: e.target.value })}
+          />
+        </Field>
+        <Field label="Region" htmlFor="t-region" hint="Required attribute when set">
+          <select
+            id="t-region"
+            data-testid="field-region"
+            className={inputClass}
+            value={text.region}
+            onChange={(e) => props.onText({ region: e.target.value })}
+          >
+            <option value="">any region</option>
+            {props.regions.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field
+          label="Max price per hour (USD)"
+          error={termErrors.maxPrice}
+          htmlFor="t-max"
+          hint={
+            cheapest !== null ? (
+              <>
+                Providers' rates {formatTokenAmount(cheapest)}–{formatTokenAmount(highest ?? cheapest)}
+                {recentPerCore !== null && <> · recent wins ≈ {formatTokenAmount(recentPerCore)}</>}
+              </>
+            ) : recentPerCore !== null ? (
+              <>Recent wins ≈ {formatTokenAmount(recentPerCore)}</>
+            ) : undefined
+          }
+        >
+          <input
+            id="t-max"
+            data-testid="field-max-price"
+            className={inputClass}
+            value={text.maxPrice ?? formatTokenAmount(suggestedMax).replaceAll(",", "")}
+            onChange={(e) => props.onText({ maxPrice: e.target.value })}
+          />
+        </Field>
+        <Field
+          label="Deposit (USD)"
+          error={termErrors.deposit}
+          htmlFor="t-deposit"
+          hint={
+            deposit !== null && maxPrice
+              ? `covers ≥ ${formatDuration(coveredSeconds)} at your max price`
+              : undefined
+          }
+        >
+          <input
+            id="t-deposit"
+            data-testid="field-deposit"
+            className={inputClass}
+            value={
+              text.deposit ??
+              (suggestedDeposit !== null ? formatTokenAmount(suggestedDeposit).replaceAll(",", "") : "")
+            }
+            onChange={(e) => props.onText({ deposit: e.target.value })}
+          />
+        </Field>
+        <Field
+          label="Submission"
+          htmlFor="t-mode"
+          hint={
+            mode === "relay"
+              ? "Sign a permit and the order; the server pays the gas."
+              : "Approve and send createOrder from your wallet."
+          }
+        >
+          <select
+            id="t-mode"
+            data-testid="field-mode"
+            className={inputClass}
+            value={mode}
+            onChange={(e) => props.onMode(e.target.value as SubmitMode)}
+          >
+            <option value="wallet">From my wallet</option>
+            <option value="relay">Relayed (gasless, permit)</option>
+          </select>
+        </Field>
+      </div>
+      {cheapest !== null && (
+        <p className="mt-4 rounded-md bg-zinc-50 p-3 text-sm dark:bg-zinc-950" data-testid="estimate">
+          Estimate: <strong className="tabular-nums">{formatTokenAmount(cheapest)} USD/h</strong> from the
+          cheapest provider that fits, ≈ {formatTokenAmount(quote.estimate ?? 0n)} USD for{" "}
+          {formatDuration(durationSeconds)}. The auction can only go lower.
+        </p>
+      )}
+    </Card>
+  );
+}
