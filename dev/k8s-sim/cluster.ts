@@ -1,18 +1,23 @@
 // One simulated cluster: wires the parts together and runs the reconcile loop. Where things are:
 // store.ts (objects, resourceVersions, watch), registry.ts (create/update/apply/delete),
 // admission.ts + quota.ts (defaulting, validation, LimitRange, PodSecurity, ResourceQuota),
-// controllers/ (namespace, deployment, replicaset, resourcequota), scheduler.ts, kubelet.ts,
-// events.ts, bootstrap.ts (system namespaces, nodes). See README.md.
+// controllers/ (namespace, deployment, replicaset, endpoints, resourcequota), scheduler.ts,
+// kubelet.ts (+ images.ts), events.ts, bootstrap.ts (system namespaces, nodes), addons.ts (cluster
+// DNS), node-leases.ts (node heartbeats). See README.md.
+
+import { ensureAddons } from "./addons";
 import { validate } from "./admission";
 import { bootstrap, syncNodes } from "./bootstrap";
 import type { ControllerContext } from "./controllers/context";
 import { deploymentController, deploymentStatus } from "./controllers/deployment";
+import { endpointsController } from "./controllers/endpoints";
 import { namespaceController } from "./controllers/namespace";
 import { activePodsByOwner } from "./controllers/owner-refs";
 import { ReplicaSetController, replicaSetStatus } from "./controllers/replicaset";
 import { resourceQuotaStatus } from "./controllers/resourcequota";
 import { EventRecorder, type EventType } from "./events";
 import { Kubelet } from "./kubelet";
+import { renewNodeLeases } from "./node-leases";
 import { quotaUsage } from "./quota";
 import { Registry } from "./registry";
 import { R, type ResDef, resKey } from "./resources";
@@ -38,7 +43,7 @@ export class ClusterState {
 
   constructor(
     readonly spec: SimClusterSpec,
-    readonly opts: { podStartDelayMs: number },
+    readonly opts: { podStartDelayMs: number; nodeLeaseRenewMs?: number },
     snapshot?: ClusterSnapshot,
   ) {
     this.version = spec.version ?? "v1.31.2";
@@ -61,6 +66,8 @@ export class ClusterState {
       this.kubelet.restore();
     } else bootstrap(this.store);
     syncNodes(this.store, spec, this.version);
+    ensureAddons(this.store, this.registry);
+    renewNodeLeases(this.store, Date.now(), this.opts.nodeLeaseRenewMs ?? 10_000);
   }
 
   // ---------------- facade over the store (used by api.ts and simulator.ts) ----------------
@@ -180,6 +187,7 @@ export class ClusterState {
   tick(now: number): void {
     const dt = Math.min(5000, now - this.lastTick);
     this.lastTick = now;
+    renewNodeLeases(this.store, now, this.opts.nodeLeaseRenewMs ?? 10_000);
     if (this.kubelet.pods.size) this.kubelet.tick(now, dt);
     if (this.store.dirty || this.kubelet.pods.size || this.replicaSets.backoff.size) this.reconcile(now);
   }
@@ -199,6 +207,7 @@ export class ClusterState {
         const podsByOwner = activePodsByOwner(this.store);
         replicaSetStatus(this.ctx, podsByOwner);
         deploymentStatus(this.ctx, podsByOwner);
+        endpointsController(this.ctx);
         resourceQuotaStatus(this.ctx);
         if (!this.store.dirty) break;
       }
