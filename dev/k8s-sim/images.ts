@@ -67,6 +67,8 @@ export interface ImageProfile {
   fileCaps?: string[];
   /** MiB the running container writes to local disk (writable layer or emptyDir), reached over its start. */
   diskMiB: number;
+  /** Opens its listening sockets before it writes anything (httpd), so a bind error comes first. */
+  bindsFirst?: boolean;
   /** Writes no periodic output (e.g. CoreDNS without the log plugin, pause). */
   quiet?: boolean;
   /** The lines it logs once it runs. */
@@ -313,6 +315,7 @@ export const IMAGES: ImageProfile[] = [
     ports: [80],
     writes: [{ path: "/usr/local/apache2/logs/httpd.pid", owner: 0 }],
     rootCaps: ["NET_BIND_SERVICE", "SETUID", "SETGID"],
+    bindsFirst: true,
     diskMiB: 1,
     startup: () => [
       "AH00558: httpd: Could not reliably determine the server's fully qualified domain name",
@@ -651,16 +654,22 @@ export function containerOutcome(pod: Obj, container: Obj): ContainerOutcome {
   const crash = (why: Failure): ContainerOutcome => ({ kind: "crash", profile, lines: profile.failure(why) });
   if (uid === 0)
     for (const cap of profile.rootCaps) if (!caps.has(cap)) return crash({ kind: "cap", cap, ctx });
+  const bind = (): ContainerOutcome | undefined => {
+    if (uid === 0) return undefined;
+    const port = profile.ports.find((p) => p < 1024 && !caps.has("NET_BIND_SERVICE"));
+    return port === undefined ? undefined : crash({ kind: "bind", port });
+  };
+  if (profile.bindsFirst) {
+    const failed = bind();
+    if (failed) return failed;
+  }
   for (const write of profile.writes) {
     const w = profile.resolveWrite?.(write, ctx) ?? write;
     // As root it owns what it writes (or its entrypoint chowns it first, checked above).
     const error = ctx.cannotWrite(w.path, uid === 0 ? 0 : w.owner);
     if (error) return crash({ kind: "write", path: w.path, error });
   }
-  if (uid !== 0)
-    for (const port of profile.ports)
-      if (port < 1024 && !caps.has("NET_BIND_SERVICE")) return crash({ kind: "bind", port });
-  return { kind: "run", profile };
+  return bind() ?? { kind: "run", profile };
 }
 
 /**
