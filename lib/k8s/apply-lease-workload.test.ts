@@ -75,7 +75,9 @@ describe("buildLeaseObjects", () => {
       expect(v).toMatch(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/);
     expect(labels[LABELS.tenant]).toBe(tenant);
     expect(labels[LABELS.specHash]).toBe(input.specHash.slice(2, 18));
-    expect(labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    expect(labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+    expect(labels["pod-security.kubernetes.io/warn"]).toBe("restricted");
+    expect(labels["pod-security.kubernetes.io/audit"]).toBe("restricted");
     expect(ns?.metadata.annotations?.[LABELS.specHash]).toBe(input.specHash);
   });
 
@@ -99,12 +101,19 @@ describe("buildLeaseObjects", () => {
     const pod = dep.spec.template.spec;
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.hostNetwork).toBe(false);
-    expect(pod.containers[0]?.securityContext).toMatchObject({
+    expect(pod.containers[0]?.securityContext).toEqual({
       allowPrivilegeEscalation: false,
-      runAsNonRoot: true,
-      capabilities: { drop: ["ALL"] },
+      privileged: false,
+      capabilities: {
+        drop: ["ALL"],
+        add: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "NET_BIND_SERVICE"],
+      },
       seccompProfile: { type: "RuntimeDefault" },
+      readOnlyRootFilesystem: false,
     });
+    expect(pod.securityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
+    // a GPU order tolerates the GPU taint
+    expect(pod.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
     const egress = objects.find((o) => o.metadata.name === "kb-egress") as unknown as {
       spec: { egress: Array<{ to: Array<{ ipBlock?: { except: string[] } }> }> };
     };
