@@ -395,6 +395,26 @@ describe("service discovery", () => {
       "kube-dns endpoints",
     );
     expect(ep.subsets[0].ports).toHaveLength(3);
+    // kubectl get endpoints,endpointslices,leases print the server's table columns
+    const table = async (path: string) =>
+      (await raw(c, sim.caPem, "GET", path, { accept: "application/json;as=Table;v=v1;g=meta.k8s.io" })).json;
+    const epRow = (await table("/api/v1/namespaces/kube-system/endpoints")).rows[0].cells;
+    expect(epRow[0]).toBe("kube-dns");
+    expect(epRow[1]).toMatch(
+      /^10\.244\.\d+\.\d+:53,10\.244\.\d+\.\d+:53,10\.244\.\d+\.\d+:9153 \+ 3 more\.\.\.$/,
+    );
+    const sliceTable = await table("/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices");
+    expect(sliceTable.columnDefinitions.map((d: Obj) => d.name)).toEqual([
+      "Name",
+      "AddressType",
+      "Ports",
+      "Endpoints",
+      "Age",
+    ]);
+    expect(sliceTable.rows[0].cells.slice(1, 3)).toEqual(["IPv4", "53,53,9153"]);
+    const leaseRow = (await table("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases")).rows[0]
+      .cells;
+    expect(leaseRow.slice(0, 2)).toEqual(["cpu-1", "cpu-1"]);
     const log = await raw(
       c,
       sim.caPem,
