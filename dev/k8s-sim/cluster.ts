@@ -189,7 +189,8 @@ export class ClusterState {
     this.lastTick = now;
     renewNodeLeases(this.store, now, this.opts.nodeLeaseRenewMs ?? 10_000);
     if (this.kubelet.pods.size) this.kubelet.tick(now, dt);
-    if (this.store.dirty || this.kubelet.pods.size || this.replicaSets.backoff.size) this.reconcile(now);
+    // Running pods alone need no reconcile: only writes, due transitions, unscheduled pods and back-offs.
+    if (this.store.dirty || this.replicaSets.backoff.size || this.kubelet.hasWork(now)) this.reconcile(now);
   }
 
   /** Runs every controller in order until nothing changes (at most 5 rounds). */

@@ -151,6 +151,16 @@ export class Kubelet {
     }
   }
 
+  /** Whether a pod waits for the scheduler or a container has a transition due (the ticker then reconciles). */
+  hasWork(now: number): boolean {
+    for (const sim of this.pods.values()) {
+      if (sim.evicted) continue;
+      if (!sim.node || sim.scheduledAt === 0) return true;
+      for (const c of sim.containers) if (c.nextAt <= now) return true;
+    }
+    return false;
+  }
+
   /** State machine transitions (cheap; run on every reconcile). */
   transitions(now: number): void {
     for (const sim of this.pods.values()) {
