@@ -111,8 +111,14 @@ function addonObjects(): [ResDef, Obj][] {
   ];
 }
 
-export function ensureAddons(store: Store, registry: Registry): void {
-  if (!store.get(R.ns, "", "kube-system")) return;
+/** Creates the add-ons that are missing; true when it created any. */
+export function ensureAddons(store: Store, registry: Registry): boolean {
+  if (!store.get(R.ns, "", "kube-system")) return false;
+  let created = false;
   for (const [def, o] of addonObjects())
-    if (!store.get(def, "kube-system", o.metadata.name)) registry.create(def, "kube-system", o);
+    if (!store.get(def, "kube-system", o.metadata.name)) {
+      registry.create(def, "kube-system", o);
+      created = true;
+    }
+  return created;
 }

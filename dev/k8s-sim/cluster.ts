@@ -66,7 +66,7 @@ export class ClusterState {
       this.kubelet.restore();
     } else bootstrap(this.store);
     syncNodes(this.store, spec, this.version);
-    ensureAddons(this.store, this.registry);
+    if (ensureAddons(this.store, this.registry)) this.settleSystemPods();
     renewNodeLeases(this.store, Date.now(), this.opts.nodeLeaseRenewMs ?? 10_000);
   }
 
@@ -172,6 +172,20 @@ export class ClusterState {
   }
   usage(c: ContainerSim): { cpu: number; memory: number } {
     return this.kubelet.usage(c);
+  }
+
+  /**
+   * The cluster was up before the simulator started: its system pods are already Running, and the
+   * events of their start expired long ago (no burst of starts and events when many clusters start).
+   */
+  private settleSystemPods(): void {
+    const now = Date.now();
+    this.reconcile(now);
+    for (const p of this.store.list(R.pod, "kube-system")) this.kubelet.runAtOnce(p, now);
+    this.reconcile(now);
+    for (const e of this.store.list(R.ev, "kube-system"))
+      this.store.remove(R.ev, "kube-system", e.metadata.name);
+    this.events.reindex();
   }
 
   // ---------------- reconcile loop ----------------

@@ -52,6 +52,21 @@ export class Kubelet {
     }
   }
 
+  /** Starts a bound pod's runnable containers at once and without events (pods that were already running). */
+  runAtOnce(pod: Obj, now: number): void {
+    const sim = this.pods.get(pod.metadata.uid);
+    if (!sim?.node) return;
+    for (const c of sim.containers) {
+      if (c.mode !== "ok") continue;
+      c.state = "running";
+      c.startedAt = now;
+      c.lastLogAt = now;
+      c.nextAt = Number.POSITIVE_INFINITY;
+      for (const line of startupLines(c)) this.appendLog(c, line, now);
+    }
+    this.writePodStatus(sim, now);
+  }
+
   startDelay(): number {
     return this.opts.podStartDelayMs * (0.75 + Math.random() * 0.5);
   }
