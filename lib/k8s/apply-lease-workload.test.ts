@@ -122,6 +122,28 @@ describe("buildLeaseObjects", () => {
       expect(except).toContain(cidr);
   });
 
+  it("gives a tenant who opts into restricted a restricted namespace and pod, and CPU orders no GPU toleration", () => {
+    const { objects } = buildLeaseObjects(
+      lease("44", { security: { podSecurity: "restricted", runAsUser: 1000, readOnlyRootFilesystem: true } }),
+    );
+    expect(objects[0]?.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    const dep = objects.find((o) => o.kind === "Deployment") as unknown as {
+      spec: { template: { spec: Record<string, unknown> & { containers: Array<Record<string, unknown>> } } };
+    };
+    const pod = dep.spec.template.spec;
+    expect(pod.securityContext).toEqual({
+      seccompProfile: { type: "RuntimeDefault" },
+      runAsNonRoot: true,
+      runAsUser: 1000,
+    });
+    expect(pod.containers[0]?.securityContext).toMatchObject({
+      capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+      readOnlyRootFilesystem: true,
+    });
+    expect(pod.tolerations).toBeUndefined();
+    expect(pod.nodeSelector).toBeUndefined();
+  });
+
   it("refuses a lease id that cannot name a namespace", () => {
     expect(() => buildLeaseObjects(lease("1".repeat(60)))).toThrow(/cannot name a namespace/);
   });
