@@ -116,6 +116,7 @@ export class Kubelet {
       restartCount: 0,
       containerID: `containerd://${hex(32)}`,
       logs: [],
+      logBytes: 0,
       previous: [],
       subs: new Set(),
       lastLogAt: 0,
@@ -258,6 +259,7 @@ export class Kubelet {
             c.containerID = `containerd://${hex(32)}`;
             if (c.logs.length) c.previous = c.logs;
             c.logs = [];
+            c.logBytes = 0;
             for (const line of c.failLines ?? startupLines(c)) this.appendLog(c, line, now);
             ev("Normal", "Created", `Created container ${c.name}`, c);
             ev("Normal", "Started", `Started container ${c.name}`, c);
@@ -425,6 +427,8 @@ export class Kubelet {
   appendLog(c: ContainerSim, text: string, at: number): void {
     const line = { t: at, ns: Math.floor(Math.random() * 1e6), text };
     c.logs.push(line);
+    // On disk with its CRI timestamp and stream prefix; rotated at 5 × 10 MiB (the kubelet's defaults).
+    c.logBytes = Math.min(50 * 1024 * 1024, c.logBytes + text.length + 40);
     if (c.logs.length > 5500) c.logs.splice(0, c.logs.length - 5000);
     for (const s of c.subs) s.line(line);
   }
@@ -473,9 +477,7 @@ export class Kubelet {
       let total = 0;
       for (const c of sim.containers) {
         if (c.state !== "running") continue;
-        let logBytes = 0;
-        for (const l of c.logs) logBytes += l.text.length + 40;
-        c.disk = diskBytes(c.profile, pod, c.spec, now - c.startedAt, this.diskRampMs()) + logBytes;
+        c.disk = diskBytes(c.profile, pod, c.spec, now - c.startedAt, this.diskRampMs()) + c.logBytes;
         total += c.disk;
       }
       const limits = sim.containers.filter((c) => c.diskLimit !== undefined);

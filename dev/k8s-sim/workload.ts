@@ -46,6 +46,8 @@ export interface ContainerSim {
   restartCount: number;
   containerID: string;
   logs: LogLine[];
+  /** Bytes of this container's log files on the node (counted in its ephemeral-storage usage). */
+  logBytes: number;
   previous: LogLine[];
   subs: Set<LogSub>;
   lastLogAt: number;
