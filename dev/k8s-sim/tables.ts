@@ -243,8 +243,8 @@ const PRINTERS: Record<string, { cols: Col[]; row: (o: Obj) => unknown[] }> = {
     row: (e) => {
       const all: string[] = [];
       for (const ss of e.subsets ?? [])
-        for (const a of ss.addresses ?? [])
-          for (const p of ss.ports?.length ? ss.ports : [{}]) all.push(p.port ? `${a.ip}:${p.port}` : a.ip);
+        for (const p of ss.ports?.length ? ss.ports : [{}])
+          for (const a of ss.addresses ?? []) all.push(p.port ? `${a.ip}:${p.port}` : a.ip);
       return [e.metadata.name, firstThree(all), age(e.metadata.creationTimestamp)];
     },
   },
