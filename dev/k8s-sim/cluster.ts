@@ -40,6 +40,7 @@ export class ClusterState {
   private reconcileQueued = false;
   private inReconcile = false;
   private lastTick = Date.now();
+  private nextLeaseRenewal = 0;
 
   constructor(
     readonly spec: SimClusterSpec,
@@ -180,12 +181,16 @@ export class ClusterState {
    */
   private settleSystemPods(): void {
     const now = Date.now();
-    this.reconcile(now);
-    for (const p of this.store.list(R.pod, "kube-system")) this.kubelet.runAtOnce(p, now);
-    this.reconcile(now);
-    for (const e of this.store.list(R.ev, "kube-system"))
-      this.store.remove(R.ev, "kube-system", e.metadata.name);
-    this.events.reindex();
+    this.events.muted = true;
+    try {
+      this.reconcile(now);
+      for (const p of this.store.list(R.pod, "kube-system")) this.kubelet.runAtOnce(p, now);
+      this.reconcile(now);
+    } finally {
+      this.events.muted = false;
+    }
+    // Nobody watches yet: the history of that start-up is nothing a client could resume from.
+    this.store.history.splice(0);
   }
 
   // ---------------- reconcile loop ----------------
@@ -201,7 +206,11 @@ export class ClusterState {
   tick(now: number): void {
     const dt = Math.min(5000, now - this.lastTick);
     this.lastTick = now;
-    renewNodeLeases(this.store, now, this.opts.nodeLeaseRenewMs ?? 10_000);
+    if (now >= this.nextLeaseRenewal) {
+      const every = this.opts.nodeLeaseRenewMs ?? 10_000;
+      renewNodeLeases(this.store, now, every);
+      this.nextLeaseRenewal = now + Math.min(every, 1000);
+    }
     if (this.kubelet.pods.size) this.kubelet.tick(now, dt);
     // Running pods alone need no reconcile: only writes, due transitions, unscheduled pods and back-offs.
     if (this.store.dirty || this.replicaSets.backoff.size || this.kubelet.hasWork(now)) this.reconcile(now);
