@@ -30,7 +30,9 @@ export function renewNodeLeases(store: Store, now: number, renewMs: number): voi
         spec: {
           holderIdentity: name,
           leaseDurationSeconds: NODE_LEASE_DURATION_S,
-          renewTime: microTime(now),
+          // The node's kubelet was already running: its last renewal fell anywhere in the last
+          // interval (and many simulated clusters do not all renew in the same tick).
+          renewTime: microTime(now - Math.random() * renewMs),
         },
       });
       continue;
