@@ -4,6 +4,7 @@
 // create (API and controllers alike); updates run defaults() and validate() there.
 // Order reference: https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/
 import { ApiError } from "./errors";
+import { admitPodSecurity, warnPodTemplateSecurity } from "./pod-security";
 import { qosClass } from "./pods";
 import { checkQuota } from "./quota";
 import { R, type ResDef } from "./resources";
@@ -28,7 +29,10 @@ export function admitCreate(store: Store, def: ResDef, o: Obj): void {
     podSecurity(store, o);
     o.status = { phase: "Pending", qosClass: qosClass(o) };
   }
-  if (def === R.deploy || def === R.rs) o.status = {};
+  if (def === R.deploy || def === R.rs) {
+    podSecurity(store, o, def);
+    o.status = {};
+  }
   if (o.spec !== undefined && def !== R.ns) md.generation = 1;
   checkQuota(store, def, o);
 }
@@ -209,59 +213,8 @@ export function applyLimitRanges(store: Store, pod: Obj): void {
   }
 }
 
-export function podSecurity(store: Store, pod: Obj): void {
-  const ns = store.get(R.ns, "", pod.metadata.namespace);
-  const level = ns?.metadata?.labels?.["pod-security.kubernetes.io/enforce"];
-  if (level !== "restricted" && level !== "baseline") return;
-  const spec = pod.spec ?? {};
-  const psc = spec.securityContext ?? {};
-  const cs: Obj[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
-  const fails: string[] = [];
-  const list = (names: string[]) =>
-    names.length === 1 ? `container "${names[0]}"` : `containers ${names.map((n) => `"${n}"`).join(", ")}`;
-  const who = (pred: (c: Obj) => boolean) => cs.filter(pred).map((c) => c.name as string);
-  const priv = who((c) => c.securityContext?.privileged === true);
-  if (priv.length) fails.push(`privileged (${list(priv)} must not set securityContext.privileged=true)`);
-  const hostNs = ["hostNetwork", "hostPID", "hostIPC"].filter((k) => spec[k] === true);
-  if (hostNs.length) fails.push(`host namespaces (${hostNs.map((k) => `${k}=true`).join(", ")})`);
-  const hostPath = (spec.volumes ?? []).filter((v: Obj) => v.hostPath).map((v: Obj) => `"${v.name}"`);
-  if (hostPath.length) fails.push(`hostPath volumes (volume ${hostPath.join(", ")})`);
-  const hostPorts = who((c) => (c.ports ?? []).some((p: Obj) => p.hostPort));
-  if (hostPorts.length) fails.push(`hostPort (${list(hostPorts)} uses hostPort)`);
-  if (level === "restricted") {
-    const ape = who((c) => c.securityContext?.allowPrivilegeEscalation !== false);
-    if (ape.length)
-      fails.push(
-        `allowPrivilegeEscalation != false (${list(ape)} must set securityContext.allowPrivilegeEscalation=false)`,
-      );
-    const caps = who((c) => !(c.securityContext?.capabilities?.drop ?? []).includes("ALL"));
-    if (caps.length)
-      fails.push(
-        `unrestricted capabilities (${list(caps)} must set securityContext.capabilities.drop=["ALL"])`,
-      );
-    const nonRoot = psc.runAsNonRoot === true;
-    const nr = who(
-      (c) =>
-        c.securityContext?.runAsNonRoot === false || (!nonRoot && c.securityContext?.runAsNonRoot !== true),
-    );
-    if (nr.length)
-      fails.push(`runAsNonRoot != true (pod or ${list(nr)} must set securityContext.runAsNonRoot=true)`);
-    const root = psc.runAsUser === 0 || cs.some((c) => c.securityContext?.runAsUser === 0);
-    if (root) fails.push("runAsUser=0 (pod and containers must not set runAsUser=0)");
-    const okSec = (t: unknown) => t === "RuntimeDefault" || t === "Localhost";
-    const podSec = okSec(psc.seccompProfile?.type);
-    const sc = who((c) =>
-      c.securityContext?.seccompProfile?.type ? !okSec(c.securityContext.seccompProfile.type) : !podSec,
-    );
-    if (sc.length)
-      fails.push(
-        `seccompProfile (pod or ${list(sc)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")`,
-      );
-  }
-  if (fails.length)
-    throw new ApiError(
-      403,
-      "Forbidden",
-      `pods "${pod.metadata.name}" is forbidden: violates PodSecurity "${level}:latest": ${fails.join(", ")}`,
-    );
+/** Pod Security admission (pod-security.ts): enforce on pods; warnings for pods and workload templates. */
+export function podSecurity(store: Store, o: Obj, def: ResDef = R.pod): void {
+  if (def === R.pod) admitPodSecurity(store, o);
+  else if (def === R.deploy || def === R.rs) warnPodTemplateSecurity(store, o);
 }

@@ -24,6 +24,8 @@ import {
   SelectorError,
   strategicMergePatch,
 } from "./util";
+import { warningHeaders, withWarnings } from "./warnings";
+import { selfSubjectReview } from "./whoami";
 import { formatLogTime, type LogLine } from "./workload";
 
 const JSON_CT = "application/json";
@@ -44,10 +46,12 @@ function status(code: number, reason: string, message: string, details?: Obj): O
 function send(res: ServerResponse, code: number, body: unknown): undefined {
   if (res.headersSent || res.destroyed) return;
   const s = JSON.stringify(body);
+  const warnings = warningHeaders();
   res.writeHead(code, {
     "Content-Type": JSON_CT,
     "Content-Length": Buffer.byteLength(s),
     "Cache-Control": "no-cache, private",
+    ...(warnings.length ? { Warning: warnings } : {}),
   });
   res.end(s);
 }
@@ -297,7 +301,7 @@ export function handleRequest(c: SimClusterImpl, req: IncomingMessage, res: Serv
     if (!tok) return send(res, 401, status(401, "Unauthorized", "Unauthorized"));
     await dispatch(c, tok, req, res, url, path);
   };
-  run().catch((e) => sendError(res, e));
+  withWarnings(() => run().catch((e) => sendError(res, e)));
 }
 
 async function dispatch(
@@ -740,7 +744,11 @@ function logs(
   } else {
     if (c.startedAt === 0) {
       const why =
-        c.mode === "pull" && c.state !== "pulling" ? "trying and failing to pull image" : "ContainerCreating";
+        c.mode === "pull" && c.state !== "pulling"
+          ? "trying and failing to pull image"
+          : c.state === "configerror"
+            ? "CreateContainerConfigError"
+            : "ContainerCreating";
       throw new ApiError(
         400,
         "BadRequest",
@@ -923,6 +931,7 @@ async function review(
   r: Route,
 ): Promise<undefined> {
   const body = parseBody(await readBody(req), req.headers["content-type"] ?? "");
+  if (r.def.kind === "SelfSubjectReview") return send(res, 201, selfSubjectReview(tok, r.def));
   if (r.def.kind === "SelfSubjectAccessReview") {
     const ra = body?.spec?.resourceAttributes;
     let ok = true;

@@ -63,7 +63,7 @@ export function syncNodes(store: Store, spec: SimClusterSpec, version: string): 
     };
     if (n.gpus) capacity[GPU] = String(n.gpus);
     const ready = n.ready ?? true;
-    const taints: Obj[] = [];
+    const taints: Obj[] = (n.taints ?? []).map((t) => ({ ...t }));
     if (n.unschedulable) taints.push({ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" });
     if (!ready) taints.push({ key: "node.kubernetes.io/not-ready", effect: "NoSchedule" });
     const existing = store.get(R.node, "", n.name);

@@ -1,18 +1,23 @@
 // One simulated cluster: wires the parts together and runs the reconcile loop. Where things are:
 // store.ts (objects, resourceVersions, watch), registry.ts (create/update/apply/delete),
 // admission.ts + quota.ts (defaulting, validation, LimitRange, PodSecurity, ResourceQuota),
-// controllers/ (namespace, deployment, replicaset, resourcequota), scheduler.ts, kubelet.ts,
-// events.ts, bootstrap.ts (system namespaces, nodes). See README.md.
+// controllers/ (namespace, deployment, replicaset, endpoints, resourcequota), scheduler.ts,
+// kubelet.ts (+ images.ts), events.ts, bootstrap.ts (system namespaces, nodes), addons.ts (cluster
+// DNS), node-leases.ts (node heartbeats). See README.md.
+
+import { ensureAddons } from "./addons";
 import { validate } from "./admission";
 import { bootstrap, syncNodes } from "./bootstrap";
 import type { ControllerContext } from "./controllers/context";
 import { deploymentController, deploymentStatus } from "./controllers/deployment";
+import { endpointsController } from "./controllers/endpoints";
 import { namespaceController } from "./controllers/namespace";
 import { activePodsByOwner } from "./controllers/owner-refs";
 import { ReplicaSetController, replicaSetStatus } from "./controllers/replicaset";
 import { resourceQuotaStatus } from "./controllers/resourcequota";
 import { EventRecorder, type EventType } from "./events";
 import { Kubelet } from "./kubelet";
+import { renewNodeLeases } from "./node-leases";
 import { quotaUsage } from "./quota";
 import { Registry } from "./registry";
 import { R, type ResDef, resKey } from "./resources";
@@ -35,10 +40,11 @@ export class ClusterState {
   private reconcileQueued = false;
   private inReconcile = false;
   private lastTick = Date.now();
+  private nextLeaseRenewal = 0;
 
   constructor(
     readonly spec: SimClusterSpec,
-    readonly opts: { podStartDelayMs: number },
+    readonly opts: { podStartDelayMs: number; nodeLeaseRenewMs?: number },
     snapshot?: ClusterSnapshot,
   ) {
     this.version = spec.version ?? "v1.31.2";
@@ -61,6 +67,8 @@ export class ClusterState {
       this.kubelet.restore();
     } else bootstrap(this.store);
     syncNodes(this.store, spec, this.version);
+    if (ensureAddons(this.store, this.registry)) this.settleSystemPods();
+    renewNodeLeases(this.store, Date.now(), this.opts.nodeLeaseRenewMs ?? 10_000);
   }
 
   // ---------------- facade over the store (used by api.ts and simulator.ts) ----------------
@@ -167,6 +175,24 @@ export class ClusterState {
     return this.kubelet.usage(c);
   }
 
+  /**
+   * The cluster was up before the simulator started: its system pods are already Running, and the
+   * events of their start expired long ago (no burst of starts and events when many clusters start).
+   */
+  private settleSystemPods(): void {
+    const now = Date.now();
+    this.events.muted = true;
+    try {
+      this.reconcile(now);
+      for (const p of this.store.list(R.pod, "kube-system")) this.kubelet.runAtOnce(p, now);
+      this.reconcile(now);
+    } finally {
+      this.events.muted = false;
+    }
+    // Nobody watches yet: the history of that start-up is nothing a client could resume from.
+    this.store.history.splice(0);
+  }
+
   // ---------------- reconcile loop ----------------
   private queueReconcile(): void {
     if (this.reconcileQueued || this.inReconcile) return;
@@ -180,8 +206,14 @@ export class ClusterState {
   tick(now: number): void {
     const dt = Math.min(5000, now - this.lastTick);
     this.lastTick = now;
+    if (now >= this.nextLeaseRenewal) {
+      const every = this.opts.nodeLeaseRenewMs ?? 10_000;
+      renewNodeLeases(this.store, now, every);
+      this.nextLeaseRenewal = now + Math.min(every, 1000);
+    }
     if (this.kubelet.pods.size) this.kubelet.tick(now, dt);
-    if (this.store.dirty || this.kubelet.pods.size || this.replicaSets.backoff.size) this.reconcile(now);
+    // Running pods alone need no reconcile: only writes, due transitions, unscheduled pods and back-offs.
+    if (this.store.dirty || this.replicaSets.backoff.size || this.kubelet.hasWork(now)) this.reconcile(now);
   }
 
   /** Runs every controller in order until nothing changes (at most 5 rounds). */
@@ -199,6 +231,7 @@ export class ClusterState {
         const podsByOwner = activePodsByOwner(this.store);
         replicaSetStatus(this.ctx, podsByOwner);
         deploymentStatus(this.ctx, podsByOwner);
+        endpointsController(this.ctx);
         resourceQuotaStatus(this.ctx);
         if (!this.store.dirty) break;
       }

@@ -1,6 +1,10 @@
 // Believable provider clusters for the dev stack and the demo, and generated ones for benchmarks.
 import type { SimClusterSpec, SimNodeSpec } from "./simulator";
 
+/** Managed GPU node pools (GKE, AKS, EKS with the NVIDIA operator) taint their nodes so that only pods
+ * that tolerate it (GPU workloads) land there. */
+export const GPU_TAINT = { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" } as const;
+
 export const defaultClusters: SimClusterSpec[] = [
   {
     name: "fra-gpu",
@@ -13,6 +17,7 @@ export const defaultClusters: SimClusterSpec[] = [
         pods: 110,
         gpus: 4,
         gpuProduct: "NVIDIA-A100-SXM4-80GB",
+        taints: [GPU_TAINT],
       },
       {
         name: "fra-gpu-a100-2",
@@ -21,6 +26,7 @@ export const defaultClusters: SimClusterSpec[] = [
         pods: 110,
         gpus: 4,
         gpuProduct: "NVIDIA-A100-SXM4-80GB",
+        taints: [GPU_TAINT],
       },
       { name: "fra-cpu-1", cpu: "16", memory: "64Gi", pods: 110 },
     ],
@@ -41,7 +47,14 @@ export const defaultClusters: SimClusterSpec[] = [
     nodes: [
       { name: "sgp-cpu-1", cpu: "8", memory: "32Gi" },
       { name: "sgp-cpu-2", cpu: "8", memory: "32Gi" },
-      { name: "sgp-gpu-l4-1", cpu: "24", memory: "96Gi", gpus: 2, gpuProduct: "NVIDIA-L4" },
+      {
+        name: "sgp-gpu-l4-1",
+        cpu: "24",
+        memory: "96Gi",
+        gpus: 2,
+        gpuProduct: "NVIDIA-L4",
+        taints: [GPU_TAINT],
+      },
     ],
   },
 ];
@@ -70,7 +83,7 @@ export function makeClusters(n: number, nodesPerCluster: number): SimClusterSpec
         name: `${name}-node-${j}`,
         cpu: gpu ? "32" : String(8 * (1 + (j % 3))),
         memory: gpu ? "256Gi" : `${32 * (1 + (j % 3))}Gi`,
-        ...(gpu ? { gpus: 1 + (i % 4), gpuProduct: GPUS[i % GPUS.length] } : {}),
+        ...(gpu ? { gpus: 1 + (i % 4), gpuProduct: GPUS[i % GPUS.length], taints: [GPU_TAINT] } : {}),
       });
     }
     out.push({ name, region: REGIONS[i % REGIONS.length], nodes });

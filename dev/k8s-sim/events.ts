@@ -14,6 +14,8 @@ export type EventType = "Normal" | "Warning";
 
 export class EventRecorder {
   private index = new Map<string, string>(); // dedupe key -> ns/name
+  /** While set, nothing is recorded (what happened before the simulated cluster was observed). */
+  muted = false;
 
   constructor(private readonly store: Store) {}
 
@@ -35,6 +37,7 @@ export class EventRecorder {
     component: string,
     opts?: { fieldPath?: string; host?: string },
   ): void {
+    if (this.muted) return;
     const involvedObject: Obj = {
       kind: def.kind,
       namespace: obj.metadata.namespace,

@@ -1,22 +1,17 @@
 // Kubelet: per-pod container state machines (image pull, start, crash loop with back-off),
 // pod status written from them, container logs and simulated cpu/memory usage. The scheduler
 // hands a bound pod over in scheduler.ts bind(); the registry tracks new pods with track().
-// Image conventions (crashloop, pullerror, doesnotexist) are in README.md.
+// Image conventions (crashloop, pullerror, doesnotexist) are in README.md; what an image needs to
+// start (user, writable paths, capabilities) and how much it writes is the image model (images.ts).
+// Local-storage eviction follows the kubelet's eviction manager (pkg/kubelet/eviction/eviction_manager.go,
+// localStorageEviction: a pod over the sum of its containers' ephemeral-storage limits is evicted).
 import { randomBytes } from "node:crypto";
 import type { EventRecorder } from "./events";
+import { containerOutcome, diskBytes, imageProfile, normalizeImage } from "./images";
 import { R } from "./resources";
 import type { Store } from "./store";
 import { nowIso, type Obj, parseQuantity, templateHash } from "./util";
 import { type ContainerSim, crashLines, makeLogLine, type PodSim, startupLines } from "./workload";
-
-function normalizeImage(image: string): string {
-  let img = image;
-  if (!img.includes(":") && !img.includes("@")) img += ":latest";
-  const first = img.split("/")[0] ?? "";
-  if (!img.includes("/")) img = `docker.io/library/${img}`;
-  else if (!first.includes(".") && !first.includes(":") && first !== "localhost") img = `docker.io/${img}`;
-  return img;
-}
 
 const hex = (n: number) => randomBytes(n).toString("hex");
 
@@ -57,6 +52,21 @@ export class Kubelet {
     }
   }
 
+  /** Starts a bound pod's runnable containers at once and without events (pods that were already running). */
+  runAtOnce(pod: Obj, now: number): void {
+    const sim = this.pods.get(pod.metadata.uid);
+    if (!sim?.node) return;
+    for (const c of sim.containers) {
+      if (c.mode !== "ok") continue;
+      c.state = "running";
+      c.startedAt = now;
+      c.lastLogAt = now;
+      c.nextAt = Number.POSITIVE_INFINITY;
+      for (const line of startupLines(c)) this.appendLog(c, line, now);
+    }
+    this.writePodStatus(sim, now);
+  }
+
   startDelay(): number {
     return this.opts.podStartDelayMs * (0.75 + Math.random() * 0.5);
   }
@@ -69,18 +79,27 @@ export class Kubelet {
       node: pod.spec.nodeName,
       scheduledAt: 0,
       schedAt: 0,
-      containers: (pod.spec.containers ?? []).map((c: Obj) => this.newContainerSim(c)),
+      containers: (pod.spec.containers ?? []).map((c: Obj) => this.newContainerSim(c, pod)),
     };
   }
-  private newContainerSim(c: Obj): ContainerSim {
+  private newContainerSim(c: Obj, pod: Obj): ContainerSim {
     const image = String(c.image ?? "");
     const lower = image.toLowerCase();
+    const outcome =
+      lower.includes("pullerror") || lower.includes("doesnotexist") || lower.includes("crashloop")
+        ? undefined
+        : containerOutcome(pod, c);
     const mode =
       lower.includes("pullerror") || lower.includes("doesnotexist")
         ? "pull"
         : lower.includes("crashloop")
           ? "crash"
-          : "ok";
+          : outcome?.kind === "config"
+            ? "config"
+            : outcome?.kind === "crash"
+              ? "fail"
+              : "ok";
+    const diskLimit = c.resources?.limits?.["ephemeral-storage"];
     const req = c.resources?.requests ?? {};
     const lim = c.resources?.limits ?? {};
     const cpuBase = parseQuantity(req.cpu ?? lim.cpu ?? "100m");
@@ -97,6 +116,7 @@ export class Kubelet {
       restartCount: 0,
       containerID: `containerd://${hex(32)}`,
       logs: [],
+      logBytes: 0,
       previous: [],
       subs: new Set(),
       lastLogAt: 0,
@@ -108,6 +128,12 @@ export class Kubelet {
       memTarget: memBase * (0.35 + Math.random() * 0.35),
       port: c.ports?.[0]?.containerPort ?? 8080,
       backoffMs: 0,
+      ...(outcome?.kind === "config" ? { configError: outcome.message } : {}),
+      ...(outcome?.kind === "crash" ? { failLines: outcome.lines } : {}),
+      profile: outcome?.profile ?? imageProfile(image),
+      spec: c,
+      disk: 0,
+      diskLimit: diskLimit !== undefined ? parseQuantity(diskLimit) : undefined,
     };
   }
 
@@ -124,17 +150,31 @@ export class Kubelet {
     for (const c of pod.spec.containers ?? []) {
       const cs = sim.containers.find((x) => x.name === c.name);
       if (cs && cs.specImage !== c.image) {
-        const fresh = this.newContainerSim(c);
+        const fresh = this.newContainerSim(c, pod);
         Object.assign(cs, {
           specImage: fresh.specImage,
           image: fresh.image,
           mode: fresh.mode,
+          configError: fresh.configError,
+          failLines: fresh.failLines,
+          profile: fresh.profile,
+          spec: fresh.spec,
           state: "pulling",
           nextAt: Date.now() + this.startDelay() * 0.6,
           startAt: Date.now() + this.startDelay(),
         });
       }
     }
+  }
+
+  /** Whether a pod waits for the scheduler or a container has a transition due (the ticker then reconciles). */
+  hasWork(now: number): boolean {
+    for (const sim of this.pods.values()) {
+      if (sim.evicted) continue;
+      if (!sim.node || sim.scheduledAt === 0) return true;
+      for (const c of sim.containers) if (c.nextAt <= now) return true;
+    }
+    return false;
   }
 
   /** State machine transitions (cheap; run on every reconcile). */
@@ -195,8 +235,22 @@ export class Kubelet {
             c.nextAt = now;
             ev("Normal", "Pulling", `Pulling image "${c.specImage}"`, c);
             break;
+          case "configerror":
           case "pulled":
           case "crashbackoff":
+            if (c.mode === "config") {
+              // The kubelet retries on every pod sync; the event repeats (its count grows).
+              if (c.state === "configerror")
+                ev("Normal", "Pulled", `Container image "${c.specImage}" already present on machine`, c);
+              c.state = "configerror";
+              c.backoffMs = c.backoffMs
+                ? Math.min(c.backoffMs * 2, 20_000)
+                : Math.max(200, this.opts.podStartDelayMs * 2);
+              c.nextAt = now + c.backoffMs;
+              ev("Warning", "Failed", `Error: ${c.configError}`, c);
+              changed = true;
+              break;
+            }
             if (c.state === "crashbackoff")
               ev("Normal", "Pulled", `Container image "${c.specImage}" already present on machine`, c);
             c.state = "running";
@@ -205,18 +259,21 @@ export class Kubelet {
             c.containerID = `containerd://${hex(32)}`;
             if (c.logs.length) c.previous = c.logs;
             c.logs = [];
-            for (const line of startupLines(c)) this.appendLog(c, line, now);
+            c.logBytes = 0;
+            for (const line of c.failLines ?? startupLines(c)) this.appendLog(c, line, now);
             ev("Normal", "Created", `Created container ${c.name}`, c);
             ev("Normal", "Started", `Started container ${c.name}`, c);
             c.nextAt =
               c.mode === "crash"
                 ? now + Math.max(150, this.opts.podStartDelayMs * 1.5)
-                : Number.POSITIVE_INFINITY;
+                : c.mode === "fail"
+                  ? now + Math.max(50, this.opts.podStartDelayMs * 0.3)
+                  : Number.POSITIVE_INFINITY;
             changed = true;
             break;
           case "running":
-            if (c.mode === "crash") {
-              for (const line of crashLines(c)) this.appendLog(c, line, now);
+            if (c.mode === "crash" || c.mode === "fail") {
+              if (c.mode === "crash") for (const line of crashLines(c)) this.appendLog(c, line, now);
               c.restartCount++;
               c.finishedAt = now;
               c.state = "crashbackoff";
@@ -280,6 +337,22 @@ export class Kubelet {
             }
             break;
           }
+          case "configerror":
+            state = { waiting: { reason: "CreateContainerConfigError", message: c.configError ?? "" } };
+            break;
+          case "evicted":
+            state = prev.state?.terminated
+              ? prev.state
+              : {
+                  terminated: {
+                    exitCode: 137,
+                    reason: "Error",
+                    startedAt: iso(c.startedAt || Date.now()),
+                    finishedAt: iso(c.finishedAt ?? Date.now()),
+                    containerID: c.containerID,
+                  },
+                };
+            break;
           case "errimagepull":
             state = {
               waiting: {
@@ -312,7 +385,23 @@ export class Kubelet {
       const allReady = statuses.every((s) => s.ready);
       const anyStarted = sim.containers.some((c) => c.startedAt > 0);
       const failed = never && sim.containers.some((c) => c.state === "crashbackoff");
-      x.status.phase = failed ? "Failed" : anyStarted ? "Running" : "Pending";
+      x.status.phase = sim.evicted || failed ? "Failed" : anyStarted ? "Running" : "Pending";
+      if (sim.evicted) {
+        x.status.reason = "Evicted";
+        x.status.message = sim.evicted;
+        if (!(x.status.conditions ?? []).some((cc: Obj) => cc.type === "DisruptionTarget"))
+          x.status.conditions = [
+            {
+              type: "DisruptionTarget",
+              status: "True",
+              lastProbeTime: null,
+              lastTransitionTime: t,
+              reason: "TerminationByKubelet",
+              message: sim.evicted,
+            },
+            ...(x.status.conditions ?? []),
+          ];
+      }
       x.status.containerStatuses = statuses;
       const unready = statuses.filter((s) => !s.ready).map((s) => s.name);
       const setCond = (type: string, ok: boolean) => {
@@ -338,16 +427,26 @@ export class Kubelet {
   appendLog(c: ContainerSim, text: string, at: number): void {
     const line = { t: at, ns: Math.floor(Math.random() * 1e6), text };
     c.logs.push(line);
+    // On disk with its CRI timestamp and stream prefix; rotated at 5 × 10 MiB (the kubelet's defaults).
+    c.logBytes = Math.min(50 * 1024 * 1024, c.logBytes + text.length + 40);
     if (c.logs.length > 5500) c.logs.splice(0, c.logs.length - 5000);
     for (const s of c.subs) s.line(line);
   }
 
   /** Periodic work: usage random walk and log lines for running containers. */
   tick(now: number, dtMs: number): void {
-    const dt = dtMs / 1000;
+    this.evictOverStorage(now);
     for (const sim of this.pods.values()) {
       for (const c of sim.containers) {
         if (c.state !== "running") continue;
+        let dt = dtMs / 1000;
+        // Quiet containers (system pods) write no logs: their usage walks once a second, which keeps
+        // many idle clusters cheap (lastLogAt marks the last step).
+        if (c.profile.quiet) {
+          if (now - c.lastLogAt < 1000) continue;
+          dt = Math.min(5, (now - c.lastLogAt) / 1000);
+          c.lastLogAt = now;
+        }
         // cpu: smooth random walk between 10% and 70% of the request (capped by the limit)
         c.cpuFrac += (Math.random() - 0.5) * 0.15 * Math.sqrt(dt) + (0.35 - c.cpuFrac) * 0.02 * dt;
         c.cpuFrac = Math.min(0.7, Math.max(0.1, c.cpuFrac));
@@ -357,7 +456,8 @@ export class Kubelet {
           (Math.random() - 0.5) * c.memTarget * 0.004 * Math.sqrt(dt);
         if (c.memLimit) c.mem = Math.min(c.mem, c.memLimit * 0.95);
         c.mem = Math.max(c.mem, 1024 * 1024);
-        // logs: ~2-3 lines a second
+        // logs: ~2-3 lines a second (none for quiet images)
+        if (c.profile.quiet) continue;
         while (c.lastLogAt + 400 <= now) {
           c.lastLogAt += 150 + Math.random() * 500;
           if (c.lastLogAt > now) break;
@@ -367,10 +467,76 @@ export class Kubelet {
     }
   }
 
+  /** How long a container takes to write what its image writes (its start, e.g. a model download). */
+  private diskRampMs(): number {
+    return Math.min(10_000, Math.max(500, this.opts.podStartDelayMs * 10));
+  }
+
+  /**
+   * Local-storage eviction: the usage of a pod's containers (writable layer, emptyDirs and logs) against
+   * the sum of their ephemeral-storage limits, then each container against its own limit.
+   */
+  private evictOverStorage(now: number): void {
+    for (const sim of this.pods.values()) {
+      if (sim.evicted || !sim.containers.some((c) => c.diskLimit !== undefined)) continue;
+      const pod = this.store.get(R.pod, sim.ns, sim.name);
+      if (!pod) continue;
+      let total = 0;
+      for (const c of sim.containers) {
+        if (c.state !== "running") continue;
+        c.disk = diskBytes(c.profile, pod, c.spec, now - c.startedAt, this.diskRampMs()) + c.logBytes;
+        total += c.disk;
+      }
+      const limits = sim.containers.filter((c) => c.diskLimit !== undefined);
+      const podLimit = limits.reduce((a, c) => a + (c.diskLimit ?? 0), 0);
+      let message: string | undefined;
+      if (total > podLimit)
+        message = `Pod ephemeral local storage usage exceeds the total limit of containers ${formatBytes(podLimit)}. `;
+      else {
+        const over = limits.find((c) => c.disk > (c.diskLimit ?? Number.POSITIVE_INFINITY));
+        if (over)
+          message = `Container ${over.name} exceeded its local ephemeral storage limit "${formatBytes(over.diskLimit ?? 0)}". `;
+      }
+      if (message) this.evict(sim, pod, message, now);
+    }
+  }
+
+  private evict(sim: PodSim, pod: Obj, message: string, now: number): void {
+    sim.evicted = message;
+    const host = sim.node;
+    this.events.record(R.pod, pod, "Warning", "Evicted", message, "kubelet", { host });
+    for (const c of sim.containers) {
+      if (c.state === "running") {
+        c.finishedAt = now;
+        this.events.record(R.pod, pod, "Normal", "Killing", `Stopping container ${c.name}`, "kubelet", {
+          fieldPath: `spec.containers{${c.name}}`,
+          host,
+        });
+      }
+      c.state = "evicted";
+      c.nextAt = Number.POSITIVE_INFINITY;
+      for (const s of c.subs) s.end();
+      c.subs.clear();
+    }
+    this.writePodStatus(sim, now);
+  }
+
   /** Current usage of a running container (cores, bytes). */
   usage(c: ContainerSim): { cpu: number; memory: number } {
     let cpu = c.cpuBase * c.cpuFrac;
     if (c.cpuLimit !== undefined) cpu = Math.min(cpu, c.cpuLimit * 0.95);
     return { cpu, memory: c.mem };
   }
+}
+
+/** A byte count as the kubelet prints a quantity (binary suffix when exact). */
+function formatBytes(n: number): string {
+  for (const [suffix, f] of [
+    ["Ti", 1024 ** 4],
+    ["Gi", 1024 ** 3],
+    ["Mi", 1024 ** 2],
+    ["Ki", 1024],
+  ] as const)
+    if (n >= f && Number.isInteger(n / f)) return `${n / f}${suffix}`;
+  return String(Math.round(n));
 }

@@ -2,7 +2,7 @@
 // subresource) / server-side apply / delete with preconditions, generation, dry-run, namespace
 // termination and cascading deletion. The admission chain it runs is in admission.ts.
 // Reference: k8s.io/apiserver/pkg/registry/generic/registry/store.go
-import { admitCreate, defaults, newNamespace, validate } from "./admission";
+import { admitCreate, defaults, newNamespace, podSecurity, validate } from "./admission";
 import { isControlledBy } from "./controllers/owner-refs";
 import { ApiError, notFound } from "./errors";
 import type { Kubelet } from "./kubelet";
@@ -157,6 +157,7 @@ export class Registry {
       if (def === R.ns) next = newNamespace(name, next);
       if (def === R.ns) next.status = clone(old.status);
       validate(def, next, old);
+      if (def === R.deploy || def === R.rs) podSecurity(this.store, next, def);
       const specOf = (o: Obj) => {
         const { metadata: _m, status: _s, kind: _k, apiVersion: _a, ...rest } = o;
         return JSON.stringify(rest);

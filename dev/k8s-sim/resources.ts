@@ -291,6 +291,34 @@ export const RESOURCES: ResDef[] = [
     virtual: "review",
   },
   {
+    group: "discovery.k8s.io",
+    version: "v1",
+    name: "endpointslices",
+    singular: "endpointslice",
+    kind: "EndpointSlice",
+    namespaced: true,
+    verbs: RW,
+  },
+  {
+    group: "coordination.k8s.io",
+    version: "v1",
+    name: "leases",
+    singular: "lease",
+    kind: "Lease",
+    namespaced: true,
+    verbs: RW,
+  },
+  {
+    group: "authentication.k8s.io",
+    version: "v1",
+    name: "selfsubjectreviews",
+    singular: "selfsubjectreview",
+    kind: "SelfSubjectReview",
+    namespaced: false,
+    verbs: ["create"],
+    virtual: "review",
+  },
+  {
     group: "metrics.k8s.io",
     version: "v1beta1",
     name: "pods",
@@ -320,6 +348,9 @@ export const GROUPS: { name: string; version: string }[] = [
   { name: "rbac.authorization.k8s.io", version: "v1" },
   { name: "authorization.k8s.io", version: "v1" },
   { name: "metrics.k8s.io", version: "v1beta1" },
+  { name: "discovery.k8s.io", version: "v1" },
+  { name: "coordination.k8s.io", version: "v1" },
+  { name: "authentication.k8s.io", version: "v1" },
 ];
 
 export function findRes(group: string, version: string, name: string): ResDef | undefined {
@@ -346,4 +377,7 @@ export const R = {
   sa: r("", "serviceaccounts"),
   deploy: r("apps", "deployments"),
   rs: r("apps", "replicasets"),
+  ep: r("", "endpoints"),
+  eps: r("discovery.k8s.io", "endpointslices"),
+  lease: r("coordination.k8s.io", "leases"),
 };

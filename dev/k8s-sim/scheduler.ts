@@ -1,13 +1,17 @@
 // Scheduler: binds pending pods to nodes. Filters (unschedulable, not-ready, taints/tolerations,
-// nodeSelector/required node affinity, pods/cpu/memory/GPU fit), least-allocated scoring, and the
-// "0/N nodes are available" FailedScheduling message of kube-scheduler. Binding hands the pod to
-// the kubelet (container state machines start pulling).
+// nodeSelector/required node affinity, pods/cpu/memory/GPU/ephemeral-storage fit), least-allocated
+// scoring, and the "0/N nodes are available" FailedScheduling message of kube-scheduler (taints:
+// pkg/scheduler/framework/plugins/tainttoleration; only NoSchedule and NoExecute filter, a toleration
+// with an empty effect matches every effect, Exists with an empty key tolerates every taint). Binding
+// hands the pod to the kubelet (container state machines start pulling).
 import type { EventRecorder } from "./events";
 import type { Kubelet } from "./kubelet";
 import { GPU, isTerminal, podRequests, qosClass } from "./pods";
 import { R } from "./resources";
 import type { Store } from "./store";
 import { matchLabels, nowIso, type Obj, parseQuantity, selectorObjToReqs } from "./util";
+
+const STORAGE = "ephemeral-storage";
 
 export class Scheduler {
   constructor(
@@ -16,16 +20,20 @@ export class Scheduler {
     private readonly kubelet: Kubelet,
   ) {}
 
-  private nodeUsage(): Map<string, { cpu: number; memory: number; gpu: number; pods: number }> {
-    const u = new Map<string, { cpu: number; memory: number; gpu: number; pods: number }>();
+  private nodeUsage(): Map<
+    string,
+    { cpu: number; memory: number; gpu: number; storage: number; pods: number }
+  > {
+    const u = new Map<string, { cpu: number; memory: number; gpu: number; storage: number; pods: number }>();
     for (const p of this.store.list(R.pod)) {
       const n = p.spec.nodeName;
       if (!n || isTerminal(p)) continue;
-      const cur = u.get(n) ?? { cpu: 0, memory: 0, gpu: 0, pods: 0 };
+      const cur = u.get(n) ?? { cpu: 0, memory: 0, gpu: 0, storage: 0, pods: 0 };
       const rq = podRequests(p);
       cur.cpu += rq.cpu;
       cur.memory += rq.memory;
       cur.gpu += rq.gpu;
+      cur.storage += rq.requests[STORAGE] ?? 0;
       cur.pods += 1;
       u.set(n, cur);
     }
@@ -68,7 +76,7 @@ export class Scheduler {
           continue;
         }
         const alloc = node.status?.allocatable ?? {};
-        const used = usage.get(node.metadata.name) ?? { cpu: 0, memory: 0, gpu: 0, pods: 0 };
+        const used = usage.get(node.metadata.name) ?? { cpu: 0, memory: 0, gpu: 0, storage: 0, pods: 0 };
         let ok = true;
         if (used.pods + 1 > parseQuantity(alloc.pods ?? "110")) {
           bump("Too many pods");
@@ -86,12 +94,17 @@ export class Scheduler {
           bump(`Insufficient ${GPU}`);
           ok = false;
         }
+        const storage = rq.requests[STORAGE] ?? 0;
+        if (storage > 0 && used.storage + storage > parseQuantity(alloc[STORAGE] ?? "0")) {
+          bump(`Insufficient ${STORAGE}`);
+          ok = false;
+        }
         if (ok) fits.push(node);
       }
       if (fits.length) {
         // least-allocated scoring: most free cpu fraction
         const score = (n: Obj) => {
-          const u = usage.get(n.metadata.name) ?? { cpu: 0, memory: 0, gpu: 0, pods: 0 };
+          const u = usage.get(n.metadata.name) ?? { cpu: 0, memory: 0, gpu: 0, storage: 0, pods: 0 };
           const a = n.status.allocatable;
           const gpuPenalty = rq.gpu === 0 && parseQuantity(a[GPU] ?? "0") > 0 ? 1 : 0; // keep GPU nodes for GPU pods
           return (
@@ -104,10 +117,11 @@ export class Scheduler {
         };
         fits.sort((a, b) => score(b) - score(a));
         const node = fits[0]!;
-        const u = usage.get(node.metadata.name) ?? { cpu: 0, memory: 0, gpu: 0, pods: 0 };
+        const u = usage.get(node.metadata.name) ?? { cpu: 0, memory: 0, gpu: 0, storage: 0, pods: 0 };
         u.cpu += rq.cpu;
         u.memory += rq.memory;
         u.gpu += rq.gpu;
+        u.storage += rq.requests[STORAGE] ?? 0;
         u.pods += 1;
         usage.set(node.metadata.name, u);
         this.bind(pod, node, now);

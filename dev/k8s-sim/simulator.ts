@@ -21,6 +21,8 @@ export interface SimNodeSpec {
   labels?: Record<string, string>;
   unschedulable?: boolean;
   ready?: boolean;
+  /** e.g. { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" } on GPU nodes */
+  taints?: { key: string; value?: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
 }
 export interface SimClusterSpec {
   name: string;
@@ -38,6 +40,8 @@ export interface SimOptions {
   podStartDelayMs?: number;
   /** Period of the single simulator ticker that advances pods, logs and metrics. Default 100 ms. */
   tickMs?: number;
+  /** How often each node's kubelet renews its Lease in kube-node-lease. Default 10 s (as the kubelet). */
+  nodeLeaseRenewMs?: number;
   /** JSON file: loaded at start if present (certs, tokens, ports, objects), saved on stop and every few seconds. */
   stateFile?: string;
 }
@@ -296,7 +300,11 @@ export async function startSimulator(opts: SimOptions): Promise<Simulator> {
     if (names.has(spec.name)) throw new Error(`duplicate cluster name ${spec.name}`);
     names.add(spec.name);
     const p = persisted?.clusters[spec.name];
-    const state = new ClusterState(spec, { podStartDelayMs: opts.podStartDelayMs ?? 550 }, p?.snapshot);
+    const state = new ClusterState(
+      spec,
+      { podStartDelayMs: opts.podStartDelayMs ?? 550, nodeLeaseRenewMs: opts.nodeLeaseRenewMs },
+      p?.snapshot,
+    );
     clusters.push(new SimClusterImpl(spec, { host, certs }, state, p));
   }
   const sim = new SimulatorImpl(clusters, certs, opts);

@@ -233,7 +233,55 @@ const PRINTERS: Record<string, { cols: Col[]; row: (o: Obj) => unknown[] }> = {
     ],
     row: (l) => [l.metadata.name, l.metadata.creationTimestamp],
   },
+  // pkg/printers/internalversion/printers.go: formatEndpoints, formatEndpointSlice, printLease
+  Endpoints: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Endpoints", "string"],
+      ["Age", "string"],
+    ],
+    row: (e) => {
+      const all: string[] = [];
+      for (const ss of e.subsets ?? [])
+        for (const p of ss.ports?.length ? ss.ports : [{}])
+          for (const a of ss.addresses ?? []) all.push(p.port ? `${a.ip}:${p.port}` : a.ip);
+      return [e.metadata.name, firstThree(all), age(e.metadata.creationTimestamp)];
+    },
+  },
+  EndpointSlice: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["AddressType", "string"],
+      ["Ports", "string"],
+      ["Endpoints", "string"],
+      ["Age", "string"],
+    ],
+    row: (s) => {
+      const ports = (s.ports ?? []).map((p: Obj) => (p.port === undefined ? "<unset>" : String(p.port)));
+      const ips = (s.endpoints ?? []).flatMap((e: Obj) => e.addresses ?? []);
+      return [
+        s.metadata.name,
+        s.addressType,
+        ports.length ? ports.join(",") : "<unset>",
+        firstThree(ips),
+        age(s.metadata.creationTimestamp),
+      ];
+    },
+  },
+  Lease: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Holder", "string"],
+      ["Age", "string"],
+    ],
+    row: (l) => [l.metadata.name, l.spec?.holderIdentity ?? "", age(l.metadata.creationTimestamp)],
+  },
 };
+
+function firstThree(items: string[]): string {
+  if (!items.length) return "<none>";
+  return items.length > 3 ? `${items.slice(0, 3).join(",")} + ${items.length - 3} more...` : items.join(",");
+}
 
 const DEFAULT = {
   cols: [

@@ -382,8 +382,16 @@ describe("image conventions", () => {
     expect(evs.find((e) => e.reason === "BackOff")?.message).toContain(
       "Back-off restarting failed container app",
     );
-    const d = await apps.readNamespacedDeployment({ name: "crash", namespace: "i1" });
-    expect(d.status?.conditions?.find((x) => x.type === "Available")?.status).toBe("False");
+    // Between back-offs the container runs for a moment (and is ready): wait for a back-off.
+    const d = await waitFor(
+      async () => {
+        const x = await apps.readNamespacedDeployment({ name: "crash", namespace: "i1" });
+        return x.status?.conditions?.find((y) => y.type === "Available")?.status === "False" ? x : undefined;
+      },
+      5000,
+      "Available=False",
+    );
+    expect(d.status?.readyReplicas ?? 0).toBe(0);
     const prev = await raw(
       c,
       sim.caPem,

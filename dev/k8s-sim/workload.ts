@@ -1,4 +1,6 @@
 // Kubelet-side simulation state of pods/containers and the fake application output.
+import type { ImageProfile } from "./images";
+import type { Obj } from "./util";
 
 export interface LogLine {
   t: number; // epoch ms
@@ -14,8 +16,29 @@ export interface ContainerSim {
   name: string;
   specImage: string;
   image: string; // normalized, e.g. docker.io/library/nginx:latest
-  mode: "ok" | "crash" | "pull";
-  state: "waiting" | "pulling" | "pulled" | "running" | "crashbackoff" | "errimagepull" | "imagepullbackoff";
+  /** ok: runs; crash: the `crashloop` convention; pull: cannot be pulled; config: the kubelet refuses to
+   * create it (CreateContainerConfigError); fail: exits at start because of its image (images.ts). */
+  mode: "ok" | "crash" | "pull" | "config" | "fail";
+  state:
+    | "waiting"
+    | "pulling"
+    | "pulled"
+    | "running"
+    | "crashbackoff"
+    | "errimagepull"
+    | "imagepullbackoff"
+    | "configerror"
+    | "evicted";
+  /** CreateContainerConfigError message (mode config). */
+  configError?: string;
+  /** What the process logs before it exits (mode fail). */
+  failLines?: string[];
+  /** The image model's row and the container's spec (for disk usage). */
+  profile: ImageProfile;
+  spec: Obj;
+  /** Bytes written to pod-local storage (writable layer, emptyDirs) and its limit. */
+  disk: number;
+  diskLimit: number | undefined;
   nextAt: number;
   startAt: number;
   startedAt: number;
@@ -23,6 +46,8 @@ export interface ContainerSim {
   restartCount: number;
   containerID: string;
   logs: LogLine[];
+  /** Bytes of this container's log files on the node (counted in its ephemeral-storage usage). */
+  logBytes: number;
   previous: LogLine[];
   subs: Set<LogSub>;
   lastLogAt: number;
@@ -45,6 +70,8 @@ export interface PodSim {
   schedMsg?: string;
   schedAt: number;
   containers: ContainerSim[];
+  /** Set once the kubelet has evicted the pod (its message). */
+  evicted?: string;
 }
 
 export function formatLogTime(l: LogLine): string {
@@ -95,6 +122,8 @@ export function makeLogLine(c: ContainerSim): string {
 }
 
 export function startupLines(c: ContainerSim): string[] {
+  const own = c.profile.startup?.(c.port);
+  if (own) return own;
   if (c.image.includes("nginx")) {
     return [
       "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",

@@ -75,7 +75,9 @@ describe("buildLeaseObjects", () => {
       expect(v).toMatch(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/);
     expect(labels[LABELS.tenant]).toBe(tenant);
     expect(labels[LABELS.specHash]).toBe(input.specHash.slice(2, 18));
-    expect(labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    expect(labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+    expect(labels["pod-security.kubernetes.io/warn"]).toBe("restricted");
+    expect(labels["pod-security.kubernetes.io/audit"]).toBe("restricted");
     expect(ns?.metadata.annotations?.[LABELS.specHash]).toBe(input.specHash);
   });
 
@@ -99,18 +101,47 @@ describe("buildLeaseObjects", () => {
     const pod = dep.spec.template.spec;
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.hostNetwork).toBe(false);
-    expect(pod.containers[0]?.securityContext).toMatchObject({
+    expect(pod.containers[0]?.securityContext).toEqual({
       allowPrivilegeEscalation: false,
-      runAsNonRoot: true,
-      capabilities: { drop: ["ALL"] },
+      privileged: false,
+      capabilities: {
+        drop: ["ALL"],
+        add: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "NET_BIND_SERVICE"],
+      },
       seccompProfile: { type: "RuntimeDefault" },
+      readOnlyRootFilesystem: false,
     });
+    expect(pod.securityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
+    // a GPU order tolerates the GPU taint
+    expect(pod.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
     const egress = objects.find((o) => o.metadata.name === "kb-egress") as unknown as {
       spec: { egress: Array<{ to: Array<{ ipBlock?: { except: string[] } }> }> };
     };
     const except = egress.spec.egress[0]?.to[0]?.ipBlock?.except ?? [];
     for (const cidr of ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10"])
       expect(except).toContain(cidr);
+  });
+
+  it("gives a tenant who opts into restricted a restricted namespace and pod, and CPU orders no GPU toleration", () => {
+    const { objects } = buildLeaseObjects(
+      lease("44", { security: { podSecurity: "restricted", runAsUser: 1000, readOnlyRootFilesystem: true } }),
+    );
+    expect(objects[0]?.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    const dep = objects.find((o) => o.kind === "Deployment") as unknown as {
+      spec: { template: { spec: Record<string, unknown> & { containers: Array<Record<string, unknown>> } } };
+    };
+    const pod = dep.spec.template.spec;
+    expect(pod.securityContext).toEqual({
+      seccompProfile: { type: "RuntimeDefault" },
+      runAsNonRoot: true,
+      runAsUser: 1000,
+    });
+    expect(pod.containers[0]?.securityContext).toMatchObject({
+      capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+      readOnlyRootFilesystem: true,
+    });
+    expect(pod.tolerations).toBeUndefined();
+    expect(pod.nodeSelector).toBeUndefined();
   });
 
   it("refuses a lease id that cannot name a namespace", () => {

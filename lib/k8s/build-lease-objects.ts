@@ -6,7 +6,8 @@ import { GPU_RESOURCE } from "./read-inventory";
 // The Kubernetes objects of one lease, built from its validated Manifest (pure; applied by
 // apply-lease-workload.ts). The namespace is the unit of isolation and teardown:
 // - labels carry lease, tenant and a short spec hash (label values are limited to 63 characters; the
-//   full 0x-hash is in an annotation), and Pod Security `restricted` is enforced;
+//   full 0x-hash is in an annotation); Pod Security `baseline` is enforced and `restricted` warned
+//   and audited (a tenant may opt into enforcing `restricted`, manifest `security.podSecurity`);
 // - ResourceQuota = exactly what was bought (manifestTotals), LimitRange = one replica's share;
 // - NetworkPolicies: no ingress from other namespaces, no egress to private/link-local/CGNAT ranges
 //   (incl. the cloud metadata address), DNS to kube-system allowed;
@@ -22,6 +23,22 @@ export const LABELS = {
   tenant: "kubebid.io/tenant",
   specHash: "kubebid.io/spec-hash",
 } as const;
+
+/**
+ * The capabilities a lease container keeps; every other one is dropped. These are what the entrypoints
+ * of common images use when they start as root (images.ts in the simulator models them):
+ * - CHOWN: chown the data directory to the service user (postgres, redis, mysql, mongo) or nginx's
+ *   temp directories to its worker user;
+ * - SETUID, SETGID: drop from root to that user (gosu/su-exec, nginx and httpd workers);
+ * - DAC_OVERRIDE, FOWNER: a root entrypoint writing into, or chmod-ing, directories owned by the
+ *   service user (postgres's `chmod 700 $PGDATA`);
+ * - NET_BIND_SERVICE: listen on ports below 1024 (nginx, httpd, caddy on 80/443).
+ * All six are in Pod Security baseline's allowed set. Gone from containerd's defaults: NET_RAW (raw
+ * sockets: ARP/ICMP spoofing inside the provider's network), MKNOD, SYS_CHROOT, SETFCAP, SETPCAP,
+ * FSETID, KILL, AUDIT_WRITE. Under `restricted` only NET_BIND_SERVICE stays (all that level allows).
+ */
+export const LEASE_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "NET_BIND_SERVICE"];
+const RESTRICTED_CAPABILITIES = ["NET_BIND_SERVICE"];
 
 /** Egress never goes to these: KubeBid's and the provider's own networks. */
 export const PRIVATE_EGRESS_CIDRS = [
@@ -93,6 +110,9 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
   };
   if (r.gpu.count > 0) perReplica[GPU_RESOURCE] = String(r.gpu.count);
   const exposed = (manifest.ports ?? []).filter((p) => p.expose);
+  const security = manifest.security ?? {};
+  const restricted = security.podSecurity === "restricted";
+  const runAsNonRoot = restricted ? true : security.runAsNonRoot;
 
   const ns: K8sObject = {
     apiVersion: "v1",
@@ -101,7 +121,7 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
       name: namespace,
       labels: {
         ...labels,
-        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce": restricted ? "restricted" : "baseline",
         "pod-security.kubernetes.io/enforce-version": "latest",
         "pod-security.kubernetes.io/warn": "restricted",
         "pod-security.kubernetes.io/audit": "restricted",
@@ -222,7 +242,13 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
           hostNetwork: false,
           hostPID: false,
           hostIPC: false,
-          securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+          securityContext: {
+            seccompProfile: { type: "RuntimeDefault" },
+            ...(runAsNonRoot !== undefined ? { runAsNonRoot } : {}),
+            ...(security.runAsUser !== undefined ? { runAsUser: security.runAsUser } : {}),
+          },
+          // GPU pools are tainted nvidia.com/gpu:NoSchedule: only GPU orders tolerate it, so CPU-only
+          // leases never take a GPU node.
           ...(r.gpu.count > 0
             ? { tolerations: [{ key: GPU_RESOURCE, operator: "Exists", effect: "NoSchedule" }] }
             : {}),
@@ -248,11 +274,14 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
               securityContext: {
                 allowPrivilegeEscalation: false,
                 privileged: false,
-                runAsNonRoot: true,
-                capabilities: { drop: ["ALL"] },
+                capabilities: {
+                  drop: ["ALL"],
+                  add: restricted ? RESTRICTED_CAPABILITIES : LEASE_CAPABILITIES,
+                },
                 seccompProfile: { type: "RuntimeDefault" },
-                // Writable /tmp (below) sized to the storage bought; the image itself stays read-only.
-                readOnlyRootFilesystem: true,
+                // Most images write to their own filesystem (nginx's cache, postgres's data): writable
+                // unless the tenant asks otherwise; /tmp (below) is an emptyDir sized to the storage bought.
+                readOnlyRootFilesystem: security.readOnlyRootFilesystem ?? false,
               },
               volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
             },

@@ -61,6 +61,48 @@ describe("canonicalizeManifest", () => {
   });
 });
 
+describe("security settings", () => {
+  it("leave the canonical JSON and hash of manifests that do not use them unchanged", () => {
+    // Pinned from before the field existed: orders signed then must still deploy.
+    const { json, specHash } = canonicalizeManifest(base);
+    expect(json).toBe(
+      '{"image":"nginx:1.27","name":"web","ports":[{"expose":true,"port":80,"protocol":"TCP"}],"replicas":1,"resources":{"cpu":500,"gpu":{"count":0},"memory":512,"storage":1024},"version":1}',
+    );
+    expect(specHash).toBe("0x14b514befab9efd958d3a7e10ee748eb073a517481e7ab856fdbb66fb177951a");
+  });
+
+  it("are part of the hash when set", () => {
+    const plain = canonicalizeManifest(base).specHash;
+    const restricted = canonicalizeManifest({
+      ...base,
+      security: { podSecurity: "restricted", runAsUser: 101 },
+    });
+    expect(restricted.specHash).not.toBe(plain);
+    expect(restricted.manifest.security).toEqual({ podSecurity: "restricted", runAsUser: 101 });
+  });
+
+  it.each([
+    [
+      "runAsUser 0 under restricted",
+      { podSecurity: "restricted", runAsUser: 0 },
+      /restricted does not allow runAsUser 0/,
+    ],
+    ["runAsNonRoot with user 0", { runAsNonRoot: true, runAsUser: 0 }, /runAsNonRoot cannot run as user 0/],
+    [
+      "restricted without runAsNonRoot",
+      { podSecurity: "restricted", runAsNonRoot: false },
+      /requires runAsNonRoot/,
+    ],
+    ["an unknown level", { podSecurity: "privileged" }, /./],
+    ["an unknown field", { privileged: true }, /./],
+    ["a negative uid", { runAsUser: -1 }, /./],
+  ])("refuses %s", (_label, security, message) => {
+    const r = manifestSchema.safeParse({ ...base, security });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => i.message).join("\n")).toMatch(message);
+  });
+});
+
 describe("manifestTotals", () => {
   it("multiplies per-replica resources", () => {
     const { manifest } = canonicalizeManifest({

@@ -63,6 +63,41 @@ export const manifestResourcesSchema = z
   })
   .strict();
 
+/**
+ * How the workload's containers run. Optional, and left out of the canonical JSON when absent, so
+ * manifests that do not use it keep their hash. The default is what common images need: Pod Security
+ * `baseline`, the image's own user, a writable root filesystem (see lib/k8s/build-lease-objects.ts).
+ */
+export const manifestSecuritySchema = z
+  .object({
+    /** `restricted`: the lease namespace enforces Pod Security restricted (non-root, no added capability but NET_BIND_SERVICE). */
+    podSecurity: z.enum(["baseline", "restricted"]).optional(),
+    /** uid the processes run as, instead of the image's USER. */
+    runAsUser: z.number().int().min(0).max(2_147_483_647).optional(),
+    /** The kubelet refuses to start a container whose user would be root. */
+    runAsNonRoot: z.boolean().optional(),
+    /** Mount the image read-only (images that write outside /tmp then fail to start). */
+    readOnlyRootFilesystem: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.runAsUser === 0 && (s.runAsNonRoot === true || s.podSecurity === "restricted"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["runAsUser"],
+        message:
+          s.podSecurity === "restricted"
+            ? "Pod Security restricted does not allow runAsUser 0"
+            : "runAsNonRoot cannot run as user 0",
+      });
+    if (s.runAsNonRoot === false && s.podSecurity === "restricted")
+      ctx.addIssue({
+        code: "custom",
+        path: ["runAsNonRoot"],
+        message: "Pod Security restricted requires runAsNonRoot",
+      });
+  });
+
 export const manifestSchema = z
   .object({
     version: z.literal(1).default(1),
@@ -92,6 +127,7 @@ export const manifestSchema = z
       .optional(),
     resources: manifestResourcesSchema,
     replicas: z.number().int().min(1).max(20).default(1),
+    security: manifestSecuritySchema.optional(),
   })
   .strict();
 

@@ -1,0 +1,109 @@
+// Every deploy template reaches Running on a provider cluster under the simulator's image model (its
+// images' users, writable paths and capabilities), deployed exactly as a lease is: through
+// applyLeaseWorkload. Also: the tenant's security settings, and placement on GPU-tainted pools.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultClusters } from "@/dev/k8s-sim/default-clusters";
+import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
+import { canonicalizeManifest, type ManifestInput } from "@/lib/market/manifest";
+import { deployTemplates } from "@/lib/market/templates";
+import { applyLeaseWorkload } from "./apply-lease-workload";
+import type { ClusterClient } from "./cluster-client";
+import { type LeaseStatus, readLeaseStatus } from "./read-lease-status";
+import { simClient } from "./sim-test-client";
+
+let sim: Simulator;
+let client: ClusterClient;
+const tenant = "0x2222222222222222222222222222222222222222";
+
+beforeAll(async () => {
+  // The seeded GPU provider: two tainted A100 nodes and one CPU node.
+  const fra = defaultClusters.find((c) => c.name === "fra-gpu");
+  if (!fra) throw new Error("no fra-gpu cluster");
+  sim = await startSimulator({ clusters: [structuredClone(fra)], podStartDelayMs: 60, tickMs: 20 });
+  client = simClient(sim.cluster("fra-gpu"));
+});
+afterAll(async () => {
+  await client?.close();
+  await sim?.stop();
+});
+
+async function deploy(leaseId: string, manifest: ManifestInput) {
+  const { manifest: m, specHash } = canonicalizeManifest(manifest);
+  return applyLeaseWorkload(client, { leaseId, tenant, specHash, manifest: m });
+}
+
+async function until(leaseId: string, ok: (s: LeaseStatus) => boolean, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await readLeaseStatus(client, leaseId);
+    if (ok(s) || Date.now() > end) return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const running = (s: LeaseStatus) =>
+  s.pods.length > 0 && s.pods.every((p) => p.phase === "Running" && p.ready);
+
+describe("deploy templates on a provider cluster", () => {
+  it.each(deployTemplates.map((t) => [t.id, t] as const))("%s reaches Running", async (id, template) => {
+    await deploy(`tpl-${id}`, template.manifest);
+    const status = await until(`tpl-${id}`, running);
+    expect(status.pods.map((p) => ({ phase: p.phase, ready: p.ready, reasons: p.reasons }))).toEqual(
+      Array.from({ length: template.manifest.replicas ?? 1 }, () => ({
+        phase: "Running",
+        ready: true,
+        reasons: [],
+      })),
+    );
+    // GPU orders tolerate the GPU taint and land on GPU nodes; CPU-only orders never do.
+    const gpu = (template.manifest.resources.gpu?.count ?? 0) > 0;
+    for (const p of status.pods) expect(p.node).toMatch(gpu ? /^fra-gpu-a100-\d$/ : /^fra-cpu-1$/);
+  });
+});
+
+describe("tenant security settings", () => {
+  const web = deployTemplates.find((t) => t.id === "web")!.manifest;
+
+  it("restricted with a root image: the kubelet refuses to start it", async () => {
+    await deploy("sec-root", { ...web, security: { podSecurity: "restricted" } });
+    const s = await until(
+      "sec-root",
+      (x) => x.pods[0]?.reasons.includes("CreateContainerConfigError") ?? false,
+    );
+    expect(s.pods[0]).toMatchObject({
+      phase: "Pending",
+      ready: false,
+      reasons: ["CreateContainerConfigError"],
+    });
+    expect(s.pods[0]?.message).toMatch(/^container has runAsNonRoot and image will run as root \(pod: "web-/);
+  });
+
+  it("restricted with a non-root image runs, and the namespace enforces restricted", async () => {
+    await deploy("sec-unpriv", {
+      ...web,
+      image: "nginxinc/nginx-unprivileged:1.27",
+      ports: [{ name: "http", port: 8080 }],
+      security: { podSecurity: "restricted", readOnlyRootFilesystem: true },
+    });
+    expect(running(await until("sec-unpriv", running))).toBe(true);
+    const ns = await client.requestJson<{ metadata: { labels: Record<string, string> } }>(
+      "/api/v1/namespaces/kb-lease-sec-unpriv",
+    );
+    expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+
+  it("a read-only root filesystem crash-loops nginx", async () => {
+    await deploy("sec-ro", { ...web, security: { readOnlyRootFilesystem: true } });
+    const s = await until("sec-ro", (x) => x.pods[0]?.reasons.includes("CrashLoopBackOff") ?? false);
+    expect(s.pods[0]?.reasons).toContain("CrashLoopBackOff");
+    expect(s.events.some((e) => e.reason === "BackOff" && e.type === "Warning")).toBe(true);
+  });
+
+  it("runAsUser picks the user: postgres as its own uid runs, nginx as a non-root uid does not", async () => {
+    const pg = deployTemplates.find((t) => t.id === "postgres")!.manifest;
+    await deploy("sec-pg", { ...pg, security: { runAsUser: 999, runAsNonRoot: true } });
+    expect(running(await until("sec-pg", running))).toBe(true);
+    await deploy("sec-nginx-uid", { ...web, security: { runAsUser: 101 } });
+    const s = await until("sec-nginx-uid", (x) => x.pods[0]?.reasons.includes("CrashLoopBackOff") ?? false);
+    expect(s.pods[0]?.reasons).toContain("CrashLoopBackOff");
+  });
+});
