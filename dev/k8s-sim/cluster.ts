@@ -13,7 +13,10 @@ import { ReplicaSetController, replicaSetStatus } from "./controllers/replicaset
 import { resourceQuotaStatus } from "./controllers/resourcequota";
 import { EventRecorder, type EventType } from "./events";
 import { Kubelet } from "./kubelet";
+import { ensureNetworkAddons } from "./network-addons";
 import { quotaUsage } from "./quota";
+import { ensureBootstrapPolicy } from "./rbac/bootstrap-policy";
+import { TokenStore } from "./rbac/tokens";
 import { Registry } from "./registry";
 import { R, type ResDef, resKey } from "./resources";
 import { Scheduler } from "./scheduler";
@@ -30,6 +33,8 @@ export class ClusterState {
   readonly kubelet: Kubelet;
   readonly registry: Registry;
   readonly scheduler: Scheduler;
+  /** Bearer tokens and the token controller (rbac/tokens.ts). */
+  readonly auth: TokenStore;
   private readonly replicaSets = new ReplicaSetController();
   private readonly ctx: ControllerContext;
   private reconcileQueued = false;
@@ -61,6 +66,9 @@ export class ClusterState {
       this.kubelet.restore();
     } else bootstrap(this.store);
     syncNodes(this.store, spec, this.version);
+    ensureBootstrapPolicy(this.store);
+    ensureNetworkAddons(this.store, spec);
+    this.auth = new TokenStore(this.store);
   }
 
   // ---------------- facade over the store (used by api.ts and simulator.ts) ----------------
@@ -200,6 +208,7 @@ export class ClusterState {
         replicaSetStatus(this.ctx, podsByOwner);
         deploymentStatus(this.ctx, podsByOwner);
         resourceQuotaStatus(this.ctx);
+        this.auth.syncSecrets();
         if (!this.store.dirty) break;
       }
     } finally {
