@@ -1,5 +1,5 @@
 import "server-only";
-import { type LookupAddress, lookup as dnsLookup } from "node:dns";
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP } from "node:net";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { createSecureContext } from "node:tls";

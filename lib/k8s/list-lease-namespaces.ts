@@ -1,6 +1,6 @@
 import "server-only";
-import type { ClusterClient } from "./cluster-client";
 import { LABELS, LEASE_NAMESPACE_PREFIX } from "./build-lease-objects";
+import type { ClusterClient } from "./cluster-client";
 import { toClusterError } from "./cluster-error";
 
 // The lease namespaces that exist on a cluster, read back from their labels and annotations, so the

@@ -1,7 +1,7 @@
 import "server-only";
 import { ApiException } from "@kubernetes/client-node";
-import type { ClusterClient } from "./cluster-client";
 import { leaseNamespace } from "./build-lease-objects";
+import type { ClusterClient } from "./cluster-client";
 import { toClusterError } from "./cluster-error";
 
 // Tears a lease down by deleting its namespace: Kubernetes deletes everything in it. Idempotent (an
