@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useState } from "react";
+import { Badge } from "@/components/ui/badge";
 import { inputClass } from "@/components/ui/field";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { formatBytes, formatCores, formatDuration, shortHex, timeAgo } from "@/lib/market/format";
@@ -138,6 +139,7 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
               {header("name", "Provider")}
               <th className="py-2 pr-4 font-medium uppercase">Region</th>
               <th className="py-2 pr-4 font-medium uppercase">GPU models</th>
+              <th className="py-2 pr-4 font-medium uppercase">Access</th>
               {header("cpu", "Free CPU")}
               {header("memory", "Free memory")}
               {header("gpus", "Free GPUs")}
@@ -156,6 +158,19 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
                 </td>
                 <td className="py-2 pr-4">{p.regions.join(", ") || p.region || "—"}</td>
                 <td className="py-2 pr-4 text-xs">{p.gpuModels.join(", ") || "—"}</td>
+                <td className="py-2 pr-4">
+                  <span className="flex flex-wrap gap-1">
+                    <Badge tone={p.leastPrivilege ? "green" : "amber"} testId="provider-least-privilege">
+                      {p.leastPrivilege ? "least privilege" : "broad access"}
+                    </Badge>
+                    <Badge
+                      tone={p.networkIsolation === "enforced" ? "green" : "gray"}
+                      testId="provider-network"
+                    >
+                      network isolation: {p.networkIsolation === "enforced" ? "enforced" : "not verified"}
+                    </Badge>
+                  </span>
+                </td>
                 <td className="py-2 pr-4 tabular-nums">{formatCores(p.free.cpuMillis)}</td>
                 <td className="py-2 pr-4 tabular-nums">{formatBytes(p.free.memoryBytes)}</td>
                 <td className="py-2 pr-4 tabular-nums">{p.free.gpus}</td>

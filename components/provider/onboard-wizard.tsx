@@ -12,6 +12,7 @@ import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
 import { formatCoresNumber, formatGib } from "@/lib/market/format";
 import type { ProbeResult, PublicDraft } from "@/lib/provider/onboarding-draft";
 import { type Profile, profileSchema } from "@/lib/provider/provider-schemas";
+import { AcceptRisk } from "./accept-risk";
 import { PricingStep } from "./pricing-step";
 import { RegisterStep } from "./register-step";
 import { SignInPanel } from "./sign-in-gate";
@@ -407,9 +408,12 @@ function ClusterStep(props: {
       {showRbac && (
         <div className="space-y-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
           <p className="text-sm">
-            Save this as <code>kubebid-rbac.yaml</code>, then run the commands with your admin kubectl
-            context. They create a service account that can only do what KubeBid needs and write{" "}
-            <code>kubebid.kubeconfig</code>.
+            Save this as <code>kubebid-rbac.yaml</code>, then run the commands with your admin kubectl context
+            (Kubernetes 1.30 or later). They create a service account that can only do what KubeBid needs and
+            write <code>kubebid.kubeconfig</code>. Cluster-wide it may read nodes and pods and create and
+            delete its lease namespaces; workload rights come from a role it binds inside each{" "}
+            <code>kb-lease-*</code> namespace, and an admission policy stops it from touching anything else or
+            weakening a lease namespace's Pod Security.
           </p>
           {rbac.isLoading && <Spinner label="Generating the manifest…" />}
           {rbac.data && (
@@ -589,6 +593,15 @@ function VerifyStep(props: {
             : "Some checks failed. Fix them on the cluster and run the checks again, or go back and use another kubeconfig."}
         </p>
       )}
+      {result && !result.ok && result.onlyExcessFailed && !running && (
+        <AcceptRisk
+          result={result}
+          onChange={(r) => {
+            setResult(r);
+            onDone(r);
+          }}
+        />
+      )}
       <NavButtons
         onBack={props.onBack}
         next={
@@ -596,7 +609,11 @@ function VerifyStep(props: {
             <Button variant="secondary" onClick={run} disabled={running} data-testid="verify-rerun">
               Run the checks again
             </Button>
-            <Button onClick={props.onNext} disabled={running || !result?.ok} data-testid="wizard-next">
+            <Button
+              onClick={props.onNext}
+              disabled={running || !(result?.ok || (result?.onlyExcessFailed && result.riskAccepted))}
+              data-testid="wizard-next"
+            >
               Next
             </Button>
           </div>

@@ -8,6 +8,7 @@ import { getPublicClient } from "@/lib/chain/public-client";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { getDraft } from "./onboarding-draft";
+import { probeAccepted, probeFacts } from "./probe-facts";
 
 // The wizard's last step, after the registration transaction is confirmed: the provider's profile
 // and bid settings, the cluster (its kubeconfig, encrypted since the cluster step) and a first
@@ -35,7 +36,7 @@ export async function completeOnboarding(opts: {
   if (!data.profile) throw new AppError("UNPROCESSABLE", "The provider profile is missing (step 2).");
   if (!data.kubeconfigEnc || !data.server)
     throw new AppError("UNPROCESSABLE", "No cluster was added (step 3).");
-  if (!data.probe?.ok)
+  if (!data.probe || !probeAccepted(data.probe, data.probe.riskAccepted === true))
     throw new AppError("UNPROCESSABLE", "The cluster has not passed verification (step 4).");
   if (!data.settings) throw new AppError("UNPROCESSABLE", "Pricing is not set (step 6).");
   if (!(await opts.registered(opts.address)))
@@ -76,6 +77,8 @@ export async function completeOnboarding(opts: {
         metricsApi: probe.metricsApi,
         region: inventory?.region ?? profile.region,
         offerPercent: data.offerPercent ?? 100,
+        ...probeFacts(probe),
+        riskAccepted: probe.riskAccepted === true && !probe.ok,
       })
       .returning({ id: clusters.id });
     if (!cluster) throw new AppError("INTERNAL", "The cluster could not be stored.");
