@@ -84,6 +84,27 @@ test.describe
       ).toBeVisible();
       await wizard.expectStep(3);
       await wizard.screenshot("wizard-3-cluster-refused");
+
+      // The cluster's admin kubeconfig works but can do far more than KubeBid needs: the "must not"
+      // checks fail and Next stays off until the risk is accepted explicitly.
+      const adminKubeconfig = readFileSync(
+        path.join(stack.kubeconfigDir, "lab-spare.admin.kubeconfig"),
+        "utf8",
+      );
+      await wizard.pasteKubeconfig(adminKubeconfig);
+      await wizard.expectStep(4);
+      await expect(wizard.verifyStatus()).toHaveAttribute("data-ok", "false", { timeout: 30_000 });
+      await expect(page.getByTestId("check-deny:secrets")).toHaveAttribute("data-status", "fail");
+      await expect(page.getByTestId("check-perm:nodes")).toHaveAttribute("data-status", "pass");
+      await expect(page.getByTestId("wizard-next")).toBeDisabled();
+      await page.getByTestId("accept-risk").check();
+      await expect(page.getByTestId("wizard-next")).toBeEnabled();
+      await wizard.screenshot("wizard-4-verify-over-privileged");
+      await page.getByTestId("accept-risk").uncheck();
+      await expect(page.getByTestId("wizard-next")).toBeDisabled();
+      // The least-privilege kubeconfig the wizard's commands write instead.
+      await wizard.back();
+      await wizard.expectStep(3);
       await wizard.pasteKubeconfig(kubeconfig);
 
       // 4. Verify: the live checklist ends green.
@@ -121,8 +142,18 @@ test.describe
       clusterId = (await providerConsole.clusterCards().first().getAttribute("data-cluster")) ?? "";
       expect(clusterId).toMatch(/^[0-9a-f-]{36}$/);
 
-      // Its capacity is on the market.
+      // Its capacity is on the market, shown as least-privilege with network isolation enforced.
       await expect.poll(() => freeCpu(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(cpuBefore + 31);
+      const row = page.getByTestId("provider-row").filter({ hasText: "Nordic Lab" });
+      await expect(row.getByTestId("provider-least-privilege")).toHaveText("least privilege");
+      await expect(row.getByTestId("provider-network")).toHaveText("network isolation: enforced");
+      // The flannel-only demo provider cannot promise isolation.
+      await expect(
+        page
+          .getByTestId("provider-row")
+          .filter({ hasText: "Lion City Metal" })
+          .getByTestId("provider-network"),
+      ).toHaveText("network isolation: not verified");
     });
 
     test("its bid engine wins an order, the lease shows in the console, and the provider withdraws", async ({

@@ -51,7 +51,7 @@ async function can(client: ClusterClient, a: Attrs): Promise<boolean> {
   return review.status?.allowed === true;
 }
 
-const describe = (a: Attrs) =>
+const describeAttrs = (a: Attrs) =>
   `${a.verb} ${a.group ? `${a.group}/` : ""}${a.subresource ? `${a.resource}/${a.subresource}` : a.resource}${a.name ? ` "${a.name}"` : ""}${a.namespace ? ` in ${a.namespace}` : " cluster-wide"}`;
 
 export interface LeaseTrial {
@@ -200,7 +200,7 @@ export async function checkConfinement(
   const denied = async (label: string, id: string, attrs: Attrs[], okDetail: string, what: string) => {
     try {
       const results = await Promise.all(
-        attrs.map(async (a) => ((await can(client, a)) ? describe(a) : null)),
+        attrs.map(async (a) => ((await can(client, a)) ? describeAttrs(a) : null)),
       );
       return excessCheck(
         id,
