@@ -97,10 +97,13 @@ test.describe
       await expect(page.getByTestId("check-deny:secrets")).toHaveAttribute("data-status", "fail");
       await expect(page.getByTestId("check-perm:nodes")).toHaveAttribute("data-status", "pass");
       await expect(page.getByTestId("wizard-next")).toBeDisabled();
-      await page.getByTestId("accept-risk").check();
+      // A stored decision: the box shows checked once the server has recorded it.
+      await page.getByTestId("accept-risk").click();
+      await expect(page.getByTestId("accept-risk")).toBeChecked();
       await expect(page.getByTestId("wizard-next")).toBeEnabled();
       await wizard.screenshot("wizard-4-verify-over-privileged");
-      await page.getByTestId("accept-risk").uncheck();
+      await page.getByTestId("accept-risk").click();
+      await expect(page.getByTestId("accept-risk")).not.toBeChecked();
       await expect(page.getByTestId("wizard-next")).toBeDisabled();
       // The least-privilege kubeconfig the wizard's commands write instead.
       await wizard.back();
