@@ -590,7 +590,9 @@ function VerifyStep(props: {
         >
           {result.ok
             ? "All required checks passed."
-            : "Some checks failed. Fix them on the cluster and run the checks again, or go back and use another kubeconfig."}
+            : result.onlyExcessFailed && result.riskAccepted
+              ? "Only the least-privilege checks failed, and you accepted that risk."
+              : "Some checks failed. Fix them on the cluster and run the checks again, or go back and use another kubeconfig."}
         </p>
       )}
       {result && !result.ok && result.onlyExcessFailed && !running && (
