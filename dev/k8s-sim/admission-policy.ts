@@ -13,7 +13,7 @@
 // (dispatcher.go: "ValidatingAdmissionPolicy '%s' with binding '%s' denied request: %s", the
 // "failed expression: %s" fallback message), .../policy/matching/matching.go and
 // .../webhook/predicates/rules/rules.go (resource rule matching).
-import { isCelError, run } from "@bufbuild/cel";
+import { celEnv, isCelError, parse, plan } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import { ApiError } from "./errors";
 import type { UserInfo } from "./rbac/authorizer";
@@ -47,9 +47,25 @@ function toCel(v: unknown): unknown {
 
 type Evaluated = { ok: true; value: unknown } | { ok: false; error: string };
 
+// Expressions are parsed and planned once (policies are evaluated on every write).
+const env = celEnv({ funcs: strings });
+const programs = new Map<string, ((vars: Record<string, unknown>) => unknown) | { error: string }>();
+
 function evaluate(expression: string, vars: Record<string, unknown>): Evaluated {
+  let program = programs.get(expression);
+  if (!program) {
+    try {
+      const planned = plan(env, parse(expression));
+      program = (v: Record<string, unknown>) => planned(v as never);
+    } catch (e) {
+      program = { error: `compilation failed: ${(e as Error).message}` };
+    }
+    if (programs.size > 1000) programs.clear();
+    programs.set(expression, program);
+  }
+  if (typeof program !== "function") return { ok: false, error: program.error };
   try {
-    const value = run(expression, vars as never, { funcs: strings } as never);
+    const value = program(vars);
     if (isCelError(value)) return { ok: false, error: value.message };
     return { ok: true, value };
   } catch (e) {
