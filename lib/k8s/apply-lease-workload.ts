@@ -131,7 +131,10 @@ async function retryForbidden<T>(fn: () => Promise<T>, attempts = 10, delayMs = 
     try {
       return await fn();
     } catch (error) {
-      const forbidden = (error as { details?: { reason?: string } }).details?.reason === "forbidden";
+      // An admission policy's refusal is final; only RBAC's may be a binding not yet seen.
+      const forbidden =
+        (error as { details?: { reason?: string } }).details?.reason === "forbidden" &&
+        !/ValidatingAdmissionPolicy/.test((error as Error).message);
       if (!forbidden || i >= attempts) throw error;
       await new Promise((r) => setTimeout(r, delayMs));
     }
