@@ -142,6 +142,9 @@ test.describe
       await expect(providerConsole.console()).toBeVisible();
       await expect(providerConsole.clusterCards()).toHaveCount(1);
       await expect(providerConsole.clusterCards().first().getByTestId("cluster-status")).toHaveText("up");
+      await expect(providerConsole.clusterCards().first().getByTestId("cluster-least-privilege")).toHaveText(
+        "least privilege",
+      );
       clusterId = (await providerConsole.clusterCards().first().getAttribute("data-cluster")) ?? "";
       expect(clusterId).toMatch(/^[0-9a-f-]{36}$/);
 

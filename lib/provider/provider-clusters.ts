@@ -24,6 +24,10 @@ export interface ClusterView {
   region: string | null;
   offerPercent: number;
   createdAt: string;
+  /** What the last probe found about KubeBid's access and the cluster's network isolation. */
+  leastPrivilege: boolean;
+  riskAccepted: boolean;
+  networkPolicy: Cluster["networkPolicy"];
   latest: { takenAt: string; allocatable: InventoryTotals; free: InventoryTotals; nodes: number } | null;
   history: {
     t: string;
@@ -99,6 +103,9 @@ export async function listProviderClusters(opts: { db: Db; address: string }): P
       region: r.region,
       offerPercent: r.offerPercent,
       createdAt: r.createdAt.toISOString(),
+      leastPrivilege: r.leastPrivilege,
+      riskAccepted: r.riskAccepted,
+      networkPolicy: r.networkPolicy,
       latest: latest
         ? {
             takenAt: latest.takenAt.toISOString(),
