@@ -105,8 +105,13 @@ test.describe
       await page.getByTestId("accept-risk").click();
       await expect(page.getByTestId("accept-risk")).not.toBeChecked();
       await expect(page.getByTestId("wizard-next")).toBeDisabled();
-      // The least-privilege kubeconfig the wizard's commands write instead.
+      // The least-privilege kubeconfig the wizard's commands write instead. (Back saves the step; its
+      // answer must land before the upload's, or it would bring the old check results back.)
+      const saved = page.waitForResponse(
+        (r) => r.url().endsWith("/api/provider/draft") && r.request().method() === "PUT",
+      );
       await wizard.back();
+      await saved;
       await wizard.expectStep(3);
       await wizard.pasteKubeconfig(kubeconfig);
 
