@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { provisionKubebidAccess } from "@/dev/provision-kubebid-access";
 import { leases } from "../db/schema";
 import { createTestDb } from "../db/test-db";
 import { defaultClusters } from "../dev/k8s-sim/default-clusters";
@@ -26,9 +27,14 @@ if (!spec) throw new Error("no ohio-cpu cluster spec");
 const sim = await startSimulator({ clusters: [spec] });
 const cluster = sim.clusters[0];
 if (!cluster) throw new Error("no simulated cluster");
-const client = createClusterClient(validateKubeconfig(cluster.kubeconfig(), { allowPrivate: true }), {
-  allowPrivate: true,
-});
+// KubeBid's own least-privilege token, as on a provider's cluster.
+const token = await provisionKubebidAccess(cluster, sim.caPem);
+const client = createClusterClient(
+  validateKubeconfig(cluster.kubeconfig({ token }), { allowPrivate: true }),
+  {
+    allowPrivate: true,
+  },
+);
 const handle = await createTestDb();
 
 const leaseId = "4242";

@@ -86,6 +86,18 @@ export const clusters = pgTable(
     region: text("region"),
     /** Share of the discovered capacity offered to the market, in percent. */
     offerPercent: integer("offer_percent").notNull().default(100),
+    /** The last probe found KubeBid's credentials hold no more than they need (every "excess" check passed). */
+    leastPrivilege: boolean("least_privilege").notNull().default(false),
+    /** The provider accepted the risk of over-privileged credentials at onboarding. */
+    riskAccepted: boolean("risk_accepted").notNull().default(false),
+    /** NetworkPolicy enforcement as the probe found it (a known enforcing CNI in kube-system). */
+    networkPolicy: text("network_policy")
+      .$type<"enforced" | "not-verified">()
+      .notNull()
+      .default("not-verified"),
+    cni: text("cni"),
+    /** NodeLocal DNSCache's address (lease egress allows DNS to it). */
+    nodeLocalDns: text("node_local_dns"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -7,9 +7,12 @@ import { clusters, providers } from "@/db/schema";
 import { devRoles } from "@/lib/chain/dev-accounts";
 import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contracts";
 import { toBytes32Text } from "@/lib/chain/order-types";
-import { encryptKubeconfig, kubeconfigKeyFromHex } from "@/lib/k8s/kubeconfig-crypto";
+import { createClusterClient } from "@/lib/k8s/cluster-client";
+import { decryptKubeconfig, encryptKubeconfig, kubeconfigKeyFromHex } from "@/lib/k8s/kubeconfig-crypto";
+import { runProbe } from "@/lib/k8s/probe-cluster";
 import { validateKubeconfig } from "@/lib/k8s/validate-kubeconfig";
 import type { ProviderPricing } from "@/lib/market/price-order";
+import { probeFacts } from "@/lib/provider/probe-facts";
 import { defaultClusters } from "./k8s-sim/default-clusters";
 import type { Simulator } from "./k8s-sim/simulator";
 import type { StackInfo } from "./stack";
@@ -41,6 +44,8 @@ const TENANT_FUNDS = parseUnits("100000", 6);
 export async function seedDemo(opts: {
   info: Omit<StackInfo, "url">;
   sim: Simulator;
+  /** KubeBid's token per cluster, from the generated RBAC (provision-kubebid-access.ts). */
+  kubebidTokens: Map<string, string>;
   databaseUrl?: string;
 }): Promise<string> {
   const { info, sim } = opts;
@@ -107,19 +112,43 @@ export async function seedDemo(opts: {
           autoBid: true,
         })
         .onConflictDoNothing();
-      const existing = await handle.db
-        .select({ id: clusters.id })
+      // The cluster, with KubeBid's least-privilege token (never the admin's), and what the probe
+      // finds about it (least privilege, network isolation) for the market.
+      const token = opts.kubebidTokens.get(cluster.name);
+      if (!token) throw new Error(`no KubeBid token for ${cluster.name}`);
+      const [existing] = await handle.db
+        .select({ id: clusters.id, kubeconfigEnc: clusters.kubeconfigEnc })
         .from(clusters)
         .where(eq(clusters.server, cluster.server));
-      if (existing.length === 0) {
-        const validated = validateKubeconfig(cluster.kubeconfig(), { allowPrivate: true });
-        await handle.db.insert(clusters).values({
-          providerAddress: address,
-          name: cluster.name,
-          kubeconfigEnc: encryptKubeconfig(validated, key),
-          server: validated.server,
-          region: spec.region ?? null,
+      const current = existing ? decryptKubeconfig(existing.kubeconfigEnc, key) : undefined;
+      if (!current || !("token" in current.auth) || current.auth.token !== token) {
+        const validated = validateKubeconfig(cluster.kubeconfig({ token, user: "kubebid" }), {
+          allowPrivate: true,
         });
+        const client = createClusterClient(validated, { allowPrivate: true });
+        const probe = await runProbe(client).finally(() => client.close());
+        if (!probe.ok)
+          throw new Error(
+            `seed: ${cluster.name} fails its checks: ${probe.checks
+              .filter((c) => c.status === "fail")
+              .map((c) => c.id)
+              .join(", ")}`,
+          );
+        const values = {
+          kubeconfigEnc: encryptKubeconfig(validated, key),
+          ...probeFacts(probe),
+          metricsApi: probe.metricsApi,
+          version: probe.version,
+        };
+        if (existing) await handle.db.update(clusters).set(values).where(eq(clusters.id, existing.id));
+        else
+          await handle.db.insert(clusters).values({
+            providerAddress: address,
+            name: cluster.name,
+            server: validated.server,
+            region: spec.region ?? null,
+            ...values,
+          });
         added++;
       }
     }

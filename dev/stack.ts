@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { devRoles } from "@/lib/chain/dev-accounts";
 import { freePort } from "./free-port";
+import type { SimClusterSpec } from "./k8s-sim/simulator";
 
 // The local stack of the embedded default: anvil with the contracts deployed, the Kubernetes API
 // simulator with the demo provider clusters, the database migrated and seeded, and the Next.js
@@ -88,10 +89,23 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       stateFile: path.join(dataDir, "k8s-sim.json"),
     });
     stops.push(() => sim.stop());
+    // Each cluster set up as the wizard tells a provider: the generated RBAC applied with the admin
+    // token, KubeBid's token read from its token Secret. `<name>.kubeconfig` holds that token (what a
+    // provider uploads); `<name>.admin.kubeconfig` is the provider's own kubectl access.
+    const { provisionKubebidAccess } = await import("./provision-kubebid-access");
+    const kubebidTokens = new Map<string, string>();
+    for (const cluster of sim.clusters)
+      kubebidTokens.set(cluster.name, await provisionKubebidAccess(cluster, sim.caPem, { via: "secret" }));
     const kubeconfigDir = path.join(dataDir, "kubeconfigs");
     mkdirSync(kubeconfigDir, { recursive: true });
     for (const cluster of sim.clusters) {
-      writeFileSync(path.join(kubeconfigDir, `${cluster.name}.kubeconfig`), cluster.kubeconfig(), {
+      const token = kubebidTokens.get(cluster.name);
+      writeFileSync(
+        path.join(kubeconfigDir, `${cluster.name}.kubeconfig`),
+        cluster.kubeconfig({ token, user: "kubebid" }),
+        { mode: 0o600 },
+      );
+      writeFileSync(path.join(kubeconfigDir, `${cluster.name}.admin.kubeconfig`), cluster.kubeconfig(), {
         mode: 0o600,
       });
     }
@@ -114,7 +128,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const env = stackEnv(info, opts.env);
     if (opts.seed !== false) {
       const { seedDemo } = await import("./seed");
-      const seeded = await seedDemo({ info, sim, databaseUrl: env.DATABASE_URL });
+      const seeded = await seedDemo({ info, sim, kubebidTokens, databaseUrl: env.DATABASE_URL });
       log(`seed       ${seeded}`);
     }
 
@@ -133,9 +147,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 }
 
 /** A cluster nobody has onboarded yet: its kubeconfig is there for a new provider to paste into the wizard. */
-export const spareCluster = {
+export const spareCluster: SimClusterSpec = {
   name: "lab-spare",
   region: "eu-north-1",
+  cni: "calico",
   nodes: [
     { name: "lab-spare-1", cpu: "16", memory: "64Gi" },
     { name: "lab-spare-2", cpu: "16", memory: "64Gi", gpus: 2, gpuProduct: "NVIDIA-L40S" },

@@ -87,6 +87,35 @@ test.describe
       ).toBeVisible();
       await wizard.expectStep(3);
       await wizard.screenshot("wizard-3-cluster-refused");
+
+      // The cluster's admin kubeconfig works but can do far more than KubeBid needs: the "must not"
+      // checks fail and Next stays off until the risk is accepted explicitly.
+      const adminKubeconfig = readFileSync(
+        path.join(stack.kubeconfigDir, "lab-spare.admin.kubeconfig"),
+        "utf8",
+      );
+      await wizard.pasteKubeconfig(adminKubeconfig);
+      await wizard.expectStep(4);
+      await expect(wizard.verifyStatus()).toHaveAttribute("data-ok", "false", { timeout: 30_000 });
+      await expect(page.getByTestId("check-deny:secrets")).toHaveAttribute("data-status", "fail");
+      await expect(page.getByTestId("check-perm:nodes")).toHaveAttribute("data-status", "pass");
+      await expect(page.getByTestId("wizard-next")).toBeDisabled();
+      // A stored decision: the box shows checked once the server has recorded it.
+      await page.getByTestId("accept-risk").click();
+      await expect(page.getByTestId("accept-risk")).toBeChecked();
+      await expect(page.getByTestId("wizard-next")).toBeEnabled();
+      await wizard.screenshot("wizard-4-verify-over-privileged");
+      await page.getByTestId("accept-risk").click();
+      await expect(page.getByTestId("accept-risk")).not.toBeChecked();
+      await expect(page.getByTestId("wizard-next")).toBeDisabled();
+      // The least-privilege kubeconfig the wizard's commands write instead. (Back saves the step; its
+      // answer must land before the upload's, or it would bring the old check results back.)
+      const saved = page.waitForResponse(
+        (r) => r.url().endsWith("/api/provider/draft") && r.request().method() === "PUT",
+      );
+      await wizard.back();
+      await saved;
+      await wizard.expectStep(3);
       await wizard.pasteKubeconfig(kubeconfig);
 
       // 4. Verify: the live checklist ends green.
@@ -134,11 +163,24 @@ test.describe
       await expect(providerConsole.console()).toBeVisible();
       await expect(providerConsole.clusterCards()).toHaveCount(1);
       await expect(providerConsole.clusterCards().first().getByTestId("cluster-status")).toHaveText("up");
+      await expect(providerConsole.clusterCards().first().getByTestId("cluster-least-privilege")).toHaveText(
+        "least privilege",
+      );
       clusterId = (await providerConsole.clusterCards().first().getAttribute("data-cluster")) ?? "";
       expect(clusterId).toMatch(/^[0-9a-f-]{36}$/);
 
-      // Its capacity is on the market.
+      // Its capacity is on the market, shown as least-privilege with network isolation enforced.
       await expect.poll(() => freeCpu(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(cpuBefore + 31);
+      const row = page.getByTestId("provider-row").filter({ hasText: "Nordic Lab" });
+      await expect(row.getByTestId("provider-least-privilege")).toHaveText("least privilege");
+      await expect(row.getByTestId("provider-network")).toHaveText("network isolation: enforced");
+      // The flannel-only demo provider cannot promise isolation.
+      await expect(
+        page
+          .getByTestId("provider-row")
+          .filter({ hasText: "Lion City Metal" })
+          .getByTestId("provider-network"),
+      ).toHaveText("network isolation: not verified");
     });
 
     test("its bid engine wins an order, the lease shows in the console, and the provider withdraws", async ({

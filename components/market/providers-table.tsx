@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useState } from "react";
+import { Badge } from "@/components/ui/badge";
 import { inputClass } from "@/components/ui/field";
 import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { fetchJson } from "@/lib/api/fetch-json";
@@ -138,6 +139,7 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
           {header("name", "Provider")}
           <Th>Region</Th>
           <Th>GPU models</Th>
+          <Th>Access</Th>
           {header("cpu", "Free CPU")}
           {header("memory", "Free memory")}
           {header("gpus", "Free GPUs")}
@@ -157,6 +159,19 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
               </td>
               <td>{p.regions.join(", ") || p.region || "—"}</td>
               <td className="text-xs">{p.gpuModels.join(", ") || "—"}</td>
+              <td>
+                <span className="flex flex-wrap gap-1">
+                  <Badge tone={p.leastPrivilege ? "green" : "amber"} testId="provider-least-privilege">
+                    {p.leastPrivilege ? "least privilege" : "broad access"}
+                  </Badge>
+                  <Badge
+                    tone={p.networkIsolation === "enforced" ? "green" : "gray"}
+                    testId="provider-network"
+                  >
+                    network isolation: {p.networkIsolation === "enforced" ? "enforced" : "not verified"}
+                  </Badge>
+                </span>
+              </td>
               <td className="tabular-nums">{formatCores(p.free.cpuMillis)}</td>
               <td className="tabular-nums">{formatBytes(p.free.memoryBytes)}</td>
               <td className="tabular-nums">{p.free.gpus}</td>

@@ -394,6 +394,16 @@ export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
           >
             {c.status}
           </Badge>
+          <Badge tone={c.leastPrivilege ? "green" : "amber"} testId="cluster-least-privilege">
+            {c.leastPrivilege
+              ? "least privilege"
+              : c.riskAccepted
+                ? "broad access (risk accepted)"
+                : "broad access"}
+          </Badge>
+          <Badge tone={c.networkPolicy === "enforced" ? "green" : "gray"} testId="cluster-network">
+            network isolation: {c.networkPolicy === "enforced" ? "enforced" : "not verified"}
+          </Badge>
           <span className="text-xs text-zinc-600 dark:text-zinc-400">
             {c.region ?? "no region"} · {c.version ?? "version unknown"} · offering {c.offerPercent}%
           </span>

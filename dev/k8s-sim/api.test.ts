@@ -1,13 +1,13 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
 import {
   AppsV1Api,
   CoreV1Api,
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
-  Watch,
   setHeaderOptions,
+  Watch,
 } from "@kubernetes/client-node";
-import type { KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimCluster, type Simulator, startSimulator } from "./simulator";
 import { raw, stream, waitFor } from "./test-helpers";

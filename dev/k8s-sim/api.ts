@@ -6,8 +6,12 @@ import { ApiError, notFound } from "./errors";
 import { decodeObject, fieldValidationOf, jsonText, requireApplyTypeMeta } from "./field-validation";
 import { openapiGroupVersion, openapiRoot, openapiV2 } from "./openapi";
 import { podRequests } from "./pods";
+import { type Attrs, authorize } from "./rbac/authorizer";
+import { guardWrites } from "./rbac/guard-writes";
+import { selfSubjectAccessReview, selfSubjectRulesReview } from "./rbac/reviews";
+import { type TokenInfo, tokenRulesAllow, userOf } from "./rbac/tokens";
 import { apiVersionOf, findRes, GROUPS, R, RESOURCES, type ResDef, resKey } from "./resources";
-import type { SimClusterImpl, TokenInfo } from "./simulator";
+import type { SimClusterImpl } from "./simulator";
 import type { WatchEvent } from "./store";
 import { toTable } from "./tables";
 import {
@@ -24,7 +28,7 @@ import {
   SelectorError,
   strategicMergePatch,
 } from "./util";
-import { warningHeaders, withWarnings } from "./warnings";
+import { addWarning, warningHeaders, withWarnings } from "./warnings";
 import { selfSubjectReview } from "./whoami";
 import { formatLogTime, type LogLine } from "./workload";
 
@@ -94,28 +98,9 @@ function parseBody(text: string, contentType: string): Obj {
 }
 
 // ---------------- authorization ----------------
-interface Attrs {
-  verb: string;
-  group: string;
-  resource: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
-}
-
-export function allowed(tok: TokenInfo, a: Attrs): boolean {
-  if (tok.admin) return true;
-  const full = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-  return tok.rules.some(
-    (r) =>
-      (r.verbs.includes("*") || r.verbs.includes(a.verb)) &&
-      (r.apiGroups.includes("*") || r.apiGroups.includes(a.group)) &&
-      (r.resources.includes("*") ||
-        r.resources.includes(full) ||
-        (a.subresource !== undefined && r.resources.includes(`*/${a.subresource}`))) &&
-      (r.namespaces === undefined ||
-        (a.namespace !== undefined && a.namespace !== "" && r.namespaces.includes(a.namespace))),
-  );
+// RBAC over the stored roles and bindings (rbac/authorizer.ts), then a test token's own rules.
+export function allowed(st: ClusterState, tok: TokenInfo, a: Attrs): boolean {
+  return authorize(st.store, userOf(tok), a).allowed || tokenRulesAllow(tok.rules, a);
 }
 
 function forbidden(tok: TokenInfo, a: Attrs): ApiError {
@@ -200,14 +185,15 @@ function discovery(c: SimClusterImpl, path: string, port: number): Obj | undefin
       ...(d.virtual ? {} : { storageVersionHash: Buffer.from(resKey(d)).toString("base64").slice(0, 11) }),
     });
     for (const s of d.subresources ?? []) {
-      const verbs = s === "log" ? ["get"] : ["get", "patch", "update"];
-      const kind = s === "scale" ? "Scale" : d.kind;
+      const verbs = s === "log" ? ["get"] : s === "token" ? ["create"] : ["get", "patch", "update"];
+      const kind = s === "scale" ? "Scale" : s === "token" ? "TokenRequest" : d.kind;
       resources.push({
         name: `${d.name}/${s}`,
         singularName: "",
         namespaced: d.namespaced,
         kind,
         ...(s === "scale" ? { group: "autoscaling", version: "v1" } : {}),
+        ...(s === "token" ? { group: "authentication.k8s.io", version: "v1" } : {}),
         verbs,
       });
     }
@@ -275,7 +261,8 @@ function verbOf(method: string, r: Route, q: URLSearchParams): string | undefine
       if (watch) return "watch";
       return r.name ? "get" : "list";
     case "POST":
-      return r.name ? undefined : "create";
+      // TokenRequest is a create on the serviceaccounts/token subresource.
+      return r.name ? (r.subresource === "token" ? "create" : undefined) : "create";
     case "PUT":
       return r.name ? "update" : undefined;
     case "PATCH":
@@ -297,7 +284,7 @@ export function handleRequest(c: SimClusterImpl, req: IncomingMessage, res: Serv
     if (c.latencyMs > 0) await new Promise((r) => setTimeout(r, c.latencyMs));
     const auth = req.headers.authorization ?? "";
     const m = /^Bearer\s+(.+)$/i.exec(auth);
-    const tok = m ? c.tokens.get(m[1]!.trim()) : undefined;
+    const tok = m ? c.state.auth.authenticate(m[1]!.trim()) : undefined;
     if (!tok) return send(res, 401, status(401, "Unauthorized", "Unauthorized"));
     await dispatch(c, tok, req, res, url, path);
   };
@@ -362,9 +349,6 @@ async function dispatch(
       status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {}),
     );
 
-  // reviews are always allowed for any authenticated user
-  if (r.def.virtual === "review") return review(c, tok, req, res, r);
-
   const attrs: Attrs = {
     verb,
     group: r.def.group,
@@ -373,13 +357,26 @@ async function dispatch(
     namespace: r.def === R.ns ? r.name : r.namespace,
     name: r.name,
   };
-  if (!allowed(tok, attrs)) throw forbidden(tok, attrs);
+  if (!allowed(c.state, tok, attrs)) throw forbidden(tok, attrs);
+  if (r.def.virtual === "review") return review(c, tok, req, res, r);
+  if (r.subresource === "token") {
+    const body = parseBody(await readBody(req), req.headers["content-type"] ?? "");
+    return send(res, 201, st.auth.tokenRequest(r.namespace ?? "", r.name!, body, q.get("dryRun") === "All"));
+  }
 
   if (r.def.virtual === "metrics") return metrics(st, res, r, q);
   if (r.subresource === "log") return logs(st, req, res, r, q);
 
   const ns = r.namespace ?? "";
   const dryRun = q.get("dryRun") === "All";
+  // Writes go through escalation checks and admission policies, which need the user.
+  const writing = verb !== "get" && verb !== "list" && verb !== "watch";
+  const guard = writing ? guardWrites(c.state, userOf(tok)) : { state: st, warnings: [] as string[] };
+  const gst = guard.state;
+  // Admission policy warnings join the request's other warnings (Pod Security, field validation).
+  const warn = () => {
+    for (const w of guard.warnings) addWarning(w);
+  };
   const wantTable = (req.headers.accept ?? "").includes("as=Table");
 
   switch (verb) {
@@ -408,23 +405,26 @@ async function dispatch(
       const body = parseBody(text, req.headers["content-type"] ?? "");
       // a subresource's body is another kind (e.g. a TokenRequest), not this resource's
       if (!r.subresource) decodeObject(r.def, body, fieldValidationOf(q, "create"), res, jsonText(req, text));
-      const o = st.create(r.def, ns, body, { dryRun });
+      const o = gst.create(r.def, ns, body, { dryRun });
+      warn();
       return send(res, 201, o);
     }
     case "update": {
       const text = await readBody(req);
       const body = parseBody(text, req.headers["content-type"] ?? "");
       if (r.subresource === "scale")
-        return send(res, 200, setScale(st, r, body?.spec?.replicas, body?.metadata?.resourceVersion));
+        return send(res, 200, setScale(gst, r, body?.spec?.replicas, body?.metadata?.resourceVersion));
       decodeObject(r.def, body, fieldValidationOf(q, "update"), res, jsonText(req, text));
-      return send(res, 200, st.update(r.def, ns, r.name!, body, { subresource: r.subresource, dryRun }));
+      const o = gst.update(r.def, ns, r.name!, body, { subresource: r.subresource, dryRun });
+      warn();
+      return send(res, 200, o);
     }
     case "patch":
-      return patch(st, tok, req, res, r, q, dryRun);
+      return patch(gst, tok, req, res, r, q, dryRun, warn);
     case "delete": {
       const text = await readBody(req);
       const opts = text.trim() ? (parseBody(text, JSON_CT) as Obj) : {};
-      const o = st.delete(r.def, ns, r.name!, {
+      const o = gst.delete(r.def, ns, r.name!, {
         propagationPolicy: q.get("propagationPolicy") ?? opts.propagationPolicy,
         dryRun: dryRun || (opts.dryRun ?? []).includes("All"),
         preconditions: opts.preconditions,
@@ -435,7 +435,7 @@ async function dispatch(
       const items = filtered(st, r.def, r.namespace, q);
       for (const o of items)
         if (st.get(r.def, o.metadata.namespace ?? "", o.metadata.name))
-          st.delete(r.def, o.metadata.namespace ?? "", o.metadata.name, { dryRun });
+          gst.delete(r.def, o.metadata.namespace ?? "", o.metadata.name, { dryRun });
       return send(res, 200, {
         kind: `${r.def.kind}List`,
         apiVersion: apiVersionOf(r.def),
@@ -503,6 +503,7 @@ async function patch(
   r: Route,
   q: URLSearchParams,
   dryRun: boolean,
+  warn: () => void = () => {},
 ): Promise<undefined> {
   const ns = r.namespace ?? "";
   const ct = (req.headers["content-type"] ?? "").split(";")[0]!.trim();
@@ -544,7 +545,7 @@ async function patch(
         namespace: r.def === R.ns ? r.name : r.namespace,
         name: r.name,
       };
-      if (!allowed(tok, attrs)) {
+      if (!allowed(st, tok, attrs)) {
         const gr = r.def.group ? `${r.def.name}.${r.def.group}` : r.def.name;
         throw new ApiError(403, "Forbidden", `${gr} ${JSON.stringify(r.name)} is forbidden: `, {
           name: r.name,
@@ -554,6 +555,7 @@ async function patch(
       }
     }
     const o = st.apply(r.def, ns, r.name!, body, { dryRun });
+    warn();
     return send(res, exists ? 200 : 201, o);
   }
   const cur = st.get(r.def, ns, r.name!);
@@ -591,7 +593,9 @@ async function patch(
         : undefined
       : body?.metadata?.resourceVersion;
   next.metadata = { ...(next.metadata ?? {}), resourceVersion: explicitRv ?? cur.metadata.resourceVersion };
-  return send(res, 200, st.update(r.def, ns, r.name!, next, { subresource: r.subresource, dryRun }));
+  const o = st.update(r.def, ns, r.name!, next, { subresource: r.subresource, dryRun });
+  warn();
+  return send(res, 200, o);
 }
 
 // ---------------- watch ----------------
@@ -932,80 +936,9 @@ async function review(
 ): Promise<undefined> {
   const body = parseBody(await readBody(req), req.headers["content-type"] ?? "");
   if (r.def.kind === "SelfSubjectReview") return send(res, 201, selfSubjectReview(tok, r.def));
-  if (r.def.kind === "SelfSubjectAccessReview") {
-    const ra = body?.spec?.resourceAttributes;
-    let ok = true;
-    if (ra) {
-      ok = allowed(tok, {
-        verb: ra.verb ?? "",
-        group: ra.group ?? "",
-        resource: ra.resource ?? "",
-        subresource: ra.subresource || undefined,
-        namespace: ra.namespace || undefined,
-        name: ra.name,
-      });
-    } else if (!body?.spec?.nonResourceAttributes) {
-      throw new ApiError(
-        422,
-        "Invalid",
-        'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
-      );
-    }
-    return send(res, 201, {
-      kind: "SelfSubjectAccessReview",
-      apiVersion: "authorization.k8s.io/v1",
-      metadata: { creationTimestamp: null },
-      spec: body.spec,
-      status: ok
-        ? {
-            allowed: true,
-            reason: tok.admin
-              ? 'RBAC: allowed by ClusterRoleBinding "cluster-admin" of ClusterRole "cluster-admin" to User "kubernetes-admin"'
-              : "allowed by simulator token rules",
-          }
-        : { allowed: false },
-    });
-  }
-  const ns = body?.spec?.namespace;
-  const rules = tok.admin
-    ? [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }]
-    : tok.rules.filter((x) => !x.namespaces || (ns && x.namespaces.includes(ns)));
-  void c;
-  return send(res, 201, {
-    kind: "SelfSubjectRulesReview",
-    apiVersion: "authorization.k8s.io/v1",
-    metadata: { creationTimestamp: null },
-    spec: body.spec ?? {},
-    status: {
-      resourceRules: [
-        {
-          verbs: ["create"],
-          apiGroups: ["authorization.k8s.io"],
-          resources: ["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
-        },
-        ...rules.map((x) => ({ verbs: x.verbs, apiGroups: x.apiGroups, resources: x.resources })),
-      ],
-      nonResourceRules: [
-        {
-          verbs: ["get"],
-          nonResourceURLs: [
-            "/api",
-            "/api/*",
-            "/apis",
-            "/apis/*",
-            "/healthz",
-            "/livez",
-            "/openapi",
-            "/openapi/*",
-            "/readyz",
-            "/version",
-            "/version/",
-          ],
-        },
-      ],
-      incomplete: false,
-    },
-  });
+  if (r.def.kind === "SelfSubjectAccessReview")
+    return send(res, 201, selfSubjectAccessReview(c.state.store, tok, body));
+  return send(res, 201, selfSubjectRulesReview(c.state.store, tok, body));
 }
 
 export { podRequests };

@@ -17,8 +17,11 @@ import { ReplicaSetController, replicaSetStatus } from "./controllers/replicaset
 import { resourceQuotaStatus } from "./controllers/resourcequota";
 import { EventRecorder, type EventType } from "./events";
 import { Kubelet } from "./kubelet";
+import { ensureNetworkAddons } from "./network-addons";
 import { renewNodeLeases } from "./node-leases";
 import { quotaUsage } from "./quota";
+import { ensureBootstrapPolicy } from "./rbac/bootstrap-policy";
+import { TokenStore } from "./rbac/tokens";
 import { Registry } from "./registry";
 import { R, type ResDef, resKey } from "./resources";
 import { Scheduler } from "./scheduler";
@@ -35,6 +38,8 @@ export class ClusterState {
   readonly kubelet: Kubelet;
   readonly registry: Registry;
   readonly scheduler: Scheduler;
+  /** Bearer tokens and the token controller (rbac/tokens.ts). */
+  readonly auth: TokenStore;
   private readonly replicaSets = new ReplicaSetController();
   private readonly ctx: ControllerContext;
   private reconcileQueued = false;
@@ -69,6 +74,9 @@ export class ClusterState {
     syncNodes(this.store, spec, this.version);
     if (ensureAddons(this.store, this.registry)) this.settleSystemPods();
     renewNodeLeases(this.store, Date.now(), this.opts.nodeLeaseRenewMs ?? 10_000);
+    ensureBootstrapPolicy(this.store);
+    ensureNetworkAddons(this.store, spec);
+    this.auth = new TokenStore(this.store);
   }
 
   // ---------------- facade over the store (used by api.ts and simulator.ts) ----------------
@@ -233,6 +241,7 @@ export class ClusterState {
         deploymentStatus(this.ctx, podsByOwner);
         endpointsController(this.ctx);
         resourceQuotaStatus(this.ctx);
+        this.auth.syncSecrets();
         if (!this.store.dirty) break;
       }
     } finally {

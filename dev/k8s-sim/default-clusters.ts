@@ -9,6 +9,8 @@ export const defaultClusters: SimClusterSpec[] = [
   {
     name: "fra-gpu",
     region: "eu-central-1",
+    cni: "calico",
+    nodeLocalDns: "169.254.20.10",
     nodes: [
       {
         name: "fra-gpu-a100-1",
@@ -34,6 +36,7 @@ export const defaultClusters: SimClusterSpec[] = [
   {
     name: "ohio-cpu",
     region: "us-east-2",
+    cni: "cilium",
     nodes: [
       { name: "ohio-cpu-1", cpu: "16", memory: "64Gi" },
       { name: "ohio-cpu-2", cpu: "16", memory: "64Gi" },
@@ -44,6 +47,8 @@ export const defaultClusters: SimClusterSpec[] = [
   {
     name: "sgp-mixed",
     region: "ap-southeast-1",
+    // flannel alone: the market shows "network isolation: not verified" for this provider.
+    cni: "flannel",
     nodes: [
       { name: "sgp-cpu-1", cpu: "8", memory: "32Gi" },
       { name: "sgp-cpu-2", cpu: "8", memory: "32Gi" },

@@ -8,6 +8,7 @@
 // - test/integration/apiserver/field_validation_test.go: the messages `unknown field "spec.x"`,
 //   `duplicate field "metadata.name"`, joined by ", " after "strict decoding error: ".
 // Unknown fields are dropped from the object (they are never stored), as decoding into Go types does.
+
 import type { ServerResponse } from "node:http";
 import { ApiError } from "./errors";
 import type { ResDef } from "./resources";
@@ -15,6 +16,7 @@ import { attributesOf, rootTypeOf, typeShape } from "./schemas";
 import type { Obj } from "./util";
 import { fe, invalidError } from "./validation/field-errors";
 import { parseQuantityStrict } from "./validation/quantity";
+import { addWarning } from "./warnings";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
@@ -215,9 +217,7 @@ export function decodeObject(
   if (!msgs.length || mode === "Ignore") return;
   if (mode === "Strict")
     throw new ApiError(400, "BadRequest", `${handled}: strict decoding error: ${msgs.join(", ")}`);
-  const prev = res.getHeader("Warning");
-  const list = Array.isArray(prev) ? prev : prev ? [String(prev)] : [];
-  res.setHeader("Warning", [...list, ...msgs.map((m) => `299 - ${quote(m)}`)]);
+  for (const m of msgs) addWarning(m);
 }
 
 /** The request text when the body was JSON (duplicate keys are detected there), else undefined. */

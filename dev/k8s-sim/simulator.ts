@@ -1,6 +1,5 @@
 // Kubernetes API simulator: the public, programmatic interface.
 // Each cluster is served over HTTPS (own port on 127.0.0.1) with a shared CA and bearer tokens.
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { Socket } from "node:net";
@@ -9,6 +8,8 @@ import { stringify as toYaml } from "yaml";
 import { handleRequest } from "./api";
 import { type SimCerts, sharedCerts } from "./certs";
 import { ClusterState } from "./cluster";
+import type { SimCni } from "./network-addons";
+import { adminInfo, groupsForUser, newToken, type TokenInfo, type TokenRule } from "./rbac/tokens";
 import type { ClusterSnapshot } from "./store";
 
 export interface SimNodeSpec {
@@ -32,6 +33,10 @@ export interface SimClusterSpec {
   version?: string; // default "v1.31.2"
   /** Extension: fixed port for this cluster's listener (default 0 = OS picks, or the persisted port). */
   port?: number;
+  /** CNI DaemonSet in kube-system (default none): calico, cilium, antrea, kube-router enforce NetworkPolicy. */
+  cni?: SimCni;
+  /** NodeLocal DNSCache DaemonSet listening on this link-local address (e.g. 169.254.20.10). */
+  nodeLocalDns?: string;
 }
 export interface SimOptions {
   clusters: SimClusterSpec[];
@@ -45,17 +50,14 @@ export interface SimOptions {
   /** JSON file: loaded at start if present (certs, tokens, ports, objects), saved on stop and every few seconds. */
   stateFile?: string;
 }
-export interface TokenRule {
-  verbs: string[];
-  apiGroups: string[];
-  resources: string[];
-  namespaces?: string[];
-}
+export type { TokenInfo, TokenRule };
 export interface SimCluster {
   readonly name: string;
   readonly server: string; // https://127.0.0.1:PORT
   readonly port: number;
+  /** The bootstrap admin (system:masters). For setting a cluster up only; KubeBid code never uses it. */
   readonly adminToken: string;
+  /** A test token with its own rules (no RBAC objects needed). */
   issueToken(opts: { user?: string; rules: TokenRule[] }): string;
   kubeconfig(opts?: { token?: string; user?: string }): string; // YAML, embedded CA data
   stop(): Promise<void>;
@@ -70,16 +72,10 @@ export interface Simulator {
   stop(): Promise<void>;
 }
 
-export interface TokenInfo {
-  user: string;
-  admin: boolean;
-  rules: TokenRule[];
-}
-
 interface PersistedCluster {
   port: number;
   adminToken: string;
-  tokens: { token: string; user: string; rules: TokenRule[] }[];
+  tokens: ({ token: string } & Partial<TokenInfo> & { user: string; rules: TokenRule[] })[];
   snapshot: ClusterSnapshot;
 }
 interface PersistedState {
@@ -88,12 +84,10 @@ interface PersistedState {
   clusters: Record<string, PersistedCluster>;
 }
 
-const newToken = (): string => `kbsim.${randomBytes(24).toString("base64url")}`;
-
 export class SimClusterImpl implements SimCluster {
   readonly name: string;
   readonly state: ClusterState;
-  readonly tokens = new Map<string, TokenInfo>();
+  readonly tokens: Map<string, TokenInfo>;
   readonly stats = { requests: 0, metricsRequests: 0, byPath: new Map<string, number>() };
   latencyMs = 0;
   adminToken: string;
@@ -109,11 +103,12 @@ export class SimClusterImpl implements SimCluster {
   ) {
     this.name = spec.name;
     this.state = state;
+    this.tokens = state.auth.tokens;
     this.adminToken = persisted?.adminToken ?? newToken();
     this.port = persisted?.port ?? spec.port ?? 0;
-    this.tokens.set(this.adminToken, { user: "kubernetes-admin", admin: true, rules: [] });
-    for (const t of persisted?.tokens ?? [])
-      this.tokens.set(t.token, { user: t.user, admin: false, rules: t.rules });
+    this.tokens.set(this.adminToken, adminInfo());
+    for (const { token, ...t } of persisted?.tokens ?? [])
+      this.tokens.set(token, { ...t, groups: t.groups ?? groupsForUser(t.user), admin: false });
   }
 
   get server(): string {
@@ -123,8 +118,11 @@ export class SimClusterImpl implements SimCluster {
 
   issueToken(opts: { user?: string; rules: TokenRule[] }): string {
     const token = newToken();
+    const user =
+      opts.user ?? `system:serviceaccount:kubebid:kubebid-${newToken().slice(6, 12).toLowerCase()}`;
     this.tokens.set(token, {
-      user: opts.user ?? `system:serviceaccount:kubebid:kubebid-${randomBytes(3).toString("hex")}`,
+      user,
+      groups: groupsForUser(user),
       admin: false,
       rules: structuredClone(opts.rules),
     });
@@ -216,9 +214,7 @@ export class SimClusterImpl implements SimCluster {
     return {
       port: this.port,
       adminToken: this.adminToken,
-      tokens: [...this.tokens.entries()]
-        .filter(([, t]) => !t.admin)
-        .map(([token, t]) => ({ token, user: t.user, rules: t.rules })),
+      tokens: [...this.tokens.entries()].filter(([, t]) => !t.admin).map(([token, t]) => ({ token, ...t })),
       snapshot: this.state.snapshot(),
     };
   }
@@ -305,6 +301,7 @@ export async function startSimulator(opts: SimOptions): Promise<Simulator> {
       { podStartDelayMs: opts.podStartDelayMs ?? 550, nodeLeaseRenewMs: opts.nodeLeaseRenewMs },
       p?.snapshot,
     );
+    state.auth.caPem = certs.caCert;
     clusters.push(new SimClusterImpl(spec, { host, certs }, state, p));
   }
   const sim = new SimulatorImpl(clusters, certs, opts);

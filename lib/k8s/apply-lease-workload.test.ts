@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
+import { provisionKubebidAccess } from "@/dev/provision-kubebid-access";
 import { canonicalizeManifest, type ManifestInput } from "@/lib/market/manifest";
 import { applyLeaseWorkload, leaseObjectPath } from "./apply-lease-workload";
 import { buildLeaseObjects, LABELS } from "./build-lease-objects";
@@ -32,8 +33,12 @@ beforeAll(async () => {
       { name: "plain", nodes: [{ name: "p1", cpu: "4", memory: "16Gi" }], metricsApi: false },
     ],
   });
-  client = simClient(sim.cluster("work"));
-  noMetrics = simClient(sim.cluster("plain"));
+  // The provider's part: apply the generated RBAC as the cluster admin and mint KubeBid's token.
+  // Everything below runs with that token only: the rights KubeBid gets on a real cluster.
+  const token = await provisionKubebidAccess(sim.cluster("work"), sim.caPem);
+  const plainToken = await provisionKubebidAccess(sim.cluster("plain"), sim.caPem);
+  client = simClient(sim.cluster("work"), { token });
+  noMetrics = simClient(sim.cluster("plain"), { token: plainToken });
 });
 
 afterAll(async () => {
@@ -144,12 +149,31 @@ describe("buildLeaseObjects", () => {
     expect(pod.nodeSelector).toBeUndefined();
   });
 
+  it("lets egress reach NodeLocal DNSCache's link-local address on port 53, and nothing else there", () => {
+    const egressOf = (nodeLocalDns?: string | null) =>
+      (
+        buildLeaseObjects({ ...lease("44"), nodeLocalDns }).objects.find(
+          (o) => o.metadata.name === "kb-egress",
+        ) as unknown as {
+          spec: { egress: Array<{ to: Array<{ ipBlock?: { cidr: string } }>; ports?: unknown[] }> };
+        }
+      ).spec.egress;
+    const rule = egressOf("169.254.20.10").find((r) => r.to[0]?.ipBlock?.cidr === "169.254.20.10/32");
+    expect(rule?.ports).toEqual([
+      { protocol: "UDP", port: 53 },
+      { protocol: "TCP", port: 53 },
+    ]);
+    expect(egressOf(null)).toHaveLength(3);
+    // Only a link-local address is believed: the cluster's answer must not open a private range.
+    expect(egressOf("10.0.0.10")).toHaveLength(3);
+  });
+
   it("refuses a lease id that cannot name a namespace", () => {
     expect(() => buildLeaseObjects(lease("1".repeat(60)))).toThrow(/cannot name a namespace/);
   });
 });
 
-describe("lease workload on a cluster", () => {
+describe("lease workload on a cluster, with only the generated RBAC's token", () => {
   it("applies, converges to running and changes nothing when applied again", async () => {
     const input = lease("100");
     const first = await applyLeaseWorkload(client, input);
@@ -323,6 +347,71 @@ describe("lease workload on a cluster", () => {
       terminating: false,
     });
     expect(leases.map((l) => l.leaseId)).toEqual(expect.arrayContaining(["100", "102", "103", "104"]));
+  });
+
+  it("cannot reach beyond its lease namespaces: RBAC and the admission policy refuse", async () => {
+    const refused = async (
+      path: string,
+      method: "POST" | "PATCH" | "DELETE",
+      body?: unknown,
+      contentType?: string,
+    ) => {
+      const e = await client.requestJson(path, { method, body, contentType }).then(
+        () => undefined,
+        (error: { code?: number; body?: { message?: string } }) => error,
+      );
+      expect(e?.code).toBe(403);
+      return e?.body?.message ?? "";
+    };
+    const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: {} };
+    expect(await refused("/apis/apps/v1/namespaces/kube-system/deployments", "POST", deployment)).toMatch(
+      /User "system:serviceaccount:kubebid-system:kubebid" cannot create resource "deployments"/,
+    );
+    expect(await refused("/api/v1/namespaces/default/secrets", "POST", { metadata: { name: "s" } })).toMatch(
+      /cannot create resource "secrets"/,
+    );
+    // Namespace rights are cluster-wide in RBAC; the policy is what confines them.
+    expect(
+      await refused(
+        "/api/v1/namespaces/kb-lease-100",
+        "PATCH",
+        {
+          metadata: { labels: { "pod-security.kubernetes.io/enforce": "privileged" } },
+        },
+        "application/merge-patch+json",
+      ),
+    ).toBe(
+      "namespaces \"kb-lease-100\" is forbidden: ValidatingAdmissionPolicy 'kubebid-lease-confinement' with binding 'kubebid-lease-confinement' denied request: KubeBid may not weaken Pod Security: a lease namespace must enforce baseline or restricted",
+    );
+    expect(await refused("/api/v1/namespaces/kubebid-system", "DELETE")).toMatch(
+      /ValidatingAdmissionPolicy 'kubebid-lease-confinement' .* denied request: KubeBid may only write lease namespaces/,
+    );
+    expect(await refused("/api/v1/namespaces", "POST", { metadata: { name: "kb-lease-fake" } })).toMatch(
+      /denied request: KubeBid's lease namespaces must carry its labels$/,
+    );
+    // Binding anything but the workload role, or to anyone but itself, is refused.
+    expect(
+      await refused("/apis/rbac.authorization.k8s.io/v1/namespaces/kb-lease-100/rolebindings", "POST", {
+        metadata: { name: "tenant" },
+        roleRef: {
+          apiGroup: "rbac.authorization.k8s.io",
+          kind: "ClusterRole",
+          name: "kubebid-lease-workload",
+        },
+        subjects: [{ kind: "ServiceAccount", name: "default", namespace: "kb-lease-100" }],
+      }),
+    ).toMatch(/denied request: KubeBid may only bind kubebid-lease-workload, and only to itself$/);
+    expect(
+      await refused("/apis/rbac.authorization.k8s.io/v1/namespaces/kb-lease-100/rolebindings", "POST", {
+        metadata: { name: "admin" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+        subjects: [{ kind: "ServiceAccount", name: "kubebid", namespace: "kubebid-system" }],
+      }),
+    ).toMatch(/is attempting to grant RBAC permissions not currently held/);
+    // No delete right in a lease namespace either (the policy would refuse it too).
+    expect(await refused("/apis/apps/v1/namespaces/kb-lease-100/deployments/web", "DELETE")).toMatch(
+      /cannot delete resource "deployments"/,
+    );
   });
 
   it("tears down by deleting the namespace, idempotently", async () => {

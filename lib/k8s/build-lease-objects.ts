@@ -60,6 +60,8 @@ export interface LeaseWorkloadInput {
   /** 0x-prefixed keccak256 of the canonical manifest. */
   specHash: string;
   manifest: Manifest;
+  /** NodeLocal DNSCache's link-local address on this cluster (detect-cluster-network.ts), if any. */
+  nodeLocalDns?: string | null;
 }
 
 export interface K8sObject {
@@ -215,6 +217,19 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
             { protocol: "TCP", port: 53 },
           ],
         },
+        // NodeLocal DNSCache: pods' resolv.conf points at its link-local address, which the first
+        // rule excludes with the rest of 169.254.0.0/16.
+        ...(input.nodeLocalDns && /^169\.254\.\d{1,3}\.\d{1,3}$/.test(input.nodeLocalDns)
+          ? [
+              {
+                to: [{ ipBlock: { cidr: `${input.nodeLocalDns}/32` } }],
+                ports: [
+                  { protocol: "UDP", port: 53 },
+                  { protocol: "TCP", port: 53 },
+                ],
+              },
+            ]
+          : []),
         // The lease's own pods.
         { to: [{ podSelector: {} }] },
       ],

@@ -3,14 +3,18 @@ import type { AppError } from "@/lib/errors";
 import { formatBytes, formatCores } from "@/lib/market/format";
 import type { ClusterClient } from "./cluster-client";
 import { type ClusterErrorDetails, toClusterError } from "./cluster-error";
+import { type ClusterNetwork, detectClusterNetwork } from "./detect-cluster-network";
+import { checkConfinement, checkLeaseRights, EXCESS_CHECKS } from "./probe-least-privilege";
 import { computeInventory, type Inventory } from "./read-inventory";
 import { REQUIRED_PERMISSIONS, type RequiredPermission } from "./required-permissions";
 
 // The onboarding checks of a cluster, yielded one by one as they complete so the wizard can show
-// progress: connection and version, credentials, each permission of REQUIRED_PERMISSIONS (one
-// SelfSubjectAccessReview per verb), nodes, GPUs, region, metrics API. Every failed or warning check
-// carries a hint saying how to fix it. Over-privileged credentials (cluster-admin, Secret reads) are a
-// warning. The generator's return value sums it up.
+// progress: connection and version, credentials, each cluster-wide and kube-system permission of
+// REQUIRED_PERMISSIONS (one SelfSubjectAccessReview per verb), the lease-namespace rights (a trial
+// lease namespace, see probe-least-privilege.ts), then what KubeBid must NOT be able to do (kind
+// "excess": over-privileged credentials fail these), nodes, GPUs, region, network isolation
+// (NetworkPolicy-enforcing CNI, NodeLocal DNSCache) and the metrics API. Every failed or warning check
+// carries a hint saying how to fix it. The generator's return value sums it up.
 
 export type ProbeStatus = "pass" | "fail" | "warn";
 
@@ -21,6 +25,8 @@ export interface ProbeCheck {
   detail: string;
   /** How to fix it; null when there is nothing to fix. */
   hint: string | null;
+  /** "excess": a right KubeBid must not hold; the provider may accept the risk of failing these. */
+  kind?: "excess";
 }
 
 export interface ProbeSummary {
@@ -30,9 +36,16 @@ export interface ProbeSummary {
   version: string | null;
   metricsApi: boolean;
   inventory: Inventory | null;
+  /** Every "excess" check passed: the credentials hold no more than KubeBid needs. */
+  leastPrivilege: boolean;
+  /** Only "excess" checks failed: onboarding may go on if the provider accepts the risk. */
+  onlyExcessFailed: boolean;
+  /** What kube-system's DaemonSets say about network isolation; null when they could not be read. */
+  network: ClusterNetwork | null;
 }
 
-const RBAC_HINT = "Apply the RBAC manifest KubeBid shows you and upload the kubeconfig its commands write.";
+export const RBAC_HINT =
+  "Apply the RBAC manifest KubeBid shows you and upload the kubeconfig its commands write.";
 
 function errorCheck(id: string, label: string, e: AppError, hint: string): ProbeCheck {
   return { id, label, status: "fail", detail: e.message, hint };
@@ -40,24 +53,35 @@ function errorCheck(id: string, label: string, e: AppError, hint: string): Probe
 
 async function checkPermission(client: ClusterClient, p: RequiredPermission): Promise<ProbeCheck> {
   const id = `perm:${p.id}`;
-  const label = `${p.label} (${p.verbs.join(", ")} ${p.subresource ? `${p.resource}/${p.subresource}` : p.resource})`;
+  const where = p.scope === "kube-system" ? " in kube-system" : "";
+  const label = `${p.label} (${p.verbs.join(", ")} ${p.subresource ? `${p.resource}/${p.subresource}` : p.resource}${where})`;
+  const names = p.resourceNames?.length ? p.resourceNames : [undefined];
   const results = await Promise.all(
-    p.verbs.map(async (verb) => {
-      const review = await client.authorization.createSelfSubjectAccessReview({
-        body: {
-          apiVersion: "authorization.k8s.io/v1",
-          kind: "SelfSubjectAccessReview",
-          spec: {
-            resourceAttributes: { group: p.group, resource: p.resource, subresource: p.subresource, verb },
+    p.verbs.flatMap((verb) =>
+      names.map(async (name) => {
+        const review = await client.authorization.createSelfSubjectAccessReview({
+          body: {
+            apiVersion: "authorization.k8s.io/v1",
+            kind: "SelfSubjectAccessReview",
+            spec: {
+              resourceAttributes: {
+                group: p.group,
+                resource: p.resource,
+                subresource: p.subresource,
+                verb,
+                name,
+                namespace: p.scope === "kube-system" ? "kube-system" : undefined,
+              },
+            },
           },
-        },
-      });
-      return { verb, allowed: review.status?.allowed === true };
-    }),
+        });
+        return { verb, allowed: review.status?.allowed === true };
+      }),
+    ),
   );
-  const missing = results.filter((r) => !r.allowed).map((r) => r.verb);
+  const missing = [...new Set(results.filter((r) => !r.allowed).map((r) => r.verb))];
   if (missing.length === 0) return { id, label, status: "pass", detail: `Allowed ${p.why}.`, hint: null };
-  const resource = `${p.group ? `${p.group}/` : ""}${p.subresource ? `${p.resource}/${p.subresource}` : p.resource}`;
+  const resource = `${p.group ? `${p.group}/` : ""}${p.subresource ? `${p.resource}/${p.subresource}` : p.resource}${names[0] ? ` (${names.join(", ")})` : ""}${where}`;
   return {
     id,
     label,
@@ -71,13 +95,27 @@ async function checkPermission(client: ClusterClient, p: RequiredPermission): Pr
 
 export async function* probeCluster(client: ClusterClient): AsyncGenerator<ProbeCheck, ProbeSummary, void> {
   const checks: ProbeCheck[] = [];
-  const summary: ProbeSummary = { ok: false, checks, version: null, metricsApi: false, inventory: null };
+  const summary: ProbeSummary = {
+    ok: false,
+    checks,
+    version: null,
+    metricsApi: false,
+    inventory: null,
+    leastPrivilege: false,
+    onlyExcessFailed: false,
+    network: null,
+  };
   const emit = (c: ProbeCheck) => {
     checks.push(c);
     return c;
   };
   const done = () => {
-    summary.ok = checks.every((c) => c.status !== "fail");
+    const failed = checks.filter((c) => c.status === "fail");
+    summary.ok = failed.length === 0;
+    summary.leastPrivilege = EXCESS_CHECKS.every((id) =>
+      checks.some((c) => c.id === id && c.status === "pass"),
+    );
+    summary.onlyExcessFailed = failed.length > 0 && failed.every((c) => c.kind === "excess");
     return summary;
   };
 
@@ -153,8 +191,10 @@ export async function* probeCluster(client: ClusterClient): AsyncGenerator<Probe
     hint: null,
   });
 
-  // 3. Permissions, checked concurrently, reported in list order.
-  const pending = REQUIRED_PERMISSIONS.map((p) =>
+  // 3. Permissions, checked concurrently, reported in list order: cluster-wide and kube-system rights
+  // by SelfSubjectAccessReview; lease-namespace rights in a trial lease namespace.
+  const direct = REQUIRED_PERMISSIONS.filter((p) => p.scope !== "lease");
+  const pending = direct.map((p) =>
     checkPermission(client, p).catch((error) =>
       errorCheck(`perm:${p.id}`, p.label, toClusterError(error, "check permissions"), RBAC_HINT),
     ),
@@ -162,48 +202,17 @@ export async function* probeCluster(client: ClusterClient): AsyncGenerator<Probe
   const allowed = new Map<string, boolean>();
   for (const [i, promise] of pending.entries()) {
     const check = await promise;
-    allowed.set(REQUIRED_PERMISSIONS[i]?.id ?? "", check.status === "pass");
+    allowed.set(direct[i]?.id ?? "", check.status === "pass");
     yield emit(check);
   }
-
-  // 3b. Least privilege: credentials that can do everything (or read every Secret) work, but a leak of
-  // them from KubeBid would hand over the whole cluster; say so.
-  try {
-    const can = async (verb: string, group: string, resource: string) =>
-      (
-        await client.authorization.createSelfSubjectAccessReview({
-          body: { spec: { resourceAttributes: { verb, group, resource } } },
-        })
-      ).status?.allowed === true;
-    const [everything, secrets] = await Promise.all([can("*", "*", "*"), can("get", "", "secrets")]);
-    yield emit(
-      everything || secrets
-        ? {
-            id: "least-privilege",
-            label: "Least privilege",
-            status: "warn",
-            detail: everything
-              ? "These credentials can do anything on the cluster (cluster-admin); KubeBid needs far less."
-              : "These credentials can read every Secret on the cluster; KubeBid never needs to.",
-            hint: `Give KubeBid its own service account with only what it needs. ${RBAC_HINT}`,
-          }
-        : {
-            id: "least-privilege",
-            label: "Least privilege",
-            status: "pass",
-            detail: "The credentials cannot read Secrets or act as cluster-admin.",
-            hint: null,
-          },
-    );
-  } catch (error) {
-    yield emit({
-      id: "least-privilege",
-      label: "Least privilege",
-      status: "warn",
-      detail: toClusterError(error, "check the credentials' reach").message,
-      hint: RBAC_HINT,
-    });
-  }
+  // 3b. In a trial lease namespace: the workload rights KubeBid binds itself, and whether the
+  // admission policy stops it from weakening Pod Security there (a server-side dry run).
+  const trial = await checkLeaseRights(client);
+  for (const c of trial.checks) yield emit(c);
+  // 3c. What KubeBid must not be able to do.
+  for (const c of await checkConfinement(client, trial.namespaceCreated ? trial.namespace : null))
+    yield emit(c);
+  await trial.cleanup();
 
   // 4. Nodes, GPUs, region (needs nodes + pods read).
   if (allowed.get("nodes") && allowed.get("pods")) {
@@ -263,7 +272,49 @@ export async function* probeCluster(client: ClusterClient): AsyncGenerator<Probe
     }
   }
 
-  // 5. Metrics API (optional).
+  // 5. Network isolation: a NetworkPolicy-enforcing CNI, and NodeLocal DNSCache for lease egress.
+  try {
+    const network = await detectClusterNetwork(client);
+    summary.network = network;
+    yield emit(
+      network.enforcesNetworkPolicy
+        ? {
+            id: "network-policy",
+            label: "Network isolation",
+            status: "pass",
+            detail: `NetworkPolicy is enforced (${network.cni} in kube-system): leases are isolated from each other and from private networks.`,
+            hint: null,
+          }
+        : {
+            id: "network-policy",
+            label: "Network isolation",
+            status: "warn",
+            detail: network.otherCni
+              ? `${network.otherCni} alone does not enforce NetworkPolicy: leases are not isolated from each other. The market shows "network isolation: not verified".`
+              : `No NetworkPolicy-enforcing CNI (Calico, Cilium, Antrea, kube-router) found in kube-system. The market shows "network isolation: not verified".`,
+            hint: "Run a CNI that enforces NetworkPolicy (e.g. Calico or Cilium), in kube-system so KubeBid can see it.",
+          },
+    );
+    yield emit({
+      id: "node-local-dns",
+      label: "NodeLocal DNSCache",
+      status: "pass",
+      detail: network.nodeLocalDns
+        ? `Found at ${network.nodeLocalDns}: lease egress allows DNS to it.`
+        : "Not installed: leases use the cluster DNS service.",
+      hint: null,
+    });
+  } catch (error) {
+    yield emit({
+      id: "network-policy",
+      label: "Network isolation",
+      status: "warn",
+      detail: `Could not read kube-system's DaemonSets: ${toClusterError(error, "detect the CNI").message}`,
+      hint: `Network isolation shows as "not verified". ${RBAC_HINT}`,
+    });
+  }
+
+  // 6. Metrics API (optional).
   try {
     await client.requestJson("/apis/metrics.k8s.io/v1beta1");
     summary.metricsApi = true;

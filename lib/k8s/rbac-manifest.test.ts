@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
+import { provisionKubebidAccess } from "@/dev/provision-kubebid-access";
 import { createClusterClient } from "./cluster-client";
 import { runProbe } from "./probe-cluster";
 import { generateRbacManifest } from "./rbac-manifest";
@@ -20,22 +21,57 @@ afterAll(async () => {
 });
 
 describe("generateRbacManifest", () => {
-  it("is the namespace, service account, role, binding and token secret, with rules from REQUIRED_PERMISSIONS", () => {
-    const { yaml, rules } = generateRbacManifest();
-    const docs = parseAllDocuments(yaml).map((d) => d.toJS() as Record<string, unknown> & { kind: string });
-    expect(docs.map((d) => d.kind)).toEqual([
-      "Namespace",
-      "ServiceAccount",
-      "ClusterRole",
-      "ClusterRoleBinding",
-      "Secret",
+  it("is the namespace, service account, roles, bindings, admission policy and token secret, from REQUIRED_PERMISSIONS", () => {
+    const { yaml, rules, leaseRules } = generateRbacManifest();
+    const docs = parseAllDocuments(yaml).map(
+      (d) =>
+        d.toJS() as Record<string, unknown> & {
+          kind: string;
+          metadata: { name: string; namespace?: string };
+        },
+    );
+    expect(
+      docs.map(
+        (d) => `${d.kind}/${d.metadata.namespace ? `${d.metadata.namespace}/` : ""}${d.metadata.name}`,
+      ),
+    ).toEqual([
+      "Namespace/kubebid-system",
+      "ServiceAccount/kubebid-system/kubebid",
+      "ClusterRole/kubebid",
+      "ClusterRoleBinding/kubebid",
+      "Role/kube-system/kubebid-cluster-detect",
+      "RoleBinding/kube-system/kubebid-cluster-detect",
+      "ClusterRole/kubebid-lease-workload",
+      "ValidatingAdmissionPolicy/kubebid-lease-confinement",
+      "ValidatingAdmissionPolicyBinding/kubebid-lease-confinement",
+      "Secret/kubebid-system/kubebid-token",
     ]);
-    const role = docs[2] as unknown as { rules: unknown };
-    expect(role.rules).toEqual(rules);
-    expect(rules).toHaveLength(REQUIRED_PERMISSIONS.length);
-    expect(rules.flatMap((r) => r.verbs)).not.toContain("*");
-    expect(rules.flatMap((r) => r.resources)).not.toContain("secrets");
-    expect(docs[4]).toMatchObject({
+    expect((docs[2] as unknown as { rules: unknown }).rules).toEqual(rules);
+    expect((docs[6] as unknown as { rules: unknown }).rules).toEqual(leaseRules);
+    expect(rules.length + leaseRules.length + 1).toBe(REQUIRED_PERMISSIONS.length);
+    const all = [...rules, ...leaseRules];
+    expect(all.flatMap((r) => r.verbs)).not.toContain("*");
+    expect(all.flatMap((r) => r.resources)).not.toContain("secrets");
+    expect(all.flatMap((r) => r.verbs)).not.toContain("escalate");
+    // bind only on the workload role, and that role is bound by nothing in the manifest.
+    expect(rules.filter((r) => r.verbs.includes("bind"))).toEqual([
+      {
+        apiGroups: ["rbac.authorization.k8s.io"],
+        resources: ["clusterroles"],
+        verbs: ["bind"],
+        resourceNames: ["kubebid-lease-workload"],
+      },
+    ]);
+    expect(
+      docs.filter((d) => (d as { roleRef?: { name: string } }).roleRef?.name === "kubebid-lease-workload"),
+    ).toEqual([]);
+    // No workload write cluster-wide.
+    for (const r of rules)
+      expect(
+        r.resources.some((x) => ["deployments", "services", "pods/exec"].includes(x)) &&
+          r.verbs.includes("create"),
+      ).toBe(false);
+    expect(docs[9]).toMatchObject({
       type: "kubernetes.io/service-account-token",
       metadata: {
         namespace: "kubebid-system",
@@ -46,15 +82,13 @@ describe("generateRbacManifest", () => {
 
   it("gives commands whose kubectl config steps write a kubeconfig KubeBid accepts and whose probe passes", async () => {
     const cluster = sim.cluster("c");
-    const token = cluster.issueToken({
-      user: "system:serviceaccount:kubebid-system:kubebid",
-      rules: generateRbacManifest().rules,
-    });
+    // The provider's part on the simulator: apply the manifest, read the token the token controller
+    // put into the Secret (what the commands' `kubectl get secret` lines read).
+    const token = await provisionKubebidAccess(cluster, sim.caPem, { via: "secret" });
     const { commands } = generateRbacManifest({ server: cluster.server });
     expect(commands).toContain("--embed-certs=true");
     expect(commands).not.toMatch(/exec|tokenFile|insecure/);
-    // The parts that need a real token controller (apply, reading the Secret) are replaced by what the
-    // Secret would hold; the kubectl config steps run for real.
+    // The kubectl config steps run for real, with what the Secret holds.
     const dir = mkdtempSync(join(tmpdir(), "kb-rbac-"));
     try {
       writeFileSync(join(dir, "ca.crt"), sim.caPem);
@@ -73,7 +107,7 @@ describe("generateRbacManifest", () => {
       try {
         const summary = await runProbe(client);
         expect(summary.checks.filter((c) => c.status === "fail")).toEqual([]);
-        expect(summary.ok).toBe(true);
+        expect(summary).toMatchObject({ ok: true, leastPrivilege: true });
       } finally {
         await client.close();
       }

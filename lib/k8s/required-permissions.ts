@@ -1,12 +1,22 @@
-// Everything KubeBid does on a provider's cluster, as RBAC. The ClusterRole of the RBAC manifest
-// (rbac-manifest.ts) is generated from this list and the onboarding probe (probe-cluster.ts) checks
-// each entry with SelfSubjectAccessReviews, so the two cannot drift apart. Add a verb here when code
-// starts using it.
+// Everything KubeBid does on a provider's cluster, as RBAC, and where each right is granted. The RBAC
+// manifest (rbac-manifest.ts) is generated from this list, the onboarding probe (probe-cluster.ts)
+// checks each entry with SelfSubjectAccessReviews, and required-permissions.test.ts fails when code
+// in lib/ makes a Kubernetes call this list does not cover. Add an entry when code starts a new call.
 //
-// Why cluster-wide: every lease gets a new namespace `kb-lease-<id>`, so a namespaced Role cannot be
-// granted in advance. RBAC cannot restrict by namespace prefix; the write verbs below are what a
-// lease needs and nothing broader (no secrets, no RBAC, no pods/exec, no cluster-scoped writes but
-// namespaces).
+// Scopes:
+// - `cluster`: ClusterRole `kubebid`, bound cluster-wide. Reads KubeBid needs everywhere (nodes and
+//   pods for the inventory and the metrics poller) and the lease namespaces' lifecycle. Writes here
+//   are confined by the ValidatingAdmissionPolicy of the manifest: namespaces named `kb-lease-*`
+//   with KubeBid's labels, Pod Security enforce `baseline`/`restricted`, deletes of lease namespaces
+//   only, RoleBindings only of the workload role to KubeBid itself.
+// - `kube-system`: Role `kubebid-cluster-detect` in kube-system: listing DaemonSets to detect the CNI
+//   (NetworkPolicy enforcement) and NodeLocal DNSCache.
+// - `lease`: ClusterRole `kubebid-lease-workload`, never bound cluster-wide: KubeBid binds it in each
+//   lease namespace it creates (RoleBinding `kubebid`), so workload rights exist only there. `get` on
+//   what it applies lets it read back its own objects (server-side apply needs `create` for objects
+//   that do not exist yet and `patch` for the rest).
+
+export type PermissionScope = "cluster" | "kube-system" | "lease";
 
 export interface RequiredPermission {
   /** Stable id, also the probe check id (`perm:<id>`). */
@@ -17,44 +27,84 @@ export interface RequiredPermission {
   resource: string;
   subresource?: string;
   verbs: readonly string[];
+  /** RBAC resourceNames: the right holds for these objects only. */
+  resourceNames?: readonly string[];
+  scope: PermissionScope;
   /** Missing optional permissions are a warning, not a failure. */
   optional?: boolean;
   why: string;
 }
 
+export const RBAC_NAMESPACE = "kubebid-system";
+export const RBAC_NAME = "kubebid";
+/** The workload ClusterRole KubeBid binds in each lease namespace. */
+export const LEASE_WORKLOAD_ROLE = "kubebid-lease-workload";
+/** The RoleBinding of LEASE_WORKLOAD_ROLE in a lease namespace. */
+export const LEASE_ROLE_BINDING = "kubebid";
+export const DETECT_ROLE = "kubebid-cluster-detect";
+export const CONFINEMENT_POLICY = "kubebid-lease-confinement";
+/** KubeBid's identity on the cluster. */
+export const KUBEBID_USER = `system:serviceaccount:${RBAC_NAMESPACE}:${RBAC_NAME}`;
+
 export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
+  // ---- cluster-wide (ClusterRole kubebid) ----
   {
     id: "nodes",
     label: "Read nodes",
     group: "",
     resource: "nodes",
-    verbs: ["get", "list"],
+    verbs: ["list"],
+    scope: "cluster",
     why: "to discover CPU, memory and GPUs to offer",
   },
   {
     id: "pods",
-    label: "Read pods",
+    label: "List pods",
     group: "",
     resource: "pods",
-    verbs: ["get", "list"],
-    why: "to subtract running pods from free capacity and report lease status",
-  },
-  {
-    id: "pods-log",
-    label: "Read pod logs",
-    group: "",
-    resource: "pods",
-    subresource: "log",
-    verbs: ["get"],
-    why: "to stream a tenant's logs to the tenant",
-  },
-  {
-    id: "events",
-    label: "Read events",
-    group: "",
-    resource: "events",
     verbs: ["list"],
-    why: "to explain why a lease's pods do not start",
+    scope: "cluster",
+    why: "to subtract running pods from free capacity, and to read all leases' pods in one request",
+  },
+  {
+    id: "pod-metrics",
+    label: "Read pod metrics",
+    group: "metrics.k8s.io",
+    resource: "pods",
+    verbs: ["list"],
+    scope: "cluster",
+    optional: true,
+    why: "to show tenants their CPU and memory usage, one request per cluster (needs metrics-server)",
+  },
+  {
+    id: "node-metrics",
+    label: "Read node metrics",
+    group: "metrics.k8s.io",
+    resource: "nodes",
+    verbs: ["list"],
+    scope: "cluster",
+    optional: true,
+    why: "to show node usage next to capacity (needs metrics-server)",
+  },
+  {
+    id: "ingressclasses",
+    label: "Read IngressClasses",
+    group: "networking.k8s.io",
+    resource: "ingressclasses",
+    verbs: ["list"],
+    scope: "cluster",
+    optional: true,
+    why: "to expose leases' HTTP ports through the provider's ingress controller",
+  },
+  {
+    id: "storageclasses",
+    label: "Read StorageClasses",
+    group: "storage.k8s.io",
+    resource: "storageclasses",
+    verbs: ["list"],
+    scope: "cluster",
+    optional: true,
+    why: "to offer volumes of the provider's storage classes",
   },
   {
     id: "namespaces",
@@ -62,14 +112,47 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     group: "",
     resource: "namespaces",
     verbs: ["get", "list", "create", "patch", "delete"],
-    why: "each lease runs in its own namespace, deleted when the lease closes",
+    scope: "cluster",
+    why: "each lease runs in its own namespace kb-lease-<id>, deleted when the lease closes (the admission policy confines these rights to kb-lease-*)",
   },
+  {
+    id: "rolebindings",
+    label: "Bind the workload role in lease namespaces",
+    group: "rbac.authorization.k8s.io",
+    resource: "rolebindings",
+    verbs: ["create"],
+    scope: "cluster",
+    why: "to give itself workload rights in a new lease namespace (the admission policy allows only that binding, only there)",
+  },
+  {
+    id: "bind-workload-role",
+    label: `Bind only ${LEASE_WORKLOAD_ROLE}`,
+    group: "rbac.authorization.k8s.io",
+    resource: "clusterroles",
+    verbs: ["bind"],
+    resourceNames: [LEASE_WORKLOAD_ROLE],
+    scope: "cluster",
+    why: "so the RoleBinding may reference the workload role without KubeBid holding its rights cluster-wide",
+  },
+  // ---- kube-system (Role kubebid-cluster-detect) ----
+  {
+    id: "kube-system-daemonsets",
+    label: "List DaemonSets in kube-system",
+    group: "apps",
+    resource: "daemonsets",
+    verbs: ["list"],
+    scope: "kube-system",
+    optional: true,
+    why: "to detect a NetworkPolicy-enforcing CNI and NodeLocal DNSCache",
+  },
+  // ---- lease namespaces only (ClusterRole kubebid-lease-workload, bound per namespace) ----
   {
     id: "resourcequotas",
     label: "Manage resource quotas",
     group: "",
     resource: "resourcequotas",
     verbs: ["get", "create", "patch"],
+    scope: "lease",
     why: "to cap each lease at what was bought",
   },
   {
@@ -78,23 +161,8 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     group: "",
     resource: "limitranges",
     verbs: ["get", "create", "patch"],
+    scope: "lease",
     why: "to give a lease's containers default limits",
-  },
-  {
-    id: "services",
-    label: "Manage services",
-    group: "",
-    resource: "services",
-    verbs: ["get", "create", "patch"],
-    why: "to expose a lease's ports inside the cluster",
-  },
-  {
-    id: "deployments",
-    label: "Manage deployments",
-    group: "apps",
-    resource: "deployments",
-    verbs: ["get", "create", "patch"],
-    why: "to run a lease's workload",
   },
   {
     id: "networkpolicies",
@@ -102,15 +170,66 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     group: "networking.k8s.io",
     resource: "networkpolicies",
     verbs: ["get", "create", "patch"],
+    scope: "lease",
     why: "to isolate each lease from other namespaces and private networks",
   },
   {
-    id: "pod-metrics",
-    label: "Read pod metrics",
+    id: "services",
+    label: "Manage services",
+    group: "",
+    resource: "services",
+    verbs: ["get", "create", "patch"],
+    scope: "lease",
+    why: "to expose a lease's ports inside the cluster",
+  },
+  {
+    id: "deployments",
+    label: "Manage deployments",
+    group: "apps",
+    resource: "deployments",
+    verbs: ["get", "list", "create", "patch"],
+    scope: "lease",
+    why: "to run a lease's workload and report its readiness",
+  },
+  {
+    id: "lease-pods",
+    label: "Read a lease's pods",
+    group: "",
+    resource: "pods",
+    verbs: ["list"],
+    scope: "lease",
+    why: "to report a lease's status",
+  },
+  {
+    id: "pods-log",
+    label: "Read pod logs",
+    group: "",
+    resource: "pods",
+    subresource: "log",
+    verbs: ["get"],
+    scope: "lease",
+    why: "to stream a tenant's logs to the tenant",
+  },
+  {
+    id: "events",
+    label: "Read events",
+    group: "",
+    resource: "events",
+    verbs: ["list"],
+    scope: "lease",
+    why: "to explain why a lease's pods do not start",
+  },
+  {
+    id: "lease-pod-metrics",
+    label: "Read a lease's pod metrics",
     group: "metrics.k8s.io",
     resource: "pods",
-    verbs: ["get", "list"],
+    verbs: ["list"],
+    scope: "lease",
     optional: true,
-    why: "to show tenants their CPU and memory usage (needs metrics-server)",
+    why: "to show one lease's usage on its page (needs metrics-server)",
   },
 ];
+
+export const permissionsIn = (scope: PermissionScope) =>
+  REQUIRED_PERMISSIONS.filter((p) => p.scope === scope);

@@ -29,6 +29,10 @@ export interface MarketProviderRow {
   activeLeases: number;
   onlineSince: string | null;
   lastSeenAt: string | null;
+  /** Every listed cluster gives KubeBid least-privilege credentials (the probe's "excess" checks passed). */
+  leastPrivilege: boolean;
+  /** Every listed cluster enforces NetworkPolicy (an enforcing CNI found); else "not-verified". */
+  networkIsolation: "enforced" | "not-verified";
 }
 
 export interface MarketOverview {
@@ -137,6 +141,8 @@ interface LatestRow {
   allocatable: InventoryTotals;
   last_seen_at: Date | string | null;
   created_at: Date | string;
+  least_privilege: boolean;
+  network_policy: string;
 }
 
 async function loadMarketOverview(
@@ -145,7 +151,7 @@ async function loadMarketOverview(
   const [latestRes, providerRes, leaseRes, historyRes, pricesRes] = await Promise.all([
     db.execute(sql`
       select distinct on (s.cluster_id) s.cluster_id, c.provider_address, coalesce(s.region, c.region) as region,
-        s.free, s.allocatable, c.last_seen_at, c.created_at
+        s.free, s.allocatable, c.last_seen_at, c.created_at, c.least_privilege, c.network_policy
       from inventory_snapshots s join clusters c on c.id = s.cluster_id
       where c.status = 'up'
       order by s.cluster_id, s.taken_at desc`),
@@ -234,10 +240,14 @@ async function loadMarketOverview(
         activeLeases: activeLeases.get(row.provider_address) ?? 0,
         onlineSince: iso(info?.registered_at ?? info?.created_at ?? row.created_at),
         lastSeenAt: null,
+        leastPrivilege: true,
+        networkIsolation: "enforced",
       };
       byProvider.set(row.provider_address, p);
     }
     p.clusters++;
+    if (!row.least_privilege) p.leastPrivilege = false;
+    if (row.network_policy !== "enforced") p.networkIsolation = "not-verified";
     if (row.region && !p.regions.includes(row.region)) p.regions.push(row.region);
     for (const model of Object.keys(alloc.gpus ?? {}))
       if (!p.gpuModels.includes(model)) p.gpuModels.push(model);

@@ -15,6 +15,8 @@ function row(n: number, over: Partial<MarketProviderRow> = {}): MarketProviderRo
     pricing: { cpuCoreHour: String(1000 - n), memoryGibHour: "1", storageGibHour: "1", gpuHour: {} },
     activeLeases: 0,
     onlineSince: null,
+    leastPrivilege: true,
+    networkIsolation: "enforced",
     lastSeenAt: null,
     ...over,
   };

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { createClusterClient } from "@/lib/k8s/cluster-client";
 import { dialOptions, getClusterSettings } from "@/lib/k8s/cluster-settings";
 import { type ProbeCheck, runProbe } from "@/lib/k8s/probe-cluster";
+import { probeAccepted } from "./probe-facts";
 import { applyProbeResult, getOwnCluster } from "./provider-clusters";
 import { intakeKubeconfig, isDuplicateClusterError } from "./submit-kubeconfig";
 
@@ -51,7 +52,7 @@ export async function replaceKubeconfig(opts: {
   address: string;
   yaml: string;
 }): Promise<{ ok: boolean; checks: ProbeCheck[] }> {
-  await getOwnCluster(opts);
+  const cluster = await getOwnCluster(opts);
   const { validated, enc, identity } = await intakeKubeconfig({
     db: opts.db,
     address: opts.address,
@@ -64,7 +65,8 @@ export async function replaceKubeconfig(opts: {
   });
   try {
     const summary = await runProbe(client);
-    if (!summary.ok) return { ok: false, checks: summary.checks };
+    // Over-privileged credentials replace the old ones only where the provider accepted that risk.
+    if (!probeAccepted(summary, cluster.riskAccepted)) return { ok: false, checks: summary.checks };
     await opts.db
       .update(clusters)
       .set({

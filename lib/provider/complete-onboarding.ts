@@ -10,6 +10,7 @@ import { AppError } from "@/lib/errors";
 import { getClusterSettings } from "@/lib/k8s/cluster-settings";
 import { decryptKubeconfig } from "@/lib/k8s/kubeconfig-crypto";
 import { getDraft } from "./onboarding-draft";
+import { probeAccepted, probeFacts } from "./probe-facts";
 import { type ResolveHost, resolveClusterIdentity } from "./resolve-cluster-identity";
 import { assertClusterNotListed, isDuplicateClusterError } from "./submit-kubeconfig";
 
@@ -41,7 +42,7 @@ export async function completeOnboarding(opts: {
   if (!data.profile) throw new AppError("UNPROCESSABLE", "The provider profile is missing (step 2).");
   if (!data.kubeconfigEnc || !data.server)
     throw new AppError("UNPROCESSABLE", "No cluster was added (step 3).");
-  if (!data.probe?.ok)
+  if (!data.probe || !probeAccepted(data.probe, data.probe.riskAccepted === true))
     throw new AppError("UNPROCESSABLE", "The cluster has not passed verification (step 4).");
   if (!data.settings) throw new AppError("UNPROCESSABLE", "Pricing is not set (step 6).");
   if (!(await opts.registered(opts.address)))
@@ -87,6 +88,8 @@ export async function completeOnboarding(opts: {
         metricsApi: probe.metricsApi,
         region: inventory?.region ?? profile.region,
         offerPercent: data.offerPercent ?? 100,
+        ...probeFacts(probe),
+        riskAccepted: probe.riskAccepted === true && !probe.ok,
       })
       .returning({ id: clusters.id });
     if (!cluster) throw new AppError("INTERNAL", "The cluster could not be stored.");

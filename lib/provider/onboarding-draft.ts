@@ -2,6 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { providerDrafts } from "@/db/schema";
+import type { ClusterNetwork } from "@/lib/k8s/detect-cluster-network";
 import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
 import type { Inventory } from "@/lib/k8s/read-inventory";
 import type { BidSettings, Profile } from "./provider-schemas";
@@ -21,6 +22,12 @@ export interface ProbeResult {
   metricsApi: boolean;
   inventory: Inventory | null;
   at: string;
+  /** Absent on results saved before these checks existed. */
+  leastPrivilege?: boolean;
+  onlyExcessFailed?: boolean;
+  network?: ClusterNetwork | null;
+  /** The provider accepted over-privileged credentials (only "excess" checks failed). */
+  riskAccepted?: boolean;
 }
 
 export interface DraftData {

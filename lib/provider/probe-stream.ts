@@ -3,6 +3,8 @@ import { AppError } from "@/lib/errors";
 import { createClusterClient } from "@/lib/k8s/cluster-client";
 import { type ClusterDialSettings, dialOptions } from "@/lib/k8s/cluster-settings";
 import { probeCluster } from "@/lib/k8s/probe-cluster";
+import { EXCESS_CHECKS } from "@/lib/k8s/probe-least-privilege";
+import { REQUIRED_PERMISSIONS } from "@/lib/k8s/required-permissions";
 import type { ValidatedKubeconfig } from "@/lib/k8s/validate-kubeconfig";
 import type { ProbeResult } from "./onboarding-draft";
 
@@ -17,8 +19,11 @@ export type ProbeEvent =
   | { type: "done"; result: ProbeResult }
   | { type: "error"; message: string };
 
-/** Checks the probe runs (connection, credentials, permissions, nodes, GPUs, region, metrics). */
-export const EXPECTED_CHECKS = 12;
+/**
+ * Checks the probe runs: connection, credentials, each permission, what must be denied, nodes, GPUs,
+ * region, network isolation, NodeLocal DNS, metrics.
+ */
+export const EXPECTED_CHECKS = 2 + REQUIRED_PERMISSIONS.length + EXCESS_CHECKS.length + 6;
 
 export function probeStream(opts: {
   kubeconfig: ValidatedKubeconfig;

@@ -7,6 +7,7 @@ import { getClusterSettings } from "@/lib/k8s/cluster-settings";
 import { decryptKubeconfig } from "@/lib/k8s/kubeconfig-crypto";
 import type { ValidatedKubeconfig } from "@/lib/k8s/validate-kubeconfig";
 import type { ProbeResult } from "./onboarding-draft";
+import { probeAccepted, probeFacts } from "./probe-facts";
 
 // A provider's clusters as its console sees them (never the kubeconfig), and the ownership rule:
 // a cluster is only ever read or changed by the address that listed it (FORBIDDEN otherwise).
@@ -23,6 +24,10 @@ export interface ClusterView {
   region: string | null;
   offerPercent: number;
   createdAt: string;
+  /** What the last probe found about KubeBid's access and the cluster's network isolation. */
+  leastPrivilege: boolean;
+  riskAccepted: boolean;
+  networkPolicy: Cluster["networkPolicy"];
   latest: { takenAt: string; allocatable: InventoryTotals; free: InventoryTotals; nodes: number } | null;
   history: {
     t: string;
@@ -98,6 +103,9 @@ export async function listProviderClusters(opts: { db: Db; address: string }): P
       region: r.region,
       offerPercent: r.offerPercent,
       createdAt: r.createdAt.toISOString(),
+      leastPrivilege: r.leastPrivilege,
+      riskAccepted: r.riskAccepted,
+      networkPolicy: r.networkPolicy,
       latest: latest
         ? {
             takenAt: latest.takenAt.toISOString(),
@@ -121,15 +129,22 @@ export async function listProviderClusters(opts: { db: Db; address: string }): P
 /** After a re-verification: the cluster's status and facts from the probe. */
 export async function applyProbeResult(opts: { db: Db; id: string; result: ProbeResult }): Promise<void> {
   const r = opts.result;
-  const failed = r.checks.find((c) => c.status === "fail");
+  const [row] = await opts.db
+    .select({ riskAccepted: clusters.riskAccepted })
+    .from(clusters)
+    .where(eq(clusters.id, opts.id));
+  // Over-privileged credentials keep a cluster up only if its provider accepted that risk.
+  const ok = probeAccepted(r, row?.riskAccepted ?? false);
+  const failed = r.checks.find((c) => c.status === "fail" && (!ok || c.kind !== "excess"));
   await opts.db
     .update(clusters)
     .set({
-      status: r.ok ? "up" : "down",
+      status: ok ? "up" : "down",
       lastError: failed ? `${failed.label}: ${failed.detail}` : null,
-      ...(r.ok ? { lastSeenAt: new Date(r.at) } : {}),
+      ...(ok ? { lastSeenAt: new Date(r.at) } : {}),
       version: r.version ?? undefined,
       metricsApi: r.metricsApi,
+      ...probeFacts(r),
       updatedAt: new Date(),
     })
     .where(eq(clusters.id, opts.id));

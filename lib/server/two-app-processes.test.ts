@@ -11,6 +11,7 @@ import { ensureMarketDeployed } from "@/dev/deploy";
 import { freePort } from "@/dev/free-port";
 import { defaultClusters } from "@/dev/k8s-sim/default-clusters";
 import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
+import { provisionKubebidAccess } from "@/dev/provision-kubebid-access";
 import { seedDemo } from "@/dev/seed";
 import { type StackInfo, stackEnv, startNext, stopChild, waitForHttp } from "@/dev/stack";
 import { devRoles } from "@/lib/chain/dev-accounts";
@@ -130,7 +131,11 @@ describe.skipIf(!BASE_URL)("two app processes on one PostgreSQL", () => {
       kubeconfigDir: dataDir,
       encryptionKey: randomBytes(32).toString("hex"),
     };
-    await seedDemo({ info, sim, databaseUrl: dbUrl.toString() });
+    // KubeBid's least-privilege token per cluster, as the wizard has a provider set it up.
+    const kubebidTokens = new Map<string, string>();
+    for (const cluster of sim.clusters)
+      kubebidTokens.set(cluster.name, await provisionKubebidAccess(cluster, sim.caPem, { via: "secret" }));
+    await seedDemo({ info, sim, kubebidTokens, databaseUrl: dbUrl.toString() });
     env = stackEnv(info, {
       DATABASE_URL: dbUrl.toString(),
       BACKGROUND_JOBS: "on",

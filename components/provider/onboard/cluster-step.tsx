@@ -117,9 +117,12 @@ export function ClusterStep(
       {showRbac && (
         <div className="space-y-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
           <p className="text-sm">
-            Save this as <code>kubebid-rbac.yaml</code>, then run the commands with your admin kubectl
-            context. They create a service account that can only do what KubeBid needs and write{" "}
-            <code>kubebid.kubeconfig</code>.
+            Save this as <code>kubebid-rbac.yaml</code>, then run the commands with your admin kubectl context
+            (Kubernetes 1.30 or later). They create a service account that can only do what KubeBid needs and
+            write <code>kubebid.kubeconfig</code>. Cluster-wide it may read nodes and pods and create and
+            delete its lease namespaces; workload rights come from a role it binds inside each{" "}
+            <code>kb-lease-*</code> namespace, and an admission policy stops it from touching anything else or
+            weakening a lease namespace's Pod Security.
           </p>
           {rbac.isLoading && <Spinner label="Generating the manifest…" />}
           {rbac.data && (

@@ -6,6 +6,7 @@ import { ErrorNote } from "@/components/ui/field";
 import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
 import type { ProbeResult } from "@/lib/provider/onboarding-draft";
 import { readProbeStream } from "@/lib/provider/read-probe-stream";
+import { AcceptRisk } from "./accept-risk";
 import { NavButtons } from "./nav-buttons";
 import type { WizardStepProps } from "./onboard-wizard.types";
 import { ProbeChecklist } from "./probe-checklist";
@@ -71,8 +72,19 @@ export function VerifyStep(
         >
           {result.ok
             ? "All required checks passed."
-            : "Some checks failed. Fix them on the cluster and run the checks again, or go back and use another kubeconfig."}
+            : result.onlyExcessFailed && result.riskAccepted
+              ? "Only the least-privilege checks failed, and you accepted that risk."
+              : "Some checks failed. Fix them on the cluster and run the checks again, or go back and use another kubeconfig."}
         </p>
+      )}
+      {result && !result.ok && result.onlyExcessFailed && !running && (
+        <AcceptRisk
+          result={result}
+          onChange={(r) => {
+            setResult(r);
+            onDone(r);
+          }}
+        />
       )}
       <NavButtons
         onBack={props.onBack}
@@ -81,7 +93,11 @@ export function VerifyStep(
             <Button variant="secondary" onClick={run} disabled={running} data-testid="verify-rerun">
               Run the checks again
             </Button>
-            <Button onClick={props.onNext} disabled={running || !result?.ok} data-testid="wizard-next">
+            <Button
+              onClick={props.onNext}
+              disabled={running || !(result?.ok || (result?.onlyExcessFailed && result.riskAccepted))}
+              data-testid="wizard-next"
+            >
               Next
             </Button>
           </div>

@@ -1,0 +1,118 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { clusters } from "@/db/schema";
+import { createTestDb } from "@/db/test-db";
+import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
+import { acceptProbeRisk } from "./accept-probe-risk";
+import { completeOnboarding } from "./complete-onboarding";
+import { getDraft, type ProbeResult, saveDraft } from "./onboarding-draft";
+
+// Over-privileged credentials: the provider may accept the risk only when nothing but the "excess"
+// checks failed, and the acceptance and the probe's facts are stored with the cluster.
+
+let handle: DbHandle;
+beforeAll(async () => {
+  handle = await createTestDb();
+});
+afterAll(async () => {
+  await handle?.close();
+});
+
+const check = (id: string, status: ProbeCheck["status"], kind?: "excess"): ProbeCheck => ({
+  id,
+  label: id,
+  status,
+  detail: "",
+  hint: null,
+  ...(kind ? { kind } : {}),
+});
+
+function probe(checks: ProbeCheck[]): ProbeResult {
+  const failed = checks.filter((c) => c.status === "fail");
+  return {
+    ok: failed.length === 0,
+    checks,
+    version: "v1.31.2",
+    metricsApi: true,
+    inventory: null,
+    at: new Date().toISOString(),
+    leastPrivilege: !checks.some((c) => c.kind === "excess" && c.status === "fail"),
+    onlyExcessFailed: failed.length > 0 && failed.every((c) => c.kind === "excess"),
+    network: { cni: "calico", otherCni: null, enforcesNetworkPolicy: true, nodeLocalDns: "169.254.20.10" },
+  };
+}
+
+async function draftWith(address: string, result: ProbeResult) {
+  await saveDraft({
+    db: handle.db,
+    address,
+    step: 4,
+    data: {
+      profile: { name: "Risky", website: "", contact: "ops@risky.example", region: "eu-west-1" },
+      kubeconfigEnc: "enc",
+      server: `https://c${address.slice(-4)}.example:6443`,
+      clusterName: "c",
+      probe: result,
+      settings: {
+        pricing: { cpuCoreHour: "1", memoryGibHour: "1", storageGibHour: "1", gpuHour: {} },
+        bidStrategy: "floor",
+        undercutStep: "1",
+        autoBid: false,
+      },
+    },
+  });
+}
+
+describe("acceptProbeRisk", () => {
+  it("accepts over-privileged credentials explicitly, and onboarding stores it with the probe's facts", async () => {
+    const address = "0x00000000000000000000000000000000000000a1";
+    await draftWith(address, probe([check("perm:nodes", "pass"), check("deny:secrets", "fail", "excess")]));
+    const registered = async () => true;
+    await expect(completeOnboarding({ db: handle.db, address, registered })).rejects.toMatchObject({
+      code: "UNPROCESSABLE",
+    });
+    const draft = await acceptProbeRisk({ db: handle.db, address, accept: true });
+    expect(draft.probe?.riskAccepted).toBe(true);
+    const { clusterId } = await completeOnboarding({ db: handle.db, address, registered });
+    const [row] = await handle.db.select().from(clusters).where(eq(clusters.id, clusterId));
+    expect(row).toMatchObject({
+      riskAccepted: true,
+      leastPrivilege: false,
+      networkPolicy: "enforced",
+      cni: "calico",
+      nodeLocalDns: "169.254.20.10",
+    });
+  });
+
+  it("can be withdrawn, and refuses when other checks failed", async () => {
+    const address = "0x00000000000000000000000000000000000000a2";
+    await draftWith(address, probe([check("deny:secrets", "fail", "excess")]));
+    await acceptProbeRisk({ db: handle.db, address, accept: true });
+    await acceptProbeRisk({ db: handle.db, address, accept: false });
+    expect((await getDraft({ db: handle.db, address })).data.probe?.riskAccepted).toBe(false);
+
+    await draftWith(address, probe([check("perm:nodes", "fail"), check("deny:secrets", "fail", "excess")]));
+    await expect(acceptProbeRisk({ db: handle.db, address, accept: true })).rejects.toMatchObject({
+      code: "UNPROCESSABLE",
+      message: expect.stringMatching(/fix the other failed checks/),
+    });
+  });
+
+  it("stores a least-privilege cluster as such, with nothing accepted", async () => {
+    const address = "0x00000000000000000000000000000000000000a3";
+    const result = probe([check("perm:nodes", "pass"), check("deny:secrets", "pass", "excess")]);
+    await draftWith(address, {
+      ...result,
+      network: { cni: null, otherCni: "flannel", enforcesNetworkPolicy: false, nodeLocalDns: null },
+    });
+    const { clusterId } = await completeOnboarding({ db: handle.db, address, registered: async () => true });
+    const [row] = await handle.db.select().from(clusters).where(eq(clusters.id, clusterId));
+    expect(row).toMatchObject({
+      riskAccepted: false,
+      leastPrivilege: true,
+      networkPolicy: "not-verified",
+      cni: "flannel",
+    });
+  });
+});
