@@ -5,6 +5,7 @@ import type { ClusterState } from "./cluster";
 import { ApiError, notFound } from "./errors";
 import { openapiGroupVersion, openapiRoot } from "./openapi";
 import { podRequests } from "./pods";
+import { decodeProtobufBody, isProtobuf } from "./protobuf";
 import { apiVersionOf, findRes, GROUPS, R, RESOURCES, type ResDef, resKey } from "./resources";
 import type { SimClusterImpl, TokenInfo } from "./simulator";
 import type { WatchEvent } from "./store";
@@ -63,6 +64,18 @@ function sendError(res: ServerResponse, e: unknown): undefined {
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString("utf8");
+}
+
+// create/update/review bodies: JSON, YAML or the Kubernetes protobuf envelope (protobuf.ts)
+async function readObjectBody(req: IncomingMessage): Promise<Obj> {
+  const ct = req.headers["content-type"] ?? "";
+  const buf = await readBodyBytes(req);
+  if (isProtobuf(ct) && buf.length) return decodeProtobufBody(buf);
+  return parseBody(buf.toString("utf8"), ct);
+}
+
+async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
@@ -71,7 +84,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
       throw new ApiError(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
     chunks.push(c as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 function parseBody(text: string, contentType: string): Obj {
@@ -387,12 +400,12 @@ async function dispatch(
     case "watch":
       return watch(st, req, res, r, q, wantTable);
     case "create": {
-      const body = parseBody(await readBody(req), req.headers["content-type"] ?? "");
+      const body = await readObjectBody(req);
       const o = st.create(r.def, ns, body, { dryRun });
       return send(res, 201, o);
     }
     case "update": {
-      const body = parseBody(await readBody(req), req.headers["content-type"] ?? "");
+      const body = await readObjectBody(req);
       if (r.subresource === "scale")
         return send(res, 200, setScale(st, r, body?.spec?.replicas, body?.metadata?.resourceVersion));
       return send(res, 200, st.update(r.def, ns, r.name!, body, { subresource: r.subresource, dryRun }));
@@ -880,7 +893,7 @@ async function review(
   res: ServerResponse,
   r: Route,
 ): Promise<undefined> {
-  const body = parseBody(await readBody(req), req.headers["content-type"] ?? "");
+  const body = await readObjectBody(req);
   if (r.def.kind === "SelfSubjectAccessReview") {
     const ra = body?.spec?.resourceAttributes;
     let ok = true;
