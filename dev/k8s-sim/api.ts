@@ -144,6 +144,10 @@ function forbidden(tok: TokenInfo, a: Attrs): ApiError {
 }
 
 // ---------------- discovery ----------------
+// Only the legacy documents: kubectl 1.33 asks for aggregated discovery
+// (`Accept: application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,...,application/json`) and
+// client-go reads the response's Content-Type to tell which one it got (client-go/discovery/
+// discovery_client.go, `downloadAPIs`), falling back to per-group requests on a plain APIGroupList.
 function discovery(c: SimClusterImpl, path: string, port: number): Obj | undefined {
   const st = c.state;
   const visible = (g: string) => g !== "metrics.k8s.io" || st.metricsApi;

@@ -1,7 +1,7 @@
 // Request bodies in the Kubernetes protobuf encoding (`Content-Type: application/vnd.kubernetes.protobuf`).
 //
-// Why: client-go's typed clientset sends protobuf by default since Kubernetes 1.31 (kubernetes/kubernetes
-// PR #125314 "Use protobuf for core clients"), so kubectl 1.32/1.33 POST `kubectl create namespace`,
+// Why: client-go's typed clientset defaults to protobuf (kubernetes/kubernetes PR #125314 "Use protobuf for
+// core clients"); kubectl 1.32 and 1.33 (1.31 and older still send JSON) POST `kubectl create namespace`,
 // `kubectl create deployment`, `kubectl auth can-i` and `kubectl auth whoami` bodies as protobuf. There is
 // no fallback: client-go retries with JSON after a 415 only for CBOR (KEP-4222, PR #128497,
 // `requestClientContentConfigProvider` in client-go/rest/client.go), so the simulator must decode them.
