@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
 import type { ClusterState } from "./cluster";
 import { ApiError, notFound } from "./errors";
+import { eventsV1 } from "./events-v1";
 import { openapiGroupVersion, openapiRoot } from "./openapi";
 import { podRequests } from "./pods";
 import { decodeProtobufBody, isProtobuf } from "./protobuf";
@@ -376,6 +377,7 @@ async function dispatch(
   if (!allowed(tok, attrs)) throw forbidden(tok, attrs);
 
   if (r.def.virtual === "metrics") return metrics(st, res, r, q);
+  if (r.def.virtual === "events") return send(res, 200, eventsV1(st, r.namespace, r.name, q));
   if (r.subresource === "log") return logs(st, req, res, r, q);
 
   const ns = r.namespace ?? "";

@@ -570,6 +570,26 @@ items:
     const forD = await k(["events", "-n", ns, "--for", "deployment/web"]);
     expect(forD.out).not.toMatch(/Pod\//);
     expect(forD.out).toMatch(/Deployment\/web/);
+    const v1 = JSON.parse(
+      (
+        await k([
+          "get",
+          "--raw",
+          `/apis/events.k8s.io/v1/namespaces/${ns}/events?fieldSelector=reason=ScalingReplicaSet`,
+        ])
+      ).out,
+    );
+    expect(v1.kind).toBe("EventList");
+    expect(v1.items.length).toBeGreaterThan(0);
+    expect(v1.items[0]).toMatchObject({
+      apiVersion: "events.k8s.io/v1",
+      reason: "ScalingReplicaSet",
+      regarding: { kind: "Deployment", name: "web" },
+      reportingController: "deployment-controller",
+    });
+    expect(
+      v1.items.some((e: { note: string }) => /^Scaled up replica set web-\S+ from 2 to 3$/.test(e.note)),
+    ).toBe(true);
     const warn = await k(["events", "-n", ns, "--types=Warning"]);
     expect(warn.out).toMatch(/Warning\s+BackOff\s+Pod\/crash-/);
   });
@@ -580,6 +600,7 @@ items:
     expect(ar.out).toMatch(/NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND/);
     expect(ar.out).toMatch(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
     expect(ar.out).toMatch(/^namespaces\s+ns\s+v1\s+false\s+Namespace$/m);
+    expect(ar.out).toMatch(/^events\s+events\.k8s\.io\/v1\s+true\s+Event$/m);
     expect(ar.out).toMatch(/^pods\s+metrics\.k8s\.io\/v1beta1\s+true\s+PodMetrics$/m);
     const apps = await k(["api-resources", "--api-group=apps", "-o", "name"]);
     expect(apps.out.trim().split("\n")).toEqual(
