@@ -299,6 +299,13 @@ describe.each(CLIENTS)("kubectl $label verbs ($why)", ({ label, bin }) => {
     ]);
     expect(d.err).toBe("");
     expect(d.out.trim()).toBe("deployment.apps/web created");
+    const cm = await k(["create", "configmap", "cfg", "-n", ns, "--from-literal=mode=fast"]);
+    expect([cm.err, cm.out.trim()]).toEqual(["", "configmap/cfg created"]);
+    expect((await k(["get", "cm", "cfg", "-n", ns, "-o", "jsonpath={.data.mode}"])).out).toBe("fast");
+    const sec = await k(["create", "secret", "generic", "creds", "-n", ns, "--from-literal=token=s3cr3t"]);
+    expect([sec.err, sec.out.trim()]).toEqual(["", "secret/creds created"]);
+    const got = JSON.parse((await k(["get", "secret", "creds", "-n", ns, "-o", "json"])).out);
+    expect(Buffer.from(got.data.token, "base64").toString()).toBe("s3cr3t");
     const st = await k(["rollout", "status", `deploy/web`, "-n", ns, "--timeout=20s"]);
     expect(st.code).toBe(0);
     expect(st.out).toContain('deployment "web" successfully rolled out');
@@ -543,6 +550,35 @@ items:
     ).toBe("nginx");
     const r3 = await k(["rollout", "history", "deploy/web", "-n", ns, "--revision=3"]);
     expect(r3.out).toMatch(/Image:\s+nginx\n/);
+    const back = await k(["rollout", "undo", "deploy/web", "-n", ns, "--to-revision=2"]);
+    expect(back.out.trim()).toBe("deployment.apps/web rolled back");
+    expect((await k(["rollout", "status", "deploy/web", "-n", ns, "--timeout=20s"])).code).toBe(0);
+    expect((await k(["rollout", "history", "deploy/web", "-n", ns])).out).toMatch(
+      /REVISION\s+CHANGE-CAUSE\n3\s+first release\n4\s+nginx 1\.27\n/,
+    );
+    // revisionHistoryLimit: old ReplicaSets beyond it are deleted, the kept ones stay at 0 replicas
+    await k(["patch", "deploy/web", "-n", ns, "-p", '{"spec":{"revisionHistoryLimit":1}}']);
+    await k(["set", "image", "deploy/web", "-n", ns, "nginx=nginx:1.28"]);
+    expect((await k(["rollout", "status", "deploy/web", "-n", ns, "--timeout=20s"])).code).toBe(0);
+    const kept = await waitFor(
+      async () => {
+        const r = await k([
+          "get",
+          "rs",
+          "-n",
+          ns,
+          "-l",
+          "app=web",
+          "-o",
+          'jsonpath={range .items[*]}{.spec.replicas}/{.spec.template.spec.containers[0].image}{" "}{end}',
+        ]);
+        const v = r.out.trim().split(" ").sort();
+        return v.length === 2 ? v : undefined;
+      },
+      5000,
+      "history pruned to 1 old ReplicaSet",
+    );
+    expect(kept).toEqual(["0/nginx:1.27", "2/nginx:1.28"]);
   });
 
   it.skipIf(!bin)("scale (the /scale subresource)", async () => {
