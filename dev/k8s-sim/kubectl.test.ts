@@ -306,6 +306,29 @@ describe.each(CLIENTS)("kubectl $label verbs ($why)", ({ label, bin }) => {
     expect([sec.err, sec.out.trim()]).toEqual(["", "secret/creds created"]);
     const got = JSON.parse((await k(["get", "secret", "creds", "-n", ns, "-o", "json"])).out);
     expect(Buffer.from(got.data.token, "base64").toString()).toBe("s3cr3t");
+    for (const [args, out] of [
+      [["create", "serviceaccount", "robot"], "serviceaccount/robot created"],
+      [
+        ["create", "role", "reader", "--verb=get,list", "--resource=pods"],
+        "role.rbac.authorization.k8s.io/reader created",
+      ],
+      [
+        ["create", "rolebinding", "robot-reads", "--role=reader", `--serviceaccount=${ns}:robot`],
+        "rolebinding.rbac.authorization.k8s.io/robot-reads created",
+      ],
+      [["create", "service", "clusterip", "web", "--tcp=80:8080"], "service/web created"],
+    ] as const) {
+      const r = await k([...args, "-n", ns]);
+      expect([r.err, r.out.trim()]).toEqual(["", out]);
+    }
+    const rb = JSON.parse((await k(["get", "rolebinding", "robot-reads", "-n", ns, "-o", "json"])).out);
+    expect([rb.subjects, rb.roleRef]).toEqual([
+      [{ kind: "ServiceAccount", name: "robot", namespace: ns }],
+      { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "reader" },
+    ]);
+    expect((await k(["get", "svc", "web", "-n", ns, "-o", "jsonpath={.spec.ports[0].targetPort}"])).out).toBe(
+      "8080",
+    );
     const st = await k(["rollout", "status", `deploy/web`, "-n", ns, "--timeout=20s"]);
     expect(st.code).toBe(0);
     expect(st.out).toContain('deployment "web" successfully rolled out');

@@ -163,6 +163,33 @@ describe("decodeProtobufBody", () => {
     });
   });
 
+  it("decodes a TokenRequest (JSON name uid for the proto field uID, a pointer expirationSeconds)", () => {
+    const body = envelope("authentication.k8s.io/v1", "TokenRequest", (w) => {
+      msg(w, 1, (m) => str(m, 1, "robot"));
+      msg(w, 2, (spec) => {
+        str(spec, 1, "https://kubernetes.default.svc");
+        msg(spec, 3, (ref) => {
+          str(ref, 1, "Secret");
+          str(ref, 2, "v1");
+          str(ref, 3, "robot-token");
+          str(ref, 4, "0b5c5a56");
+        });
+        int(spec, 4, 600);
+      });
+      msg(w, 3, () => {});
+    });
+    expect(decodeProtobufBody(body)).toEqual({
+      apiVersion: "authentication.k8s.io/v1",
+      kind: "TokenRequest",
+      metadata: { name: "robot" },
+      spec: {
+        audiences: ["https://kubernetes.default.svc"],
+        boundObjectRef: { kind: "Secret", apiVersion: "v1", name: "robot-token", uid: "0b5c5a56" },
+        expirationSeconds: 600,
+      },
+    });
+  });
+
   it("refuses, with 415 and the field's path, a field outside the subset instead of dropping it", () => {
     const body = envelope("v1", "Namespace", (w) =>
       msg(w, 1, (m) => {

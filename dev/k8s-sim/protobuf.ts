@@ -65,6 +65,43 @@ message Secret {
   map<string, string> stringData = 4; optional bool immutable = 5;
 }
 
+message ServiceAccount {
+  optional ObjectMeta metadata = 1; repeated ObjectReference secrets = 2; repeated LocalObjectReference imagePullSecrets = 3;
+  optional bool automountServiceAccountToken = 4;
+}
+message ObjectReference {
+  optional string kind = 1; optional string namespace = 2; optional string name = 3; optional string uid = 4;
+  optional string apiVersion = 5; optional string resourceVersion = 6; optional string fieldPath = 7;
+}
+message LocalObjectReference { optional string name = 1; }
+message Service { optional ObjectMeta metadata = 1; optional ServiceSpec spec = 2; optional bytes status = 3; }
+message ServiceSpec {
+  repeated ServicePort ports = 1; map<string, string> selector = 2; optional string clusterIP = 3; optional string type = 4;
+  repeated string externalIPs = 5; optional string sessionAffinity = 7; optional string loadBalancerIP = 8;
+  repeated string loadBalancerSourceRanges = 9; optional string externalName = 10; optional string externalTrafficPolicy = 11;
+  optional int32 healthCheckNodePort = 12; optional bool publishNotReadyAddresses = 13; optional string ipFamilyPolicy = 17;
+  repeated string clusterIPs = 18; repeated string ipFamilies = 19; optional bool allocateLoadBalancerNodePorts = 20;
+  optional string loadBalancerClass = 21; optional string internalTrafficPolicy = 22; optional string trafficDistribution = 23;
+}
+message ServicePort {
+  optional string name = 1; optional string protocol = 2; optional int32 port = 3; optional IntOrString targetPort = 4;
+  optional int32 nodePort = 5; optional string appProtocol = 6;
+}
+message TokenRequest { optional ObjectMeta metadata = 1; optional TokenRequestSpec spec = 2; optional bytes status = 3; }
+message TokenRequestSpec { repeated string audiences = 1; optional BoundObjectReference boundObjectRef = 3; optional int64 expirationSeconds = 4; }
+message BoundObjectReference { optional string kind = 1; optional string apiVersion = 2; optional string name = 3; optional string uID = 4; }
+message Role { optional ObjectMeta metadata = 1; repeated PolicyRule rules = 2; }
+message ClusterRole { optional ObjectMeta metadata = 1; repeated PolicyRule rules = 2; optional AggregationRule aggregationRule = 3; }
+message PolicyRule {
+  repeated string verbs = 1; repeated string apiGroups = 2; repeated string resources = 3; repeated string resourceNames = 4;
+  repeated string nonResourceURLs = 5;
+}
+message AggregationRule { repeated LabelSelector clusterRoleSelectors = 1; }
+message RoleBinding { optional ObjectMeta metadata = 1; repeated Subject subjects = 2; optional RoleRef roleRef = 3; }
+message ClusterRoleBinding { optional ObjectMeta metadata = 1; repeated Subject subjects = 2; optional RoleRef roleRef = 3; }
+message Subject { optional string kind = 1; optional string apiGroup = 2; optional string name = 3; optional string namespace = 4; }
+message RoleRef { optional string apiGroup = 1; optional string kind = 2; optional string name = 3; }
+
 message PodTemplateSpec { optional ObjectMeta metadata = 1; optional PodSpec spec = 2; }
 message PodSpec {
   repeated Container containers = 2; optional string restartPolicy = 3; optional int64 terminationGracePeriodSeconds = 4;
@@ -121,6 +158,13 @@ const KINDS: Record<string, string> = {
   "v1/Namespace": "Namespace",
   "v1/ConfigMap": "ConfigMap",
   "v1/Secret": "Secret",
+  "v1/ServiceAccount": "ServiceAccount",
+  "v1/Service": "Service",
+  "authentication.k8s.io/v1/TokenRequest": "TokenRequest",
+  "rbac.authorization.k8s.io/v1/Role": "Role",
+  "rbac.authorization.k8s.io/v1/ClusterRole": "ClusterRole",
+  "rbac.authorization.k8s.io/v1/RoleBinding": "RoleBinding",
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": "ClusterRoleBinding",
   "apps/v1/Deployment": "Deployment",
   "authorization.k8s.io/v1/SelfSubjectAccessReview": "SelfSubjectAccessReview",
   "authorization.k8s.io/v1/SelfSubjectRulesReview": "SelfSubjectRulesReview",
@@ -150,7 +194,13 @@ const KEEP_ZERO = new Set([
   "ConfigMap.immutable",
   "Secret.immutable",
   "ContainerPort.containerPort",
+  "ServicePort.port",
+  "ServiceAccount.automountServiceAccountToken",
+  "ServiceSpec.allocateLoadBalancerNodePorts",
+  "TokenRequestSpec.expirationSeconds",
 ]);
+// proto field names are the JSON names except these
+const JSON_NAME: Record<string, string> = { "BoundObjectReference.uID": "uid" };
 // `status` of the kinds above: the server resets it on create/update, so it is never decoded
 const IGNORED = new Set(["status"]);
 
@@ -230,7 +280,7 @@ function messageToJson(t: protobuf.Type, m: Obj): Obj | undefined {
     } else v = valueToJson(f, raw);
     const keepZero = KEEP_ZERO.has(`${t.name}.${f.name}`);
     if (v === undefined || v === "" || (!keepZero && (v === 0 || v === false))) continue;
-    out[f.name] = v;
+    out[JSON_NAME[`${t.name}.${f.name}`] ?? f.name] = v;
   }
   return Object.keys(out).length ? out : undefined;
 }
