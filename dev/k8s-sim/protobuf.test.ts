@@ -1,9 +1,11 @@
 // The protobuf request decoder on hand-built wire bytes (field numbers as in k8s.io/api generated.proto);
 // kubectl.test.ts covers the bytes real kubectl clients send.
+import { request } from "node:https";
 import protobuf from "protobufjs";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "./errors";
-import { decodeProtobufBody } from "./protobuf";
+import { decodeProtobufBody, PROTOBUF_CT } from "./protobuf";
+import { type Simulator, startSimulator } from "./simulator";
 
 const LEN = 2;
 const VARINT = 0;
@@ -213,5 +215,69 @@ describe("decodeProtobufBody", () => {
     const ok = envelope("v1", "Namespace", (w) => msg(w, 1, (m) => str(m, 1, "team-a")));
     const cut = apiError(() => decodeProtobufBody(ok.subarray(0, ok.length - 3)));
     expect([cut.code, cut.reason]).toEqual([400, "BadRequest"]);
+  });
+});
+
+describe("protobuf bodies over HTTP", () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({
+      clusters: [{ name: "pb", nodes: [{ name: "n1", cpu: "2", memory: "4Gi" }] }],
+    });
+  });
+  afterAll(async () => {
+    await sim?.stop();
+  });
+  const post = (path: string, body: Buffer): Promise<{ status: number; json: Record<string, unknown> }> =>
+    new Promise((resolve, reject) => {
+      const c = sim.cluster("pb");
+      const req = request(
+        `${c.server}${path}`,
+        {
+          method: "POST",
+          ca: sim.caPem,
+          agent: false,
+          headers: {
+            authorization: `Bearer ${c.adminToken}`,
+            "content-type": PROTOBUF_CT,
+            accept: `${PROTOBUF_CT},application/json`,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (d: Buffer) => chunks.push(d));
+          res.on("end", () => {
+            expect(res.headers["content-type"]).toBe("application/json");
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) });
+          });
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+
+  it("creates from a protobuf body and answers JSON; refuses an unknown field with a 415 Status", async () => {
+    const ok = await post(
+      "/api/v1/namespaces",
+      envelope("v1", "Namespace", (w) => msg(w, 1, (m) => str(m, 1, "from-proto"))),
+    );
+    expect(ok.status).toBe(201);
+    expect(ok.json).toMatchObject({
+      kind: "Namespace",
+      metadata: { name: "from-proto" },
+      status: { phase: "Active" },
+    });
+    const bad = await post(
+      "/api/v1/namespaces",
+      envelope("v1", "Namespace", (w) => msg(w, 1, (m) => str(m, 42, "x"))),
+    );
+    expect(bad.status).toBe(415);
+    expect(bad.json).toMatchObject({
+      kind: "Status",
+      status: "Failure",
+      reason: "UnsupportedMediaType",
+      code: 415,
+    });
+    expect(String(bad.json.message)).toContain("Namespace.metadata#42");
   });
 });
