@@ -102,7 +102,8 @@ function schemaMsg(s: Obj): Obj {
           value: schemaMsg(p as Obj),
         })),
       };
-    else if (k.startsWith("x-")) (m.vendor_extension ??= []).push({ name: k, value: any(v) });
+    else if (k.startsWith("x-"))
+      m.vendor_extension = [...(m.vendor_extension ?? []), { name: k, value: any(v) }];
   }
   return m;
 }
