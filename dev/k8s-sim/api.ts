@@ -3,9 +3,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
 import type { ClusterState } from "./cluster";
 import { ApiError, notFound } from "./errors";
-import { decodeObject, fieldValidationOf, jsonText, requireApplyTypeMeta } from "./field-validation";
+import { eventsV1 } from "./events-v1";
+import { decodeObject, fieldValidationOf, requireApplyTypeMeta } from "./field-validation";
 import { openapiGroupVersion, openapiRoot, openapiV2 } from "./openapi";
+import { openapiV2Response } from "./openapi-v2-protobuf";
 import { podRequests } from "./pods";
+import { decodeProtobufBody, isProtobuf } from "./protobuf";
 import { type Attrs, authorize } from "./rbac/authorizer";
 import { guardWrites } from "./rbac/guard-writes";
 import { selfSubjectAccessReview, selfSubjectRulesReview } from "./rbac/reviews";
@@ -72,6 +75,23 @@ function sendError(res: ServerResponse, e: unknown): undefined {
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString("utf8");
+}
+
+// create/update/review bodies: JSON, YAML or the Kubernetes protobuf envelope (protobuf.ts)
+/**
+ * A request's object, from JSON, YAML or the Kubernetes protobuf envelope; `json` is the request text
+ * when it was JSON (strict field validation finds duplicate keys there), else undefined.
+ */
+async function readObjectBody(req: IncomingMessage): Promise<{ body: Obj; json: string | undefined }> {
+  const ct = req.headers["content-type"] ?? "";
+  const buf = await readBodyBytes(req);
+  if (isProtobuf(ct) && buf.length) return { body: decodeProtobufBody(buf), json: undefined };
+  const text = buf.toString("utf8");
+  return { body: parseBody(text, ct), json: (ct || "application/json").includes("json") ? text : undefined };
+}
+
+async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
@@ -80,7 +100,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
       throw new ApiError(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
     chunks.push(c as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 function parseBody(text: string, contentType: string): Obj {
@@ -121,6 +141,10 @@ function forbidden(tok: TokenInfo, a: Attrs): ApiError {
 }
 
 // ---------------- discovery ----------------
+// Only the legacy documents: kubectl 1.33 asks for aggregated discovery
+// (`Accept: application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,...,application/json`) and
+// client-go reads the response's Content-Type to tell which one it got (client-go/discovery/
+// discovery_client.go, `downloadAPIs`), falling back to per-group requests on a plain APIGroupList.
 function discovery(c: SimClusterImpl, path: string, port: number): Obj | undefined {
   const st = c.state;
   const visible = (g: string) => g !== "metrics.k8s.io" || st.metricsApi;
@@ -308,16 +332,12 @@ async function dispatch(
     return;
   }
   if (path === "/openapi/v2") {
-    // client-go asks for the protobuf form first; only JSON is served, so protobuf-only is 406
-    // (client-go then treats v2 as absent, as before the document was served).
-    const accept = req.headers.accept ?? "*/*";
-    if (!/application\/json|\*\/\*/.test(accept))
-      return send(
-        res,
-        406,
-        status(406, "NotAcceptable", `only the following media types are accepted: application/json`),
-      );
-    return send(res, 200, openapiV2(st.version));
+    // client-go reads /openapi/v2 as gnostic protobuf whatever the Content-Type
+    // (DiscoveryClient.OpenAPISchema), so kubectl gets that form; anyone else gets JSON.
+    const doc = openapiV2Response(req.headers.accept ?? "*/*", openapiV2(st.version));
+    res.writeHead(200, { "Content-Type": doc.contentType, "Content-Length": doc.body.length });
+    res.end(doc.body);
+    return;
   }
   if (path === "/openapi/v3") return send(res, 200, openapiRoot());
   if (path.startsWith("/openapi/v3/")) {
@@ -365,6 +385,7 @@ async function dispatch(
   }
 
   if (r.def.virtual === "metrics") return metrics(st, res, r, q);
+  if (r.def.virtual === "events") return send(res, 200, eventsV1(st, r.namespace, r.name, q));
   if (r.subresource === "log") return logs(st, req, res, r, q);
 
   const ns = r.namespace ?? "";
@@ -401,20 +422,18 @@ async function dispatch(
     case "watch":
       return watch(st, req, res, r, q, wantTable);
     case "create": {
-      const text = await readBody(req);
-      const body = parseBody(text, req.headers["content-type"] ?? "");
+      const { body, json } = await readObjectBody(req);
       // a subresource's body is another kind (e.g. a TokenRequest), not this resource's
-      if (!r.subresource) decodeObject(r.def, body, fieldValidationOf(q, "create"), res, jsonText(req, text));
+      if (!r.subresource) decodeObject(r.def, body, fieldValidationOf(q, "create"), res, json);
       const o = gst.create(r.def, ns, body, { dryRun });
       warn();
       return send(res, 201, o);
     }
     case "update": {
-      const text = await readBody(req);
-      const body = parseBody(text, req.headers["content-type"] ?? "");
+      const { body, json: text } = await readObjectBody(req);
       if (r.subresource === "scale")
         return send(res, 200, setScale(gst, r, body?.spec?.replicas, body?.metadata?.resourceVersion));
-      decodeObject(r.def, body, fieldValidationOf(q, "update"), res, jsonText(req, text));
+      decodeObject(r.def, body, fieldValidationOf(q, "update"), res, text);
       const o = gst.update(r.def, ns, r.name!, body, { subresource: r.subresource, dryRun });
       warn();
       return send(res, 200, o);
@@ -934,7 +953,7 @@ async function review(
   res: ServerResponse,
   r: Route,
 ): Promise<undefined> {
-  const body = parseBody(await readBody(req), req.headers["content-type"] ?? "");
+  const { body } = await readObjectBody(req);
   if (r.def.kind === "SelfSubjectReview") return send(res, 201, selfSubjectReview(tok, r.def));
   if (r.def.kind === "SelfSubjectAccessReview")
     return send(res, 201, selfSubjectAccessReview(c.state.store, tok, body));

@@ -12,7 +12,7 @@ export interface ResDef {
   categories?: string[];
   subresources?: string[]; // e.g. ["status", "log"]
   /** not stored: create-only review objects or computed metrics */
-  virtual?: "review" | "metrics";
+  virtual?: "review" | "metrics" | "events";
   /** PUT/PATCH on the main resource ignores .status (it has a status subresource) */
   statusSub?: boolean;
 }
@@ -90,6 +90,18 @@ export const RESOURCES: ResDef[] = [
     namespaced: true,
     verbs: RW,
     shortNames: ["ev"],
+  },
+  {
+    // read-only view of the core Events (events-v1.ts)
+    group: "events.k8s.io",
+    version: "v1",
+    name: "events",
+    singular: "event",
+    kind: "Event",
+    namespaced: true,
+    verbs: ["get", "list"],
+    // no "ev" short name here: kubectl 1.33 would warn that `ev` is ambiguous on every `get ev`
+    virtual: "events",
   },
   {
     group: "",
@@ -385,6 +397,7 @@ export const GROUPS: { name: string; version: string }[] = [
   { name: "rbac.authorization.k8s.io", version: "v1" },
   { name: "admissionregistration.k8s.io", version: "v1" },
   { name: "authorization.k8s.io", version: "v1" },
+  { name: "events.k8s.io", version: "v1" },
   { name: "metrics.k8s.io", version: "v1beta1" },
   { name: "discovery.k8s.io", version: "v1" },
   { name: "coordination.k8s.io", version: "v1" },

@@ -5,6 +5,13 @@ import { R } from "../resources";
 import { clone, nowIso, type Obj, templateHash } from "../util";
 import type { ControllerContext } from "./context";
 import { isControlledBy, isPodReady, ownerRef } from "./owner-refs";
+import {
+  copiedAnnotations,
+  currentReplicaSet,
+  REVISION,
+  replicaSetAnnotations,
+  revisionOf,
+} from "./rollout-history";
 
 export function deploymentController(ctx: ControllerContext): void {
   for (const d of ctx.store.list(R.deploy)) {
@@ -13,11 +20,8 @@ export function deploymentController(ctx: ControllerContext): void {
     const hash = templateHash(tmpl);
     const owned = ctx.store.list(R.rs, ns).filter((rs) => isControlledBy(rs, d.metadata.uid));
     const desired = d.spec.replicas ?? 1;
-    let cur = owned.find((rs) => rs.metadata.labels?.["pod-template-hash"] === hash);
-    const revision = Math.max(
-      0,
-      ...owned.map((rs) => Number(rs.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? 0)),
-    );
+    let cur = currentReplicaSet(owned, tmpl, hash);
+    const revision = Math.max(0, ...owned.map(revisionOf));
     if (!cur) {
       const labels = { ...(tmpl.metadata?.labels ?? {}), "pod-template-hash": hash };
       const sel = clone(d.spec.selector ?? {});
@@ -31,6 +35,7 @@ export function deploymentController(ctx: ControllerContext): void {
             namespace: ns,
             labels,
             annotations: {
+              ...copiedAnnotations(d),
               "deployment.kubernetes.io/desired-replicas": String(desired),
               "deployment.kubernetes.io/max-replicas": String(desired + Math.ceil(desired * 0.25)),
               "deployment.kubernetes.io/revision": String(revision + 1),
@@ -64,7 +69,22 @@ export function deploymentController(ctx: ControllerContext): void {
           "deployment.kubernetes.io/revision": String(revision + 1),
         };
       });
-    } else if ((cur.spec.replicas ?? 1) !== desired) {
+    } else {
+      // change-cause and revision follow the current ReplicaSet (rollout-history.ts)
+      const rs = cur;
+      const maxOld = Math.max(0, ...owned.filter((x) => x.metadata.uid !== rs.metadata.uid).map(revisionOf));
+      const ann = replicaSetAnnotations(d, rs, maxOld);
+      if (ann) {
+        ctx.store.mutate(R.rs, ns, rs.metadata.name, (x) => {
+          x.metadata.annotations = ann;
+        });
+        if (d.metadata.annotations?.[REVISION] !== ann[REVISION])
+          ctx.store.mutate(R.deploy, ns, d.metadata.name, (x) => {
+            x.metadata.annotations = { ...(x.metadata.annotations ?? {}), [REVISION]: ann[REVISION] };
+          });
+      }
+    }
+    if (cur && (cur.spec.replicas ?? 1) !== desired) {
       const from = cur.spec.replicas ?? 1;
       ctx.store.mutate(R.rs, ns, cur.metadata.name, (x) => {
         x.spec.replicas = desired;
@@ -118,7 +138,7 @@ export function deploymentStatus(ctx: ControllerContext, podsByOwner: Map<string
     const ns = d.metadata.namespace;
     const owned = ctx.store.list(R.rs, ns).filter((rs) => isControlledBy(rs, d.metadata.uid));
     const hash = templateHash(d.spec.template ?? {});
-    const cur = owned.find((rs) => rs.metadata.labels?.["pod-template-hash"] === hash);
+    const cur = currentReplicaSet(owned, d.spec.template ?? {}, hash);
     const pods = owned.flatMap((rs) => podsByOwner.get(rs.metadata.uid) ?? []);
     const updated = cur ? (podsByOwner.get(cur.metadata.uid) ?? []) : [];
     const desired = d.spec.replicas ?? 1;
