@@ -458,7 +458,7 @@ describe("node leases and whoami", () => {
       status: {
         userInfo: {
           username: "kubernetes-admin",
-          groups: ["kubeadm:cluster-admins", "system:authenticated"],
+          groups: ["system:masters", "system:authenticated"],
         },
       },
     });

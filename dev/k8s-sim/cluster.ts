@@ -72,11 +72,13 @@ export class ClusterState {
       this.kubelet.restore();
     } else bootstrap(this.store);
     syncNodes(this.store, spec, this.version);
-    if (ensureAddons(this.store, this.registry)) this.settleSystemPods();
-    renewNodeLeases(this.store, Date.now(), this.opts.nodeLeaseRenewMs ?? 10_000);
+    // RBAC bootstrap and the token store first: settling the add-ons' pods runs the reconcile loop,
+    // whose token controller needs them.
     ensureBootstrapPolicy(this.store);
     ensureNetworkAddons(this.store, spec);
     this.auth = new TokenStore(this.store);
+    if (ensureAddons(this.store, this.registry)) this.settleSystemPods();
+    renewNodeLeases(this.store, Date.now(), this.opts.nodeLeaseRenewMs ?? 10_000);
   }
 
   // ---------------- facade over the store (used by api.ts and simulator.ts) ----------------

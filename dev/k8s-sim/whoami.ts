@@ -1,29 +1,24 @@
 // SelfSubjectReview (authentication.k8s.io/v1, what `kubectl auth whoami` calls): the authenticated
-// user as the apiserver sees it. Groups follow kube-apiserver: every authenticated request gets
-// system:authenticated; ServiceAccount users get system:serviceaccounts and
-// system:serviceaccounts:<namespace>; the simulator's admin is a kubeadm-style cluster admin.
+// user exactly as the authenticator (rbac/tokens.ts) hands it to authorization, so whoami and
+// access reviews cannot disagree. The admin is kubeadm's bootstrap admin (`system:masters`);
+// ServiceAccount users carry system:serviceaccounts and system:serviceaccounts:<namespace>.
 // https://kubernetes.io/docs/reference/access-authn-authz/authentication/#self-subject-review
+import { type TokenInfo, userOf } from "./rbac/tokens";
 import { apiVersionOf, type ResDef } from "./resources";
-import type { TokenInfo } from "./simulator";
 import { nowIso, type Obj } from "./util";
 
-export function userGroups(tok: TokenInfo): string[] {
-  const own = (tok as TokenInfo & { groups?: string[] }).groups ?? [];
-  const sa = /^system:serviceaccount:([^:]+):[^:]+$/.exec(tok.user);
-  const groups = [
-    ...own,
-    ...(tok.admin ? ["kubeadm:cluster-admins"] : []),
-    ...(sa ? ["system:serviceaccounts", `system:serviceaccounts:${sa[1]}`] : []),
-    "system:authenticated",
-  ];
-  return [...new Set(groups)];
-}
-
 export function selfSubjectReview(tok: TokenInfo, def: ResDef): Obj {
+  const user = userOf(tok);
   return {
     kind: def.kind,
     apiVersion: apiVersionOf(def),
     metadata: { creationTimestamp: nowIso() },
-    status: { userInfo: { username: tok.user, groups: userGroups(tok) } },
+    status: {
+      userInfo: {
+        username: user.username,
+        ...(user.uid ? { uid: user.uid } : {}),
+        groups: [...new Set(user.groups)],
+      },
+    },
   };
 }

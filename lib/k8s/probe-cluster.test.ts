@@ -205,12 +205,15 @@ describe("probeCluster", () => {
       const c = sim.cluster("gpu");
       const perm = REQUIRED_PERMISSIONS.find((p) => p.id === id)!;
       const rules = (lacking: boolean) =>
-        REQUIRED_PERMISSIONS.filter((p) => p.scope === "cluster").map((p) => ({
-          apiGroups: [p.group],
-          resources: [p.subresource ? `${p.resource}/${p.subresource}` : p.resource],
-          verbs: lacking && p === perm ? p.verbs.filter((v) => v !== verb) : [...p.verbs],
-          ...(p.resourceNames ? { resourceNames: [...p.resourceNames] } : {}),
-        }));
+        REQUIRED_PERMISSIONS.filter((p) => p.scope === "cluster")
+          .map((p) => ({
+            apiGroups: [p.group],
+            resources: [p.subresource ? `${p.resource}/${p.subresource}` : p.resource],
+            verbs: lacking && p === perm ? p.verbs.filter((v) => v !== verb) : [...p.verbs],
+            ...(p.resourceNames ? { resourceNames: [...p.resourceNames] } : {}),
+          }))
+          // a rule left without verbs is dropped, as kube-apiserver refuses one (rules[i].verbs: Required value)
+          .filter((rule) => rule.verbs.length > 0);
       const setRules = (lacking: boolean) =>
         adminCall(
           c,

@@ -318,7 +318,9 @@ describe("RBAC escalation checks", () => {
     const patched = await call("PATCH", `${rbac}/namespaces/esc/rolebindings/b1`, {
       token,
       contentType: "application/merge-patch+json",
-      body: { subjects: [{ kind: "Group", name: "system:authenticated" }] },
+      body: {
+        subjects: [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "system:authenticated" }],
+      },
     });
     expect(patched.status).toBe(200);
   });
