@@ -1,7 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import type { InventoryNode, InventoryTotals, ProviderPricing } from "@/db/schema";
+import type { ProviderPricing } from "@/db/schema";
+import { inventoryNodesSchema } from "@/lib/market/fit-order";
 import { rowsOf } from "@/lib/market/rows";
 import type { ProviderOffer } from "@/lib/market/screen-order";
 
@@ -17,7 +18,7 @@ export async function getOffers({
     db.execute(sql`select address, name, region, pricing, registered, auto_bid from providers`),
     db.execute(sql`
       select distinct on (s.cluster_id) s.cluster_id, c.name, c.provider_address, coalesce(s.region, c.region) as region,
-        s.free, s.nodes
+        c.offer_percent, s.nodes
       from inventory_snapshots s join clusters c on c.id = s.cluster_id
       where c.status = 'up'
       order by s.cluster_id, s.taken_at desc`),
@@ -49,24 +50,20 @@ export async function getOffers({
     name: string;
     provider_address: string;
     region: string | null;
-    free: InventoryTotals;
-    nodes: InventoryNode[];
+    offer_percent: number;
+    nodes: unknown;
   }>(clusterRes)) {
     const offer = offers.get(c.provider_address);
-    if (!offer) continue;
+    // A snapshot that does not parse counts as no inventory, as in the bid engine.
+    const nodes = inventoryNodesSchema.safeParse(c.nodes);
+    if (!offer || !nodes.success) continue;
     offer.clusters.push({
       id: c.cluster_id,
       name: c.name,
       region: c.region,
-      free: c.free,
-      nodes: c.nodes
-        .filter((n) => n.ready && n.schedulable)
-        .map((n) => ({
-          cpuMillis: n.free.cpuMillis,
-          memoryBytes: n.free.memoryBytes,
-          gpus: n.free.gpus,
-          gpuModel: n.gpuModel,
-        })),
+      offerPercent: Number(c.offer_percent),
+      nodes: nodes.data,
+      promised: [],
     });
   }
   return {

@@ -15,14 +15,14 @@ import {
   providers,
 } from "@/db/schema";
 import { attributeId, fromBytes32Text, GPU_KEY, REGION_KEY } from "@/lib/chain/order-types";
+import { fitOrder, inventoryNodesSchema, orderWorkload, type Workload } from "@/lib/market/fit-order";
 import { formatTokenAmount, priceOrder, providerPricingSchema } from "@/lib/market/price-order";
 import { claimBid, markBidSent, releaseBid } from "./claim-bid";
 import { decideBid } from "./decide-bid";
-import { fitOrder, type Workload } from "./fit-order";
 
 // One tick of the bid engine. For each open order still in its bid window (orders table, written by
 // the indexer) and each provider with auto-bid on that names our operator on-chain and holds the
-// order's required attributes: find a cluster the order fits (fit-order.ts), price it with the
+// order's required attributes: find a cluster the order fits (lib/market/fit-order.ts, the same fit as the deploy page's screening), price it with the
 // provider's pricing (the floor), decide (decide-bid.ts), and bid through the operator key. Bids go
 // out one at a time, each waiting for its receipt, so one operator key serves every provider
 // without nonce races. Every distinct decision is written to bid_decisions; a decision identical to
@@ -57,7 +57,6 @@ export interface TickResult {
 
 type Decision = typeof bidDecisions.$inferInsert;
 
-const MIB = 1024 * 1024;
 const ZERO = "0x0000000000000000000000000000000000000000";
 
 interface OrderResourcesRow {
@@ -92,17 +91,7 @@ function workloadOf(
     gpuCount: Number(r.gpuCount ?? 0),
     gpuModel: gpuModelOf(r),
   };
-  const n = Math.max(1, replicas);
-  return {
-    totals,
-    replicas: n,
-    replica: {
-      cpuMillis: Math.ceil(totals.cpuMillis / n),
-      memoryBytes: Math.ceil(totals.memoryMiB / n) * MIB,
-      gpus: Math.ceil(totals.gpuCount / n),
-      gpuModel: totals.gpuModel,
-    },
-  };
+  return { totals, ...orderWorkload(totals, replicas) };
 }
 
 async function replicasBySpec(db: Db, specHashes: string[]): Promise<Map<string, number>> {
@@ -130,7 +119,11 @@ async function latestSnapshots(db: Db, clusterIds: string[]): Promise<Map<string
     .from(inventorySnapshots)
     .where(inArray(inventorySnapshots.clusterId, clusterIds))
     .orderBy(inventorySnapshots.clusterId, desc(inventorySnapshots.takenAt));
-  for (const row of rows) out.set(row.clusterId, row.nodes);
+  // A snapshot that does not parse (written by a newer or broken writer) counts as no inventory.
+  for (const row of rows) {
+    const nodes = inventoryNodesSchema.safeParse(row.nodes);
+    if (nodes.success) out.set(row.clusterId, nodes.data);
+  }
   return out;
 }
 
