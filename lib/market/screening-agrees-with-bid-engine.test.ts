@@ -2,7 +2,8 @@
 // agree. The seeded demo providers (dev/seed.ts over dev/k8s-sim/default-clusters.ts), their
 // inventories read by the real inventory code from the simulator, and 100 random orders from a seeded
 // PRNG: for each, the providers the screening calls eligible are exactly those that bid, and each
-// "cannot take" the engine records is among the screening's reasons.
+// "cannot take" the engine records is among the screening's reasons. Bids on earlier orders are
+// promised capacity that both count.
 import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -119,6 +120,7 @@ describe("screening and the bid engine", () => {
     let eligibleSeen = 0;
     let refusedSeen = 0;
     let gpuBids = 0;
+    let promisedSeen = 0;
     for (let i = 1; i <= 100; i++) {
       const replicas = 1 + Math.floor(rand() * 4);
       const gpu = rand() < 0.3 ? 1 + Math.floor(rand() * 4) : 0;
@@ -162,7 +164,7 @@ describe("screening and the bid engine", () => {
       });
       const chain = new OpenChain();
       await runBidEngineTick({ db: h.db, chain });
-      const decisions = await h.db.select().from(bidDecisions);
+      const decisions = (await h.db.select().from(bidDecisions)).filter((d) => d.orderId === String(i));
 
       const eligible = screened.filter((s) => s.eligible).map((s) => s.address);
       const context = JSON.stringify({
@@ -184,15 +186,20 @@ describe("screening and the bid engine", () => {
       refusedSeen += screened.length - eligible.length;
       if (resources.gpuCount > 0) gpuBids += chain.bidders.length;
 
-      // Each order on its own: nothing stays promised for the next one.
-      await h.db.delete(bidDecisions);
-      await h.db.delete(bidClaims);
-      await h.db.delete(orders);
-      await h.db.delete(manifests);
+      // Orders come in runs of four: the bids on the earlier ones of a run are promised capacity that
+      // both must count for the later ones; then the market starts empty again.
+      if (chain.bidders.length > 0 && i % 4 !== 0) promisedSeen++;
+      if (i % 4 === 0) {
+        await h.db.delete(bidDecisions);
+        await h.db.delete(bidClaims);
+        await h.db.delete(orders);
+        await h.db.delete(manifests);
+      }
     }
     // The sample covers both answers and GPU bids.
     expect(eligibleSeen).toBeGreaterThan(20);
     expect(refusedSeen).toBeGreaterThan(20);
     expect(gpuBids).toBeGreaterThan(0);
+    expect(promisedSeen).toBeGreaterThan(0);
   }, 120_000);
 });
