@@ -14,6 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import type { LeaseStatusView } from "../lib/lease/types";
+import type { InventoryNode } from "../lib/market/fit-order";
 
 // The market's off-chain state. Chain-derived rows (providers' on-chain part, orders, bids, leases,
 // payments) are written only by the indexer, idempotently, keyed by on-chain ids or (tx, log index).
@@ -107,15 +108,8 @@ export const clusters = pgTable(
   ],
 );
 
-export interface InventoryNode {
-  name: string;
-  region: string | null;
-  ready: boolean;
-  schedulable: boolean;
-  allocatable: { cpuMillis: number; memoryBytes: number; pods: number; gpus: number };
-  free: { cpuMillis: number; memoryBytes: number; pods: number; gpus: number };
-  gpuModel: string | null;
-}
+/** A node of an inventory snapshot; its zod schema (older snapshots lack taints and ephemeral storage) is in lib/market/fit-order.ts. */
+export type { InventoryNode };
 
 export interface InventoryTotals {
   cpuMillis: number;

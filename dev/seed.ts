@@ -14,14 +14,14 @@ import { validateKubeconfig } from "@/lib/k8s/validate-kubeconfig";
 import type { ProviderPricing } from "@/lib/market/price-order";
 import { probeFacts } from "@/lib/provider/probe-facts";
 import { defaultClusters } from "./k8s-sim/default-clusters";
-import type { Simulator } from "./k8s-sim/simulator";
+import type { SimClusterSpec, Simulator } from "./k8s-sim/simulator";
 import type { StackInfo } from "./stack";
 
 // Demo data for the local stack, idempotent: one provider per simulated cluster (anvil accounts
 // 2..4), registered on-chain with the bid engine as operator and auto-bid on; test tokens for the
 // demo tenants and the e2e wallets. A second start finds everything in place and adds nothing.
 
-const demoProfiles: { name: string; website: string; pricing: ProviderPricing }[] = [
+export const demoProfiles: { name: string; website: string; pricing: ProviderPricing }[] = [
   {
     name: "Rhein Compute",
     website: "https://rhein-compute.example",
@@ -38,6 +38,18 @@ const demoProfiles: { name: string; website: string; pricing: ProviderPricing }[
     pricing: { cpuCoreHour: "15000", memoryGibHour: "3500", storageGibHour: "120", gpuHour: {} },
   },
 ];
+
+function gpuModelsOf(spec: SimClusterSpec): string[] {
+  return [...new Set(spec.nodes.flatMap((n) => (n.gpus && n.gpuProduct ? [n.gpuProduct] : [])))];
+}
+
+/** A demo provider's pricing: its profile's rates plus an hourly rate for each GPU model of its cluster. */
+export function demoPricing(base: ProviderPricing, spec: SimClusterSpec): ProviderPricing {
+  return {
+    ...base,
+    gpuHour: Object.fromEntries(gpuModelsOf(spec).map((m) => [m, m.includes("A100") ? "1100000" : "380000"])),
+  };
+}
 
 const TENANT_FUNDS = parseUnits("100000", 6);
 
@@ -64,13 +76,8 @@ export async function seedDemo(opts: {
       const spec = defaultClusters.find((c) => c.name === cluster.name);
       if (!provider || !profile || !spec) continue;
       const address = provider.address.toLowerCase();
-      const gpuModels = [
-        ...new Set(spec.nodes.flatMap((n) => (n.gpus && n.gpuProduct ? [n.gpuProduct] : []))),
-      ];
-      const pricing: ProviderPricing = {
-        ...profile.pricing,
-        gpuHour: Object.fromEntries(gpuModels.map((m) => [m, m.includes("A100") ? "1100000" : "380000"])),
-      };
+      const gpuModels = gpuModelsOf(spec);
+      const pricing = demoPricing(profile.pricing, spec);
 
       // On-chain: registered, with the bid engine as operator.
       const onChain = await publicClient.readContract({

@@ -81,11 +81,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
       manifest
         ? {
             resources: manifestTotals(manifest),
-            perReplica: {
-              cpuMillis: manifest.resources.cpu,
-              memoryMiB: manifest.resources.memory,
-              gpuCount: manifest.resources.gpu.count,
-            },
+            replicas: manifest.replicas,
             region: region || null,
           }
         : null,

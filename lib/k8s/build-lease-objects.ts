@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { AppError } from "@/lib/errors";
+import { leaseTolerations } from "@/lib/market/fit-order";
 import { type Manifest, manifestTotals } from "@/lib/market/manifest";
-import { GPU_RESOURCE } from "./read-inventory";
+import { GPU_PRODUCT_LABEL, GPU_RESOURCE } from "./read-inventory";
 
 // The Kubernetes objects of one lease, built from its validated Manifest (pure; applied by
 // apply-lease-workload.ts). The namespace is the unit of isolation and teardown:
@@ -263,11 +264,10 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
             ...(security.runAsUser !== undefined ? { runAsUser: security.runAsUser } : {}),
           },
           // GPU pools are tainted nvidia.com/gpu:NoSchedule: only GPU orders tolerate it, so CPU-only
-          // leases never take a GPU node.
-          ...(r.gpu.count > 0
-            ? { tolerations: [{ key: GPU_RESOURCE, operator: "Exists", effect: "NoSchedule" }] }
-            : {}),
-          ...(r.gpu.model ? { nodeSelector: { "nvidia.com/gpu.product": r.gpu.model } } : {}),
+          // leases never take a GPU node. The same tolerations and selector drive the market's fit
+          // (lib/market/fit-order.ts), so a provider bids only where the pods can be scheduled.
+          ...(r.gpu.count > 0 ? { tolerations: leaseTolerations(r.gpu.count) } : {}),
+          ...(r.gpu.count > 0 && r.gpu.model ? { nodeSelector: { [GPU_PRODUCT_LABEL]: r.gpu.model } } : {}),
           containers: [
             {
               name: manifest.name,

@@ -32,6 +32,7 @@ function node(
         cpu: opts.cpu ?? "4",
         memory: opts.memory ?? "8Gi",
         pods: "110",
+        "ephemeral-storage": "100Gi",
         ...(opts.gpus ? { "nvidia.com/gpu": String(opts.gpus) } : {}),
       },
       conditions: [{ type: "Ready", status: opts.ready === false ? "False" : "True" }],
@@ -57,7 +58,7 @@ describe("computeInventory", () => {
     const inv = computeInventory(
       [node("a", { region: "eu" })],
       [
-        pod("a", "Running", { cpu: "500m", memory: "1Gi" }),
+        pod("a", "Running", { cpu: "500m", memory: "1Gi", "ephemeral-storage": "2Gi" }),
         pod("a", "Pending", { cpu: "1", memory: "512Mi" }),
         pod("a", "Succeeded", { cpu: "2", memory: "2Gi" }),
         pod("a", "Failed", { cpu: "2", memory: "2Gi" }),
@@ -69,6 +70,7 @@ describe("computeInventory", () => {
       memoryBytes: 8 * 1024 ** 3 - 1.5 * 1024 ** 3,
       pods: 108,
       gpus: 0,
+      ephemeralBytes: 100 * 1024 ** 3 - 2 * 1024 ** 3,
     });
     expect(inv.free).toEqual({ cpuMillis: 2500, memoryBytes: 6.5 * 1024 ** 3, gpus: {} });
     expect(inv.region).toBe("eu");
@@ -100,6 +102,20 @@ describe("computeInventory", () => {
     ]);
   });
 
+  it("keeps each node's NoSchedule/NoExecute taints for the fit, not PreferNoSchedule", () => {
+    const n = node("gpu", { gpus: 1, model: "NVIDIA-L4" });
+    n.spec = {
+      taints: [
+        { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" },
+        { key: "example.com/soft", effect: "PreferNoSchedule" },
+      ],
+    };
+    const inv = computeInventory([n, node("plain")], []);
+    expect(inv.nodes[0]?.taints).toEqual([{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }]);
+    expect(inv.nodes[0]?.schedulable).toBe(true);
+    expect(inv.nodes[1]?.taints).toBeUndefined();
+  });
+
   it("computes a pod's effective request like the scheduler (init containers, sidecars, overhead)", () => {
     const p = pod(
       "a",
@@ -117,6 +133,11 @@ describe("computeInventory", () => {
         overhead: { cpu: "50m" },
       },
     );
-    expect(podRequests(p)).toEqual({ cpuMillis: 1050, memoryBytes: 110 * 1024 ** 2, gpus: 0 });
+    expect(podRequests(p)).toEqual({
+      cpuMillis: 1050,
+      memoryBytes: 110 * 1024 ** 2,
+      ephemeralBytes: 0,
+      gpus: 0,
+    });
   });
 });

@@ -1,19 +1,20 @@
 import "server-only";
 import type { V1Container, V1Node, V1Pod } from "@kubernetes/client-node";
 import type { InventoryNode, InventoryTotals } from "@/db/schema";
+import { leaseTolerations, type NodeTaint, untoleratedTaints } from "@/lib/market/fit-order";
 import type { ClusterClient } from "./cluster-client";
 import { quantityOrZero } from "./quantity";
 
 // What a cluster can offer right now: per node, allocatable minus the requests of the pods bound to
 // it that still hold resources (Pending with a node, Running; Succeeded/Failed release theirs), the
 // way the scheduler counts. Only ready, schedulable nodes are offerable and counted in the totals.
+// Each node keeps its NoSchedule/NoExecute taints: the fit (lib/market/fit-order.ts) places CPU-only
+// orders only on nodes whose taints their pods tolerate, so never on a tainted GPU node.
 
 export const GPU_RESOURCE = "nvidia.com/gpu";
 export const GPU_PRODUCT_LABEL = "nvidia.com/gpu.product";
 export const REGION_LABEL = "topology.kubernetes.io/region";
 const LEGACY_REGION_LABEL = "failure-domain.beta.kubernetes.io/region";
-/** GPU nodes are commonly tainted so only GPU pods land there; lease pods asking for GPUs tolerate it. */
-const TOLERATED_TAINT_KEYS = new Set([GPU_RESOURCE]);
 
 export interface Inventory {
   nodes: InventoryNode[];
@@ -27,6 +28,7 @@ export interface Inventory {
 interface Amounts {
   cpuMillis: number;
   memoryBytes: number;
+  ephemeralBytes: number;
   gpus: number;
 }
 
@@ -35,6 +37,7 @@ function requestsOf(container: V1Container): Amounts {
   return {
     cpuMillis: quantityOrZero(r.cpu, 1000),
     memoryBytes: quantityOrZero(r.memory),
+    ephemeralBytes: quantityOrZero(r["ephemeral-storage"]),
     // Extended resources may only be requested together with an equal limit; either one counts.
     gpus: quantityOrZero(r[GPU_RESOURCE] ?? container.resources?.limits?.[GPU_RESOURCE]),
   };
@@ -42,14 +45,15 @@ function requestsOf(container: V1Container): Amounts {
 
 /** A pod's effective request: max(sum of app containers + sidecars, largest init container) + overhead. */
 export function podRequests(pod: V1Pod): Amounts {
-  const sum: Amounts = { cpuMillis: 0, memoryBytes: 0, gpus: 0 };
+  const sum: Amounts = { cpuMillis: 0, memoryBytes: 0, ephemeralBytes: 0, gpus: 0 };
   const add = (a: Amounts) => {
     sum.cpuMillis += a.cpuMillis;
     sum.memoryBytes += a.memoryBytes;
+    sum.ephemeralBytes += a.ephemeralBytes;
     sum.gpus += a.gpus;
   };
   for (const c of pod.spec?.containers ?? []) add(requestsOf(c));
-  const init: Amounts = { cpuMillis: 0, memoryBytes: 0, gpus: 0 };
+  const init: Amounts = { cpuMillis: 0, memoryBytes: 0, ephemeralBytes: 0, gpus: 0 };
   for (const c of pod.spec?.initContainers ?? []) {
     const r = requestsOf(c);
     if (c.restartPolicy === "Always")
@@ -57,6 +61,7 @@ export function podRequests(pod: V1Pod): Amounts {
     else {
       init.cpuMillis = Math.max(init.cpuMillis, r.cpuMillis);
       init.memoryBytes = Math.max(init.memoryBytes, r.memoryBytes);
+      init.ephemeralBytes = Math.max(init.ephemeralBytes, r.ephemeralBytes);
       init.gpus = Math.max(init.gpus, r.gpus);
     }
   }
@@ -64,6 +69,7 @@ export function podRequests(pod: V1Pod): Amounts {
   return {
     cpuMillis: Math.max(sum.cpuMillis, init.cpuMillis) + quantityOrZero(overhead.cpu, 1000),
     memoryBytes: Math.max(sum.memoryBytes, init.memoryBytes) + quantityOrZero(overhead.memory),
+    ephemeralBytes: Math.max(sum.ephemeralBytes, init.ephemeralBytes),
     gpus: Math.max(sum.gpus, init.gpus),
   };
 }
@@ -77,10 +83,19 @@ function isReady(node: V1Node): boolean {
   return (node.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
 }
 
+/** Not cordoned, and some lease pod may land there: GPU nodes are commonly tainted so only GPU pods do,
+ * and GPU lease pods tolerate that taint. Which order may use the node is the fit's business. */
 function isSchedulable(node: V1Node): boolean {
   if (node.spec?.unschedulable) return false;
-  return !(node.spec?.taints ?? []).some(
-    (t) => (t.effect === "NoSchedule" || t.effect === "NoExecute") && !TOLERATED_TAINT_KEYS.has(t.key),
+  return untoleratedTaints(hardTaints(node), leaseTolerations(1)).length === 0;
+}
+
+/** The taints that keep pods off a node, for the fit; PreferNoSchedule is only a preference. */
+function hardTaints(node: V1Node): NodeTaint[] {
+  return (node.spec?.taints ?? []).flatMap((t) =>
+    t.effect === "NoSchedule" || t.effect === "NoExecute"
+      ? [{ key: t.key, ...(t.value ? { value: t.value } : {}), effect: t.effect }]
+      : [],
   );
 }
 
@@ -95,9 +110,10 @@ export function computeInventory(nodeList: V1Node[], podList: V1Pod[]): Inventor
     if (!holdsResources(pod)) continue;
     const nodeName = pod.spec?.nodeName as string;
     const r = podRequests(pod);
-    const u = used.get(nodeName) ?? { cpuMillis: 0, memoryBytes: 0, gpus: 0, pods: 0 };
+    const u = used.get(nodeName) ?? { cpuMillis: 0, memoryBytes: 0, ephemeralBytes: 0, gpus: 0, pods: 0 };
     u.cpuMillis += r.cpuMillis;
     u.memoryBytes += r.memoryBytes;
+    u.ephemeralBytes += r.ephemeralBytes;
     u.gpus += r.gpus;
     u.pods += 1;
     used.set(nodeName, u);
@@ -115,13 +131,15 @@ export function computeInventory(nodeList: V1Node[], podList: V1Pod[]): Inventor
       memoryBytes: quantityOrZero(a.memory),
       pods: quantityOrZero(a.pods),
       gpus: quantityOrZero(a[GPU_RESOURCE]),
+      ephemeralBytes: quantityOrZero(a["ephemeral-storage"]),
     };
-    const u = used.get(name) ?? { cpuMillis: 0, memoryBytes: 0, gpus: 0, pods: 0 };
+    const u = used.get(name) ?? { cpuMillis: 0, memoryBytes: 0, ephemeralBytes: 0, gpus: 0, pods: 0 };
     const nodeFree = {
       cpuMillis: Math.max(0, alloc.cpuMillis - u.cpuMillis),
       memoryBytes: Math.max(0, alloc.memoryBytes - u.memoryBytes),
       pods: Math.max(0, alloc.pods - u.pods),
       gpus: Math.max(0, alloc.gpus - u.gpus),
+      ephemeralBytes: Math.max(0, alloc.ephemeralBytes - u.ephemeralBytes),
     };
     const gpuModel = alloc.gpus > 0 ? (labels[GPU_PRODUCT_LABEL] ?? "unknown") : null;
     const region = labels[REGION_LABEL] ?? labels[LEGACY_REGION_LABEL] ?? null;
@@ -138,7 +156,17 @@ export function computeInventory(nodeList: V1Node[], podList: V1Pod[]): Inventor
       }
       if (region) regions.set(region, (regions.get(region) ?? 0) + 1);
     }
-    return { name, region, ready, schedulable, allocatable: alloc, free: nodeFree, gpuModel };
+    const taints = hardTaints(node);
+    return {
+      name,
+      region,
+      ready,
+      schedulable,
+      allocatable: alloc,
+      free: nodeFree,
+      gpuModel,
+      ...(taints.length ? { taints } : {}),
+    };
   });
 
   let region: string | null = null;

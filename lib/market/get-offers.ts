@@ -1,29 +1,33 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import type { InventoryNode, InventoryTotals, ProviderPricing } from "@/db/schema";
+import type { ProviderPricing } from "@/db/schema";
+import { inventoryNodesSchema } from "@/lib/market/fit-order";
+import { loadPromisedCapacity, promisedOn } from "@/lib/market/load-promised-capacity";
 import { rowsOf } from "@/lib/market/rows";
 import type { ProviderOffer } from "@/lib/market/screen-order";
 
 // Every provider with what it could sell right now (latest snapshot of each cluster that is up) and
-// its pricing: the input of the deploy form's screening and estimate. From the database only.
+// its pricing, the offered share of each cluster and what it has already promised there (the same as
+// the bid engine counts): the input of the deploy form's screening and estimate. From the database only.
 
 export async function getOffers({
   db,
 }: {
   db: Db;
 }): Promise<{ offers: ProviderOffer[]; recentPrices: RecentPrice[] }> {
-  const [providerRes, clusterRes, priceRes] = await Promise.all([
+  const [providerRes, clusterRes, priceRes, promised] = await Promise.all([
     db.execute(sql`select address, name, region, pricing, registered, auto_bid from providers`),
     db.execute(sql`
       select distinct on (s.cluster_id) s.cluster_id, c.name, c.provider_address, coalesce(s.region, c.region) as region,
-        s.free, s.nodes
+        c.offer_percent, s.nodes
       from inventory_snapshots s join clusters c on c.id = s.cluster_id
       where c.status = 'up'
       order by s.cluster_id, s.taken_at desc`),
     db.execute(sql`
       select l.price_per_hour, o.resources from leases l join orders o on o.id = l.order_id
       order by l.started_at desc limit 50`),
+    loadPromisedCapacity({ db }),
   ]);
   const offers = new Map<string, ProviderOffer>();
   for (const p of rowsOf<{
@@ -49,24 +53,20 @@ export async function getOffers({
     name: string;
     provider_address: string;
     region: string | null;
-    free: InventoryTotals;
-    nodes: InventoryNode[];
+    offer_percent: number;
+    nodes: unknown;
   }>(clusterRes)) {
     const offer = offers.get(c.provider_address);
-    if (!offer) continue;
+    // A snapshot that does not parse counts as no inventory, as in the bid engine.
+    const nodes = inventoryNodesSchema.safeParse(c.nodes);
+    if (!offer || !nodes.success) continue;
     offer.clusters.push({
       id: c.cluster_id,
       name: c.name,
       region: c.region,
-      free: c.free,
-      nodes: c.nodes
-        .filter((n) => n.ready && n.schedulable)
-        .map((n) => ({
-          cpuMillis: n.free.cpuMillis,
-          memoryBytes: n.free.memoryBytes,
-          gpus: n.free.gpus,
-          gpuModel: n.gpuModel,
-        })),
+      offerPercent: Number(c.offer_percent),
+      nodes: nodes.data,
+      promised: promisedOn(promised, { provider: c.provider_address.toLowerCase(), clusterId: c.cluster_id }),
     });
   }
   return {

@@ -1,24 +1,22 @@
-import { formatBytes, formatCores } from "@/lib/market/format";
+import { fitOrder, type InventoryNode, orderWorkload, type Workload } from "@/lib/market/fit-order";
 import { type OrderResources, type ProviderPricing, priceOrder } from "@/lib/market/price-order";
 
-// Which providers could take an order, and why the others could not: attributes (region, GPU model),
-// free capacity (the whole order on one cluster, each replica on one node) and price (the provider's
-// own rate, by the one pricing rule, against the order's max price). Pure: the deploy form runs it
-// live in the browser on offers the server read from the database.
-
-export interface OfferNode {
-  cpuMillis: number;
-  memoryBytes: number;
-  gpus: number;
-  gpuModel: string | null;
-}
+// Which providers could take an order, and why the others could not: region, whether some cluster
+// fits it (lib/market/fit-order.ts, the same fit the bid engine runs before it bids: node by node,
+// taints, GPU model, ephemeral storage, the provider's offered share and what it has promised) and
+// price (the provider's own rate, by the one pricing rule, against the order's max price). Pure: the
+// deploy form runs it live in the browser on offers the server read from the database.
 
 export interface OfferCluster {
   id: string;
   name: string;
   region: string | null;
-  free: { cpuMillis: number; memoryBytes: number; gpus: Record<string, number> };
-  nodes: OfferNode[];
+  /** The share of each node the provider offers (clusters.offer_percent). */
+  offerPercent: number;
+  /** The latest inventory snapshot's nodes. */
+  nodes: InventoryNode[];
+  /** Capacity promised on this cluster and not yet running (open bids it leads, leases deploying). */
+  promised: Workload[];
 }
 
 export interface ProviderOffer {
@@ -34,8 +32,8 @@ export interface ProviderOffer {
 export interface ScreeningInput {
   /** Totals of the whole order. */
   resources: OrderResources;
-  /** Per replica (to check that each replica fits on one node). */
-  perReplica: { cpuMillis: number; memoryMiB: number; gpuCount: number };
+  /** The manifest's replica count: each replica must fit on one node. */
+  replicas: number;
   region: string | null;
   maxPricePerHour: bigint | null;
 }
@@ -48,8 +46,6 @@ export interface ScreeningResult {
   pricePerHour: bigint | null;
   autoBid: boolean;
 }
-
-const MiB = 1024 * 1024;
 
 export function screenOrder(offers: ProviderOffer[], input: ScreeningInput): ScreeningResult[] {
   return offers
@@ -72,35 +68,18 @@ function screenOne(offer: ProviderOffer, input: ScreeningInput): ScreeningResult
     clusters = clusters.filter((c) => (c.region ?? offer.region) === input.region);
     if (offer.clusters.length > 0 && clusters.length === 0) reasons.push(`not in region ${input.region}`);
   }
-  if (r.gpuCount > 0 && r.gpuModel) {
-    const model = r.gpuModel;
-    const withModel = clusters.filter(
-      (c) => c.nodes.some((n) => n.gpuModel === model) || (c.free.gpus[model] ?? -1) >= 0,
-    );
-    if (clusters.length > 0 && withModel.length === 0) reasons.push(`no ${model} GPUs`);
-    clusters = withModel;
-  } else if (r.gpuCount > 0) {
-    const withGpus = clusters.filter((c) => c.nodes.some((n) => n.gpuModel));
-    if (clusters.length > 0 && withGpus.length === 0) reasons.push("no GPUs");
-    clusters = withGpus;
-  }
-
   if (clusters.length > 0) {
-    const fits = clusters.some((c) => clusterFits(c, input));
-    if (!fits) {
-      const best = clusters.reduce((a, b) => (b.free.cpuMillis > a.free.cpuMillis ? b : a));
-      const gpuFree = r.gpuModel
-        ? (best.free.gpus[r.gpuModel] ?? 0)
-        : Object.values(best.free.gpus).reduce((a, b) => a + b, 0);
-      const parts: string[] = [];
-      if (best.free.cpuMillis < r.cpuMillis) parts.push(`${formatCores(best.free.cpuMillis)} free`);
-      if (best.free.memoryBytes < r.memoryMiB * MiB)
-        parts.push(`${formatBytes(best.free.memoryBytes)} memory free`);
-      if (r.gpuCount > gpuFree) parts.push(`${gpuFree} GPU free`);
-      reasons.push(
-        parts.length ? `not enough free capacity (${parts.join(", ")})` : "no single node can fit a replica",
-      );
+    const order = orderWorkload(r, input.replicas);
+    const misfits: string[] = [];
+    for (const c of clusters) {
+      const fit = fitOrder({ nodes: c.nodes, offerPercent: c.offerPercent, promised: c.promised, order });
+      if (fit.ok) {
+        misfits.length = 0;
+        break;
+      }
+      misfits.push(clusters.length > 1 ? `${c.name}: ${fit.reason}` : fit.reason);
     }
+    reasons.push(...misfits);
   }
 
   let pricePerHour: bigint | null = null;
@@ -122,21 +101,4 @@ function screenOne(offer: ProviderOffer, input: ScreeningInput): ScreeningResult
     pricePerHour,
     autoBid: offer.autoBid,
   };
-}
-
-function clusterFits(c: OfferCluster, input: ScreeningInput): boolean {
-  const { resources: r, perReplica } = input;
-  if (c.free.cpuMillis < r.cpuMillis || c.free.memoryBytes < r.memoryMiB * MiB) return false;
-  const gpuFree = r.gpuModel
-    ? (c.free.gpus[r.gpuModel] ?? 0)
-    : Object.values(c.free.gpus).reduce((a, b) => a + b, 0);
-  if (gpuFree < r.gpuCount) return false;
-  // Every replica must land on some node (nodes are not consumed here: a cheap, optimistic check).
-  return c.nodes.some(
-    (n) =>
-      n.cpuMillis >= perReplica.cpuMillis &&
-      n.memoryBytes >= perReplica.memoryMiB * MiB &&
-      n.gpus >= perReplica.gpuCount &&
-      (perReplica.gpuCount === 0 || !r.gpuModel || n.gpuModel === r.gpuModel),
-  );
 }

@@ -2,7 +2,7 @@ import type { InventoryTotals } from "@/db/schema";
 
 // The most a provider offers of a cluster at a given share (the wizard's capacity step and the
 // cluster page): that share of what the offerable nodes can hold. The bid engine never promises
-// more than this (lib/market/bid-engine/fit-order.ts keeps the other share of each node back).
+// more than this (lib/market/fit-order.ts keeps the other share of each node back).
 // GPUs are whole devices, so their share rounds down.
 
 export interface OfferedCapacity {

@@ -13,8 +13,8 @@ import {
 } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
 import { attributeId } from "@/lib/chain/order-types";
+import { fitOrder } from "@/lib/market/fit-order";
 import { decideBid } from "./decide-bid";
-import { fitOrder } from "./fit-order";
 import { type BidChain, runBidEngineTick } from "./run-bid-engine";
 
 const OPERATOR = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8" as Address;
@@ -293,13 +293,16 @@ describe("decideBid", () => {
 describe("fitOrder", () => {
   it("keeps the share the provider does not offer", () => {
     const nodes = [node("n", 10, 10)];
-    const order = { replica: { cpuMillis: 6000, memoryBytes: GIB, gpus: 0, gpuModel: null }, replicas: 1 };
+    const order = {
+      replica: { cpuMillis: 6000, memoryBytes: GIB, ephemeralBytes: 0, gpus: 0, gpuModel: null },
+      replicas: 1,
+    };
     expect(fitOrder({ nodes, offerPercent: 100, promised: [], order }).ok).toBe(true);
     expect(fitOrder({ nodes, offerPercent: 50, promised: [], order }).ok).toBe(false);
   });
   it("places each replica on one node", () => {
     const nodes = [node("a", 4, 16), node("b", 4, 16)];
-    const replica = { cpuMillis: 3000, memoryBytes: GIB, gpus: 0, gpuModel: null };
+    const replica = { cpuMillis: 3000, memoryBytes: GIB, ephemeralBytes: 0, gpus: 0, gpuModel: null };
     expect(fitOrder({ nodes, offerPercent: 100, promised: [], order: { replica, replicas: 2 } })).toEqual({
       ok: true,
       nodes: ["a", "b"],

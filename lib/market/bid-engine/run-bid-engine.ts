@@ -7,22 +7,20 @@ import {
   clusters,
   type InventoryNode,
   inventorySnapshots,
-  leases,
-  manifests,
-  type Order,
   orders,
   type Provider,
   providers,
 } from "@/db/schema";
-import { attributeId, fromBytes32Text, GPU_KEY, REGION_KEY } from "@/lib/chain/order-types";
+import { attributeId, GPU_KEY, REGION_KEY } from "@/lib/chain/order-types";
+import { fitOrder, inventoryNodesSchema } from "@/lib/market/fit-order";
+import { loadPromisedCapacity, promisedOn, workloadOfOrder } from "@/lib/market/load-promised-capacity";
 import { formatTokenAmount, priceOrder, providerPricingSchema } from "@/lib/market/price-order";
 import { claimBid, markBidSent, releaseBid } from "./claim-bid";
 import { decideBid } from "./decide-bid";
-import { fitOrder, type Workload } from "./fit-order";
 
 // One tick of the bid engine. For each open order still in its bid window (orders table, written by
 // the indexer) and each provider with auto-bid on that names our operator on-chain and holds the
-// order's required attributes: find a cluster the order fits (fit-order.ts), price it with the
+// order's required attributes: find a cluster the order fits (lib/market/fit-order.ts, the same fit as the deploy page's screening), price it with the
 // provider's pricing (the floor), decide (decide-bid.ts), and bid through the operator key. Bids go
 // out one at a time, each waiting for its receipt, so one operator key serves every provider
 // without nonce races. Every distinct decision is written to bid_decisions; a decision identical to
@@ -57,67 +55,7 @@ export interface TickResult {
 
 type Decision = typeof bidDecisions.$inferInsert;
 
-const MIB = 1024 * 1024;
 const ZERO = "0x0000000000000000000000000000000000000000";
-
-interface OrderResourcesRow {
-  cpuMillis?: number;
-  memoryMiB?: number;
-  storageMiB?: number;
-  gpuCount?: number;
-  gpuModel?: string | null;
-}
-
-/** The order's GPU model as text (the indexer may keep the bytes32 or the decoded text). */
-function gpuModelOf(r: OrderResourcesRow): string | null {
-  const m = r.gpuModel;
-  if (!m) return null;
-  if (/^0x[0-9a-fA-F]{64}$/.test(m)) {
-    const text = fromBytes32Text(m as Hex);
-    return text || null;
-  }
-  return m;
-}
-
-/** Totals of an order, and per-replica size from its manifest's replica count (1 without manifest). */
-function workloadOf(
-  order: Pick<Order, "resources">,
-  replicas: number,
-): Workload & { totals: Required<OrderResourcesRow> } {
-  const r = order.resources as OrderResourcesRow;
-  const totals = {
-    cpuMillis: Number(r.cpuMillis ?? 0),
-    memoryMiB: Number(r.memoryMiB ?? 0),
-    storageMiB: Number(r.storageMiB ?? 0),
-    gpuCount: Number(r.gpuCount ?? 0),
-    gpuModel: gpuModelOf(r),
-  };
-  const n = Math.max(1, replicas);
-  return {
-    totals,
-    replicas: n,
-    replica: {
-      cpuMillis: Math.ceil(totals.cpuMillis / n),
-      memoryBytes: Math.ceil(totals.memoryMiB / n) * MIB,
-      gpus: Math.ceil(totals.gpuCount / n),
-      gpuModel: totals.gpuModel,
-    },
-  };
-}
-
-async function replicasBySpec(db: Db, specHashes: string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  if (specHashes.length === 0) return out;
-  const rows = await db
-    .select({ specHash: manifests.specHash, body: manifests.body })
-    .from(manifests)
-    .where(inArray(manifests.specHash, specHashes));
-  for (const row of rows) {
-    const replicas = (row.body as { replicas?: unknown } | null)?.replicas;
-    out.set(row.specHash.toLowerCase(), typeof replicas === "number" && replicas > 0 ? replicas : 1);
-  }
-  return out;
-}
 
 async function latestSnapshots(db: Db, clusterIds: string[]): Promise<Map<string, InventoryNode[]>> {
   const out = new Map<string, InventoryNode[]>();
@@ -130,20 +68,11 @@ async function latestSnapshots(db: Db, clusterIds: string[]): Promise<Map<string
     .from(inventorySnapshots)
     .where(inArray(inventorySnapshots.clusterId, clusterIds))
     .orderBy(inventorySnapshots.clusterId, desc(inventorySnapshots.takenAt));
-  for (const row of rows) out.set(row.clusterId, row.nodes);
-  return out;
-}
-
-/** The last decision per (order, provider) for the given orders. */
-async function lastDecisions(db: Db, orderIds: string[]) {
-  const out = new Map<string, typeof bidDecisions.$inferSelect>();
-  if (orderIds.length === 0) return out;
-  const rows = await db
-    .selectDistinctOn([bidDecisions.orderId, bidDecisions.provider])
-    .from(bidDecisions)
-    .where(inArray(bidDecisions.orderId, orderIds))
-    .orderBy(bidDecisions.orderId, bidDecisions.provider, desc(bidDecisions.id));
-  for (const row of rows) out.set(`${row.orderId}:${row.provider}`, row);
+  // A snapshot that does not parse (written by a newer or broken writer) counts as no inventory.
+  for (const row of rows) {
+    const nodes = inventoryNodesSchema.safeParse(row.nodes);
+    if (nodes.success) out.set(row.clusterId, nodes.data);
+  }
   return out;
 }
 
@@ -187,36 +116,9 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
     providerClusters.map((c) => c.id),
   );
 
-  // Promised capacity: every open order (in its window or waiting to settle) this provider leads or
-  // just bid on, and leases whose workload is not running yet (running pods are in the inventory).
-  const allOpen = await db.select().from(orders).where(eq(orders.status, "open"));
-  const pendingLeases = await db
-    .select()
-    .from(leases)
-    .where(and(eq(leases.status, "active"), inArray(leases.deployState, ["pending", "deploying"])));
-  const replicas = await replicasBySpec(db, [
-    ...new Set([
-      ...allOpen.map((o) => o.specHash.toLowerCase()),
-      ...openOrders.map((o) => o.specHash.toLowerCase()),
-    ]),
-  ]);
-  const last = await lastDecisions(
-    db,
-    allOpen.map((o) => o.id),
-  );
-  const leasedOrders = new Map<string, Order>();
-  if (pendingLeases.length > 0) {
-    for (const o of await db
-      .select()
-      .from(orders)
-      .where(
-        inArray(
-          orders.id,
-          pendingLeases.map((l) => l.orderId),
-        ),
-      ))
-      leasedOrders.set(o.id, o);
-  }
+  // Capacity promised and not yet running takes its room before a new order (load-promised-capacity.ts).
+  const promised = await loadPromisedCapacity({ db });
+  const last = promised.last;
 
   const onChain = new Map<string, ChainProvider | null>();
   const chainProvider = async (address: string) => {
@@ -239,29 +141,9 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
     result.decisions++;
   };
 
-  const promisedFor = (p: Provider, clusterId: string, exceptOrder: string): Workload[] => {
-    const out: Workload[] = [];
-    for (const o of allOpen) {
-      if (o.id === exceptOrder) continue;
-      const d = last.get(`${o.id}:${p.address}`);
-      const leads =
-        o.bestProvider?.toLowerCase() === p.address || (d && (d.action === "bid" || d.action === "undercut"));
-      if (!leads) continue;
-      if (d?.clusterId && d.clusterId !== clusterId) continue;
-      out.push(workloadOf(o, replicas.get(o.specHash.toLowerCase()) ?? 1));
-    }
-    for (const l of pendingLeases) {
-      if (l.provider.toLowerCase() !== p.address) continue;
-      if (l.clusterId && l.clusterId !== clusterId) continue;
-      const o = leasedOrders.get(l.orderId);
-      if (o) out.push(workloadOf(o, replicas.get(o.specHash.toLowerCase()) ?? 1));
-    }
-    return out;
-  };
-
   for (const order of openOrders) {
     const orderId = BigInt(order.id);
-    const work = workloadOf(order, replicas.get(order.specHash.toLowerCase()) ?? 1);
+    const work = workloadOfOrder(order, promised.replicas);
     const required = (order.requiredAttributes ?? []) as Hex[];
     const max = BigInt(order.maxPricePerHour);
 
@@ -325,7 +207,7 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
         const fit = fitOrder({
           nodes,
           offerPercent: c.offerPercent,
-          promised: promisedFor(p, c.id, order.id),
+          promised: promisedOn(promised, { provider: p.address, clusterId: c.id, exceptOrder: order.id }),
           order: work,
         });
         if (fit.ok) {
