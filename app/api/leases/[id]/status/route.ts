@@ -12,8 +12,13 @@ export const GET = route(
   { params: z.object({ id: zUintString }), auth: true },
   async ({ db, params, session }) => {
     const { lease } = await requireLeaseAccess({ db, leaseId: params.id, address: session.address });
+    // The poller's last status, if its events and endpoints are recent too (it reads those only for
+    // leases somebody watches).
     const cached = getMetricsHub().latestStatus(lease.id);
-    if (cached && Date.now() - Date.parse(cached.at) < getConfig().METRICS_INTERVAL_MS * 3) return cached;
+    const fresh = (at: string | null) =>
+      at !== null && Date.now() - Date.parse(at) < getConfig().METRICS_INTERVAL_MS * 3;
+    if (cached && fresh(cached.at) && fresh(cached.detailsAt))
+      return { at: cached.at, status: cached.status };
     if (!lease.clusterId || lease.deployState === "torn_down" || lease.deployState === "pending")
       return { at: new Date().toISOString(), status: { pods: [], events: [], endpoints: [] } };
     try {
