@@ -37,7 +37,9 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     group: "",
     resource: "pods",
     verbs: ["get", "list"],
-    why: "to subtract running pods from free capacity and report lease status",
+    // Cluster-wide list: the inventory loop, and the metrics poller's one pod list per cluster and
+    // interval for all lease namespaces at once (by label selector; lib/k8s/read-cluster-lease-pods.ts).
+    why: "to subtract running pods from free capacity and report lease status (one cluster-wide list per interval)",
   },
   {
     id: "pods-log",
@@ -111,6 +113,7 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     resource: "pods",
     verbs: ["get", "list"],
     optional: true,
-    why: "to show tenants their CPU and memory usage (needs metrics-server)",
+    // Cluster-wide list, once per interval for all leases (lib/k8s/read-cluster-lease-pods.ts).
+    why: "to show tenants their CPU and memory usage (needs metrics-server; one cluster-wide list per interval)",
   },
 ];
