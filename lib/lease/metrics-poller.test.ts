@@ -268,4 +268,53 @@ describe("metrics poller", () => {
       1,
     );
   });
+
+  it("polls a bounded number of clusters at a time", async () => {
+    const ids = Array.from({ length: 6 }, (_, i) => `00000000-0000-4000-8000-00000000000${i}`);
+    await handle.db.insert(leases).values(
+      ids.map((clusterId, i) => ({
+        id: String(300 + i),
+        orderId: String(300 + i),
+        tenant,
+        provider: "0xp",
+        pricePerHour: "1",
+        deposit: "1",
+        startedAt: new Date(),
+        createdBlock: 1n,
+        deployState: "running" as const,
+        clusterId,
+      })),
+    );
+    let inFlight = 0;
+    let most = 0;
+    const polled = new Set<string>();
+    const slow = (clusterId: string) =>
+      ({
+        async requestJson() {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          polled.add(clusterId);
+          await new Promise((r) => setTimeout(r, 20));
+          inFlight--;
+          return { items: [] };
+        },
+      }) as unknown as ClusterClient;
+    const p = createMetricsPoller({
+      db: handle.db,
+      clientFor: async (id) => clients.get(id) ?? slow(id),
+      hub: new MetricsHub(),
+      intervalMs: 1000,
+      clusterConcurrency: 2,
+      log: () => {},
+    });
+    try {
+      await p.tick();
+      expect(polled.size).toBe(6);
+      // Two lists per cluster, at most two clusters at once (the real clusters a and b count too).
+      expect(most).toBeLessThanOrEqual(4);
+      expect(most).toBeGreaterThanOrEqual(2);
+    } finally {
+      await handle.db.delete(leases).where(sql`${leases.id} in ('300','301','302','303','304','305')`);
+    }
+  });
 });
