@@ -13,7 +13,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 
 // `npm run bench:metrics -- CLUSTERS LEASES_PER_CLUSTER` for other sizes (default 200 × 10).
@@ -44,7 +44,7 @@ const { createMetricsPoller } = await import("@/lib/lease/metrics-poller");
 const { canonicalizeManifest } = await import("@/lib/market/manifest");
 const { rowsOf } = await import("@/lib/market/rows");
 
-type Stats = { requests: number; byPath: Record<string, number> };
+type Stats = { requests: number; byPath: Record<string, number>; cpuMs: number };
 
 async function startSim(out: string): Promise<ChildProcess> {
   const child = spawn(
@@ -195,8 +195,10 @@ async function pollCycles(): Promise<void> {
     }
 
     const walls: number[] = [];
-    const cpus: number[] = [];
+    const cpuTimes: number[] = [];
     const requests: number[] = [];
+    const simCpus: number[] = [];
+    const load = loadavg()[0] ?? 0;
     let byPath: Record<string, number> = {};
     let samples = 0;
     for (let i = 0; i < CYCLES; i++) {
@@ -207,9 +209,10 @@ async function pollCycles(): Promise<void> {
       await poller.tick();
       walls.push(performance.now() - t0);
       const cpu = process.cpuUsage(cpu0);
-      cpus.push((cpu.user + cpu.system) / 1000);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
       const statsAfter = await simStats(sim);
       requests.push(statsAfter.requests - statsBefore.requests);
+      simCpus.push(statsAfter.cpuMs - statsBefore.cpuMs);
       byPath = Object.fromEntries(
         Object.entries(statsAfter.byPath)
           .map(([p, n]) => [p, n - (statsBefore.byPath[p] ?? 0)] as const)
@@ -229,7 +232,10 @@ async function pollCycles(): Promise<void> {
         .join(", ")}); ${(perInterval / leaseCount).toFixed(2)} per lease`,
     );
     console.log(
-      `  poll cycle wall time: median ${median(walls).toFixed(0)} ms, max ${Math.max(...walls).toFixed(0)} ms; CPU time median ${median(cpus).toFixed(0)} ms`,
+      `  poll cycle wall time: median ${median(walls).toFixed(0)} ms, max ${Math.max(...walls).toFixed(0)} ms; CPU time median ${median(cpuTimes).toFixed(0)} ms`,
+    );
+    console.log(
+      `  simulator CPU time per cycle (its own process, answering and reconciling): median ${median(simCpus).toFixed(0)} ms; host load average ${load.toFixed(1)} on ${cpus().length} cores`,
     );
     console.log(`  samples written per cycle: ${samples}`);
 

@@ -1,9 +1,17 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { type Address, createPublicClient, createWalletClient, type Hex, http, maxUint256, parseEventLogs } from "viem";
+import { parseArgs } from "node:util";
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  http,
+  maxUint256,
+  parseEventLogs,
+} from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import type { StackInfo } from "../dev/stack";
@@ -27,23 +35,40 @@ const TENANT_KEYS: Hex[] = [
 export interface TenantDriver {
   account: PrivateKeyAccount;
   cookie: string;
-  placeOrder(opts: { bidWindowSeconds: number; name?: string }): Promise<{ orderId: string; signedAt: number; bidEnd: number }>;
+  placeOrder(opts: {
+    bidWindowSeconds: number;
+    name?: string;
+  }): Promise<{ orderId: string; signedAt: number; bidEnd: number }>;
   settle(orderId: string): Promise<void>;
   lease(id: string): Promise<{ status: number; body: Record<string, unknown> }>;
   leaseStatus(id: string): Promise<{ pods: { phase: string; ready: boolean }[] } | null>;
   close(id: string): Promise<void>;
 }
 
-export async function tenantDriver(stack: Pick<StackInfo, "url" | "rpcUrl" | "chainId" | "marketAddress" | "tokenAddress">, key: Hex): Promise<TenantDriver> {
+export async function tenantDriver(
+  stack: Pick<StackInfo, "url" | "rpcUrl" | "chainId" | "marketAddress" | "tokenAddress">,
+  key: Hex,
+): Promise<TenantDriver> {
   const account = privateKeyToAccount(key);
   const transport = http(stack.rpcUrl);
   const publicClient = createPublicClient({ transport });
   const wallet = createWalletClient({ account, transport });
   const market = stack.marketAddress as Address;
 
-  const allowance = await publicClient.readContract({ address: stack.tokenAddress, abi: mockStablecoinAbi, functionName: "allowance", args: [account.address, market] });
+  const allowance = await publicClient.readContract({
+    address: stack.tokenAddress,
+    abi: mockStablecoinAbi,
+    functionName: "allowance",
+    args: [account.address, market],
+  });
   if (allowance < 10n ** 12n) {
-    const hash = await wallet.writeContract({ chain: null, address: stack.tokenAddress, abi: mockStablecoinAbi, functionName: "approve", args: [market, maxUint256] });
+    const hash = await wallet.writeContract({
+      chain: null,
+      address: stack.tokenAddress,
+      abi: mockStablecoinAbi,
+      functionName: "approve",
+      args: [market, maxUint256],
+    });
     await publicClient.waitForTransactionReceipt({ hash });
   }
 
@@ -51,9 +76,21 @@ export async function tenantDriver(stack: Pick<StackInfo, "url" | "rpcUrl" | "ch
   const nonceRes = await fetch(`${stack.url}/api/auth/nonce`);
   const { nonce } = (await nonceRes.json()) as { nonce: string };
   const host = new URL(stack.url).host;
-  const message = createSiweMessage({ address: account.address, chainId: stack.chainId, domain: host, nonce, uri: stack.url, version: "1", issuedAt: new Date() });
+  const message = createSiweMessage({
+    address: account.address,
+    chainId: stack.chainId,
+    domain: host,
+    nonce,
+    uri: stack.url,
+    version: "1",
+    issuedAt: new Date(),
+  });
   const signature = await account.signMessage({ message });
-  const verify = await fetch(`${stack.url}/api/auth/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message, signature }) });
+  const verify = await fetch(`${stack.url}/api/auth/verify`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ message, signature }),
+  });
   if (!verify.ok) throw new Error(`sign-in failed: ${await verify.text()}`);
   const cookie = (verify.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
 
@@ -70,7 +107,11 @@ export async function tenantDriver(stack: Pick<StackInfo, "url" | "rpcUrl" | "ch
       if (!template) throw new Error("no web template");
       const built = buildOrder({
         tenant: account.address,
-        manifest: { ...template.manifest, name: name ?? template.manifest.name, resources: { cpu: 250, memory: 256, storage: 512 } },
+        manifest: {
+          ...template.manifest,
+          name: name ?? template.manifest.name,
+          resources: { cpu: 250, memory: 256, storage: 512 },
+        },
         maxPricePerHour: 50_000n,
         deposit: 50_000n,
         durationSeconds: 3600,
@@ -81,19 +122,43 @@ export async function tenantDriver(stack: Pick<StackInfo, "url" | "rpcUrl" | "ch
       const stored = await fetch(`${stack.url}/api/manifests`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ manifest: built.manifest, order: serializeOrder(built.order), signature: sig }),
+        body: JSON.stringify({
+          manifest: built.manifest,
+          order: serializeOrder(built.order),
+          signature: sig,
+        }),
       });
       if (!stored.ok) throw new Error(`manifest refused: ${await stored.text()}`);
-      const hash = await wallet.writeContract({ chain: null, address: market, abi: computeMarketAbi, functionName: "createOrder", args: [built.order] });
+      const hash = await wallet.writeContract({
+        chain: null,
+        address: market,
+        abi: computeMarketAbi,
+        functionName: "createOrder",
+        args: [built.order],
+      });
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      const [created] = parseEventLogs({ abi: computeMarketAbi, logs: receipt.logs, eventName: "OrderCreated" });
+      const [created] = parseEventLogs({
+        abi: computeMarketAbi,
+        logs: receipt.logs,
+        eventName: "OrderCreated",
+      });
       if (!created) throw new Error("no OrderCreated");
-      return { orderId: created.args.orderId.toString(), signedAt, bidEnd: Number(created.args.bidEnd) * 1000 };
+      return {
+        orderId: created.args.orderId.toString(),
+        signedAt,
+        bidEnd: Number(created.args.bidEnd) * 1000,
+      };
     },
     async settle(orderId) {
       for (;;) {
         try {
-          const hash = await wallet.writeContract({ chain: null, address: market, abi: computeMarketAbi, functionName: "settle", args: [BigInt(orderId)] });
+          const hash = await wallet.writeContract({
+            chain: null,
+            address: market,
+            abi: computeMarketAbi,
+            functionName: "settle",
+            args: [BigInt(orderId)],
+          });
           await publicClient.waitForTransactionReceipt({ hash });
           return;
         } catch (error) {
@@ -105,10 +170,18 @@ export async function tenantDriver(stack: Pick<StackInfo, "url" | "rpcUrl" | "ch
     lease: (id) => api(`/api/leases/${id}`),
     async leaseStatus(id) {
       const r = await api(`/api/leases/${id}/status`);
-      return r.status === 200 ? ((r.body as { status: { pods: { phase: string; ready: boolean }[] } }).status ?? null) : null;
+      return r.status === 200
+        ? ((r.body as { status: { pods: { phase: string; ready: boolean }[] } }).status ?? null)
+        : null;
     },
     async close(id) {
-      const hash = await wallet.writeContract({ chain: null, address: market, abi: computeMarketAbi, functionName: "closeLease", args: [BigInt(id), `0x${"00".repeat(32)}`] });
+      const hash = await wallet.writeContract({
+        chain: null,
+        address: market,
+        abi: computeMarketAbi,
+        functionName: "closeLease",
+        args: [BigInt(id), `0x${"00".repeat(32)}`],
+      });
       await publicClient.waitForTransactionReceipt({ hash });
     },
   };
@@ -120,7 +193,13 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { "stack-info": { type: "string" }, orders: { type: "string", default: "20" }, window: { type: "string", default: "5" } } });
+  const { values } = parseArgs({
+    options: {
+      "stack-info": { type: "string" },
+      orders: { type: "string", default: "20" },
+      window: { type: "string", default: "5" },
+    },
+  });
   let stop: (() => Promise<void>) | undefined;
   let dataDir: string | undefined;
   let info: StackInfo;
@@ -129,7 +208,13 @@ async function main() {
     const { startStack } = await import("../dev/stack");
     dataDir = mkdtempSync(path.join(os.tmpdir(), "kubebid-bench-order-"));
     console.log(`starting the local stack in ${dataDir} (production build; run \`npx next build\` first)…`);
-    const stack = await startStack({ dataDir, mode: "prod", port: 0, log: () => {}, env: { INDEXER_INTERVAL_MS: "200", METRICS_INTERVAL_MS: "1000", INVENTORY_INTERVAL_MS: "2000" } });
+    const stack = await startStack({
+      dataDir,
+      mode: "prod",
+      port: 0,
+      log: () => {},
+      env: { INDEXER_INTERVAL_MS: "200", METRICS_INTERVAL_MS: "1000", INVENTORY_INTERVAL_MS: "2000" },
+    });
     info = stack;
     stop = stack.stop;
   }
@@ -141,7 +226,10 @@ async function main() {
   try {
     for (let i = 0; i < n; i++) {
       const driver = drivers[i % drivers.length] as TenantDriver;
-      const { orderId, signedAt, bidEnd } = await driver.placeOrder({ bidWindowSeconds: bidWindow, name: `bench-${i}` });
+      const { orderId, signedAt, bidEnd } = await driver.placeOrder({
+        bidWindowSeconds: bidWindow,
+        name: `bench-${i}`,
+      });
       await driver.settle(orderId);
       const deadline = Date.now() + 60_000;
       let runningAt: number | null = null;
@@ -151,7 +239,8 @@ async function main() {
           runningAt = Date.now();
           break;
         }
-        if (lease.status === 200 && lease.body.deployState === "failed") throw new Error(`lease ${orderId} failed: ${lease.body.deployError}`);
+        if (lease.status === 200 && lease.body.deployState === "failed")
+          throw new Error(`lease ${orderId} failed: ${lease.body.deployError}`);
         await new Promise((r) => setTimeout(r, 50));
       }
       if (!runningAt) throw new Error(`lease ${orderId} not running within 60 s`);
@@ -159,7 +248,9 @@ async function main() {
       const windowMs = Math.max(0, bidEnd - signedAt);
       totals.push(total);
       afterWindow.push(total - windowMs);
-      console.log(`order ${orderId}: signed → Running ${(total / 1000).toFixed(2)} s (bid window ${(windowMs / 1000).toFixed(2)} s) → ${((total - windowMs) / 1000).toFixed(2)} s`);
+      console.log(
+        `order ${orderId}: signed → Running ${(total / 1000).toFixed(2)} s (bid window ${(windowMs / 1000).toFixed(2)} s) → ${((total - windowMs) / 1000).toFixed(2)} s`,
+      );
       await driver.close(orderId);
     }
   } finally {
@@ -169,8 +260,12 @@ async function main() {
   const s = [...afterWindow].sort((a, b) => a - b);
   const t = [...totals].sort((a, b) => a - b);
   console.log(`\nsigned order → Running pod, ${n} orders, bid window ${bidWindow} s subtracted:`);
-  console.log(`  p50 ${(percentile(s, 50) / 1000).toFixed(2)} s   p95 ${(percentile(s, 95) / 1000).toFixed(2)} s   (target < 3 s)`);
-  console.log(`  including the window: p50 ${(percentile(t, 50) / 1000).toFixed(2)} s   p95 ${(percentile(t, 95) / 1000).toFixed(2)} s`);
+  console.log(
+    `  p50 ${(percentile(s, 50) / 1000).toFixed(2)} s   p95 ${(percentile(s, 95) / 1000).toFixed(2)} s   (target < 3 s)`,
+  );
+  console.log(
+    `  including the window: p50 ${(percentile(t, 50) / 1000).toFixed(2)} s   p95 ${(percentile(t, 95) / 1000).toFixed(2)} s`,
+  );
   process.exit(0);
 }
 

@@ -12,8 +12,13 @@ if (!existsSync(path.join(next, "build-manifest.json"))) {
   console.error("no production build: run `npx next build` first");
   process.exit(1);
 }
-const build = JSON.parse(readFileSync(path.join(next, "build-manifest.json"), "utf8")) as { rootMainFiles: string[] };
-const routes = JSON.parse(readFileSync(path.join(next, "app-path-routes-manifest.json"), "utf8")) as Record<string, string>;
+const build = JSON.parse(readFileSync(path.join(next, "build-manifest.json"), "utf8")) as {
+  rootMainFiles: string[];
+};
+const routes = JSON.parse(readFileSync(path.join(next, "app-path-routes-manifest.json"), "utf8")) as Record<
+  string,
+  string
+>;
 
 const gz = new Map<string, number>();
 function gzipKb(file: string): number {
@@ -33,7 +38,9 @@ for (const [entry, route] of Object.entries(routes)) {
   const sandbox = { globalThis: {} as Record<string, unknown> };
   sandbox.globalThis = sandbox;
   vm.runInNewContext(readFileSync(manifestFile, "utf8"), sandbox);
-  const manifests = (sandbox as unknown as { __RSC_MANIFEST: Record<string, { entryJSFiles: Record<string, string[]> }> }).__RSC_MANIFEST;
+  const manifests = (
+    sandbox as unknown as { __RSC_MANIFEST: Record<string, { entryJSFiles: Record<string, string[]> }> }
+  ).__RSC_MANIFEST;
   const m = manifests[entry];
   if (!m) continue;
   const files = new Set<string>(build.rootMainFiles);
@@ -45,6 +52,7 @@ for (const [entry, route] of Object.entries(routes)) {
 }
 rows.sort((a, b) => a.route.localeCompare(b.route));
 console.log("First-load JavaScript per page (gzip), from .next manifests:\n");
-for (const r of rows) console.log(`  ${r.route.padEnd(28)} ${r.kb.toFixed(1).padStart(7)} kB  (${r.files} files)`);
+for (const r of rows)
+  console.log(`  ${r.route.padEnd(28)} ${r.kb.toFixed(1).padStart(7)} kB  (${r.files} files)`);
 const market = rows.find((r) => r.route === "/");
 if (market) console.log(`\nmarket page (/): ${market.kb.toFixed(1)} kB gzip (target < 250 kB)`);
