@@ -160,6 +160,7 @@ export function createMetricsPoller(deps: MetricsPollerDeps) {
         }
       for (const id of ids) known.add(id);
       for (const id of backoff.keys()) if (!byCluster.has(id)) backoff.delete(id);
+      for (const id of ignoredLogged.keys()) if (!byCluster.has(id)) ignoredLogged.delete(id);
 
       const samples: Sample[] = [];
       await eachLimited([...byCluster], deps.clusterConcurrency ?? 32, ([clusterId, leaseIds]) =>
