@@ -67,7 +67,6 @@ await handle.db.insert(leases).values({
 const hub = new MetricsHub();
 const poller = createMetricsPoller({
   db: handle.db,
-  workload: k8sLeaseWorkload,
   clientFor: async () => client,
   hub,
   intervalMs: INTERVAL_MS,

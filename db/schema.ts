@@ -251,8 +251,43 @@ export const metricSamples = pgTable(
     cpuMillis: integer("cpu_millis").notNull(),
     memoryBytes: bigint("memory_bytes", { mode: "number" }).notNull(),
   },
-  (t) => [index("metric_samples_lease_idx").on(t.leaseId, t.takenAt)],
+  (t) => [
+    index("metric_samples_lease_idx").on(t.leaseId, t.takenAt),
+    // The downsampling job reads and prunes by time across all leases.
+    index("metric_samples_taken_idx").on(t.takenAt),
+  ],
 );
+
+/**
+ * Pod usage downsampled into buckets (lib/lease/downsample-metrics.ts): 1-minute buckets kept 7 days,
+ * 15-minute buckets for the lease's whole life. Sums and counts, not averages, so buckets merge
+ * exactly (a 15-minute bucket is built from its minute buckets; a chart bins them further).
+ */
+export const metricRollups = pgTable(
+  "metric_rollups",
+  {
+    leaseId: numeric("lease_id", { precision: 78, scale: 0 }).notNull(),
+    pod: text("pod").notNull(),
+    /** Bucket width in seconds: 60 or 900. */
+    resolutionS: integer("resolution_s").notNull(),
+    bucketStart: timestamp("bucket_start", { withTimezone: true }).notNull(),
+    samples: integer("samples").notNull(),
+    cpuSum: bigint("cpu_sum", { mode: "number" }).notNull(),
+    cpuMax: integer("cpu_max").notNull(),
+    memorySum: bigint("memory_sum", { mode: "number" }).notNull(),
+    memoryMax: bigint("memory_max", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.leaseId, t.resolutionS, t.bucketStart, t.pod] }),
+    index("metric_rollups_time_idx").on(t.resolutionS, t.bucketStart),
+  ],
+);
+
+/** How far each rollup resolution is complete: buckets before `doneUntil` are final. */
+export const metricRollupCursors = pgTable("metric_rollup_cursors", {
+  resolutionS: integer("resolution_s").primaryKey(),
+  doneUntil: timestamp("done_until", { withTimezone: true }).notNull(),
+});
 
 /** What the bid engine saw and did for each (order, provider), with a human-readable reason. */
 export const bidDecisions = pgTable(
@@ -411,6 +446,7 @@ export type Bid = typeof bids.$inferSelect;
 export type Lease = typeof leases.$inferSelect;
 export type Payment = typeof payments.$inferSelect;
 export type MetricSample = typeof metricSamples.$inferSelect;
+export type MetricRollup = typeof metricRollups.$inferSelect;
 export type BidDecision = typeof bidDecisions.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type ChainEvent = typeof chainEvents.$inferSelect;

@@ -30,6 +30,10 @@ const windows = [
   { label: "5 min", ms: 5 * 60_000 },
   { label: "15 min", ms: 15 * 60_000 },
   { label: "1 h", ms: 60 * 60_000 },
+  // Longer ranges read downsampled history (the server picks the bucket size).
+  { label: "6 h", ms: 6 * 60 * 60_000 },
+  { label: "7 d", ms: 7 * 24 * 60 * 60_000 },
+  { label: "30 d", ms: 30 * 24 * 60 * 60_000 },
 ] as const;
 
 const deployTone = {

@@ -61,7 +61,13 @@ export function PodUsageChart(props: {
               type="number"
               domain={[from, now]}
               tickFormatter={(t: number) =>
-                new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })
+                props.windowMs > 86_400_000
+                  ? new Date(t).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit" })
+                  : new Date(t).toLocaleTimeString([], {
+                      hour: "2-digit",
+                      minute: "2-digit",
+                      second: "2-digit",
+                    })
               }
               tick={{ fontSize: 10, fill: "currentColor", fillOpacity: 0.6 }}
               stroke="currentColor"
@@ -77,7 +83,11 @@ export function PodUsageChart(props: {
               width={64}
             />
             <Tooltip
-              labelFormatter={(t) => new Date(Number(t)).toLocaleTimeString()}
+              labelFormatter={(t) =>
+                props.windowMs > 86_400_000
+                  ? new Date(Number(t)).toLocaleString()
+                  : new Date(Number(t)).toLocaleTimeString()
+              }
               formatter={(v) => [props.format(Number(v)), props.title]}
               contentStyle={{ fontSize: 12, borderRadius: 8 }}
             />

@@ -5,7 +5,11 @@ import { fetchJson } from "@/lib/api/fetch-json";
 import type { LeaseStatusView, LiveMessage } from "@/lib/lease/types";
 
 // A lease's usage history (from the database) plus live samples and pod status (server-sent events),
-// per pod, trimmed to the chosen window.
+// per pod, trimmed to the chosen window. Windows longer than an hour show downsampled history
+// (bucket averages); live samples would not match their resolution, so that history is refetched
+// every minute instead.
+
+const LIVE_WINDOW_MS = 60 * 60_000;
 
 export interface PodSeries {
   cpu: { t: number; value: number }[];
@@ -22,6 +26,7 @@ export function useLiveUsage(leaseId: string, windowMs: number, enabled: boolean
   windowRef.current = windowMs;
 
   const add = (at: number, usage: { pod: string; cpuMillis: number; memoryBytes: number }[]) => {
+    if (windowRef.current > LIVE_WINDOW_MS) return;
     setSeries((prev) => {
       const next = { ...prev };
       const cutoff = Date.now() - windowRef.current;
@@ -40,34 +45,39 @@ export function useLiveUsage(leaseId: string, windowMs: number, enabled: boolean
   useEffect(() => {
     if (!enabled) return;
     let cancelled = false;
-    fetchJson<{ samples: { pod: string; at: string; cpuMillis: number; memoryBytes: number }[] }>(
-      `/api/leases/${leaseId}/metrics?minutes=${Math.ceil(windowMs / 60_000)}`,
-    )
-      .then(({ samples }) => {
-        if (cancelled) return;
-        const next: Record<string, PodSeries> = {};
-        for (const s of samples) {
-          const entry = next[s.pod] ?? { cpu: [], memory: [] };
-          next[s.pod] = entry;
-          const t = Date.parse(s.at);
-          entry.cpu.push({ t, value: s.cpuMillis });
-          entry.memory.push({ t, value: s.memoryBytes });
-        }
-        setSeries((prev) => {
-          // keep live points newer than the history
-          for (const [pod, s] of Object.entries(prev)) {
-            const entry = next[pod] ?? { cpu: [], memory: [] };
-            next[pod] = entry;
-            const last = entry.cpu.at(-1)?.t ?? 0;
-            entry.cpu.push(...s.cpu.filter((p) => p.t > last));
-            entry.memory.push(...s.memory.filter((p) => p.t > last));
+    const load = () =>
+      fetchJson<{ samples: { pod: string; at: string; cpuMillis: number; memoryBytes: number }[] }>(
+        `/api/leases/${leaseId}/metrics?minutes=${Math.ceil(windowMs / 60_000)}`,
+      )
+        .then(({ samples }) => {
+          if (cancelled) return;
+          const next: Record<string, PodSeries> = {};
+          for (const s of samples) {
+            const entry = next[s.pod] ?? { cpu: [], memory: [] };
+            next[s.pod] = entry;
+            const t = Date.parse(s.at);
+            entry.cpu.push({ t, value: s.cpuMillis });
+            entry.memory.push({ t, value: s.memoryBytes });
           }
-          return next;
-        });
-      })
-      .catch(() => {});
+          setSeries((prev) => {
+            if (windowMs > LIVE_WINDOW_MS) return next;
+            // keep live points newer than the history
+            for (const [pod, s] of Object.entries(prev)) {
+              const entry = next[pod] ?? { cpu: [], memory: [] };
+              next[pod] = entry;
+              const last = entry.cpu.at(-1)?.t ?? 0;
+              entry.cpu.push(...s.cpu.filter((p) => p.t > last));
+              entry.memory.push(...s.memory.filter((p) => p.t > last));
+            }
+            return next;
+          });
+        })
+        .catch(() => {});
+    void load();
+    const timer = windowMs > LIVE_WINDOW_MS ? setInterval(load, 60_000) : undefined;
     return () => {
       cancelled = true;
+      clearInterval(timer);
     };
   }, [leaseId, windowMs, enabled]);
 

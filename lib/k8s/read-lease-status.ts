@@ -1,31 +1,13 @@
 import "server-only";
-import { ApiException, type CoreV1Event, type V1Pod } from "@kubernetes/client-node";
+import { ApiException, type CoreV1Event } from "@kubernetes/client-node";
 import { leaseNamespace } from "./build-lease-objects";
 import type { ClusterClient } from "./cluster-client";
 import { toClusterError } from "./cluster-error";
-import { cpuMillis, memoryBytes } from "./quantity";
+import { type LeasePodStatus, summarizePod } from "./summarize-pod";
 
 // What a tenant (and the lease controller) needs to know about a running lease: its pods and why
 // they are not running (CrashLoopBackOff, ImagePullBackOff, Unschedulable, quota refusals via
 // FailedCreate events), the Deployment's readiness, recent events and the Service's endpoints.
-
-export interface LeasePodStatus {
-  name: string;
-  phase: string;
-  ready: boolean;
-  restarts: number;
-  node: string | null;
-  /** Why it is not (or was not) running: waiting/terminated reasons and scheduling failures. */
-  reasons: string[];
-  message: string | null;
-  startedAt: string | null;
-  createdAt: string | null;
-  containers: number;
-  readyContainers: number;
-  /** Sum over the pod's containers; null where no container sets it. */
-  requests: { cpuMillis: number | null; memoryBytes: number | null };
-  limits: { cpuMillis: number | null; memoryBytes: number | null };
-}
 
 export interface LeaseEvent {
   type: string;
@@ -66,61 +48,6 @@ const isNotFound = (e: unknown) => e instanceof ApiException && e.code === 404;
 function timestamp(v: Date | string | undefined | null): string | null {
   if (!v) return null;
   return v instanceof Date ? v.toISOString() : String(v);
-}
-
-function containerSum(pod: V1Pod, kind: "requests" | "limits", key: "cpu" | "memory"): number | null {
-  let total: number | null = null;
-  for (const c of pod.spec?.containers ?? []) {
-    const q = c.resources?.[kind]?.[key];
-    if (q === undefined) continue;
-    total = (total ?? 0) + (key === "cpu" ? cpuMillis(q) : memoryBytes(q));
-  }
-  return total;
-}
-
-function podStatus(pod: V1Pod): LeasePodStatus {
-  const reasons = new Set<string>();
-  let message: string | null = null;
-  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  for (const cs of statuses) {
-    const waiting = cs.state?.waiting;
-    if (waiting?.reason && waiting.reason !== "ContainerCreating" && waiting.reason !== "PodInitializing") {
-      reasons.add(waiting.reason);
-      message ??= waiting.message ?? null;
-    }
-    const terminated = cs.state?.terminated ?? (waiting ? cs.lastState?.terminated : undefined);
-    if (terminated?.reason && terminated.reason !== "Completed") reasons.add(terminated.reason);
-  }
-  for (const c of pod.status?.conditions ?? []) {
-    if (c.type === "PodScheduled" && c.status === "False" && c.reason) {
-      reasons.add(c.reason);
-      message ??= c.message ?? null;
-    }
-  }
-  if (pod.status?.reason) reasons.add(pod.status.reason);
-  const containerStatuses = pod.status?.containerStatuses ?? [];
-  return {
-    name: pod.metadata?.name ?? "",
-    // As kubectl shows it: a pod being deleted is Terminating whatever its phase.
-    phase: pod.metadata?.deletionTimestamp ? "Terminating" : (pod.status?.phase ?? "Unknown"),
-    ready: (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
-    restarts: (pod.status?.containerStatuses ?? []).reduce((n, cs) => n + (cs.restartCount ?? 0), 0),
-    node: pod.spec?.nodeName ?? null,
-    reasons: [...reasons],
-    message,
-    startedAt: timestamp(pod.status?.startTime),
-    createdAt: timestamp(pod.metadata?.creationTimestamp),
-    containers: pod.spec?.containers?.length ?? containerStatuses.length,
-    readyContainers: containerStatuses.filter((cs) => cs.ready).length,
-    requests: {
-      cpuMillis: containerSum(pod, "requests", "cpu"),
-      memoryBytes: containerSum(pod, "requests", "memory"),
-    },
-    limits: {
-      cpuMillis: containerSum(pod, "limits", "cpu"),
-      memoryBytes: containerSum(pod, "limits", "memory"),
-    },
-  };
 }
 
 function eventOf(e: CoreV1Event): LeaseEvent {
@@ -184,7 +111,7 @@ export async function readLeaseStatus(
         updatedReplicas: dep.status?.updatedReplicas ?? 0,
       };
     }
-    status.pods = pods.items.map(podStatus).sort((a, b) => a.name.localeCompare(b.name));
+    status.pods = pods.items.map(summarizePod).sort((a, b) => a.name.localeCompare(b.name));
     status.events = events.items
       .map(eventOf)
       .sort((a, b) => (a.lastTimestamp ?? "").localeCompare(b.lastTimestamp ?? ""))

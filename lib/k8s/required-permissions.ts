@@ -227,7 +227,8 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     verbs: ["list"],
     scope: "lease",
     optional: true,
-    why: "to show one lease's usage on its page (needs metrics-server)",
+    // Cluster-wide list, once per interval for all leases (lib/k8s/read-cluster-lease-pods.ts).
+    why: "to show tenants their CPU and memory usage (needs metrics-server; one cluster-wide list per interval)",
   },
 ];
 

@@ -30,8 +30,11 @@ export async function getLeaseStatus({
 }): Promise<{ at: string; status: LeaseStatusView }> {
   const now = new Date().toISOString();
   if (lease.status !== "active" || lease.deployState === "torn_down") return { at: now, status: NOTHING };
+  // The poller's last status, if its events and endpoints are recent too (it reads those only for
+  // leases somebody watches in this process).
   const cached = hub.latestStatus(lease.id);
-  if (cached && Date.now() - Date.parse(cached.at) < freshMs) return cached;
+  const fresh = (at: string | null | undefined) => at != null && Date.now() - Date.parse(at) < freshMs;
+  if (cached && fresh(cached.at) && fresh(cached.detailsAt)) return { at: cached.at, status: cached.status };
   if (!lease.clusterId || lease.deployState === "pending") return { at: now, status: NOTHING };
   const stored = await readLeaseStatus({ db, leaseId: lease.id });
   if (stored) return stored;

@@ -3,29 +3,35 @@ import { leaseNamespace } from "@/lib/k8s/build-lease-objects";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
 import { readLeaseStatus } from "@/lib/k8s/read-lease-status";
 import { readPodMetrics } from "@/lib/k8s/read-pod-metrics";
-import type { LeaseStatusView, PodUsage } from "@/lib/lease/types";
+import type { LeasePodStatus } from "@/lib/k8s/summarize-pod";
+import type { LeasePod, LeaseStatusView, PodUsage } from "@/lib/lease/types";
 
 // The lease page's view of a lease's namespace (pods with requests and limits, newest events first,
 // the Service) and its pod usage, from lib/k8s: a browser-safe shape with nothing of client-node.
 
 const MAX_EVENTS = 100;
 
+/** A pod as the lease page shows it. */
+export function leasePodView(p: LeasePodStatus): LeasePod {
+  return {
+    name: p.name,
+    phase: p.phase,
+    ready: p.ready,
+    readyContainers: p.readyContainers,
+    containers: p.containers,
+    restarts: p.restarts,
+    node: p.node,
+    createdAt: p.createdAt,
+    reason: p.reasons[0] ?? null,
+    requests: p.requests,
+    limits: p.limits,
+  };
+}
+
 export async function readLeaseView(client: ClusterClient, leaseId: string): Promise<LeaseStatusView> {
   const status = await readLeaseStatus(client, leaseId, { maxEvents: MAX_EVENTS });
   return {
-    pods: status.pods.map((p) => ({
-      name: p.name,
-      phase: p.phase,
-      ready: p.ready,
-      readyContainers: p.readyContainers,
-      containers: p.containers,
-      restarts: p.restarts,
-      node: p.node,
-      createdAt: p.createdAt,
-      reason: p.reasons[0] ?? null,
-      requests: p.requests,
-      limits: p.limits,
-    })),
+    pods: status.pods.map(leasePodView),
     events: status.events
       .map((e) => ({
         type: e.type,

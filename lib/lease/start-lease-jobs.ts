@@ -2,6 +2,7 @@ import "server-only";
 import type { DbHandle } from "@/db/client";
 import { getConfig } from "@/lib/config";
 import { clusterClientFor } from "@/lib/lease/cluster-clients";
+import { downsampleMetrics } from "@/lib/lease/downsample-metrics";
 import { k8sLeaseWorkload } from "@/lib/lease/k8s-workload";
 import { createLeaseController } from "@/lib/lease/lease-controller";
 import { getMetricsHub } from "@/lib/lease/metrics-hub";
@@ -9,7 +10,8 @@ import { createMetricsPoller } from "@/lib/lease/metrics-poller";
 import { readChainLease } from "@/lib/market/chain-reads";
 import { startSingletonLoop } from "@/lib/server/singleton-loop";
 
-// The lease controller and the metrics poller as singleton loops (one process holds each).
+// The lease controller, the metrics poller and the metrics downsampler as singleton loops (one process
+// holds each).
 
 const CONTROLLER_INTERVAL_MS = 400;
 
@@ -43,7 +45,6 @@ export async function startMetricsPollerJob(handle: DbHandle): Promise<() => Pro
   const intervalMs = getConfig().METRICS_INTERVAL_MS;
   const poller = createMetricsPoller({
     db,
-    workload: k8sLeaseWorkload,
     clientFor: (clusterId) => clusterClientFor({ db, clusterId }),
     hub: getMetricsHub(),
     intervalMs,
@@ -57,6 +58,20 @@ export async function startMetricsPollerJob(handle: DbHandle): Promise<() => Pro
     // Once the lock is lost this process's hub gets nothing new: its streams read the database.
     onHolding: (holding) => {
       if (!holding) hub.pollerActive = false;
+    },
+  });
+}
+
+/** Minute buckets close once a minute; running more often would only redo the same ones. */
+const DOWNSAMPLE_INTERVAL_MS = 60_000;
+
+export async function startMetricsDownsamplerJob(handle: DbHandle): Promise<() => Promise<void>> {
+  return startSingletonLoop({
+    name: "metrics-downsampler",
+    handle,
+    intervalMs: DOWNSAMPLE_INTERVAL_MS,
+    tick: async () => {
+      await downsampleMetrics({ db: handle.db });
     },
   });
 }

@@ -1,7 +1,11 @@
 import "server-only";
 import { getDbHandle } from "@/db";
 import { startIndexerJob } from "@/lib/chain/indexer/indexer-job";
-import { startLeaseControllerJob, startMetricsPollerJob } from "@/lib/lease/start-lease-jobs";
+import {
+  startLeaseControllerJob,
+  startMetricsDownsamplerJob,
+  startMetricsPollerJob,
+} from "@/lib/lease/start-lease-jobs";
 import { startBidEngineJob } from "@/lib/market/bid-engine/start-bid-engine";
 import { startInventoryJob } from "@/lib/provider/start-inventory-job";
 
@@ -18,6 +22,7 @@ export async function startBackgroundJobs(): Promise<void> {
   stops.push(await startBidEngineJob(handle));
   stops.push(await startLeaseControllerJob(handle));
   stops.push(await startMetricsPollerJob(handle));
+  stops.push(await startMetricsDownsamplerJob(handle));
 
   const shutdown = async () => {
     await Promise.allSettled(stops.map((stop) => stop()));
