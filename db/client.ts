@@ -38,7 +38,7 @@ export interface DbHandle {
 /** How long a lock check may take before the lock counts as lost. */
 const LOCK_CHECK_TIMEOUT_MS = 5_000;
 
-export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
 
 export interface OpenDbOptions {
   /** postgres:// URL; when absent PGlite is used. */
@@ -138,7 +138,7 @@ async function tryAdvisoryLock(url: string, key: number): Promise<AdvisoryLock |
   }
 }
 
-export async function migrateDb(handle: DbHandle): Promise<void> {
+async function migrateDb(handle: DbHandle): Promise<void> {
   const config = { migrationsFolder };
   if (handle.kind === "pglite") {
     await migratePglite(handle.db as never, config);

@@ -147,7 +147,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 }
 
 /** A cluster nobody has onboarded yet: its kubeconfig is there for a new provider to paste into the wizard. */
-export const spareCluster: SimClusterSpec = {
+const spareCluster: SimClusterSpec = {
   name: "lab-spare",
   region: "eu-north-1",
   cni: "calico",

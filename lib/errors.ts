@@ -2,7 +2,7 @@
 // Route handlers turn it into `{ error: { code, message, details? } }`; anything else becomes a 500
 // whose message is never shown.
 
-export const errorStatus = {
+const errorStatus = {
   BAD_REQUEST: 400,
   INVALID_KUBECONFIG: 400,
   INVALID_MANIFEST: 400,

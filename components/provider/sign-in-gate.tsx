@@ -1,6 +1,5 @@
 "use client";
 
-import type { ReactNode } from "react";
 import { useAccount, useConnect } from "wagmi";
 import { Button } from "@/components/ui/button";
 import { ErrorNote } from "@/components/ui/field";
@@ -8,14 +7,8 @@ import { Spinner } from "@/components/ui/spinner";
 import { useSession } from "@/components/wallet/use-session";
 import { shortMessage } from "@/lib/wagmi/short-message";
 
-// Shows its children only to a signed-in wallet; otherwise the two steps to get there (connect,
-// then Sign-In with Ethereum), each with its own button and its error in words.
-
-export function useProviderSession() {
-  const { address } = useAccount();
-  const s = useSession();
-  return { ...s, address };
-}
+// For pages that need a signed-in wallet: the two steps to get there (connect, then Sign-In with
+// Ethereum), each with its own button and its error in words.
 
 export function SignInPanel(props: { title?: string }) {
   const { address } = useAccount();
@@ -62,9 +55,4 @@ export function SignInPanel(props: { title?: string }) {
       {signIn.error && <ErrorNote testId="sign-in-error">{shortMessage(signIn.error)}</ErrorNote>}
     </div>
   );
-}
-
-export function SignInGate(props: { children: ReactNode }) {
-  const { signedIn } = useSession();
-  return signedIn ? props.children : <SignInPanel />;
 }

@@ -6,7 +6,7 @@ import { usePublicConfig } from "@/components/public-config";
 import { useSession } from "@/components/wallet/use-session";
 import { shortMessage } from "@/lib/wagmi/short-message";
 
-export function shortAddress(address: string): string {
+function shortAddress(address: string): string {
   return `${address.slice(0, 6)}…${address.slice(-4)}`;
 }
 

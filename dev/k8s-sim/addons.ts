@@ -8,7 +8,7 @@ import { R, RESOURCES, type ResDef } from "./resources";
 import type { Store } from "./store";
 import type { Obj } from "./util";
 
-export const KUBE_DNS_IP = "10.96.0.10";
+const KUBE_DNS_IP = "10.96.0.10";
 const DNS_LABELS = { "k8s-app": "kube-dns" };
 const COREFILE = `.:53 {
     errors

@@ -143,7 +143,7 @@ export function newNamespace(name: string, body?: Obj): Obj {
   return o;
 }
 
-export function applyLimitRanges(store: Store, pod: Obj): void {
+function applyLimitRanges(store: Store, pod: Obj): void {
   const ranges = store.list(R.lr, pod.metadata.namespace);
   if (!ranges.length) return;
   const setNotes: string[] = [];

@@ -7,7 +7,7 @@ import { eventsV1 } from "./events-v1";
 import { decodeObject, fieldValidationOf, requireApplyTypeMeta } from "./field-validation";
 import { openapiGroupVersion, openapiRoot, openapiV2 } from "./openapi";
 import { openapiV2Response } from "./openapi-v2-protobuf";
-import { podRequests } from "./pods";
+
 import { decodeProtobufBody, isProtobuf } from "./protobuf";
 import { type Attrs, authorize } from "./rbac/authorizer";
 import { guardWrites } from "./rbac/guard-writes";
@@ -119,7 +119,7 @@ function parseBody(text: string, contentType: string): Obj {
 
 // ---------------- authorization ----------------
 // RBAC over the stored roles and bindings (rbac/authorizer.ts), then a test token's own rules.
-export function allowed(st: ClusterState, tok: TokenInfo, a: Attrs): boolean {
+function allowed(st: ClusterState, tok: TokenInfo, a: Attrs): boolean {
   return authorize(st.store, userOf(tok), a).allowed || tokenRulesAllow(tok.rules, a);
 }
 
@@ -424,7 +424,7 @@ async function dispatch(
     case "create": {
       const { body, json } = await readObjectBody(req);
       // a subresource's body is another kind (e.g. a TokenRequest), not this resource's
-      if (!r.subresource) decodeObject(r.def, body, fieldValidationOf(q, "create"), res, json);
+      if (!r.subresource) decodeObject(r.def, body, fieldValidationOf(q, "create"), json);
       const o = gst.create(r.def, ns, body, { dryRun });
       warn();
       return send(res, 201, o);
@@ -433,7 +433,7 @@ async function dispatch(
       const { body, json: text } = await readObjectBody(req);
       if (r.subresource === "scale")
         return send(res, 200, setScale(gst, r, body?.spec?.replicas, body?.metadata?.resourceVersion));
-      decodeObject(r.def, body, fieldValidationOf(q, "update"), res, text);
+      decodeObject(r.def, body, fieldValidationOf(q, "update"), text);
       const o = gst.update(r.def, ns, r.name!, body, { subresource: r.subresource, dryRun });
       warn();
       return send(res, 200, o);
@@ -536,7 +536,7 @@ async function patch(
       );
     const body = parseBody(text, "yaml");
     requireApplyTypeMeta(r.def, body);
-    decodeObject(r.def, body, fieldValidationOf(q, "patch"), res, ct.endsWith("json") ? text : undefined);
+    decodeObject(r.def, body, fieldValidationOf(q, "patch"), ct.endsWith("json") ? text : undefined);
     if (r.subresource === "status") {
       const cur = st.get(r.def, ns, r.name!);
       if (!cur) throw notFound(r.def, r.name!);
@@ -603,7 +603,7 @@ async function patch(
     return send(res, 200, setScale(st, r, next?.spec?.replicas, body?.metadata?.resourceVersion));
   if (!next || typeof next !== "object")
     throw new ApiError(422, "Invalid", "patch produced an invalid object");
-  decodeObject(r.def, next, fieldValidationOf(q, "patch"), res);
+  decodeObject(r.def, next, fieldValidationOf(q, "patch"));
   // a patch only carries a precondition if it explicitly sets metadata.resourceVersion
   const explicitRv =
     ct === "application/json-patch+json"
@@ -959,5 +959,3 @@ async function review(
     return send(res, 201, selfSubjectAccessReview(c.state.store, tok, body));
   return send(res, 201, selfSubjectRulesReview(c.state.store, tok, body));
 }
-
-export { podRequests };

@@ -9,7 +9,7 @@ import { ApiError } from "./errors";
 import { R } from "./resources";
 import { matchFields, matchLabels, type Obj, parseFieldSelector, parseLabelSelector } from "./util";
 
-export function toEventsV1(e: Obj): Obj {
+function toEventsV1(e: Obj): Obj {
   const count = Number(e.count ?? 0);
   return {
     kind: "Event",

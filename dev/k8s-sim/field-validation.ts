@@ -9,7 +9,6 @@
 //   `duplicate field "metadata.name"`, joined by ", " after "strict decoding error: ".
 // Unknown fields are dropped from the object (they are never stored), as decoding into Go types does.
 
-import type { ServerResponse } from "node:http";
 import { ApiError } from "./errors";
 import type { ResDef } from "./resources";
 import { attributesOf, rootTypeOf, typeShape } from "./schemas";
@@ -36,7 +35,7 @@ export function fieldValidationOf(q: URLSearchParams, verb: "create" | "update" 
 }
 
 /** Paths of duplicate keys in a JSON text, in document order ("metadata.name", "spec.x[0].y"). */
-export function duplicateJsonFields(text: string, order?: Map<string, number>): string[] {
+function duplicateJsonFields(text: string, order?: Map<string, number>): string[] {
   const dups: string[] = [];
   let i = 0;
   const ws = () => {
@@ -99,7 +98,7 @@ export function duplicateJsonFields(text: string, order?: Map<string, number>): 
 }
 
 /** Removes fields the kind's schema does not have; returns their paths in document order. */
-export function pruneUnknownFields(o: unknown, type: string, path = ""): string[] {
+function pruneUnknownFields(o: unknown, type: string, path = ""): string[] {
   const out: string[] = [];
   const shape = typeShape(type);
   if (o === null || typeof o !== "object") return out;
@@ -185,16 +184,10 @@ function decodeError(def: ResDef, o: Obj): string | undefined {
 
 /**
  * Decodes a write's object: throws 400 for decode errors (and strict-decoding errors under Strict),
- * adds Warning headers under Warn, and drops unknown fields. `rawJson` is the request text when it
+ * adds warnings (warnings.ts) under Warn, and drops unknown fields. `rawJson` is the request text when it
  * was JSON (duplicate keys are only visible there).
  */
-export function decodeObject(
-  def: ResDef,
-  o: Obj,
-  mode: FieldValidation,
-  res: ServerResponse,
-  rawJson?: string,
-): void {
+export function decodeObject(def: ResDef, o: Obj, mode: FieldValidation, rawJson?: string): void {
   const handled = `${def.kind} in version ${JSON.stringify(def.version)} cannot be handled as a ${def.kind}`;
   const derr = decodeError(def, o);
   if (derr) throw new ApiError(400, "BadRequest", `${handled}: ${derr}`);
@@ -218,11 +211,6 @@ export function decodeObject(
   if (mode === "Strict")
     throw new ApiError(400, "BadRequest", `${handled}: strict decoding error: ${msgs.join(", ")}`);
   for (const m of msgs) addWarning(m);
-}
-
-/** The request text when the body was JSON (duplicate keys are detected there), else undefined. */
-export function jsonText(req: { headers: { "content-type"?: string } }, text: string): string | undefined {
-  return (req.headers["content-type"] ?? "application/json").includes("json") ? text : undefined;
 }
 
 /**

@@ -16,7 +16,7 @@
 import type { Obj } from "./util";
 
 /** containerd's default capability set (what a container has unless it drops some). */
-export const RUNTIME_DEFAULT_CAPS = [
+const RUNTIME_DEFAULT_CAPS = [
   "CHOWN",
   "DAC_OVERRIDE",
   "FSETID",

@@ -6,11 +6,11 @@ import { R } from "./resources";
 import type { Store } from "./store";
 import type { Obj } from "./util";
 
-export const NODE_LEASE_NAMESPACE = "kube-node-lease";
-export const NODE_LEASE_DURATION_S = 40;
+const NODE_LEASE_NAMESPACE = "kube-node-lease";
+const NODE_LEASE_DURATION_S = 40;
 
 /** MicroTime, as the API serializes Lease times: 2006-01-02T15:04:05.000000Z */
-export const microTime = (ms: number) =>
+const microTime = (ms: number) =>
   `${new Date(ms).toISOString().slice(0, 23)}${String(Math.floor(Math.random() * 1000)).padStart(3, "0")}Z`;
 
 export function renewNodeLeases(store: Store, now: number, renewMs: number): void {

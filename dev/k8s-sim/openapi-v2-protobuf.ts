@@ -109,7 +109,7 @@ function schemaMsg(s: Obj): Obj {
 }
 
 /** Encodes a swagger 2.0 JSON document's definitions as gnostic's `openapi_v2.Document`. */
-export function encodeOpenApiV2(doc: Obj): Uint8Array {
+function encodeOpenApiV2(doc: Obj): Uint8Array {
   const Document = schema().lookupType("Document");
   const msg = {
     swagger: doc.swagger ?? "2.0",

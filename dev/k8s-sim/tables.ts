@@ -1,5 +1,5 @@
 // Server-side printing (meta.k8s.io/v1 Table) for kubectl get.
-import { age, humanDuration, type Obj, parseQuantity } from "./util";
+import { age, humanDuration, type Obj } from "./util";
 
 type Col = [name: string, type: string, priority?: number, format?: string];
 
@@ -315,5 +315,3 @@ export function toTable(kind: string, items: Obj[], rv: string, includeObject: s
     })),
   };
 }
-
-export const _forTests = { podStatus, parseQuantity };

@@ -65,16 +65,12 @@ export function parseQuantity(q: unknown): number {
   return Number(m[1]) * mult;
 }
 
-export function isValidQuantity(q: unknown): boolean {
-  return !Number.isNaN(parseQuantity(q));
-}
-
-export function formatCpu(cores: number): string {
+function formatCpu(cores: number): string {
   const m = Math.round(cores * 1000);
   return m % 1000 === 0 ? String(m / 1000) : `${m}m`;
 }
 
-export function formatMemory(bytes: number): string {
+function formatMemory(bytes: number): string {
   const b = Math.round(bytes);
   for (const [s, f] of [
     ["Gi", 1024 ** 3],
@@ -200,7 +196,7 @@ export function parseFieldSelector(sel: string | undefined | null): FieldReq[] {
   return out;
 }
 
-export function getPath(o: Obj, path: string): unknown {
+function getPath(o: Obj, path: string): unknown {
   let cur: unknown = o;
   for (const seg of path.split(".")) {
     if (cur === null || typeof cur !== "object") return undefined;
@@ -396,19 +392,4 @@ export function humanDuration(ms: number): string {
 export function age(ts: string | undefined): string {
   if (!ts) return "<unknown>";
   return humanDuration(Date.now() - Date.parse(ts));
-}
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-export function validName(name: string, label: boolean): string | undefined {
-  if (label) {
-    if (name.length > 63) return "must be no more than 63 characters";
-    if (!DNS1123_LABEL.test(name))
-      return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-    return undefined;
-  }
-  if (name.length > 253) return "must be no more than 253 characters";
-  if (!DNS1123_SUBDOMAIN.test(name))
-    return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-  return undefined;
 }

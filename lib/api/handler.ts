@@ -87,7 +87,7 @@ export function route<
   };
 }
 
-export function errorResponse(error: unknown): NextResponse {
+function errorResponse(error: unknown): NextResponse {
   if (isAppError(error)) {
     const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     return NextResponse.json(error.toJSON(), {
@@ -121,7 +121,7 @@ const tooLarge = () =>
  * and is what a cross-site form can send), read as a stream and abandoned as soon as it passes the
  * cap, so a client cannot make us buffer more than MAX_BODY_BYTES whatever Content-Length says.
  */
-export async function readJson(req: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+async function readJson(req: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const type = (req.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json")
     throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON (Content-Type: application/json).");
@@ -159,9 +159,4 @@ export async function readJson(req: Request, maxBytes = MAX_BODY_BYTES): Promise
   }
 }
 
-/** Common zod pieces for routes. */
-export const zAddress = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address")
-  .transform((v) => v.toLowerCase() as Address);
 export const zUintString = z.string().regex(/^[0-9]{1,78}$/, "must be a non-negative integer");

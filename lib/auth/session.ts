@@ -13,7 +13,7 @@ import { AppError } from "@/lib/errors";
 // process can serve any request.
 
 export const SESSION_COOKIE = "kb_session";
-export const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
+const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
 const NONCE_TTL_MS = 10 * 60 * 1000;
 
 export async function createNonce({ db }: { db: Db }): Promise<string> {
@@ -24,8 +24,8 @@ export async function createNonce({ db }: { db: Db }): Promise<string> {
 }
 
 /** How old a sign-in message may be, and how far ahead a wallet's clock may run. */
-export const SIWE_MAX_AGE_MS = 10 * 60 * 1000;
-export const SIWE_CLOCK_SKEW_MS = 60 * 1000;
+const SIWE_MAX_AGE_MS = 10 * 60 * 1000;
+const SIWE_CLOCK_SKEW_MS = 60 * 1000;
 
 export interface SignInOptions {
   db: Db;

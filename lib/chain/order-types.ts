@@ -14,11 +14,11 @@ import {
 } from "viem";
 import { z } from "zod";
 
-export const ORDER_DOMAIN_NAME = "KubeBid ComputeMarket";
-export const ORDER_DOMAIN_VERSION = "1";
+const ORDER_DOMAIN_NAME = "KubeBid ComputeMarket";
+const ORDER_DOMAIN_VERSION = "1";
 
 /** EIP-712 domain of a deployed ComputeMarket. */
-export function orderDomain(chainId: number, verifyingContract: Address) {
+function orderDomain(chainId: number, verifyingContract: Address) {
   return {
     name: ORDER_DOMAIN_NAME,
     version: ORDER_DOMAIN_VERSION,
@@ -28,7 +28,7 @@ export function orderDomain(chainId: number, verifyingContract: Address) {
 }
 
 /** EIP-712 types; field order and types must equal `OrderLib.ORDER_TYPE`. */
-export const orderTypes = {
+const orderTypes = {
   Order: [
     { name: "tenant", type: "address" },
     { name: "specHash", type: "bytes32" },
@@ -47,7 +47,7 @@ export const orderTypes = {
   ],
 } as const;
 
-export const ORDER_PRIMARY_TYPE = "Order";
+const ORDER_PRIMARY_TYPE = "Order";
 
 /** Mirrors the contract's bounds (`OrderLib.MAX_REQUIRED_ATTRIBUTES`, `ComputeMarket.MAX_BID_WINDOW`). */
 export const MAX_REQUIRED_ATTRIBUTES = 8;

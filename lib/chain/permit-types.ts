@@ -3,7 +3,7 @@ import type { Address, TypedDataDomain } from "viem";
 // The one definition of the EIP-2612 `Permit` typed data a tenant signs so the market can pull its
 // deposit without an approve transaction. Used by the deploy form and the tests.
 
-export const permitTypes = {
+const permitTypes = {
   Permit: [
     { name: "owner", type: "address" },
     { name: "spender", type: "address" },

@@ -25,7 +25,7 @@ export type AnvilInstance = { rpcUrl: string; chainId: number; stop(): Promise<v
 const require_ = createRequire(import.meta.url);
 
 /** Path of the native anvil binary (skipping the npm wrapper, so stop() signals anvil itself). */
-export function anvilBinaryPath(): string {
+function anvilBinaryPath(): string {
   const platformPkg = `@foundry-rs/anvil-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}`;
   try {
     const bin = join(dirname(require_.resolve(`${platformPkg}/package.json`)), "bin", "anvil");

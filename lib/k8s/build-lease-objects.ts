@@ -38,11 +38,11 @@ export const LABELS = {
  * sockets: ARP/ICMP spoofing inside the provider's network), MKNOD, SYS_CHROOT, SETFCAP, SETPCAP,
  * FSETID, KILL, AUDIT_WRITE. Under `restricted` only NET_BIND_SERVICE stays (all that level allows).
  */
-export const LEASE_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "NET_BIND_SERVICE"];
+const LEASE_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "NET_BIND_SERVICE"];
 const RESTRICTED_CAPABILITIES = ["NET_BIND_SERVICE"];
 
 /** Egress never goes to these: KubeBid's and the provider's own networks. */
-export const PRIVATE_EGRESS_CIDRS = [
+const PRIVATE_EGRESS_CIDRS = [
   "10.0.0.0/8",
   "172.16.0.0/12",
   "192.168.0.0/16",

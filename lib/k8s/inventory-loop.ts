@@ -160,7 +160,7 @@ async function refreshOne(
 }
 
 /** Deletes snapshots older than the window, keeping each cluster's latest. Returns the count. */
-export async function pruneInventorySnapshots(db: Db, retentionMs = DEFAULT_RETENTION_MS): Promise<number> {
+async function pruneInventorySnapshots(db: Db, retentionMs = DEFAULT_RETENTION_MS): Promise<number> {
   const cutoff = new Date(Date.now() - retentionMs);
   const latest = db
     .select({ id: sql<number>`max(${inventorySnapshots.id})` })

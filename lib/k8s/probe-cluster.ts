@@ -44,8 +44,7 @@ export interface ProbeSummary {
   network: ClusterNetwork | null;
 }
 
-export const RBAC_HINT =
-  "Apply the RBAC manifest KubeBid shows you and upload the kubeconfig its commands write.";
+const RBAC_HINT = "Apply the RBAC manifest KubeBid shows you and upload the kubeconfig its commands write.";
 
 function errorCheck(id: string, label: string, e: AppError, hint: string): ProbeCheck {
   return { id, label, status: "fail", detail: e.message, hint };

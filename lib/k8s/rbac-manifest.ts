@@ -11,8 +11,6 @@ import {
   type RequiredPermission,
 } from "./required-permissions";
 
-export { RBAC_NAME, RBAC_NAMESPACE } from "./required-permissions";
-
 // The least-privilege setup the onboarding wizard shows a provider (kubectl apply -f), generated from
 // REQUIRED_PERMISSIONS so it cannot drift from what the code calls and the probe checks:
 // - ServiceAccount `kubebid` in `kubebid-system` and a token Secret for it;
@@ -78,7 +76,7 @@ const kubebidLabels = (o: string) =>
   `has(${o}.metadata.labels) && ${MANAGED} in ${o}.metadata.labels && ${o}.metadata.labels[${MANAGED}] == 'kubebid' && ${LEASE} in ${o}.metadata.labels`;
 
 /** The admission policy confining KubeBid's identity (exported for tests and the README). */
-export function confinementPolicy() {
+function confinementPolicy() {
   return {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "ValidatingAdmissionPolicy",

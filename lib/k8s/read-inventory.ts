@@ -13,7 +13,7 @@ import { quantityOrZero } from "./quantity";
 
 export const GPU_RESOURCE = "nvidia.com/gpu";
 export const GPU_PRODUCT_LABEL = "nvidia.com/gpu.product";
-export const REGION_LABEL = "topology.kubernetes.io/region";
+const REGION_LABEL = "topology.kubernetes.io/region";
 const LEGACY_REGION_LABEL = "failure-domain.beta.kubernetes.io/region";
 
 export interface Inventory {

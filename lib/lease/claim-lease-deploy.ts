@@ -10,7 +10,7 @@ import { leaseDeploys } from "@/db/schema";
 // idempotent server-side apply, so finishing someone's half-done apply is a repair, not a second deploy.
 
 /** A claim not marked applied after this long belongs to a process that died mid-apply. */
-export const DEPLOY_CLAIM_STALE_MS = 60_000;
+const DEPLOY_CLAIM_STALE_MS = 60_000;
 
 export type DeployClaim = { state: "claimed" } | { state: "taken" } | { state: "applied"; clusterId: string };
 

@@ -53,7 +53,7 @@ export function buildOrder(opts: BuildOrderOptions): BuiltOrder {
   return { order, manifest, json, specHash };
 }
 
-export function randomNonce(): bigint {
+function randomNonce(): bigint {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return BigInt(`0x${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`);

@@ -8,7 +8,7 @@ import { getConfig } from "@/lib/config";
 // Small live reads of the market contract for the order and lease pages: the database (indexer)
 // holds history, the chain holds the present (escrow, accrual) — both cheap eth_calls.
 
-export const ORDER_STATUS = ["none", "open", "cancelled", "expired", "active", "closed"] as const;
+const ORDER_STATUS = ["none", "open", "cancelled", "expired", "active", "closed"] as const;
 export type ChainOrderStatus = (typeof ORDER_STATUS)[number];
 
 function market(): Address | null {

@@ -10,7 +10,7 @@ import { formatBytes, formatCores } from "@/lib/market/format";
 // bids, leases not yet running) is placed first, first-fit, on the same nodes; only the share of each
 // node the provider offers (offerPercent) is usable.
 
-export const GPU_TAINT_KEY = "nvidia.com/gpu";
+const GPU_TAINT_KEY = "nvidia.com/gpu";
 
 /** A node taint that keeps pods off (NoSchedule) or evicts them (NoExecute); PreferNoSchedule is only a hint. */
 export const nodeTaintSchema = z.object({

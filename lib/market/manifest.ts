@@ -28,13 +28,13 @@ const imageRef = z
     "not a valid container image reference (e.g. nginx:1.27 or ghcr.io/org/app:v1)",
   );
 
-export const gpuModelSchema = z
+const gpuModelSchema = z
   .string()
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-'");
 
-export const manifestPortSchema = z
+const manifestPortSchema = z
   .object({
     // Container port names are IANA service names (kube-apiserver's IsValidPortName): at most 15
     // characters, at least one letter, and no "--" on top of the DNS-label rules.
@@ -48,7 +48,7 @@ export const manifestPortSchema = z
   })
   .strict();
 
-export const manifestResourcesSchema = z
+const manifestResourcesSchema = z
   .object({
     /** CPU in millicores per replica. */
     cpu: z.number().int().min(10, "at least 10m CPU").max(256_000),
@@ -68,7 +68,7 @@ export const manifestResourcesSchema = z
  * manifests that do not use it keep their hash. The default is what common images need: Pod Security
  * `baseline`, the image's own user, a writable root filesystem (see lib/k8s/build-lease-objects.ts).
  */
-export const manifestSecuritySchema = z
+const manifestSecuritySchema = z
   .object({
     /** `restricted`: the lease namespace enforces Pod Security restricted (non-root, no added capability but NET_BIND_SERVICE). */
     podSecurity: z.enum(["baseline", "restricted"]).optional(),

@@ -111,7 +111,7 @@ export async function storeManifest(opts: StoreManifestOptions): Promise<StoredM
 }
 
 /** The order must buy what the manifest needs: totals over replicas, and the GPU model if one is named. */
-export function assertOrderBuysManifest(order: Order, manifest: Manifest): void {
+function assertOrderBuysManifest(order: Order, manifest: Manifest): void {
   const t = manifestTotals(manifest);
   const mismatch: string[] = [];
   if (order.cpuMillicores !== t.cpuMillis) mismatch.push("cpu");

@@ -23,7 +23,7 @@ export type ProbeEvent =
  * Checks the probe runs: connection, credentials, each permission, what must be denied, nodes, GPUs,
  * region, network isolation, NodeLocal DNS, metrics.
  */
-export const EXPECTED_CHECKS = 2 + REQUIRED_PERMISSIONS.length + EXCESS_CHECKS.length + 6;
+const EXPECTED_CHECKS = 2 + REQUIRED_PERMISSIONS.length + EXCESS_CHECKS.length + 6;
 
 export function probeStream(opts: {
   kubeconfig: ValidatedKubeconfig;

@@ -64,7 +64,7 @@ export interface ProviderConsole {
 }
 
 /** Gross amount a lease has earned by `at`: price × elapsed, capped by its duration and escrow. */
-export function earnedBy(
+function earnedBy(
   l: Pick<Lease, "pricePerHour" | "startedAt" | "endsAt" | "closedAt" | "deposit">,
   at: Date,
 ): bigint {

@@ -44,7 +44,7 @@ function canonicalIp(ip: string): string {
 }
 
 /** SHA-256 fingerprints of every certificate in a base64 PEM bundle. */
-export function caFingerprints(caData: string | undefined): string[] {
+function caFingerprints(caData: string | undefined): string[] {
   if (!caData) return ["system"];
   const pem = Buffer.from(caData, "base64").toString("utf8");
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];

@@ -8,7 +8,7 @@ import { getConfig } from "@/lib/config";
 
 const globalForStart = globalThis as unknown as { kubebidStarted?: Promise<void> };
 
-export function startServer(): Promise<void> {
+function startServer(): Promise<void> {
   globalForStart.kubebidStarted ??= (async () => {
     const config = getConfig();
     await getDbHandle();

@@ -61,7 +61,7 @@ export function ruleAllows(rule: PolicyRule, a: Attrs): boolean {
 }
 
 /** Whether a binding subject is this user (rbac/validation appliesToUser). */
-export function subjectMatches(subject: Obj, user: UserInfo, bindingNamespace: string): boolean {
+function subjectMatches(subject: Obj, user: UserInfo, bindingNamespace: string): boolean {
   switch (subject?.kind) {
     case "User":
       return subject.name === user.username;

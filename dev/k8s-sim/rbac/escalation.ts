@@ -82,7 +82,7 @@ function compact(r: {
 }
 
 /** The rights in `wanted` that `held` does not cover, compacted and sorted as kube-apiserver prints them. */
-export function missingRights(held: PolicyRule[], wanted: PolicyRule[]): string[] {
+function missingRights(held: PolicyRule[], wanted: PolicyRule[]): string[] {
   const missing = new Map<
     string,
     { group?: string; resource?: string; name?: string; url?: string; verbs: string[] }

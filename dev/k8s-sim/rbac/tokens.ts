@@ -40,7 +40,7 @@ export interface TokenInfo {
 
 export const newToken = (): string => `kbsim.${randomBytes(24).toString("base64url")}`;
 
-export const ADMIN_USER = "kubernetes-admin";
+const ADMIN_USER = "kubernetes-admin";
 export const adminInfo = (): TokenInfo => ({
   user: ADMIN_USER,
   groups: ["system:masters", "system:authenticated"],
@@ -48,7 +48,7 @@ export const adminInfo = (): TokenInfo => ({
   rules: [],
 });
 
-export function saUsername(namespace: string, name: string): string {
+function saUsername(namespace: string, name: string): string {
   return `system:serviceaccount:${namespace}:${name}`;
 }
 

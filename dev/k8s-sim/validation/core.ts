@@ -250,7 +250,7 @@ export function validateService(o: Obj, old: Obj | undefined): FieldError[] {
 const CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+";
 
 /** IsConfigMapKey (apimachinery validation.go). */
-export function isConfigMapKey(k: string): string[] {
+function isConfigMapKey(k: string): string[] {
   const errs: string[] = [];
   if (k.length > 253) errs.push("must be no more than 253 characters");
   if (!/^[-._a-zA-Z0-9]+$/.test(k))
@@ -263,7 +263,7 @@ export function isConfigMapKey(k: string): string[] {
   return errs;
 }
 
-export const MAX_SECRET_SIZE = 1024 * 1024;
+const MAX_SECRET_SIZE = 1024 * 1024;
 
 export function validateSecret(o: Obj, old: Obj | undefined): FieldError[] {
   const errs: FieldError[] = [];

@@ -46,7 +46,7 @@ export interface FieldError {
 }
 
 /** Go's %v/%q/%#v as ErrorBody uses them. */
-export function goValue(v: unknown): string {
+function goValue(v: unknown): string {
   if (v instanceof GoValue) return v.text;
   if (v === null || v === undefined) return "null";
   if (typeof v === "string") return JSON.stringify(v);
@@ -99,7 +99,7 @@ export function errorString(e: FieldError): string {
 }
 
 /** `Kind.group` as schema.GroupKind.String() prints it (no group for the core group). */
-export function qualifiedKind(kind: string, group: string): string {
+function qualifiedKind(kind: string, group: string): string {
   return group ? `${kind}.${group}` : kind;
 }
 

@@ -106,7 +106,7 @@ export function isQualifiedName(v: string): string[] {
   return errs;
 }
 
-export function isValidLabelValue(v: string): string[] {
+function isValidLabelValue(v: string): string[] {
   const errs: string[] = [];
   if (v.length > 63) errs.push(maxLen(63));
   if (!LABEL_VALUE_RE.test(v))

@@ -15,7 +15,7 @@ function nonNegative(errs: FieldError[], path: string, v: unknown): void {
 }
 
 /** Go's %#v of map[string]string, keys sorted as fmt prints maps. */
-export function goStringMap(m: Obj | undefined): GoValue {
+function goStringMap(m: Obj | undefined): GoValue {
   if (!m) return new GoValue("map[string]string(nil)");
   const body = Object.keys(m)
     .sort()

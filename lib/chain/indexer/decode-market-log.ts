@@ -57,7 +57,7 @@ const orderStruct = z.object({
 });
 
 /** Argument schemas of the events the indexer applies; other market events (fees, nonces, ownership) are ignored. */
-export const marketEventSchemas = {
+const marketEventSchemas = {
   ProviderRegistered: z.object({ provider: address, operator: address, ...providerAttributes }),
   ProviderUpdated: z.object({ provider: address, ...providerAttributes }),
   OperatorSet: z.object({ provider: address, operator: address }),

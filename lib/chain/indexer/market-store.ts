@@ -33,7 +33,7 @@ export type DbOrTx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
 // Rows per INSERT: stays far below PostgreSQL's 65,535 bind parameters for every table here.
 const CHUNK = 1_000;
 /** How many recent block hashes are kept per indexer for finding the common ancestor after a reorg. */
-export const KEPT_BLOCK_HASHES = 2_000;
+const KEPT_BLOCK_HASHES = 2_000;
 
 function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];

@@ -37,7 +37,7 @@ export interface SyncOnceResult {
   reorg?: { forkBlock: bigint };
 }
 
-export const DEFAULT_BATCH_SIZE = 2_000;
+const DEFAULT_BATCH_SIZE = 2_000;
 
 export async function syncOnce(opts: SyncOnceOptions): Promise<SyncOnceResult> {
   const { db, client, market } = opts;

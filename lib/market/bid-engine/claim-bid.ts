@@ -11,7 +11,7 @@ import { bidClaims } from "@/db/schema";
 // engine holds instead of bidding again.
 
 /** Longer than a bid's simulate + send + receipt wait (30 s in chain-bidder.ts). */
-export const BID_CLAIM_STALE_MS = 60_000;
+const BID_CLAIM_STALE_MS = 60_000;
 
 export interface BidKey {
   orderId: string;
