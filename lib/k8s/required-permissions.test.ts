@@ -73,6 +73,11 @@ const COMPUTED: Record<string, Array<Omit<Need, "verb">> | "must-be-refused"> = 
     { group: "apps", resource: "deployments", scope: "lease" },
     { group: "", resource: "services", scope: "lease" },
   ],
+  // The metrics poller's two cluster-wide lists per interval (pods, pod metrics), by label selector.
+  "lib/k8s/read-cluster-lease-pods.ts path": [
+    { group: "", resource: "pods", scope: "cluster" },
+    { group: "metrics.k8s.io", resource: "pods", scope: "cluster" },
+  ],
   // The probe's dry runs of what KubeBid must NOT be able to do.
   "lib/k8s/probe-least-privilege.ts path": "must-be-refused",
 };
