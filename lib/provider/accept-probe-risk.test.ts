@@ -1,15 +1,44 @@
+import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import type { DbHandle } from "@/db/client";
 import { clusters } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
+import { encryptKubeconfig, kubeconfigKeyFromHex } from "@/lib/k8s/kubeconfig-crypto";
+import { makeTestCerts } from "@/lib/k8s/make-test-certs";
 import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
+import { validateKubeconfig } from "@/lib/k8s/validate-kubeconfig";
 import { acceptProbeRisk } from "./accept-probe-risk";
 import { completeOnboarding } from "./complete-onboarding";
 import { getDraft, type ProbeResult, saveDraft } from "./onboarding-draft";
 
 // Over-privileged credentials: the provider may accept the risk only when nothing but the "excess"
 // checks failed, and the acceptance and the probe's facts are stored with the cluster.
+
+const keyHex = randomBytes(32).toString("hex");
+Object.assign(process.env, { KUBECONFIG_ENCRYPTION_KEY: keyHex });
+const certs = makeTestCerts();
+
+/** A real stored kubeconfig (onboarding decrypts it to resolve the cluster's identity). */
+function encryptedKubeconfig(server: string): string {
+  const yaml = stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [
+      {
+        name: "c",
+        cluster: { server, "certificate-authority-data": Buffer.from(certs.caPem).toString("base64") },
+      },
+    ],
+    users: [{ name: "u", user: { token: "abc.def-123" } }],
+    contexts: [{ name: "u@c", context: { cluster: "c", user: "u" } }],
+    "current-context": "u@c",
+  });
+  return encryptKubeconfig(validateKubeconfig(yaml), kubeconfigKeyFromHex(keyHex));
+}
+// Each test cluster's DNS name answers with its own documentation-range address.
+const resolve = async (host: string) => [`203.0.113.${Number.parseInt(host.slice(1, 5), 16) % 250}`];
 
 let handle: DbHandle;
 beforeAll(async () => {
@@ -50,7 +79,7 @@ async function draftWith(address: string, result: ProbeResult) {
     step: 4,
     data: {
       profile: { name: "Risky", website: "", contact: "ops@risky.example", region: "eu-west-1" },
-      kubeconfigEnc: "enc",
+      kubeconfigEnc: encryptedKubeconfig(`https://c${address.slice(-4)}.example:6443`),
       server: `https://c${address.slice(-4)}.example:6443`,
       clusterName: "c",
       probe: result,
@@ -69,12 +98,12 @@ describe("acceptProbeRisk", () => {
     const address = "0x00000000000000000000000000000000000000a1";
     await draftWith(address, probe([check("perm:nodes", "pass"), check("deny:secrets", "fail", "excess")]));
     const registered = async () => true;
-    await expect(completeOnboarding({ db: handle.db, address, registered })).rejects.toMatchObject({
+    await expect(completeOnboarding({ db: handle.db, address, registered, resolve })).rejects.toMatchObject({
       code: "UNPROCESSABLE",
     });
     const draft = await acceptProbeRisk({ db: handle.db, address, accept: true });
     expect(draft.probe?.riskAccepted).toBe(true);
-    const { clusterId } = await completeOnboarding({ db: handle.db, address, registered });
+    const { clusterId } = await completeOnboarding({ db: handle.db, address, registered, resolve });
     const [row] = await handle.db.select().from(clusters).where(eq(clusters.id, clusterId));
     expect(row).toMatchObject({
       riskAccepted: true,
@@ -106,7 +135,12 @@ describe("acceptProbeRisk", () => {
       ...result,
       network: { cni: null, otherCni: "flannel", enforcesNetworkPolicy: false, nodeLocalDns: null },
     });
-    const { clusterId } = await completeOnboarding({ db: handle.db, address, registered: async () => true });
+    const { clusterId } = await completeOnboarding({
+      db: handle.db,
+      address,
+      registered: async () => true,
+      resolve,
+    });
     const [row] = await handle.db.select().from(clusters).where(eq(clusters.id, clusterId));
     expect(row).toMatchObject({
       riskAccepted: false,
