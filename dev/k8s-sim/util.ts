@@ -1,5 +1,6 @@
 // Small helpers: quantities, selectors, patches, names, durations.
 import { randomBytes, randomUUID } from "node:crypto";
+import { QUANTITY_SUFFIXES } from "./validation/quantity";
 
 // biome-ignore lint/suspicious/noExplicitAny: Kubernetes objects are free-form JSON.
 export type Obj = Record<string, any>;
@@ -35,24 +36,6 @@ export function templateHash(o: unknown): string {
 }
 
 // ---------- quantities ----------
-const SUFFIX: Record<string, number> = {
-  "": 1,
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-  Pi: 1024 ** 5,
-  Ei: 1024 ** 6,
-};
 
 /** Parses a Kubernetes quantity to a plain number (cpu in cores, memory in bytes). NaN if invalid. */
 export function parseQuantity(q: unknown): number {
@@ -60,7 +43,7 @@ export function parseQuantity(q: unknown): number {
   if (typeof q !== "string") return Number.NaN;
   const m = /^([+-]?[0-9.]+(?:[eE][+-]?\d+)?)([a-zA-Z]*)$/.exec(q.trim());
   if (!m) return Number.NaN;
-  const mult = SUFFIX[m[2] ?? ""];
+  const mult = QUANTITY_SUFFIXES[m[2] ?? ""];
   if (mult === undefined) return Number.NaN;
   return Number(m[1]) * mult;
 }

@@ -8,7 +8,8 @@ export const ERR_FORMAT =
 const ERR_NUMERIC = "unable to parse numeric part of quantity";
 const ERR_SUFFIX = "unable to parse quantity's suffix";
 
-const SUFFIX: Record<string, number> = {
+/** Each quantity suffix's multiplier (resource.Quantity: decimal SI, binary SI). */
+export const QUANTITY_SUFFIXES: Record<string, number> = {
   "": 1,
   n: 1e-9,
   u: 1e-6,
@@ -43,7 +44,7 @@ export function parseQuantityStrict(q: unknown): QuantityResult {
   const m = /^([+-]?)(\d*)(?:\.(\d*))?([eEinumkKMGTP]*)([-+]?\d*)$/.exec(s);
   if (!s || !m || (!m[2] && !m[3])) return { ok: false, error: ERR_FORMAT };
   const suf = `${m[4]}${m[5]}`;
-  let mult: number | undefined = SUFFIX[suf];
+  let mult: number | undefined = QUANTITY_SUFFIXES[suf];
   if (mult === undefined) {
     const e = /^[eE]([-+]?\d+)$/.exec(suf);
     if (!e) return { ok: false, error: ERR_SUFFIX };
