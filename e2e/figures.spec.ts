@@ -29,9 +29,8 @@ test("the market's free CPU and memory read what the API counts", async ({ page 
   for (const p of rows) {
     const row = page.getByTestId("provider-row").filter({ hasText: p.name ?? p.address.slice(0, 6) });
     await expect(row).toHaveCount(1);
-    const cells = row.locator("td");
-    const cpuText = (await cells.nth(3).textContent()) ?? "";
-    const memText = (await cells.nth(4).textContent()) ?? "";
+    const cpuText = (await row.getByTestId("provider-free-cpu").textContent()) ?? "";
+    const memText = (await row.getByTestId("provider-free-memory").textContent()) ?? "";
     const cores = p.free.cpuMillis / 1000;
     const bytes = p.free.memoryBytes;
     // Rounded to at most 2 significant decimals: within 0.6 % (or 1 millicore) of the real amount.

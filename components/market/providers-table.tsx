@@ -172,8 +172,12 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
                   </Badge>
                 </span>
               </td>
-              <td className="tabular-nums">{formatCores(p.free.cpuMillis)}</td>
-              <td className="tabular-nums">{formatBytes(p.free.memoryBytes)}</td>
+              <td className="tabular-nums" data-testid="provider-free-cpu">
+                {formatCores(p.free.cpuMillis)}
+              </td>
+              <td className="tabular-nums" data-testid="provider-free-memory">
+                {formatBytes(p.free.memoryBytes)}
+              </td>
               <td className="tabular-nums">{p.free.gpus}</td>
               <td className="text-xs tabular-nums">
                 {p.pricing ? (

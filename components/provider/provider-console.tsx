@@ -384,7 +384,7 @@ export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
       data-cluster={c.id}
     >
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <div className="flex items-center gap-2">
+        <div className="flex min-w-0 flex-wrap items-center gap-2">
           <Link href={`/provider/clusters/${c.id}`} className="font-semibold hover:underline">
             {c.name}
           </Link>
