@@ -30,9 +30,9 @@ afterAll(async () => {
   await handle.close();
 });
 
-async function outcome(db: Db, key: string): Promise<"ok" | number> {
+async function outcome(db: Db, key: string, name: "relay" | "market" = "relay"): Promise<"ok" | number> {
   try {
-    await enforceRateLimit({ db, name: "relay", key });
+    await enforceRateLimit({ db, name, key });
     return "ok";
   } catch (error) {
     if (error instanceof AppError && error.code === "RATE_LIMITED")
@@ -57,6 +57,21 @@ describe("enforceRateLimit", () => {
     expect(fromSecond as number).toBeLessThanOrEqual(rateLimitRules.relay.seconds);
     // Other keys are untouched.
     expect(await outcome(second.db, "198.51.100.2")).toBe("ok");
+  });
+
+  it("charges the market's count in batches, and still never lets more through than the allowance", async () => {
+    const { points, batch } = rateLimitRules.market;
+    // One process: exactly the allowance (it is a whole number of batches), then refusals.
+    const one: ("ok" | number)[] = [];
+    for (let i = 0; i <= points; i++) one.push(await outcome(handle.db, "203.0.113.7", "market"));
+    expect(one.slice(0, points).every((r) => r === "ok")).toBe(true);
+    expect(typeof one[points]).toBe("number");
+    // Two processes alternating: together never more than the allowance; at most a batch short each.
+    let allowed = 0;
+    for (let i = 0; i < points * 2; i++)
+      if ((await outcome(i % 2 ? second.db : handle.db, "203.0.113.8", "market")) === "ok") allowed++;
+    expect(allowed).toBeLessThanOrEqual(points);
+    expect(allowed).toBeGreaterThanOrEqual(points - 2 * (batch - 1));
   });
 
   it("scales the allowance", async () => {
