@@ -75,7 +75,7 @@ const ENFORCE = "'pod-security.kubernetes.io/enforce'";
 const kubebidLabels = (o: string) =>
   `has(${o}.metadata.labels) && ${MANAGED} in ${o}.metadata.labels && ${o}.metadata.labels[${MANAGED}] == 'kubebid' && ${LEASE} in ${o}.metadata.labels`;
 
-/** The admission policy confining KubeBid's identity (exported for tests and the README). */
+/** The admission policy confining KubeBid's identity (part of the generated manifest). */
 function confinementPolicy() {
   return {
     apiVersion: "admissionregistration.k8s.io/v1",

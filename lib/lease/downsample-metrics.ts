@@ -48,6 +48,13 @@ async function cursor(db: Db, resolutionS: number): Promise<number | null> {
   return row ? new Date(row.done_until).getTime() : null;
 }
 
+/** Moves a resolution's cursor forward (never back), in the transaction that wrote its buckets. */
+async function advanceCursor(tx: Pick<Db, "execute">, resolutionS: number, to: number): Promise<void> {
+  await tx.execute(sql`
+    insert into metric_rollup_cursors (resolution_s, done_until) values (${resolutionS}, ${iso(to)}::timestamptz)
+    on conflict (resolution_s) do update set done_until = greatest(metric_rollup_cursors.done_until, excluded.done_until)`);
+}
+
 async function earliest(db: Db, query: ReturnType<typeof sql>): Promise<number | null> {
   const [row] = rowsOf<{ t: Date | string | null }>(await db.execute(query));
   return row?.t ? new Date(row.t).getTime() : null;
@@ -83,9 +90,7 @@ export async function downsampleMetrics(opts: DownsampleMetricsOptions): Promise
           on conflict (lease_id, resolution_s, bucket_start, pod) do update set
             samples = excluded.samples, cpu_sum = excluded.cpu_sum, cpu_max = excluded.cpu_max,
             memory_sum = excluded.memory_sum, memory_max = excluded.memory_max`);
-        await tx.execute(sql`
-          insert into metric_rollup_cursors (resolution_s, done_until) values (60, ${iso(to)}::timestamptz)
-          on conflict (resolution_s) do update set done_until = greatest(metric_rollup_cursors.done_until, excluded.done_until)`);
+        await advanceCursor(tx, 60, to);
       });
       minuteDone = Math.max(minuteDone ?? to, to);
       from = to;
@@ -117,9 +122,7 @@ export async function downsampleMetrics(opts: DownsampleMetricsOptions): Promise
             on conflict (lease_id, resolution_s, bucket_start, pod) do update set
               samples = excluded.samples, cpu_sum = excluded.cpu_sum, cpu_max = excluded.cpu_max,
               memory_sum = excluded.memory_sum, memory_max = excluded.memory_max`);
-          await tx.execute(sql`
-            insert into metric_rollup_cursors (resolution_s, done_until) values (900, ${iso(to)}::timestamptz)
-            on conflict (resolution_s) do update set done_until = greatest(metric_rollup_cursors.done_until, excluded.done_until)`);
+          await advanceCursor(tx, 900, to);
         });
         quarterDone = Math.max(quarterDone ?? to, to);
         qFrom = to;
