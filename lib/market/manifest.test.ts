@@ -110,7 +110,7 @@ describe("manifestTotals", () => {
       replicas: 3,
       resources: { cpu: 250, memory: 128, gpu: { count: 1, model: "A100" } },
     });
-    expect(manifestTotals(manifest)).toEqual({
+    expect(manifestTotals(manifest)).toMatchObject({
       cpuMillis: 750,
       memoryMiB: 384,
       storageMiB: 3072,
