@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { ClusterExposure, StorageClassOffer } from "../lib/k8s/cluster-exposure";
 import type { LeaseStatusView } from "../lib/lease/types";
 import type { InventoryNode } from "../lib/market/fit-order";
 
@@ -99,6 +100,12 @@ export const clusters = pgTable(
     cni: text("cni"),
     /** NodeLocal DNSCache's address (lease egress allows DNS to it). */
     nodeLocalDns: text("node_local_dns"),
+    /** How lease ports are reached (IngressClass, base domain, TLS, NodePorts); null: nothing declared. */
+    exposure: jsonb("exposure").$type<ClusterExposure>(),
+    /** StorageClasses offered for persistent volumes, each priced per GiB-hour. */
+    storageClasses: jsonb("storage_classes").$type<StorageClassOffer[]>().notNull().default([]),
+    /** The probe found user namespaces usable (pods run with hostUsers: false). */
+    userNamespaces: boolean("user_namespaces").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
