@@ -273,10 +273,10 @@ export function fitOrder(opts: {
     const refused = explainAdmission(rooms, g.replica);
     if (refused) return { ok: false, reason: named(g, refused) };
   }
-  // What is promised but not yet running takes its room first; if it no longer fits (the cluster
-  // shrank), whatever fits stays promised and the rest is ignored rather than blocking every order.
+  // What is promised but not yet running takes its room first, placed as it was when it was fitted;
+  // if it no longer fits (the cluster shrank), whatever fits stays promised and the rest is ignored rather than blocking every order.
   for (const w of opts.promised)
-    for (const g of w.groups)
+    for (const g of [...w.groups].sort(biggestFirst))
       for (let i = 0; i < g.replicas; i++) {
         const room = rooms.find((n) => fits(n, g.replica));
         if (room) take(room, g.replica);
