@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ClusterExposure } from "@/lib/k8s/cluster-exposure";
+import type { ClusterExposure, StorageClassOffer } from "@/lib/k8s/cluster-exposure";
 import {
   fitOrder,
   type InventoryNode,
@@ -89,7 +89,7 @@ const HTTP: ClusterExposure = {
   tls: null,
   ports: "nodeport",
 };
-const OPEN = {
+const OPEN: { exposure: ClusterExposure | null; storageClasses: StorageClassOffer[] } = {
   exposure: HTTP,
   storageClasses: [
     { name: "standard", pricePerGiBHour: "100" },

@@ -290,8 +290,8 @@ describe("bid engine", () => {
       .returning();
     await h.db.insert(inventorySnapshots).values({
       clusterId: disk!.id,
-      allocatable: {},
-      free: {},
+      allocatable: { cpuMillis: 0, memoryBytes: 0, gpus: {} },
+      free: { cpuMillis: 0, memoryBytes: 0, gpus: {} },
       nodes: [node("disk-1", 8, 32)],
     });
     const { manifest, specHash } = canonicalizeManifest({
