@@ -360,7 +360,7 @@ describe("manifestWorkload: a v2 deployment", () => {
 });
 
 describe("fitOrder: services, StorageClasses and exposure", () => {
-  const fit = (w: ReturnType<typeof v2>, nodes: InventoryNode[], cluster: Partial<typeof OPEN> = {}) =>
+  const fitOn = (w: ReturnType<typeof v2>, nodes: InventoryNode[], cluster: Partial<typeof OPEN> = {}) =>
     fitOrder({ nodes, offerPercent: 100, promised: [], order: w, ...OPEN, ...cluster });
   const NONE: ClusterExposure = { ...HTTP, ingressClass: null, baseDomain: null, ports: "none" };
   const nodes = [node("a", { cpu: 8 }), node("b", { cpu: 4 })];
@@ -432,7 +432,7 @@ describe("fitOrder: services, StorageClasses and exposure", () => {
       want: { ok: true, nodes: ["a", "a"] },
     },
   ])("$case", ({ w, cluster, want }) => {
-    expect(fit(w, nodes, cluster)).toEqual(want);
+    expect(fitOn(w, nodes, cluster)).toEqual(want);
   });
 
   it("counts a promised v2 deployment's every service", () => {

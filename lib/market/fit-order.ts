@@ -268,7 +268,8 @@ export function fitOrder(opts: {
   const rooms = opts.nodes.filter((n) => n.ready && n.schedulable).map((n) => offered(n, opts.offerPercent));
   if (rooms.length === 0) return { ok: false, reason: "no ready, schedulable node" };
   // Several services: each reason names the service it is about.
-  const named = (g: WorkloadGroup, reason: string) => (order.groups.length > 1 ? `${g.name}: ${reason}` : reason);
+  const named = (g: WorkloadGroup, reason: string) =>
+    order.groups.length > 1 ? `${g.name}: ${reason}` : reason;
   for (const g of order.groups) {
     const refused = explainAdmission(rooms, g.replica);
     if (refused) return { ok: false, reason: named(g, refused) };

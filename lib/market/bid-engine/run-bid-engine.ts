@@ -210,7 +210,11 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
                   name: c.name,
                   offerPercent: c.offerPercent,
                   nodes,
-                  promised: promisedOn(promised, { provider: p.address, clusterId: c.id, exceptOrder: order.id }),
+                  promised: promisedOn(promised, {
+                    provider: p.address,
+                    clusterId: c.id,
+                    exceptOrder: order.id,
+                  }),
                   ...clusterOffers(c),
                 },
               ]
