@@ -5,7 +5,7 @@ import {
   type StorageClassOffer,
   storageClassOfferSchema,
 } from "@/lib/k8s/cluster-exposure";
-import { fitOrder, type InventoryNode, type Workload } from "@/lib/market/fit-order";
+import { fitOrder, type InventoryNode, type OfferedExposure, type Workload } from "@/lib/market/fit-order";
 import { type OrderResources, type ProviderPricing, priceOrder } from "@/lib/market/price-order";
 
 // Which of a provider's clusters would run an order, and at what price: the clusters it fits on
@@ -22,7 +22,7 @@ export interface CandidateCluster {
   nodes: InventoryNode[];
   /** Capacity promised on this cluster and not yet running (open bids it leads, leases deploying). */
   promised: Workload[];
-  exposure: ClusterExposure | null;
+  exposure: OfferedExposure | null;
   storageClasses: StorageClassOffer[];
 }
 

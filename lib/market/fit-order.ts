@@ -103,6 +103,9 @@ export interface Workload {
   exposes: { http: boolean; tcp: boolean; udp: boolean };
 }
 
+/** The part of a cluster's exposure the fit reads (what get-offers sends the browser; nothing more). */
+export type OfferedExposure = Pick<ClusterExposure, "ingressClass" | "baseDomain" | "ports">;
+
 export type FitResult = { ok: true; nodes: string[] } | { ok: false; reason: string };
 
 interface Room {
@@ -224,7 +227,7 @@ function missingClasses(w: Workload, offers: StorageClassOffer[]): string[] {
 }
 
 /** Why the cluster cannot expose the order's ports, or null when it can. */
-function explainExposure(w: Workload, exposure: ClusterExposure | null): string | null {
+function explainExposure(w: Workload, exposure: OfferedExposure | null): string | null {
   const x = exposure ?? NO_EXPOSURE;
   if (w.exposes.http && (!x.ingressClass || !x.baseDomain))
     return "does not expose HTTP (no IngressClass and base domain declared)";
@@ -249,7 +252,7 @@ export function fitOrder(opts: {
   promised: Workload[];
   order: Workload;
   /** The cluster's declared exposure (clusters.exposure); null: nothing declared. */
-  exposure: ClusterExposure | null;
+  exposure: OfferedExposure | null;
   /** The StorageClasses the cluster offers (clusters.storage_classes). */
   storageClasses: StorageClassOffer[];
 }): FitResult {

@@ -70,7 +70,7 @@ export async function getOffers({
       region: c.region,
       offerPercent: Number(c.offer_percent),
       nodes: nodes.data,
-      ...clusterOffers({ exposure: c.exposure, storageClasses: c.storage_classes }),
+      ...offered(clusterOffers({ exposure: c.exposure, storageClasses: c.storage_classes })),
       promised: promisedOn(promised, { provider: c.provider_address.toLowerCase(), clusterId: c.cluster_id }),
     });
   }
@@ -82,6 +82,15 @@ export async function getOffers({
         cpuMillis: Number(r.resources?.cpuMillis ?? 0),
       }),
     ),
+  };
+}
+
+/** Only what the fit reads of a cluster's exposure: its ingress namespace, labels and TLS stay private. */
+function offered(o: ReturnType<typeof clusterOffers>) {
+  const x = o.exposure;
+  return {
+    storageClasses: o.storageClasses,
+    exposure: x ? { ingressClass: x.ingressClass, baseDomain: x.baseDomain, ports: x.ports } : null,
   };
 }
 

@@ -120,6 +120,17 @@ afterAll(async () => {
 });
 
 describe("screening and the bid engine", () => {
+  it("offers the browser each cluster's StorageClasses and only the exposure the fit reads", async () => {
+    const { offers } = await getOffers({ db: h.db });
+    const lionCity = offers.find((o) => o.name === "Lion City Metal")?.clusters[0];
+    expect(lionCity?.storageClasses).toEqual([{ name: "standard", pricePerGiBHour: "120" }]);
+    expect(lionCity?.exposure).toEqual({
+      ingressClass: "nginx",
+      baseDomain: "apps.sgp-mixed.localhost",
+      ports: "nodeport",
+    });
+  });
+
   it("agree on 100 random orders against the seeded providers", async () => {
     const rand = prng(20261130);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
