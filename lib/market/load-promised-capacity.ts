@@ -34,6 +34,16 @@ export function manifestOfOrder(order: Pick<Order, "specHash">, c: Pick<Promised
   return c.manifests.get(order.specHash.toLowerCase()) ?? null;
 }
 
+// Every promise is fitted again for each (order, provider, cluster) of a tick: size each manifest once.
+const sized = new WeakMap<Manifest, Workload>();
+function workloadOf(m: Manifest): Workload {
+  const known = sized.get(m);
+  if (known) return known;
+  const w = manifestWorkload(m);
+  sized.set(m, w);
+  return w;
+}
+
 async function manifestsBySpec(db: Db, specHashes: string[]): Promise<Map<string, Manifest>> {
   const out = new Map<string, Manifest>();
   if (specHashes.length === 0) return out;
@@ -105,7 +115,7 @@ export function promisedOn(
     if (!leads) continue;
     if (d?.clusterId && d.clusterId !== opts.clusterId) continue;
     const m = manifestOfOrder(o, c);
-    if (m) out.push(manifestWorkload(m));
+    if (m) out.push(workloadOf(m));
   }
   for (const l of c.pendingLeases) {
     if (l.provider.toLowerCase() !== opts.provider) continue;
@@ -113,7 +123,7 @@ export function promisedOn(
     const o = c.leasedOrders.get(l.orderId);
     if (!o) continue;
     const m = manifestOfOrder(o, c);
-    if (m) out.push(manifestWorkload(m));
+    if (m) out.push(workloadOf(m));
   }
   return out;
 }
