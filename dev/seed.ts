@@ -11,6 +11,7 @@ import { createClusterClient } from "@/lib/k8s/cluster-client";
 import { decryptKubeconfig, encryptKubeconfig, kubeconfigKeyFromHex } from "@/lib/k8s/kubeconfig-crypto";
 import { runProbe } from "@/lib/k8s/probe-cluster";
 import { validateKubeconfig } from "@/lib/k8s/validate-kubeconfig";
+import type { ClusterExposure, StorageClassOffer } from "@/lib/k8s/cluster-exposure";
 import type { ProviderPricing } from "@/lib/market/price-order";
 import { probeFacts } from "@/lib/provider/probe-facts";
 import { defaultClusters } from "./k8s-sim/default-clusters";
@@ -21,23 +22,68 @@ import type { StackInfo } from "./stack";
 // 2..4), registered on-chain with the bid engine as operator and auto-bid on; test tokens for the
 // demo tenants and the e2e wallets. A second start finds everything in place and adds nothing.
 
-export const demoProfiles: { name: string; website: string; pricing: ProviderPricing }[] = [
+export interface DemoProfile {
+  name: string;
+  website: string;
+  pricing: ProviderPricing;
+  /** How its cluster offers TCP/UDP ports (HTTP goes through the simulator's ingress on every cluster). */
+  ports: ClusterExposure["ports"];
+  /** The simulator's StorageClasses it sells (each simulated cluster has `standard` and `fast-ssd`). */
+  storageClasses: StorageClassOffer[];
+}
+
+// The three differ on purpose, so the market shows refusals: Buckeye offers no TCP/UDP ports, Lion
+// City no fast-ssd.
+export const demoProfiles: DemoProfile[] = [
   {
     name: "Rhein Compute",
     website: "https://rhein-compute.example",
     pricing: { cpuCoreHour: "18000", memoryGibHour: "4000", storageGibHour: "150", gpuHour: {} },
+    ports: "nodeport",
+    storageClasses: [
+      { name: "standard", pricePerGiBHour: "150" },
+      { name: "fast-ssd", pricePerGiBHour: "600" },
+    ],
   },
   {
     name: "Buckeye Cloud",
     website: "https://buckeye.example",
     pricing: { cpuCoreHour: "12000", memoryGibHour: "3000", storageGibHour: "100", gpuHour: {} },
+    ports: "none",
+    storageClasses: [
+      { name: "standard", pricePerGiBHour: "100" },
+      { name: "fast-ssd", pricePerGiBHour: "400" },
+    ],
   },
   {
     name: "Lion City Metal",
     website: "https://lioncity.example",
     pricing: { cpuCoreHour: "15000", memoryGibHour: "3500", storageGibHour: "120", gpuHour: {} },
+    ports: "nodeport",
+    storageClasses: [{ name: "standard", pricePerGiBHour: "120" }],
   },
 ];
+
+/**
+ * What a demo provider declares for its simulated cluster: HTTP through the simulator's ingress
+ * controller (IngressClass `nginx` in `ingress-nginx`) on `apps.<cluster>.localhost`, no TLS, its
+ * profile's TCP/UDP ports and StorageClasses.
+ */
+export function demoClusterOffers(
+  profile: DemoProfile,
+  clusterName: string,
+): { exposure: ClusterExposure; storageClasses: StorageClassOffer[] } {
+  return {
+    exposure: {
+      ingressClass: "nginx",
+      ingressNamespace: "ingress-nginx",
+      baseDomain: `apps.${clusterName}.localhost`,
+      tls: null,
+      ports: profile.ports,
+    },
+    storageClasses: profile.storageClasses,
+  };
+}
 
 function gpuModelsOf(spec: SimClusterSpec): string[] {
   return [...new Set(spec.nodes.flatMap((n) => (n.gpus && n.gpuProduct ? [n.gpuProduct] : [])))];
@@ -144,6 +190,7 @@ export async function seedDemo(opts: {
         const values = {
           kubeconfigEnc: encryptKubeconfig(validated, key),
           ...probeFacts(probe),
+          ...demoClusterOffers(profile, cluster.name),
           metricsApi: probe.metricsApi,
           version: probe.version,
         };

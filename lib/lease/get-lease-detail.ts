@@ -4,9 +4,12 @@ import type { Db } from "@/db/client";
 import { clusters, type Lease, manifests, orders, payments, providers } from "@/db/schema";
 import { readLeaseTerms } from "@/lib/lease/read-lease-terms";
 import { readChainClock } from "@/lib/market/chain-reads";
+import { deploymentView } from "@/lib/market/deployment-view";
+import { manifestSchema } from "@/lib/market/manifest";
 
 // Everything the lease page shows that is not live: the lease (indexer + controller columns), its
-// order and manifest, the provider, payments, and the escrow's terms as the chain sees them right now
+// order and its deployment (the stored manifest as deploymentView shows it: services, totals, secret
+// names, never a secret's digest or value), the provider, payments, and the escrow's terms as the chain sees them right now
 // with a chain clock reading: the page computes balance, spent and runway from time (leaseMoneyAt).
 
 export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
@@ -32,6 +35,7 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
         .from(manifests)
         .where(eq(manifests.specHash, order.specHash.toLowerCase()))
     : [];
+  const parsed = manifest ? manifestSchema.safeParse(manifest.body) : null;
   const closed = terms.status === "closed";
   return {
     id: lease.id,
@@ -62,7 +66,7 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
           specHash: order.specHash,
         }
       : null,
-    manifest: (manifest?.body ?? null) as Record<string, unknown> | null,
+    deployment: parsed?.success ? deploymentView(parsed.data) : null,
     payments: paymentRows.map((p) => ({
       kind: p.kind,
       amount: p.amount,

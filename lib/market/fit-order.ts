@@ -1,14 +1,19 @@
 import { z } from "zod";
+import { type ClusterExposure, NO_EXPOSURE, type StorageClassOffer } from "@/lib/k8s/cluster-exposure";
 import { formatBytes, formatCores } from "@/lib/market/format";
+import { type Manifest, manifestServices, manifestTotals } from "@/lib/market/manifest";
 
 // The one answer to "can this cluster take this order?", used by the deploy page's screening (in the
 // browser) and by the bid engine (on the server), so the providers shown as able to take an order are
-// the ones that bid on it. Node by node, the way kube-scheduler would place the lease's pods: every
-// replica must fit on a single node (CPU, memory, ephemeral storage, a pod slot, GPUs of the asked
-// model), on a node whose NoSchedule/NoExecute taints the lease pod tolerates (CPU-only pods tolerate
-// none, GPU pods the GPU taint) and which carries the asked GPU model. Capacity already promised (open
-// bids, leases not yet running) is placed first, first-fit, on the same nodes; only the share of each
-// node the provider offers (offerPercent) is usable.
+// the ones that bid on it. First what the cluster offers: every StorageClass the order's volumes use,
+// an IngressClass and base domain if a port is exposed over HTTP, NodePorts or LoadBalancers if one is
+// exposed as TCP/UDP. Then node by node, the way kube-scheduler would place the lease's pods: every
+// replica of every service must fit on a single node (CPU, memory, ephemeral storage, a pod slot, GPUs
+// of the asked model), on a node whose NoSchedule/NoExecute taints the pod tolerates (CPU-only pods
+// tolerate none, GPU pods the GPU taint) and which carries the asked GPU model. Capacity already
+// promised (open bids, leases not yet running) is placed first, first-fit, on the same nodes; only the
+// share of each node the provider offers (offerPercent) is usable. The order's shape comes from its
+// manifest through `manifestWorkload`, the only sizing there is.
 
 const GPU_TAINT_KEY = "nvidia.com/gpu";
 
@@ -82,10 +87,24 @@ export interface ReplicaSize {
   gpuModel: string | null;
 }
 
-export interface Workload {
+/** One service of a deployment: `replicas` pods of the same size. */
+export interface WorkloadGroup {
+  name: string;
   replica: ReplicaSize;
   replicas: number;
 }
+
+/** What a cluster must offer for an order: room for every pod, its StorageClasses and its exposure. */
+export interface Workload {
+  groups: WorkloadGroup[];
+  /** Persistent storage per StorageClass, in MiB (provisioned by the class, not from node room). */
+  volumes: { storageClass: string; sizeMiB: number }[];
+  /** Whether some port is exposed over HTTP (an Ingress) or as raw TCP/UDP (NodePort/LoadBalancer). */
+  exposes: { http: boolean; tcp: boolean; udp: boolean };
+}
+
+/** The part of a cluster's exposure the fit reads (what get-offers sends the browser; nothing more). */
+export type OfferedExposure = Pick<ClusterExposure, "ingressClass" | "baseDomain" | "ports">;
 
 export type FitResult = { ok: true; nodes: string[] } | { ok: false; reason: string };
 
@@ -142,13 +161,13 @@ function take(room: Room, r: ReplicaSize): void {
   room.gpus -= r.gpus;
 }
 
-/** Places each replica first-fit; returns the node chosen per replica, or null. */
-function place(rooms: Room[], w: Workload): string[] | null {
+/** Places each replica of the group first-fit; returns the node chosen per replica, or null. */
+function place(rooms: Room[], g: WorkloadGroup): string[] | null {
   const chosen: string[] = [];
-  for (let i = 0; i < w.replicas; i++) {
-    const room = rooms.find((n) => fits(n, w.replica));
+  for (let i = 0; i < g.replicas; i++) {
+    const room = rooms.find((n) => fits(n, g.replica));
     if (!room) return null;
-    take(room, w.replica);
+    take(room, g.replica);
     chosen.push(room.name);
   }
   return chosen;
@@ -177,7 +196,7 @@ function explainAdmission(rooms: Room[], r: ReplicaSize): string | null {
 }
 
 /** Why the order does not fit on the nodes that may run it, in the words a provider would use. */
-function explainCapacity(rooms: Room[], w: Workload): string {
+function explainCapacity(rooms: Room[], w: WorkloadGroup): string {
   const r = w.replica;
   const n = w.replicas > 1 ? `${w.replicas} × ` : "";
   const eligible = rooms.filter((room) => admits(room, r));
@@ -202,52 +221,109 @@ function explainCapacity(rooms: Room[], w: Workload): string {
   return `needs ${n}${formatCores(r.cpuMillis)} + ${formatBytes(r.memoryBytes)}${r.ephemeralBytes ? ` + ${formatBytes(r.ephemeralBytes)} storage` : ""}${r.gpus ? ` + ${r.gpus} GPU` : ""} per replica; not enough free nodes`;
 }
 
+/** The name of each StorageClass the order uses that the cluster does not offer. */
+function missingClasses(w: Workload, offers: StorageClassOffer[]): string[] {
+  return w.volumes.map((v) => v.storageClass).filter((name) => !offers.some((o) => o.name === name));
+}
+
+/** Why the cluster cannot expose the order's ports, or null when it can. */
+function explainExposure(w: Workload, exposure: OfferedExposure | null): string | null {
+  const x = exposure ?? NO_EXPOSURE;
+  if (w.exposes.http && (!x.ingressClass || !x.baseDomain))
+    return "does not expose HTTP (no IngressClass and base domain declared)";
+  const raw = [w.exposes.tcp ? "TCP" : null, w.exposes.udp ? "UDP" : null].filter(Boolean);
+  if (raw.length > 0 && x.ports === "none") return `does not expose ${raw.join("/")} ports`;
+  return null;
+}
+
+// Biggest first (GPUs, then CPU, then memory), as a bin packer would: small pods do not take the one
+// node a big one needs. Ties keep the manifest's order, so placement is deterministic.
+function biggestFirst(a: WorkloadGroup, b: WorkloadGroup): number {
+  return (
+    b.replica.gpus - a.replica.gpus ||
+    b.replica.cpuMillis - a.replica.cpuMillis ||
+    b.replica.memoryBytes - a.replica.memoryBytes
+  );
+}
+
 export function fitOrder(opts: {
   nodes: InventoryNode[];
   offerPercent: number;
   promised: Workload[];
   order: Workload;
+  /** The cluster's declared exposure (clusters.exposure); null: nothing declared. */
+  exposure: OfferedExposure | null;
+  /** The StorageClasses the cluster offers (clusters.storage_classes). */
+  storageClasses: StorageClassOffer[];
 }): FitResult {
+  const { order } = opts;
+  const missing = [...new Set(missingClasses(order, opts.storageClasses))];
+  if (missing.length > 0) {
+    const offered = opts.storageClasses.map((c) => c.name);
+    return {
+      ok: false,
+      reason: `does not offer StorageClass ${missing.map((m) => `"${m}"`).join(", ")} (${offered.length ? `offers ${offered.join(", ")}` : "offers none"})`,
+    };
+  }
+  const unexposed = explainExposure(order, opts.exposure);
+  if (unexposed) return { ok: false, reason: unexposed };
+
   const rooms = opts.nodes.filter((n) => n.ready && n.schedulable).map((n) => offered(n, opts.offerPercent));
   if (rooms.length === 0) return { ok: false, reason: "no ready, schedulable node" };
-  const refused = explainAdmission(rooms, opts.order.replica);
-  if (refused) return { ok: false, reason: refused };
-  // What is promised but not yet running takes its room first; if it no longer fits (the cluster
-  // shrank), whatever fits stays promised and the rest is ignored rather than blocking every order.
-  for (const w of opts.promised) {
-    for (let i = 0; i < w.replicas; i++) {
-      const room = rooms.find((n) => fits(n, w.replica));
-      if (room) take(room, w.replica);
-    }
+  // Several services: each reason names the service it is about.
+  const named = (g: WorkloadGroup, reason: string) =>
+    order.groups.length > 1 ? `${g.name}: ${reason}` : reason;
+  for (const g of order.groups) {
+    const refused = explainAdmission(rooms, g.replica);
+    if (refused) return { ok: false, reason: named(g, refused) };
   }
-  const snapshot = rooms.map((r) => ({ ...r }));
-  const placed = place(rooms, opts.order);
-  return placed ? { ok: true, nodes: placed } : { ok: false, reason: explainCapacity(snapshot, opts.order) };
+  // What is promised but not yet running takes its room first, placed as it was when it was fitted;
+  // if it no longer fits (the cluster shrank), whatever fits stays promised and the rest is ignored rather than blocking every order.
+  for (const w of opts.promised)
+    for (const g of [...w.groups].sort(biggestFirst))
+      for (let i = 0; i < g.replicas; i++) {
+        const room = rooms.find((n) => fits(n, g.replica));
+        if (room) take(room, g.replica);
+      }
+  const nodes: string[] = [];
+  for (const g of [...order.groups].sort(biggestFirst)) {
+    const before = rooms.map((r) => ({ ...r }));
+    const placed = place(rooms, g);
+    if (!placed) return { ok: false, reason: named(g, explainCapacity(before, g)) };
+    nodes.push(...placed);
+  }
+  return { ok: true, nodes };
 }
 
 const MiB = 1024 * 1024;
 
-/** An order's workload from its totals and its manifest's replica count: what both the screening and
- * the bid engine fit, so they size replicas the same way. */
-export function orderWorkload(
-  totals: {
-    cpuMillis: number;
-    memoryMiB: number;
-    storageMiB: number;
-    gpuCount: number;
-    gpuModel: string | null;
-  },
-  replicas: number,
-): Workload {
-  const n = Math.max(1, replicas);
+/**
+ * The one sizing of an order (v1 or v2 manifest), fitted by the deploy page's screening, the bid
+ * engine and promised capacity alike: a group per service (its per-replica request × replicas), the
+ * persistent volumes by StorageClass (manifestTotals) and the kinds of exposure its ports ask for.
+ * GPU pods all select the order's one GPU model (an order names one; the lease pins it).
+ */
+export function manifestWorkload(manifest: Manifest): Workload {
+  const { services } = manifestServices(manifest);
+  const totals = manifestTotals(manifest);
+  const ports = services.flatMap((s) => s.ports ?? []);
   return {
-    replicas: n,
-    replica: {
-      cpuMillis: Math.ceil(totals.cpuMillis / n),
-      memoryBytes: Math.ceil(totals.memoryMiB / n) * MiB,
-      ephemeralBytes: Math.ceil(totals.storageMiB / n) * MiB,
-      gpus: Math.ceil(totals.gpuCount / n),
-      gpuModel: totals.gpuModel,
+    groups: services.map((s) => ({
+      name: s.name,
+      replicas: s.replicas,
+      replica: {
+        cpuMillis: s.resources.cpu,
+        memoryBytes: s.resources.memory * MiB,
+        ephemeralBytes: s.resources.storage * MiB,
+        gpus: s.resources.gpu.count,
+        gpuModel: s.resources.gpu.count > 0 ? totals.gpuModel : null,
+      },
+    })),
+    volumes: totals.volumes,
+    exposes: {
+      http: ports.some((p) => p.expose === "http"),
+      tcp: ports.some((p) => p.expose === "tcp"),
+      udp: ports.some((p) => p.expose === "udp"),
     },
   };
 }

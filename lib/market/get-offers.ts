@@ -2,13 +2,15 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { ProviderPricing } from "@/db/schema";
+import { clusterOffers } from "@/lib/market/choose-cluster";
 import { inventoryNodesSchema } from "@/lib/market/fit-order";
 import { loadPromisedCapacity, promisedOn } from "@/lib/market/load-promised-capacity";
 import { rowsOf } from "@/lib/market/rows";
 import type { ProviderOffer } from "@/lib/market/screen-order";
 
 // Every provider with what it could sell right now (latest snapshot of each cluster that is up) and
-// its pricing, the offered share of each cluster and what it has already promised there (the same as
+// its pricing, the offered share of each cluster, its exposure and StorageClasses (with their prices) and
+// what it has already promised there (the same as
 // the bid engine counts): the input of the deploy form's screening and estimate. From the database only.
 
 export async function getOffers({
@@ -20,7 +22,7 @@ export async function getOffers({
     db.execute(sql`select address, name, region, pricing, registered, auto_bid from providers`),
     db.execute(sql`
       select distinct on (s.cluster_id) s.cluster_id, c.name, c.provider_address, coalesce(s.region, c.region) as region,
-        c.offer_percent, s.nodes
+        c.offer_percent, c.exposure, c.storage_classes, s.nodes
       from inventory_snapshots s join clusters c on c.id = s.cluster_id
       where c.status = 'up'
       order by s.cluster_id, s.taken_at desc`),
@@ -54,6 +56,8 @@ export async function getOffers({
     provider_address: string;
     region: string | null;
     offer_percent: number;
+    exposure: unknown;
+    storage_classes: unknown;
     nodes: unknown;
   }>(clusterRes)) {
     const offer = offers.get(c.provider_address);
@@ -66,6 +70,7 @@ export async function getOffers({
       region: c.region,
       offerPercent: Number(c.offer_percent),
       nodes: nodes.data,
+      ...offered(clusterOffers({ exposure: c.exposure, storageClasses: c.storage_classes })),
       promised: promisedOn(promised, { provider: c.provider_address.toLowerCase(), clusterId: c.cluster_id }),
     });
   }
@@ -77,6 +82,15 @@ export async function getOffers({
         cpuMillis: Number(r.resources?.cpuMillis ?? 0),
       }),
     ),
+  };
+}
+
+/** Only what the fit reads of a cluster's exposure: its ingress namespace, labels and TLS stay private. */
+function offered(o: ReturnType<typeof clusterOffers>) {
+  const x = o.exposure;
+  return {
+    storageClasses: o.storageClasses,
+    exposure: x ? { ingressClass: x.ingressClass, baseDomain: x.baseDomain, ports: x.ports } : null,
   };
 }
 

@@ -1,11 +1,14 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { bids, leases, orders, providers } from "@/db/schema";
+import { bids, leases, manifests, orders, providers } from "@/db/schema";
 import { readChainOrder } from "@/lib/market/chain-reads";
+import { manifestSchema, manifestTotals } from "@/lib/market/manifest";
 
 // An order's auction as the order page shows it: the indexed order and every bid (from the
-// database), plus the live on-chain status so the page moves on the moment the order settles.
+// database), plus the live on-chain status so the page moves on the moment the order settles. What it
+// buys is the order's on-chain totals; its stored manifest (manifestTotals) adds what is not on-chain:
+// pods in all and persistent volumes by StorageClass. Public, so nothing else of the manifest.
 
 export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
   const [[order], bidRows, [lease], chain, names] = await Promise.all([
@@ -16,6 +19,14 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
     db.select({ address: providers.address, name: providers.name }).from(providers),
   ]);
   if (!order && (!chain || chain.status === "none")) return null;
+  const [stored] = order
+    ? await db
+        .select({ body: manifests.body })
+        .from(manifests)
+        .where(eq(manifests.specHash, order.specHash.toLowerCase()))
+    : [];
+  const parsed = stored ? manifestSchema.safeParse(stored.body) : null;
+  const totals = parsed?.success ? manifestTotals(parsed.data) : null;
   const nameOf = new Map(names.map((p) => [p.address, p.name]));
   return {
     id,
@@ -34,6 +45,10 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
       gpuCount: number;
       gpuModel: string | null;
     } | null,
+    /** From the stored manifest; null when none is stored. */
+    deployment: totals
+      ? { replicas: totals.replicas, volumeCount: totals.volumeCount, volumes: totals.volumes }
+      : null,
     specHash: order?.specHash ?? null,
     bestPrice: chain?.bestPrice ?? order?.bestPrice ?? null,
     bestProvider: chain?.bestProvider ?? order?.bestProvider ?? null,

@@ -1,6 +1,5 @@
 import "server-only";
 import { and, desc, eq, inArray } from "drizzle-orm";
-import type { Hex } from "viem";
 import type { Db } from "@/db/client";
 import {
   type BidDecision,
@@ -11,21 +10,14 @@ import {
   type Order,
   orders,
 } from "@/db/schema";
-import { fromBytes32Text } from "@/lib/chain/order-types";
-import { orderWorkload, type Workload } from "@/lib/market/fit-order";
+import { manifestWorkload, type Workload } from "@/lib/market/fit-order";
+import { type Manifest, manifestSchema } from "@/lib/market/manifest";
 
 // Capacity a provider has promised and is not running yet: every open order (in its window or waiting
 // to settle) it leads or has just bid on, and its leases whose workload is not deployed yet (running
 // pods are already in the inventory). The bid engine fits new orders after these, and so does the
-// deploy page's screening (lib/market/get-offers.ts), so both see the same free room.
-
-export interface OrderTotals {
-  cpuMillis: number;
-  memoryMiB: number;
-  storageMiB: number;
-  gpuCount: number;
-  gpuModel: string | null;
-}
+// deploy page's screening (lib/market/get-offers.ts), so both see the same free room. Each promise is
+// sized from its stored manifest (v1 or v2) by manifestWorkload, as the order itself was screened.
 
 export interface PromisedCapacity {
   openOrders: Order[];
@@ -33,43 +25,36 @@ export interface PromisedCapacity {
   last: Map<string, BidDecision>;
   pendingLeases: Lease[];
   leasedOrders: Map<string, Order>;
-  /** Replica count per spec hash (lower case), from the stored manifests. */
-  replicas: Map<string, number>;
+  /** The stored manifest per spec hash (lower case). */
+  manifests: Map<string, Manifest>;
 }
 
-/** The order's GPU model as text (the indexer may keep the bytes32 or the decoded text). */
-function gpuModelOf(m: unknown): string | null {
-  if (typeof m !== "string" || !m) return null;
-  if (/^0x[0-9a-fA-F]{64}$/.test(m)) return fromBytes32Text(m as Hex) || null;
-  return m;
+/** The order's manifest, or null when none is stored (or it no longer parses). */
+export function manifestOfOrder(order: Pick<Order, "specHash">, c: Pick<PromisedCapacity, "manifests">) {
+  return c.manifests.get(order.specHash.toLowerCase()) ?? null;
 }
 
-/** Totals of an order, and its workload from its manifest's replica count (1 without manifest). */
-export function workloadOfOrder(
-  order: Pick<Order, "resources" | "specHash">,
-  replicas: Map<string, number>,
-): Workload & { totals: OrderTotals } {
-  const r = order.resources as Record<string, unknown>;
-  const totals = {
-    cpuMillis: Number(r.cpuMillis ?? 0),
-    memoryMiB: Number(r.memoryMiB ?? 0),
-    storageMiB: Number(r.storageMiB ?? 0),
-    gpuCount: Number(r.gpuCount ?? 0),
-    gpuModel: gpuModelOf(r.gpuModel),
-  };
-  return { totals, ...orderWorkload(totals, replicas.get(order.specHash.toLowerCase()) ?? 1) };
+// Every promise is fitted again for each (order, provider, cluster) of a tick: size each manifest once.
+const sized = new WeakMap<Manifest, Workload>();
+function workloadOf(m: Manifest): Workload {
+  const known = sized.get(m);
+  if (known) return known;
+  const w = manifestWorkload(m);
+  sized.set(m, w);
+  return w;
 }
 
-async function replicasBySpec(db: Db, specHashes: string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
+async function manifestsBySpec(db: Db, specHashes: string[]): Promise<Map<string, Manifest>> {
+  const out = new Map<string, Manifest>();
   if (specHashes.length === 0) return out;
   const rows = await db
     .select({ specHash: manifests.specHash, body: manifests.body })
     .from(manifests)
     .where(inArray(manifests.specHash, specHashes));
+  // Stored bodies were validated on the way in; one that no longer parses (a schema change) is skipped.
   for (const row of rows) {
-    const replicas = (row.body as { replicas?: unknown } | null)?.replicas;
-    out.set(row.specHash.toLowerCase(), typeof replicas === "number" && replicas > 0 ? replicas : 1);
+    const parsed = manifestSchema.safeParse(row.body);
+    if (parsed.success) out.set(row.specHash.toLowerCase(), parsed.data);
   }
   return out;
 }
@@ -107,11 +92,15 @@ export async function loadPromisedCapacity({ db }: { db: Db }): Promise<Promised
     ),
     pendingLeases,
     leasedOrders,
-    replicas: await replicasBySpec(db, [...new Set(specs)]),
+    manifests: await manifestsBySpec(db, [...new Set(specs)]),
   };
 }
 
-/** What `provider` (lower case) has promised on `clusterId`; a promise not tied to a cluster counts on each. */
+/**
+ * What `provider` (lower case) has promised on `clusterId`; a promise not tied to a cluster counts on
+ * each. An order without a stored manifest holds no room: the bid engine never bids on one, and no
+ * lease can be deployed from it.
+ */
 export function promisedOn(
   c: PromisedCapacity,
   opts: { provider: string; clusterId: string; exceptOrder?: string },
@@ -125,16 +114,16 @@ export function promisedOn(
       (d && (d.action === "bid" || d.action === "undercut"));
     if (!leads) continue;
     if (d?.clusterId && d.clusterId !== opts.clusterId) continue;
-    const { replica, replicas } = workloadOfOrder(o, c.replicas);
-    out.push({ replica, replicas });
+    const m = manifestOfOrder(o, c);
+    if (m) out.push(workloadOf(m));
   }
   for (const l of c.pendingLeases) {
     if (l.provider.toLowerCase() !== opts.provider) continue;
     if (l.clusterId && l.clusterId !== opts.clusterId) continue;
     const o = c.leasedOrders.get(l.orderId);
     if (!o) continue;
-    const { replica, replicas } = workloadOfOrder(o, c.replicas);
-    out.push({ replica, replicas });
+    const m = manifestOfOrder(o, c);
+    if (m) out.push(workloadOf(m));
   }
   return out;
 }

@@ -1,8 +1,11 @@
 import { z } from "zod";
+import type { StorageClassOffer } from "@/lib/k8s/cluster-exposure";
 
 // One pricing rule for the whole market: a provider's hourly price for an order is the sum of its
 // unit prices times what the order asks for. Used by the bid engine (what to bid), the wizard's
-// live preview, and the deploy form's estimate. Prices are token base units (6 decimals) per hour,
+// live preview, and the deploy form's estimate. Persistent volumes are priced by the cluster that
+// would hold them: each volume's size × that cluster's price per GiB-hour of its StorageClass
+// (clusters.storage_classes), so the same order may cost more on one cluster than another. Prices are token base units (6 decimals) per hour,
 // carried as decimal strings so they survive JSON; arithmetic is exact in bigint (rounded up to
 // the next base unit, so a provider never bids below its own rates).
 
@@ -26,15 +29,28 @@ export interface OrderResources {
   storageMiB: number;
   gpuCount: number;
   gpuModel: string | null;
+  /** Persistent volumes per StorageClass, in MiB (manifestTotals); none when absent. */
+  volumes?: { storageClass: string; sizeMiB: number }[];
 }
 
 export type PriceResult = { ok: true; pricePerHour: bigint } | { ok: false; reason: string };
 
-export function priceOrder(pricing: ProviderPricing, resources: OrderResources): PriceResult {
+/** `storageClasses`: the offers of the cluster the order would run on (needed when it has volumes). */
+export function priceOrder(
+  pricing: ProviderPricing,
+  resources: OrderResources,
+  storageClasses: StorageClassOffer[] = [],
+): PriceResult {
   // Each term is (quantity in its unit's thousandths/1024ths) × price, divided once at the end.
   const cpu = BigInt(resources.cpuMillis) * BigInt(pricing.cpuCoreHour); // / 1000
   const memory = BigInt(resources.memoryMiB) * BigInt(pricing.memoryGibHour); // / 1024
   const storage = BigInt(resources.storageMiB) * BigInt(pricing.storageGibHour); // / 1024
+  let volumes = 0n; // / 1024
+  for (const v of resources.volumes ?? []) {
+    const offer = storageClasses.find((c) => c.name === v.storageClass);
+    if (!offer) return { ok: false, reason: `no price for StorageClass "${v.storageClass}"` };
+    volumes += BigInt(v.sizeMiB) * BigInt(offer.pricePerGiBHour);
+  }
   let gpu = 0n;
   if (resources.gpuCount > 0) {
     const model = resources.gpuModel ?? cheapestGpu(pricing);
@@ -44,7 +60,7 @@ export function priceOrder(pricing: ProviderPricing, resources: OrderResources):
     }
     gpu = BigInt(resources.gpuCount) * BigInt(price);
   }
-  const numerator = cpu * 1024n + (memory + storage) * 1000n; // common denominator 1000 × 1024
+  const numerator = cpu * 1024n + (memory + storage + volumes) * 1000n; // common denominator 1000 × 1024
   const total = ceilDiv(numerator, 1_024_000n) + gpu;
   return { ok: true, pricePerHour: total };
 }

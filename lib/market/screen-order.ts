@@ -1,22 +1,18 @@
-import { fitOrder, type InventoryNode, orderWorkload, type Workload } from "@/lib/market/fit-order";
-import { type OrderResources, type ProviderPricing, priceOrder } from "@/lib/market/price-order";
+import { type CandidateCluster, chooseCluster } from "@/lib/market/choose-cluster";
+import { manifestWorkload, type Workload } from "@/lib/market/fit-order";
+import { type Manifest, manifestTotals } from "@/lib/market/manifest";
+import type { OrderResources, ProviderPricing } from "@/lib/market/price-order";
 
 // Which providers could take an order, and why the others could not: region, whether some cluster
-// fits it (lib/market/fit-order.ts, the same fit the bid engine runs before it bids: node by node,
-// taints, GPU model, ephemeral storage, the provider's offered share and what it has promised) and
-// price (the provider's own rate, by the one pricing rule, against the order's max price). Pure: the
-// deploy form runs it live in the browser on offers the server read from the database.
+// fits it (lib/market/fit-order.ts through choose-cluster.ts, exactly what the bid engine runs before
+// it bids: StorageClasses, exposure, node by node, taints, GPU model, ephemeral storage, the
+// provider's offered share and what it has promised) and price (the provider's own rate on the
+// cluster it would use, by the one pricing rule, against the order's max price). Pure: the deploy
+// form runs it live in the browser, on the manifest the tenant is editing and offers the server read
+// from the database.
 
-export interface OfferCluster {
-  id: string;
-  name: string;
+export interface OfferCluster extends CandidateCluster {
   region: string | null;
-  /** The share of each node the provider offers (clusters.offer_percent). */
-  offerPercent: number;
-  /** The latest inventory snapshot's nodes. */
-  nodes: InventoryNode[];
-  /** Capacity promised on this cluster and not yet running (open bids it leads, leases deploying). */
-  promised: Workload[];
 }
 
 export interface ProviderOffer {
@@ -30,10 +26,8 @@ export interface ProviderOffer {
 }
 
 export interface ScreeningInput {
-  /** Totals of the whole order. */
-  resources: OrderResources;
-  /** The manifest's replica count: each replica must fit on one node. */
-  replicas: number;
+  /** The validated manifest (v1 or v2): its services, volumes and exposure are what is fitted. */
+  manifest: Manifest;
   region: string | null;
   maxPricePerHour: bigint | null;
 }
@@ -43,13 +37,16 @@ export interface ScreeningResult {
   name: string | null;
   eligible: boolean;
   reasons: string[];
+  /** The provider's rate on the cluster it would use (or its lowest, when none fits). */
   pricePerHour: bigint | null;
   autoBid: boolean;
 }
 
 export function screenOrder(offers: ProviderOffer[], input: ScreeningInput): ScreeningResult[] {
+  const order = manifestWorkload(input.manifest);
+  const totals = manifestTotals(input.manifest);
   return offers
-    .map((offer) => screenOne(offer, input))
+    .map((offer) => screenOne(offer, input, order, totals))
     .sort((a, b) => {
       if (a.eligible !== b.eligible) return a.eligible ? -1 : 1;
       if (a.pricePerHour === null || b.pricePerHour === null) return a.pricePerHour === null ? 1 : -1;
@@ -57,9 +54,13 @@ export function screenOrder(offers: ProviderOffer[], input: ScreeningInput): Scr
     });
 }
 
-function screenOne(offer: ProviderOffer, input: ScreeningInput): ScreeningResult {
+function screenOne(
+  offer: ProviderOffer,
+  input: ScreeningInput,
+  order: Workload,
+  totals: OrderResources,
+): ScreeningResult {
   const reasons: string[] = [];
-  const { resources: r } = input;
   if (!offer.registered) reasons.push("not registered on-chain");
   if (offer.clusters.length === 0) reasons.push("no cluster online");
 
@@ -68,30 +69,15 @@ function screenOne(offer: ProviderOffer, input: ScreeningInput): ScreeningResult
     clusters = clusters.filter((c) => (c.region ?? offer.region) === input.region);
     if (offer.clusters.length > 0 && clusters.length === 0) reasons.push(`not in region ${input.region}`);
   }
-  if (clusters.length > 0) {
-    const order = orderWorkload(r, input.replicas);
-    const misfits: string[] = [];
-    for (const c of clusters) {
-      const fit = fitOrder({ nodes: c.nodes, offerPercent: c.offerPercent, promised: c.promised, order });
-      if (fit.ok) {
-        misfits.length = 0;
-        break;
-      }
-      misfits.push(clusters.length > 1 ? `${c.name}: ${fit.reason}` : fit.reason);
-    }
-    reasons.push(...misfits);
-  }
 
   let pricePerHour: bigint | null = null;
   if (!offer.pricing) reasons.push("no pricing set");
-  else {
-    const priced = priceOrder(offer.pricing, r);
-    if (!priced.ok) reasons.push(priced.reason);
-    else {
-      pricePerHour = priced.pricePerHour;
-      if (input.maxPricePerHour !== null && priced.pricePerHour > input.maxPricePerHour)
-        reasons.push("its rate is above your max price");
-    }
+  else if (clusters.length > 0) {
+    const choice = chooseCluster({ clusters, pricing: offer.pricing, order, totals });
+    pricePerHour = choice.pricePerHour;
+    if (!choice.ok) reasons.push(...choice.reasons);
+    else if (input.maxPricePerHour !== null && choice.pricePerHour > input.maxPricePerHour)
+      reasons.push("its rate is above your max price");
   }
   return {
     address: offer.address,

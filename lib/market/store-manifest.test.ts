@@ -1,10 +1,11 @@
-import { verifyTypedData } from "viem";
+import { type Hex, keccak256, toHex, verifyTypedData } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createTestDb } from "@/db/test-db";
 import { orderTypedData, serializeOrder } from "@/lib/chain/order-types";
 import { buildOrder } from "@/lib/market/build-order";
+import { type SecretValue, sealSecrets } from "@/lib/market/manifest";
 import { getManifest, storeManifest } from "@/lib/market/store-manifest";
 import { deployTemplates } from "@/lib/market/templates";
 
@@ -142,5 +143,120 @@ describe("storeManifest", () => {
         signature,
       }),
     ).rejects.toThrow(/resources do not match/);
+  });
+});
+
+describe("storeManifest: a v2 deployment with sealed secrets", () => {
+  let n = 0;
+  const salt = (): Hex => keccak256(toHex(`salt-${n++}`));
+  /** web (2 replicas) + db with a volume, the db's password sealed; a fresh name per case (own hash). */
+  const draft = (name: string) => ({
+    version: 2,
+    name,
+    secrets: [
+      { name: "db-password", value: "hunter2" },
+      { name: "api-key", value: "k-123" },
+    ],
+    services: [
+      {
+        name: "web",
+        image: "nginx:1.27",
+        replicas: 2,
+        ports: [{ port: 80, expose: "http" }],
+        env: [{ name: "API_KEY", secret: "api-key" }],
+        resources: { cpu: 500, memory: 256, storage: 512 },
+      },
+      {
+        name: "db",
+        image: "postgres:16",
+        env: [{ name: "POSTGRES_PASSWORD", secret: "db-password" }],
+        resources: { cpu: 1000, memory: 1024, storage: 1024 },
+        volumes: [{ name: "data", mount: "/var/lib/postgresql/data", size: 10240, storageClass: "standard" }],
+      },
+    ],
+  });
+  async function sealedAndSigned(name: string) {
+    const { manifest, values } = sealSecrets(draft(name), salt);
+    return { ...(await signed(manifest as never)), values };
+  }
+  const store = (s: Awaited<ReturnType<typeof sealedAndSigned>>, secrets: unknown, order?: unknown) =>
+    storeManifest({
+      db: handle.db,
+      client,
+      chainId,
+      marketAddress: market,
+      manifest: s.built.manifest,
+      order: order ?? serializeOrder(s.built.order),
+      signature: s.signature,
+      secrets,
+    });
+
+  it("stores it with the values of its secrets, and buys exactly its totals", async () => {
+    const s = await sealedAndSigned("good");
+    // 2 × 500m + 1000m, 2 × 256 + 1024 MiB, 2 × 512 + 1024 MiB ephemeral (volumes are not on-chain).
+    expect(s.built.order).toMatchObject({
+      cpuMillicores: 2000,
+      memoryMiB: 1536,
+      storageMiB: 2048,
+      gpuCount: 0,
+    });
+    const stored = await store(s, s.values);
+    expect(stored.created).toBe(true);
+    const row = await getManifest({ db: handle.db, specHash: s.built.specHash });
+    // The stored body is the signed one: digests, never a value.
+    expect(JSON.stringify(row?.body)).not.toContain("hunter2");
+    expect((row?.body as { secrets?: unknown } | undefined)?.secrets).toEqual(
+      s.values.map((v) => ({ name: v.name, digest: expect.stringMatching(/^0x[0-9a-f]{64}$/) })),
+    );
+  });
+
+  const wrong = (values: SecretValue[]): SecretValue[] =>
+    values.map((v) => (v.name === "db-password" ? { ...v, value: "hunter3" } : v));
+  it.each([
+    { case: "a value that does not match its digest", secrets: wrong, error: /does not match its digest/ },
+    {
+      case: "a salt that is not the one sealed",
+      secrets: (v: SecretValue[]) => v.map((x) => ({ ...x, salt: keccak256(toHex("other")) })),
+      error: /does not match its digest/,
+    },
+    {
+      case: "a missing value",
+      secrets: (v: SecretValue[]) => v.filter((x) => x.name !== "api-key"),
+      error: /No value was sent for secret "api-key"/,
+    },
+    { case: "no values at all", secrets: () => undefined, error: /No value was sent for secret/ },
+    {
+      case: "an extra value",
+      secrets: (v: SecretValue[]) => [...v, { name: "extra", salt: keccak256(toHex("x")), value: "x" }],
+      error: /no secret named "extra"/,
+    },
+    {
+      case: "a value sent twice",
+      secrets: (v: SecretValue[]) => [...v, v[0]],
+      error: /has two values/,
+    },
+    {
+      case: "a malformed value",
+      secrets: (v: SecretValue[]) => v.map((x) => ({ ...x, salt: "0x12" })),
+      error: /Invalid secret values: 0.salt/,
+    },
+  ])("refuses $case with a 400 and writes nothing", async ({ case: name, secrets, error }) => {
+    const s = await sealedAndSigned(
+      `bad-${name
+        .replaceAll(/[^a-z]+/g, "-")
+        .slice(0, 30)
+        .replace(/-$/, "")}`,
+    );
+    const attempt = store(s, secrets(s.values));
+    await expect(attempt).rejects.toMatchObject({ code: "INVALID_MANIFEST", status: 400 });
+    await expect(attempt).rejects.toThrow(error);
+    expect(await getManifest({ db: handle.db, specHash: s.built.specHash })).toBeNull();
+  });
+
+  it("refuses an order that does not buy the deployment's totals", async () => {
+    const s = await sealedAndSigned("short");
+    const order = { ...serializeOrder(s.built.order), memoryMiB: 1024 + 256 };
+    await expect(store(s, s.values, order)).rejects.toThrow(/resources do not match the manifest \(memory\)/);
+    expect(await getManifest({ db: handle.db, specHash: s.built.specHash })).toBeNull();
   });
 });

@@ -11,12 +11,23 @@ import {
   toBytes32Text,
 } from "@/lib/chain/order-types";
 import { AppError } from "@/lib/errors";
-import { canonicalizeManifest, type Manifest, manifestTotals } from "@/lib/market/manifest";
+import { z } from "zod";
+import {
+  canonicalizeManifest,
+  type Manifest,
+  manifestTotals,
+  type SecretValue,
+  secretValueSchema,
+} from "@/lib/market/manifest";
+import { storeSecretValues } from "@/lib/market/secret-values";
 
 // Stores a tenant's manifest, only next to a valid tenant signature over an order that carries the
 // manifest's hash and buys exactly what the manifest needs. The signature is checked through the
 // chain client (viem's verifyTypedData on a public client), so smart-contract wallets (ERC-1271)
 // work; the domain is always ours (this chain, this market), so a signature for another market fails.
+// The values of the manifest's sealed secrets come beside it, once: checked against their digests and
+// stored (lib/market/secret-values.ts) in the same transaction as the manifest, so a wrong, missing or
+// extra value leaves nothing written.
 
 export interface StoreManifestOptions {
   db: Db;
@@ -26,10 +37,15 @@ export interface StoreManifestOptions {
   manifest: unknown;
   order: unknown;
   signature: Hex;
+  /** The values (with salts) of the manifest's sealed secrets; none when it has none. */
+  secrets?: unknown;
   /** The domain the client says it signed for, checked against ours for a clear error. */
   domain?: { chainId?: number; verifyingContract?: string };
   now?: Date;
 }
+
+// The salt is checked as 32-byte hex by secretValueSchema.
+const secretValuesSchema = z.array(secretValueSchema.transform((v) => v as SecretValue)).max(32);
 
 export type VerifyArgs = ReturnType<typeof orderTypedData> & { address: Address; signature: Hex };
 
@@ -73,6 +89,12 @@ export async function storeManifest(opts: StoreManifestOptions): Promise<StoredM
   if (canonical.specHash.toLowerCase() !== order.specHash.toLowerCase())
     throw new AppError("INVALID_MANIFEST", "The order's specHash is not the hash of this manifest.");
   assertOrderBuysManifest(order, canonical.manifest);
+  const secrets = secretValuesSchema.safeParse(opts.secrets ?? []);
+  if (!secrets.success)
+    throw new AppError(
+      "INVALID_MANIFEST",
+      `Invalid secret values: ${secrets.error.issues[0]?.path.join(".")}: ${secrets.error.issues[0]?.message}`,
+    );
 
   const now = opts.now ?? new Date();
   if (order.deadline < BigInt(Math.floor(now.getTime() / 1000)))
@@ -91,17 +113,21 @@ export async function storeManifest(opts: StoreManifestOptions): Promise<StoredM
   if (!valid)
     throw new AppError("INVALID_SIGNATURE", "The signature is not the tenant's signature over this order.");
 
-  const inserted = await opts.db
-    .insert(manifests)
-    .values({
-      specHash: canonical.specHash.toLowerCase(),
-      tenant: order.tenant.toLowerCase(),
-      body: canonical.manifest,
-      signature: opts.signature,
-      order: serializeOrder(order) as unknown as Record<string, unknown>,
-    })
-    .onConflictDoNothing()
-    .returning({ specHash: manifests.specHash });
+  const inserted = await opts.db.transaction(async (tx) => {
+    const rows = await tx
+      .insert(manifests)
+      .values({
+        specHash: canonical.specHash.toLowerCase(),
+        tenant: order.tenant.toLowerCase(),
+        body: canonical.manifest,
+        signature: opts.signature,
+        order: serializeOrder(order) as unknown as Record<string, unknown>,
+      })
+      .onConflictDoNothing()
+      .returning({ specHash: manifests.specHash });
+    await storeSecretValues(tx, canonical.specHash.toLowerCase(), canonical.manifest, secrets.data);
+    return rows;
+  });
   return {
     specHash: canonical.specHash,
     tenant: order.tenant,

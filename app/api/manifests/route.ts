@@ -1,4 +1,4 @@
-// POST /api/manifests – stores a manifest next to the tenant's valid EIP-712 signature over an order carrying its hash.
+// POST /api/manifests – stores a manifest next to the tenant's valid EIP-712 signature over an order carrying its hash, with its secrets' values.
 import type { Address, Hex } from "viem";
 import { z } from "zod";
 import { route } from "@/lib/api/handler";
@@ -9,6 +9,8 @@ import { storeManifest } from "@/lib/market/store-manifest";
 
 const body = z.object({
   manifest: z.unknown(),
+  /** `SecretValue[]` ({ name, salt, value }) for the manifest's sealed secrets; checked by storeManifest. */
+  secrets: z.array(z.unknown()).max(32).optional(),
   order: z.record(z.string(), z.unknown()),
   signature: z
     .string()
@@ -30,6 +32,7 @@ export const POST = route({ body, rateLimit: "manifests" }, async ({ db, body })
     manifest: body.manifest,
     order: body.order,
     signature: body.signature as Hex,
+    secrets: body.secrets,
     domain: body.domain,
   });
   return { specHash: stored.specHash, tenant: stored.tenant, created: stored.created };

@@ -8,12 +8,14 @@ import {
   clusters,
   type InventoryNode,
   inventorySnapshots,
+  manifests,
   orders,
   providers,
 } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
 import { attributeId } from "@/lib/chain/order-types";
-import { fitOrder } from "@/lib/market/fit-order";
+import { fitOrder, manifestWorkload } from "@/lib/market/fit-order";
+import { canonicalizeManifest } from "@/lib/market/manifest";
 import { decideBid } from "./decide-bid";
 import { type BidChain, runBidEngineTick } from "./run-bid-engine";
 
@@ -90,6 +92,7 @@ beforeEach(async () => {
   await h.db.delete(bidDecisions);
   await h.db.delete(bidClaims);
   await h.db.delete(orders);
+  await h.db.delete(manifests);
   await h.db.delete(inventorySnapshots);
   await h.db.delete(clusters);
   await h.db.delete(providers);
@@ -121,12 +124,34 @@ beforeEach(async () => {
   });
 });
 
-async function addOrder(resources: Record<string, unknown>, maxPrice: string): Promise<bigint> {
+const TENANT = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc";
+
+/** A one-service (v1) manifest of these totals over `replicas`, stored, and the order that buys it. */
+async function addOrder(
+  resources: { cpuMillis: number; memoryMiB: number; gpuCount?: number; gpuModel?: string },
+  maxPrice: string,
+  replicas = 1,
+): Promise<bigint> {
   const id = BigInt(nextOrder++);
+  const gpu = resources.gpuCount ?? 0;
+  const { manifest, specHash } = canonicalizeManifest({
+    name: `app-${id}`,
+    image: "nginx:1.27",
+    replicas,
+    resources: {
+      cpu: resources.cpuMillis / replicas,
+      memory: resources.memoryMiB / replicas,
+      storage: 0,
+      gpu: { count: gpu / replicas, ...(resources.gpuModel ? { model: resources.gpuModel } : {}) },
+    },
+  });
+  await h.db
+    .insert(manifests)
+    .values({ specHash, tenant: TENANT, body: manifest, signature: "0x", order: {} });
   await h.db.insert(orders).values({
     id: id.toString(),
-    tenant: "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc",
-    specHash: `0x${id.toString(16).padStart(64, "0")}`,
+    tenant: TENANT,
+    specHash,
     resources: { storageMiB: 0, gpuCount: 0, gpuModel: null, ...resources },
     requiredAttributes: [REGION],
     maxPricePerHour: maxPrice,
@@ -250,6 +275,70 @@ describe("bid engine", () => {
     expect(chain.sent).toEqual([{ orderId: id, price: 50000n }]);
   });
 
+  it("bids its price on the cluster that offers the order's StorageClass, volumes priced at its rate", async () => {
+    await h.db.update(providers).set({ bidStrategy: "floor" }).where(eq(providers.address, PROVIDER));
+    const [disk] = await h.db
+      .insert(clusters)
+      .values({
+        providerAddress: PROVIDER,
+        name: "disk",
+        kubeconfigEnc: "x",
+        server: "https://y",
+        status: "up",
+        storageClasses: [{ name: "fast-ssd", pricePerGiBHour: "300" }],
+      })
+      .returning();
+    await h.db.insert(inventorySnapshots).values({
+      clusterId: disk!.id,
+      allocatable: { cpuMillis: 0, memoryBytes: 0, gpus: {} },
+      free: { cpuMillis: 0, memoryBytes: 0, gpus: {} },
+      nodes: [node("disk-1", 8, 32)],
+    });
+    const { manifest, specHash } = canonicalizeManifest({
+      version: 2,
+      name: "db",
+      services: [
+        {
+          name: "db",
+          image: "postgres:16",
+          resources: { cpu: 1000, memory: 1024, storage: 0 },
+          volumes: [{ name: "data", mount: "/data", size: 10 * 1024, storageClass: "fast-ssd" }],
+        },
+      ],
+    });
+    await h.db
+      .insert(manifests)
+      .values({ specHash, tenant: TENANT, body: manifest, signature: "0x", order: {} });
+    const id = BigInt(nextOrder++);
+    await h.db.insert(orders).values({
+      id: id.toString(),
+      tenant: TENANT,
+      specHash,
+      resources: { cpuMillis: 1000, memoryMiB: 1024, storageMiB: 0, gpuCount: 0, gpuModel: null },
+      requiredAttributes: [REGION],
+      maxPricePerHour: "50000",
+      durationSeconds: 3600,
+      deposit: "1000000",
+      bidWindowEndsAt: new Date(Date.now() + 60_000),
+      createdBlock: 1n,
+      txHash: "0x",
+    });
+    await runBidEngineTick({ db: h.db, chain });
+    // 1 core 10000 + 1 GiB 2000 + 10 GiB of fast-ssd at 300 = 15000, on "disk" ("lab" offers no class).
+    expect(chain.sent).toEqual([{ orderId: id, price: 15_000n }]);
+    expect((await decisions())[0]).toMatchObject({ action: "bid", clusterId: disk!.id, price: "15000" });
+  });
+
+  it("skips an order whose manifest is not stored: nothing to size or deploy", async () => {
+    const id = await addOrder({ cpuMillis: 1000, memoryMiB: 1024 }, "50000");
+    await h.db.delete(manifests);
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toHaveLength(0);
+    const [d] = await decisions();
+    expect(d).toMatchObject({ orderId: id.toString(), action: "skip" });
+    expect(d!.reason).toBe("skipped: no manifest stored for this order");
+  });
+
   it("ignores providers without the required attribute and without auto-bid", async () => {
     chain.attributes.clear();
     await addOrder({ cpuMillis: 1000, memoryMiB: 1024 }, "50000");
@@ -291,23 +380,29 @@ describe("decideBid", () => {
 });
 
 describe("fitOrder", () => {
+  const open = { exposure: null, storageClasses: [] };
+  const workload = (cpu: number, replicas: number) =>
+    manifestWorkload(
+      canonicalizeManifest({
+        name: "app",
+        image: "nginx:1.27",
+        replicas,
+        resources: { cpu, memory: 1024, storage: 0 },
+      }).manifest,
+    );
   it("keeps the share the provider does not offer", () => {
     const nodes = [node("n", 10, 10)];
-    const order = {
-      replica: { cpuMillis: 6000, memoryBytes: GIB, ephemeralBytes: 0, gpus: 0, gpuModel: null },
-      replicas: 1,
-    };
-    expect(fitOrder({ nodes, offerPercent: 100, promised: [], order }).ok).toBe(true);
-    expect(fitOrder({ nodes, offerPercent: 50, promised: [], order }).ok).toBe(false);
+    const order = workload(6000, 1);
+    expect(fitOrder({ nodes, offerPercent: 100, promised: [], order, ...open }).ok).toBe(true);
+    expect(fitOrder({ nodes, offerPercent: 50, promised: [], order, ...open }).ok).toBe(false);
   });
   it("places each replica on one node", () => {
     const nodes = [node("a", 4, 16), node("b", 4, 16)];
-    const replica = { cpuMillis: 3000, memoryBytes: GIB, ephemeralBytes: 0, gpus: 0, gpuModel: null };
-    expect(fitOrder({ nodes, offerPercent: 100, promised: [], order: { replica, replicas: 2 } })).toEqual({
+    expect(fitOrder({ nodes, offerPercent: 100, promised: [], order: workload(3000, 2), ...open })).toEqual({
       ok: true,
       nodes: ["a", "b"],
     });
-    expect(fitOrder({ nodes, offerPercent: 100, promised: [], order: { replica, replicas: 3 } }).ok).toBe(
+    expect(fitOrder({ nodes, offerPercent: 100, promised: [], order: workload(3000, 3), ...open }).ok).toBe(
       false,
     );
   });

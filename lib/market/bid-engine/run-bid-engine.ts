@@ -12,16 +12,19 @@ import {
   providers,
 } from "@/db/schema";
 import { attributeId, GPU_KEY, REGION_KEY } from "@/lib/chain/order-types";
-import { fitOrder, inventoryNodesSchema } from "@/lib/market/fit-order";
-import { loadPromisedCapacity, promisedOn, workloadOfOrder } from "@/lib/market/load-promised-capacity";
-import { formatTokenAmount, priceOrder, providerPricingSchema } from "@/lib/market/price-order";
+import { chooseCluster, clusterOffers } from "@/lib/market/choose-cluster";
+import { inventoryNodesSchema, manifestWorkload } from "@/lib/market/fit-order";
+import { loadPromisedCapacity, manifestOfOrder, promisedOn } from "@/lib/market/load-promised-capacity";
+import { manifestTotals } from "@/lib/market/manifest";
+import { formatTokenAmount, providerPricingSchema } from "@/lib/market/price-order";
 import { claimBid, markBidSent, releaseBid } from "./claim-bid";
 import { decideBid } from "./decide-bid";
 
 // One tick of the bid engine. For each open order still in its bid window (orders table, written by
 // the indexer) and each provider with auto-bid on that names our operator on-chain and holds the
-// order's required attributes: find a cluster the order fits (lib/market/fit-order.ts, the same fit as the deploy page's screening), price it with the
-// provider's pricing (the floor), decide (decide-bid.ts), and bid through the operator key. Bids go
+// order's required attributes: choose the cluster the order fits and costs least on (choose-cluster.ts
+// over lib/market/fit-order.ts, exactly as the deploy page's screening does, sized from the stored
+// manifest), its price there by the provider's pricing is the floor; decide (decide-bid.ts), and bid through the operator key. Bids go
 // out one at a time, each waiting for its receipt, so one operator key serves every provider
 // without nonce races. Every distinct decision is written to bid_decisions; a decision identical to
 // the last one for the same (order, provider) is not repeated. Each bid is claimed in bid_claims before
@@ -143,13 +146,21 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
 
   for (const order of openOrders) {
     const orderId = BigInt(order.id);
-    const work = workloadOfOrder(order, promised.replicas);
+    const manifest = manifestOfOrder(order, promised);
+    const work = manifest ? manifestWorkload(manifest) : null;
+    const totals = manifest ? manifestTotals(manifest) : null;
     const required = (order.requiredAttributes ?? []) as Hex[];
     const max = BigInt(order.maxPricePerHour);
 
     for (const p of auto) {
       result.considered++;
       const base = { orderId: order.id, provider: p.address };
+      if (!work || !totals) {
+        // The manifest is stored before the order is submitted (POST /api/manifests); without it
+        // there is nothing to size, and a winner would have nothing to deploy.
+        await record({ ...base, action: "skip", reason: "skipped: no manifest stored for this order" });
+        continue;
+      }
       const reg = await chainProvider(p.address);
       if (!reg?.registered) {
         await record({ ...base, action: "skip", reason: "skipped: not registered on-chain yet" });
@@ -175,7 +186,7 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
         await record({
           ...base,
           action: "skip",
-          reason: `skipped: lacks a required attribute (${describeAttribute(missing, p, work.totals.gpuModel)})`,
+          reason: `skipped: lacks a required attribute (${describeAttribute(missing, p, totals.gpuModel)})`,
         });
         continue;
       }
@@ -185,50 +196,53 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
         await record({ ...base, action: "skip", reason: "skipped: pricing is incomplete" });
         continue;
       }
-      const priced = priceOrder(pricing.data, {
-        cpuMillis: work.totals.cpuMillis,
-        memoryMiB: work.totals.memoryMiB,
-        storageMiB: work.totals.storageMiB,
-        gpuCount: work.totals.gpuCount,
-        gpuModel: work.totals.gpuModel,
-      });
-      if (!priced.ok) {
-        await record({ ...base, action: "skip", reason: `skipped: ${priced.reason}` });
-        continue;
-      }
-
       const mine = providerClusters.filter((c) => c.providerAddress === p.address);
-      let clusterId: string | null = null;
-      let fitReason = mine.length === 0 ? "no cluster online" : "no inventory yet";
+      // The cluster chosen before comes first, so a tie in price keeps it.
       const preferred = last.get(`${order.id}:${p.address}`)?.clusterId;
-      for (const c of [...mine].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred))) {
-        const nodes = snapshots.get(c.id);
-        if (!nodes) continue;
-        const fit = fitOrder({
-          nodes,
-          offerPercent: c.offerPercent,
-          promised: promisedOn(promised, { provider: p.address, clusterId: c.id, exceptOrder: order.id }),
-          order: work,
+      const candidates = [...mine]
+        .sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred))
+        .flatMap((c) => {
+          const nodes = snapshots.get(c.id);
+          return nodes
+            ? [
+                {
+                  id: c.id,
+                  name: c.name,
+                  offerPercent: c.offerPercent,
+                  nodes,
+                  promised: promisedOn(promised, {
+                    provider: p.address,
+                    clusterId: c.id,
+                    exceptOrder: order.id,
+                  }),
+                  ...clusterOffers(c),
+                },
+              ]
+            : [];
         });
-        if (fit.ok) {
-          clusterId = c.id;
-          break;
-        }
-        fitReason = mine.length > 1 ? `${c.name}: ${fit.reason}` : fit.reason;
-      }
-      if (!clusterId) {
+      if (candidates.length === 0) {
         await record({
           ...base,
           action: "skip",
-          price: priced.pricePerHour.toString(),
-          reason: `skipped: ${fitReason}`,
+          reason: `skipped: ${mine.length === 0 ? "no cluster online" : "no inventory yet"}`,
         });
         continue;
       }
+      const choice = chooseCluster({ clusters: candidates, pricing: pricing.data, order: work, totals });
+      if (!choice.ok) {
+        await record({
+          ...base,
+          action: "skip",
+          price: choice.pricePerHour?.toString() ?? null,
+          reason: `skipped: ${choice.reasons.join("; ")}`,
+        });
+        continue;
+      }
+      const { clusterId } = choice;
 
       const best = await chain.bestBid(orderId);
       const decision = decideBid({
-        floor: priced.pricePerHour,
+        floor: choice.pricePerHour,
         maxPricePerHour: max,
         strategy: p.bidStrategy,
         undercutStep: BigInt(p.undercutStep),
