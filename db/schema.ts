@@ -357,6 +357,31 @@ export const leaseStatus = pgTable("lease_status", {
   observedAt: timestamp("observed_at", { withTimezone: true }).notNull(),
 });
 
+/**
+ * What the keeper (lib/lease/run-keeper.ts) did: one row per (kind, order/lease id), inserted before the
+ * transaction is sent, so that two app processes never send the same settle or close (the row is the
+ * claim, as bid_claims is for bids). A failed attempt keeps its error and is retried later; the order
+ * page reads the row to say the keeper settled it, and when.
+ */
+export const keeperActions = pgTable(
+  "keeper_actions",
+  {
+    kind: text("kind").$type<"settle" | "close">().notNull(),
+    /** The order id (settle) or lease id (close); a lease's id is its order's. */
+    targetId: numeric("target_id", { precision: 78, scale: 0 }).notNull(),
+    /** pending: claimed, transaction not confirmed yet; done: mined; failed: reverted or not sent; skipped: someone else did it first. */
+    result: text("result").$type<"pending" | "done" | "failed" | "skipped">().notNull(),
+    /** What the transaction did ("lease started", "expired without a bid: deposit refunded", …) or why it failed. */
+    detail: text("detail"),
+    txHash: text("tx_hash"),
+    attempts: integer("attempts").notNull().default(1),
+    createdAt: createdAt(),
+    /** When the row last changed: the claim's age while pending, the time of the outcome after. */
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.targetId] })],
+);
+
 export const siweNonces = pgTable("siwe_nonces", {
   nonce: text("nonce").primaryKey(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
@@ -455,5 +480,6 @@ export type Payment = typeof payments.$inferSelect;
 export type MetricSample = typeof metricSamples.$inferSelect;
 export type MetricRollup = typeof metricRollups.$inferSelect;
 export type BidDecision = typeof bidDecisions.$inferSelect;
+export type KeeperAction = typeof keeperActions.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type ChainEvent = typeof chainEvents.$inferSelect;

@@ -27,6 +27,8 @@ const envSchema = z.object({
   CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(0),
   OPERATOR_PRIVATE_KEY: z.string().regex(hex32, "must be a 0x-prefixed 32-byte hex private key").optional(),
   RELAYER_PRIVATE_KEY: z.string().regex(hex32, "must be a 0x-prefixed 32-byte hex private key").optional(),
+  /** Settles orders whose bid window ended and closes finished leases (lib/lease/run-keeper.ts); needs gas only. */
+  KEEPER_PRIVATE_KEY: z.string().regex(hex32, "must be a 0x-prefixed 32-byte hex private key").optional(),
   KUBECONFIG_ENCRYPTION_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (a 32-byte AES-256 key)")

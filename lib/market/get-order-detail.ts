@@ -2,7 +2,9 @@ import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { bids, leases, orders, providers } from "@/db/schema";
+import { getConfig } from "@/lib/config";
 import { readChainOrder } from "@/lib/market/chain-reads";
+import { readSettlement } from "@/lib/market/read-settlement";
 
 // An order's auction as the order page shows it: the indexed order and every bid (from the
 // database), plus the live on-chain status so the page moves on the moment the order settles.
@@ -17,11 +19,18 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
   ]);
   if (!order && (!chain || chain.status === "none")) return null;
   const nameOf = new Map(names.map((p) => [p.address, p.name]));
+  const status = chain?.status ?? (order?.status === "leased" ? "active" : (order?.status ?? "open"));
+  const tenant = order?.tenant ?? chain?.tenant ?? "";
+  const config = getConfig();
   return {
     id,
     indexed: Boolean(order),
-    tenant: order?.tenant ?? chain?.tenant ?? "",
-    status: chain?.status ?? (order?.status === "leased" ? "active" : (order?.status ?? "open")),
+    tenant,
+    status,
+    /** The server's keeper settles this order when its window ends (lib/lease/run-keeper.ts). */
+    keeper: Boolean(config.KEEPER_PRIVATE_KEY && config.MARKET_ADDRESS),
+    /** Who ended the auction and when, once it is over (null while open, or not indexed yet). */
+    settlement: status === "open" ? null : await readSettlement({ db, orderId: id, tenant }),
     bidWindowEndsAt:
       order?.bidWindowEndsAt.toISOString() ?? (chain ? new Date(chain.bidEnd * 1000).toISOString() : null),
     maxPricePerHour: order?.maxPricePerHour ?? null,
