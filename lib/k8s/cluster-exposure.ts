@@ -48,6 +48,11 @@ export const clusterExposureSchema = z
       .nullable(),
     /** How TCP/UDP ports are offered. */
     ports: z.enum(["none", "nodeport", "loadbalancer"]),
+    /**
+     * The port the ingress controller answers on, when not 80 (HTTP) or 443 (TLS): e.g. a bare-metal
+     * controller reached through its NodePort, or the simulator's local listener.
+     */
+    publicPort: z.number().int().min(1).max(65535).optional(),
   })
   .strict();
 
@@ -77,4 +82,13 @@ export function leaseHost(service: string, leaseId: string, baseDomain: string):
   const label = `${service}-${leaseId}`;
   if (!dnsLabel.test(label) || label.length > 63) throw new Error(`"${label}" is not a DNS label`);
   return `${label}.${baseDomain}`;
+}
+
+/** The public URL of one HTTP service of a lease, or null when the cluster has no HTTP exposure. */
+export function leaseUrl(exposure: ClusterExposure | null, service: string, leaseId: string): string | null {
+  if (!exposure?.ingressClass || !exposure.baseDomain) return null;
+  const scheme = exposure.tls ? "https" : "http";
+  const standard = exposure.tls ? 443 : 80;
+  const port = exposure.publicPort && exposure.publicPort !== standard ? `:${exposure.publicPort}` : "";
+  return `${scheme}://${leaseHost(service, leaseId, exposure.baseDomain)}${port}/`;
 }
