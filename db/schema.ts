@@ -382,6 +382,34 @@ export const keeperActions = pgTable(
   (t) => [primaryKey({ columns: [t.kind, t.targetId] })],
 );
 
+/**
+ * A tenant's own domain for one HTTP service of its lease (lib/lease/domains/). Served only once its
+ * CNAME names the service's generated host (`<service>-<lease>.<baseDomain>`): then an Ingress
+ * `kb-domain-<id>` routes it in the lease namespace. Re-checked by a background loop; a domain whose
+ * CNAME goes away is failed and its Ingress removed.
+ */
+export const leaseDomains = pgTable(
+  "lease_domains",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    leaseId: numeric("lease_id", { precision: 78, scale: 0 }).notNull(),
+    service: text("service").notNull(),
+    /** Lower-case, no trailing dot. One lease at a time may claim a domain. */
+    domain: text("domain").notNull(),
+    status: text("status").$type<"pending" | "verified" | "failed">().notNull().default("pending"),
+    /** Why it is pending or failed (what the CNAME check found), or an error applying its Ingress. */
+    detail: text("detail"),
+    checkedAt: timestamp("checked_at", { withTimezone: true }),
+    /** When its Ingress was last applied to the cluster (null: not served yet). */
+    appliedAt: timestamp("applied_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("lease_domains_domain_uq").on(t.domain),
+    index("lease_domains_lease_idx").on(t.leaseId),
+  ],
+);
+
 export const siweNonces = pgTable("siwe_nonces", {
   nonce: text("nonce").primaryKey(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
@@ -481,5 +509,6 @@ export type MetricSample = typeof metricSamples.$inferSelect;
 export type MetricRollup = typeof metricRollups.$inferSelect;
 export type BidDecision = typeof bidDecisions.$inferSelect;
 export type KeeperAction = typeof keeperActions.$inferSelect;
+export type LeaseDomain = typeof leaseDomains.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type ChainEvent = typeof chainEvents.$inferSelect;

@@ -56,6 +56,31 @@ const envSchema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Multiplies every rate limit (a stack driving many requests from one address, e.g. e2e, raises it). */
   RATE_LIMIT_SCALE: z.coerce.number().positive().max(10_000).default(1),
+  /**
+   * DNS servers ("ip" or "ip:port", comma-separated) for custom-domain CNAME checks and the public-URL
+   * reachability check; unset: the system's resolvers. Tests point it at an in-process DNS server.
+   */
+  DNS_SERVERS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$|^[0-9a-fA-F:]+$/,
+            "an IP address, optionally with :port",
+          ),
+      ),
+    ),
   /** Gas the relayer spends for one tenant per UTC day before refusing to relay more of its orders. */
   RELAY_GAS_BUDGET_PER_DAY: z.coerce.bigint().positive().default(5_000_000n),
 });

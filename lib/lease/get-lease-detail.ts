@@ -2,12 +2,16 @@ import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { clusters, type Lease, manifests, orders, payments, providers } from "@/db/schema";
+import { loadLeaseExposure } from "@/lib/lease/domains/load-lease-exposure";
+import { listCustomDomains } from "@/lib/lease/domains/manage-custom-domains";
+import { listPublicEndpoints } from "@/lib/lease/public-endpoints";
 import { readLeaseTerms } from "@/lib/lease/read-lease-terms";
 import { readChainClock } from "@/lib/market/chain-reads";
 
 // Everything the lease page shows that is not live: the lease (indexer + controller columns), its
 // order and manifest, the provider, payments, and the escrow's terms as the chain sees them right now
-// with a chain clock reading: the page computes balance, spent and runway from time (leaseMoneyAt).
+// with a chain clock reading: the page computes balance, spent and runway from time (leaseMoneyAt);
+// its public URLs and custom domains.
 
 export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
   const [[order], [provider], paymentRows, terms, cluster, clock] = await Promise.all([
@@ -32,6 +36,8 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
         .from(manifests)
         .where(eq(manifests.specHash, order.specHash.toLowerCase()))
     : [];
+  const exposure = await loadLeaseExposure({ db, lease });
+  const domains = await listCustomDomains({ db, lease, exposure });
   const closed = terms.status === "closed";
   return {
     id: lease.id,
@@ -72,6 +78,14 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
     })),
     terms,
     clock,
+    /** Public URLs and NodePorts (the page adds NodePorts from the live status) and custom domains. */
+    publicEndpoints: listPublicEndpoints({
+      leaseId: lease.id,
+      exposure: exposure.exposure,
+      services: exposure.services,
+      verifiedDomains: domains.filter((d) => d.status === "verified" && d.served),
+    }),
+    domains,
     updatedAt: lease.updatedAt.toISOString(),
   };
 }

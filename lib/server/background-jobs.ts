@@ -6,6 +6,7 @@ import {
   startMetricsDownsamplerJob,
   startMetricsPollerJob,
 } from "@/lib/lease/start-lease-jobs";
+import { startDomainChecksJob } from "@/lib/lease/domains/start-domain-checks-job";
 import { startKeeperJob } from "@/lib/lease/start-keeper-job";
 import { startBidEngineJob } from "@/lib/market/bid-engine/start-bid-engine";
 import { startInventoryJob } from "@/lib/provider/start-inventory-job";
@@ -22,6 +23,7 @@ export async function startBackgroundJobs(): Promise<void> {
   stops.push(await startInventoryJob(handle));
   stops.push(await startBidEngineJob(handle));
   stops.push(await startKeeperJob(handle));
+  stops.push(await startDomainChecksJob(handle));
   stops.push(await startLeaseControllerJob(handle));
   stops.push(await startMetricsPollerJob(handle));
   stops.push(await startMetricsDownsamplerJob(handle));
