@@ -6,6 +6,7 @@
 import { createSocket, type RemoteInfo } from "node:dgram";
 import { isIPv4, isIPv6 } from "node:net";
 
+/** AAAA addresses are written in hex groups (no dotted IPv4 tail). */
 export type DnsZone = Map<string, { cname?: string; a?: string[]; aaaa?: string[] }>;
 
 export interface DnsTestServer {

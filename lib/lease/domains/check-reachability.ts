@@ -70,7 +70,9 @@ export async function resolvePublicAddress(opts: {
   // Every address, not only the first: a name with one public and one private address is refused.
   const privateOne = addresses.find((a) => isPrivateAddress(a));
   if (privateOne && !opts.allowPrivate)
-    return { refused: `${host} resolves to ${privateOne}, a private or local address: not checked` };
+    return {
+      refused: `${host} resolves to ${privateOne}, a private, local or reserved address: not checked`,
+    };
   return { address: addresses[0] as string };
 }
 
