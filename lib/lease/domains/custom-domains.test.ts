@@ -5,7 +5,9 @@ import { clusters, leaseDomains, leases, manifests, orders } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
 import type { ClusterExposure } from "@/lib/k8s/cluster-exposure";
+import { leaseRoleBinding } from "@/lib/k8s/apply-lease-workload";
 import { simClient } from "@/lib/k8s/sim-test-client";
+import { provisionKubebidAccess } from "@/dev/provision-kubebid-access";
 import { canonicalizeManifest } from "@/lib/market/manifest";
 import { type DnsTestServer, startDnsTestServer } from "@/lib/testing/dns-test-server";
 import { createDnsLookup, type DnsLookup } from "./dns-resolver";
@@ -34,11 +36,13 @@ const exposure: ClusterExposure = {
 let h: Awaited<ReturnType<typeof createTestDb>>;
 let sim: Simulator;
 let admin: ClusterClient;
+/** KubeBid's own least-privileged identity, as on a provider's cluster: what the loop and routes use. */
+let kubebid: ClusterClient;
 let dnsServer: DnsTestServer;
 let dns: DnsLookup;
 let clusterId: string;
 
-const clientFor = async () => admin;
+const clientFor = async () => kubebid;
 const ingressPath = (id: number) =>
   `/apis/networking.k8s.io/v1/namespaces/kb-lease-${LEASE}/ingresses/kb-domain-${id}`;
 const readIngress = (id: number) =>
@@ -54,9 +58,29 @@ beforeAll(async () => {
   admin = simClient(sim.cluster("work"));
   dnsServer = await startDnsTestServer();
   dns = createDnsLookup([dnsServer.address]);
+  kubebid = simClient(sim.cluster("work"), {
+    token: await provisionKubebidAccess(sim.cluster("work"), sim.caPem),
+  });
+  // The lease namespace as the lease controller leaves it: KubeBid's labels, its workload role bound there.
+  const namespace = `kb-lease-${LEASE}`;
   await admin.requestJson("/api/v1/namespaces", {
     method: "POST",
-    body: { apiVersion: "v1", kind: "Namespace", metadata: { name: `kb-lease-${LEASE}` } },
+    body: {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: {
+        name: namespace,
+        labels: {
+          "app.kubernetes.io/managed-by": "kubebid",
+          "kubebid.io/lease": LEASE,
+          "pod-security.kubernetes.io/enforce": "baseline",
+        },
+      },
+    },
+  });
+  await admin.requestJson(`/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, {
+    method: "POST",
+    body: leaseRoleBinding(namespace),
   });
 
   const { manifest, specHash } = canonicalizeManifest({
@@ -124,6 +148,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await admin?.close();
+  await kubebid?.close();
   await sim?.stop();
   await dnsServer?.stop();
   await h?.close();
