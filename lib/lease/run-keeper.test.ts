@@ -7,6 +7,7 @@ import { devRoles } from "@/lib/chain/dev-accounts";
 import { createMarketDriver, type MarketDriver, USD } from "@/lib/chain/indexer/market-test-driver";
 import { syncOnce } from "@/lib/chain/indexer/sync-once";
 import { type AnvilInstance, startAnvil } from "@/lib/chain/start-anvil";
+import { readSettlement } from "@/lib/market/read-settlement";
 import { createKeeperChain, type KeeperChain } from "./keeper-chain";
 import { runKeeperTick } from "./run-keeper";
 
@@ -98,6 +99,14 @@ describe("keeper", () => {
       kind: "settle",
       result: "done",
       detail: "expired without a usable bid: deposit refunded",
+    });
+    // Once indexed, the order page says the keeper settled it, at the block's time.
+    await sync();
+    const settlement = await readSettlement({ db: h.db, orderId: withBid.toString(), tenant });
+    expect(settlement).toMatchObject({
+      by: "keeper",
+      early: false,
+      txHash: byId.get(withBid.toString())!.txHash,
     });
     // The recorded hash is the keeper's own mined transaction.
     const tx = await m.pub.getTransaction({ hash: byId.get(withBid.toString())!.txHash as `0x${string}` });
