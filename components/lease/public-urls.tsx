@@ -9,7 +9,7 @@ import { ErrorNote, inputClass } from "@/components/ui/field";
 import { fetchJson } from "@/lib/api/fetch-json";
 import type { Reachability } from "@/lib/lease/domains/check-reachability";
 import type { CustomDomainView } from "@/lib/lease/domains/manage-custom-domains";
-import { type PublicEndpoint, withNodePorts } from "@/lib/lease/public-endpoints";
+import { type PublicEndpoint, withLiveAddresses } from "@/lib/lease/public-endpoints";
 import type { LeaseEndpoint } from "@/lib/lease/types";
 
 // The lease page's "Public URLs": each exposed port with its address and, for HTTP, a dot saying
@@ -29,7 +29,7 @@ export function PublicUrls(props: {
   domains: CustomDomainView[];
   onChange: () => void;
 }) {
-  const rows = withNodePorts(props.endpoints, props.liveEndpoints);
+  const rows = withLiveAddresses(props.endpoints, props.liveEndpoints);
   const httpServices = [
     ...new Set(props.endpoints.filter((r) => r.kind === "http" && r.url).map((r) => r.service)),
   ];
@@ -63,6 +63,10 @@ export function PublicUrls(props: {
                 >
                   {r.url}
                 </a>
+              ) : r.address ? (
+                <span className="font-mono text-xs" data-testid="public-address">
+                  {r.address}
+                </span>
               ) : r.nodePort ? (
                 <span className="font-mono text-xs" data-testid="node-port">
                   node port {r.nodePort}

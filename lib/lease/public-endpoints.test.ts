@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ClusterExposure } from "@/lib/k8s/cluster-exposure";
 import { canonicalizeManifest, type ManifestService, manifestServices } from "@/lib/market/manifest";
-import { customDomainUrl, listPublicEndpoints, withNodePorts } from "./public-endpoints";
+import { customDomainUrl, listPublicEndpoints, withLiveAddresses } from "./public-endpoints";
 
 const base: ClusterExposure = {
   ingressClass: "nginx",
@@ -77,7 +77,7 @@ describe("listPublicEndpoints", () => {
 
   it("fills in the NodePort the live status shows for the service's public Service", () => {
     const rows = listPublicEndpoints({ leaseId: "7", exposure: base, services, verifiedDomains: [] });
-    const filled = withNodePorts(rows, [
+    const filled = withLiveAddresses(rows, [
       {
         name: "db",
         type: "ClusterIP",
@@ -93,7 +93,33 @@ describe("listPublicEndpoints", () => {
         ports: [{ name: null, port: 5432, protocol: "TCP", nodePort: 31234 }],
       },
     ]);
-    expect(filled.find((r) => r.kind === "tcp")).toMatchObject({ nodePort: 31234, note: null });
+    expect(filled.find((r) => r.kind === "tcp")).toMatchObject({
+      nodePort: 31234,
+      address: null,
+      note: null,
+    });
+  });
+
+  it("gives a LoadBalancer Service's address as host:port", () => {
+    const rows = listPublicEndpoints({
+      leaseId: "7",
+      exposure: { ...base, ports: "loadbalancer" },
+      services,
+      verifiedDomains: [],
+    });
+    const lb = (address: string) =>
+      withLiveAddresses(rows, [
+        {
+          name: "db-public",
+          type: "LoadBalancer",
+          clusterIP: "10.0.0.6",
+          addresses: [address],
+          ports: [{ name: null, port: 5432, protocol: "TCP", nodePort: 31234 }],
+        },
+      ]).find((r) => r.kind === "tcp")?.address;
+    expect(lb("203.0.113.9")).toBe("203.0.113.9:5432");
+    expect(lb("2001:db8::9")).toBe("[2001:db8::9]:5432");
+    expect(lb("db.lb.example.net")).toBe("db.lb.example.net:5432");
   });
 });
 

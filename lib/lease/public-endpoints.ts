@@ -4,8 +4,8 @@ import type { LeaseEndpoint } from "./types";
 
 // The lease page's "Public URLs": one row per exposed port. HTTP: the service's generated host
 // (`<service>-<lease>.<baseDomain>`, https when the cluster has TLS) and each verified custom domain;
-// TCP/UDP: the NodePort the cluster assigned, read from the live status (the lease builder's
-// `<service>-public` Service), until then "assigned when deployed". Client-safe: the server lists the
+// TCP/UDP: a LoadBalancer's `host:port` or the NodePort the cluster assigned, read from the live
+// status (the lease builder's `<service>-public` Service), until then "assigned when deployed". Client-safe: the server lists the
 // rows, the page fills in NodePorts from the live status it already receives.
 
 export interface PublicEndpoint {
@@ -19,6 +19,8 @@ export interface PublicEndpoint {
   domain: string | null;
   /** TCP/UDP: the NodePort, once the cluster assigned one. */
   nodePort: number | null;
+  /** TCP/UDP: `host:port` where known (a LoadBalancer Service's address). */
+  address: string | null;
   /** Why there is no address (e.g. the cluster offers no HTTP exposure). */
   note: string | null;
 }
@@ -58,6 +60,7 @@ export function listPublicEndpoints(opts: {
         url,
         domain: null,
         nodePort: null,
+        address: null,
         note: url ? null : "this cluster offers no HTTP exposure",
       });
       if (exposure && url)
@@ -70,6 +73,7 @@ export function listPublicEndpoints(opts: {
             url: customDomainUrl(exposure, d.domain),
             domain: d.domain,
             nodePort: null,
+            address: null,
             note: null,
           });
     }
@@ -83,6 +87,7 @@ export function listPublicEndpoints(opts: {
         url: null,
         domain: null,
         nodePort: null,
+        address: null,
         note:
           !exposure || exposure.ports === "none"
             ? "this cluster offers no TCP/UDP exposure"
@@ -93,8 +98,11 @@ export function listPublicEndpoints(opts: {
   return rows;
 }
 
-/** Fills in the NodePorts the live status shows (the service's Service, or its `-public` one). */
-export function withNodePorts(
+/**
+ * Fills in what the live status knows of TCP/UDP ports (the service's Service, or its `-public` one):
+ * a LoadBalancer's address as `host:port`, else the NodePort the cluster assigned.
+ */
+export function withLiveAddresses(
   rows: PublicEndpoint[],
   endpoints: LeaseEndpoint[] | null | undefined,
 ): PublicEndpoint[] {
@@ -102,10 +110,20 @@ export function withNodePorts(
   return rows.map((r) => {
     if (r.kind === "http") return r;
     const protocol = r.kind === "udp" ? "UDP" : "TCP";
-    const found = endpoints
-      .filter((e) => e.name === `${r.service}-public` || e.name === r.service)
-      .flatMap((e) => e.ports)
-      .find((p) => p.port === r.port && p.protocol === protocol && p.nodePort);
-    return found?.nodePort ? { ...r, nodePort: found.nodePort, note: null } : r;
+    for (const e of endpoints) {
+      if (e.name !== `${r.service}-public` && e.name !== r.service) continue;
+      const p = e.ports.find((x) => x.port === r.port && x.protocol === protocol);
+      if (!p) continue;
+      const host = e.type === "LoadBalancer" ? e.addresses[0] : undefined;
+      if (host)
+        return {
+          ...r,
+          address: `${host.includes(":") ? `[${host}]` : host}:${p.port}`,
+          nodePort: p.nodePort,
+          note: null,
+        };
+      if (p.nodePort) return { ...r, nodePort: p.nodePort, note: null };
+    }
+    return r;
   });
 }
