@@ -94,6 +94,8 @@ export async function addCustomDomain(opts: {
   if (!parsed.success)
     throw new AppError("BAD_REQUEST", parsed.error.issues[0]?.message ?? "Not a valid domain.");
   const domain = parsed.data;
+  if (!lease.clusterId)
+    throw new AppError("CONFLICT", "The lease has no cluster yet: add the domain once it is deployed.");
   const ex = await loadLeaseExposure({ db, lease });
   const service = ex.services.find((s) => s.name === opts.service);
   if (!service) throw new AppError("BAD_REQUEST", `The lease has no service "${opts.service}".`);
