@@ -1,17 +1,9 @@
 import "server-only";
-import {
-  type Address,
-  BaseError,
-  ContractFunctionRevertedError,
-  createWalletClient,
-  type Hex,
-  http,
-  type PublicClient,
-  parseEventLogs,
-} from "viem";
+import { type Address, createWalletClient, type Hex, http, type PublicClient, parseEventLogs } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { toBytes32Text } from "@/lib/chain/order-types";
+import { revertName } from "@/lib/chain/revert-name";
 import { marketChain } from "@/lib/wagmi/config";
 
 // The keeper's chain access through its own key (KEEPER_PRIVATE_KEY): reads of an order or lease as
@@ -36,17 +28,6 @@ export interface KeeperChain {
   settle(id: bigint): Promise<{ txHash: Hex; detail: string }>;
   /** Sends closeLease with `reason` (a short label) and waits for the receipt. */
   closeLease(id: bigint, reason: string): Promise<{ txHash: Hex; detail: string }>;
-}
-
-/** A revert's error name (UnexpectedStatus, BiddingOpen…) or viem's short message. */
-export function revertName(error: unknown): string {
-  if (error instanceof BaseError) {
-    const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
-    if (reverted instanceof ContractFunctionRevertedError)
-      return reverted.data?.errorName ?? reverted.shortMessage;
-    return error.shortMessage;
-  }
-  return (error as Error).message;
 }
 
 export function createKeeperChain(opts: {

@@ -88,7 +88,7 @@ async function markHandledElsewhere(db: Db, kind: Kind, targetId: string, detail
     );
 }
 
-/** Sends one claimed action and records its outcome. Returns "done", "failed" or "not-yet". */
+/** Sends one claimed action and records its outcome: done, failed, not yet due on-chain, or done by someone else. */
 async function act(
   db: Db,
   kind: Kind,

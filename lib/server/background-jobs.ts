@@ -1,13 +1,13 @@
 import "server-only";
 import { getDbHandle } from "@/db";
 import { startIndexerJob } from "@/lib/chain/indexer/indexer-job";
+import { startDomainChecksJob } from "@/lib/lease/domains/start-domain-checks-job";
+import { startKeeperJob } from "@/lib/lease/start-keeper-job";
 import {
   startLeaseControllerJob,
   startMetricsDownsamplerJob,
   startMetricsPollerJob,
 } from "@/lib/lease/start-lease-jobs";
-import { startDomainChecksJob } from "@/lib/lease/domains/start-domain-checks-job";
-import { startKeeperJob } from "@/lib/lease/start-keeper-job";
 import { startBidEngineJob } from "@/lib/market/bid-engine/start-bid-engine";
 import { startInventoryJob } from "@/lib/provider/start-inventory-job";
 

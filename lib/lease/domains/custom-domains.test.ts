@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
 import { clusters, leaseDomains, leases, manifests, orders } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
+import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
+import { provisionKubebidAccess } from "@/dev/provision-kubebid-access";
+import { leaseRoleBinding } from "@/lib/k8s/apply-lease-workload";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
 import type { ClusterExposure } from "@/lib/k8s/cluster-exposure";
-import { leaseRoleBinding } from "@/lib/k8s/apply-lease-workload";
 import { simClient } from "@/lib/k8s/sim-test-client";
-import { provisionKubebidAccess } from "@/dev/provision-kubebid-access";
 import { canonicalizeManifest } from "@/lib/market/manifest";
 import { type DnsTestServer, startDnsTestServer } from "@/lib/testing/dns-test-server";
 import { createDnsLookup, type DnsLookup } from "./dns-resolver";

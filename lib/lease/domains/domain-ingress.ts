@@ -2,8 +2,8 @@ import "server-only";
 import { ApiException } from "@kubernetes/client-node";
 import { FIELD_MANAGER, LABELS, leaseNamespace } from "@/lib/k8s/build-lease-objects";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
-import type { ClusterExposure } from "@/lib/k8s/cluster-exposure";
 import { toClusterError } from "@/lib/k8s/cluster-error";
+import type { ClusterExposure } from "@/lib/k8s/cluster-exposure";
 
 // The Ingress that serves a verified custom domain: `kb-domain-<id>` in the lease namespace, routing
 // the domain's "/" to the same Service and port as the service's generated host (the lease builder's

@@ -5,8 +5,8 @@ import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { checkReachability } from "@/lib/lease/domains/check-reachability";
 import { createDnsLookup } from "@/lib/lease/domains/dns-resolver";
-import { listCustomDomains } from "@/lib/lease/domains/manage-custom-domains";
 import { loadLeaseExposure } from "@/lib/lease/domains/load-lease-exposure";
+import { listCustomDomains } from "@/lib/lease/domains/manage-custom-domains";
 import { requireLeaseAccess } from "@/lib/lease/lease-access";
 import { listPublicEndpoints } from "@/lib/lease/public-endpoints";
 
