@@ -162,6 +162,17 @@ export async function tenantDriver(
           await publicClient.waitForTransactionReceipt({ hash });
           return;
         } catch (error) {
+          // The server's keeper settles every order once its window ends: whoever comes first wins,
+          // and the order is settled either way (UnexpectedStatus means it is no longer open).
+          if (/UnexpectedStatus/.test(String(error))) {
+            const o = await publicClient.readContract({
+              address: market,
+              abi: computeMarketAbi,
+              functionName: "getOrder",
+              args: [BigInt(orderId)],
+            });
+            if (o.status !== 1) return;
+          }
           if (!/BiddingOpen/.test(String(error))) throw error;
           await new Promise((r) => setTimeout(r, 100));
         }

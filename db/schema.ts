@@ -357,6 +357,59 @@ export const leaseStatus = pgTable("lease_status", {
   observedAt: timestamp("observed_at", { withTimezone: true }).notNull(),
 });
 
+/**
+ * What the keeper (lib/lease/run-keeper.ts) did: one row per (kind, order/lease id), inserted before the
+ * transaction is sent, so that two app processes never send the same settle or close (the row is the
+ * claim, as bid_claims is for bids). A failed attempt keeps its error and is retried later; the order
+ * page reads the row to say the keeper settled it, and when.
+ */
+export const keeperActions = pgTable(
+  "keeper_actions",
+  {
+    kind: text("kind").$type<"settle" | "close">().notNull(),
+    /** The order id (settle) or lease id (close); a lease's id is its order's. */
+    targetId: numeric("target_id", { precision: 78, scale: 0 }).notNull(),
+    /** pending: claimed, transaction not confirmed yet; done: mined; failed: reverted or not sent; skipped: someone else did it first. */
+    result: text("result").$type<"pending" | "done" | "failed" | "skipped">().notNull(),
+    /** What the transaction did ("lease started", "expired without a bid: deposit refunded", …) or why it failed. */
+    detail: text("detail"),
+    txHash: text("tx_hash"),
+    attempts: integer("attempts").notNull().default(1),
+    createdAt: createdAt(),
+    /** When the row last changed: the claim's age while pending, the time of the outcome after. */
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.targetId] })],
+);
+
+/**
+ * A tenant's own domain for one HTTP service of its lease (lib/lease/domains/). Served only once its
+ * CNAME names the service's generated host (`<service>-<lease>.<baseDomain>`): then an Ingress
+ * `kb-domain-<id>` routes it in the lease namespace. Re-checked by a background loop; a domain whose
+ * CNAME goes away is failed and its Ingress removed.
+ */
+export const leaseDomains = pgTable(
+  "lease_domains",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    leaseId: numeric("lease_id", { precision: 78, scale: 0 }).notNull(),
+    service: text("service").notNull(),
+    /** Lower-case, no trailing dot. One lease at a time may claim a domain. */
+    domain: text("domain").notNull(),
+    status: text("status").$type<"pending" | "verified" | "failed">().notNull().default("pending"),
+    /** Why it is pending or failed (what the CNAME check found), or an error applying its Ingress. */
+    detail: text("detail"),
+    checkedAt: timestamp("checked_at", { withTimezone: true }),
+    /** When its Ingress was last applied to the cluster (null: not served yet). */
+    appliedAt: timestamp("applied_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("lease_domains_domain_uq").on(t.domain),
+    index("lease_domains_lease_idx").on(t.leaseId),
+  ],
+);
+
 export const siweNonces = pgTable("siwe_nonces", {
   nonce: text("nonce").primaryKey(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
@@ -455,5 +508,7 @@ export type Payment = typeof payments.$inferSelect;
 export type MetricSample = typeof metricSamples.$inferSelect;
 export type MetricRollup = typeof metricRollups.$inferSelect;
 export type BidDecision = typeof bidDecisions.$inferSelect;
+export type KeeperAction = typeof keeperActions.$inferSelect;
+export type LeaseDomain = typeof leaseDomains.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type ChainEvent = typeof chainEvents.$inferSelect;

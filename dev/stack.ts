@@ -178,6 +178,8 @@ export function stackEnv(
     OPERATOR_PRIVATE_KEY: devRoles.bidEngineOperator.privateKey,
     // The deployer only acts while the stack starts; afterwards it relays signed orders.
     RELAYER_PRIVATE_KEY: devRoles.deployer.privateKey,
+    // Funded with gas by ensureMarketDeployed (dev/deploy.ts).
+    KEEPER_PRIVATE_KEY: devRoles.keeper.privateKey,
     KUBECONFIG_ENCRYPTION_KEY: info.encryptionKey,
     ALLOW_PRIVATE_CLUSTER_ADDRESSES: "true",
     ENABLE_TEST_WALLET: "true",

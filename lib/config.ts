@@ -27,6 +27,8 @@ const envSchema = z.object({
   CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(0),
   OPERATOR_PRIVATE_KEY: z.string().regex(hex32, "must be a 0x-prefixed 32-byte hex private key").optional(),
   RELAYER_PRIVATE_KEY: z.string().regex(hex32, "must be a 0x-prefixed 32-byte hex private key").optional(),
+  /** Settles orders whose bid window ended and closes finished leases (lib/lease/run-keeper.ts); needs gas only. */
+  KEEPER_PRIVATE_KEY: z.string().regex(hex32, "must be a 0x-prefixed 32-byte hex private key").optional(),
   KUBECONFIG_ENCRYPTION_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (a 32-byte AES-256 key)")
@@ -54,6 +56,31 @@ const envSchema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Multiplies every rate limit (a stack driving many requests from one address, e.g. e2e, raises it). */
   RATE_LIMIT_SCALE: z.coerce.number().positive().max(10_000).default(1),
+  /**
+   * DNS servers ("ip" or "ip:port", comma-separated) for custom-domain CNAME checks and the public-URL
+   * reachability check; unset: the system's resolvers. Tests point it at an in-process DNS server.
+   */
+  DNS_SERVERS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$|^[0-9a-fA-F:]+$/,
+            "an IP address, optionally with :port",
+          ),
+      ),
+    ),
   /** Gas the relayer spends for one tenant per UTC day before refusing to relay more of its orders. */
   RELAY_GAS_BUDGET_PER_DAY: z.coerce.bigint().positive().default(5_000_000n),
 });

@@ -6,6 +6,7 @@ import { useMemo, useState } from "react";
 import { EscrowPanel } from "@/components/lease/escrow-panel";
 import { LeaseTimeline } from "@/components/lease/lease-timeline";
 import { LogViewer } from "@/components/lease/log-viewer";
+import { PublicUrls } from "@/components/lease/public-urls";
 import { useLiveUsage } from "@/components/lease/use-live-usage";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -24,7 +25,8 @@ const PodUsageChart = dynamic(
 );
 
 // The lease page: timeline, live CPU and memory per pod against requests and limits (history from
-// the database, live points over server-sent events), pods, logs, events, endpoints, escrow.
+// the database, live points over server-sent events), pods, logs, events, public URLs and custom
+// domains, endpoints, escrow.
 
 const windows = [
   { label: "5 min", ms: 5 * 60_000 },
@@ -197,6 +199,15 @@ export function LeaseView(props: { initial: LeaseResponse }) {
 
         <div className="space-y-6">
           <EscrowPanel lease={lease} onChange={() => void query.refetch()} />
+          <PublicUrls
+            leaseId={lease.id}
+            active={active}
+            isTenant={lease.role === "tenant"}
+            endpoints={lease.publicEndpoints}
+            liveEndpoints={liveStatus?.endpoints}
+            domains={lease.domains}
+            onChange={() => void query.refetch()}
+          />
           <Card title="Endpoints" testId="endpoints">
             {(liveStatus?.endpoints ?? []).length === 0 ? (
               <p className="text-sm text-zinc-600 dark:text-zinc-400">No service exposed.</p>

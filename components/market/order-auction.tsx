@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { Countdown, useSecondsUntil } from "@/components/market/countdown";
+import { SettlementNote } from "@/components/market/settlement-note";
 import { useMarketTx } from "@/components/market/use-market-tx";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -17,8 +18,8 @@ import type { OrderDetail } from "@/lib/market/get-order-detail";
 import { formatTokenAmount } from "@/lib/market/price-order";
 
 // The auction, live: bids as the indexer records them (polled each second), the best price, the
-// window's countdown; the tenant accepts the best bid or cancels, anyone settles after the window,
-// and once the order is a lease the page moves on to it.
+// window's countdown; the tenant accepts the best bid or cancels, the keeper settles at the window's
+// end (anyone else may too), and once the order is a lease the page moves on to it.
 
 const statusTone = {
   open: "blue",
@@ -97,6 +98,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
           value={order.maxPricePerHour ? `${formatTokenAmount(order.maxPricePerHour)}/h` : "—"}
         />
       </dl>
+      <SettlementNote order={order} secondsLeft={secondsLeft} />
 
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2" title="Bids, newest first" testId="bids">

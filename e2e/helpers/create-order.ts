@@ -76,22 +76,35 @@ export async function createOrder(opts: CreateOrderOptions): Promise<bigint> {
   return result;
 }
 
-/** Settles an order after its bid window (anyone may call). */
+/** OrderStatus.Open in ComputeMarket's enum. */
+const OPEN = 1;
+
+/**
+ * Settles an order after its bid window (anyone may call), unless the server's keeper, which settles
+ * every order once its window ends, already did: either way the order is settled when this returns.
+ */
 export async function settleOrder(opts: {
   rpcUrl: string;
   marketAddress: Address;
   orderId: bigint;
 }): Promise<void> {
   const { publicClient, wallet } = marketClients(opts.rpcUrl);
-  const hash = await wallet.writeContract({
-    chain: null,
-    address: opts.marketAddress,
-    abi: computeMarketAbi,
-    functionName: "settle",
-    args: [opts.orderId],
-  });
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error("settle reverted");
+  const settled = async () => (await getOrderInfo(opts)).status !== OPEN;
+  if (await settled()) return;
+  try {
+    const hash = await wallet.writeContract({
+      chain: null,
+      address: opts.marketAddress,
+      abi: computeMarketAbi,
+      functionName: "settle",
+      args: [opts.orderId],
+    });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error("settle reverted");
+  } catch (error) {
+    // The keeper's transaction landed between the read and ours (UnexpectedStatus).
+    if (!(await settled())) throw error;
+  }
 }
 
 export async function getOrderInfo(opts: { rpcUrl: string; marketAddress: Address; orderId: bigint }) {

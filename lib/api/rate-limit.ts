@@ -24,6 +24,10 @@ export const rateLimitRules = {
    * public read: charged to the database in batches of 10 (see BatchedLimiter).
    */
   market: { points: 120, seconds: 60, batch: 10 },
+  /** Each check is an outbound request from the server (a lease page checks each URL every 15 s). */
+  reachability: { points: 120, seconds: 60 },
+  /** Adding a custom domain costs a DNS lookup. */
+  domains: { points: 20, seconds: 60 },
 } as const satisfies Record<string, { points: number; seconds: number; batch?: number }>;
 
 export type RateLimitName = keyof typeof rateLimitRules;

@@ -1,10 +1,10 @@
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
-import { DEV_MNEMONIC, devAccounts, devRoles } from "./dev-accounts";
+import { DEV_MNEMONIC, devAccounts, devKeeperAccount, devRoles } from "./dev-accounts";
 
 describe("dev accounts", () => {
   it("match anvil's default mnemonic", () => {
-    for (const account of devAccounts) {
+    for (const account of [...devAccounts, devKeeperAccount]) {
       expect(mnemonicToAccount(DEV_MNEMONIC, { addressIndex: account.index }).address).toBe(account.address);
       expect(privateKeyToAccount(account.privateKey).address).toBe(account.address);
     }
@@ -17,7 +17,8 @@ describe("dev accounts", () => {
       ...devRoles.providers,
       ...devRoles.tenants,
       ...devRoles.e2e,
+      devRoles.keeper,
     ];
-    expect(new Set(roles.map((a) => a.index)).size).toBe(10);
+    expect(new Set(roles.map((a) => a.index)).size).toBe(11);
   });
 });

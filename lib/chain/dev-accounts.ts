@@ -62,6 +62,16 @@ export const devAccounts = [
   },
 ] as const satisfies readonly DevAccount[];
 
+/**
+ * The keeper's dev key: index 10 of the same mnemonic. Anvil funds only indexes 0–9, so the local stack
+ * and the tests send it gas (dev/deploy.ts `fundKeeper`).
+ */
+export const devKeeperAccount = {
+  index: 10,
+  address: "0xBcd4042DE499D14e55001CcbB24a551F3b954096",
+  privateKey: "0xf214f2b2cd398c806f84e317254e0f0b801d0643303237d97a22a48e01628897",
+} as const satisfies DevAccount;
+
 /** Who is who in the dev stack. */
 export const devRoles = {
   /** Deploys the contracts; owner and treasury of the dev market. */
@@ -74,4 +84,6 @@ export const devRoles = {
   tenants: [devAccounts[5], devAccounts[6]],
   /** Wallets reserved for end-to-end tests. */
   e2e: [devAccounts[7], devAccounts[8], devAccounts[9]],
+  /** The server keeper's key (settles and closes; holds gas, never tokens). */
+  keeper: devKeeperAccount,
 } as const;

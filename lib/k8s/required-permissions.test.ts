@@ -73,6 +73,10 @@ const COMPUTED: Record<string, Array<Omit<Need, "verb">> | "must-be-refused"> = 
     { group: "apps", resource: "deployments", scope: "lease" },
     { group: "", resource: "services", scope: "lease" },
   ],
+  // A tenant's custom domain: its Ingress applied and deleted in the lease namespace.
+  "lib/lease/domains/domain-ingress.ts path": [
+    { group: "networking.k8s.io", resource: "ingresses", scope: "lease" },
+  ],
   // The metrics poller's two cluster-wide lists per interval (pods, pod metrics), by label selector.
   "lib/k8s/read-cluster-lease-pods.ts path": [
     { group: "", resource: "pods", scope: "cluster" },

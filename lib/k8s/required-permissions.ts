@@ -192,6 +192,15 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     why: "to run a lease's workload and report its readiness",
   },
   {
+    id: "ingresses",
+    label: "Manage ingresses",
+    group: "networking.k8s.io",
+    resource: "ingresses",
+    verbs: ["get", "list", "create", "patch", "delete"],
+    scope: "lease",
+    why: "to route a lease's HTTP ports through your IngressClass",
+  },
+  {
     id: "lease-pods",
     label: "Read a lease's pods",
     group: "",

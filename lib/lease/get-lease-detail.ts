@@ -2,6 +2,9 @@ import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { clusters, type Lease, manifests, orders, payments, providers } from "@/db/schema";
+import { loadLeaseExposure } from "@/lib/lease/domains/load-lease-exposure";
+import { listCustomDomains } from "@/lib/lease/domains/manage-custom-domains";
+import { listPublicEndpoints } from "@/lib/lease/public-endpoints";
 import { readLeaseTerms } from "@/lib/lease/read-lease-terms";
 import { readChainClock } from "@/lib/market/chain-reads";
 import { deploymentView } from "@/lib/market/deployment-view";
@@ -11,6 +14,7 @@ import { manifestSchema } from "@/lib/market/manifest";
 // order and its deployment (the stored manifest as deploymentView shows it: services, totals, secret
 // names, never a secret's digest or value), the provider, payments, and the escrow's terms as the chain sees them right now
 // with a chain clock reading: the page computes balance, spent and runway from time (leaseMoneyAt).
+// Also its public URLs and custom domains.
 
 export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
   const [[order], [provider], paymentRows, terms, cluster, clock] = await Promise.all([
@@ -36,6 +40,8 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
         .where(eq(manifests.specHash, order.specHash.toLowerCase()))
     : [];
   const parsed = manifest ? manifestSchema.safeParse(manifest.body) : null;
+  const exposure = await loadLeaseExposure({ db, lease });
+  const domains = await listCustomDomains({ db, lease, exposure });
   const closed = terms.status === "closed";
   return {
     id: lease.id,
@@ -76,6 +82,14 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
     })),
     terms,
     clock,
+    /** Public URLs and NodePorts (the page adds NodePorts from the live status) and custom domains. */
+    publicEndpoints: listPublicEndpoints({
+      leaseId: lease.id,
+      exposure: exposure.exposure,
+      services: exposure.services,
+      verifiedDomains: domains.filter((d) => d.status === "verified" && d.served),
+    }),
+    domains,
     updatedAt: lease.updatedAt.toISOString(),
   };
 }

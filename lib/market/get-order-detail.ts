@@ -2,8 +2,10 @@ import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { bids, leases, manifests, orders, providers } from "@/db/schema";
+import { getConfig } from "@/lib/config";
 import { readChainOrder } from "@/lib/market/chain-reads";
 import { manifestSchema, manifestTotals } from "@/lib/market/manifest";
+import { readSettlement } from "@/lib/market/read-settlement";
 
 // An order's auction as the order page shows it: the indexed order and every bid (from the
 // database), plus the live on-chain status so the page moves on the moment the order settles. What it
@@ -28,11 +30,18 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
   const parsed = stored ? manifestSchema.safeParse(stored.body) : null;
   const totals = parsed?.success ? manifestTotals(parsed.data) : null;
   const nameOf = new Map(names.map((p) => [p.address, p.name]));
+  const status = chain?.status ?? (order?.status === "leased" ? "active" : (order?.status ?? "open"));
+  const tenant = order?.tenant ?? chain?.tenant ?? "";
+  const config = getConfig();
   return {
     id,
     indexed: Boolean(order),
-    tenant: order?.tenant ?? chain?.tenant ?? "",
-    status: chain?.status ?? (order?.status === "leased" ? "active" : (order?.status ?? "open")),
+    tenant,
+    status,
+    /** The server's keeper settles this order when its window ends (lib/lease/run-keeper.ts). */
+    keeper: Boolean(config.KEEPER_PRIVATE_KEY && config.MARKET_ADDRESS),
+    /** Who ended the auction and when, once it is over (null while open, or not indexed yet). */
+    settlement: status === "open" ? null : await readSettlement({ db, orderId: id, tenant }),
     bidWindowEndsAt:
       order?.bidWindowEndsAt.toISOString() ?? (chain ? new Date(chain.bidEnd * 1000).toISOString() : null),
     maxPricePerHour: order?.maxPricePerHour ?? null,

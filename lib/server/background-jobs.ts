@@ -1,6 +1,8 @@
 import "server-only";
 import { getDbHandle } from "@/db";
 import { startIndexerJob } from "@/lib/chain/indexer/indexer-job";
+import { startDomainChecksJob } from "@/lib/lease/domains/start-domain-checks-job";
+import { startKeeperJob } from "@/lib/lease/start-keeper-job";
 import {
   startLeaseControllerJob,
   startMetricsDownsamplerJob,
@@ -20,6 +22,8 @@ export async function startBackgroundJobs(): Promise<void> {
   stops.push(await startIndexerJob(handle));
   stops.push(await startInventoryJob(handle));
   stops.push(await startBidEngineJob(handle));
+  stops.push(await startKeeperJob(handle));
+  stops.push(await startDomainChecksJob(handle));
   stops.push(await startLeaseControllerJob(handle));
   stops.push(await startMetricsPollerJob(handle));
   stops.push(await startMetricsDownsamplerJob(handle));

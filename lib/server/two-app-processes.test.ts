@@ -30,7 +30,15 @@ import { lockKey } from "./singleton-loop";
 
 const BASE_URL = process.env.TEST_DATABASE_URL;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const LOOPS = ["indexer", "inventory", "bid-engine", "lease-controller", "metrics-poller"] as const;
+const LOOPS = [
+  "indexer",
+  "inventory",
+  "bid-engine",
+  "keeper",
+  "custom-domains",
+  "lease-controller",
+  "metrics-poller",
+] as const;
 /** Generous: a standby retries the lock every 10 s; this asserts that failover happens, not how fast. */
 const FAILOVER_BOUND_MS = 60_000;
 const BID_WINDOW_S = 4;

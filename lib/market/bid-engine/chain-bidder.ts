@@ -1,15 +1,9 @@
 import "server-only";
-import {
-  type Address,
-  BaseError,
-  ContractFunctionRevertedError,
-  createWalletClient,
-  type Hex,
-  http,
-} from "viem";
+import { type Address, createWalletClient, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { getPublicClient } from "@/lib/chain/public-client";
+import { revertName } from "@/lib/chain/revert-name";
 import { getConfig } from "@/lib/config";
 import { marketChain } from "@/lib/wagmi/config";
 import type { BidChain } from "./run-bid-engine";
@@ -21,16 +15,6 @@ import type { BidChain } from "./run-bid-engine";
 export function operatorAddress(): Address | null {
   const key = getConfig().OPERATOR_PRIVATE_KEY;
   return key ? privateKeyToAccount(key as Hex).address : null;
-}
-
-function revertName(error: unknown): string {
-  if (error instanceof BaseError) {
-    const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
-    if (reverted instanceof ContractFunctionRevertedError)
-      return reverted.data?.errorName ?? reverted.shortMessage;
-    return error.shortMessage;
-  }
-  return (error as Error).message;
 }
 
 export function createChainBidder(): BidChain | null {

@@ -1,0 +1,114 @@
+import "server-only";
+import { type Address, createWalletClient, type Hex, http, type PublicClient, parseEventLogs } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { computeMarketAbi } from "@/lib/chain/generated/contracts";
+import { toBytes32Text } from "@/lib/chain/order-types";
+import { revertName } from "@/lib/chain/revert-name";
+import { marketChain } from "@/lib/wagmi/config";
+
+// The keeper's chain access through its own key (KEEPER_PRIVATE_KEY): reads of an order or lease as
+// the contract sees it now, and the two calls anyone may make — settle after the bid window, and
+// closeLease once a lease is over (duration ended or escrow used up; ComputeMarket.closeLease lets
+// any sender close it then). Each call is simulated first, so a revert (e.g. UnexpectedStatus when
+// someone settled first) surfaces by name without spending gas; then sent and awaited. The keeper
+// sends one transaction at a time, so viem's pending-nonce lookup is always right.
+
+const ORDER_STATUS = ["none", "open", "cancelled", "expired", "active", "closed"] as const;
+export type KeeperOrderStatus = (typeof ORDER_STATUS)[number];
+
+export interface KeeperChain {
+  keeper: Address;
+  /** The latest block's timestamp, seconds: the contract's `block.timestamp` for the next call is at least this. */
+  chainSeconds(): Promise<number>;
+  getOrder(id: bigint): Promise<{ status: KeeperOrderStatus; bidEnd: number; hasBid: boolean }>;
+  getLease(
+    id: bigint,
+  ): Promise<{ status: KeeperOrderStatus; endsAt: number; escrow: bigint; accrued: bigint }>;
+  /** Sends settle and waits for the receipt; says what it did. Throws a readable Error on revert. */
+  settle(id: bigint): Promise<{ txHash: Hex; detail: string }>;
+  /** Sends closeLease with `reason` (a short label) and waits for the receipt. */
+  closeLease(id: bigint, reason: string): Promise<{ txHash: Hex; detail: string }>;
+}
+
+export function createKeeperChain(opts: {
+  privateKey: Hex;
+  market: Address;
+  rpcUrl: string;
+  chainId: number;
+  client: PublicClient;
+}): KeeperChain {
+  const account = privateKeyToAccount(opts.privateKey);
+  const chain = marketChain({ chainId: opts.chainId, rpcUrl: opts.rpcUrl });
+  const wallet = createWalletClient({ account, chain, transport: http(opts.rpcUrl, { timeout: 10_000 }) });
+  const { client, market } = opts;
+
+  const send = async (
+    functionName: "settle" | "closeLease",
+    args: readonly [bigint] | readonly [bigint, Hex],
+  ) => {
+    try {
+      const { request } = await client.simulateContract({
+        account,
+        address: market,
+        abi: computeMarketAbi,
+        functionName,
+        args,
+      } as never);
+      const hash = await wallet.writeContract(request as never);
+      const receipt = await client.waitForTransactionReceipt({ hash, timeout: 30_000 });
+      if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+      return { hash, logs: parseEventLogs({ abi: computeMarketAbi, logs: receipt.logs }) };
+    } catch (error) {
+      throw new Error(revertName(error));
+    }
+  };
+
+  return {
+    keeper: account.address,
+    async chainSeconds() {
+      return Number((await client.getBlock({ blockTag: "latest" })).timestamp);
+    },
+    async getOrder(id) {
+      const o = await client.readContract({
+        address: market,
+        abi: computeMarketAbi,
+        functionName: "getOrder",
+        args: [id],
+      });
+      return {
+        status: ORDER_STATUS[o.status] ?? "none",
+        bidEnd: Number(o.bidEnd),
+        hasBid: BigInt(o.bestProvider) !== 0n,
+      };
+    },
+    async getLease(id) {
+      const l = await client.readContract({
+        address: market,
+        abi: computeMarketAbi,
+        functionName: "getLease",
+        args: [id],
+      });
+      return {
+        status: ORDER_STATUS[l.status] ?? "none",
+        endsAt: Number(l.endsAt),
+        escrow: l.escrow,
+        accrued: l.accrued,
+      };
+    },
+    async settle(id) {
+      const { hash, logs } = await send("settle", [id]);
+      const started = logs.find((l) => l.eventName === "LeaseStarted");
+      const expired = logs.find((l) => l.eventName === "OrderExpired");
+      const detail = started
+        ? "lease started"
+        : expired
+          ? "expired without a usable bid: deposit refunded"
+          : "settled";
+      return { txHash: hash, detail };
+    },
+    async closeLease(id, reason) {
+      const { hash } = await send("closeLease", [id, toBytes32Text(reason)]);
+      return { txHash: hash, detail: `lease closed (${reason})` };
+    },
+  };
+}

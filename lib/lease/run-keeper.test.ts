@@ -1,0 +1,210 @@
+import { eq } from "drizzle-orm";
+import { type Address, parseEther } from "viem";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { keeperActions, leases } from "@/db/schema";
+import { createTestDb } from "@/db/test-db";
+import { devRoles } from "@/lib/chain/dev-accounts";
+import { createMarketDriver, type MarketDriver, USD } from "@/lib/chain/indexer/market-test-driver";
+import { syncOnce } from "@/lib/chain/indexer/sync-once";
+import { type AnvilInstance, startAnvil } from "@/lib/chain/start-anvil";
+import { readSettlement } from "@/lib/market/read-settlement";
+import { createKeeperChain, type KeeperChain } from "./keeper-chain";
+import { runKeeperTick } from "./run-keeper";
+
+// The keeper against a real market on anvil, with the database filled by the real indexer: orders
+// past their window settle with nobody calling settle, finished leases close, and two keepers on one
+// database send each transaction once.
+
+const [provider] = devRoles.providers.map((p) => p.address);
+const tenant = devRoles.tenants[0].address;
+const operator = devRoles.bidEngineOperator.address;
+const other = devRoles.e2e[0].address;
+const keeperAddress = devRoles.keeper.address;
+
+let anvil: AnvilInstance;
+let m: MarketDriver;
+let h: Awaited<ReturnType<typeof createTestDb>>;
+
+const keeperChain = (): KeeperChain =>
+  createKeeperChain({
+    privateKey: devRoles.keeper.privateKey,
+    market: m.market,
+    rpcUrl: anvil.rpcUrl,
+    chainId: anvil.chainId,
+    client: m.pub,
+  });
+
+const sync = () =>
+  syncOnce({
+    db: h.db,
+    client: m.pub,
+    market: m.market,
+    startBlock: m.deployBlock,
+    confirmations: 0,
+    log: () => {},
+  });
+const orderStatus = async (id: bigint) => (await keeperChain().getOrder(id)).status;
+const actions = () => h.db.select().from(keeperActions);
+const keeperNonce = () =>
+  m.pub.getTransactionCount({ address: keeperAddress as Address, blockTag: "latest" });
+
+beforeAll(async () => {
+  anvil = await startAnvil();
+  m = await createMarketDriver({ rpcUrl: anvil.rpcUrl });
+  h = await createTestDb();
+  await m.test.setBalance({ address: keeperAddress, value: parseEther("10") });
+  await m.fund(tenant);
+  await m.register(provider!, { operator });
+});
+
+afterAll(async () => {
+  await h?.close();
+  await anvil?.stop();
+});
+
+beforeEach(async () => {
+  await h.db.delete(keeperActions);
+});
+
+describe("keeper", () => {
+  it("settles an order past its window with nobody calling settle, and expires one without a bid", async () => {
+    const withBid = await m.createOrder(await m.makeOrder(tenant, { bidWindow: 60 }));
+    await m.bid(operator, withBid, provider!, USD);
+    const noBid = await m.createOrder(await m.makeOrder(tenant, { bidWindow: 60 }));
+    await sync();
+
+    // Still in the window: nothing to do.
+    expect(await runKeeperTick({ db: h.db, chain: keeperChain() })).toEqual({
+      settled: 0,
+      closed: 0,
+      failed: 0,
+    });
+    expect(await actions()).toEqual([]);
+
+    await m.advance(61);
+    const r = await runKeeperTick({ db: h.db, chain: keeperChain() });
+    expect(r).toEqual({ settled: 2, closed: 0, failed: 0 });
+    expect(await orderStatus(withBid)).toBe("active");
+    expect(await orderStatus(noBid)).toBe("expired");
+
+    const rows = await actions();
+    const byId = new Map(rows.map((a) => [a.targetId, a]));
+    expect(byId.get(withBid.toString())).toMatchObject({
+      kind: "settle",
+      result: "done",
+      detail: "lease started",
+      attempts: 1,
+    });
+    expect(byId.get(noBid.toString())).toMatchObject({
+      kind: "settle",
+      result: "done",
+      detail: "expired without a usable bid: deposit refunded",
+    });
+    // Once indexed, the order page says the keeper settled it, at the block's time.
+    await sync();
+    const settlement = await readSettlement({ db: h.db, orderId: withBid.toString(), tenant });
+    expect(settlement).toMatchObject({
+      by: "keeper",
+      early: false,
+      txHash: byId.get(withBid.toString())!.txHash,
+    });
+    // The recorded hash is the keeper's own mined transaction.
+    const tx = await m.pub.getTransaction({ hash: byId.get(withBid.toString())!.txHash as `0x${string}` });
+    expect(tx.from.toLowerCase()).toBe(keeperAddress.toLowerCase());
+  });
+
+  it("closes a lease whose escrow is used up, and leaves a running one alone", async () => {
+    // 1 USD/h with a 1 USD deposit: exhausted after an hour; the other has a day's deposit.
+    const short = await m.createOrder(await m.makeOrder(tenant, { bidWindow: 30, deposit: USD }));
+    await m.bid(operator, short, provider!, USD);
+    const long = await m.createOrder(await m.makeOrder(tenant, { bidWindow: 30 }));
+    await m.bid(operator, long, provider!, USD);
+    await m.advance(31);
+    await sync();
+    expect((await runKeeperTick({ db: h.db, chain: keeperChain() })).settled).toBe(2);
+    await sync();
+
+    await m.advance(1800);
+    expect((await runKeeperTick({ db: h.db, chain: keeperChain() })).closed).toBe(0);
+    await m.advance(1801);
+    const r = await runKeeperTick({ db: h.db, chain: keeperChain() });
+    expect(r).toEqual({ settled: 0, closed: 1, failed: 0 });
+    expect((await keeperChain().getLease(short)).status).toBe("closed");
+    expect((await keeperChain().getLease(long)).status).toBe("active");
+    const [closed] = await h.db.select().from(keeperActions).where(eq(keeperActions.kind, "close"));
+    expect(closed).toMatchObject({
+      targetId: short.toString(),
+      result: "done",
+      detail: "lease closed (escrow exhausted)",
+    });
+    // The indexer sees the close with the keeper's reason.
+    await sync();
+    const [row] = await h.db.select().from(leases).where(eq(leases.id, short.toString()));
+    expect(row).toMatchObject({ status: "closed", closeReason: "escrow exhausted" });
+  });
+
+  it("sends each settle once with two keepers on one database, and never again while the indexer lags", async () => {
+    const id = await m.createOrder(await m.makeOrder(tenant, { bidWindow: 30 }));
+    await m.bid(operator, id, provider!, USD);
+    await m.advance(31);
+    await sync();
+    const before = await keeperNonce();
+
+    const [a, b] = await Promise.all([
+      runKeeperTick({ db: h.db, chain: keeperChain() }),
+      runKeeperTick({ db: h.db, chain: keeperChain() }),
+    ]);
+    expect(a.settled + b.settled).toBe(1);
+    expect(a.failed + b.failed).toBe(0);
+    expect(await keeperNonce()).toBe(before + 1);
+
+    // The database still shows the order open (no sync yet): a later tick of either sends nothing.
+    await runKeeperTick({ db: h.db, chain: keeperChain() });
+    expect(await keeperNonce()).toBe(before + 1);
+    expect(await actions()).toMatchObject([{ targetId: id.toString(), result: "done", attempts: 1 }]);
+  });
+
+  it("leaves an order someone else settled first, and closes its claim of a failed attempt as skipped", async () => {
+    const id = await m.createOrder(await m.makeOrder(tenant, { bidWindow: 30 }));
+    await m.bid(operator, id, provider!, USD);
+    await m.advance(31);
+    await sync();
+    // An earlier attempt failed (e.g. out of gas); before the retry, someone else settles.
+    await h.db
+      .insert(keeperActions)
+      .values({ kind: "settle", targetId: id.toString(), result: "failed", detail: "x" });
+    await m.settle(other, id);
+    const before = await keeperNonce();
+    expect(await runKeeperTick({ db: h.db, chain: keeperChain() })).toEqual({
+      settled: 0,
+      closed: 0,
+      failed: 0,
+    });
+    expect(await keeperNonce()).toBe(before);
+    expect(await actions()).toMatchObject([{ result: "skipped", detail: "already active on-chain" }]);
+  });
+
+  it("records a transaction that cannot be sent as failed, and retries it later", async () => {
+    const id = await m.createOrder(await m.makeOrder(tenant, { bidWindow: 30 }));
+    await m.advance(31);
+    await sync();
+    await m.test.setBalance({ address: keeperAddress, value: 0n });
+    try {
+      const r = await runKeeperTick({ db: h.db, chain: keeperChain() });
+      expect(r.failed).toBeGreaterThanOrEqual(1);
+      const [row] = await h.db.select().from(keeperActions).where(eq(keeperActions.targetId, id.toString()));
+      expect(row?.result).toBe("failed");
+      expect(row?.detail).toMatch(/fund|balance|gas/i);
+    } finally {
+      await m.test.setBalance({ address: keeperAddress, value: parseEther("10") });
+    }
+    // Not retried at once (a persisting revert would cost a call per tick)…
+    expect((await runKeeperTick({ db: h.db, chain: keeperChain() })).settled).toBe(0);
+    // …but once the retry delay has passed.
+    await h.db.update(keeperActions).set({ updatedAt: new Date(Date.now() - 60_000) });
+    expect((await runKeeperTick({ db: h.db, chain: keeperChain() })).settled).toBeGreaterThanOrEqual(1);
+    expect(await orderStatus(id)).toBe("expired");
+    const [row] = await h.db.select().from(keeperActions).where(eq(keeperActions.targetId, id.toString()));
+    expect(row).toMatchObject({ result: "done", attempts: 2 });
+  });
+});

@@ -1,0 +1,210 @@
+import "server-only";
+import { and, eq, inArray, lt, lte, notExists, or, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { keeperActions, leases, orders } from "@/db/schema";
+import type { KeeperChain } from "./keeper-chain";
+import { leaseMoneyAt } from "./lease-money-at";
+
+// One tick of the keeper: settle every order whose bid window has ended (with a bid: the lease starts;
+// without one: ComputeMarket.settle expires it and refunds the deposit) and close every lease that is
+// over (duration ended or escrow used up: closeLease lets anyone close it then). Nobody has to come
+// back and click.
+//
+// Candidates come from the database (the indexer's view, possibly a block behind); the chain decides:
+// an order or lease the chain no longer shows open/active is left alone, and each call is simulated
+// before it is sent. Each action is claimed in keeper_actions before its transaction goes out (the row
+// is the claim, like bid_claims for bids), so two processes that both run a keeper never send it twice;
+// a claim whose sender died is taken over once stale, and by then the chain shows whether it landed.
+
+/** A failed settle or close is retried after this long (a revert that persists costs one simulate per retry). */
+const RETRY_AFTER_MS = 30_000;
+/** Longer than simulate + send + the 30 s receipt wait (keeper-chain.ts). */
+const STALE_CLAIM_MS = 90_000;
+
+/** Reverts that mean "not yet" (chain time still before the window's end or the lease's end): try again next tick. */
+const NOT_YET = new Set(["BiddingOpen", "NotAuthorizedToClose"]);
+
+export interface KeeperTickResult {
+  settled: number;
+  closed: number;
+  failed: number;
+}
+
+type Kind = "settle" | "close";
+
+const key = (kind: Kind, targetId: string) =>
+  and(eq(keeperActions.kind, kind), eq(keeperActions.targetId, targetId));
+const ago = (ms: number) => sql`now() - make_interval(secs => ${ms / 1000})`;
+
+/** True when this process may send the action: a new claim, a failed one due for a retry, or a stale pending one. */
+async function claim(db: Db, kind: Kind, targetId: string): Promise<boolean> {
+  const inserted = await db
+    .insert(keeperActions)
+    .values({ kind, targetId, result: "pending" })
+    .onConflictDoNothing()
+    .returning({ kind: keeperActions.kind });
+  if (inserted.length > 0) return true;
+  const retaken = await db
+    .update(keeperActions)
+    .set({ result: "pending", attempts: sql`${keeperActions.attempts} + 1`, updatedAt: sql`now()` })
+    .where(
+      and(
+        key(kind, targetId),
+        or(
+          and(eq(keeperActions.result, "failed"), lt(keeperActions.updatedAt, ago(RETRY_AFTER_MS))),
+          and(eq(keeperActions.result, "pending"), lt(keeperActions.updatedAt, ago(STALE_CLAIM_MS))),
+        ),
+      ),
+    )
+    .returning({ kind: keeperActions.kind });
+  return retaken.length > 0;
+}
+
+async function finish(
+  db: Db,
+  kind: Kind,
+  targetId: string,
+  outcome: { result: "done" | "failed" | "skipped"; detail: string; txHash?: string },
+) {
+  await db
+    .update(keeperActions)
+    .set({ ...outcome, updatedAt: sql`now()` })
+    .where(key(kind, targetId));
+}
+
+/** The chain shows the order or lease handled by someone else: a claim of ours still open says so. */
+async function markHandledElsewhere(db: Db, kind: Kind, targetId: string, detail: string) {
+  await db
+    .update(keeperActions)
+    .set({ result: "skipped", detail, updatedAt: sql`now()` })
+    .where(
+      and(
+        key(kind, targetId),
+        or(
+          eq(keeperActions.result, "failed"),
+          and(eq(keeperActions.result, "pending"), lt(keeperActions.updatedAt, ago(STALE_CLAIM_MS))),
+        ),
+      ),
+    );
+}
+
+/** Sends one claimed action and records its outcome: done, failed, not yet due on-chain, or done by someone else. */
+async function act(
+  db: Db,
+  kind: Kind,
+  targetId: string,
+  send: () => Promise<{ txHash: string; detail: string }>,
+  stillDue: () => Promise<boolean>,
+): Promise<"done" | "failed" | "not-yet" | "skipped"> {
+  try {
+    const { txHash, detail } = await send();
+    await finish(db, kind, targetId, { result: "done", detail, txHash });
+    return "done";
+  } catch (error) {
+    const message = (error as Error).message.split("\n")[0] ?? "unknown error";
+    if (NOT_YET.has(message)) {
+      // The chain's clock is behind the one we selected with: give the claim back, no record.
+      await db.delete(keeperActions).where(and(key(kind, targetId), eq(keeperActions.result, "pending")));
+      return "not-yet";
+    }
+    // A race lost to another sender (UnexpectedStatus) is not a failure: the work is done.
+    if (!(await stillDue().catch(() => true))) {
+      await finish(db, kind, targetId, {
+        result: "skipped",
+        detail: `already handled on-chain (${message})`,
+      });
+      return "skipped";
+    }
+    await finish(db, kind, targetId, { result: "failed", detail: message });
+    return "failed";
+  }
+}
+
+export async function runKeeperTick(opts: {
+  db: Db;
+  chain: KeeperChain;
+  now?: Date;
+}): Promise<KeeperTickResult> {
+  const { db, chain } = opts;
+  const result: KeeperTickResult = { settled: 0, closed: 0, failed: 0 };
+  // Chain time may run ahead of the wall clock (a dev chain moved forward) or lag it by a block: the
+  // later of the two selects candidates, and the contract's own check (simulated first) has the last word.
+  const chainSeconds = await chain.chainSeconds();
+  const nowMs = Math.max((opts.now ?? new Date()).getTime(), chainSeconds * 1000);
+  const now = new Date(nowMs);
+  const finished = (kind: Kind, id: typeof orders.id | typeof leases.id) =>
+    notExists(
+      db
+        .select({ one: sql`1` })
+        .from(keeperActions)
+        .where(
+          and(
+            eq(keeperActions.kind, kind),
+            eq(keeperActions.targetId, id),
+            inArray(keeperActions.result, ["done", "skipped"]),
+          ),
+        ),
+    );
+
+  const due = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.status, "open"), lte(orders.bidWindowEndsAt, now), finished("settle", orders.id)))
+    .orderBy(orders.bidWindowEndsAt);
+  for (const { id } of due) {
+    const order = await chain.getOrder(BigInt(id));
+    if (order.status !== "open") {
+      await markHandledElsewhere(db, "settle", id, `already ${order.status} on-chain`);
+      continue;
+    }
+    if (!(await claim(db, "settle", id))) continue;
+    const outcome = await act(
+      db,
+      "settle",
+      id,
+      () => chain.settle(BigInt(id)),
+      async () => (await chain.getOrder(BigInt(id))).status === "open",
+    );
+    if (outcome === "done") result.settled++;
+    if (outcome === "failed") result.failed++;
+  }
+
+  const active = await db
+    .select()
+    .from(leases)
+    .where(and(eq(leases.status, "active"), finished("close", leases.id)));
+  for (const lease of active) {
+    const startedAt = Math.floor(lease.startedAt.getTime() / 1000);
+    const endsAt = lease.endsAt ? Math.floor(lease.endsAt.getTime() / 1000) : Number.POSITIVE_INFINITY;
+    const money = leaseMoneyAt(
+      {
+        status: "active",
+        pricePerHour: lease.pricePerHour,
+        startedAt,
+        endsAt,
+        escrow: lease.deposit,
+        paidOut: lease.withdrawn,
+      },
+      nowMs / 1000,
+    );
+    if (money.runwaySeconds > 0) continue;
+    const onChain = await chain.getLease(BigInt(lease.id));
+    if (onChain.status !== "active") {
+      await markHandledElsewhere(db, "close", lease.id, `already ${onChain.status} on-chain`);
+      continue;
+    }
+    if (!(await claim(db, "close", lease.id))) continue;
+    // The contract's reason label: which of its two "over" conditions held.
+    const reason = nowMs / 1000 >= onChain.endsAt ? "duration ended" : "escrow exhausted";
+    const outcome = await act(
+      db,
+      "close",
+      lease.id,
+      () => chain.closeLease(BigInt(lease.id), reason),
+      async () => (await chain.getLease(BigInt(lease.id))).status === "active",
+    );
+    if (outcome === "done") result.closed++;
+    if (outcome === "failed") result.failed++;
+  }
+  return result;
+}
