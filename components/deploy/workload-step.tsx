@@ -32,6 +32,8 @@ export function WorkloadStep(props: {
   issues: ManifestIssue[];
   totals: ReturnType<typeof manifestTotals> | null;
   specHash: string | null;
+  /** The draft has secrets: its hash is fixed at signing, when they are salted. */
+  hashAtSigning: boolean;
   gpuModels: string[];
   className?: string;
 }) {
@@ -113,9 +115,14 @@ export function WorkloadStep(props: {
         {totals && (
           <span>
             Needs {formatCores(totals.cpuMillis)}, {formatMebibytes(totals.memoryMiB)} memory
-            {totals.gpuCount > 0 ? `, ${totals.gpuCount} GPU` : ""} in total
+            {totals.gpuCount > 0 ? `, ${totals.gpuCount} GPU` : ""}
+            {totals.volumes
+              .map((v) => `, ${formatMebibytes(v.sizeMiB)} ${v.storageClass} volume storage`)
+              .join("")}{" "}
+            in total ({totals.replicas} {totals.replicas === 1 ? "pod" : "pods"})
           </span>
         )}
+        {manifest && props.hashAtSigning && <span>spec hash set at signing (secrets are salted)</span>}
         {specHash && (
           <span className="font-mono" title={specHash}>
             spec {shortHex(specHash, 6)}

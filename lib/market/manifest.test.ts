@@ -82,6 +82,7 @@ describe("security settings", () => {
       security: { podSecurity: "restricted", runAsUser: 101 },
     });
     expect(restricted.specHash).not.toBe(plain);
+    if (restricted.manifest.version !== 1) throw new Error("a v1 manifest came back as v2");
     expect(restricted.manifest.security).toEqual({ podSecurity: "restricted", runAsUser: 101 });
   });
 
