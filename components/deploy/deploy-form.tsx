@@ -39,6 +39,8 @@ export function DeployForm(props: { initialOffers: Offers }) {
   const [template, setTemplate] = useState<DeployTemplate["id"]>("web");
   const [draft, setDraft] = useState<unknown>(() => structuredClone(deployTemplates[0]?.manifest));
   const [view, setView] = useState<ManifestView>("form");
+  // YAML/JSON text that does not parse: the draft is the last text that did, so signing waits.
+  const [textError, setTextError] = useState<string | null>(null);
   const [terms, setTerms] = useState<TermsText>({
     durationHours: "1",
     bidWindow: "20",
@@ -125,7 +127,8 @@ export function DeployForm(props: { initialOffers: Offers }) {
 
   const onSubmit = async () => {
     const { deposit, durationSeconds, bidWindowSeconds } = quote;
-    if (!manifest || !quote.valid || maxPrice === null || deposit === null || !submitter.address) return;
+    if (!manifest || textError || !quote.valid || maxPrice === null || deposit === null || !submitter.address)
+      return;
     // Secret values are salted and hashed into the manifest here, afresh for every signature; the
     // values go to the server once, beside the signed manifest.
     const sealed = sealDraft(draft as DraftManifest);
@@ -170,8 +173,12 @@ export function DeployForm(props: { initialOffers: Offers }) {
           className="lg:col-span-3"
           draft={draft}
           onChange={setDraft}
+          onParseError={setTextError}
           view={view}
-          onView={setView}
+          onView={(v) => {
+            setTextError(null);
+            setView(v);
+          }}
           manifest={manifest}
           issues={issues}
           totals={totals}
@@ -191,7 +198,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
       </div>
       <ScreeningStep screening={screening} />
       <ReviewStep
-        manifest={manifest}
+        manifest={textError ? null : manifest}
         totals={totals}
         secretNames={manifest ? manifestServices(manifest).secrets.map((s) => s.name) : []}
         region={region}

@@ -26,6 +26,7 @@ const PANEL_ID = "workload-panel";
 export function WorkloadStep(props: {
   draft: unknown;
   onChange: (draft: unknown) => void;
+  onParseError: (error: string | null) => void;
   view: ManifestView;
   onView: (view: ManifestView) => void;
   manifest: Manifest | null;
@@ -103,7 +104,13 @@ export function WorkloadStep(props: {
             gpuModels={props.gpuModels}
           />
         ) : (
-          <ManifestEditor draft={props.draft} format={view} onChange={props.onChange} issues={issues} />
+          <ManifestEditor
+            draft={props.draft}
+            format={view}
+            onChange={props.onChange}
+            onParseError={props.onParseError}
+            issues={issues}
+          />
         )}
       </div>
       <div className="mt-4 flex flex-wrap items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">

@@ -31,3 +31,49 @@ export function sealDraft(
   const { manifest, values } = sealSecrets(draft as Record<string, unknown> & DraftManifest, salt);
   return { manifest, secrets: values };
 }
+
+/** What the YAML/JSON views show instead of a secret's value (typed there, a new value replaces it). */
+export const SECRET_MASK = "(hidden: edit in the form)";
+
+/** The draft as the text views show it: secret values replaced by SECRET_MASK (empty ones stay empty). */
+export function maskSecrets(draft: unknown): unknown {
+  const secrets = secretsOf(draft);
+  if (!secrets) return draft;
+  return {
+    ...(draft as object),
+    secrets: secrets.map((s) =>
+      s &&
+      typeof s === "object" &&
+      typeof (s as DraftSecret).value === "string" &&
+      (s as DraftSecret).value !== ""
+        ? { ...s, value: SECRET_MASK }
+        : s,
+    ),
+  };
+}
+
+/** Text-view edits back into a draft: a masked value is the previous value of the secret of that name
+ * (none, if it was renamed: then the form asks for a value again, rather than sign the mask). */
+export function unmaskSecrets(edited: unknown, previous: unknown): unknown {
+  const secrets = secretsOf(edited);
+  if (!secrets) return edited;
+  const before = new Map(
+    (secretsOf(previous) ?? []).flatMap((s) =>
+      s && typeof s === "object" ? [[(s as DraftSecret).name, (s as DraftSecret).value] as const] : [],
+    ),
+  );
+  return {
+    ...(edited as object),
+    secrets: secrets.map((s) => {
+      if (!s || typeof s !== "object" || (s as DraftSecret).value !== SECRET_MASK) return s;
+      const value = before.get((s as DraftSecret).name);
+      return { ...s, value: typeof value === "string" ? value : "" };
+    }),
+  };
+}
+
+function secretsOf(draft: unknown): unknown[] | null {
+  if (draft === null || typeof draft !== "object") return null;
+  const secrets = (draft as { secrets?: unknown }).secrets;
+  return Array.isArray(secrets) ? secrets : null;
+}

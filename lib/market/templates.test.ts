@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sealDraft } from "./draft-manifest";
+import { maskSecrets, SECRET_MASK, sealDraft, unmaskSecrets } from "./draft-manifest";
 import { canonicalizeManifest, manifestTotals } from "./manifest";
 import { deployTemplates } from "./templates";
 import { validateManifestDraft } from "./validate-manifest-draft";
@@ -41,5 +41,22 @@ describe("deploy templates", () => {
       replicas: 2,
       volumes: [{ storageClass: "standard", sizeMiB: 1024 }],
     });
+  });
+});
+
+describe("secret values in the YAML/JSON views", () => {
+  const draft = { version: 2, name: "x", services: [], secrets: [{ name: "db-password", value: "hunter2" }] };
+
+  it("are masked, and a masked value comes back as it was", () => {
+    const shown = maskSecrets(draft);
+    expect(JSON.stringify(shown)).not.toContain("hunter2");
+    expect(unmaskSecrets(shown, draft)).toEqual(draft);
+  });
+
+  it("take a value typed over the mask, and lose the old one when the secret is renamed", () => {
+    const typed = { ...draft, secrets: [{ name: "db-password", value: "new" }] };
+    expect(unmaskSecrets(typed, draft)).toEqual(typed);
+    const renamed = { ...draft, secrets: [{ name: "other", value: SECRET_MASK }] };
+    expect(unmaskSecrets(renamed, draft)).toEqual({ ...draft, secrets: [{ name: "other", value: "" }] });
   });
 });
