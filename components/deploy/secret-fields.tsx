@@ -54,7 +54,7 @@ function SecretValueField(props: { b: DraftBinding; index: number }) {
   const error = b.issue(path);
   const value = b.get(path);
   return (
-    <div className="sm:col-span-3">
+    <div className="sm:col-span-2 lg:col-span-3">
       <Field label="Value" error={error} htmlFor={fieldId(path)}>
         <div className="flex gap-2">
           <input
