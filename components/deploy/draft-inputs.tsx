@@ -54,24 +54,32 @@ export function DraftSelect(props: {
   path: DraftPath;
   label: string;
   options: readonly (readonly [string, string])[];
+  /** The option an absent member means (the schema's default), so the select shows what applies. */
+  absentMeans?: string;
   hint?: string;
   onSelect?: (value: string) => void;
   className?: string;
 }) {
   const { b, path } = props;
+  const raw = b.get(path);
+  const value = raw === undefined ? (props.absentMeans ?? "") : text(raw);
+  // A value typed in YAML that is not among the options is shown as itself (the schema judges it).
+  const options = props.options.some(([v]) => v === value)
+    ? props.options
+    : [...props.options, [value, value] as const];
   return (
     <div className={props.className}>
       <Field label={props.label} error={b.issue(path)} hint={props.hint} htmlFor={fieldId(path)}>
         <select
           {...described(b, path)}
           className={inputClass}
-          value={text(b.get(path))}
+          value={value}
           onChange={(e) =>
             props.onSelect ? props.onSelect(e.target.value) : b.set(path, e.target.value || undefined)
           }
         >
-          {props.options.map(([value, label]) => (
-            <option key={value} value={value}>
+          {options.map(([v, label]) => (
+            <option key={v} value={v}>
               {label}
             </option>
           ))}

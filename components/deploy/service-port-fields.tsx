@@ -42,6 +42,7 @@ export function ServicePortFields(props: { b: DraftBinding; at: DraftPath }) {
                   b={b}
                   path={[...row, "protocol"]}
                   label="Protocol"
+                  absentMeans="TCP"
                   options={[
                     ["TCP", "TCP"],
                     ["UDP", "UDP"],
@@ -51,11 +52,13 @@ export function ServicePortFields(props: { b: DraftBinding; at: DraftPath }) {
                   b={b}
                   path={[...row, "expose"]}
                   label="Expose"
+                  absentMeans="internal"
                   options={EXPOSE_OPTIONS}
                   // HTTP and TCP are TCP; UDP is UDP: follow the choice rather than report a mismatch.
                   onSelect={(expose) => {
                     const port = b.get(row) as Record<string, unknown>;
-                    const protocol = expose === "udp" ? "UDP" : expose === "internal" ? port.protocol : "TCP";
+                    const protocol =
+                      expose === "udp" ? "UDP" : expose === "internal" ? (port.protocol ?? "TCP") : "TCP";
                     b.set(row, { ...port, expose, protocol });
                   }}
                 />
