@@ -53,7 +53,7 @@ export function ServiceCheckFields(props: {
   };
 
   return (
-    <section className="space-y-2" aria-label={title}>
+    <div className="space-y-2">
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <KindSelect
           id={fieldId([...path, "kind"])}
@@ -108,7 +108,7 @@ export function ServiceCheckFields(props: {
           </div>
         </div>
       )}
-    </section>
+    </div>
   );
 }
 
