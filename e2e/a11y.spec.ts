@@ -203,7 +203,7 @@ test.describe("phones and accessibility", () => {
     await expect(page.getByRole("tablist", { name: "Edit the workload as" })).toBeVisible();
     await expect(tab("Form")).toHaveAttribute("aria-selected", "true");
     await expect(panel).toHaveAccessibleName("Form");
-    await expect(panel.getByTestId("field-image")).toBeVisible();
+    await expect(panel.getByTestId("field-services.0.image")).toBeVisible();
     // Only the selected tab is in the tab order.
     await expect(tab("YAML")).toHaveAttribute("tabindex", "-1");
 
@@ -219,7 +219,7 @@ test.describe("phones and accessibility", () => {
     await expect(panel.getByTestId("manifest-editor")).toHaveValue(/"image": "nginx/);
     await page.keyboard.press("ArrowRight"); // wraps to the first tab
     await expect(tab("Form")).toBeFocused();
-    await expect(panel.getByTestId("field-image")).toHaveValue(/nginx/);
+    await expect(panel.getByTestId("field-services.0.image")).toHaveValue(/nginx/);
     await page.keyboard.press("ArrowLeft"); // wraps to the last tab
     await expect(tab("JSON")).toHaveAttribute("aria-selected", "true");
     await page.keyboard.press("Home");
@@ -237,9 +237,9 @@ test.describe("phones and accessibility", () => {
       await openIn(page, "/deploy", {
         theme,
         viewport: DESKTOP,
-        ready: (p) => expect(p.getByTestId("field-image")).toBeVisible(),
+        ready: (p) => expect(p.getByTestId("field-services.0.image")).toBeVisible(),
       });
-      const field = page.getByTestId("field-image");
+      const field = page.getByTestId("field-services.0.image");
       await field.focus();
       const contrast = await field.evaluate((el) => {
         // Any CSS colour (Tailwind 4 writes oklch) to sRGB, through a canvas.

@@ -50,10 +50,12 @@ test.describe
       await expect(deploy.eligibleRows().first()).toBeVisible();
       await expect(page.getByTestId("order-summary")).toContainText("nginx:1.27");
       // Inline validation: a bad image is flagged, then fixed.
-      await page.getByTestId("field-image").fill("Not An Image!");
-      await expect(page.getByText("not a valid container image reference")).toBeVisible();
+      await page.getByTestId("field-services.0.image").fill("Not An Image!");
+      await expect(page.locator('[id="m-services.0.image-error"]')).toContainText(
+        "not a valid container image reference",
+      );
       await expect(page.getByTestId("deploy-submit")).toBeDisabled();
-      await page.getByTestId("field-image").fill("nginx:1.27");
+      await page.getByTestId("field-services.0.image").fill("nginx:1.27");
       await shoot(page, "deploy", { dark: true });
       await deploy.submit();
       // approve → sign → submit → confirmed, then the page moves on to the auction.

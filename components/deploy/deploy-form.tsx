@@ -6,7 +6,8 @@ import { useMemo, useState } from "react";
 import { useAccount } from "wagmi";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { buildOrder } from "@/lib/market/build-order";
-import { manifestTotals } from "@/lib/market/manifest";
+import { type DraftManifest, sealDraft } from "@/lib/market/draft-manifest";
+import { manifestServices, manifestTotals } from "@/lib/market/manifest";
 import { quoteOrderTerms } from "@/lib/market/quote-order-terms";
 import { screenOrder } from "@/lib/market/screen-order";
 import { type DeployTemplate, deployTemplates } from "@/lib/market/templates";
@@ -38,6 +39,8 @@ export function DeployForm(props: { initialOffers: Offers }) {
   const [template, setTemplate] = useState<DeployTemplate["id"]>("web");
   const [draft, setDraft] = useState<unknown>(() => structuredClone(deployTemplates[0]?.manifest));
   const [view, setView] = useState<ManifestView>("form");
+  // YAML/JSON text that does not parse: the draft is the last text that did, so signing waits.
+  const [textError, setTextError] = useState<string | null>(null);
   const [terms, setTerms] = useState<TermsText>({
     durationHours: "1",
     bidWindow: "20",
@@ -49,7 +52,8 @@ export function DeployForm(props: { initialOffers: Offers }) {
   const submitter = useSubmitOrder();
   const region = terms.region;
 
-  const { manifest, issues } = useMemo(() => validateManifestDraft(draft), [draft]);
+  // The draft (secret values included) is React state only: never stored in the browser or the URL.
+  const { manifest, issues, hasSecrets } = useMemo(() => validateManifestDraft(draft), [draft]);
   const totals = manifest ? manifestTotals(manifest) : null;
 
   const regions = useMemo(
@@ -81,7 +85,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
       manifest
         ? {
             resources: manifestTotals(manifest),
-            replicas: manifest.replicas,
+            replicas: manifestTotals(manifest).replicas,
             region: region || null,
           }
         : null,
@@ -123,32 +127,43 @@ export function DeployForm(props: { initialOffers: Offers }) {
 
   const onSubmit = async () => {
     const { deposit, durationSeconds, bidWindowSeconds } = quote;
-    if (!manifest || !quote.valid || maxPrice === null || deposit === null || !submitter.address) return;
+    if (!manifest || textError || !quote.valid || maxPrice === null || deposit === null || !submitter.address)
+      return;
+    // Secret values are salted and hashed into the manifest here, afresh for every signature; the
+    // values go to the server once, beside the signed manifest.
+    const sealed = sealDraft(draft as DraftManifest);
     const built = buildOrder({
       tenant: submitter.address,
-      manifest,
+      manifest: sealed.manifest,
       maxPricePerHour: maxPrice,
       deposit,
       durationSeconds,
       bidWindowSeconds,
       region: region || null,
     });
-    const id = await submitter.submit({ order: built.order, manifest: built.manifest, mode });
+    const id = await submitter.submit({
+      order: built.order,
+      manifest: built.manifest,
+      secrets: sealed.secrets,
+      mode,
+    });
     if (id) router.push(`/orders/${id}`);
   };
 
-  const specHash = manifest
-    ? buildOrder({
-        tenant: "0x0000000000000000000000000000000000000000",
-        manifest,
-        maxPricePerHour: 1n,
-        deposit: 1n,
-        durationSeconds: 1,
-        bidWindowSeconds: 1,
-        nonce: 0n,
-        deadline: 0n,
-      }).specHash
-    : null;
+  // With secrets, the hash is fixed only at signing (each value is salted afresh then).
+  const specHash =
+    manifest && !hasSecrets
+      ? buildOrder({
+          tenant: "0x0000000000000000000000000000000000000000",
+          manifest,
+          maxPricePerHour: 1n,
+          deposit: 1n,
+          durationSeconds: 1,
+          bidWindowSeconds: 1,
+          nonce: 0n,
+          deadline: 0n,
+        }).specHash
+      : null;
 
   return (
     <div className="space-y-6">
@@ -158,12 +173,17 @@ export function DeployForm(props: { initialOffers: Offers }) {
           className="lg:col-span-3"
           draft={draft}
           onChange={setDraft}
+          onParseError={setTextError}
           view={view}
-          onView={setView}
+          onView={(v) => {
+            setTextError(null);
+            setView(v);
+          }}
           manifest={manifest}
           issues={issues}
           totals={totals}
           specHash={specHash}
+          hashAtSigning={hasSecrets}
           gpuModels={gpuModels}
         />
         <TermsStep
@@ -178,8 +198,9 @@ export function DeployForm(props: { initialOffers: Offers }) {
       </div>
       <ScreeningStep screening={screening} />
       <ReviewStep
-        manifest={manifest}
+        manifest={textError ? null : manifest}
         totals={totals}
+        secretNames={manifest ? manifestServices(manifest).secrets.map((s) => s.name) : []}
         region={region}
         quote={quote}
         mode={mode}

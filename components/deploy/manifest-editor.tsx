@@ -3,18 +3,24 @@
 import { useEffect, useState } from "react";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { inputClass } from "@/components/ui/field";
+import { maskSecrets, unmaskSecrets } from "@/lib/market/draft-manifest";
 
 // The manifest as text (YAML or JSON). Edits that parse replace the draft (schema errors are shown
-// by the caller, inline); text that does not parse keeps the last draft and shows where it broke.
+// by the caller, inline); text that does not parse keeps the last draft and shows where it broke. Secret
+// values show masked (lib/market/draft-manifest.ts maskSecrets): typing over a mask sets a new value.
 
 export function ManifestEditor(props: {
   draft: unknown;
   format: "yaml" | "json";
   onChange: (draft: unknown) => void;
+  /** The text does not parse (a message) or parses again (null): signing waits for text that parses. */
+  onParseError: (error: string | null) => void;
   issues: { path: string; message: string }[];
 }) {
   const serialize = (value: unknown) =>
-    props.format === "yaml" ? toYaml(value, { indent: 2 }) : JSON.stringify(value, null, 2);
+    props.format === "yaml"
+      ? toYaml(maskSecrets(value), { indent: 2 })
+      : JSON.stringify(maskSecrets(value), null, 2);
   const [text, setText] = useState(() => serialize(props.draft));
   const [parseError, setParseError] = useState<string | null>(null);
   const [lastFormat, setLastFormat] = useState(props.format);
@@ -24,13 +30,14 @@ export function ManifestEditor(props: {
   useEffect(() => {
     let current: unknown;
     try {
-      current = lastFormat === "yaml" ? parseYaml(text) : JSON.parse(text);
+      current = unmaskSecrets(lastFormat === "yaml" ? parseYaml(text) : JSON.parse(text), props.draft);
     } catch {
       current = undefined;
     }
     if (props.format !== lastFormat || JSON.stringify(current) !== JSON.stringify(props.draft)) {
       setText(serialize(props.draft));
       setParseError(null);
+      props.onParseError(null);
       setLastFormat(props.format);
     }
   }, [props.draft, props.format]);
@@ -48,9 +55,12 @@ export function ManifestEditor(props: {
           try {
             const parsed = props.format === "yaml" ? parseYaml(value) : JSON.parse(value);
             setParseError(null);
-            props.onChange(parsed ?? {});
+            props.onParseError(null);
+            props.onChange(unmaskSecrets(parsed ?? {}, props.draft));
           } catch (error) {
-            setParseError((error as Error).message.split("\n")[0] ?? "does not parse");
+            const message = (error as Error).message.split("\n")[0] ?? "does not parse";
+            setParseError(message);
+            props.onParseError(message);
           }
         }}
         rows={18}

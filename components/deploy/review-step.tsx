@@ -4,7 +4,7 @@ import { Card } from "@/components/ui/card";
 import { ErrorNote } from "@/components/ui/field";
 import { Stepper } from "@/components/ui/stepper";
 import { formatCores, formatDuration, formatMebibytes } from "@/lib/market/format";
-import type { Manifest, manifestTotals } from "@/lib/market/manifest";
+import { type Manifest, manifestServices, type manifestTotals } from "@/lib/market/manifest";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { OrderTerms } from "@/lib/market/quote-order-terms";
 import type { SubmitMode, useSubmitOrder } from "./use-submit-order";
@@ -14,6 +14,8 @@ import type { SubmitMode, useSubmitOrder } from "./use-submit-order";
 export function ReviewStep(props: {
   manifest: Manifest | null;
   totals: ReturnType<typeof manifestTotals> | null;
+  /** The deployment's secrets, by name only: their values are never shown back. */
+  secretNames: string[];
   region: string;
   quote: OrderTerms;
   mode: SubmitMode;
@@ -29,13 +31,36 @@ export function ReviewStep(props: {
       {manifest && totals && maxPrice !== null && deposit !== null ? (
         <dl className="mb-5 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-3" data-testid="order-summary">
           <Summary label="Workload">
-            {manifest.name} · <code className="font-mono text-xs">{manifest.image}</code> ×{" "}
-            {manifest.replicas}
+            <span className="font-medium">{manifest.name}</span>
+            <ul data-testid="summary-services">
+              {manifestServices(manifest).services.map((svc) => (
+                <li key={svc.name}>
+                  {svc.name} · <code className="font-mono text-xs">{svc.image}</code> × {svc.replicas}
+                </li>
+              ))}
+            </ul>
           </Summary>
-          <Summary label="Resources">
-            {formatCores(totals.cpuMillis)} · {formatMebibytes(totals.memoryMiB)}
+          <Summary label="Resources (all services)">
+            {formatCores(totals.cpuMillis)} · {formatMebibytes(totals.memoryMiB)} ·{" "}
+            {formatMebibytes(totals.storageMiB)} ephemeral
             {totals.gpuCount > 0 ? ` · ${totals.gpuCount}× ${totals.gpuModel ?? "GPU"}` : ""}
+            {totals.volumes.map((v) => (
+              <span key={v.storageClass} className="block">
+                {formatMebibytes(v.sizeMiB)} persistent ({v.storageClass})
+              </span>
+            ))}
           </Summary>
+          {props.secretNames.length > 0 && (
+            <Summary label="Secrets">
+              <ul data-testid="summary-secrets">
+                {props.secretNames.map((name) => (
+                  <li key={name}>
+                    <code className="font-mono text-xs">{name}</code>: set
+                  </li>
+                ))}
+              </ul>
+            </Summary>
+          )}
           <Summary label="Requirements">
             {[region && `region ${region}`, totals.gpuModel && `GPU ${totals.gpuModel}`]
               .filter(Boolean)
@@ -50,6 +75,14 @@ export function ReviewStep(props: {
       ) : (
         <p className="mb-5 text-sm text-zinc-600 dark:text-zinc-400">
           Fix the problems above to review the order.
+        </p>
+      )}
+      {totals && totals.volumeCount > 0 && (
+        <p
+          data-testid="volume-warning"
+          className="mb-5 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+        >
+          Persistent volumes are deleted with all their data when the lease closes.
         </p>
       )}
       <Stepper

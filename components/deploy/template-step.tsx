@@ -1,7 +1,7 @@
 import { Card } from "@/components/ui/card";
 import { type DeployTemplate, deployTemplates } from "@/lib/market/templates";
 
-// Step 1: a starting point (web server, notebook, LLM, database, blank); choosing one replaces the
+// Step 1: a starting point (web server, notebook, LLM, database, web + database, blank); choosing one replaces the
 // draft and resets the terms to the template's.
 
 export function TemplateStep(props: {
@@ -10,7 +10,7 @@ export function TemplateStep(props: {
 }) {
   return (
     <Card title="1. Start from a template">
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
+      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
         {deployTemplates.map((t) => (
           <button
             key={t.id}

@@ -9,7 +9,7 @@ import { fetchJson } from "@/lib/api/fetch-json";
 import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contracts";
 import { type Order, orderTypedData, serializeOrder } from "@/lib/chain/order-types";
 import { permitTypedData } from "@/lib/chain/permit-types";
-import type { Manifest } from "@/lib/market/manifest";
+import type { Manifest, SecretValue } from "@/lib/market/manifest";
 import { shortMessage } from "@/lib/wagmi/short-message";
 
 // The tenant's path from a built order to an order on chain, one step at a time:
@@ -17,7 +17,8 @@ import { shortMessage } from "@/lib/wagmi/short-message";
 //   → sign (the EIP-712 order in the wallet) → submit (createOrder from the wallet, or the server
 //   relays createOrderWithPermit) → confirmed (the OrderCreated event gives the order id).
 // The manifest is stored on the server between sign and submit: the server accepts it only with the
-// signature, and a relayed order is only sent for a stored manifest.
+// signature, and a relayed order is only sent for a stored manifest. Secret values go with it (POST
+// /api/manifests `secrets`), checked against the manifest's digests and stored encrypted.
 
 export type SubmitMode = "wallet" | "relay";
 export type StepId = "approve" | "sign" | "submit" | "confirmed";
@@ -43,7 +44,18 @@ export function useSubmitOrder() {
   const set = (id: StepId, state: StepState, detail?: string) =>
     setSteps((s) => ({ ...s, [id]: { state, detail } }));
 
-  async function submit({ order, manifest, mode }: { order: Order; manifest: Manifest; mode: SubmitMode }) {
+  async function submit({
+    order,
+    manifest,
+    secrets,
+    mode,
+  }: {
+    order: Order;
+    manifest: Manifest;
+    /** The sealed secrets' values and salts: sent once, beside the manifest, never stored here. */
+    secrets: SecretValue[];
+    mode: SubmitMode;
+  }) {
     setError(null);
     setSteps(initialSteps);
     setOrderId(null);
@@ -119,6 +131,7 @@ export function useSubmitOrder() {
         method: "POST",
         body: {
           manifest,
+          secrets,
           order: serializeOrder(order),
           signature,
           domain: { chainId: config.chainId, verifyingContract: market },

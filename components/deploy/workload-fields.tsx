@@ -1,28 +1,18 @@
 "use client";
 
-import { Field, inputClass } from "@/components/ui/field";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
 import type { ManifestIssue } from "@/lib/market/validate-manifest-draft";
+import { draftBinding, fieldId, listAt, without } from "./draft-binding";
+import { DraftCheckbox, DraftText, GroupError } from "./draft-inputs";
+import { SecretFields } from "./secret-fields";
+import { ServiceCard } from "./service-card";
 
-// The workload as a form: one field per manifest property the common cases need (the YAML/JSON
-// views edit the same draft in full). Each field shows the schema's message for its own path.
+// The workload as a form: the deployment's name, its services (collapsible cards), its secrets and
+// Pod Security level. The YAML/JSON views edit the same draft. Every issue of validateManifestDraft
+// shows beside its field, and in a list at the top whose entries open the service and focus the field.
 
-function setPath(draft: unknown, path: (string | number)[], value: unknown): Record<string, unknown> {
-  const root = structuredClone((draft ?? {}) as Record<string, unknown>);
-  let node: Record<string, unknown> = root;
-  for (const key of path.slice(0, -1)) {
-    const next = node[key as string];
-    if (typeof next !== "object" || next === null) node[key as string] = {};
-    node = node[key as string] as Record<string, unknown>;
-  }
-  const last = path[path.length - 1] as string;
-  if (value === undefined) delete node[last];
-  else node[last] = value;
-  return root;
-}
-
-function num(value: string): number | string {
-  return value.trim() === "" || Number.isNaN(Number(value)) ? value : Number(value);
-}
+const NEW_SERVICE = { image: "nginx:1.27", resources: { cpu: 250, memory: 256, storage: 512 }, replicas: 1 };
 
 export function WorkloadFields(props: {
   draft: unknown;
@@ -30,167 +20,146 @@ export function WorkloadFields(props: {
   issues: ManifestIssue[];
   gpuModels: string[];
 }) {
-  const { draft, onChange, issues, gpuModels } = props;
-  const issueAt = (path: string) => issues.find((i) => i.path === path)?.message ?? null;
-  const m = (draft ?? {}) as Record<string, unknown>;
-  const res = (m.resources ?? {}) as Record<string, unknown>;
-  const gpu = (res.gpu ?? {}) as Record<string, unknown>;
-  const ports = Array.isArray(m.ports) ? (m.ports as { port?: unknown }[]) : [];
-  const env = Array.isArray(m.env) ? (m.env as { name?: unknown; value?: unknown }[]) : [];
-  const command = Array.isArray(m.command) ? (m.command as string[]) : [];
+  const { draft, onChange, issues } = props;
+  const b = draftBinding(draft, onChange, issues);
+  const services = listAt(b, ["services"]);
+  const secretNames = listAt(b, ["secrets"]).flatMap((s) =>
+    s && typeof s === "object" && typeof (s as { name?: unknown }).name === "string"
+      ? [(s as { name: string }).name]
+      : [],
+  );
+  // Folded cards, by index; the first service starts open.
+  const [closed, setClosed] = useState<Set<number>>(() => new Set(services.map((_, i) => i).slice(1)));
+  const setOpen = (i: number, open: boolean) =>
+    setClosed((s) => {
+      const next = new Set(s);
+      if (open) next.delete(i);
+      else next.add(i);
+      return next;
+    });
+  const serviceNames = new Set(services.map((s) => (s as { name?: unknown } | null)?.name));
+  const freeName = (base: string) => {
+    for (let n = 2; ; n++) if (!serviceNames.has(`${base}-${n}`)) return `${base}-${n}`;
+  };
+
+  const focusIssue = (path: string) => {
+    const at = /^services\.(\d+)/.exec(path);
+    if (at) setOpen(Number(at[1]), true);
+    // After the card opens: the field itself, else the nearest enclosing group that has an id.
+    requestAnimationFrame(() => {
+      const parts = path.split(".");
+      for (let n = parts.length; n > 0; n--) {
+        const key = parts.slice(0, n).join(".");
+        const el =
+          document.getElementById(fieldId([key])) ?? document.getElementById(`${fieldId([key])}-error`);
+        if (el) {
+          el.scrollIntoView({ block: "center" });
+          if (
+            el instanceof HTMLInputElement ||
+            el instanceof HTMLSelectElement ||
+            el instanceof HTMLTextAreaElement
+          )
+            el.focus();
+          return;
+        }
+      }
+    });
+  };
+
+  if (draft === null || typeof draft !== "object" || (draft as { version?: unknown }).version !== 2)
+    return (
+      <div className="space-y-3 text-sm">
+        <p>
+          This manifest is not a v2 deployment; edit it in the YAML or JSON view, or start from a template.
+        </p>
+        <IssueList issues={issues} onPick={focusIssue} />
+      </div>
+    );
 
   return (
-    <div className="grid gap-4 sm:grid-cols-2">
-      <Field label="Name" error={issueAt("name")} htmlFor="m-name">
-        <input
-          id="m-name"
-          data-testid="field-name"
-          className={inputClass}
-          value={String(m.name ?? "")}
-          onChange={(e) => onChange(setPath(draft, ["name"], e.target.value))}
-        />
-      </Field>
-      <Field label="Image" error={issueAt("image")} htmlFor="m-image">
-        <input
-          id="m-image"
-          data-testid="field-image"
-          className={inputClass}
-          value={String(m.image ?? "")}
-          onChange={(e) => onChange(setPath(draft, ["image"], e.target.value))}
-        />
-      </Field>
-      <Field label="CPU per replica (millicores)" error={issueAt("resources.cpu")} htmlFor="m-cpu">
-        <input
-          id="m-cpu"
-          data-testid="field-cpu"
-          inputMode="numeric"
-          className={inputClass}
-          value={String(res.cpu ?? "")}
-          onChange={(e) => onChange(setPath(draft, ["resources", "cpu"], num(e.target.value)))}
-        />
-      </Field>
-      <Field label="Memory per replica (MiB)" error={issueAt("resources.memory")} htmlFor="m-mem">
-        <input
-          id="m-mem"
-          data-testid="field-memory"
-          inputMode="numeric"
-          className={inputClass}
-          value={String(res.memory ?? "")}
-          onChange={(e) => onChange(setPath(draft, ["resources", "memory"], num(e.target.value)))}
-        />
-      </Field>
-      <Field label="Ephemeral storage (MiB)" error={issueAt("resources.storage")} htmlFor="m-storage">
-        <input
-          id="m-storage"
-          className={inputClass}
-          inputMode="numeric"
-          value={String(res.storage ?? "")}
-          onChange={(e) => onChange(setPath(draft, ["resources", "storage"], num(e.target.value)))}
-        />
-      </Field>
-      <Field label="Replicas" error={issueAt("replicas")} htmlFor="m-replicas">
-        <input
-          id="m-replicas"
-          className={inputClass}
-          inputMode="numeric"
-          value={String(m.replicas ?? 1)}
-          onChange={(e) => onChange(setPath(draft, ["replicas"], num(e.target.value)))}
-        />
-      </Field>
-      <Field
-        label="GPUs per replica"
-        error={issueAt("resources.gpu.count") ?? issueAt("resources.gpu")}
-        htmlFor="m-gpu"
-      >
-        <input
-          id="m-gpu"
-          className={inputClass}
-          inputMode="numeric"
-          value={String(gpu.count ?? 0)}
-          onChange={(e) => onChange(setPath(draft, ["resources", "gpu", "count"], num(e.target.value)))}
-        />
-      </Field>
-      <Field
-        label="GPU model"
-        error={issueAt("resources.gpu.model")}
-        htmlFor="m-gpu-model"
-        hint="Required attribute when set"
-      >
-        <select
-          id="m-gpu-model"
-          className={inputClass}
-          value={String(gpu.model ?? "")}
-          onChange={(e) =>
-            onChange(setPath(draft, ["resources", "gpu", "model"], e.target.value || undefined))
-          }
-        >
-          <option value="">any model</option>
-          {gpuModels.map((g) => (
-            <option key={g} value={g}>
-              {g}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field
-        label="Ports (comma separated)"
-        error={issues.find((i) => i.path.startsWith("ports"))?.message ?? null}
-        htmlFor="m-ports"
-      >
-        <input
-          id="m-ports"
-          className={inputClass}
-          value={ports.map((p) => String(p.port ?? "")).join(", ")}
-          onChange={(e) => {
-            const list = e.target.value
-              .split(",")
-              .map((s) => s.trim())
-              .filter(Boolean)
-              .map((s) => ({ port: num(s) }));
-            onChange(setPath(draft, ["ports"], list.length ? list : undefined));
-          }}
-        />
-      </Field>
-      <Field
-        label="Command (one argument per line)"
-        error={issues.find((i) => i.path.startsWith("command"))?.message ?? null}
-        htmlFor="m-cmd"
-      >
-        <textarea
-          id="m-cmd"
-          rows={2}
-          className={`${inputClass} font-mono text-xs`}
-          value={command.join("\n")}
-          onChange={(e) => {
-            const list = e.target.value.split("\n").filter((l) => l.length > 0);
-            onChange(setPath(draft, ["command"], list.length ? list : undefined));
-          }}
-        />
-      </Field>
-      <div className="sm:col-span-2">
-        <Field
-          label="Environment (NAME=value per line)"
-          error={issues.find((i) => i.path.startsWith("env"))?.message ?? null}
-          htmlFor="m-env"
-        >
-          <textarea
-            id="m-env"
-            rows={2}
-            className={`${inputClass} font-mono text-xs`}
-            value={env.map((v) => `${String(v.name ?? "")}=${String(v.value ?? "")}`).join("\n")}
-            onChange={(e) => {
-              const list = e.target.value
-                .split("\n")
-                .filter((l) => l.length > 0)
-                .map((l) => {
-                  const at = l.indexOf("=");
-                  return at < 0 ? { name: l, value: "" } : { name: l.slice(0, at), value: l.slice(at + 1) };
-                });
-              onChange(setPath(draft, ["env"], list.length ? list : undefined));
-            }}
+    <div className="space-y-5">
+      <IssueList issues={issues} onPick={focusIssue} />
+      <div className="grid gap-3 sm:grid-cols-2">
+        <DraftText b={b} path={["name"]} label="Deployment name" />
+        <div className="sm:pt-6">
+          <DraftCheckbox
+            b={b}
+            path={["podSecurity"]}
+            on="restricted"
+            label="Pod Security restricted"
+            hint="Every container non-root, no added capabilities: stricter than the default (baseline)"
           />
-        </Field>
+        </div>
       </div>
+      <section className="space-y-2">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h3 className="text-sm font-semibold">Services</h3>
+          <Button
+            variant="secondary"
+            size="sm"
+            data-testid="add-service"
+            onClick={() => {
+              b.set(
+                ["services"],
+                [...services, { name: freeName("service"), ...structuredClone(NEW_SERVICE) }],
+              );
+              setOpen(services.length, true);
+            }}
+          >
+            Add service
+          </Button>
+        </div>
+        <GroupError b={b} path={["services"]} />
+        <ul className="space-y-3">
+          {services.map((_, i) => (
+            <ServiceCard
+              key={i}
+              b={b}
+              index={i}
+              count={services.length}
+              open={!closed.has(i)}
+              onToggle={() => setOpen(i, closed.has(i))}
+              onDuplicate={() => {
+                const copy = structuredClone(services[i]) as Record<string, unknown>;
+                copy.name = freeName(String(copy.name ?? "service"));
+                b.set(["services"], [...services.slice(0, i + 1), copy, ...services.slice(i + 1)]);
+                setClosed((s) => new Set([...s].map((c) => (c > i ? c + 1 : c))));
+              }}
+              onRemove={() => {
+                b.set(["services"], without(services, i) ?? []);
+                setClosed((s) => new Set([...s].flatMap((c) => (c === i ? [] : [c > i ? c - 1 : c]))));
+              }}
+              secretNames={secretNames}
+              gpuModels={props.gpuModels}
+            />
+          ))}
+        </ul>
+      </section>
+      <SecretFields b={b} />
+    </div>
+  );
+}
+
+function IssueList(props: { issues: ManifestIssue[]; onPick: (path: string) => void }) {
+  if (props.issues.length === 0) return null;
+  return (
+    <div className="rounded-md border border-red-200 bg-red-50 p-3 text-sm dark:border-red-900 dark:bg-red-950">
+      <p className="font-medium text-red-800 dark:text-red-300">
+        {props.issues.length === 1 ? "1 problem" : `${props.issues.length} problems`} to fix before signing
+      </p>
+      <ul className="mt-1 space-y-0.5 text-xs" data-testid="form-issues">
+        {props.issues.map((issue) => (
+          <li key={`${issue.path}:${issue.message}`}>
+            <button
+              type="button"
+              className="text-left text-red-800 underline decoration-dotted underline-offset-2 dark:text-red-300"
+              onClick={() => props.onPick(issue.path)}
+            >
+              <code className="font-mono">{issue.path || "(manifest)"}</code>: {issue.message}
+            </button>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -26,12 +26,15 @@ const PANEL_ID = "workload-panel";
 export function WorkloadStep(props: {
   draft: unknown;
   onChange: (draft: unknown) => void;
+  onParseError: (error: string | null) => void;
   view: ManifestView;
   onView: (view: ManifestView) => void;
   manifest: Manifest | null;
   issues: ManifestIssue[];
   totals: ReturnType<typeof manifestTotals> | null;
   specHash: string | null;
+  /** The draft has secrets: its hash is fixed at signing, when they are salted. */
+  hashAtSigning: boolean;
   gpuModels: string[];
   className?: string;
 }) {
@@ -101,7 +104,13 @@ export function WorkloadStep(props: {
             gpuModels={props.gpuModels}
           />
         ) : (
-          <ManifestEditor draft={props.draft} format={view} onChange={props.onChange} issues={issues} />
+          <ManifestEditor
+            draft={props.draft}
+            format={view}
+            onChange={props.onChange}
+            onParseError={props.onParseError}
+            issues={issues}
+          />
         )}
       </div>
       <div className="mt-4 flex flex-wrap items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
@@ -113,9 +122,14 @@ export function WorkloadStep(props: {
         {totals && (
           <span>
             Needs {formatCores(totals.cpuMillis)}, {formatMebibytes(totals.memoryMiB)} memory
-            {totals.gpuCount > 0 ? `, ${totals.gpuCount} GPU` : ""} in total
+            {totals.gpuCount > 0 ? `, ${totals.gpuCount} GPU` : ""}
+            {totals.volumes
+              .map((v) => `, ${formatMebibytes(v.sizeMiB)} ${v.storageClass} volume storage`)
+              .join("")}{" "}
+            in total ({totals.replicas} {totals.replicas === 1 ? "pod" : "pods"})
           </span>
         )}
+        {manifest && props.hashAtSigning && <span>spec hash set at signing (secrets are salted)</span>}
         {specHash && (
           <span className="font-mono" title={specHash}>
             spec {shortHex(specHash, 6)}

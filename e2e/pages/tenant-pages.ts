@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import type { DeployTemplate } from "../../lib/market/templates";
 
 // Page objects for the tenant journey: market, deploy, auction, lease.
 
@@ -18,7 +19,7 @@ export class TenantDeployPage {
     await this.page.goto("/deploy");
     await expect(this.page.getByRole("heading", { name: "Deploy", level: 1 })).toBeVisible();
   }
-  async chooseTemplate(id: "web" | "jupyter" | "llm" | "postgres" | "blank") {
+  async chooseTemplate(id: DeployTemplate["id"]) {
     await this.page.getByTestId(`template-${id}`).click();
   }
   async setBidWindow(seconds: number) {

@@ -131,7 +131,6 @@ const manifestV1Schema = z
   })
   .strict();
 
-
 export type ManifestV1 = z.infer<typeof manifestV1Schema>;
 
 // ---------------------------------------------------------------------------------------------
@@ -327,8 +326,13 @@ const manifestServiceSchema = z
       if (!p) return;
       const ref = p.http?.port ?? p.tcp?.port;
       const path = [key, p.http ? "http" : "tcp", "port"];
-      if (typeof ref === "string" && !ports.some((x) => x.name === ref))
+      const named = typeof ref === "string" ? ports.find((x) => x.name === ref) : undefined;
+      if (typeof ref === "string" && !named)
         ctx.addIssue({ code: "custom", path, message: `no port named "${ref}" in this service` });
+      // kube-apiserver takes any IANA name here, but the kubelet probes over TCP only: a check on a
+      // UDP port would fail forever (and restart the container forever, for liveness).
+      if (named && named.protocol !== "TCP")
+        ctx.addIssue({ code: "custom", path, message: `port "${ref}" is UDP; a check needs a TCP port` });
       if (typeof ref === "number" && !ports.some((x) => x.port === ref && x.protocol === "TCP"))
         ctx.addIssue({ code: "custom", path, message: `port ${ref}/TCP is not one of this service's ports` });
     };
@@ -340,6 +344,15 @@ const manifestServiceSchema = z
         code: "custom",
         path: ["liveness", "successThreshold"],
         message: "must be 1 for a liveness check",
+      });
+    // A service's public host is `<service>-<lease>.<base domain>` (lib/k8s/cluster-exposure.ts
+    // leaseHost): one Ingress rule, so one HTTP port. A second would need a host of its own.
+    const http = ports.flatMap((p, i) => (p.expose === "http" ? [i] : []));
+    for (const i of http.slice(1))
+      ctx.addIssue({
+        code: "custom",
+        path: ["ports", i, "expose"],
+        message: "a service has one public HTTP port (its hostname); expose this one as internal or tcp",
       });
     const volumes = svc.volumes ?? [];
     // A ReadWriteOnce claim is mounted by one pod: a service with a volume runs one replica.
@@ -452,8 +465,7 @@ export type ManifestVolume = z.infer<typeof volumeSchema>;
  * (`version: 2`). The version field picks the schema, so each error names the field it is about.
  */
 export const manifestSchema = z.unknown().transform((input, ctx): ManifestV1 | ManifestV2 => {
-  const v2 =
-    input !== null && typeof input === "object" && (input as { version?: unknown }).version === 2;
+  const v2 = input !== null && typeof input === "object" && (input as { version?: unknown }).version === 2;
   const result = (v2 ? manifestV2Schema : manifestV1Schema).safeParse(input);
   if (result.success) return result.data;
   for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: "custom", message: issue.message });

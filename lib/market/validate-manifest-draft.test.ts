@@ -27,3 +27,55 @@ describe("validateManifestDraft", () => {
     expect(validateManifestDraft("nginx").issues).toHaveLength(1);
   });
 });
+
+describe("validateManifestDraft with secrets", () => {
+  const draft = (value: unknown) => ({
+    version: 2,
+    name: "db",
+    services: [
+      {
+        name: "db",
+        image: "postgres:16",
+        env: [{ name: "POSTGRES_PASSWORD", secret: "pw" }],
+        resources: { cpu: 500, memory: 512 },
+      },
+    ],
+    secrets: [{ name: "pw", value }],
+  });
+
+  it("checks the rest of the manifest with the value standing in for its digest", () => {
+    const { manifest, issues, hasSecrets } = validateManifestDraft(draft("hunter2"));
+    expect(issues).toEqual([]);
+    expect(hasSecrets).toBe(true);
+    expect(JSON.stringify(manifest)).not.toContain("hunter2");
+  });
+
+  it.each([
+    ["an empty value", "", "enter a value for this secret"],
+    ["no value", undefined, "enter a value for this secret"],
+    ["a value that is not text", 42, /string/],
+  ])("names %s at secrets.N.value", (_label, value, message) => {
+    const { manifest, issues } = validateManifestDraft(draft(value));
+    expect(manifest).toBeNull();
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.path).toBe("secrets.0.value");
+    expect(issues[0]?.message).toMatch(message);
+  });
+
+  it("asks for the value when given a sealed secret", () => {
+    const { issues } = validateManifestDraft({
+      ...draft(""),
+      secrets: [{ name: "pw", digest: `0x${"1".repeat(64)}` }],
+    });
+    expect(issues).toEqual([
+      { path: "secrets.0.value", message: "a secret needs its value here, not a digest" },
+    ]);
+  });
+
+  it("still reports schema problems of the secret's name", () => {
+    const d = draft("x");
+    d.secrets[0] = { name: "PW", value: "x" };
+    const paths = validateManifestDraft(d).issues.map((i) => i.path);
+    expect(paths).toContain("secrets.0.name");
+  });
+});
