@@ -83,11 +83,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
   const screeningInput = useMemo(
     () =>
       manifest
-        ? {
-            resources: manifestTotals(manifest),
-            replicas: manifestTotals(manifest).replicas,
-            region: region || null,
-          }
+        ? { manifest, region: region || null }
         : null,
     [manifest, region],
   );
