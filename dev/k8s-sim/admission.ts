@@ -6,6 +6,7 @@
 import { ApiError } from "./errors";
 import { admitPodSecurity, warnPodTemplateSecurity } from "./pod-security";
 import { qosClass } from "./pods";
+import { allocateNodePorts } from "./node-ports";
 import { checkQuota } from "./quota";
 import { R, type ResDef } from "./resources";
 import type { Store } from "./store";
@@ -23,6 +24,8 @@ export function admitCreate(store: Store, def: ResDef, o: Obj): void {
     o.spec ??= {};
     applyLimitRanges(store, o);
   }
+  // A Service's status is the server's (PrepareForCreate resets it).
+  if (def === R.svc) delete o.status;
   defaults(store, def, o);
   validate(def, o);
   if (def === R.pod) {
@@ -121,14 +124,12 @@ export function defaults(store: Store, def: ResDef, o: Obj): void {
     for (const p of s.ports ?? []) {
       p.protocol ??= "TCP";
       p.targetPort ??= p.port;
-      if ((s.type === "NodePort" || s.type === "LoadBalancer") && !p.nodePort)
-        p.nodePort = 30000 + Math.floor(Math.random() * 2767);
     }
+    allocateNodePorts(store, o);
     if (s.type === "LoadBalancer") s.externalTrafficPolicy ??= "Cluster";
-    o.status =
-      s.type === "LoadBalancer"
-        ? { loadBalancer: { ingress: [{ ip: `203.0.113.${(store.ipCounter % 250) + 2}`, ipMode: "VIP" }] } }
-        : { loadBalancer: {} };
+    // The address of a LoadBalancer is its cloud controller's to publish (service-lb.ts), on an update
+    // too: what is there stays.
+    o.status ??= { loadBalancer: {} };
   }
   if (def === R.ns) newNamespace(o.metadata.name, o);
   if (def === R.sa) o.secrets ??= undefined;

@@ -2,6 +2,7 @@
 // refuses a create going over a quota (403 "exceeded quota" / "must specify"). The status writer
 // is controllers/resourcequota.ts.
 import { ApiError } from "./errors";
+import { nodePortUsage } from "./node-ports";
 import { COMPUTE, isTerminal, podRequests } from "./pods";
 import { R, RESOURCES, type ResDef } from "./resources";
 import type { Store } from "./store";
@@ -18,7 +19,7 @@ export function quotaUsage(store: Store, ns: string, hard: Record<string, unknow
     else if (key === "services.loadbalancers")
       v = store.list(R.svc, ns).filter((s) => s.spec?.type === "LoadBalancer").length;
     else if (key === "services.nodeports")
-      v = store.list(R.svc, ns).filter((s) => s.spec?.type === "NodePort").length;
+      v = store.list(R.svc, ns).reduce((n, s) => n + nodePortUsage(s), 0);
     else if (key === "secrets" || key === "configmaps" || key === "persistentvolumeclaims") {
       const def = RESOURCES.find((x) => x.group === "" && x.name === key);
       v = def ? store.list(def, ns).length : 0;
@@ -81,7 +82,7 @@ export function checkQuota(store: Store, def: ResDef, o: Obj): void {
         if (key === def.name || key === `count/${def.name}${def.group ? `.${def.group}` : ""}`) req[key] = 1;
         if (def === R.svc && key === "services.loadbalancers" && o.spec?.type === "LoadBalancer")
           req[key] = 1;
-        if (def === R.svc && key === "services.nodeports" && o.spec?.type === "NodePort") req[key] = 1;
+        if (def === R.svc && key === "services.nodeports" && nodePortUsage(o) > 0) req[key] = nodePortUsage(o);
       }
     }
     const over = Object.keys(req).filter(
