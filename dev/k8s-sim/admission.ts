@@ -4,9 +4,9 @@
 // create (API and controllers alike); updates run defaults() and validate() there.
 // Order reference: https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/
 import { ApiError } from "./errors";
+import { allocateNodePorts } from "./node-ports";
 import { admitPodSecurity, warnPodTemplateSecurity } from "./pod-security";
 import { qosClass } from "./pods";
-import { allocateNodePorts } from "./node-ports";
 import { checkQuota } from "./quota";
 import { R, type ResDef } from "./resources";
 import type { Store } from "./store";

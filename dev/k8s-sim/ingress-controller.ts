@@ -19,9 +19,9 @@
 // TLS sections are kept as metadata only: the listener speaks plain HTTP.
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { HttpRequest, HttpResponse } from "./http-apps";
-import { ING, controllerPods, servedByNginx } from "./ingress-nginx";
 import { nginxErrorPage } from "./apps/nginx";
+import type { HttpRequest, HttpResponse } from "./http-apps";
+import { controllerPods, ING, servedByNginx } from "./ingress-nginx";
 import { NetError, type Network } from "./network";
 import { R } from "./resources";
 import type { Store } from "./store";
@@ -218,7 +218,11 @@ export function clusterFor(clusters: IngressCluster[], host: string): IngressClu
 const HOP_BY_HOP = ["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"];
 
 /** The listener's request handler. */
-export function handleIngressRequest(clusters: IngressCluster[], req: IncomingMessage, res: ServerResponse): void {
+export function handleIngressRequest(
+  clusters: IngressCluster[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = Number(req.headers["content-length"] ?? 0) > MAX_BODY;
@@ -253,7 +257,9 @@ export function handleIngressRequest(clusters: IngressCluster[], req: IncomingMe
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(out.headers))
         if (!HOP_BY_HOP.includes(k.toLowerCase())) headers[k.toLowerCase()] = v;
-      headers["content-length"] = String(req.method === "HEAD" ? (headers["content-length"] ?? body.length) : body.length);
+      headers["content-length"] = String(
+        req.method === "HEAD" ? (headers["content-length"] ?? body.length) : body.length,
+      );
       res.writeHead(out.status, headers);
       res.end(req.method === "HEAD" ? undefined : body);
     })();

@@ -176,7 +176,9 @@ export function servedByNginx(store: Store, ing: Obj): boolean {
   if (legacy !== undefined) return legacy === INGRESS_CLASS;
   return store
     .list(ING_CLASS)
-    .some((c) => mine(c) && c.metadata.annotations?.["ingressclass.kubernetes.io/is-default-class"] === "true");
+    .some(
+      (c) => mine(c) && c.metadata.annotations?.["ingressclass.kubernetes.io/is-default-class"] === "true",
+    );
 }
 
 /** ingress-nginx's status sync: the Ingresses it serves get the published address while it runs. */

@@ -3,8 +3,8 @@
 // containers' apps; AppContext.dial's DNS forms and errors; NodePort allocation and LoadBalancers.
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NGINX_WELCOME } from "./apps/nginx";
 import { HTTPD_INDEX } from "./apps/httpd";
+import { NGINX_WELCOME } from "./apps/nginx";
 import { CONTROLLER_POD_LABELS } from "./ingress-nginx";
 import type { NetError } from "./network";
 import { R } from "./resources";
@@ -21,7 +21,11 @@ const api = (c: SimCluster, method: string, path: string, body?: unknown) =>
   raw(c, sim.caPem, method, path, { body });
 
 /** A GET (or other method) to the ingress listener with a Host header. */
-function hit(host: string, path = "/", method = "GET"): Promise<{ status: number; body: string; headers: Obj }> {
+function hit(
+  host: string,
+  path = "/",
+  method = "GET",
+): Promise<{ status: number; body: string; headers: Obj }> {
   return new Promise((resolve, reject) => {
     const req = request(
       { host: "127.0.0.1", port: sim.ingressPort, path, method, headers: { host }, agent: false },
@@ -108,12 +112,21 @@ const backend = (service: string, port: Obj) => ({ service: { name: service, por
 const rule = (host: string | undefined, paths: [string, string, string, Obj?][]) => ({
   ...(host ? { host } : {}),
   http: {
-    paths: paths.map(([path, pathType, svc, port]) => ({ path, pathType, backend: backend(svc, port ?? { number: 80 }) })),
+    paths: paths.map(([path, pathType, svc, port]) => ({
+      path,
+      pathType,
+      backend: backend(svc, port ?? { number: 80 }),
+    })),
   },
 });
 
 async function policy(c: SimCluster, ns: string, name: string, spec: Obj) {
-  await ok(api(c, "POST", `/apis/networking.k8s.io/v1/namespaces/${ns}/networkpolicies`, { metadata: { name }, spec }));
+  await ok(
+    api(c, "POST", `/apis/networking.k8s.io/v1/namespaces/${ns}/networkpolicies`, {
+      metadata: { name },
+      spec,
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -158,7 +171,9 @@ beforeAll(async () => {
   await namespace(other, "site");
   await app(other, "site", "home", "nginxinc/nginx-unprivileged:1.27", 8080);
   await readyEndpoints(other, "site", "home");
-  await ingress(other, "site", "home", { rules: [rule("home.apps.other.localhost", [["/", "Prefix", "home"]])] });
+  await ingress(other, "site", "home", {
+    rules: [rule("home.apps.other.localhost", [["/", "Prefix", "home"]])],
+  });
 }, 30_000);
 
 afterAll(async () => {
@@ -184,11 +199,13 @@ describe("ingress-nginx in every cluster", () => {
       rules: [rule("t.apps.edge.localhost", [["/", "Prefix", "web"]])],
     });
     const st = await waitFor(
-      async () => (await api(edge, "GET", "/apis/networking.k8s.io/v1/namespaces/shop/ingresses/shop")).json.status
-        ?.loadBalancer?.ingress,
+      async () =>
+        (await api(edge, "GET", "/apis/networking.k8s.io/v1/namespaces/shop/ingresses/shop")).json.status
+          ?.loadBalancer?.ingress,
     );
     expect(st).toEqual([{ ip: "127.0.0.1" }]);
-    const t = (await api(edge, "GET", "/apis/networking.k8s.io/v1/namespaces/shop/ingresses/traefik-one")).json;
+    const t = (await api(edge, "GET", "/apis/networking.k8s.io/v1/namespaces/shop/ingresses/traefik-one"))
+      .json;
     expect(t.status?.loadBalancer?.ingress).toBeUndefined();
     expect((await hit("t.apps.edge.localhost")).status).toBe(404);
   });
@@ -218,7 +235,9 @@ describe("routing like ingress-nginx", () => {
 
   it("round-robins across the ready endpoints", async () => {
     const served = new Map<string, number>();
-    for (const pod of state(edge).list(R.pod, "shop").filter((p) => p.metadata.labels?.app === "web")) {
+    for (const pod of state(edge)
+      .list(R.pod, "shop")
+      .filter((p) => p.metadata.labels?.app === "web")) {
       const run = state(edge).network.runningApp(pod, "main");
       const http = run?.app.http?.bind(run.app);
       if (!run || !http) throw new Error("nginx is not running");
@@ -242,9 +261,21 @@ describe("routing like ingress-nginx", () => {
     ["an unknown host", "nobody.apps.edge.localhost", "/", 404, "404 Not Found"],
     ["a host under no cluster", "example.com", "/", 404, "404 Not Found"],
     ["a wildcard two labels deep", "a.b.wild.apps.edge.localhost", "/", 404, "404 Not Found"],
-    ["a Service without ready endpoints", "shop.apps.edge.localhost", "/down", 503, "503 Service Temporarily Unavailable"],
+    [
+      "a Service without ready endpoints",
+      "shop.apps.edge.localhost",
+      "/down",
+      503,
+      "503 Service Temporarily Unavailable",
+    ],
     ["a missing Service", "shop.apps.edge.localhost", "/gone", 503, "503 Service Temporarily Unavailable"],
-    ["a port the Service lacks", "shop.apps.edge.localhost", "/badport", 503, "503 Service Temporarily Unavailable"],
+    [
+      "a port the Service lacks",
+      "shop.apps.edge.localhost",
+      "/badport",
+      503,
+      "503 Service Temporarily Unavailable",
+    ],
     ["a container without a known HTTP app", "shop.apps.edge.localhost", "/raw", 502, "502 Bad Gateway"],
     ["a target port nothing listens on", "shop.apps.edge.localhost", "/wrong", 502, "502 Bad Gateway"],
   ])("%s (%s%s) → %i with ingress-nginx's page", async (_what, host, path, status, title) => {
@@ -331,7 +362,9 @@ describe("AppContext.dial", () => {
     await app(edge, "dns", "client", "nginx:1.27", 80);
     await app(edge, "dns", "empty", "registry.example.com/pullerror:2", 80);
     await readyEndpoints(edge, "dns", "client");
-    client = state(edge).list(R.pod, "dns").find((p) => p.metadata.labels?.app === "client") as Obj;
+    client = state(edge)
+      .list(R.pod, "dns")
+      .find((p) => p.metadata.labels?.app === "client") as Obj;
   });
 
   it.each([
@@ -352,7 +385,9 @@ describe("AppContext.dial", () => {
     expect((await dial("client", 80)).pod.metadata.namespace).toBe("dns");
     const svc = state(edge).get(R.svc, "shop", "echo") as Obj;
     expect((await dial(svc.spec.clusterIP, 80)).pod.metadata.labels.app).toBe("echo");
-    const webPod = state(edge).list(R.pod, "shop").find((p) => p.metadata.labels?.app === "web") as Obj;
+    const webPod = state(edge)
+      .list(R.pod, "shop")
+      .find((p) => p.metadata.labels?.app === "web") as Obj;
     expect((await dial(webPod.status.podIP, 80)).pod.metadata.name).toBe(webPod.metadata.name);
   });
 
@@ -366,8 +401,12 @@ describe("AppContext.dial", () => {
   });
 
   it("the pod IP of a port nothing listens on is refused", async () => {
-    const webPod = state(edge).list(R.pod, "shop").find((p) => p.metadata.labels?.app === "web") as Obj;
-    expect(await dialError(webPod.status.podIP, 8080)).toBe(`connect ECONNREFUSED ${webPod.status.podIP}:8080`);
+    const webPod = state(edge)
+      .list(R.pod, "shop")
+      .find((p) => p.metadata.labels?.app === "web") as Obj;
+    expect(await dialError(webPod.status.podIP, 8080)).toBe(
+      `connect ECONNREFUSED ${webPod.status.podIP}:8080`,
+    );
   });
 
   it("egress to the internet only (private ranges excepted) blocks same-namespace pods unless a podSelector rule allows them", async () => {
@@ -376,7 +415,9 @@ describe("AppContext.dial", () => {
     await app(edge, "egress", "back", "httpd:2.4", 80);
     await readyEndpoints(edge, "egress", "front");
     await readyEndpoints(edge, "egress", "back");
-    const front = state(edge).list(R.pod, "egress").find((p) => p.metadata.labels?.app === "front") as Obj;
+    const front = state(edge)
+      .list(R.pod, "egress")
+      .find((p) => p.metadata.labels?.app === "front") as Obj;
     const backIp = state(edge).get(R.svc, "egress", "back")?.spec.clusterIP;
     await policy(edge, "egress", "egress", {
       podSelector: {},
@@ -389,7 +430,9 @@ describe("AppContext.dial", () => {
             { port: 53, protocol: "TCP" },
           ],
         },
-        { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] } }] },
+        {
+          to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] } }],
+        },
       ],
     });
     expect(await dialError("back", 80, front)).toBe(`connect ETIMEDOUT ${backIp}:80`);
@@ -464,7 +507,11 @@ describe("NodePort and LoadBalancer Services", () => {
     );
     const three = await api(edge, "POST", "/api/v1/namespaces/quota/services", {
       metadata: { name: "three" },
-      spec: { type: "NodePort", selector: { a: "b" }, ports: [1, 2, 3].map((p) => ({ name: `p${p}`, port: p })) },
+      spec: {
+        type: "NodePort",
+        selector: { a: "b" },
+        ports: [1, 2, 3].map((p) => ({ name: `p${p}`, port: p })),
+      },
     });
     expect(three.status).toBe(403);
     expect(three.json.message).toContain("exceeded quota: q, requested: services.nodeports=3");
@@ -474,14 +521,31 @@ describe("NodePort and LoadBalancer Services", () => {
     });
     expect(lb.status).toBe(403);
     expect(lb.json.message).toContain("services.loadbalancers=1");
+    // Turning a ClusterIP Service into a NodePort is counted too.
+    const plain = await ok(
+      api(edge, "POST", "/api/v1/namespaces/quota/services", {
+        metadata: { name: "plain" },
+        spec: { selector: { a: "b" }, ports: [1, 2, 3].map((p) => ({ name: `p${p}`, port: p })) },
+      }),
+    );
+    plain.spec.type = "NodePort";
+    const turned = await api(edge, "PUT", "/api/v1/namespaces/quota/services/plain", plain);
+    expect(turned.status).toBe(403);
+    expect(turned.json.message).toContain("requested: services.nodeports=3, used: services.nodeports=0");
+    plain.spec.ports = plain.spec.ports.slice(0, 2);
+    expect((await api(edge, "PUT", "/api/v1/namespaces/quota/services/plain", plain)).status).toBe(200);
   });
 
   it("a LoadBalancer stays pending without a provider and gets 127.0.0.1 with one", async () => {
-    const pending = await svc("lb", "LoadBalancer", [{ port: 80 }], { status: { loadBalancer: { ingress: [{ ip: "1.2.3.4" }] } } });
+    const pending = await svc("lb", "LoadBalancer", [{ port: 80 }], {
+      status: { loadBalancer: { ingress: [{ ip: "1.2.3.4" }] } },
+    });
     expect(pending.status).toBe(201);
     expect(pending.json.status).toEqual({ loadBalancer: {} });
     await new Promise((r) => setTimeout(r, 100));
-    expect((await api(edge, "GET", "/api/v1/namespaces/shop/services/lb")).json.status).toEqual({ loadBalancer: {} });
+    expect((await api(edge, "GET", "/api/v1/namespaces/shop/services/lb")).json.status).toEqual({
+      loadBalancer: {},
+    });
     await ok(
       api(other, "POST", "/api/v1/namespaces/site/services", {
         metadata: { name: "lb" },
@@ -489,7 +553,8 @@ describe("NodePort and LoadBalancer Services", () => {
       }),
     );
     const st = await waitFor(
-      async () => (await api(other, "GET", "/api/v1/namespaces/site/services/lb")).json.status?.loadBalancer?.ingress,
+      async () =>
+        (await api(other, "GET", "/api/v1/namespaces/site/services/lb")).json.status?.loadBalancer?.ingress,
     );
     expect(st).toEqual([{ ip: "127.0.0.1", ipMode: "VIP" }]);
   });

@@ -13,13 +13,16 @@
 // Whether policies are enforced at all is the CNI's business: flannel alone does not implement
 // NetworkPolicy, so on a `cni: "flannel"` cluster every connection is open, as on a real one. Every
 // other spec (including none given) enforces them: the strict answer.
-import { R, RESOURCES, type ResDef } from "./resources";
+
 import type { SimCni } from "./network-addons";
+import { R, RESOURCES, type ResDef } from "./resources";
 import type { Store } from "./store";
 import { matchLabels, type Obj, selectorObjToReqs } from "./util";
 import { type Cidr, parseCidr } from "./validation/cidr";
 
-export const NETPOL = RESOURCES.find((r) => r.group === "networking.k8s.io" && r.name === "networkpolicies") as ResDef;
+export const NETPOL = RESOURCES.find(
+  (r) => r.group === "networking.k8s.io" && r.name === "networkpolicies",
+) as ResDef;
 
 /** One end of a connection: a pod, or an address outside the pod network (a node, the internet). */
 export type Endpoint = { pod: Obj } | { ip: string };
@@ -97,7 +100,14 @@ function portMatches(rulePort: Obj, conn: Connection): boolean {
   return conn.port >= rulePort.port && conn.port <= end;
 }
 
-function ruleAllows(store: Store, policyNs: string, rule: Obj, peers: Obj[] | undefined, other: Endpoint, conn: Connection): boolean {
+function ruleAllows(
+  store: Store,
+  policyNs: string,
+  rule: Obj,
+  peers: Obj[] | undefined,
+  other: Endpoint,
+  conn: Connection,
+): boolean {
   const ports: Obj[] = rule.ports ?? [];
   if (ports.length && !ports.some((p) => portMatches(p, conn))) return false;
   return !peers?.length || peers.some((peer) => peerMatches(store, policyNs, peer, other));

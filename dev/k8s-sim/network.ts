@@ -248,7 +248,12 @@ export class Network {
     const name = host.replace(/\.$/, "").toLowerCase();
     const candidates = host.endsWith(".")
       ? [name]
-      : [`${name}.${fromNs}.svc.${CLUSTER_DOMAIN}`, `${name}.svc.${CLUSTER_DOMAIN}`, `${name}.${CLUSTER_DOMAIN}`, name];
+      : [
+          `${name}.${fromNs}.svc.${CLUSTER_DOMAIN}`,
+          `${name}.svc.${CLUSTER_DOMAIN}`,
+          `${name}.${CLUSTER_DOMAIN}`,
+          name,
+        ];
     for (const fqdn of candidates) {
       const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local$/.exec(fqdn);
       if (!m) continue;
@@ -280,7 +285,9 @@ export class Network {
       return this.viaService(src, svc, port, `${svc.spec.clusterIP}:${port}`);
     }
     const shown = `${host}:${port}`;
-    const svc = this.store.list(R.svc).find((s) => (s.spec?.clusterIPs ?? [s.spec?.clusterIP]).includes(host));
+    const svc = this.store
+      .list(R.svc)
+      .find((s) => (s.spec?.clusterIPs ?? [s.spec?.clusterIP]).includes(host));
     if (svc) return this.viaService(src, svc, port, shown);
     const pod = this.store.list(R.pod).find((p) => p.status?.podIP === host && !isTerminal(p));
     if (pod) return this.connect(src, pod, port, shown);

@@ -18,7 +18,8 @@ export const NODE_PORT_MAX = 32767;
 
 const usesNodePorts = (spec: Obj | undefined) => spec?.type === "NodePort" || spec?.type === "LoadBalancer";
 const allocates = (spec: Obj | undefined) =>
-  spec?.type === "NodePort" || (spec?.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts !== false);
+  spec?.type === "NodePort" ||
+  (spec?.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts !== false);
 
 /** Fills in and checks the nodePorts of `svc` (create, or update of a stored Service). Mutates it. */
 export function allocateNodePorts(store: Store, svc: Obj): void {
@@ -43,7 +44,8 @@ export function allocateNodePorts(store: Store, svc: Obj): void {
           `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_MIN}-${NODE_PORT_MAX}`,
         ),
       );
-    else if (taken.has(p.nodePort)) errs.push(fe.invalid(path, p.nodePort, "provided port is already allocated"));
+    else if (taken.has(p.nodePort))
+      errs.push(fe.invalid(path, p.nodePort, "provided port is already allocated"));
   }
   if (errs.length) throw invalidError("Service", "", svc.metadata?.name ?? "", errs);
   if (!allocates(spec)) return;
@@ -55,7 +57,11 @@ export function allocateNodePorts(store: Store, svc: Obj): void {
       const n = NODE_PORT_MIN + ((start + k) % span);
       if (!taken.has(n) && !mine.has(n)) return n;
     }
-    throw new ApiError(500, "InternalError", "Internal error occurred: failed to allocate a nodePort: range is full");
+    throw new ApiError(
+      500,
+      "InternalError",
+      "Internal error occurred: failed to allocate a nodePort: range is full",
+    );
   };
   for (const p of ports)
     if (!p.nodePort) {

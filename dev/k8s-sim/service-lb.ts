@@ -17,7 +17,10 @@ export function serviceLoadBalancerController(ctx: ControllerContext, enabled: b
     // Only what this provider published is cleared: a Service of another class keeps its status.
     if (!wants && svc.spec?.type === "LoadBalancer" && svc.spec?.loadBalancerClass) continue;
     store.mutate(R.svc, svc.metadata.namespace, svc.metadata.name, (o) => {
-      o.status = { ...(o.status ?? {}), loadBalancer: wants ? { ingress: [{ ip: LB_ADDRESS, ipMode: "VIP" }] } : {} };
+      o.status = {
+        ...(o.status ?? {}),
+        loadBalancer: wants ? { ingress: [{ ip: LB_ADDRESS, ipMode: "VIP" }] } : {},
+      };
     });
   }
 }

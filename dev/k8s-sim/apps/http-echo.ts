@@ -1,9 +1,10 @@
 // hashicorp/http-echo (https://github.com/hashicorp/http-echo, main.go): answers `-text` (or
 // $ECHO_TEXT) and a newline on every path, `{"status":"ok"}` on /health, listening on `-listen`
 // (default :5678). Without a text it exits at start, so it listens nowhere.
+
+import type { AppContext } from "../http-apps";
 import { registerApp } from "../http-apps";
 import { containerSpec } from "./static-site";
-import type { AppContext } from "../http-apps";
 
 function flag(ctx: AppContext, name: string): string | undefined {
   const args: string[] = (containerSpec(ctx).args ?? []).map(String);
