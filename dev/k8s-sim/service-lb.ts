@@ -9,17 +9,19 @@ import { R } from "./resources";
 export const LB_ADDRESS = "127.0.0.1";
 
 export function serviceLoadBalancerController(ctx: ControllerContext, enabled: boolean): void {
+  // No provider: nothing publishes or clears anything (a status written through the API stays).
+  if (!enabled) return;
   const { store } = ctx;
   for (const svc of store.list(R.svc)) {
-    const wants = enabled && svc.spec?.type === "LoadBalancer" && !svc.spec?.loadBalancerClass;
+    const isLb = svc.spec?.type === "LoadBalancer";
+    // A Service of another loadBalancerClass is another provider's.
+    if (isLb && svc.spec?.loadBalancerClass) continue;
     const has = (svc.status?.loadBalancer?.ingress ?? []).length > 0;
-    if (wants === has) continue;
-    // Only what this provider published is cleared: a Service of another class keeps its status.
-    if (!wants && svc.spec?.type === "LoadBalancer" && svc.spec?.loadBalancerClass) continue;
+    if (isLb === has) continue;
     store.mutate(R.svc, svc.metadata.namespace, svc.metadata.name, (o) => {
       o.status = {
         ...(o.status ?? {}),
-        loadBalancer: wants ? { ingress: [{ ip: LB_ADDRESS, ipMode: "VIP" }] } : {},
+        loadBalancer: isLb ? { ingress: [{ ip: LB_ADDRESS, ipMode: "VIP" }] } : {},
       };
     });
   }
