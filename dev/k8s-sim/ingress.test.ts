@@ -132,7 +132,12 @@ async function policy(c: SimCluster, ns: string, name: string, spec: Obj) {
 beforeAll(async () => {
   sim = await startSimulator({
     clusters: [
-      { name: "edge", nodes: [{ name: "edge-1", cpu: "16", memory: "64Gi" }], cni: "calico" },
+      {
+        name: "edge",
+        nodes: [{ name: "edge-1", cpu: "16", memory: "64Gi" }],
+        cni: "calico",
+        nodeLocalDns: "169.254.20.10",
+      },
       { name: "other", nodes: [{ name: "other-1", cpu: "8", memory: "32Gi" }], loadBalancer: true },
     ],
     podStartDelayMs: 30,
@@ -292,6 +297,70 @@ describe("routing like ingress-nginx", () => {
     });
     expect((await hit("fb.apps.edge.localhost", "/")).body).toBe(NGINX_WELCOME);
     expect((await hit("fb.apps.edge.localhost", "/index.html")).body).toBe(HTTPD_INDEX);
+  });
+});
+
+describe("the listener", () => {
+  it("refuses a body over ingress-nginx's proxy-body-size (1 MiB) with 413", async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port: sim.ingressPort,
+          path: "/api",
+          method: "POST",
+          headers: { host: "shop.apps.edge.localhost", "content-type": "application/octet-stream" },
+          agent: false,
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.end(Buffer.alloc(1024 * 1024 + 1));
+    });
+    expect(status).toBe(413);
+  });
+
+  it("resets the connection while no controller pod is ready, and serves again once one is", async () => {
+    const scale = async (replicas: number) => {
+      const d = (
+        await api(other, "GET", "/apis/apps/v1/namespaces/ingress-nginx/deployments/ingress-nginx-controller")
+      ).json;
+      d.spec.replicas = replicas;
+      await ok(
+        api(other, "PUT", "/apis/apps/v1/namespaces/ingress-nginx/deployments/ingress-nginx-controller", d),
+      );
+    };
+    await scale(0);
+    await waitFor(() => state(other).list(R.pod, "ingress-nginx").length === 0, 5000, "controller gone");
+    await expect(hit("home.apps.other.localhost")).rejects.toThrow(/socket hang up|ECONNRESET/);
+    await scale(1);
+    await waitFor(
+      async () => (await hit("home.apps.other.localhost")).status === 200,
+      5000,
+      "controller back",
+    );
+  });
+
+  it("refuses clusters whose base domains overlap", async () => {
+    await expect(
+      startSimulator({
+        clusters: [
+          {
+            name: "a",
+            nodes: [{ name: "a-1", cpu: "1", memory: "1Gi" }],
+            ingressBaseDomain: "apps.example.localhost",
+          },
+          {
+            name: "b",
+            nodes: [{ name: "b-1", cpu: "1", memory: "1Gi" }],
+            ingressBaseDomain: "x.apps.example.localhost",
+          },
+        ],
+      }),
+    ).rejects.toThrow("cluster b: ingress base domain x.apps.example.localhost overlaps another cluster's");
   });
 });
 
@@ -459,6 +528,13 @@ describe("AppContext.dial", () => {
     expect(await dialError("web.shop", 80, lonely)).toBe("getaddrinfo EAI_AGAIN web.shop");
     const webIp = state(edge).get(R.svc, "shop", "web")?.spec.clusterIP;
     expect((await dial(webIp, 80, lonely)).pod.metadata.labels.app).toBe("web");
+    // Egress to the NodeLocal DNS cache's link-local address is enough to resolve.
+    await policy(edge, "nodns", "node-local-dns", {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ ipBlock: { cidr: "169.254.20.10/32" } }], ports: [{ port: 53, protocol: "UDP" }] }],
+    });
+    expect((await dial("web.shop", 80, lonely)).pod.metadata.labels.app).toBe("web");
   });
 });
 
