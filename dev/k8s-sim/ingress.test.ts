@@ -198,6 +198,27 @@ describe("ingress-nginx in every cluster", () => {
     expect(sim.ingressPort).toBeGreaterThan(0);
   });
 
+  it("gives an Ingress without a class the default IngressClass (DefaultIngressClass admission), none otherwise", async () => {
+    const noClass = { rules: [rule("nc.apps.other.localhost", [["/", "Prefix", "home"]])] };
+    const create = (name: string) =>
+      ok(
+        api(other, "POST", "/apis/networking.k8s.io/v1/namespaces/site/ingresses", {
+          metadata: { name },
+          spec: noClass,
+        }),
+      );
+    expect((await create("before")).spec.ingressClassName).toBeUndefined();
+    expect((await hit("nc.apps.other.localhost")).status).toBe(404);
+    const cls = (await api(other, "GET", "/apis/networking.k8s.io/v1/ingressclasses/nginx")).json;
+    cls.metadata.annotations = { "ingressclass.kubernetes.io/is-default-class": "true" };
+    await ok(api(other, "PUT", "/apis/networking.k8s.io/v1/ingressclasses/nginx", cls));
+    expect((await create("after")).spec.ingressClassName).toBe("nginx");
+    expect((await hit("nc.apps.other.localhost")).status).toBe(200);
+    delete cls.metadata.annotations;
+    delete cls.metadata.resourceVersion;
+    await ok(api(other, "PUT", "/apis/networking.k8s.io/v1/ingressclasses/nginx", cls));
+  });
+
   it("publishes 127.0.0.1 in the status of the Ingresses it serves, not of other classes", async () => {
     await ingress(edge, "shop", "traefik-one", {
       ingressClassName: "traefik",
