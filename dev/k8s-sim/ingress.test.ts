@@ -466,8 +466,12 @@ describe("AppContext.dial", () => {
     const d = await dial(host, port);
     expect(d.pod.metadata.namespace).toBe("shop");
     expect(d.pod.metadata.labels.app).toBe("web");
-    const ctx = state(edge).network.appContext(d.pod, d.container);
-    const res = await d.app.http?.(80, { method: "GET", path: "/", headers: {}, body: Buffer.alloc(0) }, ctx);
+    expect(d.ctx.pod.metadata.name).toBe(d.pod.metadata.name);
+    const res = await d.app.http?.(
+      80,
+      { method: "GET", path: "/", headers: {}, body: Buffer.alloc(0) },
+      d.ctx,
+    );
     expect(res?.body).toBe(NGINX_WELCOME);
   });
 

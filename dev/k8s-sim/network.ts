@@ -40,13 +40,8 @@ export class NetError extends Error {
   }
 }
 
-export interface Dialed {
-  pod: Obj;
-  container: string;
-  app: ContainerApp;
-  /** The listening container's own context (what its app's handlers get). */
-  ctx: AppContext;
-}
+/** What a connection reaches: the listening container, its app and that container's own context. */
+export type Dialed = Awaited<ReturnType<AppContext["dial"]>>;
 
 interface Hosted {
   containerID: string;
