@@ -1,7 +1,10 @@
 // The ingress controller end to end: real HTTP requests to the simulator's ingress listener (Host
 // header), routed through ingress-nginx's objects, Services, Endpoints and NetworkPolicies to the
 // containers' apps; AppContext.dial's DNS forms and errors; NodePort allocation and LoadBalancers.
+import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HTTPD_INDEX } from "./apps/httpd";
 import { NGINX_WELCOME } from "./apps/nginx";
@@ -219,6 +222,27 @@ describe("ingress-nginx in every cluster", () => {
     await ok(api(other, "PUT", "/apis/networking.k8s.io/v1/ingressclasses/nginx", cls));
   });
 
+  it("prints Ingresses as kubectl get does", async () => {
+    const r = await raw(edge, sim.caPem, "GET", "/apis/networking.k8s.io/v1/namespaces/shop/ingresses/shop", {
+      accept: "application/json;as=Table;v=v1;g=meta.k8s.io",
+    });
+    expect(r.json.columnDefinitions.map((c: Obj) => c.name)).toEqual([
+      "Name",
+      "Class",
+      "Hosts",
+      "Address",
+      "Ports",
+      "Age",
+    ]);
+    expect(r.json.rows[0].cells.slice(0, 5)).toEqual([
+      "shop",
+      "nginx",
+      "shop.apps.edge.localhost,*.wild.apps.edge.localhost",
+      "127.0.0.1",
+      "80",
+    ]);
+  });
+
   it("publishes 127.0.0.1 in the status of the Ingresses it serves, not of other classes", async () => {
     await ingress(edge, "shop", "traefik-one", {
       ingressClassName: "traefik",
@@ -365,6 +389,24 @@ describe("the listener", () => {
     );
   });
 
+  it("keeps its port across restarts with a state file, like the API listeners", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-ingress-"));
+    const opts = {
+      clusters: [{ name: "keep", nodes: [{ name: "keep-1", cpu: "1", memory: "1Gi" }] }],
+      stateFile: join(dir, "state.json"),
+    };
+    const first = await startSimulator(opts);
+    const port = first.ingressPort;
+    await first.stop();
+    const second = await startSimulator(opts);
+    try {
+      expect(second.ingressPort).toBe(port);
+    } finally {
+      await second.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses clusters whose base domains overlap", async () => {
     await expect(
       startSimulator({
@@ -473,6 +515,19 @@ describe("AppContext.dial", () => {
       d.ctx,
     );
     expect(res?.body).toBe(NGINX_WELCOME);
+  });
+
+  it("resolves a headless Service to its ready pods, dialled on the port given", async () => {
+    await ok(
+      api(edge, "POST", "/api/v1/namespaces/shop/services", {
+        metadata: { name: "web-pods" },
+        spec: { clusterIP: "None", selector: { app: "web" }, ports: [{ name: "web", port: 80 }] },
+      }),
+    );
+    await readyEndpoints(edge, "shop", "web-pods", 2);
+    const d = await dial("web-pods.shop", 80);
+    expect(d.pod.metadata.labels.app).toBe("web");
+    expect(await dialError("web-pods.shop", 8080)).toMatch(/^connect ECONNREFUSED 10\.244\.\d+\.\d+:8080$/);
   });
 
   it("resolves a bare name in the pod's own namespace, and cluster and pod IPs", async () => {

@@ -378,7 +378,7 @@ export async function startSimulator(opts: SimOptions): Promise<Simulator> {
     state.auth.caPem = certs.caCert;
     clusters.push(new SimClusterImpl(spec, { host, certs }, state, p));
   }
-  const sim = new SimulatorImpl(clusters, certs, opts, opts.ingressPort || persisted?.ingressPort || 0);
+  const sim = new SimulatorImpl(clusters, certs, opts, persisted?.ingressPort ?? opts.ingressPort ?? 0);
   try {
     await Promise.all([...clusters.map((c) => c.start()), sim.startIngress()]);
   } catch (e) {
