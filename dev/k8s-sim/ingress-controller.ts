@@ -47,7 +47,6 @@ interface Backend {
 interface Candidate extends Backend {
   pathType: "Exact" | "Prefix" | "ImplementationSpecific";
   path: string;
-  created: string;
 }
 
 /** Host of a Host header: lower case, no port, no trailing dot. */
@@ -118,7 +117,6 @@ export function route(ings: Obj[], host: string, path: string): Backend | undefi
       service: p.backend?.service,
       pathType: p.pathType,
       path: p.path ?? "/",
-      created: ing.metadata.creationTimestamp,
     })),
   );
   const matching = candidates.filter((c) => pathMatches(c, path));
@@ -165,7 +163,7 @@ export async function proxy(c: IngressCluster, req: HttpRequest, host: string): 
       const shown = `${ep.pod.status?.podIP}:${ep.port}`;
       const dialed = await c.network.connect({ pod: controller }, ep.pod, ep.port, shown);
       if (!dialed.app.http) return errorResponse(502); // the port speaks something else
-      return await dialed.app.http(ep.port, forwarded(req, host, controller), dialed.ctx);
+      return await dialed.app.http(ep.port, forwarded(req, host), dialed.ctx);
     } catch (e) {
       if (!(e instanceof NetError)) return errorResponse(502); // the upstream broke the exchange
       if (e.code === "ETIMEDOUT") return errorResponse(504);
@@ -188,7 +186,7 @@ function normalizePath(raw: string): string {
 }
 
 /** The headers ingress-nginx adds to a proxied request. */
-function forwarded(req: HttpRequest, host: string, controller: Obj): HttpRequest {
+function forwarded(req: HttpRequest, host: string): HttpRequest {
   return {
     ...req,
     headers: {
@@ -202,7 +200,6 @@ function forwarded(req: HttpRequest, host: string, controller: Obj): HttpRequest
       "x-forwarded-proto": "http",
       "x-forwarded-scheme": "http",
       "x-scheme": "http",
-      "x-ingress-controller-pod": controller.metadata.name,
     },
   };
 }
