@@ -141,10 +141,12 @@ export class Network {
 
   /** Stops the apps of containers that no longer run (pod deleted, container restarted). */
   sweep(): void {
+    if (!this.hosted.size) return;
+    const byUid = new Map(this.store.list(R.pod).map((p) => [p.metadata.uid as string, p]));
     for (const [key, h] of this.hosted) {
       const uid = key.slice(0, key.indexOf("/"));
       const container = key.slice(key.indexOf("/") + 1);
-      const pod = this.store.list(R.pod, h.ctx.pod.metadata.namespace).find((p) => p.metadata.uid === uid);
+      const pod = byUid.get(uid);
       const st = (pod?.status?.containerStatuses ?? []).find((s: Obj) => s.name === container);
       if (!pod || !st?.state?.running || st.containerID !== h.containerID) this.stopApp(key, h);
     }
