@@ -37,6 +37,10 @@ export interface StackInfo {
   dataDir: string;
   kubeconfigDir: string;
   encryptionKey: string;
+  /** The simulator's ingress listener on 127.0.0.1 (every cluster's Ingresses, by Host). */
+  ingressPort: number;
+  /** Each simulated cluster's ingress base domain (e.g. apps.fra-gpu.localhost), by cluster name. */
+  ingressDomains: Record<string, string>;
 }
 
 export interface Stack extends StackInfo {
@@ -110,6 +114,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       });
     }
     log(`clusters   ${sim.clusters.map((c) => `${c.name} ${c.server}`).join(", ")}`);
+    log(
+      `ingress    http://127.0.0.1:${sim.ingressPort} for ${sim.clusters.map((c) => `*.${c.ingressBaseDomain}`).join(", ")}`,
+    );
     writeFileSync(persistedFile, JSON.stringify(persisted, null, 2), { mode: 0o600 });
 
     const info: StackInfo = {
@@ -122,6 +129,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       dataDir,
       kubeconfigDir,
       encryptionKey: persisted.encryptionKey,
+      ingressPort: sim.ingressPort,
+      ingressDomains: Object.fromEntries(sim.clusters.map((c) => [c.name, c.ingressBaseDomain])),
     };
 
     // 3. Database: migrate and seed, then close (PGlite allows one process per directory).

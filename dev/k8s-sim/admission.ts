@@ -4,6 +4,8 @@
 // create (API and controllers alike); updates run defaults() and validate() there.
 // Order reference: https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/
 import { ApiError } from "./errors";
+import { ING, ING_CLASS } from "./ingress-nginx";
+import { allocateNodePorts } from "./node-ports";
 import { admitPodSecurity, warnPodTemplateSecurity } from "./pod-security";
 import { qosClass } from "./pods";
 import { checkQuota } from "./quota";
@@ -23,6 +25,9 @@ export function admitCreate(store: Store, def: ResDef, o: Obj): void {
     o.spec ??= {};
     applyLimitRanges(store, o);
   }
+  // A Service's status is the server's (PrepareForCreate resets it).
+  if (def === R.svc) delete o.status;
+  if (def === ING) defaultIngressClass(store, o);
   defaults(store, def, o);
   validate(def, o);
   if (def === R.pod) {
@@ -35,6 +40,33 @@ export function admitCreate(store: Store, def: ResDef, o: Obj): void {
   }
   if (o.spec !== undefined && def !== R.ns) md.generation = 1;
   checkQuota(store, def, o);
+}
+
+/**
+ * The DefaultIngressClass admission plugin (on create only): an Ingress without
+ * `spec.ingressClassName` and without the legacy `kubernetes.io/ingress.class` annotation gets the
+ * class annotated `ingressclass.kubernetes.io/is-default-class: "true"`, the newest one when several
+ * are (plugin/pkg/admission/network/defaultingressclass/admission.go).
+ */
+function defaultIngressClass(store: Store, o: Obj): void {
+  if (o.spec?.ingressClassName != null) return;
+  if (o.metadata?.annotations?.["kubernetes.io/ingress.class"] !== undefined) return;
+  const defaults = store
+    .list(ING_CLASS)
+    .filter((c) => c.metadata.annotations?.["ingressclass.kubernetes.io/is-default-class"] === "true")
+    .sort((a, b) =>
+      a.metadata.creationTimestamp === b.metadata.creationTimestamp
+        ? a.metadata.name < b.metadata.name
+          ? -1
+          : 1
+        : a.metadata.creationTimestamp > b.metadata.creationTimestamp
+          ? -1
+          : 1,
+    );
+  if (defaults[0]) {
+    o.spec ??= {};
+    o.spec.ingressClassName = defaults[0].metadata.name;
+  }
 }
 
 /** Object validation (validation/validate-object.ts), after defaulting the kinds defaults() skips. */
@@ -121,14 +153,12 @@ export function defaults(store: Store, def: ResDef, o: Obj): void {
     for (const p of s.ports ?? []) {
       p.protocol ??= "TCP";
       p.targetPort ??= p.port;
-      if ((s.type === "NodePort" || s.type === "LoadBalancer") && !p.nodePort)
-        p.nodePort = 30000 + Math.floor(Math.random() * 2767);
     }
+    allocateNodePorts(store, o);
     if (s.type === "LoadBalancer") s.externalTrafficPolicy ??= "Cluster";
-    o.status =
-      s.type === "LoadBalancer"
-        ? { loadBalancer: { ingress: [{ ip: `203.0.113.${(store.ipCounter % 250) + 2}`, ipMode: "VIP" }] } }
-        : { loadBalancer: {} };
+    // The address of a LoadBalancer is its cloud controller's to publish (service-lb.ts), on an update
+    // too: what is there stays.
+    o.status ??= { loadBalancer: {} };
   }
   if (def === R.ns) newNamespace(o.metadata.name, o);
   if (def === R.sa) o.secrets ??= undefined;

@@ -1,5 +1,6 @@
 // Standalone simulator: `npm run sim -- --out DIR [--clusters N] [--nodes N] [--port-base P] [--state FILE]
-//   [--pod-start-delay MS] [--tick MS]`. Writes DIR/<cluster>.kubeconfig, prints `ready`, serves until SIGINT/SIGTERM.
+//   [--pod-start-delay MS] [--tick MS] [--ingress-port P]`. Writes DIR/<cluster>.kubeconfig, prints each cluster
+//   (API server, kubeconfig, ingress base URL) and `ready`, serves until SIGINT/SIGTERM.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     state: { type: "string" },
     "pod-start-delay": { type: "string" },
     tick: { type: "string" },
+    "ingress-port": { type: "string" },
     host: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
@@ -23,7 +25,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(
-    "usage: npm run sim -- --out DIR [--clusters N] [--nodes N] [--port-base PORT] [--state FILE] [--pod-start-delay MS] [--tick MS] [--host 127.0.0.1]",
+    "usage: npm run sim -- --out DIR [--clusters N] [--nodes N] [--port-base PORT] [--state FILE] [--pod-start-delay MS] [--tick MS] [--ingress-port PORT] [--host 127.0.0.1]",
   );
   process.exit(0);
 }
@@ -44,13 +46,17 @@ const sim = await startSimulator({
   stateFile: values.state ? resolve(values.state) : undefined,
   podStartDelayMs: values["pod-start-delay"] ? Number(values["pod-start-delay"]) : undefined,
   tickMs: values.tick ? Number(values.tick) : undefined,
+  ingressPort: values["ingress-port"] ? Number(values["ingress-port"]) : undefined,
 });
 mkdirSync(out, { recursive: true });
 for (const c of sim.clusters) {
   const file = join(out, `${c.name}.kubeconfig`);
   writeFileSync(file, c.kubeconfig(), { mode: 0o600 });
-  console.log(`cluster ${c.name} ${c.server} kubeconfig=${file}`);
+  console.log(
+    `cluster ${c.name} ${c.server} kubeconfig=${file} ingress=http://*.${c.ingressBaseDomain}:${sim.ingressPort}`,
+  );
 }
+console.log(`ingress http://127.0.0.1:${sim.ingressPort} (Host: <name>.<cluster base domain>)`);
 console.log(
   `k8s-sim: ${sim.clusters.length} cluster(s) up in ${Date.now() - t0} ms${values.state ? `, state in ${resolve(values.state)}` : ""}`,
 );

@@ -3,9 +3,11 @@
 // admission.ts + quota.ts (defaulting, validation, LimitRange, PodSecurity, ResourceQuota),
 // controllers/ (namespace, deployment, replicaset, endpoints, resourcequota), scheduler.ts,
 // kubelet.ts (+ images.ts), events.ts, bootstrap.ts (system namespaces, nodes), addons.ts (cluster
-// DNS), node-leases.ts (node heartbeats). See README.md.
+// DNS), ingress-nginx.ts (the ingress controller's objects), network.ts (DNS, Services, NetworkPolicy,
+// the apps in running containers), node-leases.ts (node heartbeats). See README.md.
 
 import { ensureAddons } from "./addons";
+import "./apps";
 import { validate } from "./admission";
 import { bootstrap, syncNodes } from "./bootstrap";
 import type { ControllerContext } from "./controllers/context";
@@ -16,7 +18,9 @@ import { activePodsByOwner } from "./controllers/owner-refs";
 import { ReplicaSetController, replicaSetStatus } from "./controllers/replicaset";
 import { resourceQuotaStatus } from "./controllers/resourcequota";
 import { EventRecorder, type EventType } from "./events";
+import { ensureIngressNginx, INGRESS_NAMESPACE, ingressStatusController } from "./ingress-nginx";
 import { Kubelet } from "./kubelet";
+import { Network } from "./network";
 import { ensureNetworkAddons } from "./network-addons";
 import { renewNodeLeases } from "./node-leases";
 import { quotaUsage } from "./quota";
@@ -25,6 +29,7 @@ import { TokenStore } from "./rbac/tokens";
 import { Registry } from "./registry";
 import { R, type ResDef, resKey } from "./resources";
 import { Scheduler } from "./scheduler";
+import { serviceLoadBalancerController } from "./service-lb";
 import type { SimClusterSpec } from "./simulator";
 import { type ClusterSnapshot, Store } from "./store";
 import type { Obj } from "./util";
@@ -40,6 +45,10 @@ export class ClusterState {
   readonly scheduler: Scheduler;
   /** Bearer tokens and the token controller (rbac/tokens.ts). */
   readonly auth: TokenStore;
+  /** Cluster DNS, Services, NetworkPolicy and the apps of running containers (network.ts). */
+  readonly network: Network;
+  /** Hosts under this domain reach the cluster's ingress controller (ingress-controller.ts). */
+  readonly ingressBaseDomain: string;
   private readonly replicaSets = new ReplicaSetController();
   private readonly ctx: ControllerContext;
   private reconcileQueued = false;
@@ -49,7 +58,7 @@ export class ClusterState {
 
   constructor(
     readonly spec: SimClusterSpec,
-    readonly opts: { podStartDelayMs: number; nodeLeaseRenewMs?: number },
+    readonly opts: { podStartDelayMs: number; nodeLeaseRenewMs?: number; connectTimeoutMs?: number },
     snapshot?: ClusterSnapshot,
   ) {
     this.version = spec.version ?? "v1.31.2";
@@ -65,6 +74,12 @@ export class ClusterState {
     this.registry = new Registry(this.store, this.kubelet);
     this.scheduler = new Scheduler(this.store, this.events, this.kubelet);
     this.ctx = { store: this.store, events: this.events, registry: this.registry };
+    this.network = new Network(this.store, {
+      cni: spec.cni,
+      nodeLocalDns: spec.nodeLocalDns,
+      connectTimeoutMs: opts.connectTimeoutMs ?? 5000,
+    });
+    this.ingressBaseDomain = spec.ingressBaseDomain ?? `apps.${spec.name}.localhost`;
     if (snapshot) {
       this.store.restore(snapshot);
       // Events are indexed again for dedupe; pods get kubelet state back.
@@ -77,7 +92,8 @@ export class ClusterState {
     ensureBootstrapPolicy(this.store);
     ensureNetworkAddons(this.store, spec);
     this.auth = new TokenStore(this.store);
-    if (ensureAddons(this.store, this.registry)) this.settleSystemPods();
+    const addons = ensureAddons(this.store, this.registry);
+    if (ensureIngressNginx(this.store, this.registry) || addons) this.settleSystemPods();
     renewNodeLeases(this.store, Date.now(), this.opts.nodeLeaseRenewMs ?? 10_000);
   }
 
@@ -194,7 +210,8 @@ export class ClusterState {
     this.events.muted = true;
     try {
       this.reconcile(now);
-      for (const p of this.store.list(R.pod, "kube-system")) this.kubelet.runAtOnce(p, now);
+      for (const ns of ["kube-system", INGRESS_NAMESPACE])
+        for (const p of this.store.list(R.pod, ns)) this.kubelet.runAtOnce(p, now);
       this.reconcile(now);
     } finally {
       this.events.muted = false;
@@ -222,6 +239,7 @@ export class ClusterState {
       this.nextLeaseRenewal = now + Math.min(every, 1000);
     }
     if (this.kubelet.pods.size) this.kubelet.tick(now, dt);
+    this.network.sweep();
     // Running pods alone need no reconcile: only writes, due transitions, unscheduled pods and back-offs.
     if (this.store.dirty || this.replicaSets.backoff.size || this.kubelet.hasWork(now)) this.reconcile(now);
   }
@@ -242,6 +260,8 @@ export class ClusterState {
         replicaSetStatus(this.ctx, podsByOwner);
         deploymentStatus(this.ctx, podsByOwner);
         endpointsController(this.ctx);
+        serviceLoadBalancerController(this.ctx, this.spec.loadBalancer ?? false);
+        ingressStatusController(this.ctx);
         resourceQuotaStatus(this.ctx);
         this.auth.syncSecrets();
         if (!this.store.dirty) break;

@@ -1022,10 +1022,7 @@ beforeAll(async () => {
   await send("POST", api("apps/v1", "deployments"), deployment("web"));
   await send("POST", api("", "pods"), { metadata: meta("solo"), spec: { containers: [container()] } });
   await send("POST", api("", "services"), service("svc", { ports: [{ port: 80 }] }));
-  await send("POST", api("networking.k8s.io/v1", "ingressclasses", null), {
-    metadata: meta("nginx"),
-    spec: { controller: "k8s.io/ingress-nginx" },
-  });
+  // IngressClass "nginx" (controller k8s.io/ingress-nginx) comes with every simulated cluster (ingress-nginx.ts).
   await send(
     "POST",
     api("", "persistentvolumeclaims"),

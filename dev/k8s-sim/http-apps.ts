@@ -33,8 +33,13 @@ export interface AppContext {
    * `host` is a Service name (same namespace), `<svc>.<ns>`, `<svc>.<ns>.svc.cluster.local` or a pod
    * IP. Resolves to a ready endpoint pod and checks the NetworkPolicies of both namespaces. Throws an
    * Error whose message is what the client library would print (ENOTFOUND, ECONNREFUSED, ETIMEDOUT).
+   * `ctx` is the listening container's own context (what to hand its app's `http`/`postgres`).
+   * Implemented by network.ts (`Network.appContext`).
    */
-  dial(host: string, port: number): Promise<{ pod: Obj; container: string; app: ContainerApp }>;
+  dial(
+    host: string,
+    port: number,
+  ): Promise<{ pod: Obj; container: string; app: ContainerApp; ctx: AppContext }>;
 }
 
 /** A program in a container: it may serve HTTP on some ports and answer a SQL-ish client. */
@@ -51,7 +56,11 @@ export interface ContainerApp {
 
 export interface PostgresPeer {
   /** Authenticates like pg_hba `scram-sha-256` would; throws `password authentication failed for user "x"`. */
-  connect(user: string, password: string, database: string): Promise<{
+  connect(
+    user: string,
+    password: string,
+    database: string,
+  ): Promise<{
     query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
     close(): Promise<void>;
   }>;

@@ -86,6 +86,11 @@ export type Failure =
 
 const errno = (e: "Read-only file system" | "Permission denied") => (e === "Read-only file system" ? 30 : 13);
 const nginxTime = () => new Date().toISOString().slice(0, 19).replace("T", " ").replace(/-/g, "/");
+/** klog's line header, e.g. "I1130 15:30:41.123456" (Info). */
+const klogTime = () => {
+  const iso = new Date().toISOString();
+  return `I${iso.slice(5, 7)}${iso.slice(8, 10)} ${iso.slice(11, 23)}000`;
+};
 const pgTime = () => `${new Date().toISOString().slice(0, 23).replace("T", " ")} UTC`;
 
 const nginxEntrypoint = (ro: boolean) => [
@@ -534,6 +539,35 @@ export const IMAGES: ImageProfile[] = [
       "linux/amd64, go1.21.11, a6338e9",
     ],
     failure: genericFailure("coredns"),
+  },
+  {
+    repos: ["registry.k8s.io/ingress-nginx/controller"],
+    user: "www-data",
+    uid: 101,
+    source:
+      "https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/Dockerfile (USER www-data, uid 101; setcap cap_net_bind_service=+ep on /nginx-ingress-controller and nginx; /etc/ingress-controller and /tmp/nginx owned by www-data)",
+    ports: [80, 443, 10254],
+    writes: [
+      { path: "/tmp/nginx", owner: 101 },
+      { path: "/etc/ingress-controller/ssl", owner: 101 },
+    ],
+    rootCaps: ["NET_BIND_SERVICE"],
+    fileCaps: ["NET_BIND_SERVICE"],
+    diskMiB: 12,
+    startup: () => [
+      "-------------------------------------------------------------------------------",
+      "NGINX Ingress controller",
+      "  Release:       v1.11.3",
+      "  Build:         0106de65cfccb74405a6dfa7d9daffc6f0a6ef1a",
+      "  Repository:    https://github.com/kubernetes/ingress-nginx",
+      "  nginx version: nginx/1.25.5",
+      "",
+      "-------------------------------------------------------------------------------",
+      `${klogTime()}       7 main.go:205] "Creating API client" host="https://10.96.0.1:443"`,
+      `${klogTime()}       7 nginx.go:317] "Starting NGINX process"`,
+      `${klogTime()}       7 controller.go:213] "Backend successfully reloaded"`,
+    ],
+    failure: genericFailure("nginx-ingress-controller"),
   },
 ];
 

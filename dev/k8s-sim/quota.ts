@@ -2,6 +2,7 @@
 // refuses a create going over a quota (403 "exceeded quota" / "must specify"). The status writer
 // is controllers/resourcequota.ts.
 import { ApiError } from "./errors";
+import { nodePortUsage } from "./node-ports";
 import { COMPUTE, isTerminal, podRequests } from "./pods";
 import { R, RESOURCES, type ResDef } from "./resources";
 import type { Store } from "./store";
@@ -18,7 +19,7 @@ export function quotaUsage(store: Store, ns: string, hard: Record<string, unknow
     else if (key === "services.loadbalancers")
       v = store.list(R.svc, ns).filter((s) => s.spec?.type === "LoadBalancer").length;
     else if (key === "services.nodeports")
-      v = store.list(R.svc, ns).filter((s) => s.spec?.type === "NodePort").length;
+      v = store.list(R.svc, ns).reduce((n, s) => n + nodePortUsage(s), 0);
     else if (key === "secrets" || key === "configmaps" || key === "persistentvolumeclaims") {
       const def = RESOURCES.find((x) => x.group === "" && x.name === key);
       v = def ? store.list(def, ns).length : 0;
@@ -38,7 +39,11 @@ export function quotaUsage(store: Store, ns: string, hard: Record<string, unknow
   return used;
 }
 
-export function checkQuota(store: Store, def: ResDef, o: Obj): void {
+/**
+ * Refuses a create (or, with `old`, an update: only what it adds counts, as the quota evaluator's
+ * delta usage does, e.g. a Service turned into a NodePort) that would go over a ResourceQuota.
+ */
+export function checkQuota(store: Store, def: ResDef, o: Obj, old?: Obj): void {
   const ns = o.metadata.namespace;
   for (const q of store.list(R.quota, ns)) {
     const hard: Record<string, string> = q.spec?.hard ?? {};
@@ -77,11 +82,15 @@ export function checkQuota(store: Store, def: ResDef, o: Obj): void {
           `pods "${o.metadata.name}" is forbidden: failed quota: ${q.metadata.name}: must specify ${missing.join("; ")}`,
         );
     } else {
+      const objectUsage = (x: Obj, key: string): number => {
+        if (key === def.name || key === `count/${def.name}${def.group ? `.${def.group}` : ""}`) return 1;
+        if (def === R.svc && key === "services.loadbalancers") return x.spec?.type === "LoadBalancer" ? 1 : 0;
+        if (def === R.svc && key === "services.nodeports") return nodePortUsage(x);
+        return 0;
+      };
       for (const key of Object.keys(hard)) {
-        if (key === def.name || key === `count/${def.name}${def.group ? `.${def.group}` : ""}`) req[key] = 1;
-        if (def === R.svc && key === "services.loadbalancers" && o.spec?.type === "LoadBalancer")
-          req[key] = 1;
-        if (def === R.svc && key === "services.nodeports" && o.spec?.type === "NodePort") req[key] = 1;
+        const n = objectUsage(o, key) - (old ? objectUsage(old, key) : 0);
+        if (n > 0) req[key] = n;
       }
     }
     const over = Object.keys(req).filter(

@@ -6,6 +6,7 @@ import { admitCreate, defaults, newNamespace, podSecurity, validate } from "./ad
 import { isControlledBy } from "./controllers/owner-refs";
 import { ApiError, notFound } from "./errors";
 import type { Kubelet } from "./kubelet";
+import { checkQuota } from "./quota";
 import { apiVersionOf, R, type ResDef } from "./resources";
 import type { Store } from "./store";
 import { clone, nowIso, type Obj, randSuffix, strategicMergePatch, uid } from "./util";
@@ -158,6 +159,8 @@ export class Registry {
       if (def === R.ns) next.status = clone(old.status);
       validate(def, next, old);
       if (def === R.deploy || def === R.rs) podSecurity(this.store, next, def);
+      // A Service may start using node ports or a load balancer on update (quota evaluator: Create and Update).
+      if (def === R.svc) checkQuota(this.store, def, next, old);
       const specOf = (o: Obj) => {
         const { metadata: _m, status: _s, kind: _k, apiVersion: _a, ...rest } = o;
         return JSON.stringify(rest);

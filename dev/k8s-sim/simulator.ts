@@ -1,6 +1,8 @@
 // Kubernetes API simulator: the public, programmatic interface.
-// Each cluster is served over HTTPS (own port on 127.0.0.1) with a shared CA and bearer tokens.
+// Each cluster is served over HTTPS (own port on 127.0.0.1) with a shared CA and bearer tokens; one
+// plain-HTTP ingress listener per process serves every cluster's Ingresses by base domain.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { Socket } from "node:net";
 import { dirname } from "node:path";
@@ -8,6 +10,7 @@ import { stringify as toYaml } from "yaml";
 import { handleRequest } from "./api";
 import { type SimCerts, sharedCerts } from "./certs";
 import { ClusterState } from "./cluster";
+import { handleIngressRequest } from "./ingress-controller";
 import type { SimCni } from "./network-addons";
 import { adminInfo, groupsForUser, newToken, type TokenInfo, type TokenRule } from "./rbac/tokens";
 import type { ClusterSnapshot } from "./store";
@@ -37,6 +40,10 @@ export interface SimClusterSpec {
   cni?: SimCni;
   /** NodeLocal DNSCache DaemonSet listening on this link-local address (e.g. 169.254.20.10). */
   nodeLocalDns?: string;
+  /** Hosts under this domain reach the cluster's ingress-nginx (default `apps.<name>.localhost`). */
+  ingressBaseDomain?: string;
+  /** A load-balancer provider publishes 127.0.0.1 for LoadBalancer Services (default none: `<pending>`). */
+  loadBalancer?: boolean;
 }
 export interface SimOptions {
   clusters: SimClusterSpec[];
@@ -49,12 +56,18 @@ export interface SimOptions {
   nodeLeaseRenewMs?: number;
   /** JSON file: loaded at start if present (certs, tokens, ports, objects), saved on stop and every few seconds. */
   stateFile?: string;
+  /** Fixed port of the ingress listener (default 0 = OS picks, or the persisted port). */
+  ingressPort?: number;
+  /** How long a connection dropped by a NetworkPolicy takes to fail (dial ETIMEDOUT, ingress 504). Default 5000 ms. */
+  connectTimeoutMs?: number;
 }
 export type { TokenInfo, TokenRule };
 export interface SimCluster {
   readonly name: string;
   readonly server: string; // https://127.0.0.1:PORT
   readonly port: number;
+  /** Base domain of the cluster's Ingress hosts (e.g. apps.fra-gpu.localhost), served on the ingress listener. */
+  readonly ingressBaseDomain: string;
   /** The bootstrap admin (system:masters). For setting a cluster up only; KubeBid code never uses it. */
   readonly adminToken: string;
   /** A test token with its own rules (no RBAC objects needed). */
@@ -67,6 +80,8 @@ export interface SimCluster {
 }
 export interface Simulator {
   readonly caPem: string;
+  /** Port of the plain-HTTP ingress listener on the simulator's host (every cluster's Ingresses). */
+  readonly ingressPort: number;
   readonly clusters: SimCluster[];
   cluster(name: string): SimCluster;
   stop(): Promise<void>;
@@ -81,7 +96,34 @@ interface PersistedCluster {
 interface PersistedState {
   version: 1;
   certs: SimCerts;
+  ingressPort?: number;
   clusters: Record<string, PersistedCluster>;
+}
+
+/** Listens on `port` (0: the OS picks; a taken non-zero port falls back to a new one); the port bound. */
+async function listenOn(server: Server | HttpServer, port: number, host: string): Promise<number> {
+  const listen = (p: number) =>
+    new Promise<void>((resolve, reject) => {
+      const onErr = (e: Error) => {
+        server.off("listening", onOk);
+        reject(e);
+      };
+      const onOk = () => {
+        server.off("error", onErr);
+        resolve();
+      };
+      server.once("error", onErr);
+      server.once("listening", onOk);
+      server.listen(p, host);
+    });
+  try {
+    await listen(port);
+  } catch (e) {
+    if (port === 0 || (e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
+    await listen(0); // the persisted port is taken: fall back to a new one
+  }
+  const addr = server.address();
+  return addr && typeof addr === "object" ? addr.port : port;
 }
 
 export class SimClusterImpl implements SimCluster {
@@ -109,6 +151,10 @@ export class SimClusterImpl implements SimCluster {
     this.tokens.set(this.adminToken, adminInfo());
     for (const { token, ...t } of persisted?.tokens ?? [])
       this.tokens.set(token, { ...t, groups: t.groups ?? groupsForUser(t.user), admin: false });
+  }
+
+  get ingressBaseDomain(): string {
+    return this.state.ingressBaseDomain;
   }
 
   get server(): string {
@@ -172,28 +218,7 @@ export class SimClusterImpl implements SimCluster {
       s.on("close", () => this.sockets.delete(s));
     });
     server.on("tlsClientError", () => {});
-    const listen = (port: number) =>
-      new Promise<void>((resolve, reject) => {
-        const onErr = (e: Error) => {
-          server.off("listening", onOk);
-          reject(e);
-        };
-        const onOk = () => {
-          server.off("error", onErr);
-          resolve();
-        };
-        server.once("error", onErr);
-        server.once("listening", onOk);
-        server.listen(port, this.sim.host);
-      });
-    try {
-      await listen(this.port);
-    } catch (e) {
-      if (this.port === 0 || (e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
-      await listen(0); // the persisted port is taken: fall back to a new one
-    }
-    const addr = server.address();
-    if (addr && typeof addr === "object") this.port = addr.port;
+    this.port = await listenOn(server, this.port, this.sim.host);
     this.http = server;
   }
 
@@ -224,11 +249,34 @@ class SimulatorImpl implements Simulator {
   private ticker: NodeJS.Timeout | undefined;
   private saver: NodeJS.Timeout | undefined;
   private stopped = false;
+  private ingress: HttpServer | undefined;
+  private readonly ingressSockets = new Set<Socket>();
+  ingressPort: number;
   constructor(
     readonly clusters: SimClusterImpl[],
     private readonly certs: SimCerts,
     private readonly opts: SimOptions,
-  ) {}
+    initialIngressPort: number,
+  ) {
+    this.ingressPort = initialIngressPort;
+  }
+
+  /** The ingress listener: every cluster's ingress-nginx, told apart by base domain (ingress-controller.ts). */
+  async startIngress(): Promise<void> {
+    const targets = this.clusters.map((c) => ({
+      name: c.name,
+      baseDomain: c.ingressBaseDomain,
+      store: c.state.store,
+      network: c.state.network,
+    }));
+    const server = createHttpServer((req, res) => handleIngressRequest(targets, req, res));
+    server.on("connection", (s: Socket) => {
+      this.ingressSockets.add(s);
+      s.on("close", () => this.ingressSockets.delete(s));
+    });
+    this.ingressPort = await listenOn(server, this.ingressPort, this.opts.host ?? "127.0.0.1");
+    this.ingress = server;
+  }
 
   get caPem(): string {
     return this.certs.caCert;
@@ -257,7 +305,7 @@ class SimulatorImpl implements Simulator {
     const file = this.opts.stateFile;
     if (!file) return;
     if (!force && !this.clusters.some((c) => c.state.dirtySinceSave)) return;
-    const st: PersistedState = { version: 1, certs: this.certs, clusters: {} };
+    const st: PersistedState = { version: 1, certs: this.certs, ingressPort: this.ingressPort, clusters: {} };
     for (const c of this.clusters) {
       st.clusters[c.name] = c.persist();
       c.state.dirtySinceSave = false;
@@ -273,8 +321,23 @@ class SimulatorImpl implements Simulator {
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
     if (this.saver) clearInterval(this.saver);
-    await Promise.all(this.clusters.map((c) => c.stop()));
+    await this.close();
     this.save(true);
+  }
+
+  /** Stops the listeners and the containers' apps. */
+  async close(): Promise<void> {
+    const ingress = this.ingress;
+    this.ingress = undefined;
+    await Promise.all([
+      ...this.clusters.map((c) => c.stop()),
+      ...this.clusters.map((c) => c.state.network.stopAll()),
+      new Promise<void>((resolve) => {
+        if (!ingress) return resolve();
+        ingress.close(() => resolve());
+        for (const s of this.ingressSockets) s.destroy();
+      }),
+    ]);
   }
 }
 
@@ -291,24 +354,35 @@ export async function startSimulator(opts: SimOptions): Promise<Simulator> {
   }
   const certs = persisted?.certs ?? sharedCerts();
   const names = new Set<string>();
+  const domains = new Set<string>();
   const clusters: SimClusterImpl[] = [];
   for (const spec of opts.clusters) {
     if (names.has(spec.name)) throw new Error(`duplicate cluster name ${spec.name}`);
     names.add(spec.name);
+    const domain = spec.ingressBaseDomain ?? `apps.${spec.name}.localhost`;
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(domain))
+      throw new Error(`cluster ${spec.name}: ingress base domain ${domain} is not a DNS name`);
+    if ([...domains].some((d) => d === domain || d.endsWith(`.${domain}`) || domain.endsWith(`.${d}`)))
+      throw new Error(`cluster ${spec.name}: ingress base domain ${domain} overlaps another cluster's`);
+    domains.add(domain);
     const p = persisted?.clusters[spec.name];
     const state = new ClusterState(
       spec,
-      { podStartDelayMs: opts.podStartDelayMs ?? 550, nodeLeaseRenewMs: opts.nodeLeaseRenewMs },
+      {
+        podStartDelayMs: opts.podStartDelayMs ?? 550,
+        nodeLeaseRenewMs: opts.nodeLeaseRenewMs,
+        connectTimeoutMs: opts.connectTimeoutMs,
+      },
       p?.snapshot,
     );
     state.auth.caPem = certs.caCert;
     clusters.push(new SimClusterImpl(spec, { host, certs }, state, p));
   }
-  const sim = new SimulatorImpl(clusters, certs, opts);
+  const sim = new SimulatorImpl(clusters, certs, opts, persisted?.ingressPort ?? opts.ingressPort ?? 0);
   try {
-    await Promise.all(clusters.map((c) => c.start()));
+    await Promise.all([...clusters.map((c) => c.start()), sim.startIngress()]);
   } catch (e) {
-    await Promise.all(clusters.map((c) => c.stop()));
+    await sim.close();
     throw e;
   }
   sim.run();

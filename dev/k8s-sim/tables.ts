@@ -268,6 +268,60 @@ const PRINTERS: Record<string, { cols: Col[]; row: (o: Obj) => unknown[] }> = {
       ];
     },
   },
+  // pkg/printers/internalversion/printers.go: printIngress (formatHosts, formatPorts), printIngressClass,
+  // printNetworkPolicy.
+  Ingress: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Class", "string"],
+      ["Hosts", "string"],
+      ["Address", "string"],
+      ["Ports", "string"],
+      ["Age", "string"],
+    ],
+    row: (i) => {
+      const rules: Obj[] = i.spec?.rules ?? [];
+      const hosts = rules
+        .map((r) => r.host)
+        .filter(Boolean)
+        .slice(0, 3);
+      const hostStr = !hosts.length
+        ? "*"
+        : rules.length > 3
+          ? `${hosts.join(",")} + ${rules.length - 3} more...`
+          : hosts.join(",");
+      const addr = (i.status?.loadBalancer?.ingress ?? []).map((x: Obj) => x.ip ?? x.hostname).join(",");
+      return [
+        i.metadata.name,
+        i.spec?.ingressClassName ?? "<none>",
+        hostStr,
+        addr.length > 16 ? `${addr.slice(0, 13)}...` : addr,
+        i.spec?.tls?.length ? "80, 443" : "80",
+        age(i.metadata.creationTimestamp),
+      ];
+    },
+  },
+  IngressClass: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Controller", "string"],
+      ["Parameters", "string"],
+      ["Age", "string"],
+    ],
+    row: (c) => {
+      const p = c.spec?.parameters;
+      const params = p ? `${p.kind}${p.apiGroup ? `.${p.apiGroup}` : ""}/${p.name}` : "<none>";
+      return [c.metadata.name, c.spec?.controller ?? "", params, age(c.metadata.creationTimestamp)];
+    },
+  },
+  NetworkPolicy: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Pod-Selector", "string"],
+      ["Age", "string"],
+    ],
+    row: (n) => [n.metadata.name, selectorStr(n.spec?.podSelector), age(n.metadata.creationTimestamp)],
+  },
   Lease: {
     cols: [
       ["Name", "string", 0, "name"],

@@ -1,6 +1,7 @@
 // Defaulting for the kinds admission.ts's defaults() does not cover (pkg/apis/*/v1/defaults.go):
 // Secret type and stringData (merged into data on decode, never stored), PVC volumeMode and phase,
-// StorageClass reclaimPolicy/volumeBindingMode, a RollingUpdate strategy's parameters, HPA minReplicas.
+// StorageClass reclaimPolicy/volumeBindingMode, a RollingUpdate strategy's parameters, HPA minReplicas,
+// NetworkPolicy policyTypes and port protocols.
 import type { ResDef } from "../resources";
 import type { Obj } from "../util";
 
@@ -29,6 +30,13 @@ export function defaultKinds(def: ResDef, o: Obj): void {
     o.spec.strategy.type ||= "RollingUpdate";
     if (o.spec.strategy.type === "RollingUpdate")
       o.spec.strategy.rollingUpdate ??= { maxUnavailable: "25%", maxSurge: "25%" };
+  }
+  if (k === "networking.k8s.io/networkpolicies" && o.spec) {
+    // SetDefaults_NetworkPolicy (+Port): Ingress always, Egress when egress rules are given; TCP ports.
+    if (!o.spec.policyTypes?.length)
+      o.spec.policyTypes = o.spec.egress?.length ? ["Ingress", "Egress"] : ["Ingress"];
+    for (const dir of ["ingress", "egress"])
+      for (const rule of o.spec[dir] ?? []) for (const p of rule?.ports ?? []) if (p) p.protocol ??= "TCP";
   }
   if (k === "autoscaling/horizontalpodautoscalers") {
     o.spec ??= {};
