@@ -72,14 +72,17 @@ export const demoProfiles: DemoProfile[] = [
 export function demoClusterOffers(
   profile: DemoProfile,
   clusterName: string,
+  ingress?: { baseDomain?: string; port?: number },
 ): { exposure: ClusterExposure; storageClasses: StorageClassOffer[] } {
   return {
     exposure: {
       ingressClass: "nginx",
       ingressNamespace: "ingress-nginx",
-      baseDomain: `apps.${clusterName}.localhost`,
+      baseDomain: ingress?.baseDomain ?? `apps.${clusterName}.localhost`,
       tls: null,
       ports: profile.ports,
+      // The simulator's ingress listens on one local port for every cluster (not 80).
+      ...(ingress?.port ? { publicPort: ingress.port } : {}),
     },
     storageClasses: profile.storageClasses,
   };
@@ -190,7 +193,10 @@ export async function seedDemo(opts: {
         const values = {
           kubeconfigEnc: encryptKubeconfig(validated, key),
           ...probeFacts(probe),
-          ...demoClusterOffers(profile, cluster.name),
+          ...demoClusterOffers(profile, cluster.name, {
+            baseDomain: info.ingressDomains[cluster.name],
+            port: info.ingressPort,
+          }),
           metricsApi: probe.metricsApi,
           version: probe.version,
         };
