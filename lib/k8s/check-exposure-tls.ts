@@ -39,8 +39,9 @@ export async function checkExposureTls(
   try {
     await client.requestJson("/apis/cert-manager.io/v1");
   } catch (error) {
-    const reason = (toClusterError(error, "read cert-manager's API").details as ClusterErrorDetails | undefined)
-      ?.reason;
+    const reason = (
+      toClusterError(error, "read cert-manager's API").details as ClusterErrorDetails | undefined
+    )?.reason;
     return {
       status: "not-verified",
       detail:
@@ -54,7 +55,12 @@ export async function checkExposureTls(
       apiVersion: "authorization.k8s.io/v1",
       kind: "SelfSubjectAccessReview",
       spec: {
-        resourceAttributes: { group: "cert-manager.io", resource: "clusterissuers", verb: "get", name: tls.issuer },
+        resourceAttributes: {
+          group: "cert-manager.io",
+          resource: "clusterissuers",
+          verb: "get",
+          name: tls.issuer,
+        },
       },
     },
   });

@@ -32,7 +32,8 @@ function nodeShortfall(node: V1Node): string | null {
   const info = node.status?.nodeInfo;
   const name = node.metadata?.name ?? "a node";
   if (!info) return `${name} reports no node info`;
-  if (info.operatingSystem !== "linux") return `${name} runs ${info.operatingSystem || "an unknown OS"}, not Linux`;
+  if (info.operatingSystem !== "linux")
+    return `${name} runs ${info.operatingSystem || "an unknown OS"}, not Linux`;
   if (!atLeast(majorMinor(info.kubeletVersion), 1, 33))
     return `${name}'s kubelet is ${info.kubeletVersion || "of unknown version"} (1.33 or later enables user namespaces by default)`;
   if (!atLeast(majorMinor(info.kernelVersion), 6, 3))

@@ -56,7 +56,9 @@ export async function listStorageClasses(client: ClusterClient): Promise<Storage
       isDefault: isDefault(s.metadata?.annotations, "storageclass.kubernetes.io/is-default-class"),
       // Defaulted to Immediate by the API server when unset.
       volumeBindingMode:
-        s.volumeBindingMode === "WaitForFirstConsumer" ? ("WaitForFirstConsumer" as const) : ("Immediate" as const),
+        s.volumeBindingMode === "WaitForFirstConsumer"
+          ? ("WaitForFirstConsumer" as const)
+          : ("Immediate" as const),
       allowVolumeExpansion: s.allowVolumeExpansion === true,
     }))
     .filter((s) => s.name !== "")

@@ -285,7 +285,13 @@ export async function* probeCluster(client: ClusterClient): AsyncGenerator<Probe
       const userNs = detectUserNamespaces(nodes.items);
       summary.userNamespaces = userNs.supported;
       // Informational, like NodeLocal DNS: leases run either way, with host users where unsupported.
-      yield emit({ id: "user-namespaces", label: "User namespaces", status: "pass", detail: userNs.detail, hint: null });
+      yield emit({
+        id: "user-namespaces",
+        label: "User namespaces",
+        status: "pass",
+        detail: userNs.detail,
+        hint: null,
+      });
     } catch (error) {
       yield emit(errorCheck("nodes", "Nodes", toClusterError(error, "list nodes and pods"), RBAC_HINT));
     }

@@ -60,10 +60,13 @@ export interface ExposureForm {
   storage: Record<string, string>;
 }
 
-export function toExposureForm(s: {
-  exposure: ClusterExposure | null;
-  storageClasses: StorageClassOffer[];
-}, formatPrice: (units: string) => string): ExposureForm {
+export function toExposureForm(
+  s: {
+    exposure: ClusterExposure | null;
+    storageClasses: StorageClassOffer[];
+  },
+  formatPrice: (units: string) => string,
+): ExposureForm {
   const e = s.exposure;
   return {
     ingressClass: e?.ingressClass ?? "",
@@ -83,7 +86,14 @@ export function toExposureForm(s: {
 function fieldOf(path: PropertyKey[]): string {
   const [root, key, sub] = path.map(String);
   if (root === "storageClasses") return `storage:${key}`;
-  if (key === "tls") return sub === "namespace" ? "tlsSecretNamespace" : sub === "name" ? "tlsSecretName" : sub === "issuer" ? "issuer" : "tls";
+  if (key === "tls")
+    return sub === "namespace"
+      ? "tlsSecretNamespace"
+      : sub === "name"
+        ? "tlsSecretName"
+        : sub === "issuer"
+          ? "issuer"
+          : "tls";
   return key ?? "form";
 }
 
@@ -123,7 +133,14 @@ export function parseExposureForm(
   if (!parsed.success)
     for (const issue of parsed.error.issues) {
       const field = fieldOf(issue.path);
-      errors[field] ??= issue.message;
+      // The shared schema's name patterns carry no message of their own (the domain's does).
+      const message =
+        issue.code === "invalid_format" && field !== "baseDomain"
+          ? field === "ingressNamespace" || field === "tlsSecretNamespace"
+            ? "lower-case letters, digits and '-'"
+            : "lower-case letters, digits, '-' and '.'"
+          : issue.message;
+      errors[field] ??= message;
     }
   if (Object.keys(errors).length > 0 || !parsed.success) return { settings: null, errors };
   return { settings: parsed.data, errors };

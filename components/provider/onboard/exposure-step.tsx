@@ -75,7 +75,8 @@ export function ExposureForm(props: {
       await props.onSubmit(r.settings);
       setSaved(true);
     } catch (err) {
-      const fields = err instanceof ApiError ? (err.details as { fields?: Record<string, string> })?.fields : null;
+      const fields =
+        err instanceof ApiError ? (err.details as { fields?: Record<string, string> })?.fields : null;
       if (fields) setErrors(fields);
       else setSubmitError((err as Error).message);
     } finally {
@@ -83,7 +84,13 @@ export function ExposureForm(props: {
     }
   };
 
-  const radio = (name: string, value: string, checked: boolean, onChange: () => void, label: React.ReactNode) => (
+  const radio = (
+    name: string,
+    value: string,
+    checked: boolean,
+    onChange: () => void,
+    label: React.ReactNode,
+  ) => (
     <label className="flex items-start gap-3 text-sm">
       <input
         type="radio"
@@ -167,19 +174,32 @@ export function ExposureForm(props: {
       {http && (
         <fieldset className="space-y-3">
           <legend className="mb-1 text-sm font-semibold">TLS for lease hosts</legend>
-          {radio("tls", "none", form.tls === "none", () => set({ tls: "none" }), (
+          {radio(
+            "tls",
+            "none",
+            form.tls === "none",
+            () => set({ tls: "none" }),
             <>
               <strong>None.</strong> Tenants get http://&lt;service&gt;-&lt;lease&gt;.{domain}.
-            </>
-          ))}
-          {radio("tls", "secret", form.tls === "secret", () => set({ tls: "secret" }), (
+            </>,
+          )}
+          {radio(
+            "tls",
+            "secret",
+            form.tls === "secret",
+            () => set({ tls: "secret" }),
             <>
-              <strong>Wildcard certificate Secret.</strong> Tenants get https:// with your certificate for *.{domain}.
-            </>
-          ))}
+              <strong>Wildcard certificate Secret.</strong> Tenants get https:// with your certificate for *.
+              {domain}.
+            </>,
+          )}
           {form.tls === "secret" && (
             <div className="grid gap-4 pl-7 sm:grid-cols-2">
-              <Field label="Secret namespace" htmlFor={`${p}-tls-namespace`} error={errors.tlsSecretNamespace}>
+              <Field
+                label="Secret namespace"
+                htmlFor={`${p}-tls-namespace`}
+                error={errors.tlsSecretNamespace}
+              >
                 <input
                   id={`${p}-tls-namespace`}
                   data-testid={`${p}-tls-namespace`}
@@ -205,11 +225,15 @@ export function ExposureForm(props: {
               verified": make sure it is a kubernetes.io/tls Secret for *.{domain}.
             </p>
           )}
-          {radio("tls", "cert-manager", form.tls === "cert-manager", () => set({ tls: "cert-manager" }), (
+          {radio(
+            "tls",
+            "cert-manager",
+            form.tls === "cert-manager",
+            () => set({ tls: "cert-manager" }),
             <>
               <strong>cert-manager.</strong> Tenants get https:// with a certificate issued per host.
-            </>
-          ))}
+            </>,
+          )}
           {form.tls === "cert-manager" && (
             <div className="grid gap-4 pl-7 sm:grid-cols-2">
               <Field label="Issuer kind" htmlFor={`${p}-issuer-kind`}>
@@ -242,7 +266,8 @@ export function ExposureForm(props: {
               data-status={props.tlsCheck.status}
               className={`text-sm ${props.tlsCheck.status === "verified" ? "text-emerald-700 dark:text-emerald-400" : "text-amber-800 dark:text-amber-300"}`}
             >
-              TLS {props.tlsCheck.status === "verified" ? "verified" : "not verified"}: {props.tlsCheck.detail}
+              TLS {props.tlsCheck.status === "verified" ? "verified" : "not verified"}:{" "}
+              {props.tlsCheck.detail}
             </p>
           )}
         </fieldset>
@@ -250,22 +275,34 @@ export function ExposureForm(props: {
 
       <fieldset className="space-y-3">
         <legend className="mb-1 text-sm font-semibold">TCP and UDP ports</legend>
-        {radio("ports", "none", form.ports === "none", () => set({ ports: "none" }), (
+        {radio(
+          "ports",
+          "none",
+          form.ports === "none",
+          () => set({ ports: "none" }),
           <>
             <strong>None.</strong> TCP/UDP ports are reachable only inside the lease.
-          </>
-        ))}
-        {radio("ports", "nodeport", form.ports === "nodeport", () => set({ ports: "nodeport" }), (
+          </>,
+        )}
+        {radio(
+          "ports",
+          "nodeport",
+          form.ports === "nodeport",
+          () => set({ ports: "nodeport" }),
           <>
             <strong>NodePort.</strong> Tenants get a port in 30000–32767 on your nodes' addresses.
-          </>
-        ))}
-        {radio("ports", "loadbalancer", form.ports === "loadbalancer", () => set({ ports: "loadbalancer" }), (
+          </>,
+        )}
+        {radio(
+          "ports",
+          "loadbalancer",
+          form.ports === "loadbalancer",
+          () => set({ ports: "loadbalancer" }),
           <>
-            <strong>LoadBalancer.</strong> Tenants get their own address from your load balancer, on the
-            port they asked for.
-          </>
-        ))}
+            <strong>LoadBalancer.</strong> Tenants get their own address from your load balancer, on the port
+            they asked for.
+          </>,
+        )}
       </fieldset>
 
       <fieldset>
@@ -276,8 +313,8 @@ export function ExposureForm(props: {
         </p>
         {props.storageClasses === null ? (
           <ErrorNote>
-            KubeBid could not list the cluster's StorageClasses: verify the cluster again after applying the RBAC
-            manifest.
+            KubeBid could not list the cluster's StorageClasses: verify the cluster again after applying the
+            RBAC manifest.
           </ErrorNote>
         ) : props.storageClasses.length === 0 ? (
           <p className="text-sm">The cluster has no StorageClass: no volumes can be offered.</p>
