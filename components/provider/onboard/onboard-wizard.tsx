@@ -152,7 +152,8 @@ export function OnboardWizard(props: { initialDraft: PublicDraft | null; signedI
           />
         )}
         {step === 8 && signedIn && d && <RegisterStep draft={d} onBack={back} />}
-        {save.error && (
+        {/* Step 6 shows its save errors on the fields they concern. */}
+        {save.error && step !== 6 && (
           <div className="mt-4">
             <ErrorNote>{save.error.message}</ErrorNote>
           </div>
