@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { formatTokenAmount } from "@/lib/market/price-order";
 import {
   type ExposureForm,
   exposureSettingsSchema,
@@ -152,8 +151,8 @@ describe("parseExposureForm", () => {
   it("round-trips through toExposureForm", () => {
     const settings = parseExposureForm(form({ tls: "cert-manager", issuerKind: "Issuer", issuer: "le" }))
       .settings!;
-    expect(parseExposureForm(toExposureForm(settings, formatTokenAmount)).settings).toEqual(settings);
-    expect(toExposureForm(settings, formatTokenAmount)).toMatchObject({
+    expect(parseExposureForm(toExposureForm(settings)).settings).toEqual(settings);
+    expect(toExposureForm(settings)).toMatchObject({
       baseDomain: "*.apps.example.com",
       storage: { standard: "0.0001", "fast-ssd": "0.00025" },
     });

@@ -5,7 +5,7 @@ import {
   type StorageClassOffer,
   storageClassOfferSchema,
 } from "@/lib/k8s/cluster-exposure";
-import { parseTokenAmount } from "@/lib/market/price-order";
+import { formatTokenAmount, parseTokenAmount } from "@/lib/market/price-order";
 
 // A cluster's "Exposure & storage" settings as the wizard and the console edit them: how lease ports
 // are reached (clusters.exposure) and which StorageClasses are offered at what price per GiB-hour
@@ -60,13 +60,10 @@ export interface ExposureForm {
   storage: Record<string, string>;
 }
 
-export function toExposureForm(
-  s: {
-    exposure: ClusterExposure | null;
-    storageClasses: StorageClassOffer[];
-  },
-  formatPrice: (units: string) => string,
-): ExposureForm {
+export function toExposureForm(s: {
+  exposure: ClusterExposure | null;
+  storageClasses: StorageClassOffer[];
+}): ExposureForm {
   const e = s.exposure;
   return {
     ingressClass: e?.ingressClass ?? "",
@@ -78,7 +75,7 @@ export function toExposureForm(
     issuer: e?.tls?.kind === "cert-manager" ? e.tls.issuer : "",
     ingressNamespace: e?.ingressNamespace ?? "ingress-nginx",
     ports: e?.ports ?? "none",
-    storage: Object.fromEntries(s.storageClasses.map((c) => [c.name, formatPrice(c.pricePerGiBHour)])),
+    storage: Object.fromEntries(s.storageClasses.map((c) => [c.name, formatTokenAmount(c.pricePerGiBHour)])),
   };
 }
 

@@ -7,7 +7,6 @@ import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { ApiError } from "@/lib/api/fetch-json";
 import type { TlsCheck } from "@/lib/k8s/check-exposure-tls";
 import type { IngressClassInfo, StorageClassInfo } from "@/lib/k8s/list-cluster-classes";
-import { formatTokenAmount } from "@/lib/market/price-order";
 import {
   type ExposureForm as FormState,
   type ExposureSettings,
@@ -49,7 +48,6 @@ export function ExposureForm(props: {
         },
         storageClasses: [],
       },
-      formatTokenAmount,
     ),
   );
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -116,7 +114,7 @@ export function ExposureForm(props: {
             props.ingressClasses === null
               ? "KubeBid could not list the cluster's IngressClasses: verify the cluster again after applying the RBAC manifest."
               : http
-                ? `Each exposed HTTP port of a lease gets its own host: ${"<service>-<lease>"}.${domain}.`
+                ? `Each exposed HTTP port of a lease gets its own host: <service>-<lease>.${domain}.`
                 : "None: leases' HTTP ports are reachable only inside their namespace."
           }
         >
