@@ -199,6 +199,18 @@ export async function seedDemo(opts: {
           }),
           metricsApi: probe.metricsApi,
           version: probe.version,
+          // The simulator's ingress controller and storage classes, declared as the wizard's step 6 would.
+          exposure: {
+            ingressClass: "nginx",
+            ingressNamespace: "ingress-nginx",
+            baseDomain: `apps.${cluster.name}.localhost`,
+            tls: null,
+            ports: "nodeport" as const,
+          },
+          storageClasses: [
+            { name: "standard", pricePerGiBHour: "100" },
+            { name: "fast-ssd", pricePerGiBHour: "250" },
+          ],
         };
         if (existing) await handle.db.update(clusters).set(values).where(eq(clusters.id, existing.id));
         else

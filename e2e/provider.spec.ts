@@ -139,8 +139,15 @@ test.describe
       });
       await wizard.next();
 
-      // 6. Pricing with the live preview.
+      // 6. Exposure & storage: no HTTP exposure and no volumes, TCP/UDP through NodePorts.
       await wizard.expectStep(6);
+      await page.getByTestId("exposure-ingress-class").selectOption("");
+      await page.getByTestId("exposure-ports-nodeport").check();
+      await wizard.screenshot("wizard-6-exposure");
+      await wizard.next();
+
+      // 7. Pricing with the live preview.
+      await wizard.expectStep(7);
       problems.push(
         ...(await checkEverywhere(page, "/provider/onboard", {
           name: "onboard-pricing",
@@ -150,13 +157,13 @@ test.describe
       expect(problems, problems.join("\n")).toEqual([]);
       await wizard.setPrices({ cpu: "0.02", mem: "0.005", storage: "0.0002" });
       await expect(page.getByTestId("pricing-preview")).toContainText("0.03");
-      await wizard.screenshot("wizard-6-pricing");
+      await wizard.screenshot("wizard-7-pricing");
       await wizard.next();
 
-      // 7. Register on-chain, then the providerConsole.
-      await wizard.expectStep(7);
+      // 8. Register on-chain, then the providerConsole.
+      await wizard.expectStep(8);
       await expect(page.getByTestId("register-operator")).toContainText("0x");
-      await wizard.screenshot("wizard-7-register");
+      await wizard.screenshot("wizard-8-register");
       await wizard.register();
       await expect(page).toHaveURL(/\/provider(\?|$)/, { timeout: 30_000 });
       const providerConsole = new ProviderConsolePage(page);
@@ -174,6 +181,14 @@ test.describe
       const row = page.getByTestId("provider-row").filter({ hasText: "Nordic Lab" });
       await expect(row.getByTestId("provider-least-privilege")).toHaveText("least privilege");
       await expect(row.getByTestId("provider-network")).toHaveText("network isolation: enforced");
+      await expect(row.getByTestId("offer-http")).toHaveText("no HTTP ingress");
+      await expect(row.getByTestId("offer-ports")).toHaveText("TCP/UDP: NodePort");
+      // The seeded providers expose HTTP through nginx and offer two priced storage classes.
+      const seeded = page.getByTestId("provider-row").filter({ hasText: "Lion City Metal" });
+      await expect(seeded.getByTestId("offer-http")).toHaveText("HTTP ingress (no TLS)");
+      await expect(seeded.getByTestId("offer-storage")).toHaveText(
+        "standard 0.0001 /GiB·h, fast-ssd 0.00025 /GiB·h",
+      );
       // The flannel-only demo provider cannot promise isolation.
       await expect(
         page

@@ -9,6 +9,7 @@ import { fetchJson } from "@/lib/api/fetch-json";
 import { formatBytes, formatCores, formatDuration, shortHex, timeAgo } from "@/lib/market/format";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { ProviderPage, ProviderSortKey } from "@/lib/market/query-providers";
+import { ClusterOffers } from "./cluster-offers";
 
 // Providers with filters (region, GPU model, minimum free CPU and memory), sortable columns and
 // "show more" paging. Filtering and sorting run on the server (/api/market/providers), so a
@@ -140,6 +141,7 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
           <Th>Region</Th>
           <Th>GPU models</Th>
           <Th>Access</Th>
+          <Th>Exposure & volumes</Th>
           {header("cpu", "Free CPU")}
           {header("memory", "Free memory")}
           {header("gpus", "Free GPUs")}
@@ -171,6 +173,9 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
                     network isolation: {p.networkIsolation === "enforced" ? "enforced" : "not verified"}
                   </Badge>
                 </span>
+              </td>
+              <td className="min-w-48">
+                <ClusterOffers offers={p.clusterOffers} />
               </td>
               <td className="tabular-nums" data-testid="provider-free-cpu">
                 {formatCores(p.free.cpuMillis)}

@@ -26,6 +26,7 @@ import type { ClusterView } from "@/lib/provider/provider-clusters";
 import type { ProviderConsole as ConsoleData } from "@/lib/provider/provider-console";
 import { readProbeStream } from "@/lib/provider/read-probe-stream";
 import { shortMessage } from "@/lib/wagmi/short-message";
+import { ClusterExposurePanel } from "./cluster-exposure-panel";
 import { PricingForm } from "./onboard/pricing-step";
 import { ProbeChecklist } from "./onboard/probe-checklist";
 import { SignInPanel } from "./sign-in-gate";
@@ -465,6 +466,7 @@ export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
           </div>
         </dl>
       )}
+      <ClusterExposurePanel cluster={c} onSaved={() => void refresh()} />
       {c.history.length > 1 && (
         <div className="mt-3 h-40" data-testid="capacity-chart">
           <CapacityChart points={c.history} />

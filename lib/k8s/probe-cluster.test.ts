@@ -97,6 +97,38 @@ beforeAll(async () => {
     ],
   });
   for (const c of sim.clusters) tokens.set(c.name, await provisionKubebidAccess(c, sim.caPem));
+  // The provider's ingress controller and storage on the "gpu" cluster (created here with the admin
+  // token; whatever the simulator may seed by itself is listed too, hence the lookups below).
+  const gpu = sim.cluster("gpu");
+  for (const [path, body] of [
+    [
+      "/apis/networking.k8s.io/v1/ingressclasses",
+      {
+        metadata: {
+          name: "probe-nginx",
+          annotations: { "ingressclass.kubernetes.io/is-default-class": "true" },
+        },
+        spec: { controller: "k8s.io/ingress-nginx" },
+      },
+    ],
+    [
+      "/apis/storage.k8s.io/v1/storageclasses",
+      {
+        metadata: {
+          name: "probe-fast",
+          annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+        },
+        provisioner: "ebs.csi.aws.com",
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+      },
+    ],
+    [
+      "/apis/storage.k8s.io/v1/storageclasses",
+      { metadata: { name: "probe-slow" }, provisioner: "example.com/slow" },
+    ],
+  ] as const)
+    expect((await adminCall(gpu, "POST", path, body)).status).toBe(201);
   // An older cluster, or a provider who skipped it: the generated RBAC without its admission policy.
   await adminCall(
     sim.cluster("nopolicy"),
@@ -120,7 +152,6 @@ describe("probeCluster", () => {
     const summary = await runProbe(client(sim.cluster("gpu"), { token: tokens.get("gpu") }), (c) =>
       seen.push(c.id),
     );
-    // The simulator serves neither IngressClasses nor StorageClasses; RBAC grants them all the same.
     expect(summary.checks.filter((c) => c.status !== "pass")).toEqual([]);
     expect(summary).toMatchObject({ ok: true, leastPrivilege: true, onlyExcessFailed: false });
     expect(seen).toEqual(summary.checks.map((c) => c.id));
@@ -133,11 +164,41 @@ describe("probeCluster", () => {
       "nodes",
       "gpus",
       "region",
+      "user-namespaces",
       "network-policy",
       "node-local-dns",
+      "ingress-classes",
+      "storage-classes",
       "metrics-api",
     ]);
     const checks = byId(summary.checks);
+    expect(summary.ingressClasses).toContainEqual({
+      name: "probe-nginx",
+      controller: "k8s.io/ingress-nginx",
+      isDefault: true,
+    });
+    expect(summary.storageClasses).toContainEqual({
+      name: "probe-fast",
+      provisioner: "ebs.csi.aws.com",
+      isDefault: true,
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+    });
+    // Defaulted by the API server: Immediate binding, no expansion.
+    expect(summary.storageClasses).toContainEqual({
+      name: "probe-slow",
+      provisioner: "example.com/slow",
+      isDefault: false,
+      volumeBindingMode: "Immediate",
+      allowVolumeExpansion: false,
+    });
+    expect(checks["ingress-classes"]?.detail).toContain("probe-nginx (k8s.io/ingress-nginx, default)");
+    expect(checks["storage-classes"]?.detail).toContain(
+      "probe-fast (ebs.csi.aws.com, default, WaitForFirstConsumer, expandable)",
+    );
+    // Simulated nodes run kubelet 1.31 with containerd 1.7: no user namespaces.
+    expect(summary.userNamespaces).toBe(false);
+    expect(checks["user-namespaces"]?.detail).toMatch(/^Not available: [a-z0-9]+'s kubelet is v1\.31\.2 /);
     expect(summary.version).toMatch(/^v1\./);
     expect(checks.nodes?.detail).toMatch(/^2 of 3 nodes/);
     expect(checks.gpus?.detail).toBe("4 × NVIDIA-A100-SXM4-80GB");
@@ -246,6 +307,56 @@ describe("probeCluster", () => {
       }
     },
   );
+
+  it("warns without the optional class reads, and lists nothing it may not read", async () => {
+    const c = sim.cluster("gpu");
+    const rules = (without: string[]) =>
+      REQUIRED_PERMISSIONS.filter((p) => p.scope === "cluster" && !without.includes(p.id)).map((p) => ({
+        apiGroups: [p.group],
+        resources: [p.resource],
+        verbs: [...p.verbs],
+        ...(p.resourceNames ? { resourceNames: [...p.resourceNames] } : {}),
+      }));
+    const setRules = (without: string[]) =>
+      adminCall(
+        c,
+        "PATCH",
+        "/apis/rbac.authorization.k8s.io/v1/clusterroles/kubebid",
+        { rules: rules(without) },
+        "application/merge-patch+json",
+      );
+    expect((await setRules(["ingressclasses", "storageclasses"])).status).toBe(200);
+    try {
+      const summary = await runProbe(client(c, { token: tokens.get("gpu") }));
+      const checks = byId(summary.checks);
+      expect(checks["perm:ingressclasses"]).toMatchObject({
+        status: "warn",
+        detail: expect.stringMatching(/^Missing: list on networking\.k8s\.io\/ingressclasses/),
+      });
+      expect(checks["perm:storageclasses"]?.status).toBe("warn");
+      expect(checks["ingress-classes"]).toBeUndefined();
+      expect(checks["storage-classes"]).toBeUndefined();
+      expect(summary).toMatchObject({ ok: true, ingressClasses: null, storageClasses: null });
+    } finally {
+      await setRules([]);
+    }
+  });
+
+  it("fails deny:cluster-config when KubeBid may write storage classes", async () => {
+    const c = sim.cluster("gpu");
+    await adminCall(c, "POST", "/apis/rbac.authorization.k8s.io/v1/clusterroles", {
+      metadata: { name: "storage-admin" },
+      rules: [{ apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["create", "update"] }],
+    });
+    const token = await boundToken(c, "storage-writer", "storage-admin");
+    const summary = await runProbe(client(c, { token }));
+    expect(byId(summary.checks)["deny:cluster-config"]).toMatchObject({
+      status: "fail",
+      kind: "excess",
+      detail:
+        "Can change the cluster's ingress or storage classes: create storage.k8s.io/storageclasses cluster-wide; update storage.k8s.io/storageclasses cluster-wide.",
+    });
+  });
 
   it("reports a wrong token as rejected credentials", async () => {
     const summary = await runProbe(client(sim.cluster("gpu"), { token: "not-a-real-token" }));

@@ -4,6 +4,13 @@ import { formatBytes, formatCores } from "@/lib/market/format";
 import type { ClusterClient } from "./cluster-client";
 import { type ClusterErrorDetails, toClusterError } from "./cluster-error";
 import { type ClusterNetwork, detectClusterNetwork } from "./detect-cluster-network";
+import { detectUserNamespaces } from "./detect-user-namespaces";
+import {
+  type IngressClassInfo,
+  listIngressClasses,
+  listStorageClasses,
+  type StorageClassInfo,
+} from "./list-cluster-classes";
 import { checkConfinement, checkLeaseRights, EXCESS_CHECKS } from "./probe-least-privilege";
 import { computeInventory, type Inventory } from "./read-inventory";
 import { REQUIRED_PERMISSIONS, type RequiredPermission } from "./required-permissions";
@@ -12,8 +19,9 @@ import { REQUIRED_PERMISSIONS, type RequiredPermission } from "./required-permis
 // progress: connection and version, credentials, each cluster-wide and kube-system permission of
 // REQUIRED_PERMISSIONS (one SelfSubjectAccessReview per verb), the lease-namespace rights (a trial
 // lease namespace, see probe-least-privilege.ts), then what KubeBid must NOT be able to do (kind
-// "excess": over-privileged credentials fail these), nodes, GPUs, region, network isolation
-// (NetworkPolicy-enforcing CNI, NodeLocal DNSCache) and the metrics API. Every failed or warning check
+// "excess": over-privileged credentials fail these), nodes, GPUs, region, user namespaces, network
+// isolation (NetworkPolicy-enforcing CNI, NodeLocal DNSCache), the IngressClasses and StorageClasses
+// the provider can offer, and the metrics API. Every failed or warning check
 // carries a hint saying how to fix it. The generator's return value sums it up.
 
 export type ProbeStatus = "pass" | "fail" | "warn";
@@ -42,6 +50,11 @@ export interface ProbeSummary {
   onlyExcessFailed: boolean;
   /** What kube-system's DaemonSets say about network isolation; null when they could not be read. */
   network: ClusterNetwork | null;
+  /** The cluster's IngressClasses and StorageClasses; null when they could not be listed. */
+  ingressClasses: IngressClassInfo[] | null;
+  storageClasses: StorageClassInfo[] | null;
+  /** Every node can run pods with hostUsers: false (see detect-user-namespaces.ts); false when unsure. */
+  userNamespaces: boolean;
 }
 
 const RBAC_HINT = "Apply the RBAC manifest KubeBid shows you and upload the kubeconfig its commands write.";
@@ -103,6 +116,9 @@ export async function* probeCluster(client: ClusterClient): AsyncGenerator<Probe
     leastPrivilege: false,
     onlyExcessFailed: false,
     network: null,
+    ingressClasses: null,
+    storageClasses: null,
+    userNamespaces: false,
   };
   const emit = (c: ProbeCheck) => {
     checks.push(c);
@@ -266,6 +282,16 @@ export async function* probeCluster(client: ClusterClient): AsyncGenerator<Probe
               hint: "Label your nodes (kubectl label node <name> topology.kubernetes.io/region=<region>) or set the region by hand.",
             },
       );
+      const userNs = detectUserNamespaces(nodes.items);
+      summary.userNamespaces = userNs.supported;
+      // Informational, like NodeLocal DNS: leases run either way, with host users where unsupported.
+      yield emit({
+        id: "user-namespaces",
+        label: "User namespaces",
+        status: "pass",
+        detail: userNs.detail,
+        hint: null,
+      });
     } catch (error) {
       yield emit(errorCheck("nodes", "Nodes", toClusterError(error, "list nodes and pods"), RBAC_HINT));
     }
@@ -313,7 +339,76 @@ export async function* probeCluster(client: ClusterClient): AsyncGenerator<Probe
     });
   }
 
-  // 6. Metrics API (optional).
+  // 6. What the provider can offer: IngressClasses (HTTP exposure) and StorageClasses (volumes).
+  if (allowed.get("ingressclasses"))
+    try {
+      const classes = await listIngressClasses(client);
+      summary.ingressClasses = classes;
+      yield emit(
+        classes.length > 0
+          ? {
+              id: "ingress-classes",
+              label: "IngressClasses",
+              status: "pass",
+              detail: classes
+                .map((c) => `${c.name} (${c.controller}${c.isDefault ? ", default" : ""})`)
+                .join(", "),
+              hint: null,
+            }
+          : {
+              id: "ingress-classes",
+              label: "IngressClasses",
+              status: "warn",
+              detail: "No IngressClass found: leases cannot be offered HTTP exposure.",
+              hint: "Install an ingress controller (e.g. ingress-nginx) to offer tenants public HTTP(S) hosts.",
+            },
+      );
+    } catch (error) {
+      yield emit({
+        id: "ingress-classes",
+        label: "IngressClasses",
+        status: "warn",
+        detail: toClusterError(error, "list IngressClasses").message,
+        hint: RBAC_HINT,
+      });
+    }
+  if (allowed.get("storageclasses"))
+    try {
+      const classes = await listStorageClasses(client);
+      summary.storageClasses = classes;
+      yield emit(
+        classes.length > 0
+          ? {
+              id: "storage-classes",
+              label: "StorageClasses",
+              status: "pass",
+              detail: classes
+                .map(
+                  (c) =>
+                    `${c.name} (${c.provisioner}${c.isDefault ? ", default" : ""}, ${c.volumeBindingMode}${c.allowVolumeExpansion ? ", expandable" : ""})`,
+                )
+                .join(", "),
+              hint: null,
+            }
+          : {
+              id: "storage-classes",
+              label: "StorageClasses",
+              status: "warn",
+              detail: "No StorageClass found: leases cannot be offered persistent volumes.",
+              hint: "Install a dynamic provisioner (e.g. local-path-provisioner or your cloud's CSI driver) to offer volumes.",
+            },
+      );
+    } catch (error) {
+      yield emit({
+        id: "storage-classes",
+        label: "StorageClasses",
+        status: "warn",
+        detail: toClusterError(error, "list StorageClasses").message,
+        hint: RBAC_HINT,
+      });
+    }
+
+  // 7. Metrics API (optional).
   try {
     await client.requestJson("/apis/metrics.k8s.io/v1beta1");
     summary.metricsApi = true;

@@ -14,7 +14,8 @@ import { LEASE_WORKLOAD_ROLE, permissionsIn, RBAC_NAMESPACE } from "./required-p
 //   it creates a trial lease namespace, binds the workload role in it, asks SelfSubjectAccessReviews
 //   there, and deletes it again.
 // - What KubeBid must NOT be able to do: SelfSubjectAccessReviews for rights RBAC alone must withhold
-//   (workloads outside lease namespaces, Secrets, cluster RBAC, escalate/bind/impersonate), and
+//   (workloads outside lease namespaces, Secrets, cluster RBAC, escalate/bind/impersonate, writes to
+//   the IngressClasses and StorageClasses it reads), and
 //   server-side dry runs for what only the admission policy stops (weakening a lease namespace's Pod
 //   Security, touching other namespaces): a dry run goes through admission but changes nothing.
 // Checks of the second kind have kind "excess"; over-privileged credentials fail them.
@@ -27,6 +28,7 @@ export const EXCESS_CHECKS = [
   "deny:secrets",
   "deny:cluster-rbac",
   "deny:escalate",
+  "deny:cluster-config",
   "deny:pod-security",
   "deny:other-namespaces",
 ] as const;
@@ -281,6 +283,19 @@ export async function checkConfinement(
       ],
       `Cannot escalate, impersonate, mint tokens, or bind any role but ${LEASE_WORKLOAD_ROLE}.`,
       "Can escalate",
+    ),
+    denied(
+      "No changes to ingress or storage classes",
+      "deny:cluster-config",
+      [
+        { verb: "create", group: "networking.k8s.io", resource: "ingressclasses" },
+        { verb: "update", group: "networking.k8s.io", resource: "ingressclasses" },
+        { verb: "create", group: "storage.k8s.io", resource: "storageclasses" },
+        { verb: "update", group: "storage.k8s.io", resource: "storageclasses" },
+        { verb: "delete", group: "storage.k8s.io", resource: "storageclasses" },
+      ],
+      "Can read IngressClasses and StorageClasses, not create, change or delete them.",
+      "Can change the cluster's ingress or storage classes",
     ),
   ]);
 

@@ -65,6 +65,11 @@ describe("generateRbacManifest", () => {
     expect(
       docs.filter((d) => (d as { roleRef?: { name: string } }).roleRef?.name === "kubebid-lease-workload"),
     ).toEqual([]);
+    // Ingress and storage classes (and cert-manager's ClusterIssuers) are read, never written.
+    for (const resource of ["ingressclasses", "storageclasses", "clusterissuers"])
+      expect(rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs)).toEqual(
+        resource === "clusterissuers" ? ["get"] : ["list"],
+      );
     // No workload write cluster-wide.
     for (const r of rules)
       expect(

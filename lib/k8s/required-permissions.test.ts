@@ -45,6 +45,16 @@ const METHODS: Record<string, Need | typeof OPEN> = {
 const PATHS: Record<string, Array<Omit<Need, "verb">> | typeof OPEN> = {
   "/version": OPEN,
   "/apis/metrics.k8s.io/v1beta1": OPEN,
+  "/apis/cert-manager.io/v1": OPEN,
+  "/apis/networking.k8s.io/v1/ingressclasses": [
+    { group: "networking.k8s.io", resource: "ingressclasses", scope: "cluster" },
+  ],
+  "/apis/storage.k8s.io/v1/storageclasses": [
+    { group: "storage.k8s.io", resource: "storageclasses", scope: "cluster" },
+  ],
+  "/apis/cert-manager.io/v1/clusterissuers/{}": [
+    { group: "cert-manager.io", resource: "clusterissuers", scope: "cluster" },
+  ],
   "/api/v1/nodes": [{ group: "", resource: "nodes", scope: "cluster" }],
   "/api/v1/pods": [{ group: "", resource: "pods", scope: "cluster" }],
   "/apis/metrics.k8s.io/v1beta1/pods": [{ group: "metrics.k8s.io", resource: "pods", scope: "cluster" }],

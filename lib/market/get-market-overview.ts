@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { InventoryTotals, ProviderPricing } from "@/db/schema";
+import type { ClusterExposure, StorageClassOffer } from "@/lib/k8s/cluster-exposure";
 import {
   defaultProviderQuery,
   type ProviderPage,
@@ -15,6 +16,17 @@ import { rowsOf } from "@/lib/market/rows";
 // inventory snapshot of each cluster that is up, one row per provider for the table, capacity and
 // winning prices over time. Served from the database only (never a fan-out to clusters), and memoised
 // for a couple of seconds per process: the inventory loop refreshes snapshots every ~15 s anyway.
+
+/** What one listed cluster offers a lease beyond compute: how its ports are reached, its volumes. */
+export interface ClusterOffer {
+  name: string;
+  /** HTTP ports get public hosts (an IngressClass and a wildcard base domain are declared). */
+  http: boolean;
+  /** Where lease hosts' certificates come from; null: plain HTTP. */
+  tls: "secret" | "cert-manager" | null;
+  ports: ClusterExposure["ports"];
+  storageClasses: StorageClassOffer[];
+}
 
 export interface MarketProviderRow {
   address: string;
@@ -33,6 +45,8 @@ export interface MarketProviderRow {
   leastPrivilege: boolean;
   /** Every listed cluster enforces NetworkPolicy (an enforcing CNI found); else "not-verified". */
   networkIsolation: "enforced" | "not-verified";
+  /** One entry per listed cluster (up, with an inventory), by cluster name. */
+  clusterOffers: ClusterOffer[];
 }
 
 export interface MarketOverview {
@@ -143,6 +157,9 @@ interface LatestRow {
   created_at: Date | string;
   least_privilege: boolean;
   network_policy: string;
+  cluster_name: string;
+  exposure: ClusterExposure | null;
+  storage_classes: StorageClassOffer[];
 }
 
 async function loadMarketOverview(
@@ -151,7 +168,8 @@ async function loadMarketOverview(
   const [latestRes, providerRes, leaseRes, historyRes, pricesRes] = await Promise.all([
     db.execute(sql`
       select distinct on (s.cluster_id) s.cluster_id, c.provider_address, coalesce(s.region, c.region) as region,
-        s.free, s.allocatable, c.last_seen_at, c.created_at, c.least_privilege, c.network_policy
+        s.free, s.allocatable, c.last_seen_at, c.created_at, c.least_privilege, c.network_policy,
+        c.name as cluster_name, c.exposure, c.storage_classes
       from inventory_snapshots s join clusters c on c.id = s.cluster_id
       where c.status = 'up'
       order by s.cluster_id, s.taken_at desc`),
@@ -242,10 +260,12 @@ async function loadMarketOverview(
         lastSeenAt: null,
         leastPrivilege: true,
         networkIsolation: "enforced",
+        clusterOffers: [],
       };
       byProvider.set(row.provider_address, p);
     }
     p.clusters++;
+    p.clusterOffers.push(clusterOffer(row));
     if (!row.least_privilege) p.leastPrivilege = false;
     if (row.network_policy !== "enforced") p.networkIsolation = "not-verified";
     if (row.region && !p.regions.includes(row.region)) p.regions.push(row.region);
@@ -262,6 +282,7 @@ async function loadMarketOverview(
   }
   totals.providers = byProvider.size;
   const allProviders = [...byProvider.values()];
+  for (const p of allProviders) p.clusterOffers.sort((a, b) => a.name.localeCompare(b.name));
 
   const overview: MarketOverview = {
     generatedAt: new Date().toISOString(),
@@ -295,6 +316,18 @@ async function loadMarketOverview(
       })),
   };
   return { overview, allProviders };
+}
+
+function clusterOffer(row: LatestRow): ClusterOffer {
+  const e = row.exposure;
+  const http = Boolean(e?.ingressClass && e.baseDomain);
+  return {
+    name: row.cluster_name,
+    http,
+    tls: http ? (e?.tls?.kind ?? null) : null,
+    ports: e?.ports ?? "none",
+    storageClasses: row.storage_classes ?? [],
+  };
 }
 
 function sumValues(record: Record<string, number> | undefined): number {

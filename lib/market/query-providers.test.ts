@@ -17,6 +17,7 @@ function row(n: number, over: Partial<MarketProviderRow> = {}): MarketProviderRo
     onlineSince: null,
     leastPrivilege: true,
     networkIsolation: "enforced",
+    clusterOffers: [],
     lastSeenAt: null,
     ...over,
   };

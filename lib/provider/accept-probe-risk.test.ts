@@ -11,6 +11,7 @@ import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
 import { validateKubeconfig } from "@/lib/k8s/validate-kubeconfig";
 import { acceptProbeRisk } from "./accept-probe-risk";
 import { completeOnboarding } from "./complete-onboarding";
+import type { ExposureSettings } from "./exposure-settings";
 import { getDraft, type ProbeResult, saveDraft } from "./onboarding-draft";
 
 // Over-privileged credentials: the provider may accept the risk only when nothing but the "excess"
@@ -72,7 +73,21 @@ function probe(checks: ProbeCheck[]): ProbeResult {
   };
 }
 
-async function draftWith(address: string, result: ProbeResult) {
+const EXPOSURE: ExposureSettings = {
+  exposure: {
+    ingressClass: "nginx",
+    ingressNamespace: "ingress-nginx",
+    baseDomain: "apps.risky.example",
+    tls: { kind: "cert-manager", issuerKind: "ClusterIssuer", issuer: "letsencrypt" },
+    ports: "loadbalancer",
+  },
+  storageClasses: [
+    { name: "standard", pricePerGiBHour: "100" },
+    { name: "fast-ssd", pricePerGiBHour: "250" },
+  ],
+};
+
+async function draftWith(address: string, result: ProbeResult, exposure: ExposureSettings | null = EXPOSURE) {
   await saveDraft({
     db: handle.db,
     address,
@@ -83,6 +98,7 @@ async function draftWith(address: string, result: ProbeResult) {
       server: `https://c${address.slice(-4)}.example:6443`,
       clusterName: "c",
       probe: result,
+      exposure: exposure ?? undefined,
       settings: {
         pricing: { cpuCoreHour: "1", memoryGibHour: "1", storageGibHour: "1", gpuHour: {} },
         bidStrategy: "floor",
@@ -148,5 +164,43 @@ describe("acceptProbeRisk", () => {
       networkPolicy: "not-verified",
       cni: "flannel",
     });
+  });
+});
+
+describe("completeOnboarding", () => {
+  it("stores the exposure, the priced storage classes and user-namespace support step 6 and the probe found", async () => {
+    const address = "0x00000000000000000000000000000000000000b1";
+    await draftWith(address, { ...probe([check("perm:nodes", "pass")]), userNamespaces: true });
+    const { clusterId } = await completeOnboarding({
+      db: handle.db,
+      address,
+      registered: async () => true,
+      resolve,
+    });
+    const [row] = await handle.db.select().from(clusters).where(eq(clusters.id, clusterId));
+    expect(row?.exposure).toEqual(EXPOSURE.exposure);
+    expect(row?.storageClasses).toEqual(EXPOSURE.storageClasses);
+    expect(row?.userNamespaces).toBe(true);
+  });
+
+  it("refuses a draft without step 6, and stores user namespaces as false unless the probe found them", async () => {
+    const address = "0x00000000000000000000000000000000000000b2";
+    await draftWith(address, probe([check("perm:nodes", "pass")]), null);
+    await expect(
+      completeOnboarding({ db: handle.db, address, registered: async () => true, resolve }),
+    ).rejects.toMatchObject({ code: "UNPROCESSABLE", message: "Exposure and storage are not set (step 6)." });
+    await draftWith(address, probe([check("perm:nodes", "pass")]), {
+      exposure: { ...EXPOSURE.exposure, ingressClass: null, baseDomain: null, tls: null, ports: "none" },
+      storageClasses: [],
+    });
+    const { clusterId } = await completeOnboarding({
+      db: handle.db,
+      address,
+      registered: async () => true,
+      resolve,
+    });
+    const [row] = await handle.db.select().from(clusters).where(eq(clusters.id, clusterId));
+    expect(row).toMatchObject({ storageClasses: [], userNamespaces: false });
+    expect(row?.exposure?.ingressClass).toBeNull();
   });
 });

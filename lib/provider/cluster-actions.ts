@@ -5,12 +5,16 @@ import { clusters, leases } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { createClusterClient } from "@/lib/k8s/cluster-client";
 import { dialOptions, getClusterSettings } from "@/lib/k8s/cluster-settings";
+import type { TlsCheck } from "@/lib/k8s/check-exposure-tls";
 import { type ProbeCheck, runProbe } from "@/lib/k8s/probe-cluster";
+import type { ExposureSettings } from "./exposure-settings";
 import { probeAccepted } from "./probe-facts";
-import { applyProbeResult, getOwnCluster } from "./provider-clusters";
+import { applyProbeResult, clusterKubeconfig, getOwnCluster } from "./provider-clusters";
 import { intakeKubeconfig, isDuplicateClusterError } from "./submit-kubeconfig";
+import { type ClusterClasses, readClusterClasses, verifyExposure } from "./verify-exposure";
 
-// What a provider can do to one of its clusters from the console: change the offered share,
+// What a provider can do to one of its clusters from the console: change the offered share, change
+// how leases are exposed and which storage classes are offered (checked against the cluster now),
 // replace the kubeconfig (checked end to end before it replaces the old one), remove it.
 
 export async function updateCluster(opts: { db: Db; id: string; address: string; offerPercent: number }) {
@@ -19,6 +23,48 @@ export async function updateCluster(opts: { db: Db; id: string; address: string;
     .update(clusters)
     .set({ offerPercent: opts.offerPercent, updatedAt: new Date() })
     .where(eq(clusters.id, opts.id));
+}
+
+/** The cluster's exposure and storage offers, and the classes it has now (for the console's editor). */
+export async function readClusterExposure(opts: { db: Db; id: string; address: string }): Promise<{
+  settings: ExposureSettings | null;
+  classes: ClusterClasses;
+}> {
+  const cluster = await getOwnCluster(opts);
+  const client = createClusterClient(clusterKubeconfig(cluster), {
+    ...dialOptions(getClusterSettings()),
+    timeoutMs: 8_000,
+  });
+  try {
+    return {
+      settings: cluster.exposure
+        ? { exposure: cluster.exposure, storageClasses: cluster.storageClasses }
+        : null,
+      classes: await readClusterClasses(client),
+    };
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+/** Checked against the cluster's classes as they are now, and its TLS as far as KubeBid may. */
+export async function updateClusterExposure(opts: {
+  db: Db;
+  id: string;
+  address: string;
+  settings: ExposureSettings;
+}): Promise<{ tls: TlsCheck }> {
+  const cluster = await getOwnCluster(opts);
+  const { tls } = await verifyExposure({ kubeconfig: clusterKubeconfig(cluster), settings: opts.settings });
+  await opts.db
+    .update(clusters)
+    .set({
+      exposure: opts.settings.exposure,
+      storageClasses: opts.settings.storageClasses,
+      updatedAt: new Date(),
+    })
+    .where(eq(clusters.id, opts.id));
+  return { tls };
 }
 
 export async function removeCluster(opts: { db: Db; id: string; address: string }) {

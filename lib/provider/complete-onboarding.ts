@@ -15,7 +15,8 @@ import { type ResolveHost, resolveClusterIdentity } from "./resolve-cluster-iden
 import { assertClusterNotListed, isDuplicateClusterError } from "./submit-kubeconfig";
 
 // The wizard's last step, after the registration transaction is confirmed: the provider's profile
-// and bid settings, the cluster (its kubeconfig, encrypted since the cluster step) and a first
+// and bid settings, the cluster (its kubeconfig, encrypted since the cluster step, its exposure and
+// storage offers as step 6 verified them) and a first
 // inventory snapshot from the verification are written in one transaction, and the draft deleted.
 // Either all of it is stored or nothing is. The cluster's identity (resolved API server address and
 // CA fingerprints) is taken now, at onboarding, and the same cluster cannot be listed twice.
@@ -44,11 +45,12 @@ export async function completeOnboarding(opts: {
     throw new AppError("UNPROCESSABLE", "No cluster was added (step 3).");
   if (!data.probe || !probeAccepted(data.probe, data.probe.riskAccepted === true))
     throw new AppError("UNPROCESSABLE", "The cluster has not passed verification (step 4).");
-  if (!data.settings) throw new AppError("UNPROCESSABLE", "Pricing is not set (step 6).");
+  if (!data.exposure) throw new AppError("UNPROCESSABLE", "Exposure and storage are not set (step 6).");
+  if (!data.settings) throw new AppError("UNPROCESSABLE", "Pricing is not set (step 7).");
   if (!(await opts.registered(opts.address)))
-    throw new AppError("UNPROCESSABLE", "The provider is not registered on-chain yet (step 7).");
+    throw new AppError("UNPROCESSABLE", "The provider is not registered on-chain yet (step 8).");
 
-  const { profile, settings, probe } = data;
+  const { profile, settings, probe, exposure } = data;
   const inventory = probe.inventory;
   const kubeconfigEnc = data.kubeconfigEnc;
   const server = data.server;
@@ -89,6 +91,8 @@ export async function completeOnboarding(opts: {
         region: inventory?.region ?? profile.region,
         offerPercent: data.offerPercent ?? 100,
         ...probeFacts(probe),
+        exposure: exposure.exposure,
+        storageClasses: exposure.storageClasses,
         riskAccepted: probe.riskAccepted === true && !probe.ok,
       })
       .returning({ id: clusters.id });

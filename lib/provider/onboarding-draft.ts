@@ -2,9 +2,12 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { providerDrafts } from "@/db/schema";
+import type { TlsCheck } from "@/lib/k8s/check-exposure-tls";
 import type { ClusterNetwork } from "@/lib/k8s/detect-cluster-network";
+import type { IngressClassInfo, StorageClassInfo } from "@/lib/k8s/list-cluster-classes";
 import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
 import type { Inventory } from "@/lib/k8s/read-inventory";
+import type { ExposureSettings } from "./exposure-settings";
 import type { BidSettings, Profile } from "./provider-schemas";
 
 export { type BidSettings, bidSettingsSchema, type Profile, profileSchema } from "./provider-schemas";
@@ -13,7 +16,7 @@ export { type BidSettings, bidSettingsSchema, type Profile, profileSchema } from
 // and come back. The kubeconfig is kept only validated and encrypted (kubeconfigEnc), and is never
 // sent back to the browser: `publicDraft` replaces it with the server it points at.
 
-export const WIZARD_STEPS = 7;
+export const WIZARD_STEPS = 8;
 
 export interface ProbeResult {
   ok: boolean;
@@ -28,6 +31,10 @@ export interface ProbeResult {
   network?: ClusterNetwork | null;
   /** The provider accepted over-privileged credentials (only "excess" checks failed). */
   riskAccepted?: boolean;
+  /** What the cluster offers; null when not listable; absent on results saved before these checks. */
+  ingressClasses?: IngressClassInfo[] | null;
+  storageClasses?: StorageClassInfo[] | null;
+  userNamespaces?: boolean;
 }
 
 export interface DraftData {
@@ -37,6 +44,9 @@ export interface DraftData {
   clusterName?: string;
   probe?: ProbeResult;
   offerPercent?: number;
+  /** Step 6: how lease ports are reached and the storage classes offered, with the TLS check's answer. */
+  exposure?: ExposureSettings;
+  tlsCheck?: TlsCheck;
   settings?: BidSettings;
 }
 
@@ -46,6 +56,8 @@ export interface PublicDraft {
   cluster: { server: string; name: string } | null;
   probe: ProbeResult | null;
   offerPercent: number;
+  exposure: ExposureSettings | null;
+  tlsCheck: TlsCheck | null;
   settings: BidSettings | null;
 }
 
@@ -90,6 +102,8 @@ export function publicDraft(d: { step: number; data: DraftData }): PublicDraft {
         : null,
     probe: d.data.probe ?? null,
     offerPercent: d.data.offerPercent ?? 100,
+    exposure: d.data.exposure ?? null,
+    tlsCheck: d.data.tlsCheck ?? null,
     settings: d.data.settings ?? null,
   };
 }

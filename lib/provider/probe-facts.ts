@@ -1,21 +1,26 @@
 import type { ProbeResult } from "./onboarding-draft";
 
 // What a probe result says about a cluster that the market shows: whether KubeBid's credentials are
-// least-privilege and whether NetworkPolicy is enforced (clusters columns of the same names).
+// least-privilege, whether NetworkPolicy is enforced, whether pods can run in user namespaces
+// (clusters columns of the same names).
 
 export interface ProbeFacts {
   leastPrivilege: boolean;
   networkPolicy: "enforced" | "not-verified";
   cni: string | null;
   nodeLocalDns: string | null;
+  userNamespaces: boolean;
 }
 
-export function probeFacts(result: Pick<ProbeResult, "leastPrivilege" | "network">): ProbeFacts {
+export function probeFacts(
+  result: Pick<ProbeResult, "leastPrivilege" | "network" | "userNamespaces">,
+): ProbeFacts {
   return {
     leastPrivilege: result.leastPrivilege === true,
     networkPolicy: result.network?.enforcesNetworkPolicy ? "enforced" : "not-verified",
     cni: result.network?.cni ?? result.network?.otherCni ?? null,
     nodeLocalDns: result.network?.nodeLocalDns ?? null,
+    userNamespaces: result.userNamespaces === true,
   };
 }
 

@@ -21,9 +21,9 @@ export type ProbeEvent =
 
 /**
  * Checks the probe runs: connection, credentials, each permission, what must be denied, nodes, GPUs,
- * region, network isolation, NodeLocal DNS, metrics.
+ * region, user namespaces, network isolation, NodeLocal DNS, IngressClasses, StorageClasses, metrics.
  */
-const EXPECTED_CHECKS = 2 + REQUIRED_PERMISSIONS.length + EXCESS_CHECKS.length + 6;
+const EXPECTED_CHECKS = 2 + REQUIRED_PERMISSIONS.length + EXCESS_CHECKS.length + 9;
 
 export function probeStream(opts: {
   kubeconfig: ValidatedKubeconfig;

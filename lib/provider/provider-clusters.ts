@@ -28,6 +28,10 @@ export interface ClusterView {
   leastPrivilege: boolean;
   riskAccepted: boolean;
   networkPolicy: Cluster["networkPolicy"];
+  /** How leases are reached and the storage classes offered (null: nothing declared yet). */
+  exposure: Cluster["exposure"];
+  storageClasses: Cluster["storageClasses"];
+  userNamespaces: boolean;
   latest: { takenAt: string; allocatable: InventoryTotals; free: InventoryTotals; nodes: number } | null;
   history: {
     t: string;
@@ -106,6 +110,9 @@ export async function listProviderClusters(opts: { db: Db; address: string }): P
       leastPrivilege: r.leastPrivilege,
       riskAccepted: r.riskAccepted,
       networkPolicy: r.networkPolicy,
+      exposure: r.exposure,
+      storageClasses: r.storageClasses,
+      userNamespaces: r.userNamespaces,
       latest: latest
         ? {
             takenAt: latest.takenAt.toISOString(),

@@ -12,6 +12,7 @@ import { fetchJson } from "@/lib/api/fetch-json";
 import type { PublicDraft } from "@/lib/provider/onboarding-draft";
 import { CapacityStep } from "./capacity-step";
 import { ClusterStep } from "./cluster-step";
+import { ExposureStep } from "./exposure-step";
 import { STEPS } from "./onboard-wizard.types";
 import { PricingStep } from "./pricing-step";
 import { ProfileStep } from "./profile-step";
@@ -19,7 +20,7 @@ import { RegisterStep } from "./register-step";
 import { StepIndicator } from "./step-indicator";
 import { VerifyStep } from "./verify-step";
 
-// The onboarding wizard: seven steps from "I have a cluster" to "registered and bidding". The draft
+// The onboarding wizard: eight steps from "I have a cluster" to "registered and bidding". The draft
 // lives on the server (resumable from any browser); each step validates before it moves on; Back
 // always works and never loses what was entered. One file per step beside this one (documenso's
 // document-flow layout); what they share is in onboard-wizard.types.ts.
@@ -67,7 +68,7 @@ export function OnboardWizard(props: { initialDraft: PublicDraft | null; signedI
       <div>
         <h1 className="text-2xl font-bold tracking-tight">List your cluster</h1>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-          Seven steps, a few minutes. Your progress is saved: you can leave and come back.
+          Eight steps, a few minutes. Your progress is saved: you can leave and come back.
         </p>
       </div>
       <StepIndicator step={step} />
@@ -133,17 +134,26 @@ export function OnboardWizard(props: { initialDraft: PublicDraft | null; signedI
           />
         )}
         {step === 6 && signedIn && d && (
+          <ExposureStep
+            draft={d}
+            onSave={(exposure) => save.mutateAsync({ step: 7, exposure })}
+            onNext={() => go(7)}
+            onBack={back}
+          />
+        )}
+        {step === 7 && signedIn && d && (
           <PricingStep
             draft={d}
             onNext={async (settings) => {
-              await save.mutateAsync({ step: 7, settings });
-              go(7);
+              await save.mutateAsync({ step: 8, settings });
+              go(8);
             }}
             onBack={back}
           />
         )}
-        {step === 7 && signedIn && d && <RegisterStep draft={d} onBack={back} />}
-        {save.error && (
+        {step === 8 && signedIn && d && <RegisterStep draft={d} onBack={back} />}
+        {/* Step 6 shows its save errors on the fields they concern. */}
+        {save.error && step !== 6 && (
           <div className="mt-4">
             <ErrorNote>{save.error.message}</ErrorNote>
           </div>

@@ -18,7 +18,7 @@ import type { MarketPrices } from "@/lib/provider/market-prices";
 import type { BidSettings } from "@/lib/provider/provider-schemas";
 import type { WizardStepProps } from "./onboard-wizard.types";
 
-// Pricing and bid settings, shared by the wizard's step 6 and the console: unit prices in tokens
+// Pricing and bid settings, shared by the wizard's step 7 and the console: unit prices in tokens
 // per hour, the strategy, auto-bid, and a live preview of sample orders priced by THE pricing rule
 // (priceOrder) next to what other providers would ask and what recent orders were won at.
 

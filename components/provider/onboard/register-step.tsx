@@ -15,7 +15,7 @@ import { shortHex } from "@/lib/market/format";
 import { shortMessage } from "@/lib/wagmi/short-message";
 import type { WizardStepProps } from "./onboard-wizard.types";
 
-// Step 7: the provider's own wallet registers it on ComputeMarket with its region and GPU models
+// Step 8: the provider's own wallet registers it on ComputeMarket with its region and GPU models
 // as attributes and KubeBid's bid engine as operator. Once the transaction is confirmed (or the
 // wallet was already registered), the server stores the provider and its cluster in one go.
 
