@@ -138,6 +138,8 @@ describe.skipIf(!BASE_URL)("two app processes on one PostgreSQL", () => {
       dataDir,
       kubeconfigDir: dataDir,
       encryptionKey: randomBytes(32).toString("hex"),
+      ingressPort: sim.ingressPort,
+      ingressDomains: Object.fromEntries(sim.clusters.map((c) => [c.name, c.ingressBaseDomain])),
     };
     // KubeBid's least-privilege token per cluster, as the wizard has a provider set it up.
     const kubebidTokens = new Map<string, string>();
