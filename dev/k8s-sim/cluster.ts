@@ -5,6 +5,10 @@
 // kubelet.ts (+ images.ts), events.ts, bootstrap.ts (system namespaces, nodes), addons.ts (cluster
 // DNS), node-leases.ts (node heartbeats). See README.md.
 
+import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ensureAddons } from "./addons";
 import { validate } from "./admission";
 import { bootstrap, syncNodes } from "./bootstrap";
@@ -13,6 +17,7 @@ import { deploymentController, deploymentStatus } from "./controllers/deployment
 import { endpointsController } from "./controllers/endpoints";
 import { namespaceController } from "./controllers/namespace";
 import { activePodsByOwner } from "./controllers/owner-refs";
+import { PersistentVolumeController } from "./controllers/persistentvolume";
 import { ReplicaSetController, replicaSetStatus } from "./controllers/replicaset";
 import { resourceQuotaStatus } from "./controllers/resourcequota";
 import { EventRecorder, type EventType } from "./events";
@@ -25,9 +30,11 @@ import { TokenStore } from "./rbac/tokens";
 import { Registry } from "./registry";
 import { R, type ResDef, resKey } from "./resources";
 import { Scheduler } from "./scheduler";
+import { ensureStorageClasses } from "./storage-classes";
 import type { SimClusterSpec } from "./simulator";
 import { type ClusterSnapshot, Store } from "./store";
 import type { Obj } from "./util";
+import { VolumeDirs } from "./volumes";
 import type { ContainerSim } from "./workload";
 
 export class ClusterState {
@@ -41,6 +48,10 @@ export class ClusterState {
   /** Bearer tokens and the token controller (rbac/tokens.ts). */
   readonly auth: TokenStore;
   private readonly replicaSets = new ReplicaSetController();
+  private readonly volumeController = new PersistentVolumeController();
+  /** Volume data on disk (volumes.ts); a temporary directory unless the simulator has a state file. */
+  readonly volumes: VolumeDirs;
+  private readonly ownsDataDir: boolean;
   private readonly ctx: ControllerContext;
   private reconcileQueued = false;
   private inReconcile = false;
@@ -49,27 +60,34 @@ export class ClusterState {
 
   constructor(
     readonly spec: SimClusterSpec,
-    readonly opts: { podStartDelayMs: number; nodeLeaseRenewMs?: number },
+    readonly opts: { podStartDelayMs: number; nodeLeaseRenewMs?: number; dataDir?: string },
     snapshot?: ClusterSnapshot,
   ) {
+    this.ownsDataDir = !opts.dataDir;
+    // Created on first use: most clusters never write a volume.
+    this.volumes = new VolumeDirs(opts.dataDir ?? join(tmpdir(), `k8s-sim-${spec.name}-${randomUUID()}`));
     this.version = spec.version ?? "v1.31.2";
     this.metricsApi = spec.metricsApi ?? true;
     this.store = new Store({
       onWrite: () => this.queueReconcile(),
       onRemove: (def, old) => {
         if (def === R.pod) this.kubelet.forgetPod(old);
+        // reclaimPolicy Delete: the provisioner deletes the volume's data with the volume.
+        if (def === R.pv && old.spec?.persistentVolumeReclaimPolicy === "Delete")
+          this.volumes.removePv(old.metadata.name);
       },
     });
     this.events = new EventRecorder(this.store);
-    this.kubelet = new Kubelet(this.store, this.events, opts);
+    this.kubelet = new Kubelet(this.store, this.events, opts, this.volumes);
     this.registry = new Registry(this.store, this.kubelet);
     this.scheduler = new Scheduler(this.store, this.events, this.kubelet);
-    this.ctx = { store: this.store, events: this.events, registry: this.registry };
+    this.ctx = { store: this.store, events: this.events, registry: this.registry, volumes: this.volumes };
     if (snapshot) {
       this.store.restore(snapshot);
       // Events are indexed again for dedupe; pods get kubelet state back.
       this.events.reindex();
       this.kubelet.restore();
+      this.volumes.prunePods(new Set(this.store.list(R.pod).map((p) => p.metadata.uid)));
     } else bootstrap(this.store);
     syncNodes(this.store, spec, this.version);
     // RBAC bootstrap and the token store first: settling the add-ons' pods runs the reconcile loop,
@@ -77,6 +95,7 @@ export class ClusterState {
     ensureBootstrapPolicy(this.store);
     ensureNetworkAddons(this.store, spec);
     this.auth = new TokenStore(this.store);
+    ensureStorageClasses(this.store, this.registry);
     if (ensureAddons(this.store, this.registry)) this.settleSystemPods();
     renewNodeLeases(this.store, Date.now(), this.opts.nodeLeaseRenewMs ?? 10_000);
   }
@@ -203,6 +222,12 @@ export class ClusterState {
     this.store.history.splice(0);
   }
 
+  /** Stops the containers' programs (closing their files) and drops a temporary volume directory. */
+  async shutdown(): Promise<void> {
+    await this.kubelet.stopApps();
+    if (this.ownsDataDir) rmSync(this.volumes.root, { recursive: true, force: true });
+  }
+
   // ---------------- reconcile loop ----------------
   private queueReconcile(): void {
     if (this.reconcileQueued || this.inReconcile) return;
@@ -236,6 +261,7 @@ export class ClusterState {
         namespaceController(this.ctx);
         deploymentController(this.ctx);
         this.replicaSets.sync(this.ctx, now);
+        this.volumeController.sync(this.ctx);
         this.scheduler.schedule(now);
         this.kubelet.transitions(now);
         const podsByOwner = activePodsByOwner(this.store);

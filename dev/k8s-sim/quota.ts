@@ -19,7 +19,8 @@ export function quotaUsage(store: Store, ns: string, hard: Record<string, unknow
       v = store.list(R.svc, ns).filter((s) => s.spec?.type === "LoadBalancer").length;
     else if (key === "services.nodeports")
       v = store.list(R.svc, ns).filter((s) => s.spec?.type === "NodePort").length;
-    else if (key === "secrets" || key === "configmaps" || key === "persistentvolumeclaims") {
+    else if (isStorageKey(key)) v = storageUsage(store.list(R.pvc, ns), key);
+    else if (key === "secrets" || key === "configmaps") {
       const def = RESOURCES.find((x) => x.group === "" && x.name === key);
       v = def ? store.list(def, ns).length : 0;
     } else if (key.startsWith("count/")) {
@@ -36,6 +37,22 @@ export function quotaUsage(store: Store, ns: string, hard: Record<string, unknow
     used[key] = v;
   }
   return used;
+}
+
+// The PersistentVolumeClaim evaluator (pkg/quota/v1/evaluator/core/persistent_volume_claims.go):
+// claims and requested storage, in total and per StorageClass as
+// `<class>.storageclass.storage.k8s.io/{persistentvolumeclaims,requests.storage}`.
+const CLASS_KEY = /^(.+)\.storageclass\.storage\.k8s\.io\/(persistentvolumeclaims|requests\.storage)$/;
+
+const isStorageKey = (key: string) =>
+  key === "persistentvolumeclaims" || key === "requests.storage" || CLASS_KEY.test(key);
+
+function storageUsage(claims: Obj[], key: string): number {
+  const perClass = CLASS_KEY.exec(key);
+  const mine = perClass ? claims.filter((c) => (c.spec?.storageClassName ?? "") === perClass[1]) : claims;
+  const what = perClass ? perClass[2] : key;
+  if (what === "persistentvolumeclaims") return mine.length;
+  return mine.reduce((a, c) => a + parseQuantity(c.spec?.resources?.requests?.storage ?? "0"), 0);
 }
 
 export function checkQuota(store: Store, def: ResDef, o: Obj): void {
@@ -79,6 +96,7 @@ export function checkQuota(store: Store, def: ResDef, o: Obj): void {
     } else {
       for (const key of Object.keys(hard)) {
         if (key === def.name || key === `count/${def.name}${def.group ? `.${def.group}` : ""}`) req[key] = 1;
+        if (def === R.pvc && isStorageKey(key)) req[key] = storageUsage([o], key);
         if (def === R.svc && key === "services.loadbalancers" && o.spec?.type === "LoadBalancer")
           req[key] = 1;
         if (def === R.svc && key === "services.nodeports" && o.spec?.type === "NodePort") req[key] = 1;

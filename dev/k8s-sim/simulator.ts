@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { Socket } from "node:net";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { stringify as toYaml } from "yaml";
 import { handleRequest } from "./api";
 import { type SimCerts, sharedCerts } from "./certs";
@@ -47,7 +47,11 @@ export interface SimOptions {
   tickMs?: number;
   /** How often each node's kubelet renews its Lease in kube-node-lease. Default 10 s (as the kubelet). */
   nodeLeaseRenewMs?: number;
-  /** JSON file: loaded at start if present (certs, tokens, ports, objects), saved on stop and every few seconds. */
+  /**
+   * JSON file: loaded at start if present (certs, tokens, ports, objects), saved on stop and every few
+   * seconds. Volume data (PersistentVolumes, emptyDirs, containers' writable layers) lives in
+   * `<stateFile>.volumes/<cluster>/`; without a state file, in a temporary directory removed on stop.
+   */
   stateFile?: string;
 }
 export type { TokenInfo, TokenRule };
@@ -275,6 +279,7 @@ class SimulatorImpl implements Simulator {
     if (this.saver) clearInterval(this.saver);
     await Promise.all(this.clusters.map((c) => c.stop()));
     this.save(true);
+    await Promise.all(this.clusters.map((c) => c.state.shutdown()));
   }
 }
 
@@ -298,7 +303,12 @@ export async function startSimulator(opts: SimOptions): Promise<Simulator> {
     const p = persisted?.clusters[spec.name];
     const state = new ClusterState(
       spec,
-      { podStartDelayMs: opts.podStartDelayMs ?? 550, nodeLeaseRenewMs: opts.nodeLeaseRenewMs },
+      {
+        podStartDelayMs: opts.podStartDelayMs ?? 550,
+        nodeLeaseRenewMs: opts.nodeLeaseRenewMs,
+        // Volume data beside the state file, so that it lives exactly as long as the objects do.
+        dataDir: opts.stateFile ? join(`${opts.stateFile}.volumes`, spec.name) : undefined,
+      },
       p?.snapshot,
     );
     state.auth.caPem = certs.caCert;
