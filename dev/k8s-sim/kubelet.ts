@@ -245,10 +245,12 @@ export class Kubelet {
     } else if (vol?.emptyDir) base = this.volumes.emptyDir(sim.uid, vol.name);
     if (!base) return null;
     const rest = clean.slice((String(mount.mountPath).replace(/\/+$/, "") || "/").length).replace(/^\/+/, "");
-    const dir = join(base, String(mount.subPath ?? ""), rest);
+    // The kubelet creates a subPath directory that does not exist yet; below it is the program's business.
+    const mounted = join(base, String(mount.subPath ?? ""));
+    const dir = join(mounted, rest);
     // subPath and the rest stay inside the volume (validation refuses `..` in subPath).
-    if (dir !== base && !dir.startsWith(`${base}/`)) return null;
-    mkdirSync(dir, { recursive: true });
+    if (!`${dir}/`.startsWith(`${base}/`)) return null;
+    mkdirSync(mounted, { recursive: true });
     return dir;
   }
 
