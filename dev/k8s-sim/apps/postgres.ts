@@ -11,7 +11,7 @@
 // Not modelled: sessions as non-superuser roles (every query runs as the engine's superuser), the
 // `lost+found` of a fresh ext4 volume mounted right at PGDATA, POSTGRES_PASSWORD_FILE.
 import { createHash, createHmac, pbkdf2Sync, timingSafeEqual } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -125,7 +125,10 @@ class PostgresApp implements ContainerApp {
   private async engine(ctx: AppContext, database: string): Promise<PGlite> {
     if (this.pg && this.pgDatabase === database) return this.pg;
     const dir = this.dataDir(ctx);
-    if (!existsSync(join(dir, "PG_VERSION"))) await this.initialize(ctx, dir);
+    if (!existsSync(join(dir, "PG_VERSION"))) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      await this.initialize(ctx, dir);
+    }
     await this.pg?.close();
     this.pg = undefined;
     const pg = new PGlite(dir, { database });
