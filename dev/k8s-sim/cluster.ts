@@ -88,6 +88,7 @@ export class ClusterState {
       this.events.reindex();
       this.kubelet.restore();
       this.volumes.prunePods(new Set(this.store.list(R.pod).map((p) => p.metadata.uid)));
+      this.volumes.prunePvs(new Set(this.store.list(R.pv).map((v) => v.metadata.name)));
     } else bootstrap(this.store);
     syncNodes(this.store, spec, this.version);
     // RBAC bootstrap and the token store first: settling the add-ons' pods runs the reconcile loop,

@@ -33,6 +33,12 @@ export class VolumeDirs {
   removePod(podUid: string): void {
     rmSync(join(this.root, "pods", podUid), { recursive: true, force: true });
   }
+  /** Drops the data of volumes that no longer exist (reclaimed while the state file was not saved). */
+  prunePvs(live: Set<string>): void {
+    const dir = join(this.root, "pv");
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) if (!live.has(name)) this.removePv(name);
+  }
   /** Drops the directories of pods that no longer exist (deleted while the simulator was down). */
   prunePods(live: Set<string>): void {
     const dir = join(this.root, "pods");

@@ -78,9 +78,16 @@ export function scramMatches(verifier: string | null, password: string): boolean
   return want.length === storedKey.length && timingSafeEqual(want, storedKey);
 }
 
+/**
+ * Engines still closing, by data directory: a replacement pod on the same volume opens it only once
+ * the old one has written everything out (as postgres waits for the old postmaster.pid to go).
+ */
+const closing = new Map<string, Promise<void>>();
+
 class PostgresApp implements ContainerApp {
   private pg: PGlite | undefined;
   private pgDatabase = "";
+  private pgDir = "";
   /** Serializes engine use: one PGlite serves one database at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
@@ -125,6 +132,7 @@ class PostgresApp implements ContainerApp {
   private async engine(ctx: AppContext, database: string): Promise<PGlite> {
     if (this.pg && this.pgDatabase === database) return this.pg;
     const dir = this.dataDir(ctx);
+    await closing.get(dir);
     if (!existsSync(join(dir, "PG_VERSION"))) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       await this.initialize(ctx, dir);
@@ -134,6 +142,7 @@ class PostgresApp implements ContainerApp {
     const pg = new PGlite(dir, { database });
     await pg.waitReady;
     this.pg = pg;
+    this.pgDir = dir;
     this.pgDatabase = database;
     return pg;
   }
@@ -191,11 +200,15 @@ class PostgresApp implements ContainerApp {
   }
 
   async stop(): Promise<void> {
-    await this.exclusive(async () => {
+    const done = this.exclusive(async () => {
       this.stopped = true;
       await this.pg?.close();
       this.pg = undefined;
     }).catch(() => undefined);
+    const dir = this.pgDir;
+    if (dir) closing.set(dir, done);
+    await done;
+    if (dir && closing.get(dir) === done) closing.delete(dir);
     if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
   }
 }
