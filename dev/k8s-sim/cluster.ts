@@ -87,9 +87,11 @@ export class ClusterState {
       // Events are indexed again for dedupe; pods get kubelet state back.
       this.events.reindex();
       this.kubelet.restore();
-      this.volumes.prunePods(new Set(this.store.list(R.pod).map((p) => p.metadata.uid)));
-      this.volumes.prunePvs(new Set(this.store.list(R.pv).map((v) => v.metadata.name)));
     } else bootstrap(this.store);
+    // Data of pods and volumes that no longer exist (deleted while the state was not saved, or a
+    // fresh start over an old directory) goes.
+    this.volumes.prunePods(new Set(this.store.list(R.pod).map((p) => p.metadata.uid)));
+    this.volumes.prunePvs(new Set(this.store.list(R.pv).map((v) => v.metadata.name)));
     syncNodes(this.store, spec, this.version);
     // RBAC bootstrap and the token store first: settling the add-ons' pods runs the reconcile loop,
     // whose token controller needs them.

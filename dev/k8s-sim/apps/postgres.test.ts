@@ -224,6 +224,33 @@ describe("guestbook", () => {
     expect(String(down?.body)).toMatch(/Database error: connect ECONNREFUSED/);
   }, 60_000);
 
+  it("starts in a namespace enforcing Pod Security restricted", async () => {
+    const ns = "web-restricted";
+    await api("POST", "/api/v1/namespaces", {
+      metadata: { name: ns, labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+    });
+    const r = await api("POST", `/api/v1/namespaces/${ns}/pods`, {
+      metadata: { name: "web", labels: { app: "web" } },
+      spec: {
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+        containers: [
+          {
+            name: "web",
+            image: "ghcr.io/kubebid/guestbook:2",
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              capabilities: { drop: ["ALL"] },
+              readOnlyRootFilesystem: true,
+            },
+          },
+        ],
+      },
+    });
+    expect(r.status, r.text).toBe(201);
+    const pod = await runningPod(ns, "web");
+    expect(pod.status.containerStatuses[0].restartCount).toBe(0);
+  }, 30_000);
+
   it("a wrong database password is a 500 page with PostgreSQL's message", async () => {
     const ns = "pg-none";
     await api("POST", `/api/v1/namespaces/${ns}/pods`, {
