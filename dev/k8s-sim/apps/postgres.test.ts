@@ -4,6 +4,8 @@
 // The network between pods (AppContext.dial) belongs to the ingress/network work; these tests wire
 // the kubelet's dialer to a small resolver of their own: `<service>` in the caller's namespace → its
 // Endpoints' first ready address → that pod's container listening on the target port.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Kubelet } from "../kubelet";
 import { R } from "../resources";
@@ -48,7 +50,10 @@ afterAll(async () => {
 const api = (method: string, path: string, body?: unknown) => raw(cluster, sim.caPem, method, path, { body });
 const get = async (path: string) => (await api("GET", path)).json;
 
-async function postgresDeployment(ns: string, opts: { pvc: boolean; password?: boolean }) {
+async function postgresDeployment(
+  ns: string,
+  opts: { pvc: boolean; password?: boolean; storageClassName?: string; beforePods?: () => Promise<void> },
+) {
   expect((await api("POST", "/api/v1/namespaces", { metadata: { name: ns } })).status).toBe(201);
   await api("POST", `/api/v1/namespaces/${ns}/secrets`, {
     metadata: { name: "db" },
@@ -57,8 +62,13 @@ async function postgresDeployment(ns: string, opts: { pvc: boolean; password?: b
   if (opts.pvc)
     await api("POST", `/api/v1/namespaces/${ns}/persistentvolumeclaims`, {
       metadata: { name: "pgdata" },
-      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+      spec: {
+        accessModes: ["ReadWriteOnce"],
+        resources: { requests: { storage: "1Gi" } },
+        ...(opts.storageClassName ? { storageClassName: opts.storageClassName } : {}),
+      },
     });
+  await opts.beforePods?.();
   const env: Obj[] = [
     { name: "POSTGRES_USER", value: "app" },
     { name: "POSTGRES_DB", value: "guestbook" },
@@ -171,6 +181,34 @@ describe("postgres image model", () => {
     expect(logs.text).toContain("Error: Database is uninitialized and superuser password is not specified.");
     expect(logs.text).toContain('You may also use "POSTGRES_HOST_AUTH_METHOD=trust"');
     expect(kubelet.appOf(pod.metadata.uid, "postgres")).toBeUndefined();
+  }, 30_000);
+});
+
+describe("postgres on a volume that is not empty", () => {
+  it("initdb refuses it: the container exits with initdb's error", async () => {
+    const ns = "pg-dirty";
+    await postgresDeployment(ns, {
+      pvc: true,
+      storageClassName: "fast-ssd",
+      beforePods: async () => {
+        const pvc = await waitFor(async () => {
+          const p = await get(`/api/v1/namespaces/${ns}/persistentvolumeclaims/pgdata`);
+          return p.status?.phase === "Bound" ? p : undefined;
+        });
+        writeFileSync(join(cluster.state.volumes.pv(pvc.spec.volumeName), "stray.txt"), "left over");
+      },
+    });
+    const pod = await waitFor(
+      async () =>
+        ((await get(`/api/v1/namespaces/${ns}/pods`)).items as Obj[]).find(
+          (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1,
+        ),
+      20_000,
+    );
+    const logs = await api("GET", `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/log?previous=true`);
+    expect(logs.text).toContain(
+      'initdb: error: directory "/var/lib/postgresql/data" exists but is not empty',
+    );
   }, 30_000);
 });
 

@@ -8,10 +8,11 @@
 // the env no longer matters. Clients authenticate as pg_hba `scram-sha-256` does: against the
 // SCRAM verifier PostgreSQL stored in pg_authid. One engine per running container, opened on the
 // first connection and closed when the container stops.
+// A PGDATA that is not empty but holds no cluster makes initdb exit (e.g. files left on a volume).
 // Not modelled: sessions as non-superuser roles (every query runs as the engine's superuser), the
-// `lost+found` of a fresh ext4 volume mounted right at PGDATA, POSTGRES_PASSWORD_FILE.
+// `lost+found` a fresh ext4 volume has (volumes here start empty), POSTGRES_PASSWORD_FILE.
 import { createHash, createHmac, pbkdf2Sync, timingSafeEqual } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -79,6 +80,23 @@ export function scramMatches(verifier: string | null, password: string): boolean
 }
 
 /**
+ * initdb's output, made once per process and copied into each new PGDATA: initdb takes seconds of
+ * CPU (WebAssembly), a copy of its result milliseconds, and the cluster it makes is the same for all.
+ */
+let pristine: Promise<string> | undefined;
+function pristineCluster(): Promise<string> {
+  pristine ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), "k8s-sim-initdb-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    const pg = new PGlite(join(dir, "data"));
+    await pg.waitReady;
+    await pg.close();
+    return join(dir, "data");
+  })();
+  return pristine;
+}
+
+/**
  * Engines still closing, by data directory: a replacement pod on the same volume opens it only once
  * the old one has written everything out (as postgres waits for the old postmaster.pid to go).
  */
@@ -110,9 +128,20 @@ class PostgresApp implements ContainerApp {
   }
 
   exitsOnStart(ctx: AppContext): string[] | null {
-    const initialized = existsSync(join(this.dataDir(ctx), "PG_VERSION"));
-    if (initialized || ctx.env[this.flavor.passwordVar] || this.flavor.passwordOptional(ctx.env)) return null;
-    return this.flavor.missingPassword;
+    const dir = this.dataDir(ctx);
+    if (existsSync(join(dir, "PG_VERSION"))) return null;
+    if (!ctx.env[this.flavor.passwordVar] && !this.flavor.passwordOptional(ctx.env))
+      return this.flavor.missingPassword;
+    // initdb refuses a directory with anything in it (src/bin/initdb/initdb.c create_data_directory).
+    if (existsSync(dir) && readdirSync(dir).length) {
+      const path = this.flavor.dataDir(ctx.env);
+      return [
+        'The files belonging to this database system will be owned by user "postgres".',
+        `initdb: error: directory "${path}" exists but is not empty`,
+        `initdb: hint: If you want to create a new database system, either remove or empty the directory "${path}" or run initdb with an argument other than "${path}".`,
+      ];
+    }
+    return null;
   }
 
   private user(ctx: AppContext): string {
@@ -151,6 +180,7 @@ class PostgresApp implements ContainerApp {
     const user = this.user(ctx);
     const password = ctx.env[this.flavor.passwordVar] ?? "";
     const db = ctx.env[this.flavor.dbVar] || this.flavor.defaultDb(user);
+    cpSync(await pristineCluster(), dir, { recursive: true });
     const pg = new PGlite(dir);
     await pg.waitReady;
     try {
