@@ -281,6 +281,8 @@ export class Kubelet {
     for (const c of pod.spec.containers ?? []) {
       const cs = sim.containers.find((x) => x.name === c.name);
       if (cs && cs.specImage !== c.image) {
+        // The old image's program stops with its container.
+        void this.stopApp(sim, cs, pod);
         const fresh = this.newContainerSim(c, pod);
         Object.assign(cs, {
           specImage: fresh.specImage,
@@ -288,6 +290,7 @@ export class Kubelet {
           mode: fresh.mode,
           configError: fresh.configError,
           failLines: fresh.failLines,
+          appExited: false,
           profile: fresh.profile,
           spec: fresh.spec,
           state: "pulling",
