@@ -171,12 +171,14 @@ export class Registry {
     if (JSON.stringify(next) === JSON.stringify(old)) return clone(old);
     if (old.metadata.deletionTimestamp) {
       // ValidateObjectMetaUpdate: a terminating object may lose finalizers, never gain one.
+      // (apimachinery ValidateNoNewFinalizers: the extra ones sorted, printed as a Go []string.)
       const had = new Set<string>(old.metadata.finalizers ?? []);
-      if ((next.metadata.finalizers ?? []).some((f: string) => !had.has(f)))
+      const extra = [...new Set<string>(next.metadata.finalizers ?? [])].filter((f) => !had.has(f)).sort();
+      if (extra.length)
         throw invalidError(def.kind, def.group, name, [
           fe.forbidden(
             "metadata.finalizers",
-            "no new finalizers can be added if the object is being deleted",
+            `no new finalizers can be added if the object is being deleted, found new finalizers []string{${extra.map((f) => JSON.stringify(f)).join(", ")}}`,
           ),
         ]);
     }

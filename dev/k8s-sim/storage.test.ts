@@ -341,7 +341,9 @@ describe("pvc-protection and reclaim", () => {
     cur.metadata.finalizers.push("example.com/hold");
     const r = await api("PUT", "/api/v1/namespaces/fin/persistentvolumeclaims/data", cur);
     expect(r.status).toBe(422);
-    expect(r.json.message).toContain("no new finalizers can be added if the object is being deleted");
+    expect(r.json.message).toBe(
+      'PersistentVolumeClaim "data" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"example.com/hold"}',
+    );
   });
 
   it("deleting the namespace removes claims, volumes and their data", async () => {
