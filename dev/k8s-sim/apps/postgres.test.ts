@@ -4,9 +4,11 @@
 // The network between pods (AppContext.dial) belongs to the ingress/network work; these tests wire
 // the kubelet's dialer to a small resolver of their own: `<service>` in the caller's namespace → its
 // Endpoints' first ready address → that pod's container listening on the target port.
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppContext, appFor } from "../http-apps";
 import type { Kubelet } from "../kubelet";
 import { R } from "../resources";
 import { type SimClusterImpl, type Simulator, startSimulator } from "../simulator";
@@ -182,6 +184,50 @@ describe("postgres image model", () => {
     expect(logs.text).toContain('You may also use "POSTGRES_HOST_AUTH_METHOD=trust"');
     expect(kubelet.appOf(pod.metadata.uid, "postgres")).toBeUndefined();
   }, 30_000);
+});
+
+describe("postgres entrypoint defaults (a context of the test's own)", () => {
+  const context = (image: string, env: Record<string, string>, dir: string) => {
+    const app = appFor(image);
+    if (!app) throw new Error(`no program model for ${image}`);
+    const ctx: AppContext = {
+      pod: { metadata: { name: "p", namespace: "t" } },
+      container: "db",
+      env,
+      mountDir: () => dir,
+      dial: () => Promise.reject(new Error("no network in this test")),
+    };
+    return { app, ctx };
+  };
+
+  it("POSTGRES_DB defaults to the user's name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pg-defaults-"));
+    const { app, ctx } = context("postgres:17", { POSTGRES_USER: "shop", POSTGRES_PASSWORD: "pw" }, dir);
+    try {
+      expect(app.exitsOnStart?.(ctx)).toBeNull();
+      const conn = await app.postgres?.(ctx).connect("shop", "pw", "shop");
+      expect((await conn?.query("SELECT current_database() AS db"))?.rows).toEqual([{ db: "shop" }]);
+      await conn?.close();
+      await expect(conn?.query("SELECT 1")).rejects.toThrow("Client was closed and is not queryable");
+    } finally {
+      await app.stop?.(ctx);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("bitnami/postgresql without POSTGRESQL_PASSWORD exits with its validation error", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pg-bitnami-"));
+    try {
+      const { app, ctx } = context("bitnami/postgresql:16", {}, dir);
+      expect(app.exitsOnStart?.(ctx)?.at(-1)).toContain(
+        "The POSTGRESQL_PASSWORD environment variable is empty or not set.",
+      );
+      const allowed = context("bitnami/postgresql:16", { ALLOW_EMPTY_PASSWORD: "yes" }, dir);
+      expect(allowed.app.exitsOnStart?.(allowed.ctx)).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("postgres on a volume that is not empty", () => {
