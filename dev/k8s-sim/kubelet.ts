@@ -6,8 +6,8 @@
 // Local-storage eviction follows the kubelet's eviction manager (pkg/kubelet/eviction/eviction_manager.go,
 // localStorageEviction: a pod over the sum of its containers' ephemeral-storage limits is evicted).
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import "./apps/guestbook";
 import "./apps/postgres";
 import { mountError, resolveEnv } from "./container-env";
@@ -243,6 +243,7 @@ export class Kubelet {
       const pvc = this.store.get(R.pvc, sim.ns, vol.persistentVolumeClaim.claimName);
       if (pvc?.spec?.volumeName) base = this.volumes.pv(pvc.spec.volumeName);
     } else if (vol?.emptyDir) base = this.volumes.emptyDir(sim.uid, vol.name);
+    else if (vol?.secret || vol?.configMap) base = this.projectVolume(sim, pod, vol);
     if (!base) return null;
     const rest = clean.slice((String(mount.mountPath).replace(/\/+$/, "") || "/").length).replace(/^\/+/, "");
     // The kubelet creates a subPath directory that does not exist yet; below it is the program's business.
@@ -251,6 +252,35 @@ export class Kubelet {
     // subPath and the rest stay inside the volume (validation refuses `..` in subPath).
     if (!`${dir}/`.startsWith(`${base}/`)) return null;
     mkdirSync(mounted, { recursive: true });
+    return dir;
+  }
+
+  /**
+   * A Secret or ConfigMap volume as the kubelet writes it (pkg/volume/secret, pkg/volume/configmap):
+   * one file per key (or per `items` entry, at its `path`), Secret values decoded, rewritten on each
+   * look so that updates show (the kubelet syncs them periodically). Kept with the pod's emptyDirs.
+   */
+  private projectVolume(sim: PodSim, pod: Obj, vol: Obj): string {
+    const dir = this.volumes.emptyDir(sim.uid, vol.name);
+    const isSecret = !!vol.secret;
+    const src = vol.secret ?? vol.configMap;
+    const o = this.store.get(
+      isSecret ? R.secret : R.cm,
+      pod.metadata.namespace,
+      isSecret ? src.secretName : src.name,
+    );
+    const data: Record<string, string> = o?.data ?? {};
+    const files: [string, string][] = src.items?.length
+      ? (src.items as Obj[])
+          .filter((i) => data[i.key] !== undefined)
+          .map((i) => [String(i.path), data[i.key] as string])
+      : Object.entries(data).map(([k, v]) => [k, v]);
+    for (const [path, value] of files) {
+      const file = join(dir, path);
+      if (!file.startsWith(`${dir}/`)) continue; // validation refuses `..` in item paths
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, isSecret ? Buffer.from(value, "base64") : value, { mode: 0o600 });
+    }
     return dir;
   }
 

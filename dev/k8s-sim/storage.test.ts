@@ -1,7 +1,7 @@
 // Persistent storage and Secrets in the simulator: StorageClasses, PV provisioning and binding in
 // both binding modes, the scheduler's and quota's answers, pvc-protection, reclaim, env from
 // Secrets/ConfigMaps, and volume data surviving a simulator restart.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,9 @@ import { registerApp } from "./http-apps";
 import { type SimCluster, type SimClusterImpl, type Simulator, startSimulator } from "./simulator";
 import { raw, waitFor } from "./test-helpers";
 import type { Obj } from "./util";
+
+// A program model that only looks at its context: where the kubelet puts its mounts.
+registerApp({ repos: ["example.com/test/mounts"], make: () => ({ listens: () => [] }) });
 
 let sim: Simulator;
 let c: SimCluster;
@@ -498,8 +501,49 @@ describe("Secrets and ConfigMaps in the environment", () => {
   });
 });
 
-// A program model that only looks at its context: where the kubelet puts its mounts.
-registerApp({ repos: ["example.com/test/mounts"], make: () => ({ listens: () => [] }) });
+describe("Secret and ConfigMap volumes", () => {
+  it("are written as one file per key (or per item), Secret values decoded", async () => {
+    await ns("proj");
+    await api("POST", "/api/v1/namespaces/proj/secrets", {
+      metadata: { name: "tls" },
+      stringData: { "tls.crt": "CERT", "tls.key": "KEY" },
+    });
+    await api("POST", "/api/v1/namespaces/proj/configmaps", {
+      metadata: { name: "cfg" },
+      data: { a: "1", b: "2" },
+    });
+    await api("POST", "/api/v1/namespaces/proj/pods", {
+      metadata: { name: "p" },
+      spec: {
+        containers: [
+          {
+            name: "c",
+            image: "example.com/test/mounts:1",
+            volumeMounts: [
+              { name: "tls", mountPath: "/etc/tls", readOnly: true },
+              { name: "cfg", mountPath: "/etc/app" },
+            ],
+          },
+        ],
+        volumes: [
+          { name: "tls", secret: { secretName: "tls" } },
+          { name: "cfg", configMap: { name: "cfg", items: [{ key: "b", path: "conf/b.txt" }] } },
+        ],
+      },
+    });
+    const pod = await waitFor(async () => {
+      const p = await get("/api/v1/namespaces/proj/pods/p");
+      return p.status?.phase === "Running" ? p : undefined;
+    });
+    const ctx = state().kubelet.appOf(pod.metadata.uid, "c")?.ctx;
+    const tls = ctx?.mountDir("/etc/tls") ?? "";
+    expect(readdirSync(tls).sort()).toEqual(["tls.crt", "tls.key"]);
+    expect(readFileSync(join(tls, "tls.key"), "utf8")).toBe("KEY");
+    const cfg = ctx?.mountDir("/etc/app") ?? "";
+    expect(readdirSync(cfg)).toEqual(["conf"]);
+    expect(readFileSync(join(cfg, "conf", "b.txt"), "utf8")).toBe("2");
+  });
+});
 
 describe("volume data on disk", () => {
   it("mounts resolve to the PV and a per-pod emptyDir; the PV's data survives a simulator restart", async () => {

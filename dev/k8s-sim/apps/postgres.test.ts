@@ -215,6 +215,25 @@ describe("postgres entrypoint defaults (a context of the test's own)", () => {
     }
   }, 60_000);
 
+  it("reads POSTGRES_PASSWORD_FILE through the container's mounts", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pg-file-"));
+    try {
+      const env = { POSTGRES_PASSWORD_FILE: "/run/secrets/pw" };
+      const { app, ctx } = context("postgres", env, dir);
+      const withFile = {
+        ...ctx,
+        mountDir: (p: string) => (p === "/run/secrets/pw" ? join(dir, "pw") : join(dir, "data")),
+      };
+      expect(app.exitsOnStart?.(withFile)?.[0]).toBe(
+        "Error: Database is uninitialized and superuser password is not specified.",
+      );
+      writeFileSync(join(dir, "pw"), "from-a-file");
+      expect(app.exitsOnStart?.(withFile)).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("bitnami/postgresql without POSTGRESQL_PASSWORD exits with its validation error", () => {
     const dir = mkdtempSync(join(tmpdir(), "pg-bitnami-"));
     try {

@@ -10,9 +10,9 @@
 // first connection and closed when the container stops.
 // A PGDATA that is not empty but holds no cluster makes initdb exit (e.g. files left on a volume).
 // Not modelled: sessions as non-superuser roles (every query runs as the engine's superuser), the
-// `lost+found` a fresh ext4 volume has (volumes here start empty), POSTGRES_PASSWORD_FILE.
+// `lost+found` a fresh ext4 volume has (volumes here start empty).
 import { createHash, createHmac, pbkdf2Sync, timingSafeEqual } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -127,11 +127,22 @@ class PostgresApp implements ContainerApp {
     return this.scratch;
   }
 
+  /**
+   * The superuser password: POSTGRES_PASSWORD, or the file POSTGRES_PASSWORD_FILE names (docker-entrypoint.sh
+   * file_env, read through the container's mounts; both set is an error there, the variable wins here).
+   */
+  private password(ctx: AppContext): string {
+    const direct = ctx.env[this.flavor.passwordVar];
+    if (direct) return direct;
+    const file = ctx.env[`${this.flavor.passwordVar}_FILE`];
+    const onDisk = file ? ctx.mountDir(file) : null;
+    return onDisk && existsSync(onDisk) ? readFileSync(onDisk, "utf8") : "";
+  }
+
   exitsOnStart(ctx: AppContext): string[] | null {
     const dir = this.dataDir(ctx);
     if (existsSync(join(dir, "PG_VERSION"))) return null;
-    if (!ctx.env[this.flavor.passwordVar] && !this.flavor.passwordOptional(ctx.env))
-      return this.flavor.missingPassword;
+    if (!this.password(ctx) && !this.flavor.passwordOptional(ctx.env)) return this.flavor.missingPassword;
     // initdb refuses a directory with anything in it (src/bin/initdb/initdb.c create_data_directory).
     if (existsSync(dir) && readdirSync(dir).length) {
       const path = this.flavor.dataDir(ctx.env);
@@ -178,7 +189,7 @@ class PostgresApp implements ContainerApp {
 
   private async initialize(ctx: AppContext, dir: string): Promise<void> {
     const user = this.user(ctx);
-    const password = ctx.env[this.flavor.passwordVar] ?? "";
+    const password = this.password(ctx);
     const db = ctx.env[this.flavor.dbVar] || this.flavor.defaultDb(user);
     cpSync(await pristineCluster(), dir, { recursive: true });
     const pg = new PGlite(dir);
@@ -193,7 +204,7 @@ class PostgresApp implements ContainerApp {
   }
 
   postgres(ctx: AppContext): PostgresPeer {
-    const trust = this.flavor.passwordOptional(ctx.env) && !ctx.env[this.flavor.passwordVar];
+    const trust = this.flavor.passwordOptional(ctx.env) && !this.password(ctx);
     return {
       connect: (user, password, database) =>
         this.exclusive(async () => {
