@@ -116,18 +116,10 @@ export class PersistentVolumeController {
     const ns = pvc.metadata.namespace;
     const name = `pvc-${pvc.metadata.uid}`;
     const by = sc.provisioner as string;
-    // Both provisioners answer before the controller looks again: the volume is there at once.
-    ctx.events.record(
-      R.pvc,
-      pvc,
-      "Normal",
-      "Provisioning",
-      `External provisioner is provisioning volume for claim "${ns}/${pvc.metadata.name}"`,
-      by,
-    );
     const local = by === LOCAL_PATH_PROVISIONER;
     if (local && !node) {
-      // local-path-provisioner needs a node: an Immediate class on it cannot provision.
+      // local-path-provisioner needs a node: an Immediate class on it cannot provision (said once,
+      // not on every reconcile).
       this.say(
         ctx,
         pvc,
@@ -138,6 +130,15 @@ export class PersistentVolumeController {
       );
       return;
     }
+    // Both provisioners answer before the controller looks again: the volume is there at once.
+    ctx.events.record(
+      R.pvc,
+      pvc,
+      "Normal",
+      "Provisioning",
+      `External provisioner is provisioning volume for claim "${ns}/${pvc.metadata.name}"`,
+      by,
+    );
     const pv: Obj = {
       metadata: {
         name,
