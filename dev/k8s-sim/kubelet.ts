@@ -14,6 +14,7 @@ import { mountError, resolveEnv } from "./container-env";
 import type { EventRecorder } from "./events";
 import { type AppContext, appFor, type ContainerApp, type DialedPeer } from "./http-apps";
 import { containerOutcome, diskBytes, imageProfile, normalizeImage } from "./images";
+import { isTerminal } from "./pods";
 import { R } from "./resources";
 import type { Store } from "./store";
 import { nowIso, type Obj, parseQuantity, templateHash } from "./util";
@@ -256,6 +257,37 @@ export class Kubelet {
   }
 
   /**
+   * The attach/detach controller's refusal to attach a ReadWriteOnce volume to a second node
+   * (pkg/controller/volume/attachdetach/reconciler: reportMultiAttachError). Only attachable volumes
+   * (CSI): a local-path volume pins its pods to its node instead.
+   */
+  private multiAttachError(pod: Obj, node: string): string | undefined {
+    const ns: string = pod.metadata.namespace;
+    for (const v of pod.spec.volumes ?? []) {
+      const claim = v.persistentVolumeClaim?.claimName;
+      const pvc = claim ? this.store.get(R.pvc, ns, claim) : undefined;
+      const pv = pvc?.spec?.volumeName ? this.store.get(R.pv, "", pvc.spec.volumeName) : undefined;
+      const modes: string[] = pv?.spec?.accessModes ?? [];
+      if (!pv?.spec?.csi || !modes.includes("ReadWriteOnce") || modes.some((m) => m.endsWith("Many")))
+        continue;
+      const others = this.store
+        .list(R.pod)
+        .filter(
+          (p) =>
+            p.metadata.uid !== pod.metadata.uid &&
+            p.spec.nodeName &&
+            p.spec.nodeName !== node &&
+            !isTerminal(p) &&
+            p.metadata.namespace === ns &&
+            (p.spec.volumes ?? []).some((x: Obj) => x.persistentVolumeClaim?.claimName === claim),
+        );
+      if (others.length)
+        return `Multi-Attach error for volume "${pv.metadata.name}" Volume is already used by pod(s) ${others.map((p) => p.metadata.name).join(", ")}`;
+    }
+    return undefined;
+  }
+
+  /**
    * A Secret or ConfigMap volume as the kubelet writes it (pkg/volume/secret, pkg/volume/configmap):
    * one file per key (or per `items` entry, at its `path`), Secret values decoded, rewritten on each
    * look so that updates show (the kubelet syncs them periodically). Kept with the pod's emptyDirs.
@@ -357,9 +389,13 @@ export class Kubelet {
       // Volumes are set up before any container is created: a missing Secret/ConfigMap volume keeps
       // the pod ContainerCreating with FailedMount, retried with back-off.
       const due = sim.containers.filter((c) => c.state === "pulling" && now >= c.nextAt);
-      const mountErr = due.length ? mountError(this.store, pod) : undefined;
-      if (mountErr) {
+      const attachErr = due.length ? this.multiAttachError(pod, host) : undefined;
+      const mountErr = due.length && !attachErr ? mountError(this.store, pod) : undefined;
+      if (attachErr)
+        this.events.record(R.pod, pod, "Warning", "FailedAttachVolume", attachErr, "attachdetach-controller");
+      else if (mountErr)
         this.events.record(R.pod, pod, "Warning", "FailedMount", mountErr, "kubelet", { host });
+      if (attachErr || mountErr) {
         for (const c of due) {
           c.backoffMs = c.backoffMs
             ? Math.min(c.backoffMs * 2, 20_000)

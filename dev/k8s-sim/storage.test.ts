@@ -501,6 +501,37 @@ describe("Secrets and ConfigMaps in the environment", () => {
   });
 });
 
+describe("ReadWriteOnce on two nodes", () => {
+  it("a CSI volume in use on one node is not attached to a second: Multi-Attach error until it is free", async () => {
+    await ns("rwo");
+    await api("POST", "/api/v1/namespaces/rwo/persistentvolumeclaims", pvcBody("data", "1Gi", "fast-ssd"));
+    const on = (name: string, node: string) =>
+      api(
+        "POST",
+        "/api/v1/namespaces/rwo/pods",
+        podBody(name, "data", { nodeSelector: { "kubernetes.io/hostname": node } }),
+      );
+    await on("first", "node-a");
+    await waitFor(async () => (await get("/api/v1/namespaces/rwo/pods/first")).status?.phase === "Running");
+    await on("second", "node-b");
+    const pvName = (await get("/api/v1/namespaces/rwo/persistentvolumeclaims/data")).spec.volumeName;
+    const ev = await waitFor(async () =>
+      (await events("rwo", "second")).find((e) => e.reason === "FailedAttachVolume"),
+    );
+    expect(ev).toMatchObject({
+      type: "Warning",
+      message: `Multi-Attach error for volume "${pvName}" Volume is already used by pod(s) first`,
+      source: { component: "attachdetach-controller" },
+    });
+    expect((await get("/api/v1/namespaces/rwo/pods/second")).status.phase).toBe("Pending");
+    await api("DELETE", "/api/v1/namespaces/rwo/pods/first");
+    await waitFor(
+      async () => (await get("/api/v1/namespaces/rwo/pods/second")).status?.phase === "Running",
+      10_000,
+    );
+  });
+});
+
 describe("Secret and ConfigMap volumes", () => {
   it("are written as one file per key (or per item), Secret values decoded", async () => {
     await ns("proj");
