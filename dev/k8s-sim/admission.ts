@@ -10,6 +10,7 @@ import { admitPodSecurity, warnPodTemplateSecurity } from "./pod-security";
 import { qosClass } from "./pods";
 import { checkQuota } from "./quota";
 import { R, type ResDef } from "./resources";
+import { defaultStorageClass } from "./storage-classes";
 import type { Store } from "./store";
 import { type Obj, parseQuantity } from "./util";
 import { defaultKinds } from "./validation/defaults";
@@ -19,6 +20,9 @@ import { validateObject } from "./validation/validate-object";
  * The admission chain of a create, after the registry has checked the request (body, name,
  * namespace, conflicts) and before it stores the object. Mutates `o`; throws ApiError to refuse.
  */
+export const PVC_PROTECTION = "kubernetes.io/pvc-protection";
+export const PV_PROTECTION = "kubernetes.io/pv-protection";
+
 export function admitCreate(store: Store, def: ResDef, o: Obj): void {
   const md = o.metadata;
   if (def === R.pod) {
@@ -29,6 +33,7 @@ export function admitCreate(store: Store, def: ResDef, o: Obj): void {
   if (def === R.svc) delete o.status;
   if (def === ING) defaultIngressClass(store, o);
   defaults(store, def, o);
+  admitStorage(store, def, o);
   validate(def, o);
   if (def === R.pod) {
     podSecurity(store, o);
@@ -67,6 +72,23 @@ function defaultIngressClass(store: Store, o: Obj): void {
     o.spec ??= {};
     o.spec.ingressClassName = defaults[0].metadata.name;
   }
+}
+
+/**
+ * The storage admission plugins of a default kube-apiserver: DefaultStorageClass gives a claim
+ * without `storageClassName` (absent, not "") the default class, StorageObjectInUseProtection adds
+ * the protection finalizers the pvc-protection and pv-protection controllers later remove.
+ * plugin/pkg/admission/storage/{storageclass/setdefault,storageobjectinuseprotection}
+ */
+function admitStorage(store: Store, def: ResDef, o: Obj): void {
+  const protect = def === R.pvc ? PVC_PROTECTION : def === R.pv ? PV_PROTECTION : undefined;
+  if (!protect) return;
+  if (def === R.pvc && o.spec && o.spec.storageClassName === undefined) {
+    const sc = defaultStorageClass(store);
+    if (sc) o.spec.storageClassName = sc.metadata.name;
+  }
+  const fin: string[] = o.metadata.finalizers ?? [];
+  if (!fin.includes(protect)) o.metadata.finalizers = [...fin, protect];
 }
 
 /** Object validation (validation/validate-object.ts), after defaulting the kinds defaults() skips. */

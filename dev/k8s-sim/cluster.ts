@@ -6,6 +6,10 @@
 // DNS), ingress-nginx.ts (the ingress controller's objects), network.ts (DNS, Services, NetworkPolicy,
 // the apps in running containers), node-leases.ts (node heartbeats). See README.md.
 
+import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ensureAddons } from "./addons";
 import "./apps";
 import { validate } from "./admission";
@@ -15,6 +19,7 @@ import { deploymentController, deploymentStatus } from "./controllers/deployment
 import { endpointsController } from "./controllers/endpoints";
 import { namespaceController } from "./controllers/namespace";
 import { activePodsByOwner } from "./controllers/owner-refs";
+import { PersistentVolumeController } from "./controllers/persistentvolume";
 import { ReplicaSetController, replicaSetStatus } from "./controllers/replicaset";
 import { resourceQuotaStatus } from "./controllers/resourcequota";
 import { EventRecorder, type EventType } from "./events";
@@ -31,8 +36,10 @@ import { R, type ResDef, resKey } from "./resources";
 import { Scheduler } from "./scheduler";
 import { serviceLoadBalancerController } from "./service-lb";
 import type { SimClusterSpec } from "./simulator";
+import { ensureStorageClasses } from "./storage-classes";
 import { type ClusterSnapshot, Store } from "./store";
 import type { Obj } from "./util";
+import { VolumeDirs } from "./volumes";
 import type { ContainerSim } from "./workload";
 
 export class ClusterState {
@@ -50,6 +57,10 @@ export class ClusterState {
   /** Hosts under this domain reach the cluster's ingress controller (ingress-controller.ts). */
   readonly ingressBaseDomain: string;
   private readonly replicaSets = new ReplicaSetController();
+  private readonly volumeController = new PersistentVolumeController();
+  /** Volume data on disk (volumes.ts); a temporary directory unless the simulator has a state file. */
+  readonly volumes: VolumeDirs;
+  private readonly ownsDataDir: boolean;
   private readonly ctx: ControllerContext;
   private reconcileQueued = false;
   private inReconcile = false;
@@ -58,27 +69,44 @@ export class ClusterState {
 
   constructor(
     readonly spec: SimClusterSpec,
-    readonly opts: { podStartDelayMs: number; nodeLeaseRenewMs?: number; connectTimeoutMs?: number },
+    readonly opts: {
+      podStartDelayMs: number;
+      nodeLeaseRenewMs?: number;
+      connectTimeoutMs?: number;
+      dataDir?: string;
+    },
     snapshot?: ClusterSnapshot,
   ) {
+    this.ownsDataDir = !opts.dataDir;
+    // Created on first use: most clusters never write a volume.
+    this.volumes = new VolumeDirs(opts.dataDir ?? join(tmpdir(), `k8s-sim-${spec.name}-${randomUUID()}`));
     this.version = spec.version ?? "v1.31.2";
     this.metricsApi = spec.metricsApi ?? true;
     this.store = new Store({
       onWrite: () => this.queueReconcile(),
       onRemove: (def, old) => {
         if (def === R.pod) this.kubelet.forgetPod(old);
+        // reclaimPolicy Delete: the provisioner deletes the volume's data with the volume.
+        if (def === R.pv && old.spec?.persistentVolumeReclaimPolicy === "Delete")
+          this.volumes.removePv(old.metadata.name);
       },
     });
     this.events = new EventRecorder(this.store);
-    this.kubelet = new Kubelet(this.store, this.events, opts);
+    this.kubelet = new Kubelet(this.store, this.events, opts, this.volumes);
     this.registry = new Registry(this.store, this.kubelet);
     this.scheduler = new Scheduler(this.store, this.events, this.kubelet);
-    this.ctx = { store: this.store, events: this.events, registry: this.registry };
-    this.network = new Network(this.store, {
-      cni: spec.cni,
-      nodeLocalDns: spec.nodeLocalDns,
-      connectTimeoutMs: opts.connectTimeoutMs ?? 5000,
-    });
+    this.ctx = { store: this.store, events: this.events, registry: this.registry, volumes: this.volumes };
+    this.network = new Network(
+      this.store,
+      {
+        cni: spec.cni,
+        nodeLocalDns: spec.nodeLocalDns,
+        connectTimeoutMs: opts.connectTimeoutMs ?? 5000,
+      },
+      (uid, container) => this.kubelet.appOf(uid, container),
+    );
+    // Programs in containers reach Services and pods through the network model (DNS, NetworkPolicy).
+    this.kubelet.dialer = (from, host, port) => this.network.dial(from.pod, host, port);
     this.ingressBaseDomain = spec.ingressBaseDomain ?? `apps.${spec.name}.localhost`;
     if (snapshot) {
       this.store.restore(snapshot);
@@ -86,12 +114,17 @@ export class ClusterState {
       this.events.reindex();
       this.kubelet.restore();
     } else bootstrap(this.store);
+    // Data of pods and volumes that no longer exist (deleted while the state was not saved, or a
+    // fresh start over an old directory) goes.
+    this.volumes.prunePods(new Set(this.store.list(R.pod).map((p) => p.metadata.uid)));
+    this.volumes.prunePvs(new Set(this.store.list(R.pv).map((v) => v.metadata.name)));
     syncNodes(this.store, spec, this.version);
     // RBAC bootstrap and the token store first: settling the add-ons' pods runs the reconcile loop,
     // whose token controller needs them.
     ensureBootstrapPolicy(this.store);
     ensureNetworkAddons(this.store, spec);
     this.auth = new TokenStore(this.store);
+    ensureStorageClasses(this.store, this.registry);
     const addons = ensureAddons(this.store, this.registry);
     if (ensureIngressNginx(this.store, this.registry) || addons) this.settleSystemPods();
     renewNodeLeases(this.store, Date.now(), this.opts.nodeLeaseRenewMs ?? 10_000);
@@ -220,6 +253,12 @@ export class ClusterState {
     this.store.history.splice(0);
   }
 
+  /** Stops the containers' programs (closing their files) and drops a temporary volume directory. */
+  async shutdown(): Promise<void> {
+    await this.kubelet.stopApps();
+    if (this.ownsDataDir) rmSync(this.volumes.root, { recursive: true, force: true });
+  }
+
   // ---------------- reconcile loop ----------------
   private queueReconcile(): void {
     if (this.reconcileQueued || this.inReconcile) return;
@@ -239,7 +278,6 @@ export class ClusterState {
       this.nextLeaseRenewal = now + Math.min(every, 1000);
     }
     if (this.kubelet.pods.size) this.kubelet.tick(now, dt);
-    this.network.sweep();
     // Running pods alone need no reconcile: only writes, due transitions, unscheduled pods and back-offs.
     if (this.store.dirty || this.replicaSets.backoff.size || this.kubelet.hasWork(now)) this.reconcile(now);
   }
@@ -254,6 +292,7 @@ export class ClusterState {
         namespaceController(this.ctx);
         deploymentController(this.ctx);
         this.replicaSets.sync(this.ctx, now);
+        this.volumeController.sync(this.ctx);
         this.scheduler.schedule(now);
         this.kubelet.transitions(now);
         const podsByOwner = activePodsByOwner(this.store);

@@ -731,6 +731,28 @@ const rows: Row[] = [
     cause: { field: "spec", reason: "FieldValueForbidden" },
   },
   {
+    name: "PersistentVolume needs capacity, access modes and one volume source",
+    path: api("", "persistentvolumes", null),
+    body: { metadata: meta("pv1"), spec: {} },
+    code: 422,
+    reason: "Invalid",
+    message:
+      'PersistentVolume "pv1" is invalid: [spec.accessModes: Required value, spec.capacity: Required value, spec.capacity: Unsupported value: core.ResourceList(nil): supported values: "storage", spec: Required value: must specify a volume type]',
+    cause: { field: "spec.accessModes", reason: "FieldValueRequired" },
+  },
+  {
+    name: "PersistentVolume local source needs node affinity",
+    path: api("", "persistentvolumes", null),
+    body: {
+      metadata: meta("pv2"),
+      spec: { capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], local: { path: "/mnt/disk" } },
+    },
+    code: 422,
+    reason: "Invalid",
+    message:
+      'PersistentVolume "pv2" is invalid: spec.nodeAffinity: Required value: Local volume requires node affinity',
+  },
+  {
     name: "StorageClass needs a provisioner",
     path: api("storage.k8s.io/v1", "storageclasses", null),
     body: { metadata: meta("noprov") },
@@ -751,12 +773,12 @@ const rows: Row[] = [
     name: "StorageClass parameters cannot be updated",
     method: "PATCH",
     contentType: MERGE,
-    path: api("storage.k8s.io/v1", "storageclasses", null, "standard"),
+    path: api("storage.k8s.io/v1", "storageclasses", null, "hdd"),
     body: { parameters: { type: "ssd" } },
     code: 422,
     reason: "Invalid",
     message:
-      'StorageClass.storage.k8s.io "standard" is invalid: parameters: Forbidden: updates to parameters are forbidden.',
+      'StorageClass.storage.k8s.io "hdd" is invalid: parameters: Forbidden: updates to parameters are forbidden.',
   },
   // ---------------- Secret / ConfigMap ----------------
   {
@@ -1032,8 +1054,9 @@ beforeAll(async () => {
       resources: { requests: { storage: "1Gi" } },
     }),
   );
+  // Every simulated cluster already has `standard` and `fast-ssd` (storage-classes.ts).
   await send("POST", api("storage.k8s.io/v1", "storageclasses", null), {
-    metadata: meta("standard"),
+    metadata: meta("hdd"),
     provisioner: "rancher.io/local-path",
     parameters: { type: "hdd" },
   });

@@ -29,6 +29,11 @@ export interface AppContext {
   /** Directory on the simulator's disk backing a mount path of this container, or null (not mounted). */
   mountDir(path: string): string | null;
   /**
+   * The container's writable layer on the simulator's disk (kept across restarts of the container,
+   * removed with the pod): where a path outside every mount lives. Absent: no disk (keep it in memory).
+   */
+  writableLayer?(): string;
+  /**
    * Opens a connection from this pod to `host:port` the way cluster DNS and the network would:
    * `host` is a Service name (same namespace), `<svc>.<ns>`, `<svc>.<ns>.svc.cluster.local` or a pod
    * IP. Resolves to a ready endpoint pod and checks the NetworkPolicies of both namespaces. Throws an
@@ -36,10 +41,16 @@ export interface AppContext {
    * `ctx` is the listening container's own context (what to hand its app's `http`/`postgres`).
    * Implemented by network.ts (`Network.appContext`).
    */
-  dial(
-    host: string,
-    port: number,
-  ): Promise<{ pod: Obj; container: string; app: ContainerApp; ctx: AppContext }>;
+  dial(host: string, port: number): Promise<DialedPeer>;
+}
+
+/** The container a connection reached, its program and that container's own context. */
+export interface DialedPeer {
+  pod: Obj;
+  container: string;
+  app: ContainerApp;
+  /** The peer container's context (the kubelet's `appOf` gives it), what `app.postgres` needs. */
+  ctx: AppContext;
 }
 
 /** A program in a container: it may serve HTTP on some ports and answer a SQL-ish client. */
@@ -50,6 +61,11 @@ export interface ContainerApp {
   http?(port: number, req: HttpRequest, ctx: AppContext): Promise<HttpResponse>;
   /** A PostgreSQL-protocol peer (the postgres image model); absent for other programs. */
   postgres?(ctx: AppContext): PostgresPeer;
+  /**
+   * Checked by the kubelet as the container starts: the lines the program prints before it exits 1
+   * (e.g. postgres's entrypoint without POSTGRES_PASSWORD), or null when it starts.
+   */
+  exitsOnStart?(ctx: AppContext): string[] | null;
   /** Called when the container stops (pod deleted or restarted): close files, flush data. */
   stop?(ctx: AppContext): Promise<void>;
 }

@@ -215,6 +215,19 @@ export const IMAGES: ImageProfile[] = [
     failure: nginxFailure,
   },
   {
+    repos: ["ghcr.io/kubebid/guestbook"],
+    user: "65532",
+    uid: 65532,
+    source:
+      "KubeBid's demo app (dev/k8s-sim/apps/guestbook.ts): a distroless/static-style image, USER 65532 (nonroot), listens on PORT (8080), writes nothing outside /tmp",
+    ports: [8080],
+    writes: [],
+    rootCaps: [],
+    diskMiB: 1,
+    startup: (port) => [`guestbook listening on :${port}`],
+    failure: genericFailure("guestbook"),
+  },
+  {
     repos: ["docker.io/library/postgres", "docker.io/bitnami/postgresql"],
     user: "",
     uid: 0,

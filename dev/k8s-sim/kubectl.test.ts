@@ -299,6 +299,35 @@ describe.each(CLIENTS)("kubectl $label verbs ($why)", ({ label, bin }) => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
+  it.skipIf(!bin)("apply a claim, get pvc,pv,storageclass", async () => {
+    const sns = `${ns}-storage`;
+    expect((await k(["create", "namespace", sns])).code).toBe(0);
+    const file = join(tmp, "pvc.yaml");
+    writeFileSync(
+      file,
+      "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  storageClassName: fast-ssd\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 3Gi\n",
+    );
+    const a = await k(["apply", "-n", sns, "-f", file]);
+    expect([a.err, a.out.trim()]).toEqual(["", "persistentvolumeclaim/data created"]);
+    await waitFor(
+      async () =>
+        (await k(["get", "pvc", "data", "-n", sns, "-o", "jsonpath={.status.phase}"])).out === "Bound",
+    );
+    const r = await k(["get", "pvc,pv,storageclass", "-n", sns]);
+    expect(r.err).toBe("");
+    expect(r.out).toMatch(
+      /persistentvolumeclaim\/data\s+Bound\s+pvc-[0-9a-f-]+\s+3Gi\s+RWO\s+fast-ssd\s+<unset>\s+\d+s/,
+    );
+    expect(r.out).toMatch(
+      new RegExp(
+        `persistentvolume/pvc-[0-9a-f-]+\\s+3Gi\\s+RWO\\s+Delete\\s+Bound\\s+${sns}/data\\s+fast-ssd`,
+      ),
+    );
+    expect(r.out).toMatch(
+      /storageclass\.storage\.k8s\.io\/standard \(default\)\s+rancher\.io\/local-path\s+Delete\s+WaitForFirstConsumer\s+false/,
+    );
+  });
+
   it.skipIf(!bin)("create namespace and deployment (protobuf request bodies)", async () => {
     const n = await k(["create", "namespace", ns]);
     expect(n.err).toBe("");

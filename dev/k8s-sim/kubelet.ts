@@ -6,22 +6,38 @@
 // Local-storage eviction follows the kubelet's eviction manager (pkg/kubelet/eviction/eviction_manager.go,
 // localStorageEviction: a pod over the sum of its containers' ephemeral-storage limits is evicted).
 import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { mountError, resolveEnv } from "./container-env";
 import type { EventRecorder } from "./events";
+import { type AppContext, appFor, type ContainerApp, type DialedPeer } from "./http-apps";
 import { containerOutcome, diskBytes, imageProfile, normalizeImage } from "./images";
+import { isTerminal } from "./pods";
 import { R } from "./resources";
 import type { Store } from "./store";
 import { nowIso, type Obj, parseQuantity, templateHash } from "./util";
+import type { VolumeDirs } from "./volumes";
 import { type ContainerSim, crashLines, makeLogLine, type PodSim, startupLines } from "./workload";
+
+/** How a container's program reaches `host:port` (AppContext.dial); the cluster's network wires it. */
+export type Dialer = (
+  from: { pod: Obj; container: string },
+  host: string,
+  port: number,
+) => Promise<DialedPeer>;
 
 const hex = (n: number) => randomBytes(n).toString("hex");
 
 export class Kubelet {
   readonly pods = new Map<string, PodSim>(); // by pod uid
+  /** Set by whoever models the cluster network (Service DNS, NetworkPolicy); unset: nothing resolves. */
+  dialer: Dialer | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly events: EventRecorder,
     private readonly opts: { podStartDelayMs: number },
+    private readonly volumes: VolumeDirs,
   ) {}
 
   /** Starts tracking a newly stored pod (waiting for the scheduler). */
@@ -142,6 +158,181 @@ export class Kubelet {
     if (!sim) return;
     for (const c of sim.containers) for (const s of c.subs) s.end();
     this.pods.delete(pod.metadata.uid);
+    // The pod's emptyDirs and writable layers go once its programs have closed their files.
+    void Promise.all(sim.containers.map((c) => this.stopApp(sim, c, pod))).finally(() =>
+      this.volumes.removePod(sim.uid),
+    );
+  }
+
+  // ---------------- the programs in running containers (http-apps.ts) ----------------
+
+  /** The program of a running container and its context, or undefined (not running, or no model). */
+  appOf(podUid: string, container: string): { app: ContainerApp; ctx: AppContext } | undefined {
+    const sim = this.pods.get(podUid);
+    const c = sim?.containers.find((x) => x.name === container);
+    if (!sim || !c || c.state !== "running" || c.mode !== "ok") return undefined;
+    const pod = this.store.get(R.pod, sim.ns, sim.name);
+    if (!pod) return undefined;
+    if (c.env === undefined) {
+      // Restored after a simulator restart: the environment is resolved again.
+      const r = resolveEnv(this.store, pod, c.spec);
+      c.env = "env" in r ? r.env : {};
+    }
+    if (c.app === undefined) c.app = this.makeApp(c);
+    return c.app ? { app: c.app, ctx: this.appContext(sim, c, pod) } : undefined;
+  }
+
+  /**
+   * The container's program starts: its model (if any) may exit at once (e.g. postgres without a
+   * password on an empty data directory), which makes this start a failing one.
+   */
+  private startApp(sim: PodSim, c: ContainerSim, pod: Obj): void {
+    if (c.appExited) {
+      c.mode = "ok";
+      c.appExited = false;
+      c.failLines = undefined;
+    }
+    if (c.mode !== "ok") return;
+    c.app = this.makeApp(c);
+    const lines = c.app?.exitsOnStart?.(this.appContext(sim, c, pod));
+    if (lines) {
+      c.mode = "fail";
+      c.appExited = true;
+      c.failLines = lines;
+      c.app = undefined;
+    }
+  }
+
+  private makeApp(c: ContainerSim): ContainerApp | null {
+    // A command of its own replaces the image's entrypoint: the model's program is not what runs.
+    return c.spec.command?.length ? null : appFor(c.specImage);
+  }
+
+  private appContext(sim: PodSim, c: ContainerSim, pod: Obj): AppContext {
+    return {
+      pod,
+      container: c.name,
+      env: { ...(c.env ?? {}) },
+      mountDir: (path) => this.mountDir(sim, pod, c, path),
+      writableLayer: () => this.volumes.rootfs(sim.uid, c.name),
+      dial: (host, port) => {
+        if (!this.dialer) return Promise.reject(new Error(`getaddrinfo ENOTFOUND ${host}`));
+        return this.dialer({ pod, container: c.name }, host, port);
+      },
+    };
+  }
+
+  /**
+   * The directory backing `path` in container `c`: the mount with the longest matching mountPath,
+   * its volume (a bound claim's PV, an emptyDir) and subPath, then the rest of the path.
+   */
+  private mountDir(sim: PodSim, pod: Obj, c: ContainerSim, path: string): string | null {
+    const clean = path.replace(/\/+$/, "") || "/";
+    const under = (m: string) => {
+      const mp = m.replace(/\/+$/, "") || "/";
+      return clean === mp || clean.startsWith(mp === "/" ? "/" : `${mp}/`);
+    };
+    const mount = ((c.spec.volumeMounts ?? []) as Obj[])
+      .filter((m) => under(String(m.mountPath ?? "")))
+      .sort((a, b) => String(b.mountPath).length - String(a.mountPath).length)[0];
+    if (!mount) return null;
+    const vol = ((pod.spec.volumes ?? []) as Obj[]).find((v) => v.name === mount.name);
+    let base: string | undefined;
+    if (vol?.persistentVolumeClaim) {
+      const pvc = this.store.get(R.pvc, sim.ns, vol.persistentVolumeClaim.claimName);
+      if (pvc?.spec?.volumeName) base = this.volumes.pv(pvc.spec.volumeName);
+    } else if (vol?.emptyDir) base = this.volumes.emptyDir(sim.uid, vol.name);
+    else if (vol?.secret || vol?.configMap) base = this.projectVolume(sim, pod, vol);
+    if (!base) return null;
+    const rest = clean.slice((String(mount.mountPath).replace(/\/+$/, "") || "/").length).replace(/^\/+/, "");
+    // The kubelet creates a subPath directory that does not exist yet; below it is the program's business.
+    const mounted = join(base, String(mount.subPath ?? ""));
+    const dir = join(mounted, rest);
+    // subPath and the rest stay inside the volume (validation refuses `..` in subPath).
+    if (!`${dir}/`.startsWith(`${base}/`)) return null;
+    mkdirSync(mounted, { recursive: true });
+    return dir;
+  }
+
+  /**
+   * The attach/detach controller's refusal to attach a ReadWriteOnce volume to a second node
+   * (pkg/controller/volume/attachdetach/reconciler: reportMultiAttachError). Only attachable volumes
+   * (CSI): a local-path volume pins its pods to its node instead.
+   */
+  private multiAttachError(pod: Obj, node: string): string | undefined {
+    const ns: string = pod.metadata.namespace;
+    for (const v of pod.spec.volumes ?? []) {
+      const claim = v.persistentVolumeClaim?.claimName;
+      const pvc = claim ? this.store.get(R.pvc, ns, claim) : undefined;
+      const pv = pvc?.spec?.volumeName ? this.store.get(R.pv, "", pvc.spec.volumeName) : undefined;
+      const modes: string[] = pv?.spec?.accessModes ?? [];
+      if (!pv?.spec?.csi || !modes.includes("ReadWriteOnce") || modes.some((m) => m.endsWith("Many")))
+        continue;
+      const others = this.store
+        .list(R.pod)
+        .filter(
+          (p) =>
+            p.metadata.uid !== pod.metadata.uid &&
+            p.spec.nodeName &&
+            p.spec.nodeName !== node &&
+            !isTerminal(p) &&
+            p.metadata.namespace === ns &&
+            (p.spec.volumes ?? []).some((x: Obj) => x.persistentVolumeClaim?.claimName === claim),
+        );
+      if (others.length)
+        return `Multi-Attach error for volume "${pv.metadata.name}" Volume is already used by pod(s) ${others.map((p) => p.metadata.name).join(", ")}`;
+    }
+    return undefined;
+  }
+
+  /**
+   * A Secret or ConfigMap volume as the kubelet writes it (pkg/volume/secret, pkg/volume/configmap):
+   * one file per key (or per `items` entry, at its `path`), Secret values decoded, rewritten on each
+   * look so that updates show (the kubelet syncs them periodically). Kept with the pod's emptyDirs.
+   */
+  private projectVolume(sim: PodSim, pod: Obj, vol: Obj): string {
+    const dir = this.volumes.emptyDir(sim.uid, vol.name);
+    const isSecret = !!vol.secret;
+    const src = vol.secret ?? vol.configMap;
+    const o = this.store.get(
+      isSecret ? R.secret : R.cm,
+      pod.metadata.namespace,
+      isSecret ? src.secretName : src.name,
+    );
+    const data: Record<string, string> = o?.data ?? {};
+    const files: [string, string][] = src.items?.length
+      ? (src.items as Obj[])
+          .filter((i) => data[i.key] !== undefined)
+          .map((i) => [String(i.path), data[i.key] as string])
+      : Object.entries(data).map(([k, v]) => [k, v]);
+    for (const [path, value] of files) {
+      const file = join(dir, path);
+      if (!file.startsWith(`${dir}/`)) continue; // validation refuses `..` in item paths
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, isSecret ? Buffer.from(value, "base64") : value, { mode: 0o600 });
+    }
+    return dir;
+  }
+
+  private async stopApp(sim: PodSim, c: ContainerSim, pod: Obj): Promise<void> {
+    const app = c.app;
+    c.app = undefined;
+    if (!app?.stop) return;
+    try {
+      await app.stop(this.appContext(sim, c, pod));
+    } catch {
+      // A program that fails to close is stopped all the same (the runtime kills it).
+    }
+  }
+
+  /** Stops every running program (the simulator is shutting down). */
+  async stopApps(): Promise<void> {
+    const stops: Promise<void>[] = [];
+    for (const sim of this.pods.values()) {
+      const pod = this.store.get(R.pod, sim.ns, sim.name);
+      if (pod) for (const c of sim.containers) stops.push(this.stopApp(sim, c, pod));
+    }
+    await Promise.all(stops);
   }
 
   syncPodImages(pod: Obj): void {
@@ -150,6 +341,8 @@ export class Kubelet {
     for (const c of pod.spec.containers ?? []) {
       const cs = sim.containers.find((x) => x.name === c.name);
       if (cs && cs.specImage !== c.image) {
+        // The old image's program stops with its container.
+        void this.stopApp(sim, cs, pod);
         const fresh = this.newContainerSim(c, pod);
         Object.assign(cs, {
           specImage: fresh.specImage,
@@ -157,6 +350,7 @@ export class Kubelet {
           mode: fresh.mode,
           configError: fresh.configError,
           failLines: fresh.failLines,
+          appExited: false,
           profile: fresh.profile,
           spec: fresh.spec,
           state: "pulling",
@@ -190,6 +384,23 @@ export class Kubelet {
           fieldPath: `spec.containers{${c.name}}`,
           host,
         });
+      // Volumes are set up before any container is created: a missing Secret/ConfigMap volume keeps
+      // the pod ContainerCreating with FailedMount, retried with back-off.
+      const due = sim.containers.filter((c) => c.state === "pulling" && now >= c.nextAt);
+      const attachErr = due.length ? this.multiAttachError(pod, host) : undefined;
+      const mountErr = due.length && !attachErr ? mountError(this.store, pod) : undefined;
+      if (attachErr)
+        this.events.record(R.pod, pod, "Warning", "FailedAttachVolume", attachErr, "attachdetach-controller");
+      else if (mountErr)
+        this.events.record(R.pod, pod, "Warning", "FailedMount", mountErr, "kubelet", { host });
+      if (attachErr || mountErr) {
+        for (const c of due) {
+          c.backoffMs = c.backoffMs
+            ? Math.min(c.backoffMs * 2, 20_000)
+            : Math.max(200, this.opts.podStartDelayMs * 2);
+          c.nextAt = now + c.backoffMs;
+        }
+      }
       for (const c of sim.containers) {
         if (now < c.nextAt) continue;
         switch (c.state) {
@@ -237,8 +448,16 @@ export class Kubelet {
             break;
           case "configerror":
           case "pulled":
-          case "crashbackoff":
-            if (c.mode === "config") {
+          case "crashbackoff": {
+            // The kubelet builds the environment each time it creates the container.
+            let configError = c.mode === "config" ? c.configError : undefined;
+            if (!configError) {
+              const r = resolveEnv(this.store, pod, c.spec);
+              if ("error" in r) configError = r.error;
+              else c.env = r.env;
+            }
+            if (configError) {
+              c.configError = configError;
               // The kubelet retries on every pod sync; the event repeats (its count grows).
               if (c.state === "configerror")
                 ev("Normal", "Pulled", `Container image "${c.specImage}" already present on machine`, c);
@@ -253,6 +472,7 @@ export class Kubelet {
             }
             if (c.state === "crashbackoff")
               ev("Normal", "Pulled", `Container image "${c.specImage}" already present on machine`, c);
+            this.startApp(sim, c, pod);
             c.state = "running";
             c.startedAt = now;
             c.lastLogAt = now;
@@ -271,8 +491,10 @@ export class Kubelet {
                   : Number.POSITIVE_INFINITY;
             changed = true;
             break;
+          }
           case "running":
             if (c.mode === "crash" || c.mode === "fail") {
+              void this.stopApp(sim, c, pod);
               if (c.mode === "crash") for (const line of crashLines(c)) this.appendLog(c, line, now);
               c.restartCount++;
               c.finishedAt = now;
@@ -503,6 +725,7 @@ export class Kubelet {
 
   private evict(sim: PodSim, pod: Obj, message: string, now: number): void {
     sim.evicted = message;
+    for (const c of sim.containers) void this.stopApp(sim, c, pod);
     const host = sim.node;
     this.events.record(R.pod, pod, "Warning", "Evicted", message, "kubelet", { host });
     for (const c of sim.containers) {

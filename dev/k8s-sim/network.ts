@@ -7,7 +7,7 @@
 //   connect ECONNREFUSED <ip>:<port>  no ready endpoint (kube-proxy's REJECT rule), nothing listens
 //   connect ETIMEDOUT <ip>:<port>     a NetworkPolicy drops the packets (egress or ingress)
 // Blocked connections wait `connectTimeoutMs` first (a real client waits far longer; configurable).
-import { type AppContext, appFor, type ContainerApp } from "./http-apps";
+import type { AppContext, ContainerApp } from "./http-apps";
 import type { SimCni } from "./network-addons";
 import { type Connection, connectionAllowed, type Endpoint, enforcesNetworkPolicy } from "./network-policy";
 import { isTerminal } from "./pods";
@@ -15,7 +15,6 @@ import { R, RESOURCES, type ResDef } from "./resources";
 import type { Store } from "./store";
 import type { Obj } from "./util";
 
-const CM = RESOURCES.find((r) => r.group === "" && r.name === "configmaps") as ResDef;
 const CLUSTER_DOMAIN = "cluster.local";
 const KUBE_DNS_IP = "10.96.0.10";
 
@@ -43,120 +42,50 @@ export class NetError extends Error {
 /** What a connection reaches: the listening container, its app and that container's own context. */
 export type Dialed = Awaited<ReturnType<AppContext["dial"]>>;
 
-interface Hosted {
-  containerID: string;
-  app: ContainerApp;
-  ctx: AppContext;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A container's environment: `value`s and `valueFrom` Secret/ConfigMap keys, `envFrom` sources. */
-function resolveEnv(store: Store, pod: Obj, c: Obj): Record<string, string> {
-  const ns = pod.metadata.namespace;
-  const env: Record<string, string> = {};
-  const read = (def: ResDef, name: string, key: string): string | undefined => {
-    const o = store.get(def, ns, name);
-    if (!o) return undefined;
-    if (def === R.secret) {
-      const b = o.data?.[key];
-      return b === undefined ? undefined : Buffer.from(b, "base64").toString("utf8");
-    }
-    return o.data?.[key];
-  };
-  for (const src of c.envFrom ?? []) {
-    const def = src.secretRef ? R.secret : CM;
-    const o = store.get(def, ns, (src.secretRef ?? src.configMapRef)?.name);
-    for (const k of Object.keys(o?.data ?? {})) {
-      const v = read(def, o?.metadata.name, k);
-      if (v !== undefined) env[`${src.prefix ?? ""}${k}`] = v;
-    }
-  }
-  for (const e of c.env ?? []) {
-    if (e.value !== undefined) env[e.name] = String(e.value);
-    else if (e.valueFrom?.secretKeyRef) {
-      const v = read(R.secret, e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key);
-      if (v !== undefined) env[e.name] = v;
-    } else if (e.valueFrom?.configMapKeyRef) {
-      const v = read(CM, e.valueFrom.configMapKeyRef.name, e.valueFrom.configMapKeyRef.key);
-      if (v !== undefined) env[e.name] = v;
-    }
-  }
-  return env;
-}
-
 export class Network {
-  /** App instances of running containers, by `<pod uid>/<container>`. */
-  private readonly hosted = new Map<string, Hosted>();
   private readonly roundRobin = new Map<string, number>();
-  /** Where a container's mount path lives on disk; null until volumes are wired (see AppContext). */
-  mountDirHook: (pod: Obj, container: string, path: string) => string | null = () => null;
 
   constructor(
     private readonly store: Store,
     readonly opts: NetworkOptions,
+    /** The kubelet's program of a running container and its context (kubelet.ts `appOf`). */
+    private readonly apps: (
+      podUid: string,
+      container: string,
+    ) => { app: ContainerApp; ctx: AppContext } | undefined,
   ) {}
 
   get enforced(): boolean {
     return enforcesNetworkPolicy(this.opts.cni);
   }
 
-  /** What a program in `container` of `pod` sees (env, mounts, dial). */
+  /**
+   * What a program in `container` of `pod` sees: the kubelet's context while the container runs,
+   * else (e.g. a client in a test) the pod's identity with its dial and nothing else.
+   */
   appContext(pod: Obj, container: string): AppContext {
-    const spec = (pod.spec?.containers ?? []).find((c: Obj) => c.name === container) ?? {};
+    const running = this.apps(pod.metadata.uid, container);
+    if (running) return running.ctx;
     return {
       pod,
       container,
-      env: resolveEnv(this.store, pod, spec),
-      mountDir: (path) => this.mountDirHook(pod, container, path),
+      env: {},
+      mountDir: () => null,
       dial: (host, port) => this.dial(pod, host, port),
     };
   }
 
   /**
-   * The program running in a container, or null: the container is not running and ready, its image
+   * The program answering in a container, or null: the container is not running and ready, its image
    * has no app model, or its spec has a `command` of its own (the image's entrypoint does not run).
    */
   runningApp(pod: Obj, container: string): { app: ContainerApp; ctx: AppContext } | null {
-    const key = `${pod.metadata.uid}/${container}`;
     const st = (pod.status?.containerStatuses ?? []).find((s: Obj) => s.name === container);
-    const spec = (pod.spec?.containers ?? []).find((c: Obj) => c.name === container);
     const running = !isTerminal(pod) && !pod.metadata.deletionTimestamp && st?.state?.running && st.ready;
-    const had = this.hosted.get(key);
-    if (had && (!running || had.containerID !== st?.containerID)) this.stopApp(key, had);
-    if (!running || !spec || spec.command?.length) return null;
-    const cur = this.hosted.get(key);
-    if (cur) return cur;
-    const app = appFor(String(spec.image ?? ""));
-    if (!app) return null;
-    const h: Hosted = { containerID: st.containerID, app, ctx: this.appContext(pod, container) };
-    this.hosted.set(key, h);
-    return h;
-  }
-
-  private stopApp(key: string, h: Hosted): void {
-    this.hosted.delete(key);
-    void h.app.stop?.(h.ctx).catch(() => {});
-  }
-
-  /** Stops the apps of containers that no longer run (pod deleted, container restarted). */
-  sweep(): void {
-    if (!this.hosted.size) return;
-    const byUid = new Map(this.store.list(R.pod).map((p) => [p.metadata.uid as string, p]));
-    for (const [key, h] of this.hosted) {
-      const uid = key.slice(0, key.indexOf("/"));
-      const container = key.slice(key.indexOf("/") + 1);
-      const pod = byUid.get(uid);
-      const st = (pod?.status?.containerStatuses ?? []).find((s: Obj) => s.name === container);
-      if (!pod || !st?.state?.running || st.containerID !== h.containerID) this.stopApp(key, h);
-    }
-  }
-
-  /** Stops every app (simulator shutdown). */
-  async stopAll(): Promise<void> {
-    const all = [...this.hosted.values()];
-    this.hosted.clear();
-    await Promise.all(all.map((h) => h.app.stop?.(h.ctx).catch(() => {})));
+    if (!running) return null;
+    return this.apps(pod.metadata.uid, container) ?? null;
   }
 
   /**

@@ -20,7 +20,8 @@ export function quotaUsage(store: Store, ns: string, hard: Record<string, unknow
       v = store.list(R.svc, ns).filter((s) => s.spec?.type === "LoadBalancer").length;
     else if (key === "services.nodeports")
       v = store.list(R.svc, ns).reduce((n, s) => n + nodePortUsage(s), 0);
-    else if (key === "secrets" || key === "configmaps" || key === "persistentvolumeclaims") {
+    else if (isStorageKey(key)) v = storageUsage(store.list(R.pvc, ns), key);
+    else if (key === "secrets" || key === "configmaps") {
       const def = RESOURCES.find((x) => x.group === "" && x.name === key);
       v = def ? store.list(def, ns).length : 0;
     } else if (key.startsWith("count/")) {
@@ -37,6 +38,22 @@ export function quotaUsage(store: Store, ns: string, hard: Record<string, unknow
     used[key] = v;
   }
   return used;
+}
+
+// The PersistentVolumeClaim evaluator (pkg/quota/v1/evaluator/core/persistent_volume_claims.go):
+// claims and requested storage, in total and per StorageClass as
+// `<class>.storageclass.storage.k8s.io/{persistentvolumeclaims,requests.storage}`.
+const CLASS_KEY = /^(.+)\.storageclass\.storage\.k8s\.io\/(persistentvolumeclaims|requests\.storage)$/;
+
+const isStorageKey = (key: string) =>
+  key === "persistentvolumeclaims" || key === "requests.storage" || CLASS_KEY.test(key);
+
+function storageUsage(claims: Obj[], key: string): number {
+  const perClass = CLASS_KEY.exec(key);
+  const mine = perClass ? claims.filter((c) => (c.spec?.storageClassName ?? "") === perClass[1]) : claims;
+  const what = perClass ? perClass[2] : key;
+  if (what === "persistentvolumeclaims") return mine.length;
+  return mine.reduce((a, c) => a + parseQuantity(c.spec?.resources?.requests?.storage ?? "0"), 0);
 }
 
 /**
@@ -86,6 +103,7 @@ export function checkQuota(store: Store, def: ResDef, o: Obj, old?: Obj): void {
         if (key === def.name || key === `count/${def.name}${def.group ? `.${def.group}` : ""}`) return 1;
         if (def === R.svc && key === "services.loadbalancers") return x.spec?.type === "LoadBalancer" ? 1 : 0;
         if (def === R.svc && key === "services.nodeports") return nodePortUsage(x);
+        if (def === R.pvc && isStorageKey(key)) return storageUsage([x], key);
         return 0;
       };
       for (const key of Object.keys(hard)) {

@@ -11,6 +11,7 @@ import { apiVersionOf, R, type ResDef } from "./resources";
 import type { Store } from "./store";
 import { clone, nowIso, type Obj, randSuffix, strategicMergePatch, uid } from "./util";
 import { keepAllocatedServiceFields } from "./validation/defaults";
+import { fe, invalidError } from "./validation/field-errors";
 
 export class Registry {
   constructor(
@@ -171,7 +172,25 @@ export class Registry {
     next.kind = def.kind;
     next.apiVersion = apiVersionOf(def);
     if (JSON.stringify(next) === JSON.stringify(old)) return clone(old);
+    if (old.metadata.deletionTimestamp) {
+      // ValidateObjectMetaUpdate: a terminating object may lose finalizers, never gain one.
+      // (apimachinery ValidateNoNewFinalizers: the extra ones sorted, printed as a Go []string.)
+      const had = new Set<string>(old.metadata.finalizers ?? []);
+      const extra = [...new Set<string>(next.metadata.finalizers ?? [])].filter((f) => !had.has(f)).sort();
+      if (extra.length)
+        throw invalidError(def.kind, def.group, name, [
+          fe.forbidden(
+            "metadata.finalizers",
+            `no new finalizers can be added if the object is being deleted, found new finalizers []string{${extra.map((f) => JSON.stringify(f)).join(", ")}}`,
+          ),
+        ]);
+    }
     if (opts?.dryRun) return next;
+    // The last finalizer of a terminating object is gone: the object goes with it.
+    if (old.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
+      this.store.remove(def, ns, name);
+      return next;
+    }
     const stored = this.store.replace(def, next, old);
     if (def === R.pod) this.kubelet.syncPodImages(stored);
     return clone(stored);
@@ -230,6 +249,14 @@ export class Registry {
     }
     const orphan = opts?.propagationPolicy === "Orphan";
     this.cascade(old.metadata.uid, orphan);
+    if (old.metadata.finalizers?.length) {
+      // Finalizers hold the object, marked for deletion, until their controllers remove them.
+      const m = this.store.mutate(def, ns, name, (o) => {
+        o.metadata.deletionTimestamp ??= nowIso();
+        o.metadata.deletionGracePeriodSeconds ??= 0;
+      });
+      return clone(m ?? old);
+    }
     const gone = this.store.remove(def, ns, name) ?? old;
     if (def === R.pod || def === R.ns) return gone;
     return {

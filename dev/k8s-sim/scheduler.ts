@@ -4,12 +4,14 @@
 // pkg/scheduler/framework/plugins/tainttoleration; only NoSchedule and NoExecute filter, a toleration
 // with an empty effect matches every effect, Exists with an empty key tolerates every taint). Binding
 // hands the pod to the kubelet (container state machines start pulling).
+import { SELECTED_NODE } from "./controllers/persistentvolume";
 import type { EventRecorder } from "./events";
 import type { Kubelet } from "./kubelet";
 import { GPU, isTerminal, podRequests, qosClass } from "./pods";
 import { R } from "./resources";
 import type { Store } from "./store";
 import { matchLabels, nowIso, type Obj, parseQuantity, selectorObjToReqs } from "./util";
+import type { PodSim } from "./workload";
 
 const STORAGE = "ephemeral-storage";
 
@@ -48,6 +50,17 @@ export class Scheduler {
     for (const pod of pending) {
       const sim = this.kubelet.pods.get(pod.metadata.uid);
       if (!sim) continue;
+      const volumes = podVolumes(this.store, pod);
+      if ("error" in volumes) {
+        const n = nodes.length;
+        this.unschedulable(
+          pod,
+          sim,
+          `0/${n} nodes are available: ${volumes.error}. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`,
+          now,
+        );
+        continue;
+      }
       const rq = podRequests(pod);
       const reasons = new Map<string, number>();
       const bump = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
@@ -73,6 +86,13 @@ export class Scheduler {
         }
         if (!nodeSelectorMatches(pod, node)) {
           bump("node(s) didn't match Pod's node affinity/selector");
+          continue;
+        }
+        const labels = node.metadata.labels ?? {};
+        if (
+          volumes.bound.some((pv) => !termsMatch(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms, labels))
+        ) {
+          bump("node(s) had volume node affinity conflict");
           continue;
         }
         const alloc = node.status?.allocatable ?? {};
@@ -117,6 +137,18 @@ export class Scheduler {
         };
         fits.sort((a, b) => score(b) - score(a));
         const node = fits[0]!;
+        if (volumes.delayed.length) {
+          // VolumeBinding PreBind: the claims waiting for their first consumer learn the node; the
+          // pod binds once the PV controller has provisioned and bound them (a later round).
+          for (const pvc of volumes.delayed)
+            this.store.mutate(R.pvc, pvc.metadata.namespace, pvc.metadata.name, (x) => {
+              x.metadata.annotations = {
+                ...(x.metadata.annotations ?? {}),
+                [SELECTED_NODE]: node.metadata.name,
+              };
+            });
+          continue;
+        }
         const u = usage.get(node.metadata.name) ?? { cpu: 0, memory: 0, gpu: 0, storage: 0, pods: 0 };
         u.cpu += rq.cpu;
         u.memory += rq.memory;
@@ -131,24 +163,29 @@ export class Scheduler {
           .map(([r, n]) => `${n} ${r}`)
           .join(", ");
         const msg = `0/${nodes.length} nodes are available: ${detail || "no nodes available to schedule pods"}.${nodes.length ? ` preemption: 0/${nodes.length} nodes are available: ${nodes.length} No preemption victims found for incoming pod.` : ""}`;
-        if (sim.schedMsg === msg && now - sim.schedAt < 30_000) continue;
-        sim.schedMsg = msg;
-        sim.schedAt = now;
-        const updated = this.store.mutate(R.pod, pod.metadata.namespace, pod.metadata.name, (x) => {
-          x.status.conditions = [
-            {
-              type: "PodScheduled",
-              status: "False",
-              lastProbeTime: null,
-              lastTransitionTime: x.status.conditions?.[0]?.lastTransitionTime ?? nowIso(),
-              reason: "Unschedulable",
-              message: msg,
-            },
-          ];
-        });
-        this.events.record(R.pod, updated ?? pod, "Warning", "FailedScheduling", msg, "default-scheduler");
+        this.unschedulable(pod, sim, msg, now);
       }
     }
+  }
+
+  /** PodScheduled=False with the message, and a FailedScheduling event (again after 30 s). */
+  private unschedulable(pod: Obj, sim: PodSim, msg: string, now: number): void {
+    if (sim.schedMsg === msg && now - sim.schedAt < 30_000) return;
+    sim.schedMsg = msg;
+    sim.schedAt = now;
+    const updated = this.store.mutate(R.pod, pod.metadata.namespace, pod.metadata.name, (x) => {
+      x.status.conditions = [
+        {
+          type: "PodScheduled",
+          status: "False",
+          lastProbeTime: null,
+          lastTransitionTime: x.status.conditions?.[0]?.lastTransitionTime ?? nowIso(),
+          reason: "Unschedulable",
+          message: msg,
+        },
+      ];
+    });
+    this.events.record(R.pod, updated ?? pod, "Warning", "FailedScheduling", msg, "default-scheduler");
   }
 
   private bind(pod: Obj, node: Obj, now: number): void {
@@ -235,8 +272,44 @@ function tolerates(tol: Obj, taint: Obj): boolean {
 function nodeSelectorMatches(pod: Obj, node: Obj): boolean {
   const labels = node.metadata.labels ?? {};
   for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const terms: Obj[] | undefined =
-    pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  return termsMatch(
+    pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms,
+    labels,
+  );
+}
+
+/**
+ * What the VolumeBinding plugin's PreFilter finds for a pod's claims: the reason it cannot be placed
+ * (pkg/scheduler/framework/plugins/volumebinding: `persistentvolumeclaim "x" not found`, `... is
+ * being deleted`, ErrReasonBindConflict "pod has unbound immediate PersistentVolumeClaims"), or the
+ * bound volumes (their node affinity filters nodes) and the claims waiting for their first consumer.
+ */
+function podVolumes(store: Store, pod: Obj): { error: string } | { bound: Obj[]; delayed: Obj[] } {
+  const bound: Obj[] = [];
+  const delayed: Obj[] = [];
+  for (const v of pod.spec.volumes ?? []) {
+    const claimName = v.persistentVolumeClaim?.claimName;
+    if (!claimName) continue;
+    const pvc = store.get(R.pvc, pod.metadata.namespace, claimName);
+    if (!pvc) return { error: `persistentvolumeclaim "${claimName}" not found` };
+    if (pvc.metadata.deletionTimestamp)
+      return { error: `persistentvolumeclaim "${claimName}" is being deleted` };
+    const pv = pvc.spec?.volumeName ? store.get(R.pv, "", pvc.spec.volumeName) : undefined;
+    if (pv && pvc.status?.phase === "Bound") {
+      bound.push(pv);
+      continue;
+    }
+    const className: string = pvc.spec?.storageClassName ?? "";
+    const sc = className ? store.get(R.sc, "", className) : undefined;
+    if (className && !sc) return { error: `storageclass.storage.k8s.io "${className}" not found` };
+    if (sc?.volumeBindingMode === "WaitForFirstConsumer" && !pvc.spec?.volumeName) delayed.push(pvc);
+    else return { error: "pod has unbound immediate PersistentVolumeClaims" };
+  }
+  return { bound, delayed };
+}
+
+/** Required node selector terms (ORed; expressions ANDed, with Gt/Lt); none: every node. */
+function termsMatch(terms: Obj[] | undefined, labels: Record<string, string>): boolean {
   if (terms?.length) {
     return terms.some((t) => {
       const exprs = (t.matchExpressions ?? []).map((e: Obj) => ({

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { Socket } from "node:net";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { stringify as toYaml } from "yaml";
 import { handleRequest } from "./api";
 import { type SimCerts, sharedCerts } from "./certs";
@@ -54,7 +54,11 @@ export interface SimOptions {
   tickMs?: number;
   /** How often each node's kubelet renews its Lease in kube-node-lease. Default 10 s (as the kubelet). */
   nodeLeaseRenewMs?: number;
-  /** JSON file: loaded at start if present (certs, tokens, ports, objects), saved on stop and every few seconds. */
+  /**
+   * JSON file: loaded at start if present (certs, tokens, ports, objects), saved on stop and every few
+   * seconds. Volume data (PersistentVolumes, emptyDirs, containers' writable layers) lives in
+   * `<stateFile>.volumes/<cluster>/`; without a state file, in a temporary directory removed on stop.
+   */
   stateFile?: string;
   /** Fixed port of the ingress listener (default 0 = OS picks, or the persisted port). */
   ingressPort?: number;
@@ -323,15 +327,15 @@ class SimulatorImpl implements Simulator {
     if (this.saver) clearInterval(this.saver);
     await this.close();
     this.save(true);
+    await Promise.all(this.clusters.map((c) => c.state.shutdown()));
   }
 
-  /** Stops the listeners and the containers' apps. */
+  /** Stops the listeners (the containers' programs stop in each cluster's shutdown). */
   async close(): Promise<void> {
     const ingress = this.ingress;
     this.ingress = undefined;
     await Promise.all([
       ...this.clusters.map((c) => c.stop()),
-      ...this.clusters.map((c) => c.state.network.stopAll()),
       new Promise<void>((resolve) => {
         if (!ingress) return resolve();
         ingress.close(() => resolve());
@@ -372,6 +376,8 @@ export async function startSimulator(opts: SimOptions): Promise<Simulator> {
         podStartDelayMs: opts.podStartDelayMs ?? 550,
         nodeLeaseRenewMs: opts.nodeLeaseRenewMs,
         connectTimeoutMs: opts.connectTimeoutMs,
+        // Volume data beside the state file, so that it lives exactly as long as the objects do.
+        dataDir: opts.stateFile ? join(`${opts.stateFile}.volumes`, spec.name) : undefined,
       },
       p?.snapshot,
     );
@@ -383,6 +389,7 @@ export async function startSimulator(opts: SimOptions): Promise<Simulator> {
     await Promise.all([...clusters.map((c) => c.start()), sim.startIngress()]);
   } catch (e) {
     await sim.close();
+    await Promise.all(clusters.map((c) => c.state.shutdown()));
     throw e;
   }
   sim.run();

@@ -40,7 +40,99 @@ function selectorStr(sel: Obj | undefined): string {
   return ml.length ? ml.join(",") : "<none>";
 }
 
+// printers.go: the access modes as kubectl lists them (GetAccessModesAsString).
+function accessModes(modes: string[] | undefined): string {
+  const short: Record<string, string> = {
+    ReadWriteOnce: "RWO",
+    ReadOnlyMany: "ROX",
+    ReadWriteMany: "RWX",
+    ReadWriteOncePod: "RWOP",
+  };
+  return [...new Set(modes ?? [])].map((m) => short[m] ?? m).join(",");
+}
+
 const PRINTERS: Record<string, { cols: Col[]; row: (o: Obj) => unknown[] }> = {
+  PersistentVolumeClaim: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Status", "string"],
+      ["Volume", "string"],
+      ["Capacity", "string"],
+      ["Access Modes", "string"],
+      ["StorageClass", "string"],
+      ["VolumeAttributesClass", "string"],
+      ["Age", "string"],
+      ["VolumeMode", "string", 1],
+    ],
+    row: (c) => {
+      const bound = !!c.spec?.volumeName;
+      return [
+        c.metadata.name,
+        c.metadata.deletionTimestamp ? "Terminating" : (c.status?.phase ?? ""),
+        c.spec?.volumeName ?? "",
+        bound ? (c.status?.capacity?.storage ?? "") : "",
+        bound ? accessModes(c.status?.accessModes) : "",
+        c.spec?.storageClassName ?? "<unset>",
+        c.spec?.volumeAttributesClassName ?? "<unset>",
+        age(c.metadata.creationTimestamp),
+        c.spec?.volumeMode ?? "<unset>",
+      ];
+    },
+  },
+  PersistentVolume: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Capacity", "string"],
+      ["Access Modes", "string"],
+      ["Reclaim Policy", "string"],
+      ["Status", "string"],
+      ["Claim", "string"],
+      ["StorageClass", "string"],
+      ["VolumeAttributesClass", "string"],
+      ["Reason", "string"],
+      ["Age", "string"],
+      ["VolumeMode", "string", 1],
+    ],
+    row: (v) => {
+      const ref = v.spec?.claimRef;
+      return [
+        v.metadata.name,
+        v.spec?.capacity?.storage ?? "",
+        accessModes(v.spec?.accessModes),
+        v.spec?.persistentVolumeReclaimPolicy ?? "",
+        v.metadata.deletionTimestamp ? "Terminating" : (v.status?.phase ?? ""),
+        ref ? `${ref.namespace}/${ref.name}` : "",
+        v.spec?.storageClassName ?? "",
+        v.spec?.volumeAttributesClassName ?? "<unset>",
+        v.status?.reason ?? "",
+        age(v.metadata.creationTimestamp),
+        v.spec?.volumeMode ?? "<unset>",
+      ];
+    },
+  },
+  StorageClass: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Provisioner", "string"],
+      ["ReclaimPolicy", "string"],
+      ["VolumeBindingMode", "string"],
+      ["AllowVolumeExpansion", "string"],
+      ["Age", "string"],
+    ],
+    row: (sc) => {
+      const isDefault =
+        sc.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true" ||
+        sc.metadata.annotations?.["storageclass.beta.kubernetes.io/is-default-class"] === "true";
+      return [
+        `${sc.metadata.name}${isDefault ? " (default)" : ""}`,
+        sc.provisioner,
+        sc.reclaimPolicy ?? "Delete",
+        sc.volumeBindingMode ?? "Immediate",
+        String(sc.allowVolumeExpansion ?? false),
+        age(sc.metadata.creationTimestamp),
+      ];
+    },
+  },
   Pod: {
     cols: [
       ["Name", "string", 0, "name"],

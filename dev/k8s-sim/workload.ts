@@ -1,4 +1,5 @@
 // Kubelet-side simulation state of pods/containers and the fake application output.
+import type { ContainerApp } from "./http-apps";
 import type { ImageProfile } from "./images";
 import type { Obj } from "./util";
 
@@ -59,6 +60,12 @@ export interface ContainerSim {
   memTarget: number;
   port: number;
   backoffMs: number;
+  /** The environment the kubelet resolved when it last created the container (never logged). */
+  env?: Record<string, string>;
+  /** The program's model while it runs (http-apps.ts), null when the image has none. */
+  app?: ContainerApp | null;
+  /** The program's model made it exit at its last start (mode fail until it starts again). */
+  appExited?: boolean;
 }
 
 export interface PodSim {

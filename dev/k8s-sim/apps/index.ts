@@ -2,3 +2,5 @@
 import "./http-echo";
 import "./httpd";
 import "./nginx";
+import "./guestbook";
+import "./postgres";

@@ -3,9 +3,12 @@
 import type { EventRecorder } from "../events";
 import type { Registry } from "../registry";
 import type { Store } from "../store";
+import type { VolumeDirs } from "../volumes";
 
 export interface ControllerContext {
   store: Store;
   events: EventRecorder;
   registry: Registry;
+  /** Volume data on the simulator's disk (provisioned PersistentVolumes). */
+  volumes: VolumeDirs;
 }

@@ -21,6 +21,13 @@ export function defaultKinds(def: ResDef, o: Obj): void {
     o.spec.volumeMode ??= "Filesystem";
     o.status ??= { phase: "Pending" };
   }
+  if (k === "/persistentvolumes") {
+    // SetDefaults_PersistentVolume(+Spec)
+    o.spec ??= {};
+    o.spec.persistentVolumeReclaimPolicy ??= "Retain";
+    o.spec.volumeMode ??= "Filesystem";
+    o.status ??= { phase: "Pending" };
+  }
   if (k === "storage.k8s.io/storageclasses") {
     o.reclaimPolicy ??= "Delete";
     o.volumeBindingMode ??= "Immediate";

@@ -9,6 +9,7 @@ import { validateBinding, validateHPA, validatePolicyRules, validateStorageClass
 import {
   validateConfigMap,
   validateLimitRange,
+  validatePersistentVolume,
   validatePersistentVolumeClaim,
   validateResourceQuota,
   validateSecret,
@@ -49,6 +50,7 @@ const RULES: Record<string, KindRules> = {
   "/secrets": { name: isDNS1123Subdomain, spec: validateSecret },
   "/configmaps": { name: isDNS1123Subdomain, spec: validateConfigMap },
   "/persistentvolumeclaims": { name: isDNS1123Subdomain, spec: validatePersistentVolumeClaim },
+  "/persistentvolumes": { name: isDNS1123Subdomain, spec: validatePersistentVolume },
   "networking.k8s.io/networkpolicies": { name: isDNS1123Subdomain, spec: (o) => validateNetworkPolicy(o) },
   "networking.k8s.io/ingresses": { name: isDNS1123Subdomain, spec: (o) => validateIngress(o) },
   "networking.k8s.io/ingressclasses": { name: isDNS1123Subdomain, spec: validateIngressClass },
