@@ -4,8 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultClusters } from "@/dev/k8s-sim/default-clusters";
 import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
-import { canonicalizeManifest, type ManifestInput } from "@/lib/market/manifest";
+import { randomBytes } from "node:crypto";
+import type { Hex } from "viem";
+import { canonicalizeManifest, type ManifestInput, manifestTotals, sealSecrets } from "@/lib/market/manifest";
 import { deployTemplates } from "@/lib/market/templates";
+import type { ClusterExposure } from "./cluster-exposure";
 import { applyLeaseWorkload } from "./apply-lease-workload";
 import type { ClusterClient } from "./cluster-client";
 import { type LeaseStatus, readLeaseStatus } from "./read-lease-status";
@@ -27,9 +30,22 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-async function deploy(leaseId: string, manifest: ManifestInput) {
-  const { manifest: m, specHash } = canonicalizeManifest(manifest);
-  return applyLeaseWorkload(client, { leaseId, tenant, specHash, manifest: m });
+// What the seeded provider declares: HTTP through ingress-nginx, TCP/UDP through NodePorts.
+const exposure: ClusterExposure = {
+  ingressClass: "nginx",
+  ingressNamespace: "ingress-nginx",
+  baseDomain: "fra.kubebid.test",
+  tls: null,
+  ports: "nodeport",
+};
+
+/** Deploys a template's manifest as a lease is deployed, sealing its secrets first as the browser does. */
+async function deploy(leaseId: string, draft: ManifestInput) {
+  const sealed = sealSecrets(draft as Parameters<typeof sealSecrets>[0], () => `0x${randomBytes(32).toString("hex")}` as Hex);
+  const { manifest, specHash } = canonicalizeManifest(sealed.manifest);
+  const secretValues = Object.fromEntries(sealed.values.map((v) => [v.name, v.value]));
+  await applyLeaseWorkload(client, { leaseId, tenant, specHash, manifest, exposure, secretValues });
+  return manifest;
 }
 
 async function until(leaseId: string, ok: (s: LeaseStatus) => boolean, timeoutMs = 10_000) {
@@ -45,23 +61,36 @@ const running = (s: LeaseStatus) =>
 
 describe("deploy templates on a provider cluster", () => {
   it.each(deployTemplates.map((t) => [t.id, t] as const))("%s reaches Running", async (id, template) => {
-    await deploy(`tpl-${id}`, template.manifest);
-    const status = await until(`tpl-${id}`, running);
+    const manifest = await deploy(`tpl-${id}`, template.manifest);
+    const totals = manifestTotals(manifest);
+    const status = await until(`tpl-${id}`, (s) => running(s) && s.pods.length === totals.replicas);
     expect(status.pods.map((p) => ({ phase: p.phase, ready: p.ready, reasons: p.reasons }))).toEqual(
-      Array.from({ length: template.manifest.replicas ?? 1 }, () => ({
-        phase: "Running",
-        ready: true,
-        reasons: [],
-      })),
+      Array.from({ length: totals.replicas }, () => ({ phase: "Running", ready: true, reasons: [] })),
     );
     // GPU orders tolerate the GPU taint and land on GPU nodes; CPU-only orders never do.
-    const gpu = (template.manifest.resources.gpu?.count ?? 0) > 0;
+    const gpu = totals.gpuCount > 0;
     for (const p of status.pods) expect(p.node).toMatch(gpu ? /^fra-gpu-a100-\d$/ : /^fra-cpu-1$/);
   });
 });
 
 describe("tenant security settings", () => {
-  const web = deployTemplates.find((t) => t.id === "web")!.manifest;
+  // v1 manifests, as orders signed before v2 carry them (security settings are deployment-wide there).
+  const web = {
+    name: "web",
+    image: "nginx:1.27",
+    ports: [{ name: "http", port: 80 }],
+    resources: { cpu: 500, memory: 512, storage: 1024 },
+  };
+  const pg = {
+    name: "postgres",
+    image: "postgres:16",
+    env: [
+      { name: "POSTGRES_PASSWORD", value: "change-me" },
+      { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
+    ],
+    ports: [{ name: "pg", port: 5432 }],
+    resources: { cpu: 1000, memory: 2048, storage: 20480 },
+  };
 
   it("restricted with a root image: the kubelet refuses to start it", async () => {
     await deploy("sec-root", { ...web, security: { podSecurity: "restricted" } });
@@ -99,7 +128,6 @@ describe("tenant security settings", () => {
   });
 
   it("runAsUser picks the user: postgres as its own uid runs, nginx as a non-root uid does not", async () => {
-    const pg = deployTemplates.find((t) => t.id === "postgres")!.manifest;
     await deploy("sec-pg", { ...pg, security: { runAsUser: 999, runAsNonRoot: true } });
     expect(running(await until("sec-pg", running))).toBe(true);
     await deploy("sec-nginx-uid", { ...web, security: { runAsUser: 101 } });

@@ -1,0 +1,101 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { Hex } from "viem";
+import type { Db } from "@/db/client";
+import { manifestSecrets } from "@/db/schema";
+import { AesGcmError, decryptAesGcm, encryptAesGcm } from "@/lib/crypto/aes-gcm";
+import { AppError } from "@/lib/errors";
+import { getClusterSettings } from "@/lib/k8s/cluster-settings";
+import {
+  type Manifest,
+  manifestServices,
+  type SecretValue,
+  secretDigest,
+  secretValueSchema,
+} from "@/lib/market/manifest";
+
+// A tenant's secret values at rest. The signed manifest holds only `{ name, digest }` per secret
+// (lib/market/manifest.ts); the values travel beside it once, in the manifests POST, are checked
+// against the digests and stored here AES-256-GCM encrypted with the kubeconfig key (one key config
+// for KubeBid's secrets at rest), each bound to its spec hash and name by the additional
+// authenticated data. Only the lease controller reads them back, to write the lease's Secret on the
+// provider's cluster; no API returns them.
+
+/** A database or a transaction of it (storeSecretValues runs inside the caller's manifest insert). */
+export type DbOrTx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+const aad = (specHash: string, name: string) => `kubebid/secret/v1:${specHash.toLowerCase()}:${name}`;
+
+/**
+ * Checks that `values` are exactly the manifest's secrets (each once, each matching its digest) and
+ * returns them in manifest order. AppError INVALID_MANIFEST naming the secret otherwise.
+ */
+export function verifySecretValues(manifest: Manifest, values: readonly SecretValue[]): SecretValue[] {
+  const sealed = manifestServices(manifest).secrets;
+  const byName = new Map<string, SecretValue>();
+  for (const raw of values) {
+    const parsed = secretValueSchema.safeParse(raw);
+    if (!parsed.success)
+      throw new AppError(
+        "INVALID_MANIFEST",
+        `Secret value "${String((raw as { name?: unknown }).name ?? "").slice(0, 63)}": ${parsed.error.issues[0]?.message ?? "invalid"}.`,
+      );
+    const v = { ...parsed.data, salt: parsed.data.salt as Hex };
+    if (byName.has(v.name)) throw new AppError("INVALID_MANIFEST", `Secret "${v.name}" is given twice.`);
+    if (!sealed.some((s) => s.name === v.name))
+      throw new AppError("INVALID_MANIFEST", `Secret "${v.name}" is not one of the manifest's secrets.`);
+    byName.set(v.name, v);
+  }
+  return sealed.map((s) => {
+    const v = byName.get(s.name);
+    if (!v) throw new AppError("INVALID_MANIFEST", `Secret "${s.name}" has no value.`);
+    if (secretDigest(v.salt, v.value) !== s.digest)
+      throw new AppError(
+        "INVALID_MANIFEST",
+        `The value of secret "${s.name}" does not match its digest in the signed manifest.`,
+      );
+    return v;
+  });
+}
+
+/**
+ * Verifies and stores a manifest's secret values (engineer E: call it in the manifests POST, inside the
+ * transaction that inserts the manifest, passing that transaction as `db`, so a manifest is never
+ * stored without its values). `specHash` is the manifest's 0x-hash. A manifest without secrets takes
+ * `values: []`. Storing the same values again (a repeated POST) changes nothing.
+ */
+export async function storeSecretValues(
+  db: DbOrTx,
+  specHash: string,
+  manifest: Manifest,
+  values: readonly SecretValue[],
+  key: Uint8Array = getClusterSettings().key,
+): Promise<void> {
+  const checked = verifySecretValues(manifest, values);
+  if (checked.length === 0) return;
+  const hash = specHash.toLowerCase();
+  await db
+    .insert(manifestSecrets)
+    .values(checked.map((v) => ({ specHash: hash, name: v.name, valueEnc: encryptAesGcm(v.value, key, aad(hash, v.name)) })))
+    .onConflictDoNothing();
+}
+
+/** The stored secret values of a manifest, by name (the lease controller's, for the lease's Secret). */
+export async function loadSecretValues(
+  db: DbOrTx,
+  specHash: string,
+  key: Uint8Array = getClusterSettings().key,
+): Promise<Record<string, string>> {
+  const hash = specHash.toLowerCase();
+  const rows = await db.select().from(manifestSecrets).where(eq(manifestSecrets.specHash, hash));
+  const out: Record<string, string> = {};
+  for (const row of rows) {
+    try {
+      out[row.name] = decryptAesGcm(row.valueEnc, key, aad(hash, row.name));
+    } catch (error) {
+      if (!(error instanceof AesGcmError)) throw error;
+      throw new AppError("INTERNAL", `Stored secret "${row.name}" cannot be decrypted (wrong key or corrupted).`);
+    }
+  }
+  return out;
+}
