@@ -45,7 +45,9 @@ export function decryptAesGcm(blob: string, key: Uint8Array, aad: string): strin
     const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: 16 });
     decipher.setAAD(Buffer.from(aad));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(Buffer.from(ctB64, "base64url")), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(Buffer.from(ctB64, "base64url")), decipher.final()]).toString(
+      "utf8",
+    );
   } catch {
     throw new AesGcmError("decrypt");
   }

@@ -419,7 +419,10 @@ describe("lease workload on a cluster, with only the generated RBAC's token", ()
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
         metadata: { name: "custom-domain", labels: { "kubebid.io/part": "custom-domain" } },
-        spec: { ingressClassName: "nginx", defaultBackend: { service: { name: "web", port: { number: 8080 } } } },
+        spec: {
+          ingressClassName: "nginx",
+          defaultBackend: { service: { name: "web", port: { number: 8080 } } },
+        },
       },
     });
     await admin.close();
@@ -429,7 +432,10 @@ describe("lease workload on a cluster, with only the generated RBAC's token", ()
       /denied request: KubeBid may delete only its lease namespaces and the workload objects it made in them$/,
     );
     expect(
-      await refused("/apis/rbac.authorization.k8s.io/v1/namespaces/kb-lease-100/rolebindings/kubebid", "DELETE"),
+      await refused(
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/kb-lease-100/rolebindings/kubebid",
+        "DELETE",
+      ),
     ).toMatch(/cannot delete resource "rolebindings"/);
     // A re-apply prunes nothing of it either.
     expect((await applyLeaseWorkload(client, lease("100"))).pruned).toEqual([]);
@@ -514,7 +520,9 @@ describe("a v2 deployment on a cluster: web and postgres with a volume and a sec
       "Ingress/web",
     ]);
     const status = await until(() => readLeaseStatus(client, "200"), running);
-    expect(status.pods.map((p) => [p.name.replace(/-[a-z0-9]+-[a-z0-9]+$/, ""), p.phase, p.ready]).sort()).toEqual([
+    expect(
+      status.pods.map((p) => [p.name.replace(/-[a-z0-9]+-[a-z0-9]+$/, ""), p.phase, p.ready]).sort(),
+    ).toEqual([
       ["db", "Running", true],
       ["web", "Running", true],
     ]);
@@ -549,7 +557,12 @@ describe("a v2 deployment on a cluster: web and postgres with a volume and a sec
       );
     const uid = (await pvc()).metadata.uid;
     const result = await applyLeaseWorkload(client, v2([db] as unknown as ManifestInput[]));
-    expect(result.pruned).toEqual(["Deployment/web", "Ingress/web", "Service/web", "NetworkPolicy/kb-http-web"]);
+    expect(result.pruned).toEqual([
+      "Deployment/web",
+      "Ingress/web",
+      "Service/web",
+      "NetworkPolicy/kb-http-web",
+    ]);
     expect((await pvc()).metadata.uid).toBe(uid);
     const quota = await client.requestJson<{ spec: { hard: Record<string, string> } }>(
       "/api/v1/namespaces/kb-lease-200/resourcequotas/kb-quota",
@@ -560,6 +573,34 @@ describe("a v2 deployment on a cluster: web and postgres with a volume and a sec
       (s) => s.pods.length === 1 && s.pods[0]?.phase === "Running",
     );
     expect(status.pods.map((p) => p.name)).toEqual([expect.stringMatching(/^db-/)]);
+  });
+
+  it("builds objects kube-apiserver takes under strict field validation, with every exposure option", async () => {
+    const admin = simClient(sim.cluster("work"));
+    const { objects } = buildLeaseObjects({
+      ...v2([web, db] as unknown as ManifestInput[]),
+      leaseId: "202",
+      userNamespaces: true,
+      exposure: {
+        ...exposure,
+        ingressPodLabels: { "app.kubernetes.io/name": "ingress-nginx" },
+        tls: { kind: "cert-manager", issuerKind: "ClusterIssuer", issuer: "letsencrypt" },
+        ports: "loadbalancer",
+      },
+    });
+    try {
+      for (const o of objects) {
+        const collection = leaseObjectPath(o).replace(/\/[^/]+$/, "");
+        const created = await admin.requestJson<{ kind: string }>(collection, {
+          method: "POST",
+          query: { fieldValidation: "Strict" },
+          body: o,
+        });
+        expect(created.kind).toBe(o.kind);
+      }
+    } finally {
+      await admin.close();
+    }
   });
 
   it("refuses secrets whose value is missing before touching the cluster", async () => {

@@ -55,7 +55,13 @@ const KINDS: Record<string, { base: string; plural: string }> = {
 };
 
 /** The kinds a re-apply prunes by listing, in deletion order (pods go before the claims they mount). */
-const LISTED_FOR_PRUNE = ["Deployment", "Ingress", "Service", "NetworkPolicy", "PersistentVolumeClaim"] as const;
+const LISTED_FOR_PRUNE = [
+  "Deployment",
+  "Ingress",
+  "Service",
+  "NetworkPolicy",
+  "PersistentVolumeClaim",
+] as const;
 
 function kindOf(kind: string) {
   const k = KINDS[kind];
@@ -67,7 +73,9 @@ function kindOf(kind: string) {
 export function leaseObjectPath(object: Pick<K8sObject, "kind" | "metadata">): string {
   const { base, plural } = kindOf(object.kind);
   const { name, namespace } = object.metadata;
-  return object.kind === "Namespace" ? `${base}/${plural}/${name}` : `${base}/namespaces/${namespace}/${plural}/${name}`;
+  return object.kind === "Namespace"
+    ? `${base}/${plural}/${name}`
+    : `${base}/namespaces/${namespace}/${plural}/${name}`;
 }
 
 /** The collection path of one kind in a lease namespace. */

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { canonicalizeManifest, type ManifestInput, secretDigest } from "@/lib/market/manifest";
 import { buildLeaseObjects, type K8sObject, LABELS, type LeaseWorkloadInput } from "./build-lease-objects";
-import { type ClusterExposure, NO_EXPOSURE } from "./cluster-exposure";
+import type { ClusterExposure } from "./cluster-exposure";
 
 // The objects of v2 leases, checked against what kube-apiserver accepts (names, ports) and what the
 // lease must be (isolation, quota, volumes, secrets, exposure), and v1 leases against what the
@@ -33,11 +33,7 @@ const shop: ManifestInput = {
         { name: "DB_HOST", value: "db" },
         { name: "DB_PASSWORD", secret: "db-password" },
       ],
-      ports: [
-        { name: "http", port: 80, expose: "http" },
-        { port: 8080, expose: "http" },
-        { port: 9000 },
-      ],
+      ports: [{ name: "http", port: 80, expose: "http" }, { port: 8080, expose: "http" }, { port: 9000 }],
       replicas: 2,
       resources: { cpu: 500, memory: 256, storage: 512 },
       readiness: { http: { path: "/healthz", port: "http" }, periodSeconds: 5, failureThreshold: 3 },
@@ -82,7 +78,8 @@ function build(input: ManifestInput, more: Partial<LeaseWorkloadInput> = {}) {
 type Any = any;
 const find = (objects: K8sObject[], kind: string, name: string): Any => {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
-  if (!o) throw new Error(`no ${kind}/${name} in ${objects.map((x) => `${x.kind}/${x.metadata.name}`).join(", ")}`);
+  if (!o)
+    throw new Error(`no ${kind}/${name} in ${objects.map((x) => `${x.kind}/${x.metadata.name}`).join(", ")}`);
   return o;
 };
 
@@ -173,7 +170,11 @@ describe("buildLeaseObjects, v2", () => {
             host: "web-77.apps.example.com",
             http: {
               paths: [
-                { path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } },
+                {
+                  path: "/",
+                  pathType: "Prefix",
+                  backend: { service: { name: "web", port: { number: 80 } } },
+                },
               ],
             },
           },
@@ -236,7 +237,14 @@ describe("buildLeaseObjects, v2", () => {
     // A deployment with internal ports only opens nothing beyond the namespace.
     const internal = build({
       ...shop,
-      services: [{ name: "worker", image: "busybox:1.36", ports: [{ port: 7000 }], resources: { cpu: 100, memory: 64 } }],
+      services: [
+        {
+          name: "worker",
+          image: "busybox:1.36",
+          ports: [{ port: 7000 }],
+          resources: { cpu: 100, memory: 64 },
+        },
+      ],
       secrets: undefined,
     } as ManifestInput);
     expect(internal.filter((o) => o.kind === "NetworkPolicy").map((o) => o.metadata.name)).toEqual([
@@ -300,7 +308,8 @@ describe("buildLeaseObjects, v2", () => {
       { name: "POSTGRES_PASSWORD", valueFrom: { secretKeyRef: { name: "kb-secrets", key: "db-password" } } },
       { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
     ]);
-    for (const o of objects.filter((x) => x.kind !== "Secret")) expect(JSON.stringify(o)).not.toContain("s3cret");
+    for (const o of objects.filter((x) => x.kind !== "Secret"))
+      expect(JSON.stringify(o)).not.toContain("s3cret");
     expect(() => build(shop, { secretValues: {} })).toThrow(/secret "db-password" is missing/);
   });
 
@@ -326,17 +335,37 @@ describe("buildLeaseObjects, v2", () => {
   });
 
   it.each<[string, ManifestInput, Partial<LeaseWorkloadInput>, RegExp]>([
-    ["HTTP on a cluster without an IngressClass", shop, { exposure: null }, /"web" exposes port 80 over HTTP, but this cluster offers no HTTP exposure/],
-    ["TCP on a cluster without NodePorts", shop, { exposure: { ...nodeports, ports: "none" } }, /"db" exposes port 5432\/TCP, but this cluster offers no TCP\/UDP exposure/],
-    ["a StorageClass the cluster does not offer", shop, { storageClasses: ["fast"] }, /StorageClass "slow", which this cluster does not offer/],
+    [
+      "HTTP on a cluster without an IngressClass",
+      shop,
+      { exposure: null },
+      /"web" exposes port 80 over HTTP, but this cluster offers no HTTP exposure/,
+    ],
+    [
+      "TCP on a cluster without NodePorts",
+      shop,
+      { exposure: { ...nodeports, ports: "none" } },
+      /"db" exposes port 5432\/TCP, but this cluster offers no TCP\/UDP exposure/,
+    ],
+    [
+      "a StorageClass the cluster does not offer",
+      shop,
+      { storageClasses: ["fast"] },
+      /StorageClass "slow", which this cluster does not offer/,
+    ],
     [
       "a host name label over 63 characters",
-      { ...shop, services: shop.services.map((x) => (x.name === "web" ? { ...x, name: "storefront-web" } : x)) } as ManifestInput,
+      {
+        ...shop,
+        services: shop.services.map((x) => (x.name === "web" ? { ...x, name: "storefront-web" } : x)),
+      } as ManifestInput,
       { leaseId: "1".repeat(54) },
       /"storefront-web-1{54}" is too long for a host name label/,
     ],
   ])("refuses %s", (_what, input, more, message) => {
-    expect(() => build(input, more)).toThrow(expect.objectContaining({ code: "UNPROCESSABLE", message: expect.stringMatching(message) }));
+    expect(() => build(input, more)).toThrow(
+      expect.objectContaining({ code: "UNPROCESSABLE", message: expect.stringMatching(message) }),
+    );
   });
 
   it("refuses two services whose objects would share a name", () => {
@@ -344,12 +373,25 @@ describe("buildLeaseObjects, v2", () => {
       version: 2,
       name: "clash",
       services: [
-        { name: "db", image: "postgres:16", ports: [{ port: 5432, expose: "tcp" }], resources: { cpu: 100, memory: 64 } },
-        { name: "db-public", image: "nginx:1.27", ports: [{ port: 80 }], resources: { cpu: 100, memory: 64 } },
+        {
+          name: "db",
+          image: "postgres:16",
+          ports: [{ port: 5432, expose: "tcp" }],
+          resources: { cpu: 100, memory: 64 },
+        },
+        {
+          name: "db-public",
+          image: "nginx:1.27",
+          ports: [{ port: 80 }],
+          resources: { cpu: 100, memory: 64 },
+        },
       ],
     } as ManifestInput;
     expect(() => build(clash)).toThrow(
-      expect.objectContaining({ code: "INVALID_MANIFEST", message: 'Two parts of the deployment would both be Service "db-public".' }),
+      expect.objectContaining({
+        code: "INVALID_MANIFEST",
+        message: 'Two parts of the deployment would both be Service "db-public".',
+      }),
     );
   });
 });
@@ -376,7 +418,13 @@ describe("buildLeaseObjects, v1", () => {
   it("builds what the v1 builder built", () => {
     const { manifest, specHash } = canonicalizeManifest(v1);
     expect(specHash).toBe(golden.specHash);
-    const objects = buildLeaseObjects({ leaseId: "7", tenant, specHash, manifest, nodeLocalDns: "169.254.20.10" }).objects;
+    const objects = buildLeaseObjects({
+      leaseId: "7",
+      tenant,
+      specHash,
+      manifest,
+      nodeLocalDns: "169.254.20.10",
+    }).objects;
     const strip = (o: K8sObject): Any => {
       const c: Any = structuredClone(o);
       delete c.metadata.labels?.[LABELS.part];

@@ -118,7 +118,6 @@ function labelValue(v: string): string {
   return createHash("sha256").update(v).digest("hex").slice(0, 63);
 }
 
-
 /**
  * Names for a Service's ports, unique within it (kube-apiserver refuses duplicates, and requires names
  * once there are two ports): the tenant's name, else "<proto>-<port>", unless a named port already
@@ -217,7 +216,13 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
         throw new AppError("CONFLICT", `The value of secret "${s.name}" is missing; nothing was deployed.`);
       data[s.name] = Buffer.from(value, "utf8").toString("base64");
     }
-    secrets.push({ apiVersion: "v1", kind: "Secret", metadata: meta(LEASE_SECRET_NAME), type: "Opaque", data });
+    secrets.push({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: meta(LEASE_SECRET_NAME),
+      type: "Opaque",
+      data,
+    });
   }
 
   const claims: K8sObject[] = [];
@@ -336,7 +341,12 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
         spec: {
           type: exposure.ports === "loadbalancer" ? "LoadBalancer" : "NodePort",
           selector,
-          ports: raw.map((p, i) => ({ name: names[i], port: p.port, targetPort: p.port, protocol: p.protocol })),
+          ports: raw.map((p, i) => ({
+            name: names[i],
+            port: p.port,
+            targetPort: p.port,
+            protocol: p.protocol,
+          })),
         },
       });
       policies.push({
@@ -419,7 +429,9 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
     kind: "LimitRange",
     metadata: meta("kb-limits"),
     spec: {
-      limits: [{ type: "Container", default: perReplicaMax, defaultRequest: perReplicaMax, max: perReplicaMax }],
+      limits: [
+        { type: "Container", default: perReplicaMax, defaultRequest: perReplicaMax, max: perReplicaMax },
+      ],
     },
   };
 
@@ -449,7 +461,10 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
   for (const o of objects) {
     const key = `${o.kind}/${o.metadata.name}`;
     if (seen.has(key))
-      throw new AppError("INVALID_MANIFEST", `Two parts of the deployment would both be ${o.kind} "${o.metadata.name}".`);
+      throw new AppError(
+        "INVALID_MANIFEST",
+        `Two parts of the deployment would both be ${o.kind} "${o.metadata.name}".`,
+      );
     seen.add(key);
   }
   return { namespace, objects };
@@ -486,7 +501,9 @@ function leaseIngress(
     spec: {
       ingressClassName: exposure.ingressClass,
       ...(tls?.kind === "secret" ? { tls: [{ hosts: [host] }] } : {}),
-      ...(tls?.kind === "cert-manager" ? { tls: [{ hosts: [host], secretName: `${metadata.name}-tls` }] } : {}),
+      ...(tls?.kind === "cert-manager"
+        ? { tls: [{ hosts: [host], secretName: `${metadata.name}-tls` }] }
+        : {}),
       rules: [
         {
           host,
@@ -611,7 +628,10 @@ function leaseDeployment(opts: {
                 ? {
                     env: svc.env.map((e) =>
                       "secret" in e
-                        ? { name: e.name, valueFrom: { secretKeyRef: { name: LEASE_SECRET_NAME, key: e.secret } } }
+                        ? {
+                            name: e.name,
+                            valueFrom: { secretKeyRef: { name: LEASE_SECRET_NAME, key: e.secret } },
+                          }
                         : { name: e.name, value: e.value },
                     ),
                   }

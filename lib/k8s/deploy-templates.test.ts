@@ -41,7 +41,10 @@ const exposure: ClusterExposure = {
 
 /** Deploys a template's manifest as a lease is deployed, sealing its secrets first as the browser does. */
 async function deploy(leaseId: string, draft: ManifestInput) {
-  const sealed = sealSecrets(draft as Parameters<typeof sealSecrets>[0], () => `0x${randomBytes(32).toString("hex")}` as Hex);
+  const sealed = sealSecrets(
+    draft as Parameters<typeof sealSecrets>[0],
+    () => `0x${randomBytes(32).toString("hex")}` as Hex,
+  );
   const { manifest, specHash } = canonicalizeManifest(sealed.manifest);
   const secretValues = Object.fromEntries(sealed.values.map((v) => [v.name, v.value]));
   await applyLeaseWorkload(client, { leaseId, tenant, specHash, manifest, exposure, secretValues });

@@ -114,7 +114,8 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     }
     const secretValues = await secretValuesOf(order.specHash, canonical.manifest);
     if (!secretValues) {
-      if (lease.deployError !== WAITING_FOR_SECRETS) await setState(lease.id, { deployError: WAITING_FOR_SECRETS });
+      if (lease.deployError !== WAITING_FOR_SECRETS)
+        await setState(lease.id, { deployError: WAITING_FOR_SECRETS });
       return;
     }
     const clusterId = lease.clusterId ?? (await pickCluster(lease));
@@ -150,7 +151,10 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
   }
 
   /** Every secret of the manifest by name, or null while any value is missing. */
-  async function secretValuesOf(specHash: string, manifest: Manifest): Promise<Record<string, string> | null> {
+  async function secretValuesOf(
+    specHash: string,
+    manifest: Manifest,
+  ): Promise<Record<string, string> | null> {
     const { secrets } = manifestServices(manifest);
     if (secrets.length === 0) return {};
     const values = await loadSecretValues(deps.db, specHash, deps.secretKey);

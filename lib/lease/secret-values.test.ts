@@ -93,9 +93,9 @@ describe("secret values at rest", () => {
   it("a manifest without secrets takes none", async () => {
     const m = canonicalizeManifest({ name: "web", image: "nginx:1.27", resources: { cpu: 100, memory: 64 } });
     await storeSecretValues(handle.db, m.specHash, m.manifest, [], key);
-    expect(() =>
-      verifySecretValues(m.manifest, [{ name: "x", salt: randomSalt(), value: "v" }]),
-    ).toThrow(/not one of the manifest's secrets/);
+    expect(() => verifySecretValues(m.manifest, [{ name: "x", salt: randomSalt(), value: "v" }])).toThrow(
+      /not one of the manifest's secrets/,
+    );
   });
 
   it("a row moved to another manifest, or read with another key, does not decrypt", async () => {

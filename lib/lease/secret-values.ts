@@ -76,7 +76,13 @@ export async function storeSecretValues(
   const hash = specHash.toLowerCase();
   await db
     .insert(manifestSecrets)
-    .values(checked.map((v) => ({ specHash: hash, name: v.name, valueEnc: encryptAesGcm(v.value, key, aad(hash, v.name)) })))
+    .values(
+      checked.map((v) => ({
+        specHash: hash,
+        name: v.name,
+        valueEnc: encryptAesGcm(v.value, key, aad(hash, v.name)),
+      })),
+    )
     .onConflictDoNothing();
 }
 
@@ -94,7 +100,10 @@ export async function loadSecretValues(
       out[row.name] = decryptAesGcm(row.valueEnc, key, aad(hash, row.name));
     } catch (error) {
       if (!(error instanceof AesGcmError)) throw error;
-      throw new AppError("INTERNAL", `Stored secret "${row.name}" cannot be decrypted (wrong key or corrupted).`);
+      throw new AppError(
+        "INTERNAL",
+        `Stored secret "${row.name}" cannot be decrypted (wrong key or corrupted).`,
+      );
     }
   }
   return out;

@@ -7,7 +7,10 @@ import type { LeaseStatusView, PodUsage } from "@/lib/lease/types";
 
 export interface LeaseWorkload {
   /** Everything a lease build takes but NodeLocal DNS (the real apply detects it on the cluster). */
-  apply(client: ClusterClient, lease: Omit<LeaseWorkloadInput, "nodeLocalDns">): Promise<{ namespace: string }>;
+  apply(
+    client: ClusterClient,
+    lease: Omit<LeaseWorkloadInput, "nodeLocalDns">,
+  ): Promise<{ namespace: string }>;
   teardown(client: ClusterClient, lease: { leaseId: string }): Promise<void>;
   status(client: ClusterClient, lease: { leaseId: string }): Promise<LeaseStatusView>;
   metrics(
