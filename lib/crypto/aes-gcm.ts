@@ -14,7 +14,7 @@ export class AesGcmError extends Error {
   }
 }
 
-export function checkAesKey(key: Uint8Array): void {
+function checkAesKey(key: Uint8Array): void {
   if (key.length !== 32) throw new Error("encryption key must be 32 bytes");
 }
 
