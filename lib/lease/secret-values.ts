@@ -1,7 +1,7 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import type { Hex } from "viem";
-import type { Db } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { manifestSecrets } from "@/db/schema";
 import { AesGcmError, decryptAesGcm, encryptAesGcm } from "@/lib/crypto/aes-gcm";
 import { AppError } from "@/lib/errors";
@@ -20,9 +20,6 @@ import {
 // for KubeBid's secrets at rest), each bound to its spec hash and name by the additional
 // authenticated data. Only the lease controller reads them back, to write the lease's Secret on the
 // provider's cluster; no API returns them.
-
-/** A database or a transaction of it (storeSecretValues runs inside the caller's manifest insert). */
-export type DbOrTx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 const aad = (specHash: string, name: string) => `kubebid/secret/v1:${specHash.toLowerCase()}:${name}`;
 
