@@ -287,6 +287,37 @@ describe("lease controller and secrets", () => {
     secrets: [{ name: "db-password", digest: secretDigest(salt, "hunter2") }],
   });
 
+  it("fails a lease the cluster cannot run (an HTTP port, no IngressClass) instead of retrying it", async () => {
+    await handle.db.update(clusters).set({ exposure: null }).where(eq(clusters.id, clusterId));
+    const { workload, calls } = fakeWorkload();
+    const controller = createLeaseController({
+      db: handle.db,
+      workload,
+      clientFor: async () => ({}) as ClusterClient,
+      log: () => {},
+      secretKey,
+    });
+    const http = canonicalizeManifest({
+      version: 2,
+      name: "site",
+      services: [
+        {
+          name: "site",
+          image: "nginx:1.27",
+          ports: [{ port: 80, expose: "http" }],
+          resources: { cpu: 250, memory: 256 },
+        },
+      ],
+    });
+    await addLease("51", http.specHash, http.manifest);
+    await controller.tick();
+    expect(calls.filter((c) => c.startsWith("apply 51 "))).toEqual([]);
+    expect(await leaseRow("51")).toMatchObject({
+      deployState: "failed",
+      deployError: 'Service "site" exposes port 80 over HTTP, but this cluster offers no HTTP exposure.',
+    });
+  });
+
   it("waits for the tenant's secret values without applying, then deploys with them and the cluster's exposure", async () => {
     const exposure = {
       ingressClass: "nginx",

@@ -2,7 +2,8 @@ import "server-only";
 import { and, desc, eq, inArray, isNotNull, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { bidDecisions, clusters, type Lease, leases, manifests, orders } from "@/db/schema";
-import { leaseNamespace } from "@/lib/k8s/build-lease-objects";
+import { isAppError } from "@/lib/errors";
+import { buildLeaseObjects, type LeaseWorkloadInput, leaseNamespace } from "@/lib/k8s/build-lease-objects";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
 import { claimLeaseDeploy, markLeaseDeployApplied, releaseLeaseDeploy } from "@/lib/lease/claim-lease-deploy";
 import { deleteLeaseStatus, saveLeaseStatus } from "@/lib/lease/lease-status-store";
@@ -123,6 +124,16 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
       await setState(lease.id, { deployError: "the provider has no cluster online" });
       return;
     }
+    const input = await workloadInput(lease, clusterId, order.specHash, canonical.manifest, secretValues);
+    try {
+      // What the cluster does not offer (an HTTP port without an IngressClass, a StorageClass it lacks)
+      // does not come with the next tick either: the lease fails instead of retrying forever.
+      buildLeaseObjects(input);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      await setState(lease.id, { deployState: "failed", deployError: error.message.slice(0, 500) });
+      return;
+    }
     // Claimed in the database first: a process that believes it runs the controller too (split
     // brain) finds the deploy taken and leaves it alone.
     const key = { db: deps.db, leaseId: lease.id, specHash: order.specHash };
@@ -140,7 +151,7 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     }
     let namespace: string;
     try {
-      namespace = await applyWorkload(lease, clusterId, order.specHash, canonical.manifest, secretValues);
+      namespace = await applyWorkload(clusterId, input);
     } catch (error) {
       await releaseLeaseDeploy(key);
       throw error;
@@ -161,13 +172,14 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     return secrets.every((s) => s.name in values) ? values : null;
   }
 
-  async function applyWorkload(
+  /** What a lease build takes, from the lease, its manifest and secrets, and the cluster's offer. */
+  async function workloadInput(
     lease: Lease,
     clusterId: string,
     specHash: string,
     manifest: Manifest,
     secretValues: Record<string, string>,
-  ) {
+  ): Promise<Omit<LeaseWorkloadInput, "nodeLocalDns">> {
     const [cluster] = await deps.db
       .select({
         exposure: clusters.exposure,
@@ -177,8 +189,7 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
       .from(clusters)
       .where(eq(clusters.id, clusterId));
     if (!cluster) throw new Error(`cluster ${clusterId} is gone`);
-    const client = await deps.clientFor(clusterId);
-    const { namespace } = await deps.workload.apply(client, {
+    return {
       leaseId: lease.id,
       tenant: lease.tenant,
       specHash,
@@ -187,7 +198,12 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
       storageClasses: cluster.storageClasses.map((c) => c.name),
       userNamespaces: cluster.userNamespaces,
       secretValues,
-    });
+    };
+  }
+
+  async function applyWorkload(clusterId: string, input: Omit<LeaseWorkloadInput, "nodeLocalDns">) {
+    const client = await deps.clientFor(clusterId);
+    const { namespace } = await deps.workload.apply(client, input);
     return namespace;
   }
 
@@ -212,7 +228,10 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     if (canonical.specHash.toLowerCase() !== order.specHash.toLowerCase()) return;
     const secretValues = await secretValuesOf(order.specHash, canonical.manifest);
     if (!secretValues) return;
-    await applyWorkload(lease, lease.clusterId, order.specHash, canonical.manifest, secretValues);
+    await applyWorkload(
+      lease.clusterId,
+      await workloadInput(lease, lease.clusterId, order.specHash, canonical.manifest, secretValues),
+    );
     log(`lease ${lease.id}: workload was gone, re-applied to cluster ${lease.clusterId}`);
   }
 
