@@ -1,16 +1,17 @@
 // Every deploy template reaches Running on a provider cluster under the simulator's image model (its
 // images' users, writable paths and capabilities), deployed exactly as a lease is: through
 // applyLeaseWorkload. Also: the tenant's security settings, and placement on GPU-tainted pools.
+
+import { randomBytes } from "node:crypto";
+import type { Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultClusters } from "@/dev/k8s-sim/default-clusters";
 import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
-import { randomBytes } from "node:crypto";
-import type { Hex } from "viem";
 import { canonicalizeManifest, type ManifestInput, manifestTotals, sealSecrets } from "@/lib/market/manifest";
 import { deployTemplates } from "@/lib/market/templates";
-import type { ClusterExposure } from "./cluster-exposure";
 import { applyLeaseWorkload } from "./apply-lease-workload";
 import type { ClusterClient } from "./cluster-client";
+import type { ClusterExposure } from "./cluster-exposure";
 import { type LeaseStatus, readLeaseStatus } from "./read-lease-status";
 import { simClient } from "./sim-test-client";
 

@@ -6,8 +6,8 @@ import { clusters, leaseDeploys, leaseStatus, leases, manifests, orders } from "
 import { createTestDb } from "@/db/test-db";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
 import { createLeaseController } from "@/lib/lease/lease-controller";
-import type { LeaseWorkload } from "@/lib/lease/workload";
 import { storeSecretValues } from "@/lib/lease/secret-values";
+import type { LeaseWorkload } from "@/lib/lease/workload";
 import { canonicalizeManifest, manifestServices, secretDigest } from "@/lib/market/manifest";
 
 const provider = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
