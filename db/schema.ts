@@ -153,7 +153,7 @@ export const manifests = pgTable("manifests", {
 });
 
 /**
- * A manifest's secret values, AES-256-GCM encrypted (lib/lease/secret-values.ts), one row per secret.
+ * A manifest's secret values, AES-256-GCM encrypted (lib/market/secret-values.ts), one row per secret.
  * Written with the manifest once their digests match it; read only by the lease controller.
  */
 export const manifestSecrets = pgTable(

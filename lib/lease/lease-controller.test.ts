@@ -6,9 +6,9 @@ import { clusters, leaseDeploys, leaseStatus, leases, manifests, orders } from "
 import { createTestDb } from "@/db/test-db";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
 import { createLeaseController } from "@/lib/lease/lease-controller";
-import { storeSecretValues } from "@/lib/lease/secret-values";
 import type { LeaseWorkload } from "@/lib/lease/workload";
 import { canonicalizeManifest, manifestServices, secretDigest } from "@/lib/market/manifest";
+import { storeSecretValues } from "@/lib/market/secret-values";
 
 const provider = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
 const tenant = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc";

@@ -7,9 +7,9 @@ import { buildLeaseObjects, type LeaseWorkloadInput, leaseNamespace } from "@/li
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
 import { claimLeaseDeploy, markLeaseDeployApplied, releaseLeaseDeploy } from "@/lib/lease/claim-lease-deploy";
 import { deleteLeaseStatus, saveLeaseStatus } from "@/lib/lease/lease-status-store";
-import { loadSecretValues } from "@/lib/lease/secret-values";
 import type { LeaseWorkload } from "@/lib/lease/workload";
 import { canonicalizeManifest, type Manifest, manifestServices } from "@/lib/market/manifest";
+import { loadSecretValues } from "@/lib/market/secret-values";
 
 // The lease controller: turns leases (written by the indexer) into workloads and back.
 // - pending: find the manifest stored for the order's specHash, re-hash it and refuse it unless the

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { manifestSecrets } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
-import { loadSecretValues, storeSecretValues, verifySecretValues } from "@/lib/lease/secret-values";
 import { canonicalizeManifest, type SecretValue, sealSecrets } from "@/lib/market/manifest";
+import { loadSecretValues, storeSecretValues, verifySecretValues } from "@/lib/market/secret-values";
 
 let handle: DbHandle;
 beforeAll(async () => {
@@ -78,9 +78,13 @@ describe("secret values at rest", () => {
     const cases: Array<[string, SecretValue[], RegExp]> = [
       ["a wrong value", [a, { ...b, value: "three" }], /value of secret "b" does not match its digest/],
       ["a wrong salt", [{ ...a, salt: randomSalt() }, b], /value of secret "a" does not match its digest/],
-      ["a missing secret", [a], /Secret "b" has no value/],
-      ["a secret given twice", [a, b, a], /Secret "a" is given twice/],
-      ["an unknown secret", [a, b, { ...a, name: "c" }], /Secret "c" is not one of the manifest's secrets/],
+      ["a missing secret", [a], /No value was sent for secret "b"/],
+      ["a secret given twice", [a, b, a], /Secret "a" has two values/],
+      [
+        "an unknown secret",
+        [a, b, { ...a, name: "c" }],
+        /The manifest has no secret named "c"; send only its secrets/,
+      ],
       ["an empty value", [a, { ...b, value: "" }], /Secret value "b": a secret cannot be empty/],
     ];
     for (const [what, values, message] of cases)
@@ -92,9 +96,10 @@ describe("secret values at rest", () => {
 
   it("a manifest without secrets takes none", async () => {
     const m = canonicalizeManifest({ name: "web", image: "nginx:1.27", resources: { cpu: 100, memory: 64 } });
-    await storeSecretValues(handle.db, m.specHash, m.manifest, [], key);
+    // Nothing to encrypt: no key is needed (none is configured in tests).
+    await storeSecretValues(handle.db, m.specHash, m.manifest, []);
     expect(() => verifySecretValues(m.manifest, [{ name: "x", salt: randomSalt(), value: "v" }])).toThrow(
-      /not one of the manifest's secrets/,
+      /no secret named "x"/,
     );
   });
 

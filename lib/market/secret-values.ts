@@ -38,14 +38,18 @@ export function verifySecretValues(manifest: Manifest, values: readonly SecretVa
         `Secret value "${String((raw as { name?: unknown }).name ?? "").slice(0, 63)}": ${parsed.error.issues[0]?.message ?? "invalid"}.`,
       );
     const v = { ...parsed.data, salt: parsed.data.salt as Hex };
-    if (byName.has(v.name)) throw new AppError("INVALID_MANIFEST", `Secret "${v.name}" is given twice.`);
-    if (!sealed.some((s) => s.name === v.name))
-      throw new AppError("INVALID_MANIFEST", `Secret "${v.name}" is not one of the manifest's secrets.`);
+    if (byName.has(v.name)) throw new AppError("INVALID_MANIFEST", `Secret "${v.name}" has two values.`);
     byName.set(v.name, v);
   }
+  const extra = [...byName.keys()].filter((name) => !sealed.some((s) => s.name === name));
+  if (extra.length > 0)
+    throw new AppError(
+      "INVALID_MANIFEST",
+      `The manifest has no secret named ${extra.map((n) => `"${n}"`).join(", ")}; send only its secrets.`,
+    );
   return sealed.map((s) => {
     const v = byName.get(s.name);
-    if (!v) throw new AppError("INVALID_MANIFEST", `Secret "${s.name}" has no value.`);
+    if (!v) throw new AppError("INVALID_MANIFEST", `No value was sent for secret "${s.name}".`);
     if (secretDigest(v.salt, v.value) !== s.digest)
       throw new AppError(
         "INVALID_MANIFEST",
@@ -59,25 +63,27 @@ export function verifySecretValues(manifest: Manifest, values: readonly SecretVa
  * Verifies and stores a manifest's secret values (engineer E: call it in the manifests POST, inside the
  * transaction that inserts the manifest, passing that transaction as `db`, so a manifest is never
  * stored without its values). `specHash` is the manifest's 0x-hash. A manifest without secrets takes
- * `values: []`. Storing the same values again (a repeated POST) changes nothing.
+ * `values: []` (and needs no key). Storing the same values again (a repeated POST) changes nothing.
+ * `key` defaults to the cluster settings' key (KUBECONFIG_ENCRYPTION_KEY), which must then be set.
  */
 export async function storeSecretValues(
   db: DbOrTx,
   specHash: string,
   manifest: Manifest,
   values: readonly SecretValue[],
-  key: Uint8Array = getClusterSettings().key,
+  key?: Uint8Array,
 ): Promise<void> {
   const checked = verifySecretValues(manifest, values);
   if (checked.length === 0) return;
   const hash = specHash.toLowerCase();
+  const k = key ?? getClusterSettings().key;
   await db
     .insert(manifestSecrets)
     .values(
       checked.map((v) => ({
         specHash: hash,
         name: v.name,
-        valueEnc: encryptAesGcm(v.value, key, aad(hash, v.name)),
+        valueEnc: encryptAesGcm(v.value, k, aad(hash, v.name)),
       })),
     )
     .onConflictDoNothing();
