@@ -410,15 +410,15 @@ describe("lease workload on a cluster, with only the generated RBAC's token", ()
         subjects: [{ kind: "ServiceAccount", name: "kubebid", namespace: "kubebid-system" }],
       }),
     ).toMatch(/is attempting to grant RBAC permissions not currently held/);
-    // Deletes inside a lease namespace: only what a lease build made (pruning), never anything else
-    // there, e.g. a custom domain's Ingress labelled otherwise, nor KubeBid's own binding.
+    // Deletes inside a lease namespace: only what a lease build made (pruning) or a custom domain's
+    // Ingress, never anything else there (here: an Ingress the provider added), nor KubeBid's binding.
     const admin = simClient(sim.cluster("work"));
     await admin.requestJson("/apis/networking.k8s.io/v1/namespaces/kb-lease-100/ingresses", {
       method: "POST",
       body: {
         apiVersion: "networking.k8s.io/v1",
         kind: "Ingress",
-        metadata: { name: "custom-domain", labels: { "kubebid.io/part": "custom-domain" } },
+        metadata: { name: "provider-extra", labels: { "kubebid.io/part": "provider" } },
         spec: {
           ingressClassName: "nginx",
           defaultBackend: { service: { name: "web", port: { number: 8080 } } },
@@ -427,9 +427,9 @@ describe("lease workload on a cluster, with only the generated RBAC's token", ()
     });
     await admin.close();
     expect(
-      await refused("/apis/networking.k8s.io/v1/namespaces/kb-lease-100/ingresses/custom-domain", "DELETE"),
+      await refused("/apis/networking.k8s.io/v1/namespaces/kb-lease-100/ingresses/provider-extra", "DELETE"),
     ).toMatch(
-      /denied request: KubeBid may delete only its lease namespaces and the workload objects it made in them$/,
+      /denied request: KubeBid may delete only its lease namespaces, the workload objects it made in them and the Ingresses of custom domains$/,
     );
     expect(
       await refused(

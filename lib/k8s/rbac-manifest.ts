@@ -125,10 +125,12 @@ function confinementPolicy() {
             "KubeBid may not weaken Pod Security: a lease namespace must enforce baseline or restricted",
         },
         {
-          // Pruning a lease's objects (apply-lease-workload.ts) deletes only what a lease build made,
-          // never what another part of KubeBid or the provider put in the namespace.
-          expression: `request.operation != 'DELETE' || request.resource.resource == 'namespaces' || (has(oldObject.metadata.labels) && ${PART} in oldObject.metadata.labels && oldObject.metadata.labels[${PART}] == '${WORKLOAD_PART}')`,
-          message: "KubeBid may delete only its lease namespaces and the workload objects it made in them",
+          // Pruning a lease's objects (apply-lease-workload.ts) deletes only what a lease build made;
+          // a tenant's custom domain is an Ingress of its own (lib/lease/domains/domain-ingress.ts),
+          // deleted when the tenant removes the domain. Nothing else in the namespace is KubeBid's to delete.
+          expression: `request.operation != 'DELETE' || request.resource.resource == 'namespaces' || (has(oldObject.metadata.labels) && ${PART} in oldObject.metadata.labels && (oldObject.metadata.labels[${PART}] == '${WORKLOAD_PART}' || (request.resource.resource == 'ingresses' && oldObject.metadata.labels[${PART}] == 'custom-domain')))`,
+          message:
+            "KubeBid may delete only its lease namespaces, the workload objects it made in them and the Ingresses of custom domains",
         },
         {
           expression: `request.resource.resource != 'rolebindings' || request.operation == 'DELETE' || (object.roleRef.kind == 'ClusterRole' && object.roleRef.name == '${LEASE_WORKLOAD_ROLE}' && has(object.subjects) && object.subjects.all(s, s.kind == 'ServiceAccount' && s.name == '${RBAC_NAME}' && s.namespace == '${RBAC_NAMESPACE}'))`,
