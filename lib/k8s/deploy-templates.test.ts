@@ -40,12 +40,18 @@ const exposure: ClusterExposure = {
   ports: "nodeport",
 };
 
-/** Deploys a template's manifest as a lease is deployed, sealing its secrets first as the browser does. */
-async function deploy(leaseId: string, draft: ManifestInput) {
-  const sealed = sealSecrets(
-    draft as Parameters<typeof sealSecrets>[0],
-    () => `0x${randomBytes(32).toString("hex")}` as Hex,
-  );
+type Draft = Parameters<typeof sealSecrets>[0];
+
+/**
+ * Deploys a template's draft as a lease is deployed: its secrets get values (a template leaves them
+ * for the tenant to fill in) and are sealed as the browser seals them.
+ */
+async function deploy(leaseId: string, draft: Draft | ManifestInput) {
+  const d = draft as Draft;
+  const filled = d.secrets
+    ? { ...d, secrets: d.secrets.map((x) => ({ ...x, value: x.value || `t-${x.name}` })) }
+    : d;
+  const sealed = sealSecrets(filled, () => `0x${randomBytes(32).toString("hex")}` as Hex);
   const { manifest, specHash } = canonicalizeManifest(sealed.manifest);
   const secretValues = Object.fromEntries(sealed.values.map((v) => [v.name, v.value]));
   await applyLeaseWorkload(client, { leaseId, tenant, specHash, manifest, exposure, secretValues });
