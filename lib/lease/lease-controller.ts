@@ -1,10 +1,12 @@
 import "server-only";
 import { and, desc, eq, inArray, isNotNull, ne } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { bidDecisions, clusters, type Lease, leases, manifests, orders } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
 import { buildLeaseObjects, type LeaseWorkloadInput, leaseNamespace } from "@/lib/k8s/build-lease-objects";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
+import { clusterExposureSchema, storageClassOfferSchema } from "@/lib/k8s/cluster-exposure";
 import { claimLeaseDeploy, markLeaseDeployApplied, releaseLeaseDeploy } from "@/lib/lease/claim-lease-deploy";
 import { deleteLeaseStatus, saveLeaseStatus } from "@/lib/lease/lease-status-store";
 import type { LeaseWorkload } from "@/lib/lease/workload";
@@ -194,8 +196,12 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
       tenant: lease.tenant,
       specHash,
       manifest,
-      exposure: cluster.exposure,
-      storageClasses: cluster.storageClasses.map((c) => c.name),
+      // jsonb is only as good as what wrote it: read back through the schemas the wizard wrote with.
+      exposure: clusterExposureSchema.nullable().parse(cluster.exposure),
+      storageClasses: z
+        .array(storageClassOfferSchema)
+        .parse(cluster.storageClasses)
+        .map((c) => c.name),
       userNamespaces: cluster.userNamespaces,
       secretValues,
     };
