@@ -94,6 +94,18 @@ describe("secret values at rest", () => {
     expect(verifySecretValues(m.manifest, [b, a]).map((v) => v.name)).toEqual(["a", "b"]);
   });
 
+  it("refuses values that would not fit in one Kubernetes Secret (1 MiB of data)", () => {
+    // 32 secrets of 32,768 characters pass the schema; in UTF-8 they can be four times as many bytes.
+    const euros = (n: number) =>
+      sealed(Object.fromEntries(Array.from({ length: n }, (_, i) => [`s${i}`, "€".repeat(32_768)])));
+    const fits = euros(10); // 10 × 32,768 × 3 bytes = 983,040
+    expect(verifySecretValues(fits.manifest, fits.values)).toHaveLength(10);
+    const over = euros(11); // 1,081,344 bytes
+    expect(() => verifySecretValues(over.manifest, over.values)).toThrow(
+      /The secret values add up to 1081344 bytes; a deployment's secrets hold at most 1048576 \(1 MiB\)/,
+    );
+  });
+
   it("a manifest without secrets takes none", async () => {
     const m = canonicalizeManifest({ name: "web", image: "nginx:1.27", resources: { cpu: 100, memory: 64 } });
     // Nothing to encrypt: no key is needed (none is configured in tests).

@@ -21,6 +21,8 @@ import {
 // authenticated data. Only the lease controller reads them back, to write the lease's Secret on the
 // provider's cluster; no API returns them.
 
+const MAX_SECRET_BYTES = 1024 * 1024;
+
 const aad = (specHash: string, name: string) => `kubebid/secret/v1:${specHash.toLowerCase()}:${name}`;
 
 /**
@@ -47,7 +49,7 @@ export function verifySecretValues(manifest: Manifest, values: readonly SecretVa
       "INVALID_MANIFEST",
       `The manifest has no secret named ${extra.map((n) => `"${n}"`).join(", ")}; send only its secrets.`,
     );
-  return sealed.map((s) => {
+  const checked = sealed.map((s) => {
     const v = byName.get(s.name);
     if (!v) throw new AppError("INVALID_MANIFEST", `No value was sent for secret "${s.name}".`);
     if (secretDigest(v.salt, v.value) !== s.digest)
@@ -57,6 +59,15 @@ export function verifySecretValues(manifest: Manifest, values: readonly SecretVa
       );
     return v;
   });
+  // They become one Secret, and kube-apiserver refuses a Secret whose data exceeds 1 MiB
+  // (core.MaxSecretSize, summed over the values' bytes in ValidateSecret).
+  const bytes = checked.reduce((n, v) => n + Buffer.byteLength(v.value, "utf8"), 0);
+  if (bytes > MAX_SECRET_BYTES)
+    throw new AppError(
+      "INVALID_MANIFEST",
+      `The secret values add up to ${bytes} bytes; a deployment's secrets hold at most ${MAX_SECRET_BYTES} (1 MiB).`,
+    );
+  return checked;
 }
 
 /**
