@@ -362,6 +362,18 @@ describe("buildLeaseObjects, v2", () => {
       { leaseId: "1".repeat(54) },
       /"storefront-web-1{54}" is too long for a host name label/,
     ],
+    [
+      "a host name over 253 characters",
+      shop,
+      {
+        leaseId: "1".repeat(54),
+        exposure: {
+          ...nodeports,
+          baseDomain: `${"d".repeat(63)}.${"e".repeat(63)}.${"f".repeat(63)}.example`,
+        },
+      },
+      /^The host "web-1{54}\.d+.*" is longer than 253 characters\.$/,
+    ],
   ])("refuses %s", (_what, input, more, message) => {
     expect(() => build(input, more)).toThrow(
       expect.objectContaining({ code: "UNPROCESSABLE", message: expect.stringMatching(message) }),

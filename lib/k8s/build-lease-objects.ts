@@ -300,6 +300,9 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
       } catch {
         throw unoffered(`"${svc.name}-${input.leaseId}" is too long for a host name label (63 characters).`);
       }
+      // kube-apiserver: an Ingress host is a DNS subdomain of at most 253 characters.
+      if (host.length > 253)
+        throw unoffered(`The host "${host.slice(0, 80)}…" is longer than 253 characters.`);
       ingresses.push(leaseIngress(meta(svc.name), host, routed.port, exposure));
       policies.push({
         apiVersion: "networking.k8s.io/v1",
