@@ -15,6 +15,8 @@ import * as schema from "./schema";
 // DATABASE_URL is given, PostgreSQL otherwise. Same schema, same committed migrations.
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A database or an open transaction (drizzle's transaction object is a database too). */
+export type DbOrTx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** A session-level advisory lock held on a connection of its own. */
 export interface AdvisoryLock {

@@ -152,6 +152,21 @@ export const manifests = pgTable("manifests", {
   createdAt: createdAt(),
 });
 
+/**
+ * A manifest's secret values, AES-256-GCM encrypted (lib/market/secret-values.ts), one row per secret.
+ * Written with the manifest once their digests match it; read only by the lease controller.
+ */
+export const manifestSecrets = pgTable(
+  "manifest_secrets",
+  {
+    specHash: text("spec_hash").notNull(),
+    name: text("name").notNull(),
+    valueEnc: text("value_enc").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.specHash, t.name] })],
+);
+
 export const orders = pgTable(
   "orders",
   {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
 import { provisionKubebidAccess } from "@/dev/provision-kubebid-access";
-import { canonicalizeManifest, type ManifestInput } from "@/lib/market/manifest";
+import { canonicalizeManifest, type ManifestInput, secretDigest } from "@/lib/market/manifest";
 import { applyLeaseWorkload, leaseObjectPath } from "./apply-lease-workload";
 import { buildLeaseObjects, LABELS } from "./build-lease-objects";
 import type { ClusterClient } from "./cluster-client";
+import type { ClusterExposure } from "./cluster-exposure";
 import { listLeaseNamespaces } from "./list-lease-namespaces";
 import { readLeaseStatus } from "./read-lease-status";
 import { readPodMetrics } from "./read-pod-metrics";
@@ -183,9 +184,10 @@ describe("lease workload on a cluster, with only the generated RBAC's token", ()
       "LimitRange",
       "NetworkPolicy",
       "NetworkPolicy",
-      "Deployment",
       "Service",
+      "Deployment",
     ]);
+    expect(first.pruned).toEqual([]);
     const status = await until(
       () => readLeaseStatus(client, "100"),
       (s) => s.deployment?.readyReplicas === 2,
@@ -408,10 +410,35 @@ describe("lease workload on a cluster, with only the generated RBAC's token", ()
         subjects: [{ kind: "ServiceAccount", name: "kubebid", namespace: "kubebid-system" }],
       }),
     ).toMatch(/is attempting to grant RBAC permissions not currently held/);
-    // No delete right in a lease namespace either (the policy would refuse it too).
-    expect(await refused("/apis/apps/v1/namespaces/kb-lease-100/deployments/web", "DELETE")).toMatch(
-      /cannot delete resource "deployments"/,
+    // Deletes inside a lease namespace: only what a lease build made (pruning) or a custom domain's
+    // Ingress, never anything else there (here: an Ingress the provider added), nor KubeBid's binding.
+    const admin = simClient(sim.cluster("work"));
+    await admin.requestJson("/apis/networking.k8s.io/v1/namespaces/kb-lease-100/ingresses", {
+      method: "POST",
+      body: {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: { name: "provider-extra", labels: { "kubebid.io/part": "provider" } },
+        spec: {
+          ingressClassName: "nginx",
+          defaultBackend: { service: { name: "web", port: { number: 8080 } } },
+        },
+      },
+    });
+    await admin.close();
+    expect(
+      await refused("/apis/networking.k8s.io/v1/namespaces/kb-lease-100/ingresses/provider-extra", "DELETE"),
+    ).toMatch(
+      /denied request: KubeBid may delete only its lease namespaces, the workload objects it made in them and the Ingresses of custom domains$/,
     );
+    expect(
+      await refused(
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/kb-lease-100/rolebindings/kubebid",
+        "DELETE",
+      ),
+    ).toMatch(/cannot delete resource "rolebindings"/);
+    // A re-apply prunes nothing of it either.
+    expect((await applyLeaseWorkload(client, lease("100"))).pruned).toEqual([]);
   });
 
   it("tears down by deleting the namespace, idempotently", async () => {
@@ -423,5 +450,164 @@ describe("lease workload on a cluster, with only the generated RBAC's token", ()
       deleted: false,
       gone: true,
     });
+  });
+});
+
+describe("a v2 deployment on a cluster: web and postgres with a volume and a secret", () => {
+  const salt = `0x${"33".repeat(32)}` as const;
+  const exposure: ClusterExposure = {
+    ingressClass: "nginx",
+    ingressNamespace: "ingress-nginx",
+    baseDomain: "apps.example.com",
+    tls: null,
+    ports: "nodeport",
+  };
+  const db = {
+    name: "db",
+    image: "postgres:16",
+    env: [
+      { name: "POSTGRES_PASSWORD", secret: "db-password" },
+      { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
+    ],
+    ports: [{ name: "pg", port: 5432, expose: "tcp" as const }],
+    resources: { cpu: 500, memory: 512 },
+    volumes: [{ name: "data", mount: "/var/lib/postgresql/data", size: 1024, storageClass: "standard" }],
+  };
+  const web = {
+    name: "web",
+    image: "nginx:1.27",
+    env: [{ name: "DB_HOST", value: "db" }],
+    ports: [{ name: "http", port: 80, expose: "http" as const }],
+    resources: { cpu: 250, memory: 128 },
+  };
+  const v2 = (services: ManifestInput[]) => {
+    const { manifest, specHash } = canonicalizeManifest({
+      version: 2,
+      name: "shop",
+      services,
+      secrets: [{ name: "db-password", digest: secretDigest(salt, "s3cret") }],
+    } as ManifestInput);
+    return {
+      leaseId: "200",
+      tenant,
+      specHash,
+      manifest,
+      exposure,
+      secretValues: { "db-password": "s3cret" },
+    };
+  };
+  const running = (s: Awaited<ReturnType<typeof readLeaseStatus>>) =>
+    s.pods.length === 2 && s.pods.every((p) => p.phase === "Running" && p.ready);
+
+  it("applies with KubeBid's token only (no 403, no 422), reaches Running, and a re-apply changes nothing", async () => {
+    const input = v2([web, db] as unknown as ManifestInput[]);
+    const first = await applyLeaseWorkload(client, input);
+    expect(first.objects.map((o) => `${o.kind}/${o.name}`)).toEqual([
+      "Namespace/kb-lease-200",
+      "ResourceQuota/kb-quota",
+      "LimitRange/kb-limits",
+      "NetworkPolicy/kb-ingress-same-namespace",
+      "NetworkPolicy/kb-egress",
+      "NetworkPolicy/kb-http-web",
+      "NetworkPolicy/kb-public-db",
+      "Secret/kb-secrets",
+      "PersistentVolumeClaim/db-data",
+      "Service/web",
+      "Service/db",
+      "Service/db-public",
+      "Deployment/web",
+      "Deployment/db",
+      "Ingress/web",
+    ]);
+    const status = await until(() => readLeaseStatus(client, "200"), running);
+    expect(
+      status.pods.map((p) => [p.name.replace(/-[a-z0-9]+-[a-z0-9]+$/, ""), p.phase, p.ready]).sort(),
+    ).toEqual([
+      ["db", "Running", true],
+      ["web", "Running", true],
+    ]);
+    const nodePort = await client.requestJson<{ spec: { ports: Array<{ nodePort?: number }> } }>(
+      "/api/v1/namespaces/kb-lease-200/services/db-public",
+    );
+    expect(nodePort.spec.ports[0]?.nodePort).toBeGreaterThanOrEqual(30000);
+
+    await new Promise((r) => setTimeout(r, 300));
+    // Secrets cannot be read back with KubeBid's token: compare everything else.
+    const readable = first.objects.filter((o) => o.kind !== "Secret");
+    const before = await Promise.all(
+      readable.map(async (o) => ({
+        kind: o.kind,
+        name: o.name,
+        resourceVersion: (
+          await client.requestJson<{ metadata: { resourceVersion: string } }>(
+            leaseObjectPath({ kind: o.kind, metadata: { name: o.name, namespace: "kb-lease-200" } }),
+          )
+        ).metadata.resourceVersion,
+      })),
+    );
+    const second = await applyLeaseWorkload(client, input);
+    expect(second.objects.filter((o) => o.kind !== "Secret")).toEqual(before);
+    expect(second.pruned).toEqual([]);
+  });
+
+  it("an update without the web service prunes its objects and keeps the database's volume", async () => {
+    const pvc = () =>
+      client.requestJson<{ metadata: { uid: string } }>(
+        "/api/v1/namespaces/kb-lease-200/persistentvolumeclaims/db-data",
+      );
+    const uid = (await pvc()).metadata.uid;
+    const result = await applyLeaseWorkload(client, v2([db] as unknown as ManifestInput[]));
+    expect(result.pruned).toEqual([
+      "Deployment/web",
+      "Ingress/web",
+      "Service/web",
+      "NetworkPolicy/kb-http-web",
+    ]);
+    expect((await pvc()).metadata.uid).toBe(uid);
+    const quota = await client.requestJson<{ spec: { hard: Record<string, string> } }>(
+      "/api/v1/namespaces/kb-lease-200/resourcequotas/kb-quota",
+    );
+    expect(quota.spec.hard).toMatchObject({ pods: "1", services: "2", persistentvolumeclaims: "1" });
+    const status = await until(
+      () => readLeaseStatus(client, "200"),
+      (s) => s.pods.length === 1 && s.pods[0]?.phase === "Running",
+    );
+    expect(status.pods.map((p) => p.name)).toEqual([expect.stringMatching(/^db-/)]);
+  });
+
+  it("builds objects kube-apiserver takes under strict field validation, with every exposure option", async () => {
+    const admin = simClient(sim.cluster("work"));
+    const { objects } = buildLeaseObjects({
+      ...v2([web, db] as unknown as ManifestInput[]),
+      leaseId: "202",
+      userNamespaces: true,
+      exposure: {
+        ...exposure,
+        ingressPodLabels: { "app.kubernetes.io/name": "ingress-nginx" },
+        tls: { kind: "cert-manager", issuerKind: "ClusterIssuer", issuer: "letsencrypt" },
+        ports: "loadbalancer",
+      },
+    });
+    try {
+      for (const o of objects) {
+        const collection = leaseObjectPath(o).replace(/\/[^/]+$/, "");
+        const created = await admin.requestJson<{ kind: string }>(collection, {
+          method: "POST",
+          query: { fieldValidation: "Strict" },
+          body: o,
+        });
+        expect(created.kind).toBe(o.kind);
+      }
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it("refuses secrets whose value is missing before touching the cluster", async () => {
+    const input = { ...v2([web, db] as unknown as ManifestInput[]), leaseId: "201", secretValues: {} };
+    await expect(applyLeaseWorkload(client, input)).rejects.toMatchObject({
+      message: expect.stringMatching(/secret "db-password" is missing/),
+    });
+    expect((await readLeaseStatus(client, "201")).exists).toBe(false);
   });
 });

@@ -6,7 +6,10 @@ import {
   buildLeaseObjects,
   FIELD_MANAGER,
   type K8sObject,
+  LABELS,
+  LEASE_SECRET_NAME,
   type LeaseWorkloadInput,
+  WORKLOAD_PART,
 } from "./build-lease-objects";
 import type { ClusterClient } from "./cluster-client";
 import { toClusterError } from "./cluster-error";
@@ -18,6 +21,13 @@ import { LEASE_ROLE_BINDING, LEASE_WORKLOAD_ROLE, RBAC_NAME, RBAC_NAMESPACE } fr
 // (same resourceVersion) when everything already matches, so it is safe to run on every reconcile.
 // KubeBid holds no workload rights outside lease namespaces (required-permissions.ts): right after
 // the namespace it binds the workload ClusterRole there to itself, and only then applies the rest.
+// Order: namespace, binding, quota, limits and network policies (so no pod ever starts unconstrained
+// or unisolated), then the pruning of what the build no longer has, then secret, volumes, services,
+// deployments and ingresses (so a pod finds its Secret and claims, and an Ingress its Service).
+// Pruning deletes only objects labelled kubebid.io/part=workload (the confinement policy refuses any
+// other delete) that the build lacks: a service taken out of the manifest, its volumes, its exposure.
+// It runs before the new objects are applied, as the new quota counts the old ones until they are
+// gone. A claim still in the build is never deleted or recreated: its data survives every update.
 
 export interface AppliedObject {
   kind: string;
@@ -28,22 +38,50 @@ export interface AppliedObject {
 export interface ApplyLeaseResult {
   namespace: string;
   objects: AppliedObject[];
+  /** Objects of an earlier build deleted because this build no longer has them ("Kind/name"). */
+  pruned: string[];
 }
 
-const paths: Record<string, (ns: string, name: string) => string> = {
-  Namespace: (_ns, name) => `/api/v1/namespaces/${name}`,
-  ResourceQuota: (ns, name) => `/api/v1/namespaces/${ns}/resourcequotas/${name}`,
-  LimitRange: (ns, name) => `/api/v1/namespaces/${ns}/limitranges/${name}`,
-  Service: (ns, name) => `/api/v1/namespaces/${ns}/services/${name}`,
-  NetworkPolicy: (ns, name) => `/apis/networking.k8s.io/v1/namespaces/${ns}/networkpolicies/${name}`,
-  Deployment: (ns, name) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`,
+const KINDS: Record<string, { base: string; plural: string }> = {
+  Namespace: { base: "/api/v1", plural: "namespaces" },
+  ResourceQuota: { base: "/api/v1", plural: "resourcequotas" },
+  LimitRange: { base: "/api/v1", plural: "limitranges" },
+  Secret: { base: "/api/v1", plural: "secrets" },
+  PersistentVolumeClaim: { base: "/api/v1", plural: "persistentvolumeclaims" },
+  Service: { base: "/api/v1", plural: "services" },
+  NetworkPolicy: { base: "/apis/networking.k8s.io/v1", plural: "networkpolicies" },
+  Deployment: { base: "/apis/apps/v1", plural: "deployments" },
+  Ingress: { base: "/apis/networking.k8s.io/v1", plural: "ingresses" },
 };
+
+/** The kinds a re-apply prunes by listing, in deletion order (pods go before the claims they mount). */
+const LISTED_FOR_PRUNE = [
+  "Deployment",
+  "Ingress",
+  "Service",
+  "NetworkPolicy",
+  "PersistentVolumeClaim",
+] as const;
+
+function kindOf(kind: string) {
+  const k = KINDS[kind];
+  if (!k) throw new Error(`no API path for kind ${kind}`);
+  return k;
+}
 
 /** The API path of one of a lease's objects. */
 export function leaseObjectPath(object: Pick<K8sObject, "kind" | "metadata">): string {
-  const path = paths[object.kind];
-  if (!path) throw new Error(`no API path for kind ${object.kind}`);
-  return path(object.metadata.namespace ?? "", object.metadata.name);
+  const { base, plural } = kindOf(object.kind);
+  const { name, namespace } = object.metadata;
+  return object.kind === "Namespace"
+    ? `${base}/${plural}/${name}`
+    : `${base}/namespaces/${namespace}/${plural}/${name}`;
+}
+
+/** The collection path of one kind in a lease namespace. */
+function leaseCollectionPath(kind: string, namespace: string): string {
+  const { base, plural } = kindOf(kind);
+  return `${base}/namespaces/${namespace}/${plural}`;
 }
 
 async function serverSideApply(client: ClusterClient, object: K8sObject): Promise<AppliedObject> {
@@ -65,6 +103,51 @@ async function serverSideApply(client: ClusterClient, object: K8sObject): Promis
   }
 }
 
+const isNotFound = (error: unknown) => error instanceof ApiException && error.code === 404;
+
+async function deleteObject(client: ClusterClient, object: Pick<K8sObject, "kind" | "metadata">) {
+  try {
+    await client.requestJson(leaseObjectPath(object), { method: "DELETE" });
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw toClusterError(error, `delete ${object.kind} ${object.metadata.namespace}/${object.metadata.name}`);
+  }
+}
+
+/** Deletes the workload objects of an earlier build that `objects` no longer has. */
+async function pruneLeaseObjects(client: ClusterClient, namespace: string, objects: K8sObject[]) {
+  const keep = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
+  const pruned: string[] = [];
+  for (const kind of LISTED_FOR_PRUNE) {
+    let items: Array<{ metadata?: { name?: string } }>;
+    try {
+      ({ items } = await client.requestJson<{ items: Array<{ metadata?: { name?: string } }> }>(
+        leaseCollectionPath(kind, namespace),
+        { query: { labelSelector: `${LABELS.part}=${WORKLOAD_PART}` } },
+      ));
+    } catch (error) {
+      throw toClusterError(error, `list ${kind} in ${namespace}`);
+    }
+    const stale = items.flatMap((i) => {
+      const name = i.metadata?.name;
+      return name && !keep.has(`${kind}/${name}`) ? [name] : [];
+    });
+    for (const name of stale)
+      if (await deleteObject(client, { kind, metadata: { name, namespace } })) pruned.push(`${kind}/${name}`);
+  }
+  // The Secret has a fixed name, and KubeBid may not list Secrets (it never reads one back).
+  if (!keep.has(`Secret/${LEASE_SECRET_NAME}`)) {
+    const secret = { kind: "Secret", metadata: { name: LEASE_SECRET_NAME, namespace } };
+    if (await deleteObject(client, secret)) pruned.push(`Secret/${LEASE_SECRET_NAME}`);
+  }
+  return pruned;
+}
+
+/** Guards first (in parallel once KubeBid's binding counts), then each later kind in turn. */
+const GUARDS = new Set(["ResourceQuota", "LimitRange", "NetworkPolicy"]);
+const AFTER_PRUNE = ["Secret", "PersistentVolumeClaim", "Service", "Deployment", "Ingress"];
+
 export async function applyLeaseWorkload(
   client: ClusterClient,
   input: LeaseWorkloadInput,
@@ -79,18 +162,18 @@ export async function applyLeaseWorkload(
   const { namespace, objects } = buildLeaseObjects({ ...input, nodeLocalDns });
   const [ns, ...rest] = objects;
   const applied: AppliedObject[] = [];
-  // The namespace, then KubeBid's workload rights in it, then the quota, limits and policies before
-  // the Deployment, so no pod ever starts unconstrained.
   if (ns) applied.push(await serverSideApply(client, ns));
   await bindWorkloadRole(client, namespace);
-  const guards = rest.filter((o) => o.kind !== "Deployment" && o.kind !== "Service");
   // RBAC authorizers read bindings from a cache: a binding just created may take a moment to count.
-  const [first, ...others] = guards;
+  const [first, ...others] = rest.filter((o) => GUARDS.has(o.kind));
   if (first) applied.push(await retryForbidden(() => serverSideApply(client, first)));
   applied.push(...(await Promise.all(others.map((o) => serverSideApply(client, o)))));
-  for (const o of rest.filter((o) => o.kind === "Deployment" || o.kind === "Service"))
-    applied.push(await serverSideApply(client, o));
-  return { namespace, objects: applied };
+  const pruned = await pruneLeaseObjects(client, namespace, objects);
+  for (const kind of AFTER_PRUNE)
+    applied.push(
+      ...(await Promise.all(rest.filter((o) => o.kind === kind).map((o) => serverSideApply(client, o)))),
+    );
+  return { namespace, objects: applied, pruned };
 }
 
 /** The RoleBinding granting KubeBid the workload ClusterRole in one lease namespace (create only). */

@@ -1,13 +1,17 @@
 // Every deploy template reaches Running on a provider cluster under the simulator's image model (its
 // images' users, writable paths and capabilities), deployed exactly as a lease is: through
 // applyLeaseWorkload. Also: the tenant's security settings, and placement on GPU-tainted pools.
+
+import { randomBytes } from "node:crypto";
+import type { Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultClusters } from "@/dev/k8s-sim/default-clusters";
 import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
-import { canonicalizeManifest, type ManifestInput } from "@/lib/market/manifest";
+import { canonicalizeManifest, type ManifestInput, manifestTotals, sealSecrets } from "@/lib/market/manifest";
 import { deployTemplates } from "@/lib/market/templates";
 import { applyLeaseWorkload } from "./apply-lease-workload";
 import type { ClusterClient } from "./cluster-client";
+import type { ClusterExposure } from "./cluster-exposure";
 import { type LeaseStatus, readLeaseStatus } from "./read-lease-status";
 import { simClient } from "./sim-test-client";
 
@@ -27,9 +31,31 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-async function deploy(leaseId: string, manifest: ManifestInput) {
-  const { manifest: m, specHash } = canonicalizeManifest(manifest);
-  return applyLeaseWorkload(client, { leaseId, tenant, specHash, manifest: m });
+// What the seeded provider declares: HTTP through ingress-nginx, TCP/UDP through NodePorts.
+const exposure: ClusterExposure = {
+  ingressClass: "nginx",
+  ingressNamespace: "ingress-nginx",
+  baseDomain: "fra.kubebid.test",
+  tls: null,
+  ports: "nodeport",
+};
+
+type Draft = Parameters<typeof sealSecrets>[0];
+
+/**
+ * Deploys a template's draft as a lease is deployed: its secrets get values (a template leaves them
+ * for the tenant to fill in) and are sealed as the browser seals them.
+ */
+async function deploy(leaseId: string, draft: Draft | ManifestInput) {
+  const d = draft as Draft;
+  const filled = d.secrets
+    ? { ...d, secrets: d.secrets.map((x) => ({ ...x, value: x.value || `t-${x.name}` })) }
+    : d;
+  const sealed = sealSecrets(filled, () => `0x${randomBytes(32).toString("hex")}` as Hex);
+  const { manifest, specHash } = canonicalizeManifest(sealed.manifest);
+  const secretValues = Object.fromEntries(sealed.values.map((v) => [v.name, v.value]));
+  await applyLeaseWorkload(client, { leaseId, tenant, specHash, manifest, exposure, secretValues });
+  return manifest;
 }
 
 async function until(leaseId: string, ok: (s: LeaseStatus) => boolean, timeoutMs = 10_000) {
@@ -45,23 +71,36 @@ const running = (s: LeaseStatus) =>
 
 describe("deploy templates on a provider cluster", () => {
   it.each(deployTemplates.map((t) => [t.id, t] as const))("%s reaches Running", async (id, template) => {
-    await deploy(`tpl-${id}`, template.manifest);
-    const status = await until(`tpl-${id}`, running);
+    const manifest = await deploy(`tpl-${id}`, template.manifest);
+    const totals = manifestTotals(manifest);
+    const status = await until(`tpl-${id}`, (s) => running(s) && s.pods.length === totals.replicas);
     expect(status.pods.map((p) => ({ phase: p.phase, ready: p.ready, reasons: p.reasons }))).toEqual(
-      Array.from({ length: template.manifest.replicas ?? 1 }, () => ({
-        phase: "Running",
-        ready: true,
-        reasons: [],
-      })),
+      Array.from({ length: totals.replicas }, () => ({ phase: "Running", ready: true, reasons: [] })),
     );
     // GPU orders tolerate the GPU taint and land on GPU nodes; CPU-only orders never do.
-    const gpu = (template.manifest.resources.gpu?.count ?? 0) > 0;
+    const gpu = totals.gpuCount > 0;
     for (const p of status.pods) expect(p.node).toMatch(gpu ? /^fra-gpu-a100-\d$/ : /^fra-cpu-1$/);
   });
 });
 
 describe("tenant security settings", () => {
-  const web = deployTemplates.find((t) => t.id === "web")!.manifest;
+  // v1 manifests, as orders signed before v2 carry them (security settings are deployment-wide there).
+  const web = {
+    name: "web",
+    image: "nginx:1.27",
+    ports: [{ name: "http", port: 80 }],
+    resources: { cpu: 500, memory: 512, storage: 1024 },
+  };
+  const pg = {
+    name: "postgres",
+    image: "postgres:16",
+    env: [
+      { name: "POSTGRES_PASSWORD", value: "change-me" },
+      { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
+    ],
+    ports: [{ name: "pg", port: 5432 }],
+    resources: { cpu: 1000, memory: 2048, storage: 20480 },
+  };
 
   it("restricted with a root image: the kubelet refuses to start it", async () => {
     await deploy("sec-root", { ...web, security: { podSecurity: "restricted" } });
@@ -99,7 +138,6 @@ describe("tenant security settings", () => {
   });
 
   it("runAsUser picks the user: postgres as its own uid runs, nginx as a non-root uid does not", async () => {
-    const pg = deployTemplates.find((t) => t.id === "postgres")!.manifest;
     await deploy("sec-pg", { ...pg, security: { runAsUser: 999, runAsNonRoot: true } });
     expect(running(await until("sec-pg", running))).toBe(true);
     await deploy("sec-nginx-uid", { ...web, security: { runAsUser: 101 } });

@@ -51,7 +51,11 @@ describe("generateRbacManifest", () => {
     expect(rules.length + leaseRules.length + 1).toBe(REQUIRED_PERMISSIONS.length);
     const all = [...rules, ...leaseRules];
     expect(all.flatMap((r) => r.verbs)).not.toContain("*");
-    expect(all.flatMap((r) => r.resources)).not.toContain("secrets");
+    // Secrets: none cluster-wide; in lease namespaces written (the tenant's values) and never read.
+    expect(rules.flatMap((r) => r.resources)).not.toContain("secrets");
+    expect(leaseRules.filter((r) => r.resources.includes("secrets"))).toEqual([
+      { apiGroups: [""], resources: ["secrets"], verbs: ["create", "patch", "delete"] },
+    ]);
     expect(all.flatMap((r) => r.verbs)).not.toContain("escalate");
     // bind only on the workload role, and that role is bound by nothing in the manifest.
     expect(rules.filter((r) => r.verbs.includes("bind"))).toEqual([

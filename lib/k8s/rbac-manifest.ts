@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { LABELS, LEASE_NAMESPACE_PREFIX } from "./build-lease-objects";
+import { LABELS, LEASE_NAMESPACE_PREFIX, WORKLOAD_PART } from "./build-lease-objects";
 import {
   CONFINEMENT_POLICY,
   DETECT_ROLE,
@@ -71,7 +71,7 @@ const toRules = (perms: RequiredPermission[]): PolicyRule[] =>
 const MANAGED = `'${LABELS.managedBy}'`;
 const LEASE = `'${LABELS.lease}'`;
 const ENFORCE = "'pod-security.kubernetes.io/enforce'";
-const PART = "'kubebid.io/part'";
+const PART = `'${LABELS.part}'`;
 /** A namespace object `o` carries KubeBid's labels (CEL). */
 const kubebidLabels = (o: string) =>
   `has(${o}.metadata.labels) && ${MANAGED} in ${o}.metadata.labels && ${o}.metadata.labels[${MANAGED}] == 'kubebid' && ${LEASE} in ${o}.metadata.labels`;
@@ -125,10 +125,12 @@ function confinementPolicy() {
             "KubeBid may not weaken Pod Security: a lease namespace must enforce baseline or restricted",
         },
         {
-          // A tenant's custom domain is an Ingress of its own (lib/lease/domains/domain-ingress.ts),
-          // deleted when the tenant removes the domain or its CNAME goes away.
-          expression: `request.operation != 'DELETE' || request.resource.resource == 'namespaces' || (request.resource.resource == 'ingresses' && has(oldObject.metadata.labels) && ${PART} in oldObject.metadata.labels && oldObject.metadata.labels[${PART}] == 'custom-domain')`,
-          message: "KubeBid may delete only its lease namespaces and the Ingresses of custom domains",
+          // Pruning a lease's objects (apply-lease-workload.ts) deletes only what a lease build made;
+          // a tenant's custom domain is an Ingress of its own (lib/lease/domains/domain-ingress.ts),
+          // deleted when the tenant removes the domain. Nothing else in the namespace is KubeBid's to delete.
+          expression: `request.operation != 'DELETE' || request.resource.resource == 'namespaces' || (has(oldObject.metadata.labels) && ${PART} in oldObject.metadata.labels && (oldObject.metadata.labels[${PART}] == '${WORKLOAD_PART}' || (request.resource.resource == 'ingresses' && oldObject.metadata.labels[${PART}] == 'custom-domain')))`,
+          message:
+            "KubeBid may delete only its lease namespaces, the workload objects it made in them and the Ingresses of custom domains",
         },
         {
           expression: `request.resource.resource != 'rolebindings' || request.operation == 'DELETE' || (object.roleRef.kind == 'ClusterRole' && object.roleRef.name == '${LEASE_WORKLOAD_ROLE}' && has(object.subjects) && object.subjects.all(s, s.kind == 'ServiceAccount' && s.name == '${RBAC_NAME}' && s.namespace == '${RBAC_NAMESPACE}'))`,

@@ -82,6 +82,17 @@ const COMPUTED: Record<string, Array<Omit<Need, "verb">> | "must-be-refused"> = 
     { group: "networking.k8s.io", resource: "networkpolicies", scope: "lease" },
     { group: "apps", resource: "deployments", scope: "lease" },
     { group: "", resource: "services", scope: "lease" },
+    { group: "", resource: "secrets", scope: "lease" },
+    { group: "", resource: "persistentvolumeclaims", scope: "lease" },
+    { group: "networking.k8s.io", resource: "ingresses", scope: "lease" },
+  ],
+  // Pruning: the workload objects of a lease namespace, listed by label (never Secrets).
+  "lib/k8s/apply-lease-workload.ts leaseCollectionPath(kind, namespace)": [
+    { group: "apps", resource: "deployments", scope: "lease" },
+    { group: "", resource: "services", scope: "lease" },
+    { group: "networking.k8s.io", resource: "ingresses", scope: "lease" },
+    { group: "networking.k8s.io", resource: "networkpolicies", scope: "lease" },
+    { group: "", resource: "persistentvolumeclaims", scope: "lease" },
   ],
   // A tenant's custom domain: its Ingress applied and deleted in the lease namespace.
   "lib/lease/domains/domain-ingress.ts path": [

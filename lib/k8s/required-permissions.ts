@@ -14,7 +14,9 @@
 // - `lease`: ClusterRole `kubebid-lease-workload`, never bound cluster-wide: KubeBid binds it in each
 //   lease namespace it creates (RoleBinding `kubebid`), so workload rights exist only there. `get` on
 //   what it applies lets it read back its own objects (server-side apply needs `create` for objects
-//   that do not exist yet and `patch` for the rest).
+//   that do not exist yet and `patch` for the rest); `list` and `delete` prune what a new build of the
+//   lease no longer has (the admission policy allows deleting only objects labelled as KubeBid's
+//   workload).
 
 export type PermissionScope = "cluster" | "kube-system" | "lease";
 
@@ -107,16 +109,6 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     why: "to offer volumes of the provider's storage classes",
   },
   {
-    id: "clusterissuers",
-    label: "Read cert-manager ClusterIssuers",
-    group: "cert-manager.io",
-    resource: "clusterissuers",
-    verbs: ["get"],
-    scope: "cluster",
-    optional: true,
-    why: "to check that the ClusterIssuer declared for lease TLS exists (when cert-manager is installed)",
-  },
-  {
     id: "namespaces",
     label: "Manage lease namespaces",
     group: "",
@@ -179,7 +171,7 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     label: "Manage network policies",
     group: "networking.k8s.io",
     resource: "networkpolicies",
-    verbs: ["get", "create", "patch"],
+    verbs: ["get", "list", "create", "patch", "delete"],
     scope: "lease",
     why: "to isolate each lease from other namespaces and private networks",
   },
@@ -188,16 +180,16 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     label: "Manage services",
     group: "",
     resource: "services",
-    verbs: ["get", "create", "patch"],
+    verbs: ["get", "list", "create", "patch", "delete"],
     scope: "lease",
-    why: "to expose a lease's ports inside the cluster",
+    why: "to let a lease's services reach each other, and expose its TCP/UDP ports through NodePorts or load balancers",
   },
   {
     id: "deployments",
     label: "Manage deployments",
     group: "apps",
     resource: "deployments",
-    verbs: ["get", "list", "create", "patch"],
+    verbs: ["get", "list", "create", "patch", "delete"],
     scope: "lease",
     why: "to run a lease's workload and report its readiness",
   },
@@ -209,6 +201,25 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     verbs: ["get", "list", "create", "patch", "delete"],
     scope: "lease",
     why: "to route a lease's HTTP ports through your IngressClass",
+  },
+  {
+    id: "persistentvolumeclaims",
+    label: "Manage volume claims",
+    group: "",
+    resource: "persistentvolumeclaims",
+    verbs: ["get", "list", "create", "patch", "delete"],
+    scope: "lease",
+    why: "to give a lease's services persistent volumes of the storage classes you offer",
+  },
+  {
+    id: "lease-secrets",
+    label: "Write a lease's secrets",
+    group: "",
+    resource: "secrets",
+    // No get or list: KubeBid writes the tenant's secret values and never reads a Secret back.
+    verbs: ["create", "patch", "delete"],
+    scope: "lease",
+    why: "to hand a lease's containers the secret values its tenant gave (never read back)",
   },
   {
     id: "lease-pods",

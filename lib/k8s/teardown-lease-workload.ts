@@ -6,7 +6,9 @@ import { toClusterError } from "./cluster-error";
 
 // Tears a lease down by deleting its namespace: Kubernetes deletes everything in it. Idempotent (an
 // absent namespace is success). With `waitMs` it polls until the namespace is gone, so a caller can
-// record "torn down" only when the provider's capacity is really free again.
+// record "torn down" only when the provider's capacity is really free again. The lease's volume claims
+// go with the namespace; their volumes, and the tenant's data on them, are deleted with them when the
+// StorageClass's reclaimPolicy is Delete (the default for dynamically provisioned volumes).
 
 export interface TeardownOptions {
   /** Wait up to this long for the namespace to disappear (default 0: do not wait). */

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
@@ -6,7 +7,8 @@ import { createTestDb } from "@/db/test-db";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
 import { createLeaseController } from "@/lib/lease/lease-controller";
 import type { LeaseWorkload } from "@/lib/lease/workload";
-import { canonicalizeManifest } from "@/lib/market/manifest";
+import { canonicalizeManifest, manifestServices, secretDigest } from "@/lib/market/manifest";
+import { storeSecretValues } from "@/lib/market/secret-values";
 
 const provider = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
 const tenant = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc";
@@ -15,10 +17,12 @@ const other = canonicalizeManifest({ name: "evil", image: "evil:1", resources: {
 
 function fakeWorkload(opts: { applyMs?: number } = {}) {
   const calls: string[] = [];
+  const applied: Parameters<LeaseWorkload["apply"]>[1][] = [];
   const pods = new Map<string, { phase: string; ready: boolean }>();
   const workload: LeaseWorkload = {
     async apply(_c, lease) {
-      calls.push(`apply ${lease.leaseId} ${lease.manifest.image}`);
+      calls.push(`apply ${lease.leaseId} ${manifestServices(lease.manifest).services[0]?.image}`);
+      applied.push(lease);
       // A real apply takes a while: long enough for a second controller to look at the same lease.
       if (opts.applyMs) await new Promise((r) => setTimeout(r, opts.applyMs));
       pods.set(lease.leaseId, { phase: "Running", ready: true });
@@ -46,7 +50,7 @@ function fakeWorkload(opts: { applyMs?: number } = {}) {
       return { available: true, usage: [] };
     },
   };
-  return { workload, calls };
+  return { workload, calls, applied };
 }
 
 let handle: DbHandle;
@@ -262,5 +266,103 @@ describe("lease controller", () => {
     });
     await controller.tick();
     expect(calls).toContain("teardown 4");
+  });
+});
+
+describe("lease controller and secrets", () => {
+  const secretKey = randomBytes(32);
+  const salt = `0x${"11".repeat(32)}` as const;
+  const withSecret = canonicalizeManifest({
+    version: 2,
+    name: "app",
+    services: [
+      {
+        name: "api",
+        image: "ghcr.io/acme/api:1",
+        env: [{ name: "DB_PASSWORD", secret: "db-password" }],
+        ports: [{ name: "http", port: 8080, expose: "http" }],
+        resources: { cpu: 250, memory: 256 },
+      },
+    ],
+    secrets: [{ name: "db-password", digest: secretDigest(salt, "hunter2") }],
+  });
+
+  it("fails a lease the cluster cannot run (an HTTP port, no IngressClass) instead of retrying it", async () => {
+    await handle.db.update(clusters).set({ exposure: null }).where(eq(clusters.id, clusterId));
+    const { workload, calls } = fakeWorkload();
+    const controller = createLeaseController({
+      db: handle.db,
+      workload,
+      clientFor: async () => ({}) as ClusterClient,
+      log: () => {},
+      secretKey,
+    });
+    const http = canonicalizeManifest({
+      version: 2,
+      name: "site",
+      services: [
+        {
+          name: "site",
+          image: "nginx:1.27",
+          ports: [{ port: 80, expose: "http" }],
+          resources: { cpu: 250, memory: 256 },
+        },
+      ],
+    });
+    await addLease("51", http.specHash, http.manifest);
+    await controller.tick();
+    expect(calls.filter((c) => c.startsWith("apply 51 "))).toEqual([]);
+    expect(await leaseRow("51")).toMatchObject({
+      deployState: "failed",
+      deployError: 'Service "site" exposes port 80 over HTTP, but this cluster offers no HTTP exposure.',
+    });
+  });
+
+  it("waits for the tenant's secret values without applying, then deploys with them and the cluster's exposure", async () => {
+    const exposure = {
+      ingressClass: "nginx",
+      ingressNamespace: "ingress-nginx",
+      baseDomain: "apps.example.com",
+      tls: null,
+      ports: "nodeport" as const,
+    };
+    await handle.db
+      .update(clusters)
+      .set({ exposure, userNamespaces: true, storageClasses: [{ name: "fast", pricePerGiBHour: "1" }] })
+      .where(eq(clusters.id, clusterId));
+    const { workload, calls, applied } = fakeWorkload();
+    const controller = createLeaseController({
+      db: handle.db,
+      workload,
+      clientFor: async () => ({}) as ClusterClient,
+      log: () => {},
+      secretKey,
+    });
+    await addLease("50", withSecret.specHash, withSecret.manifest);
+    // (Leases of the tests above may still be handled; only lease 50 is looked at.)
+    const mine = () => calls.filter((c) => c.startsWith("apply 50 "));
+    await controller.tick();
+    expect(mine()).toEqual([]);
+    expect(await leaseRow("50")).toMatchObject({
+      deployState: "pending",
+      deployError: "waiting for the tenant's secret values",
+    });
+    await storeSecretValues(
+      handle.db,
+      withSecret.specHash,
+      withSecret.manifest,
+      [{ name: "db-password", salt, value: "hunter2" }],
+      secretKey,
+    );
+    await controller.tick();
+    expect(mine()).toEqual(["apply 50 ghcr.io/acme/api:1"]);
+    expect(applied.find((a) => a.leaseId === "50")).toMatchObject({
+      leaseId: "50",
+      secretValues: { "db-password": "hunter2" },
+      exposure,
+      userNamespaces: true,
+      storageClasses: ["fast"],
+    });
+    expect(await leaseRow("50")).toMatchObject({ deployState: "deploying", deployError: null });
   });
 });

@@ -1,18 +1,24 @@
 import "server-only";
 import { and, desc, eq, inArray, isNotNull, ne } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { bidDecisions, clusters, type Lease, leases, manifests, orders } from "@/db/schema";
-import { leaseNamespace } from "@/lib/k8s/build-lease-objects";
+import { isAppError } from "@/lib/errors";
+import { buildLeaseObjects, type LeaseWorkloadInput, leaseNamespace } from "@/lib/k8s/build-lease-objects";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
+import { clusterExposureSchema, storageClassOfferSchema } from "@/lib/k8s/cluster-exposure";
 import { claimLeaseDeploy, markLeaseDeployApplied, releaseLeaseDeploy } from "@/lib/lease/claim-lease-deploy";
 import { deleteLeaseStatus, saveLeaseStatus } from "@/lib/lease/lease-status-store";
 import type { LeaseWorkload } from "@/lib/lease/workload";
-import { canonicalizeManifest, type Manifest } from "@/lib/market/manifest";
+import { canonicalizeManifest, type Manifest, manifestServices } from "@/lib/market/manifest";
+import { loadSecretValues } from "@/lib/market/secret-values";
 
 // The lease controller: turns leases (written by the indexer) into workloads and back.
 // - pending: find the manifest stored for the order's specHash, re-hash it and refuse it unless the
 //   hash equals the order's specHash; pick the winner's cluster (the one its bid was sized for, else
-//   its first cluster that is up) and apply the workload idempotently → deploying.
+//   its first cluster that is up) and apply the workload idempotently → deploying. The manifest's
+//   secret values (stored encrypted beside it) must all be there, else nothing is applied; the
+//   cluster's exposure, storage classes and user-namespace support shape the objects.
 // - deploying: follow the pods until every one runs and is ready → running (or record why not); the
 //   pods, events and endpoints read go to lease_status for every app process's lease page.
 // - closed or out of time/escrow: tear the namespace down → torn_down.
@@ -29,7 +35,11 @@ export interface LeaseControllerDeps {
   isExhausted?: (lease: Lease) => Promise<boolean>;
   now?: () => Date;
   log?: (message: string) => void;
+  /** The key of secrets at rest (default: the cluster settings' key, read when a manifest has secrets). */
+  secretKey?: Uint8Array;
 }
+
+const WAITING_FOR_SECRETS = "waiting for the tenant's secret values";
 
 export interface LeaseController {
   tick(): Promise<void>;
@@ -105,9 +115,25 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
       });
       return;
     }
+    const secretValues = await secretValuesOf(order.specHash, canonical.manifest);
+    if (!secretValues) {
+      if (lease.deployError !== WAITING_FOR_SECRETS)
+        await setState(lease.id, { deployError: WAITING_FOR_SECRETS });
+      return;
+    }
     const clusterId = lease.clusterId ?? (await pickCluster(lease));
     if (!clusterId) {
       await setState(lease.id, { deployError: "the provider has no cluster online" });
+      return;
+    }
+    const input = await workloadInput(lease, clusterId, order.specHash, canonical.manifest, secretValues);
+    try {
+      // What the cluster does not offer (an HTTP port without an IngressClass, a StorageClass it lacks)
+      // does not come with the next tick either: the lease fails instead of retrying forever.
+      buildLeaseObjects(input);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      await setState(lease.id, { deployState: "failed", deployError: error.message.slice(0, 500) });
       return;
     }
     // Claimed in the database first: a process that believes it runs the controller too (split
@@ -127,7 +153,7 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     }
     let namespace: string;
     try {
-      namespace = await applyWorkload(lease, clusterId, order.specHash, canonical.manifest);
+      namespace = await applyWorkload(clusterId, input);
     } catch (error) {
       await releaseLeaseDeploy(key);
       throw error;
@@ -137,14 +163,53 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     log(`lease ${lease.id}: applied to cluster ${clusterId} (${namespace})`);
   }
 
-  async function applyWorkload(lease: Lease, clusterId: string, specHash: string, manifest: Manifest) {
-    const client = await deps.clientFor(clusterId);
-    const { namespace } = await deps.workload.apply(client, {
+  /** Every secret of the manifest by name, or null while any value is missing. */
+  async function secretValuesOf(
+    specHash: string,
+    manifest: Manifest,
+  ): Promise<Record<string, string> | null> {
+    const { secrets } = manifestServices(manifest);
+    if (secrets.length === 0) return {};
+    const values = await loadSecretValues(deps.db, specHash, deps.secretKey);
+    return secrets.every((s) => s.name in values) ? values : null;
+  }
+
+  /** What a lease build takes, from the lease, its manifest and secrets, and the cluster's offer. */
+  async function workloadInput(
+    lease: Lease,
+    clusterId: string,
+    specHash: string,
+    manifest: Manifest,
+    secretValues: Record<string, string>,
+  ): Promise<Omit<LeaseWorkloadInput, "nodeLocalDns">> {
+    const [cluster] = await deps.db
+      .select({
+        exposure: clusters.exposure,
+        storageClasses: clusters.storageClasses,
+        userNamespaces: clusters.userNamespaces,
+      })
+      .from(clusters)
+      .where(eq(clusters.id, clusterId));
+    if (!cluster) throw new Error(`cluster ${clusterId} is gone`);
+    return {
       leaseId: lease.id,
       tenant: lease.tenant,
       specHash,
       manifest,
-    });
+      // jsonb is only as good as what wrote it: read back through the schemas the wizard wrote with.
+      exposure: clusterExposureSchema.nullable().parse(cluster.exposure),
+      storageClasses: z
+        .array(storageClassOfferSchema)
+        .parse(cluster.storageClasses)
+        .map((c) => c.name),
+      userNamespaces: cluster.userNamespaces,
+      secretValues,
+    };
+  }
+
+  async function applyWorkload(clusterId: string, input: Omit<LeaseWorkloadInput, "nodeLocalDns">) {
+    const client = await deps.clientFor(clusterId);
+    const { namespace } = await deps.workload.apply(client, input);
     return namespace;
   }
 
@@ -167,7 +232,12 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     if (!stored) return;
     const canonical = canonicalizeManifest(stored.body);
     if (canonical.specHash.toLowerCase() !== order.specHash.toLowerCase()) return;
-    await applyWorkload(lease, lease.clusterId, order.specHash, canonical.manifest);
+    const secretValues = await secretValuesOf(order.specHash, canonical.manifest);
+    if (!secretValues) return;
+    await applyWorkload(
+      lease.clusterId,
+      await workloadInput(lease, lease.clusterId, order.specHash, canonical.manifest, secretValues),
+    );
     log(`lease ${lease.id}: workload was gone, re-applied to cluster ${lease.clusterId}`);
   }
 

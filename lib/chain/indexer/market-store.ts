@@ -5,7 +5,7 @@
 import "server-only";
 import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
-import type { Db } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import {
   bids,
   chainEvents,
@@ -27,8 +27,7 @@ import type {
 import { emptyProvider } from "./apply-market-event";
 import type { MarketEvent } from "./decode-market-log";
 
-/** A database or an open transaction (drizzle's transaction object is a database too). */
-export type DbOrTx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type { DbOrTx };
 
 // Rows per INSERT: stays far below PostgreSQL's 65,535 bind parameters for every table here.
 const CHUNK = 1_000;
