@@ -33,7 +33,7 @@ const shop: ManifestInput = {
         { name: "DB_HOST", value: "db" },
         { name: "DB_PASSWORD", secret: "db-password" },
       ],
-      ports: [{ name: "http", port: 80, expose: "http" }, { port: 8080, expose: "http" }, { port: 9000 }],
+      ports: [{ name: "http", port: 80, expose: "http" }, { port: 8080, expose: "internal" }, { port: 9000 }],
       replicas: 2,
       resources: { cpu: 500, memory: 256, storage: 512 },
       readiness: { http: { path: "/healthz", port: "http" }, periodSeconds: 5, failureThreshold: 3 },

@@ -109,6 +109,16 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     why: "to offer volumes of the provider's storage classes",
   },
   {
+    id: "clusterissuers",
+    label: "Read cert-manager ClusterIssuers",
+    group: "cert-manager.io",
+    resource: "clusterissuers",
+    verbs: ["get"],
+    scope: "cluster",
+    optional: true,
+    why: "to check that the ClusterIssuer declared for lease TLS exists (when cert-manager is installed)",
+  },
+  {
     id: "namespaces",
     label: "Manage lease namespaces",
     group: "",

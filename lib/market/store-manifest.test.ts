@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { type Hex, keccak256, toHex, verifyTypedData } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +9,9 @@ import { buildOrder } from "@/lib/market/build-order";
 import { type SecretValue, sealSecrets } from "@/lib/market/manifest";
 import { getManifest, storeManifest } from "@/lib/market/store-manifest";
 import { deployTemplates } from "@/lib/market/templates";
+
+// Secret values are stored encrypted with the server's key (lib/market/secret-values.ts).
+Object.assign(process.env, { KUBECONFIG_ENCRYPTION_KEY: randomBytes(32).toString("hex") });
 
 const tenant = privateKeyToAccount("0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba");
 const stranger = privateKeyToAccount("0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e");
