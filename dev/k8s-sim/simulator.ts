@@ -6,6 +6,7 @@ import type { Socket } from "node:net";
 import { dirname } from "node:path";
 import { stringify as toYaml } from "yaml";
 import { handleRequest } from "./api";
+import { handleUpgrade } from "./exec";
 import { type SimCerts, sharedCerts } from "./certs";
 import { ClusterState } from "./cluster";
 import type { SimCni } from "./network-addons";
@@ -171,6 +172,7 @@ export class SimClusterImpl implements SimCluster {
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));
     });
+    server.on("upgrade", (req, socket, head) => handleUpgrade(this, req, socket, head));
     server.on("tlsClientError", () => {});
     const listen = (port: number) =>
       new Promise<void>((resolve, reject) => {
