@@ -24,6 +24,8 @@ export const rateLimitRules = {
    * public read: charged to the database in batches of 10 (see BatchedLimiter).
    */
   market: { points: 120, seconds: 60, batch: 10 },
+  /** Opening a lease shell costs a pod read and an exec connection on the provider's cluster. */
+  shell: { points: 20, seconds: 60 },
 } as const satisfies Record<string, { points: number; seconds: number; batch?: number }>;
 
 export type RateLimitName = keyof typeof rateLimitRules;
