@@ -66,7 +66,11 @@ describe("generateRbacManifest", () => {
       docs.filter((d) => (d as { roleRef?: { name: string } }).roleRef?.name === "kubebid-lease-workload"),
     ).toEqual([]);
     // The tenant's shell: exec only through the per-lease-namespace binding.
-    expect(leaseRules).toContainEqual({ apiGroups: [""], resources: ["pods/exec"], verbs: ["get", "create"] });
+    expect(leaseRules).toContainEqual({
+      apiGroups: [""],
+      resources: ["pods/exec"],
+      verbs: ["get", "create"],
+    });
     // No workload write cluster-wide.
     for (const r of rules)
       expect(

@@ -124,7 +124,9 @@ function covered(n: Omit<Need, "verb"> & { verb?: string }): boolean {
 describe("REQUIRED_PERMISSIONS", () => {
   const methodCalls = files.flatMap((f) =>
     [
-      ...f.text.matchAll(/\.(core|apps|networking|authorization|version)\.(\w+)\(|\.(podLogs|podMetrics|podExec)\(/g),
+      ...f.text.matchAll(
+        /\.(core|apps|networking|authorization|version)\.(\w+)\(|\.(podLogs|podMetrics|podExec)\(/g,
+      ),
     ].map((m) => ({
       file: f.path,
       call: m[3] ?? `${m[1]}.${m[2]}`,
