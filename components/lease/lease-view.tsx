@@ -287,7 +287,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
       )}
 
       {/* Only the tenant runs commands in its containers; the provider has its own cluster access. */}
-      {showWorkload && lease.role === "tenant" && (
+      {lease.role === "tenant" && (
         <Card title="Shell" testId="shell">
           <ShellPanel leaseId={lease.id} pods={pods} active={active} />
         </Card>

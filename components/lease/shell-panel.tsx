@@ -164,8 +164,13 @@ export function ShellPanel(props: { leaseId: string; pods: LeasePod[]; active: b
     };
   }, [session, props.leaseId]);
 
-  if (running.length === 0)
-    return <p className="text-sm text-zinc-600 dark:text-zinc-400">No running pods.</p>;
+  // Once a session started its terminal stays (with why it closed) whatever the pods do.
+  if (!session && (!props.active || running.length === 0))
+    return (
+      <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="shell-state">
+        {props.active ? "No running pods." : "The lease has ended."}
+      </p>
+    );
   const busy = phase === "connecting" || phase === "connected";
   return (
     <div className="space-y-3">
