@@ -217,7 +217,8 @@ function discovery(c: SimClusterImpl, path: string, port: number): Obj | undefin
             : s === "exec"
               ? ["create", "get"]
               : ["get", "patch", "update"];
-      const kind = s === "scale" ? "Scale" : s === "token" ? "TokenRequest" : d.kind;
+      const kind =
+        s === "scale" ? "Scale" : s === "token" ? "TokenRequest" : s === "exec" ? "PodExecOptions" : d.kind;
       resources.push({
         name: `${d.name}/${s}`,
         singularName: "",
