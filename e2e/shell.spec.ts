@@ -121,13 +121,23 @@ test("the tenant opens a shell in its running container, runs env, and the shell
   await expect
     .poll(() => terminal.locator(".xterm-screen").evaluate((el) => el.getBoundingClientRect().width))
     .toBeLessThanOrEqual(390);
-  await page.keyboard.type("hostname");
+  const podName = await shell.getByTestId("shell-pod").inputValue();
+  await page.keyboard.type("echo phone-$HOSTNAME-ok");
   await page.keyboard.press("Enter");
-  await expect(terminal).toContainText(/shell-[a-z0-9]+-[a-z0-9]{5}/);
+  await expect(terminal).toContainText(`phone-${podName}-ok`);
   await page.setViewportSize({ width: 1280, height: 900 });
 
-  // Closing the lease closes the shell, with the reason.
-  await page.getByTestId("close-lease").click();
+  // The lease ends (the tenant closes it on chain): the open shell closes, with the reason.
+  const close = await client.simulateContract({
+    account: tenant,
+    address: market,
+    abi: computeMarketAbi,
+    functionName: "closeLease",
+    args: [orderId, toBytes32Text("shell e2e")],
+  });
+  await client.waitForTransactionReceipt({
+    hash: await chainWallet.writeContract({ ...close.request, chain: null }),
+  });
   await expect(page.getByTestId("lease-status")).toHaveText("closed", { timeout: 30_000 });
   await expect(shell.getByTestId("shell-state")).toHaveText("Closed: This lease has ended.", {
     timeout: 20_000,

@@ -138,9 +138,18 @@ export function createShellUpgradeHandler(opts: ShellSocketOptions) {
           if (ws.readyState === WebSocket.OPEN) ws.send(data, { binary: true });
         },
         onEnd: (end) => {
-          if (ws.readyState !== WebSocket.OPEN) return;
-          ws.send(JSON.stringify({ type: "exit", ...end }));
-          ws.close(1000, reason(end.message));
+          // A lease that ends tears its pods down, which kills the shell (137) before the next
+          // check: say why it really ended.
+          void assertShellStillAllowed({ db, leaseId }).then(
+            () => {
+              if (ws.readyState !== WebSocket.OPEN) return;
+              ws.send(JSON.stringify({ type: "exit", ...end }));
+              ws.close(1000, reason(end.message));
+            },
+            (error) => {
+              if (ws.readyState === WebSocket.OPEN) closeWith(ws, error);
+            },
+          );
         },
       });
       if (closed) return opened.close();
