@@ -166,6 +166,56 @@ describe("pods/exec over WebSocket", () => {
     expect(env.API_SERVICE_HOST).toMatch(/^10\.96\./);
   });
 
+  it("env: envFrom with a prefix, resourceFieldRef with a divisor, $$ escapes, a missing optional ref", async () => {
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespacedConfigMap({
+      namespace: NS,
+      body: { metadata: { name: "cfg" }, data: { mode: "fast" } },
+    });
+    await core.createNamespacedPod({
+      namespace: NS,
+      body: {
+        metadata: { name: "envs" },
+        spec: {
+          enableServiceLinks: false,
+          containers: [
+            {
+              name: "app",
+              image: "busybox:1.36",
+              resources: { limits: { memory: "64Mi", cpu: "250m" } },
+              envFrom: [{ configMapRef: { name: "cfg" }, prefix: "CFG_" }],
+              env: [
+                {
+                  name: "MEM_MI",
+                  valueFrom: { resourceFieldRef: { resource: "limits.memory", divisor: "1Mi" } },
+                },
+                { name: "CPUS", valueFrom: { resourceFieldRef: { resource: "limits.cpu" } } },
+                { name: "LITERAL", value: "$$(CFG_mode) $(CFG_mode) $(NOPE)" },
+                {
+                  name: "MAYBE",
+                  valueFrom: { secretKeyRef: { name: "absent", key: "k", optional: true } },
+                },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    await waitFor(
+      async () => (await core.readNamespacedPod({ namespace: NS, name: "envs" })).status?.phase === "Running",
+      5000,
+      "envs running",
+    );
+    const lines = (await run("envs", ["env"])).out.trim().split("\n");
+    expect(lines).toEqual(
+      expect.arrayContaining(["CFG_mode=fast", "MEM_MI=64", "CPUS=1", "LITERAL=$(CFG_mode) fast $(NOPE)"]),
+    );
+    expect(lines.some((l) => l.startsWith("MAYBE="))).toBe(false);
+    // no service links: only the master service's variables
+    expect(lines.some((l) => l.startsWith("API_SERVICE"))).toBe(false);
+    expect(lines).toContain("KUBERNETES_SERVICE_PORT=443");
+  });
+
   it("the image model's user: id and ps in the unprivileged container", async () => {
     const id = await run("web", ["id"], { container: "side" });
     expect(id.out).toBe("uid=101(nginx) gid=101(nginx) groups=101(nginx)\n");

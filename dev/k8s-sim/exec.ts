@@ -30,6 +30,13 @@ const CLOSE = 255;
 const WATCH_MS = 200;
 
 const CONFIGMAPS = findRes("", "v1", "configmaps")!;
+// The first subprotocol the client offers that we speak (checked before the upgrade).
+const wss = new WebSocketServer({
+  noServer: true,
+  perMessageDeflate: false,
+  maxPayload: 1024 * 1024,
+  handleProtocols: (offered) => [...offered].find((p) => PROTOCOLS.includes(p)) ?? false,
+});
 
 function refuse(socket: Duplex, e: unknown): void {
   const err =
@@ -81,16 +88,7 @@ export function handleUpgrade(c: SimClusterImpl, req: IncomingMessage, socket: D
       throw bad(
         `unable to upgrade: none of the requested subprotocols (${offered.join(", ") || "none"}) is supported: ${PROTOCOLS.join(", ")}`,
       );
-    const server = new WebSocketServer({
-      noServer: true,
-      perMessageDeflate: false,
-      maxPayload: 1024 * 1024,
-      handleProtocols: () => protocol,
-    });
-    server.handleUpgrade(req, socket, head, (ws) => {
-      server.close();
-      serve(c.state, ws, protocol, session);
-    });
+    wss.handleUpgrade(req, socket, head, (ws) => serve(c.state, ws, protocol, session));
   } catch (e) {
     refuse(socket, e);
   }

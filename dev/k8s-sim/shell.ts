@@ -233,16 +233,15 @@ export function startExec(
             .join(""),
         );
         return 0;
-      case "ps":
+      case "ps": {
+        // PID 1 is the container's process; the shell and ps itself come later.
+        const row = (pid: number, cmd: string) =>
+          `${String(pid).padStart(5)} ${ctx.user.padEnd(8)}  0:00 ${cmd}\n`;
         term.out(
-          [
-            "PID   USER     TIME  COMMAND",
-            `    1 ${ctx.user.padEnd(8)}  0:00 ${ctx.mainProcess}`,
-            ...(inShell ? [`   ${String(7).padStart(2)} ${ctx.user.padEnd(8)}  0:00 sh`] : []),
-            `   ${String(inShell ? 13 : 7).padStart(2)} ${ctx.user.padEnd(8)}  0:00 ps ${args.join(" ")}`.trimEnd(),
-          ].join("\n") + "\n",
+          `  PID USER      TIME  COMMAND\n${row(1, ctx.mainProcess)}${inShell ? row(7, "sh") : ""}${row(inShell ? 13 : 7, ["ps", ...args].join(" "))}`,
         );
         return 0;
+      }
       case "ls": {
         const targets = args.filter((a) => !a.startsWith("-"));
         let code = 0;
