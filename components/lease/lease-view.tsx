@@ -7,6 +7,7 @@ import { EscrowPanel } from "@/components/lease/escrow-panel";
 import { LeaseTimeline } from "@/components/lease/lease-timeline";
 import { LogViewer } from "@/components/lease/log-viewer";
 import { PublicUrls } from "@/components/lease/public-urls";
+import { ShellPanel } from "@/components/lease/shell-panel";
 import { useLiveUsage } from "@/components/lease/use-live-usage";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -293,6 +294,13 @@ export function LeaseView(props: { initial: LeaseResponse }) {
       {showWorkload && (
         <Card title="Logs" testId="logs">
           <LogViewer leaseId={lease.id} pods={podNames} />
+        </Card>
+      )}
+
+      {/* Only the tenant runs commands in its containers; the provider has its own cluster access. */}
+      {lease.role === "tenant" && (
+        <Card title="Shell" testId="shell">
+          <ShellPanel leaseId={lease.id} pods={pods} active={active} />
         </Card>
       )}
 

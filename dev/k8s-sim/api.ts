@@ -37,7 +37,7 @@ import { formatLogTime, type LogLine } from "./workload";
 
 const JSON_CT = "application/json";
 
-function status(code: number, reason: string, message: string, details?: Obj): Obj {
+export function status(code: number, reason: string, message: string, details?: Obj): Obj {
   return {
     kind: "Status",
     apiVersion: "v1",
@@ -119,11 +119,11 @@ function parseBody(text: string, contentType: string): Obj {
 
 // ---------------- authorization ----------------
 // RBAC over the stored roles and bindings (rbac/authorizer.ts), then a test token's own rules.
-function allowed(st: ClusterState, tok: TokenInfo, a: Attrs): boolean {
+export function allowed(st: ClusterState, tok: TokenInfo, a: Attrs): boolean {
   return authorize(st.store, userOf(tok), a).allowed || tokenRulesAllow(tok.rules, a);
 }
 
-function forbidden(tok: TokenInfo, a: Attrs): ApiError {
+export function forbidden(tok: TokenInfo, a: Attrs): ApiError {
   const full = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const resG = a.group ? `${a.resource}.${a.group}` : a.resource;
   const what = a.name ? `${resG} "${a.name}"` : resG;
@@ -209,8 +209,16 @@ function discovery(c: SimClusterImpl, path: string, port: number): Obj | undefin
       ...(d.virtual ? {} : { storageVersionHash: Buffer.from(resKey(d)).toString("base64").slice(0, 11) }),
     });
     for (const s of d.subresources ?? []) {
-      const verbs = s === "log" ? ["get"] : s === "token" ? ["create"] : ["get", "patch", "update"];
-      const kind = s === "scale" ? "Scale" : s === "token" ? "TokenRequest" : d.kind;
+      const verbs =
+        s === "log"
+          ? ["get"]
+          : s === "token"
+            ? ["create"]
+            : s === "exec"
+              ? ["create", "get"]
+              : ["get", "patch", "update"];
+      const kind =
+        s === "scale" ? "Scale" : s === "token" ? "TokenRequest" : s === "exec" ? "PodExecOptions" : d.kind;
       resources.push({
         name: `${d.name}/${s}`,
         singularName: "",
@@ -231,7 +239,7 @@ function discovery(c: SimClusterImpl, path: string, port: number): Obj | undefin
 }
 
 // ---------------- routing ----------------
-interface Route {
+export interface Route {
   def: ResDef;
   namespace?: string;
   name?: string;
@@ -239,7 +247,7 @@ interface Route {
   watchPrefix: boolean;
 }
 
-function route(path: string): Route | undefined | "notfound" {
+export function route(path: string): Route | undefined | "notfound" {
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   let group: string;
   let version: string;
@@ -285,8 +293,12 @@ function verbOf(method: string, r: Route, q: URLSearchParams): string | undefine
       if (watch) return "watch";
       return r.name ? "get" : "list";
     case "POST":
-      // TokenRequest is a create on the serviceaccounts/token subresource.
-      return r.name ? (r.subresource === "token" ? "create" : undefined) : "create";
+      // TokenRequest is a create on the serviceaccounts/token subresource, exec (SPDY) on pods/exec.
+      return r.name
+        ? r.subresource === "token" || r.subresource === "exec"
+          ? "create"
+          : undefined
+        : "create";
     case "PUT":
       return r.name ? "update" : undefined;
     case "PATCH":
@@ -387,6 +399,9 @@ async function dispatch(
   if (r.def.virtual === "metrics") return metrics(st, res, r, q);
   if (r.def.virtual === "events") return send(res, 200, eventsV1(st, r.namespace, r.name, q));
   if (r.subresource === "log") return logs(st, req, res, r, q);
+  // exec is served on the connection upgrade (exec.ts); a plain request gets the apiserver's answer
+  // (k8s.io/apimachinery/pkg/util/httpstream: "Upgrade request required").
+  if (r.subresource === "exec") return send(res, 400, status(400, "BadRequest", "Upgrade request required"));
 
   const ns = r.namespace ?? "";
   const dryRun = q.get("dryRun") === "All";

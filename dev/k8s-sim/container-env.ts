@@ -4,10 +4,12 @@
 // what is defined before (third_party/forked/golang/expansion); `valueFrom` secretKeyRef,
 // configMapKeyRef and fieldRef. A missing Secret/ConfigMap or key that is not `optional` stops the
 // container with CreateContainerConfigError and the kubelet's message. Values are never logged.
-// Not modelled: the Service links variables (enableServiceLinks) and resourceFieldRef.
+// Then what the runtime adds: PATH from the image (unless set), HOSTNAME. Service links: the
+// `kubernetes` Service's variables always, the namespace's Services unless enableServiceLinks is false
+// (pkg/kubelet/envvars).
 import { R } from "./resources";
 import type { Store } from "./store";
-import type { Obj } from "./util";
+import { type Obj, parseQuantity } from "./util";
 
 export type EnvResult = { env: Record<string, string> } | { error: string };
 
@@ -40,9 +42,51 @@ function fieldValue(pod: Obj, path: string): string {
   return String(known[path] ?? "");
 }
 
+/** Debian/Alpine images' ENV PATH (docker-library Dockerfiles). */
+const IMAGE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** `{SVC}_SERVICE_HOST`, `{SVC}_PORT_{port}_{PROTO}`… for one Service (pkg/kubelet/envvars). */
+function serviceEnv(svc: Obj): Record<string, string> {
+  const ip: string | undefined = svc.spec?.clusterIP;
+  if (!ip || ip === "None") return {};
+  const name = String(svc.metadata.name).toUpperCase().replace(/-/g, "_");
+  const ports: Obj[] = svc.spec?.ports ?? [];
+  const out: Record<string, string> = {};
+  const first = ports[0];
+  if (!first) return out;
+  out[`${name}_SERVICE_HOST`] = ip;
+  out[`${name}_SERVICE_PORT`] = String(first.port);
+  for (const p of ports)
+    if (p.name)
+      out[`${name}_SERVICE_PORT_${String(p.name).toUpperCase().replace(/-/g, "_")}`] = String(p.port);
+  const proto = (p: Obj) => String(p.protocol ?? "TCP").toLowerCase();
+  out[`${name}_PORT`] = `${proto(first)}://${ip}:${first.port}`;
+  for (const p of ports) {
+    const pre = `${name}_PORT_${p.port}_${String(p.protocol ?? "TCP").toUpperCase()}`;
+    out[pre] = `${proto(p)}://${ip}:${p.port}`;
+    out[`${pre}_PROTO`] = proto(p);
+    out[`${pre}_PORT`] = String(p.port);
+    out[`${pre}_ADDR`] = ip;
+  }
+  return out;
+}
+
+/** resourceFieldRef: the limit (or request), divided by the divisor and rounded up, as the kubelet does. */
+function resourceValue(container: Obj, ref: Obj): string {
+  const [kind, res] = String(ref.resource).split(".") as [string, string];
+  const q = container.resources?.[kind]?.[res] ?? (kind === "limits" ? undefined : "0");
+  const value = q === undefined ? 0 : parseQuantity(String(q));
+  const divisor = parseQuantity(String(ref.divisor ?? "1"));
+  return String(Math.ceil(value / (divisor || 1)));
+}
+
 export function resolveEnv(store: Store, pod: Obj, container: Obj): EnvResult {
   const ns: string = pod.metadata.namespace;
   const env: Record<string, string> = {};
+  const master = store.get(R.svc, "default", "kubernetes");
+  if (master) Object.assign(env, serviceEnv(master));
+  if (pod.spec?.enableServiceLinks !== false)
+    for (const svc of store.list(R.svc, ns)) Object.assign(env, serviceEnv(svc));
   for (const src of container.envFrom ?? []) {
     const prefix: string = src.prefix ?? "";
     const ref = src.secretRef ?? src.configMapRef;
@@ -81,7 +125,10 @@ export function resolveEnv(store: Store, pod: Obj, container: Obj): EnvResult {
       }
       env[e.name] = isSecret ? decode(raw) : String(raw);
     } else if (vf.fieldRef) env[e.name] = fieldValue(pod, String(vf.fieldRef.fieldPath ?? ""));
+    else if (vf.resourceFieldRef) env[e.name] = resourceValue(container, vf.resourceFieldRef);
   }
+  env.PATH ??= IMAGE_PATH;
+  env.HOSTNAME = pod.spec?.hostname ?? pod.metadata.name;
   return { env };
 }
 

@@ -68,7 +68,26 @@ export interface ContainerApp {
   exitsOnStart?(ctx: AppContext): string[] | null;
   /** Called when the container stops (pod deleted or restarted): close files, flush data. */
   stop?(ctx: AppContext): Promise<void>;
+  /**
+   * Programs the image adds to the simulator's shell (shell.ts), e.g. `psql` in the postgres image:
+   * `handles` says whether `command` (argv[0] without /bin/ or /usr/bin/) is one of them; `run`
+   * executes it, writing to `io`, and resolves with its exit status. Used by `pods/exec` directly and
+   * from `sh`; absent: the image has only the shell's programs.
+   */
+  exec?: {
+    handles(command: string): boolean;
+    run(argv: string[], io: ExecIO, ctx: ExecContext): Promise<number>;
+  };
 }
+
+/** Output of a command run through `pods/exec` (on a tty both go to the terminal). */
+export interface ExecIO {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** What an exec'd program knows of its container (a subset of AppContext: no network, no volumes). */
+export type ExecContext = Pick<AppContext, "pod" | "container" | "env">;
 
 export interface PostgresPeer {
   /** Authenticates like pg_hba `scram-sha-256` would; throws `password authentication failed for user "x"`. */

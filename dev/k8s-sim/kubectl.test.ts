@@ -218,7 +218,9 @@ function clientMinor(bin: string | undefined): number {
     return 0;
   }
 }
-const MIN_MINOR = { events: 26, whoami: 27 };
+// exec: WebSockets by default since 1.31 (KUBECTL_REMOTE_COMMAND_WEBSOCKETS); older clients speak SPDY,
+// which the simulator does not serve.
+const MIN_MINOR = { events: 26, whoami: 27, exec: 31 };
 
 interface Run {
   code: number;
@@ -447,6 +449,52 @@ describe.each(CLIENTS)("kubectl $label verbs ($why)", ({ label, bin }) => {
     expect(prev.out).toMatch(/panic/);
     await k(["delete", "deployment", "crash", "-n", ns]);
   });
+
+  it.skipIf(!bin || lacks("exec"))(
+    "exec (WebSocket remotecommand): commands, exit codes, stdin, refusals",
+    async () => {
+      const pod = await podOf("app=web");
+      const echo = await k(["exec", pod, "-n", ns, "--", "echo", "hi"]);
+      expect([echo.code, echo.out, echo.err]).toEqual([0, "hi\n", ""]);
+      const failed = await k(["exec", pod, "-n", ns, "--", "sh", "-c", "hostname; exit 3"]);
+      expect([failed.code, failed.out]).toEqual([3, `${pod}\n`]);
+      expect(failed.err).toContain("command terminated with exit code 3");
+      const piped = await new Promise<Run>((resolve) => {
+        const p = spawn(bin!, [
+          `--kubeconfig=${cfg}`,
+          `--cache-dir=${join(tmp, "cache")}`,
+          "exec",
+          "-i",
+          pod,
+          "-n",
+          ns,
+          "--",
+          "sh",
+        ]);
+        let out = "";
+        let err = "";
+        p.stdout.on("data", (d: Buffer) => (out += d));
+        p.stderr.on("data", (d: Buffer) => (err += d));
+        p.on("close", (code) => resolve({ code: code ?? 1, out, err }));
+        p.stdin.end("cd /etc\npwd\nexit 0\n");
+      });
+      expect([piped.code, piped.out, piped.err]).toEqual([0, "/etc\n", ""]);
+      const missing = await k(["exec", pod, "-n", ns, "-c", "nope", "--", "ls"]);
+      expect(missing.code).not.toBe(0);
+      expect(missing.err).toContain(`container nope is not valid for pod ${pod}`);
+      // kubectl reads the pod first: a token that may do that, but not exec
+      const podReader = join(tmp, "pod-reader.kubeconfig");
+      writeFileSync(
+        podReader,
+        cl.kubeconfig({
+          token: cl.issueToken({ rules: [{ verbs: ["get"], apiGroups: [""], resources: ["pods"] }] }),
+        }),
+      );
+      const denied = await k(["exec", pod, "-n", ns, "--", "ls"], podReader);
+      expect(denied.code).not.toBe(0);
+      expect(denied.err).toMatch(/cannot (get|create) resource "pods\/exec"/);
+    },
+  );
 
   it.skipIf(!bin)("top pods, top nodes", async () => {
     const pod = await podOf("app=web");

@@ -55,7 +55,7 @@ export const RESOURCES: ResDef[] = [
     verbs: RW,
     shortNames: ["po"],
     categories: ALL,
-    subresources: ["status", "log"],
+    subresources: ["status", "log", "exec"],
     statusSub: true,
   },
   {

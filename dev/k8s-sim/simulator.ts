@@ -8,6 +8,7 @@ import type { Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { stringify as toYaml } from "yaml";
 import { handleRequest } from "./api";
+import { handleUpgrade } from "./exec";
 import { type SimCerts, sharedCerts } from "./certs";
 import { ClusterState } from "./cluster";
 import { handleIngressRequest } from "./ingress-controller";
@@ -221,6 +222,7 @@ export class SimClusterImpl implements SimCluster {
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));
     });
+    server.on("upgrade", (req, socket, head) => handleUpgrade(this, req, socket, head));
     server.on("tlsClientError", () => {});
     this.port = await listenOn(server, this.port, this.sim.host);
     this.http = server;

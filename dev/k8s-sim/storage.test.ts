@@ -408,14 +408,22 @@ describe("Secrets and ConfigMaps in the environment", () => {
     const pod = await get("/api/v1/namespaces/env/pods/p");
     const sim = state().kubelet.pods.get(pod.metadata.uid);
     // "2nd" is no environment variable name: envFrom skips it ("DB_1bad" is one thanks to its prefix).
-    expect(sim?.containers[0]?.env).toEqual({
+    // Beside the pod's own: the `kubernetes` Service's links, the image's PATH and HOSTNAME.
+    const env = sim?.containers[0]?.env ?? {};
+    expect(
+      Object.keys(env).filter((k) => !k.startsWith("KUBERNETES_") && k !== "PATH" && k !== "HOSTNAME"),
+    ).toHaveLength(6);
+    expect(env).toMatchObject({
       DB_1bad: "x",
       DB_password: "s3cret",
       PASSWORD: "s3cret",
       MODE: "prod",
       POD: "p",
       URL: "postgres://app:s3cret@db/p?x=$(KEEP)",
+      HOSTNAME: "p",
+      KUBERNETES_SERVICE_HOST: "10.96.0.1",
     });
+    expect(env.PATH).toContain("/usr/bin");
   });
 
   it.each([

@@ -28,6 +28,8 @@ export const rateLimitRules = {
   reachability: { points: 120, seconds: 60 },
   /** Adding a custom domain costs a DNS lookup. */
   domains: { points: 20, seconds: 60 },
+  /** Opening a lease shell costs a pod read and an exec connection on the provider's cluster. */
+  shell: { points: 20, seconds: 60 },
 } as const satisfies Record<string, { points: number; seconds: number; batch?: number }>;
 
 export type RateLimitName = keyof typeof rateLimitRules;

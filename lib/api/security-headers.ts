@@ -32,7 +32,15 @@ export function contentSecurityPolicy(o: SecurityHeaderOptions): string {
     ["style-src-attr", "'unsafe-inline'"],
     ["img-src", "'self'", "data:", "blob:"],
     ["font-src", "'self'", "data:"],
-    ["connect-src", "'self'", rpcOrigin, ...(o.dev ? ["ws:", "wss:"] : [])],
+    // The lease shell's WebSocket is on the app's own origin; named as ws(s): for browsers whose
+    // 'self' does not cover WebSockets.
+    [
+      "connect-src",
+      "'self'",
+      rpcOrigin,
+      ...(o.appUrl ? [o.appUrl.replace(/^http/, "ws")] : []),
+      ...(o.dev ? ["ws:", "wss:"] : []),
+    ],
     ["object-src", "'none'"],
     ["base-uri", "'none'"],
     ["form-action", "'self'"],

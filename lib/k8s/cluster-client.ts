@@ -1,6 +1,7 @@
 import "server-only";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP } from "node:net";
+import type { Readable, Writable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { createSecureContext } from "node:tls";
 import {
@@ -9,6 +10,7 @@ import {
   AuthorizationV1Api,
   CoreV1Api,
   createConfiguration,
+  Exec,
   KubeConfig,
   NetworkingV1Api,
   type RequestBody,
@@ -16,12 +18,14 @@ import {
   ResponseContext,
   type SecurityAuthentication,
   ServerConfiguration,
+  type V1Status,
   VersionApi,
   wrapHttpLibrary,
 } from "@kubernetes/client-node";
 // undici is what @kubernetes/client-node itself sends with (pinned by the root `overrides`); we use it
 // directly so every request shares one connection pool per cluster and carries a timeout.
 import { Agent, fetch } from "undici";
+import WebSocket from "ws";
 import { AppError } from "@/lib/errors";
 import { isPrivateAddress } from "./is-private-address";
 import type { ValidatedKubeconfig } from "./validate-kubeconfig";
@@ -71,6 +75,20 @@ export interface PodLogOptions {
   signal?: AbortSignal;
 }
 
+export interface PodExecOptions {
+  container: string;
+  command: string[];
+  tty: boolean;
+  stdin: Readable | null;
+  /** With `rows` and `columns` and `resize` events (like a tty WriteStream), the terminal's size follows it. */
+  stdout: Writable;
+  stderr: Writable | null;
+  /** The command's end: a metav1.Status (Success, or Failure with an ExitCode cause). */
+  onStatus(status: V1Status): void;
+  /** The connection closed (after the status, or without one when it dropped). */
+  onClose?(): void;
+}
+
 export interface ContainerUsage {
   name: string;
   usage: { cpu?: string; memory?: string };
@@ -100,6 +118,12 @@ export interface ClusterClient {
   podMetrics(namespace: string, opts?: { signal?: AbortSignal }): Promise<PodMetricsItem[]>;
   /** Raw container log bytes. */
   podLogs(namespace: string, pod: string, opts?: PodLogOptions): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * Runs a command in a container over WebSocket (remotecommand v5/v4), through this client's TLS
+   * settings and private-address guard. Resolves with the open connection once the upgrade succeeded;
+   * a refusal rejects with an ApiException carrying the server's Status.
+   */
+  podExec(namespace: string, pod: string, opts: PodExecOptions): Promise<{ close(): void }>;
   /** Closes the connection pool. */
   close(): Promise<void>;
 }
@@ -347,6 +371,66 @@ export function createClusterClient(kc: ValidatedKubeconfig, opts: ClusterClient
     }
   }
 
+  // client-node's Exec over a `ws` socket of our own: its default handler dials without the address
+  // guard, and hands server close frames to process.stdout/stdin.
+  const wsInterface = {
+    connect(path: string, _text: unknown, binary: ((stream: number, buff: Buffer) => boolean) | null) {
+      return new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(
+          `${kc.server.replace(/^https:/, "wss:")}${path}`,
+          ["v5.channel.k8s.io", "v4.channel.k8s.io"],
+          // servername and lookup reach tls.connect through https.request (ws passes its options on)
+          {
+            ca: kc.caData ? decode(kc.caData) : undefined,
+            ...("clientCertData" in kc.auth
+              ? { cert: decode(kc.auth.clientCertData), key: decode(kc.auth.clientKeyData) }
+              : {}),
+            servername: kc.tlsServerName ?? (isIP(host) ? undefined : host),
+            rejectUnauthorized: kc.insecureSkipTlsVerify !== true,
+            headers: authorization ? { Authorization: authorization } : {},
+            handshakeTimeout: timeoutMs,
+            perMessageDeflate: false,
+            followRedirects: false,
+            maxPayload: 4 * 1024 * 1024,
+            ...(allowPrivate ? {} : { lookup: guardedLookup as never }),
+          } as WebSocket.ClientOptions,
+        );
+        let open = false;
+        ws.on("open", () => {
+          open = true;
+          resolve(ws);
+        });
+        ws.on("unexpected-response", (_req, res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (c: Buffer) => {
+            size += c.length;
+            if (size <= 64 * 1024) chunks.push(c);
+          });
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            let body: unknown = text;
+            try {
+              body = JSON.parse(text);
+            } catch {}
+            reject(new ApiException(res.statusCode ?? 0, `HTTP ${res.statusCode} from ${path}`, body, {}));
+            ws.terminate();
+          });
+        });
+        ws.on("error", (error) => {
+          if (!open) reject(error);
+        });
+        ws.on("message", (data: Buffer, isBinary: boolean) => {
+          const buf = isBinary ? data : Buffer.from(data.toString());
+          // 255: the server closed one of its streams (v5); the status on channel 3 ends the command.
+          if (buf.length < 1 || buf[0] === 255) return;
+          if (binary && !binary(buf[0]!, buf.subarray(1))) ws.close();
+        });
+      });
+    },
+  };
+  const exec = new Exec(buildKubeConfig(kc), wsInterface as never);
+
   return {
     server: kc.server,
     core: new CoreV1Api(configuration),
@@ -380,6 +464,21 @@ export function createClusterClient(kc: ValidatedKubeconfig, opts: ClusterClient
           },
         },
       );
+    },
+    async podExec(namespace, pod, o) {
+      const ws = await exec.exec(
+        namespace,
+        pod,
+        o.container,
+        o.command,
+        o.stdout,
+        o.stderr,
+        o.stdin,
+        o.tty,
+        o.onStatus,
+      );
+      (ws as unknown as WebSocket).on("close", () => o.onClose?.());
+      return { close: () => ws.close() };
     },
     close: () => agent.close(),
   };

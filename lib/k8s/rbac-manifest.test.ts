@@ -74,6 +74,12 @@ describe("generateRbacManifest", () => {
       expect(rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs)).toEqual(
         resource === "clusterissuers" ? ["get"] : ["list"],
       );
+    // The tenant's shell: exec only through the per-lease-namespace binding.
+    expect(leaseRules).toContainEqual({
+      apiGroups: [""],
+      resources: ["pods/exec"],
+      verbs: ["get", "create"],
+    });
     // No workload write cluster-wide.
     for (const r of rules)
       expect(

@@ -21,7 +21,7 @@ function cluster(answers: { pods: unknown; metrics: unknown }) {
 
 const pod = (namespace: string, name: string, extra: object = {}) => ({
   metadata: { name, namespace },
-  spec: { containers: [{ resources: { requests: { cpu: "250m", memory: "64Mi" } } }] },
+  spec: { containers: [{ name: "web", resources: { requests: { cpu: "250m", memory: "64Mi" } } }] },
   status: { phase: "Running" },
   ...extra,
 });
@@ -67,6 +67,8 @@ describe("readClusterLeasePods", () => {
     const result = await readClusterLeasePods(client, { leaseIds: ["1", "2", "3"] });
     expect(result.metrics).toEqual({ available: true });
     expect(result.leases.get("1")?.pods.map((p) => p.name)).toEqual(["web-a", "web-b"]);
+    // the container names the lease page's shell offers
+    expect(result.leases.get("1")?.pods[0]?.containerNames).toEqual(["web"]);
     expect(result.leases.get("1")?.pods[0]?.requests).toEqual({
       cpuMillis: 250,
       memoryBytes: 64 * 1024 ** 2,

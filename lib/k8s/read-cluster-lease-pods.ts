@@ -73,7 +73,12 @@ const podSchema = z.object({
     .object({
       nodeName: name.nullish(),
       containers: z
-        .array(z.object({ resources: z.object({ requests: quantities, limits: quantities }).nullish() }))
+        .array(
+          z.object({
+            name: name.nullish(),
+            resources: z.object({ requests: quantities, limits: quantities }).nullish(),
+          }),
+        )
         .max(100)
         .nullish(),
     })

@@ -38,6 +38,7 @@ const METHODS: Record<string, Need | typeof OPEN> = {
   "authorization.createSelfSubjectAccessReview": OPEN,
   "version.getCode": OPEN,
   podLogs: need("get", "", "pods/log", "lease"),
+  podExec: need("create", "", "pods/exec", "lease"),
   podMetrics: need("list", "metrics.k8s.io", "pods", "lease"),
 };
 
@@ -148,7 +149,9 @@ function covered(n: Omit<Need, "verb"> & { verb?: string }): boolean {
 describe("REQUIRED_PERMISSIONS", () => {
   const methodCalls = files.flatMap((f) =>
     [
-      ...f.text.matchAll(/\.(core|apps|networking|authorization|version)\.(\w+)\(|\.(podLogs|podMetrics)\(/g),
+      ...f.text.matchAll(
+        /\.(core|apps|networking|authorization|version)\.(\w+)\(|\.(podLogs|podMetrics|podExec)\(/g,
+      ),
     ].map((m) => ({
       file: f.path,
       call: m[3] ?? `${m[1]}.${m[2]}`,

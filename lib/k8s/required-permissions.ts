@@ -251,6 +251,18 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     why: "to stream a tenant's logs to the tenant",
   },
   {
+    id: "pods-exec",
+    label: "Open a shell in a lease's pods",
+    group: "",
+    resource: "pods",
+    subresource: "exec",
+    // A WebSocket exec is a GET authorized as `get`, and since 1.35 also as `create`
+    // (AuthorizePodWebsocketUpgradeCreatePermission); SPDY's POST is `create`.
+    verbs: ["get", "create"],
+    scope: "lease",
+    why: "to give a lease's tenant a shell in its own containers (the lease page's Shell tab)",
+  },
+  {
     id: "events",
     label: "Read events",
     group: "",

@@ -17,6 +17,8 @@ export interface LeasePodStatus {
   startedAt: string | null;
   createdAt: string | null;
   containers: number;
+  /** The spec's container names, in order (the shell's container picker). */
+  containerNames: string[];
   readyContainers: number;
   /** Sum over the pod's containers; null where no container sets it. */
   requests: { cpuMillis: number | null; memoryBytes: number | null };
@@ -43,6 +45,7 @@ export interface PodLike {
   spec?: {
     nodeName?: string | null;
     containers?: Array<{
+      name?: string | null;
       resources?: {
         requests?: Record<string, string> | null;
         limits?: Record<string, string> | null;
@@ -116,6 +119,7 @@ export function summarizePod(pod: PodLike): LeasePodStatus {
     startedAt: timestamp(pod.status?.startTime),
     createdAt: timestamp(pod.metadata?.creationTimestamp),
     containers: pod.spec?.containers?.length ?? containerStatuses.length,
+    containerNames: (pod.spec?.containers ?? []).flatMap((c) => (c.name ? [c.name] : [])),
     readyContainers: containerStatuses.filter((cs) => cs.ready).length,
     requests: {
       cpuMillis: containerSum(pod, "requests", "cpu"),

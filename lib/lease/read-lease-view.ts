@@ -19,6 +19,7 @@ export function leasePodView(p: LeasePodStatus): LeasePod {
     ready: p.ready,
     readyContainers: p.readyContainers,
     containers: p.containers,
+    containerNames: p.containerNames,
     restarts: p.restarts,
     node: p.node,
     createdAt: p.createdAt,

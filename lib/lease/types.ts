@@ -11,6 +11,8 @@ export interface LeasePod {
   ready: boolean;
   readyContainers: number;
   containers: number;
+  /** Container names (absent in status rows stored before it was added). */
+  containerNames?: string[];
   restarts: number;
   node: string | null;
   createdAt: string | null;
