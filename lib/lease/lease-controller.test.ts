@@ -33,6 +33,7 @@ function fakeWorkload(opts: { applyMs?: number } = {}) {
       const base = {
         readyContainers: 1,
         containers: 1,
+        containerStatuses: [],
         restarts: 0,
         node: "n1",
         createdAt: null,
