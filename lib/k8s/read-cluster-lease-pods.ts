@@ -82,7 +82,8 @@ const containerStatus = z.object({
   lastState: containerState,
 });
 
-const podSchema = z.object({
+/** A pod as KubeBid reads it from a provider's cluster: only the fields it shows, bounded. */
+export const leasePodSchema = z.object({
   metadata: z.object({
     name,
     namespace: name,
@@ -188,7 +189,7 @@ export async function readClusterLeasePods(
   let ignored = 0;
   const seen = new Set<string>();
   for (const item of podItems) {
-    const pod = podSchema.safeParse(item);
+    const pod = leasePodSchema.safeParse(item);
     const entry = pod.success ? byNamespace.get(pod.data.metadata.namespace) : undefined;
     const key = pod.success ? `${pod.data.metadata.namespace}/${pod.data.metadata.name}` : "";
     if (!pod.success || !entry || seen.has(key) || entry.pods.length >= MAX_PODS_PER_LEASE) {
