@@ -50,11 +50,18 @@ export function useLiveUsage(leaseId: string, windowMs: number, enabled: boolean
       }
       return next;
     };
-    setSeries((prev) => append(prev, usage.map((u) => ({ ...u, key: u.pod }))));
+    setSeries((prev) =>
+      append(
+        prev,
+        usage.map((u) => ({ ...u, key: u.pod })),
+      ),
+    );
     setContainerSeries((prev) =>
       append(
         prev,
-        usage.flatMap((u) => (u.containers ?? []).map((c) => ({ ...c, key: containerKey(u.pod, c.container) }))),
+        usage.flatMap((u) =>
+          (u.containers ?? []).map((c) => ({ ...c, key: containerKey(u.pod, c.container) })),
+        ),
       ),
     );
   };

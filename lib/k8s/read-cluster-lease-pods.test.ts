@@ -95,7 +95,10 @@ describe("readClusterLeasePods", () => {
           pod("kb-lease-1", "web-a", {
             spec: {
               containers: [
-                { name: "app", resources: { requests: { cpu: "200m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+                {
+                  name: "app",
+                  resources: { requests: { cpu: "200m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+                },
                 { name: "side", resources: { requests: { cpu: "50m" } } },
               ],
             },
@@ -106,8 +109,15 @@ describe("readClusterLeasePods", () => {
                   name: "app",
                   ready: false,
                   restartCount: 3,
-                  state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 40s restarting failed container=app" } },
-                  lastState: { terminated: { reason: "OOMKilled", exitCode: 137, startedAt: iso, finishedAt: iso } },
+                  state: {
+                    waiting: {
+                      reason: "CrashLoopBackOff",
+                      message: "back-off 40s restarting failed container=app",
+                    },
+                  },
+                  lastState: {
+                    terminated: { reason: "OOMKilled", exitCode: 137, startedAt: iso, finishedAt: iso },
+                  },
                 },
                 {
                   name: "side",

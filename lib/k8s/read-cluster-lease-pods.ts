@@ -57,7 +57,12 @@ const name = z.string().min(1).max(253);
 const text = z.string().max(4096);
 const time = z.string().max(64).nullish();
 const quantities = z.record(z.string().max(253), z.string().max(64)).nullish();
-const exitCode = z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1).nullish();
+const exitCode = z
+  .number()
+  .int()
+  .min(-(2 ** 31))
+  .max(2 ** 31 - 1)
+  .nullish();
 const containerState = z
   .object({
     running: z.object({ startedAt: time }).nullish(),

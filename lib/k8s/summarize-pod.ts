@@ -143,8 +143,14 @@ function stateView(s: ContainerStateLike | null | undefined): ContainerStateView
       finishedAt: timestamp(s.terminated.finishedAt),
     };
   if (s?.waiting)
-    return { ...base, state: "waiting", reason: s.waiting.reason ?? null, message: s.waiting.message ?? null };
-  if (s?.running) return { ...base, state: "running", reason: null, startedAt: timestamp(s.running.startedAt) };
+    return {
+      ...base,
+      state: "waiting",
+      reason: s.waiting.reason ?? null,
+      message: s.waiting.message ?? null,
+    };
+  if (s?.running)
+    return { ...base, state: "running", reason: null, startedAt: timestamp(s.running.startedAt) };
   return null;
 }
 
@@ -164,8 +170,14 @@ function containerViews(pod: PodLike): LeaseContainerStatus[] {
         restarts: cs?.restartCount ?? 0,
         state: stateView(cs?.state),
         lastState: stateView(cs?.lastState),
-        requests: { cpuMillis: quantity(spec, "requests", "cpu"), memoryBytes: quantity(spec, "requests", "memory") },
-        limits: { cpuMillis: quantity(spec, "limits", "cpu"), memoryBytes: quantity(spec, "limits", "memory") },
+        requests: {
+          cpuMillis: quantity(spec, "requests", "cpu"),
+          memoryBytes: quantity(spec, "requests", "memory"),
+        },
+        limits: {
+          cpuMillis: quantity(spec, "limits", "cpu"),
+          memoryBytes: quantity(spec, "limits", "memory"),
+        },
       };
     });
 }

@@ -76,7 +76,13 @@ beforeAll(async () => {
   handle = await createTestDb();
   const [row] = await handle.db
     .insert(clusters)
-    .values({ providerAddress: "0xp", name: "a", kubeconfigEnc: "x", server: sim.cluster("a").server, status: "up" })
+    .values({
+      providerAddress: "0xp",
+      name: "a",
+      kubeconfigEnc: "x",
+      server: sim.cluster("a").server,
+      status: "up",
+    })
     .returning();
   clusterId = row?.id ?? "";
   client = simClient(sim.cluster("a"));
@@ -120,15 +126,23 @@ describe("post-mortem", () => {
 
     expect(body?.pods).toHaveLength(1);
     const containers = new Map(body?.pods[0]?.containerStatuses.map((c) => [c.name, c]));
-    expect(containers.get("hog")?.lastState).toMatchObject({ state: "terminated", reason: "OOMKilled", exitCode: 137 });
+    expect(containers.get("hog")?.lastState).toMatchObject({
+      state: "terminated",
+      reason: "OOMKilled",
+      exitCode: 137,
+    });
     expect(containers.get("hog")?.state).toMatchObject({ state: "waiting", reason: "CrashLoopBackOff" });
     expect(containers.get("hog")?.state?.message).toMatch(/^back-off \d+s restarting failed container=hog/);
     expect(containers.get("crash")?.lastState).toMatchObject({ reason: "Error", exitCode: 1 });
     expect(containers.get("web")).toMatchObject({ ready: true, restarts: 0, state: { state: "running" } });
     expect(body?.pods[0]?.reason).toBe("CrashLoopBackOff");
 
-    expect(body?.events.map((e) => e.reason)).toEqual(expect.arrayContaining(["Scheduled", "Started", "BackOff"]));
-    expect(body?.events.find((e) => e.reason === "BackOff")?.message).toMatch(/Back-off restarting failed container/);
+    expect(body?.events.map((e) => e.reason)).toEqual(
+      expect.arrayContaining(["Scheduled", "Started", "BackOff"]),
+    );
+    expect(body?.events.find((e) => e.reason === "BackOff")?.message).toMatch(
+      /Back-off restarting failed container/,
+    );
 
     const logs = body?.logs ?? [];
     const log = (container: string, previous: boolean) =>
@@ -173,7 +187,9 @@ describe("post-mortem", () => {
           containerStatuses: [],
         },
       ],
-      events: [{ type: "Warning", reason: "BackOff", message: "Back-off", object: "Pod/api-0", count: 2, at: null }],
+      events: [
+        { type: "Warning", reason: "BackOff", message: "Back-off", object: "Pod/api-0", count: 2, at: null },
+      ],
       endpoints: [],
     };
     const seenAt = new Date(Date.now() - 60_000);

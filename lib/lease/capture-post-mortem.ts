@@ -146,7 +146,12 @@ async function readLog(
   }
   const chars = lines.reduce((n, l) => n + l.length, 0);
   if (chars > budget.chars)
-    return { ...target, lines: [], truncated: true, error: "left out: the post-mortem's size limit was reached" };
+    return {
+      ...target,
+      lines: [],
+      truncated: true,
+      error: "left out: the post-mortem's size limit was reached",
+    };
   budget.chars -= chars;
   return {
     ...target,

@@ -11,7 +11,8 @@ export interface ContainerStateText {
 
 export function describeContainerState(s: ContainerStateView | null): ContainerStateText {
   if (!s) return { label: "Unknown", tone: "gray", detail: null };
-  if (s.state === "running") return { label: "Running", tone: "green", detail: s.startedAt ? `since ${s.startedAt}` : null };
+  if (s.state === "running")
+    return { label: "Running", tone: "green", detail: s.startedAt ? `since ${s.startedAt}` : null };
   if (s.state === "waiting") {
     const reason = s.reason ?? "Waiting";
     const creating = reason === "ContainerCreating" || reason === "PodInitializing";

@@ -127,7 +127,16 @@ export async function getMetricHistory({
   for (const r of [...rowsOf<Partial>(quarters), ...rowsOf<Partial>(minutes), ...rowsOf<Partial>(raw)]) {
     const t = new Date(r.bucket).getTime();
     const key = `${r.pod}\u0000${r.container}\u0000${t}`;
-    const m = merged.get(key) ?? { pod: r.pod, container: r.container, at: t, n: 0, cs: 0, cm: 0, ms: 0, mm: 0 };
+    const m = merged.get(key) ?? {
+      pod: r.pod,
+      container: r.container,
+      at: t,
+      n: 0,
+      cs: 0,
+      cm: 0,
+      ms: 0,
+      mm: 0,
+    };
     m.n += Number(r.samples);
     m.cs += Number(r.cpu_sum);
     m.cm = Math.max(m.cm, Number(r.cpu_max));

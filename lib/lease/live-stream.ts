@@ -73,7 +73,12 @@ export function createLiveStream(opts: {
           const pod = pods.get(r.pod) ?? { pod: r.pod, cpuMillis: 0, memoryBytes: 0, containers: [] };
           pods.set(r.pod, pod);
           if (r.container === "") Object.assign(pod, { cpuMillis: r.cpuMillis, memoryBytes: r.memoryBytes });
-          else pod.containers.push({ container: r.container, cpuMillis: r.cpuMillis, memoryBytes: r.memoryBytes });
+          else
+            pod.containers.push({
+              container: r.container,
+              cpuMillis: r.cpuMillis,
+              memoryBytes: r.memoryBytes,
+            });
           if (new Date(r.at) > since) since = new Date(r.at);
         }
         for (const [at, pods] of byAt) {

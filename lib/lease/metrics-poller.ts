@@ -108,7 +108,12 @@ export function createMetricsPoller(deps: MetricsPollerDeps) {
           const base = { leaseId: id, pod: u.pod, takenAt: new Date(at) };
           samples.push({ ...base, container: "", cpuMillis: u.cpuMillis, memoryBytes: u.memoryBytes });
           for (const c of u.containers)
-            samples.push({ ...base, container: c.container, cpuMillis: c.cpuMillis, memoryBytes: c.memoryBytes });
+            samples.push({
+              ...base,
+              container: c.container,
+              cpuMillis: c.cpuMillis,
+              memoryBytes: c.memoryBytes,
+            });
         }
       }
       if (state) log(`cluster ${clusterId}: answers again`);

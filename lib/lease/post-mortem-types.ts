@@ -36,3 +36,11 @@ export interface PostMortem {
   events: LeaseEvent[];
   logs: PostMortemLog[];
 }
+
+/** A post-mortem as the lease page reads it (GET /api/leases/[id]/post-mortem). */
+export interface PostMortemView {
+  capturedAt: string;
+  /** false: the cluster did not answer at close; pods and events are what was last seen. */
+  reachable: boolean;
+  body: PostMortem;
+}

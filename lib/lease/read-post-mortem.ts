@@ -2,16 +2,9 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { leasePostMortems } from "@/db/schema";
-import type { PostMortem } from "@/lib/lease/post-mortem-types";
+import type { PostMortemView } from "@/lib/lease/post-mortem-types";
 
 // A closed lease's post-mortem (captured by capture-post-mortem.ts at teardown), or null before then.
-
-export interface PostMortemView {
-  capturedAt: string;
-  /** false: the cluster did not answer at close; pods and events are what was last seen. */
-  reachable: boolean;
-  body: PostMortem;
-}
 
 export async function readPostMortem(opts: { db: Db; leaseId: string }): Promise<PostMortemView | null> {
   const [row] = await opts.db
