@@ -9,9 +9,15 @@ import { formatBytes } from "@/lib/market/format";
 // last state (OOMKilled, Error with its exit code, CrashLoopBackOff with its back-off), restarts and,
 // with live usage, CPU and memory with their percentages of request and limit (%CPU/R, %CPU/L,
 // %MEM/R, %MEM/L; n/a where none is set). Without `usage` (a post-mortem) the usage columns are left out.
+// `final`: the states a closed lease's containers were in when captured; nothing of it shows as alive.
 
-function State(props: { state: Parameters<typeof describeContainerState>[0]; testId: string }) {
+function State(props: {
+  state: Parameters<typeof describeContainerState>[0];
+  testId: string;
+  final?: boolean;
+}) {
   const s = describeContainerState(props.state);
+  if (props.final && s.tone === "green") s.tone = "gray";
   if (!props.state) return <span className="text-zinc-500 dark:text-zinc-400">—</span>;
   return (
     <span className="flex min-w-40 flex-col gap-0.5">
@@ -27,7 +33,11 @@ function State(props: { state: Parameters<typeof describeContainerState>[0]; tes
 
 const pct = (v: number | null) => (v === null ? "n/a" : `${v}%`);
 
-export function ContainerTable(props: { pods: LeasePod[]; usage?: Record<string, PodUsage> }) {
+export function ContainerTable(props: {
+  pods: LeasePod[];
+  usage?: Record<string, PodUsage>;
+  final?: boolean;
+}) {
   const rows = props.pods.flatMap((pod) => (pod.containerStatuses ?? []).map((c) => ({ pod, c })));
   if (rows.length === 0)
     return <p className="text-sm text-zinc-600 dark:text-zinc-400">No containers reported.</p>;
@@ -36,7 +46,7 @@ export function ContainerTable(props: { pods: LeasePod[]; usage?: Record<string,
     <Table label="Containers" testId="container-table">
       <THead>
         <Th>Container</Th>
-        <Th>State</Th>
+        <Th>{props.final ? "State at close" : "State"}</Th>
         <Th>Last state</Th>
         <Th>Restarts</Th>
         {withUsage && (
@@ -66,7 +76,7 @@ export function ContainerTable(props: { pods: LeasePod[]; usage?: Record<string,
                 {c.name}
               </td>
               <td>
-                <State state={c.state} testId="container-state" />
+                <State state={c.state} testId="container-state" final={props.final} />
               </td>
               <td>
                 <State state={c.lastState} testId="container-last-state" />

@@ -74,7 +74,7 @@ export function PostMortemPanel(props: { leaseId: string; closeReason: string | 
                 <Table label="Final pods">
                   <THead>
                     <Th>Pod</Th>
-                    <Th>Phase</Th>
+                    <Th>Phase at close</Th>
                     <Th>Ready</Th>
                     <Th>Restarts</Th>
                     <Th>Node</Th>
@@ -100,7 +100,7 @@ export function PostMortemPanel(props: { leaseId: string; closeReason: string | 
                     ))}
                   </TBody>
                 </Table>
-                <ContainerTable pods={pm.body.pods} />
+                <ContainerTable pods={pm.body.pods} final />
               </>
             )}
           </section>
