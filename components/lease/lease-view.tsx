@@ -250,7 +250,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
           <EscrowPanel lease={lease} onChange={() => void query.refetch()} />
           <PublicUrls
             leaseId={lease.id}
-            active={active}
+            active={workloadLive}
             isTenant={lease.role === "tenant"}
             endpoints={lease.publicEndpoints}
             liveEndpoints={liveStatus?.endpoints}

@@ -424,7 +424,7 @@ describe("image conventions", () => {
     expect((await raw(c, sim.caPem, "GET", path)).status).toBe(200);
 
     // A container that never restarted has no previous instance: kube-apiserver relays the kubelet's
-    // 400 (pkg/kubelet/kuberuntime/kuberuntime_container.go, "previous terminated container ... not found").
+    // 400 (validateContainerLogStatus, pkg/kubelet/kubelet_pods.go).
     await core.createNamespace({ body: { metadata: { name: "i1p" } } });
     await apps.createNamespacedDeployment({ namespace: "i1p", body: deployment("fine", "nginx:1.27") });
     const fine = await waitFor(
