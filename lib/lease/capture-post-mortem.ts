@@ -173,7 +173,8 @@ async function readLogs(client: ClusterClient, namespace: string, pods: LeasePod
     }
   };
   await Promise.all(Array.from({ length: Math.min(LOG_CONCURRENCY, logs.length) }, worker));
-  for (const t of targets.slice(POST_MORTEM_MAX_LOGS))
+  // Named as left out, up to as many again (the pod list already bounds them; this bounds the record).
+  for (const t of targets.slice(POST_MORTEM_MAX_LOGS, 2 * POST_MORTEM_MAX_LOGS))
     logs.push({ ...t, lines: [], truncated: true, error: "left out: too many containers" });
   return logs;
 }
