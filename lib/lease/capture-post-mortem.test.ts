@@ -12,7 +12,7 @@ import { capturePostMortem } from "@/lib/lease/capture-post-mortem";
 import { k8sLeaseWorkload } from "@/lib/lease/k8s-workload";
 import { createLeaseController } from "@/lib/lease/lease-controller";
 import { saveLeaseStatus } from "@/lib/lease/lease-status-store";
-import { POST_MORTEM_LINE_CHARS } from "@/lib/lease/post-mortem-types";
+import { POST_MORTEM_LINE_CHARS, POST_MORTEM_LOG_LINES } from "@/lib/lease/post-mortem-types";
 import { readPostMortem } from "@/lib/lease/read-post-mortem";
 import type { LeaseStatusView } from "@/lib/lease/types";
 
@@ -226,5 +226,72 @@ describe("post-mortem", () => {
     expect(pm?.body.clusterError).toBeNull();
     expect(pm?.body.pods).toEqual([]); // nothing ran in kb-lease-6 on this cluster
     await down.close();
+  });
+  it("trusts nothing the cluster sends: malformed objects dropped, texts cut, logs bounded to the last lines", async () => {
+    await addLease("7", { status: "closed", closeReason: "provider: maintenance" });
+    const [lease] = await handle.db.select().from(leases).where(eq(leases.id, "7"));
+    if (!lease) throw new Error("no lease");
+    const ns = "kb-lease-7";
+    const container = (name: string) => ({
+      name,
+      restartCount: 1,
+      state: { running: { startedAt: "2026-11-30T10:00:00Z" } },
+      lastState: { terminated: { reason: "OOMKilled", exitCode: 137 } },
+    });
+    const answers: Record<string, unknown> = {
+      [`/api/v1/namespaces/${ns}/pods`]: {
+        items: [
+          {
+            metadata: { name: "web-0", namespace: ns },
+            spec: { containers: [{ name: "app" }] },
+            status: { phase: "Running", containerStatuses: [container("app")] },
+          },
+          { metadata: { name: "other", namespace: "kube-system" }, status: { phase: "Running" } }, // not its namespace
+          { metadata: { name: 7, namespace: ns } }, // malformed
+        ],
+      },
+      [`/api/v1/namespaces/${ns}/events`]: {
+        items: [
+          {
+            type: "Warning",
+            reason: "OOMKilling",
+            message: "x".repeat(50_000),
+            involvedObject: { kind: "Pod", name: "web-0" },
+            lastTimestamp: "2026-11-30T10:00:00Z",
+          },
+          { type: "Normal", reason: { nested: "object" } }, // malformed
+        ],
+      },
+    };
+    const asked: string[] = [];
+    const hostile = {
+      requestJson: async (path: string) => answers[path],
+      // Ignores tailLines and limitBytes: 3,000 lines, some far too long.
+      podLogs: async (_ns: string, _pod: string, o: { previous?: boolean; container?: string }) => {
+        asked.push(`${o.container}${o.previous ? " previous" : ""}`);
+        const lines = Array.from({ length: 3000 }, (_, i) =>
+          i % 100 === 0 ? "y".repeat(10_000) : `line ${i}`,
+        );
+        return new ReadableStream<Uint8Array>({
+          start(c) {
+            c.enqueue(new TextEncoder().encode(`${lines.join("\n")}\n`));
+            c.close();
+          },
+        });
+      },
+    } as unknown as ClusterClient;
+    await capturePostMortem({ db: handle.db, lease, clientFor: async () => hostile, now: new Date() });
+    const body = (await readPostMortem({ db: handle.db, leaseId: "7" }))?.body;
+    expect(body?.closeReason).toBe("provider: maintenance");
+    expect(body?.pods.map((p) => p.name)).toEqual(["web-0"]);
+    expect(body?.events).toHaveLength(1);
+    expect(body?.events[0]?.message.length).toBeLessThanOrEqual(1024);
+    expect(asked.sort()).toEqual(["app", "app previous"]);
+    for (const log of body?.logs ?? []) {
+      expect(log).toMatchObject({ pod: "web-0", container: "app", truncated: true, error: null });
+      expect(log.lines).toHaveLength(POST_MORTEM_LOG_LINES);
+      expect(log.lines.at(-1)).toBe("line 2999");
+      expect(Math.max(...log.lines.map((l) => l.length))).toBe(POST_MORTEM_LINE_CHARS);
+    }
   });
 });
