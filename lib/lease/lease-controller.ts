@@ -195,7 +195,7 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
   }
 
   async function teardown(lease: Lease): Promise<void> {
-    // Post-mortem (engineer K): what the workload left, kept before its namespace is deleted.
+    // First the post-mortem: what the workload left, kept before its namespace is deleted.
     await capturePostMortem({ db: deps.db, lease, clientFor: deps.clientFor, now: now() });
     if (lease.clusterId) {
       const client = await deps.clientFor(lease.clusterId);
