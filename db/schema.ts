@@ -14,6 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import type { ClusterExposure, StorageClassOffer } from "../lib/k8s/cluster-exposure";
+import type { PostMortem } from "../lib/lease/post-mortem-types";
 import type { LeaseStatusView } from "../lib/lease/types";
 import type { InventoryNode } from "../lib/market/fit-order";
 
@@ -262,13 +263,18 @@ export const payments = pgTable(
   ],
 );
 
-/** Pod usage samples, kept for the lease page's history charts. */
+/**
+ * Usage samples, kept for the lease page's history charts: one row per pod and poll with `container`
+ * '' (the pod's total), and one per container of the pod (its name). A pod's maximum is not the sum
+ * of its containers' maxima, hence the pod's own rows.
+ */
 export const metricSamples = pgTable(
   "metric_samples",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     leaseId: numeric("lease_id", { precision: 78, scale: 0 }).notNull(),
     pod: text("pod").notNull(),
+    container: text("container").notNull().default(""),
     takenAt: timestamp("taken_at", { withTimezone: true }).notNull(),
     cpuMillis: integer("cpu_millis").notNull(),
     memoryBytes: bigint("memory_bytes", { mode: "number" }).notNull(),
@@ -290,6 +296,8 @@ export const metricRollups = pgTable(
   {
     leaseId: numeric("lease_id", { precision: 78, scale: 0 }).notNull(),
     pod: text("pod").notNull(),
+    /** '' for the pod's total, else the container's name (as in metric_samples). */
+    container: text("container").notNull().default(""),
     /** Bucket width in seconds: 60 or 900. */
     resolutionS: integer("resolution_s").notNull(),
     bucketStart: timestamp("bucket_start", { withTimezone: true }).notNull(),
@@ -300,7 +308,7 @@ export const metricRollups = pgTable(
     memoryMax: bigint("memory_max", { mode: "number" }).notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.leaseId, t.resolutionS, t.bucketStart, t.pod] }),
+    primaryKey({ columns: [t.leaseId, t.resolutionS, t.bucketStart, t.pod, t.container] }),
     index("metric_rollups_time_idx").on(t.resolutionS, t.bucketStart),
   ],
 );
@@ -370,6 +378,19 @@ export const leaseStatus = pgTable("lease_status", {
   leaseId: numeric("lease_id", { precision: 78, scale: 0 }).primaryKey(),
   status: jsonb("status").$type<LeaseStatusView>().notNull(),
   observedAt: timestamp("observed_at", { withTimezone: true }).notNull(),
+});
+
+/**
+ * What a lease's workload left when it closed (lib/lease/capture-post-mortem.ts), captured before its
+ * namespace was deleted: final pod states, events, the last log lines of each container (and of its
+ * previous instance). Validated and bounded (post-mortem-types.ts): it came from the provider's cluster.
+ */
+export const leasePostMortems = pgTable("lease_post_mortems", {
+  leaseId: numeric("lease_id", { precision: 78, scale: 0 }).primaryKey(),
+  /** false: the cluster did not answer at close; the record holds what the status store last saw. */
+  reachable: boolean("reachable").notNull(),
+  body: jsonb("body").$type<PostMortem>().notNull(),
+  capturedAt: timestamp("captured_at", { withTimezone: true }).notNull(),
 });
 
 /**
@@ -522,6 +543,7 @@ export type Lease = typeof leases.$inferSelect;
 export type Payment = typeof payments.$inferSelect;
 export type MetricSample = typeof metricSamples.$inferSelect;
 export type MetricRollup = typeof metricRollups.$inferSelect;
+export type LeasePostMortemRow = typeof leasePostMortems.$inferSelect;
 export type BidDecision = typeof bidDecisions.$inferSelect;
 export type KeeperAction = typeof keeperActions.$inferSelect;
 export type LeaseDomain = typeof leaseDomains.$inferSelect;

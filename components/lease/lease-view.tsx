@@ -5,10 +5,12 @@ import dynamic from "next/dynamic";
 import { useMemo, useState } from "react";
 import { EscrowPanel } from "@/components/lease/escrow-panel";
 import { LeaseTimeline } from "@/components/lease/lease-timeline";
+import { ContainerTable } from "@/components/lease/container-table";
 import { LogViewer } from "@/components/lease/log-viewer";
+import { PostMortemPanel } from "@/components/lease/post-mortem-panel";
 import { PublicUrls } from "@/components/lease/public-urls";
 import { ShellPanel } from "@/components/lease/shell-panel";
-import { useLiveUsage } from "@/components/lease/use-live-usage";
+import { containerKey, useLiveUsage } from "@/components/lease/use-live-usage";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Table, TBody, THead, Th } from "@/components/ui/table";
@@ -25,9 +27,9 @@ const PodUsageChart = dynamic(
   },
 );
 
-// The lease page: timeline, live CPU and memory per pod against requests and limits (history from
-// the database, live points over server-sent events), pods, logs, events, public URLs and custom
-// domains, endpoints, escrow.
+// The lease page: timeline, live CPU and memory per pod and per container against requests and limits
+// (history from the database, live points over server-sent events), pods and their containers, logs,
+// events, public URLs and custom domains, endpoints, escrow; once closed, its post-mortem.
 
 const windows = [
   { label: "5 min", ms: 5 * 60_000 },
@@ -61,9 +63,11 @@ export function LeaseView(props: { initial: LeaseResponse }) {
   // Once the lease is closed (on chain or in the database) nothing is read live any more: its pods,
   // endpoints and events are gone, whatever the last live message said.
   const active = lease.status === "active";
-  const live = useLiveUsage(lease.id, windowMs, active);
-  const liveStatus = active ? live.status : null;
-  const connected = active && live.connected;
+  // A lease that ran out is torn down before it is closed on chain: nothing of it is live either.
+  const workloadLive = active && lease.deployState !== "torn_down";
+  const live = useLiveUsage(lease.id, windowMs, workloadLive);
+  const liveStatus = workloadLive ? live.status : null;
+  const connected = workloadLive && live.connected;
   const pods = liveStatus?.pods ?? [];
   const podNames = useMemo(() => pods.map((p) => p.name), [pods]);
   const chartPods = useMemo(
@@ -74,6 +78,10 @@ export function LeaseView(props: { initial: LeaseResponse }) {
     [podNames, live.series],
   );
   const showWorkload = lease.deployState !== "torn_down" && active;
+  const containersByPod = useMemo(
+    () => Object.fromEntries(pods.map((p) => [p.name, (p.containerStatuses ?? []).map((c) => c.name)])),
+    [pods],
+  );
 
   return (
     <div className="space-y-6">
@@ -191,6 +199,47 @@ export function LeaseView(props: { initial: LeaseResponse }) {
                         windowMs={windowMs}
                       />
                     </div>
+                    {/* Per container, when there is more than one (one container's charts are its pod's). */}
+                    {(pod?.containerStatuses ?? []).length > 1 &&
+                      pod?.containerStatuses.map((c) => {
+                        const cs = live.containerSeries[containerKey(name, c.name)] ?? {
+                          cpu: [],
+                          memory: [],
+                        };
+                        return (
+                          <div
+                            key={c.name}
+                            className="space-y-2 border-l-2 border-zinc-200 pl-3 dark:border-zinc-700"
+                            data-testid="container-charts"
+                          >
+                            <p className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
+                              {name}/{c.name}
+                            </p>
+                            <div className="grid gap-4 md:grid-cols-2">
+                              <PodUsageChart
+                                testId="container-cpu-chart"
+                                title="CPU"
+                                points={cs.cpu}
+                                request={c.requests.cpuMillis}
+                                limit={c.limits.cpuMillis}
+                                format={(v) => `${Math.round(v)}m`}
+                                color="#2563eb"
+                                windowMs={windowMs}
+                              />
+                              <PodUsageChart
+                                testId="container-memory-chart"
+                                title="Memory"
+                                points={cs.memory}
+                                request={c.requests.memoryBytes}
+                                limit={c.limits.memoryBytes}
+                                format={formatBytes}
+                                color="#a855f7"
+                                windowMs={windowMs}
+                              />
+                            </div>
+                          </div>
+                        );
+                      })}
                   </div>
                 );
               })}
@@ -202,7 +251,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
           <EscrowPanel lease={lease} onChange={() => void query.refetch()} />
           <PublicUrls
             leaseId={lease.id}
-            active={active}
+            active={workloadLive}
             isTenant={lease.role === "tenant"}
             endpoints={lease.publicEndpoints}
             liveEndpoints={liveStatus?.endpoints}
@@ -291,9 +340,15 @@ export function LeaseView(props: { initial: LeaseResponse }) {
         )}
       </Card>
 
+      {showWorkload && pods.length > 0 && (
+        <Card title="Containers" testId="containers">
+          <ContainerTable pods={pods} usage={live.latest} />
+        </Card>
+      )}
+
       {showWorkload && (
         <Card title="Logs" testId="logs">
-          <LogViewer leaseId={lease.id} pods={podNames} />
+          <LogViewer leaseId={lease.id} pods={podNames} containers={containersByPod} />
         </Card>
       )}
 
@@ -327,6 +382,10 @@ export function LeaseView(props: { initial: LeaseResponse }) {
           </ul>
         )}
       </Card>
+
+      {!workloadLive && lease.cluster && (
+        <PostMortemPanel leaseId={lease.id} closeReason={lease.closeReason} />
+      )}
     </div>
   );
 }

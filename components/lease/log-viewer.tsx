@@ -4,13 +4,27 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 
-// A pod's log: the last N lines, optionally followed live (a streamed fetch), searchable, downloadable.
+// A pod's log, or one of its containers', or that container's previous instance (after a crash or an
+// OOM kill: `kubectl logs --previous`): the last N lines, optionally followed live (a streamed fetch),
+// searchable, downloadable.
 
 const MAX_LINES = 5000;
 const compact = inputClass.replace("w-full ", "");
 
-export function LogViewer(props: { leaseId: string; pods: string[] }) {
+export function LogViewer(props: {
+  leaseId: string;
+  pods: string[];
+  /** Each pod's container names; a pod with several needs one chosen. */
+  containers?: Record<string, string[]>;
+}) {
   const [pod, setPod] = useState<string | null>(props.pods[0] ?? null);
+  const [container, setContainer] = useState<string>("");
+  const [previous, setPrevious] = useState(false);
+  const podContainers = (pod && props.containers?.[pod]) || [];
+  const containerKnown = container === "" || podContainers.includes(container);
+  // Several containers: the API needs one named (kube-apiserver answers 400 otherwise).
+  const chosen =
+    containerKnown && container !== "" ? container : podContainers.length > 1 ? podContainers[0] : "";
   const [tail, setTail] = useState(200);
   const [follow, setFollow] = useState(true);
   const [search, setSearch] = useState("");
@@ -30,17 +44,21 @@ export function LogViewer(props: { leaseId: string; pods: string[] }) {
     const controller = new AbortController();
     setLines([]);
     setError(null);
+    const params = new URLSearchParams({
+      pod,
+      tail: String(tail),
+      follow: follow && !previous ? "1" : "0",
+      previous: previous ? "1" : "0",
+    });
+    if (chosen) params.set("container", chosen);
     (async () => {
       try {
-        const res = await fetch(
-          `/api/leases/${props.leaseId}/logs?pod=${encodeURIComponent(pod)}&tail=${tail}&follow=${follow ? 1 : 0}`,
-          { signal: controller.signal },
-        );
+        const res = await fetch(`/api/leases/${props.leaseId}/logs?${params}`, { signal: controller.signal });
         if (!res.ok || !res.body) {
           const body = await res.json().catch(() => null);
           throw new Error(body?.error?.message ?? `logs unavailable (${res.status})`);
         }
-        setStreaming(follow);
+        setStreaming(follow && !previous);
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         let rest = "";
         for (;;) {
@@ -58,7 +76,7 @@ export function LogViewer(props: { leaseId: string; pods: string[] }) {
       }
     })();
     return () => controller.abort();
-  }, [pod, tail, follow, props.leaseId]);
+  }, [pod, chosen, previous, tail, follow, props.leaseId]);
 
   const shown = useMemo(() => {
     if (!search) return lines;
@@ -76,7 +94,7 @@ export function LogViewer(props: { leaseId: string; pods: string[] }) {
     const url = URL.createObjectURL(blob);
     const a = document.createElement("a");
     a.href = url;
-    a.download = `lease-${props.leaseId}-${pod ?? "pod"}.log`;
+    a.download = `lease-${props.leaseId}-${pod ?? "pod"}${chosen ? `-${chosen}` : ""}${previous ? "-previous" : ""}.log`;
     a.click();
     URL.revokeObjectURL(url);
   };
@@ -96,6 +114,31 @@ export function LogViewer(props: { leaseId: string; pods: string[] }) {
             <option key={p}>{p}</option>
           ))}
         </select>
+        {podContainers.length > 1 && (
+          <select
+            aria-label="Container"
+            data-testid="log-container"
+            className={`${compact} w-auto`}
+            value={chosen}
+            onChange={(e) => setContainer(e.target.value)}
+          >
+            {podContainers.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        )}
+        <label
+          className="flex items-center gap-1.5"
+          title="The log of the container's previous instance, after a restart"
+        >
+          <input
+            type="checkbox"
+            checked={previous}
+            onChange={(e) => setPrevious(e.target.checked)}
+            data-testid="log-previous"
+          />{" "}
+          Previous
+        </label>
         <select
           aria-label="Tail"
           className={`${compact} w-auto`}
@@ -111,7 +154,8 @@ export function LogViewer(props: { leaseId: string; pods: string[] }) {
         <label className="flex items-center gap-1.5">
           <input
             type="checkbox"
-            checked={follow}
+            checked={follow && !previous}
+            disabled={previous}
             onChange={(e) => setFollow(e.target.checked)}
             data-testid="log-follow"
           />{" "}

@@ -2,10 +2,10 @@
 
 import { useEffect, useRef, useState } from "react";
 import { fetchJson } from "@/lib/api/fetch-json";
-import type { LeaseStatusView, LiveMessage } from "@/lib/lease/types";
+import type { LeaseStatusView, LiveMessage, PodUsage } from "@/lib/lease/types";
 
 // A lease's usage history (from the database) plus live samples and pod status (server-sent events),
-// per pod, trimmed to the chosen window. Windows longer than an hour show downsampled history
+// per pod and per container (keyed by containerKey), trimmed to the chosen window. Windows longer than an hour show downsampled history
 // (bucket averages); live samples would not match their resolution, so that history is refetched
 // every minute instead.
 
@@ -16,8 +16,14 @@ export interface PodSeries {
   memory: { t: number; value: number }[];
 }
 
+/** The series key of one container of a pod (pod names never contain "/"). */
+export const containerKey = (pod: string, container: string) => `${pod}/${container}`;
+
 export function useLiveUsage(leaseId: string, windowMs: number, enabled: boolean) {
   const [series, setSeries] = useState<Record<string, PodSeries>>({});
+  const [containerSeries, setContainerSeries] = useState<Record<string, PodSeries>>({});
+  /** The newest live sample per pod (with its containers' figures), for usage as % of request/limit. */
+  const [latest, setLatest] = useState<Record<string, PodUsage>>({});
   const [status, setStatus] = useState<LeaseStatusView | null>(null);
   const [liveError, setLiveError] = useState<string | null>(null);
   const [connected, setConnected] = useState(false);
@@ -25,52 +31,76 @@ export function useLiveUsage(leaseId: string, windowMs: number, enabled: boolean
   const windowRef = useRef(windowMs);
   windowRef.current = windowMs;
 
-  const add = (at: number, usage: { pod: string; cpuMillis: number; memoryBytes: number }[]) => {
+  const add = (at: number, usage: PodUsage[]) => {
+    setLatest(Object.fromEntries(usage.map((u) => [u.pod, u])));
     if (windowRef.current > LIVE_WINDOW_MS) return;
-    setSeries((prev) => {
+    const append = (
+      prev: Record<string, PodSeries>,
+      points: { key: string; cpuMillis: number; memoryBytes: number }[],
+    ) => {
       const next = { ...prev };
       const cutoff = Date.now() - windowRef.current;
-      for (const u of usage) {
-        const s = next[u.pod] ?? { cpu: [], memory: [] };
+      for (const u of points) {
+        const s = next[u.key] ?? { cpu: [], memory: [] };
         if (s.cpu.at(-1)?.t === at) continue;
-        next[u.pod] = {
+        next[u.key] = {
           cpu: [...s.cpu.filter((p) => p.t >= cutoff), { t: at, value: u.cpuMillis }],
           memory: [...s.memory.filter((p) => p.t >= cutoff), { t: at, value: u.memoryBytes }],
         };
       }
       return next;
-    });
+    };
+    setSeries((prev) =>
+      append(
+        prev,
+        usage.map((u) => ({ ...u, key: u.pod })),
+      ),
+    );
+    setContainerSeries((prev) =>
+      append(
+        prev,
+        usage.flatMap((u) =>
+          (u.containers ?? []).map((c) => ({ ...c, key: containerKey(u.pod, c.container) })),
+        ),
+      ),
+    );
   };
 
   useEffect(() => {
     if (!enabled) return;
     let cancelled = false;
     const load = () =>
-      fetchJson<{ samples: { pod: string; at: string; cpuMillis: number; memoryBytes: number }[] }>(
-        `/api/leases/${leaseId}/metrics?minutes=${Math.ceil(windowMs / 60_000)}`,
-      )
+      fetchJson<{
+        samples: { pod: string; container: string; at: string; cpuMillis: number; memoryBytes: number }[];
+      }>(`/api/leases/${leaseId}/metrics?minutes=${Math.ceil(windowMs / 60_000)}`)
         .then(({ samples }) => {
           if (cancelled) return;
-          const next: Record<string, PodSeries> = {};
+          // A sample's container is '' for the pod's total.
+          const pods: Record<string, PodSeries> = {};
+          const containers: Record<string, PodSeries> = {};
           for (const s of samples) {
-            const entry = next[s.pod] ?? { cpu: [], memory: [] };
-            next[s.pod] = entry;
+            const into = s.container === "" ? pods : containers;
+            const key = s.container === "" ? s.pod : containerKey(s.pod, s.container);
+            const entry = into[key] ?? { cpu: [], memory: [] };
+            into[key] = entry;
             const t = Date.parse(s.at);
             entry.cpu.push({ t, value: s.cpuMillis });
             entry.memory.push({ t, value: s.memoryBytes });
           }
-          setSeries((prev) => {
+          const merge = (next: Record<string, PodSeries>) => (prev: Record<string, PodSeries>) => {
             if (windowMs > LIVE_WINDOW_MS) return next;
             // keep live points newer than the history
-            for (const [pod, s] of Object.entries(prev)) {
-              const entry = next[pod] ?? { cpu: [], memory: [] };
-              next[pod] = entry;
+            for (const [key, s] of Object.entries(prev)) {
+              const entry = next[key] ?? { cpu: [], memory: [] };
+              next[key] = entry;
               const last = entry.cpu.at(-1)?.t ?? 0;
               entry.cpu.push(...s.cpu.filter((p) => p.t > last));
               entry.memory.push(...s.memory.filter((p) => p.t > last));
             }
             return next;
-          });
+          };
+          setSeries(merge(pods));
+          setContainerSeries(merge(containers));
         })
         .catch(() => {});
     void load();
@@ -101,5 +131,5 @@ export function useLiveUsage(leaseId: string, windowMs: number, enabled: boolean
     return () => source.close();
   }, [leaseId, enabled]);
 
-  return { series, status, liveError, connected, metricsAvailable };
+  return { series, containerSeries, latest, status, liveError, connected, metricsAvailable };
 }

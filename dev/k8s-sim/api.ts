@@ -771,8 +771,10 @@ function logs(
   const previous = q.get("previous") === "true";
   let lines: LogLine[];
   if (previous) {
+    // As the kubelet's validateContainerLogStatus (pkg/kubelet/kubelet_pods.go): an error only when the
+    // container has no terminated previous instance; one that logged nothing answers an empty log.
     const prev = c.state === "crashbackoff" ? c.logs : c.previous;
-    if (!prev.length || c.restartCount === 0)
+    if (c.restartCount === 0)
       throw new ApiError(
         400,
         "BadRequest",

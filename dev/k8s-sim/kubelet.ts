@@ -101,8 +101,14 @@ export class Kubelet {
   private newContainerSim(c: Obj, pod: Obj): ContainerSim {
     const image = String(c.image ?? "");
     const lower = image.toLowerCase();
+    const diskLimit = c.resources?.limits?.["ephemeral-storage"];
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    // `memhog` grows until the kernel kills it at its cgroup's memory limit; without a limit it would
+    // take the node's memory, which the simulator does not model, so it then runs like any image.
+    const memhog = lower.includes("memhog") && lim.memory !== undefined;
     const outcome =
-      lower.includes("pullerror") || lower.includes("doesnotexist") || lower.includes("crashloop")
+      lower.includes("pullerror") || lower.includes("doesnotexist") || lower.includes("crashloop") || memhog
         ? undefined
         : containerOutcome(pod, c);
     const mode =
@@ -110,14 +116,13 @@ export class Kubelet {
         ? "pull"
         : lower.includes("crashloop")
           ? "crash"
-          : outcome?.kind === "config"
-            ? "config"
-            : outcome?.kind === "crash"
-              ? "fail"
-              : "ok";
-    const diskLimit = c.resources?.limits?.["ephemeral-storage"];
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
+          : memhog
+            ? "oom"
+            : outcome?.kind === "config"
+              ? "config"
+              : outcome?.kind === "crash"
+                ? "fail"
+                : "ok";
     const cpuBase = parseQuantity(req.cpu ?? lim.cpu ?? "100m");
     const memBase = parseQuantity(lim.memory ?? req.memory ?? "256Mi");
     return {
@@ -141,7 +146,7 @@ export class Kubelet {
       memLimit: lim.memory !== undefined ? parseQuantity(lim.memory) : undefined,
       cpuFrac: 0.1 + Math.random() * 0.3,
       mem: memBase * (0.1 + Math.random() * 0.1),
-      memTarget: memBase * (0.35 + Math.random() * 0.35),
+      memTarget: memhog ? memBase * 1.5 : memBase * (0.35 + Math.random() * 0.35),
       port: c.ports?.[0]?.containerPort ?? 8080,
       backoffMs: 0,
       ...(outcome?.kind === "config" ? { configError: outcome.message } : {}),
@@ -484,7 +489,7 @@ export class Kubelet {
             ev("Normal", "Created", `Created container ${c.name}`, c);
             ev("Normal", "Started", `Started container ${c.name}`, c);
             c.nextAt =
-              c.mode === "crash"
+              c.mode === "crash" || c.mode === "oom"
                 ? now + Math.max(150, this.opts.podStartDelayMs * 1.5)
                 : c.mode === "fail"
                   ? now + Math.max(50, this.opts.podStartDelayMs * 0.3)
@@ -493,9 +498,11 @@ export class Kubelet {
             break;
           }
           case "running":
-            if (c.mode === "crash" || c.mode === "fail") {
+            if (c.mode === "crash" || c.mode === "fail" || c.mode === "oom") {
               void this.stopApp(sim, c, pod);
               if (c.mode === "crash") for (const line of crashLines(c)) this.appendLog(c, line, now);
+              // The OOM killer's SIGKILL leaves no last words; its usage was at the limit.
+              if (c.mode === "oom" && c.memLimit) c.mem = c.memLimit;
               c.restartCount++;
               c.finishedAt = now;
               c.state = "crashbackoff";
@@ -540,9 +547,11 @@ export class Kubelet {
             state = { running: { startedAt: iso(c.startedAt) } };
             break;
           case "crashbackoff": {
+            // As the kubelet reports a container killed at its memory limit: OOMKilled, 128 + SIGKILL.
+            const oom = c.mode === "oom";
             const term = {
-              exitCode: 1,
-              reason: "Error",
+              exitCode: oom ? 137 : 1,
+              reason: oom ? "OOMKilled" : "Error",
               startedAt: iso(c.startedAt),
               finishedAt: iso(c.finishedAt ?? Date.now()),
               containerID: c.containerID,

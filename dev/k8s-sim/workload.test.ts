@@ -401,6 +401,52 @@ describe("image conventions", () => {
     expect(prev.text).toContain("panic:");
   });
 
+  it("memhog images are OOMKilled (exit 137) at their memory limit; previous logs only after a restart", async () => {
+    await core.createNamespace({ body: { metadata: { name: "i1m" } } });
+    await apps.createNamespacedDeployment({
+      namespace: "i1m",
+      body: deployment("hog", "ghcr.io/acme/memhog:1", { memory: "64Mi" }),
+    });
+    const p = await waitFor(
+      async () => {
+        const x = (await core.listNamespacedPod({ namespace: "i1m" })).items[0];
+        const cs = x?.status?.containerStatuses?.[0];
+        return cs && cs.restartCount >= 1 && cs.state?.waiting?.reason === "CrashLoopBackOff" ? x : undefined;
+      },
+      8000,
+      "OOMKilled into CrashLoopBackOff",
+    );
+    expect(p.status?.containerStatuses?.[0]?.lastState?.terminated).toMatchObject({
+      exitCode: 137,
+      reason: "OOMKilled",
+    });
+    const path = `/api/v1/namespaces/i1m/pods/${p.metadata!.name}/log?previous=true`;
+    expect((await raw(c, sim.caPem, "GET", path)).status).toBe(200);
+
+    // A container that never restarted has no previous instance: kube-apiserver relays the kubelet's
+    // 400 (validateContainerLogStatus, pkg/kubelet/kubelet_pods.go).
+    await core.createNamespace({ body: { metadata: { name: "i1p" } } });
+    await apps.createNamespacedDeployment({ namespace: "i1p", body: deployment("fine", "nginx:1.27") });
+    const fine = await waitFor(
+      async () => {
+        const x = (await core.listNamespacedPod({ namespace: "i1p" })).items[0];
+        return x?.status?.containerStatuses?.[0]?.state?.running ? x : undefined;
+      },
+      5000,
+      "nginx running",
+    );
+    const none = await raw(
+      c,
+      sim.caPem,
+      "GET",
+      `/api/v1/namespaces/i1p/pods/${fine.metadata!.name}/log?previous=true`,
+    );
+    expect(none.status).toBe(400);
+    expect(none.json.message).toBe(
+      `previous terminated container "app" in pod "${fine.metadata!.name}" not found`,
+    );
+  });
+
   it("pullerror / doesnotexist images go ErrImagePull → ImagePullBackOff", async () => {
     await core.createNamespace({ body: { metadata: { name: "i2" } } });
     await apps.createNamespacedDeployment({

@@ -17,9 +17,10 @@ export interface ContainerSim {
   name: string;
   specImage: string;
   image: string; // normalized, e.g. docker.io/library/nginx:latest
-  /** ok: runs; crash: the `crashloop` convention; pull: cannot be pulled; config: the kubelet refuses to
-   * create it (CreateContainerConfigError); fail: exits at start because of its image (images.ts). */
-  mode: "ok" | "crash" | "pull" | "config" | "fail";
+  /** ok: runs; crash: the `crashloop` convention; oom: the `memhog` convention (OOMKilled at its
+   * memory limit); pull: cannot be pulled; config: the kubelet refuses to create it
+   * (CreateContainerConfigError); fail: exits at start because of its image (images.ts). */
+  mode: "ok" | "crash" | "oom" | "pull" | "config" | "fail";
   state:
     | "waiting"
     | "pulling"

@@ -74,7 +74,12 @@ describe("readClusterLeasePods", () => {
       memoryBytes: 64 * 1024 ** 2,
     });
     expect(result.leases.get("1")?.usage).toEqual([
-      { pod: "web-a", cpuMillis: 150, memoryBytes: 20 * 1024 ** 2 },
+      {
+        pod: "web-a",
+        cpuMillis: 150,
+        memoryBytes: 20 * 1024 ** 2,
+        containers: [{ container: "web", cpuMillis: 150, memoryBytes: 20 * 1024 ** 2 }],
+      },
     ]);
     expect(result.leases.get("2")?.pods).toMatchObject([
       { name: "api-0", phase: "Pending", reasons: ["Unschedulable"] },
@@ -82,6 +87,119 @@ describe("readClusterLeasePods", () => {
     expect(result.leases.get("3")).toEqual({ pods: [], usage: [] });
     expect(result.leases.has("9")).toBe(false);
     expect(result.ignored).toBe(5 + 4);
+  });
+
+  it("reports each container's state and last state (OOMKilled, Error with exit code, back-off) and usage", async () => {
+    const iso = "2026-11-30T10:00:00Z";
+    const { client } = cluster({
+      pods: {
+        items: [
+          pod("kb-lease-1", "web-a", {
+            spec: {
+              containers: [
+                {
+                  name: "app",
+                  resources: { requests: { cpu: "200m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+                },
+                { name: "side", resources: { requests: { cpu: "50m" } } },
+              ],
+            },
+            status: {
+              phase: "Running",
+              containerStatuses: [
+                {
+                  name: "app",
+                  ready: false,
+                  restartCount: 3,
+                  state: {
+                    waiting: {
+                      reason: "CrashLoopBackOff",
+                      message: "back-off 40s restarting failed container=app",
+                    },
+                  },
+                  lastState: {
+                    terminated: { reason: "OOMKilled", exitCode: 137, startedAt: iso, finishedAt: iso },
+                  },
+                },
+                {
+                  name: "side",
+                  ready: true,
+                  restartCount: 1,
+                  state: { running: { startedAt: iso } },
+                  lastState: { terminated: { reason: "Error", exitCode: 2, finishedAt: iso } },
+                },
+              ],
+            },
+          }),
+          // An exit code that is not a number: the pod is malformed and left out.
+          pod("kb-lease-1", "web-b", {
+            status: { containerStatuses: [{ name: "app", state: { terminated: { exitCode: "137" } } }] },
+          }),
+        ],
+      },
+      metrics: {
+        items: [
+          {
+            metadata: { name: "web-a", namespace: "kb-lease-1" },
+            containers: [
+              { name: "side", usage: { cpu: "10m", memory: "5Mi" } },
+              { name: "app", usage: { cpu: "150m", memory: "100Mi" } },
+            ],
+          },
+        ],
+      },
+    });
+    const result = await readClusterLeasePods(client, { leaseIds: ["1"] });
+    const [web] = result.leases.get("1")?.pods ?? [];
+    expect(result.leases.get("1")?.pods).toHaveLength(1);
+    expect(web?.restarts).toBe(4);
+    expect(web?.containerStatuses).toEqual([
+      {
+        name: "app",
+        ready: false,
+        restarts: 3,
+        state: {
+          state: "waiting",
+          reason: "CrashLoopBackOff",
+          message: "back-off 40s restarting failed container=app",
+          exitCode: null,
+          signal: null,
+          startedAt: null,
+          finishedAt: null,
+        },
+        lastState: {
+          state: "terminated",
+          reason: "OOMKilled",
+          message: null,
+          exitCode: 137,
+          signal: null,
+          startedAt: iso,
+          finishedAt: iso,
+        },
+        requests: { cpuMillis: 200, memoryBytes: 64 * 1024 ** 2 },
+        limits: { cpuMillis: null, memoryBytes: 128 * 1024 ** 2 },
+      },
+      {
+        name: "side",
+        ready: true,
+        restarts: 1,
+        state: expect.objectContaining({ state: "running", reason: null, startedAt: iso }),
+        lastState: expect.objectContaining({ state: "terminated", reason: "Error", exitCode: 2 }),
+        requests: { cpuMillis: 50, memoryBytes: null },
+        limits: { cpuMillis: null, memoryBytes: null },
+      },
+    ]);
+    expect(result.leases.get("1")?.usage).toEqual([
+      {
+        pod: "web-a",
+        cpuMillis: 160,
+        memoryBytes: 105 * 1024 ** 2,
+        containers: [
+          { container: "app", cpuMillis: 150, memoryBytes: 100 * 1024 ** 2 },
+          { container: "side", cpuMillis: 10, memoryBytes: 5 * 1024 ** 2 },
+        ],
+      },
+    ]);
   });
 
   it("counts at most MAX_PODS_PER_LEASE pods of one lease", async () => {

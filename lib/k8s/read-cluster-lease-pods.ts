@@ -25,10 +25,18 @@ export const MAX_PODS_PER_LEASE = 64;
 const MAX_CPU_MILLIS = 2 ** 31 - 1;
 const MAX_MEMORY_BYTES = 2 ** 42;
 
+export interface ContainerUsageFigures {
+  container: string;
+  cpuMillis: number;
+  memoryBytes: number;
+}
+
 export interface PodUsageFigures {
   pod: string;
   cpuMillis: number;
   memoryBytes: number;
+  /** Per container, by name (the pod's figures are their sums). */
+  containers: ContainerUsageFigures[];
 }
 
 export interface LeasePodsOnCluster {
@@ -49,20 +57,38 @@ const name = z.string().min(1).max(253);
 const text = z.string().max(4096);
 const time = z.string().max(64).nullish();
 const quantities = z.record(z.string().max(253), z.string().max(64)).nullish();
+const exitCode = z
+  .number()
+  .int()
+  .min(-(2 ** 31))
+  .max(2 ** 31 - 1)
+  .nullish();
 const containerState = z
   .object({
+    running: z.object({ startedAt: time }).nullish(),
     waiting: z.object({ reason: text.nullish(), message: text.nullish() }).nullish(),
-    terminated: z.object({ reason: text.nullish() }).nullish(),
+    terminated: z
+      .object({
+        reason: text.nullish(),
+        message: text.nullish(),
+        exitCode,
+        signal: exitCode,
+        startedAt: time,
+        finishedAt: time,
+      })
+      .nullish(),
   })
   .nullish();
 const containerStatus = z.object({
+  name: name.nullish(),
   ready: z.boolean().nullish(),
   restartCount: z.number().int().min(0).max(1e9).nullish(),
   state: containerState,
   lastState: containerState,
 });
 
-const podSchema = z.object({
+/** A pod as KubeBid reads it from a provider's cluster: only the fields it shows, bounded. */
+export const leasePodSchema = z.object({
   metadata: z.object({
     name,
     namespace: name,
@@ -103,6 +129,7 @@ const podMetricsSchema = z.object({
   containers: z
     .array(
       z.object({
+        name,
         usage: z
           .object({ cpu: z.string().max(64).nullish(), memory: z.string().max(64).nullish() })
           .nullish(),
@@ -167,7 +194,7 @@ export async function readClusterLeasePods(
   let ignored = 0;
   const seen = new Set<string>();
   for (const item of podItems) {
-    const pod = podSchema.safeParse(item);
+    const pod = leasePodSchema.safeParse(item);
     const entry = pod.success ? byNamespace.get(pod.data.metadata.namespace) : undefined;
     const key = pod.success ? `${pod.data.metadata.namespace}/${pod.data.metadata.name}` : "";
     if (!pod.success || !entry || seen.has(key) || entry.pods.length >= MAX_PODS_PER_LEASE) {
@@ -192,14 +219,24 @@ export async function readClusterLeasePods(
       counted.add(key);
       let cpu = 0;
       let memory = 0;
+      const containers = new Map<string, ContainerUsageFigures>();
       for (const c of m.data.containers) {
-        cpu += clamp(quantityOrZero(c.usage?.cpu, 1000), MAX_CPU_MILLIS);
-        memory += clamp(quantityOrZero(c.usage?.memory), MAX_MEMORY_BYTES);
+        // A container named twice counts once: a PodMetrics has one entry per container.
+        if (containers.has(c.name)) continue;
+        const figures = {
+          container: c.name,
+          cpuMillis: clamp(quantityOrZero(c.usage?.cpu, 1000), MAX_CPU_MILLIS),
+          memoryBytes: clamp(quantityOrZero(c.usage?.memory), MAX_MEMORY_BYTES),
+        };
+        containers.set(c.name, figures);
+        cpu += figures.cpuMillis;
+        memory += figures.memoryBytes;
       }
       entry.usage.push({
         pod: m.data.metadata.name,
         cpuMillis: Math.min(cpu, MAX_CPU_MILLIS),
         memoryBytes: Math.min(memory, MAX_MEMORY_BYTES),
+        containers: [...containers.values()].sort((a, b) => a.container.localeCompare(b.container)),
       });
     }
   }

@@ -10,6 +10,8 @@ export interface StreamPodLogsOptions {
   namespace: string;
   pod: string;
   container?: string;
+  /** The previous (terminated) instance of the container, as `kubectl logs --previous`. */
+  previous?: boolean;
   tailLines?: number;
   follow?: boolean;
   timestamps?: boolean;
@@ -27,6 +29,7 @@ export async function streamPodLogs(
   try {
     body = await client.podLogs(opts.namespace, opts.pod, {
       container: opts.container,
+      previous: opts.previous,
       tailLines: opts.tailLines,
       follow: opts.follow,
       timestamps: opts.timestamps,

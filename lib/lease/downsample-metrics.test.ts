@@ -23,16 +23,19 @@ const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
 /** Samples every 5 s from `from` to `to` (ms), cpu and memory derived from the time so sums are known. */
-function samplesBetween(leaseId: string, pod: string, from: number, to: number) {
+function samplesBetween(leaseId: string, pod: string, from: number, to: number, container = "") {
   const rows: (typeof metricSamples.$inferInsert)[] = [];
+  // A container's figures differ from its pod's (and from another container's) so a mix-up shows.
+  const k = container === "" ? 1 : 1 + container.length;
   for (let t = from; t < to; t += 5_000) {
     const i = (t - T0) / 5_000;
     rows.push({
       leaseId,
       pod,
+      container,
       takenAt: new Date(t),
-      cpuMillis: 100 + (i % 13) * 10,
-      memoryBytes: 1_000_000 + (i % 7) * 1000,
+      cpuMillis: (100 + (i % 13) * 10) * k,
+      memoryBytes: (1_000_000 + (i % 7) * 1000) * k,
     });
   }
   return rows;
@@ -184,6 +187,43 @@ describe("downsampleMetrics", () => {
     const minutes = await rollups(60);
     expect(minutes.reduce((n, m) => n + m.samples, 0)).toBe(rows.length);
     expect((await handle.db.select().from(metricSamples)).length).toBe(0);
+  });
+});
+
+describe("downsampleMetrics per container", () => {
+  it("rolls up a pod's total and each of its containers as separate series, exactly", async () => {
+    const series = [
+      samplesBetween("3", "web-a", T0, T0 + 40 * MIN),
+      samplesBetween("3", "web-a", T0, T0 + 40 * MIN, "app"),
+      samplesBetween("3", "web-a", T0, T0 + 40 * MIN, "sidecar"),
+    ];
+    await insert(series.flat());
+    await downsampleMetrics({ db: handle.db, now: new Date(T0 + 40 * MIN + 30_000), settleMs: 60_000 });
+    for (const resolution of [60, 900] as const) {
+      const stored = (await rollups(resolution)).filter((r) => r.bucketStart.getTime() === T0);
+      expect(stored.map((r) => r.container).sort()).toEqual(["", "app", "sidecar"]);
+      for (const rows of series) {
+        const bucket = stored.find((r) => r.container === rows[0]?.container);
+        expect(bucket).toMatchObject(expected(rows, T0, T0 + resolution * 1000));
+      }
+    }
+    const history = await getMetricHistory({
+      db: handle.db,
+      leaseId: "3",
+      since: new Date(T0),
+      now: new Date(T0 + 3 * DAY),
+    });
+    const first = history.filter((p) => p.at === new Date(T0).toISOString());
+    expect(first.map((p) => p.container)).toEqual(["", "app", "sidecar"]);
+    for (const rows of series) {
+      const e = expected(rows, T0, T0 + 15 * MIN);
+      expect(first.find((p) => p.container === rows[0]?.container)).toMatchObject({
+        pod: "web-a",
+        cpuMillis: Math.round(e.cpuSum / e.samples),
+        cpuMaxMillis: e.cpuMax,
+        memoryMaxBytes: e.memoryMax,
+      });
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { rowsOf } from "@/lib/market/rows";
 
 // Keeps a lease's usage history for its whole life at a bounded cost: raw samples (one per pod and
-// poll) for 6 hours, 1-minute buckets for 7 days, 15-minute buckets for ever (96 rows per pod-day).
+// poll, and one per container: `container` '' is the pod's total) for 6 hours, 1-minute buckets for 7 days, 15-minute buckets for ever (96 rows per pod-day).
 // Buckets hold sums, counts and maxima, so averages stay exact however they are merged.
 //
 // Each run rebuilds, from the finer level, every bucket from a little before its resolution's cursor
@@ -81,13 +81,13 @@ export async function downsampleMetrics(opts: DownsampleMetricsOptions): Promise
       await db.transaction(async (tx) => {
         await tx.execute(sql`
           insert into metric_rollups
-            (lease_id, pod, resolution_s, bucket_start, samples, cpu_sum, cpu_max, memory_sum, memory_max)
-          select lease_id, pod, 60, date_bin('60 seconds', taken_at, timestamptz '1970-01-01'),
+            (lease_id, pod, container, resolution_s, bucket_start, samples, cpu_sum, cpu_max, memory_sum, memory_max)
+          select lease_id, pod, container, 60, date_bin('60 seconds', taken_at, timestamptz '1970-01-01'),
             count(*)::int, sum(cpu_millis), max(cpu_millis), sum(memory_bytes), max(memory_bytes)
           from metric_samples
           where taken_at >= ${iso(from as number)}::timestamptz and taken_at < ${iso(to)}::timestamptz
-          group by lease_id, pod, 4
-          on conflict (lease_id, resolution_s, bucket_start, pod) do update set
+          group by lease_id, pod, container, 5
+          on conflict (lease_id, resolution_s, bucket_start, pod, container) do update set
             samples = excluded.samples, cpu_sum = excluded.cpu_sum, cpu_max = excluded.cpu_max,
             memory_sum = excluded.memory_sum, memory_max = excluded.memory_max`);
         await advanceCursor(tx, 60, to);
@@ -112,14 +112,14 @@ export async function downsampleMetrics(opts: DownsampleMetricsOptions): Promise
         await db.transaction(async (tx) => {
           await tx.execute(sql`
             insert into metric_rollups
-              (lease_id, pod, resolution_s, bucket_start, samples, cpu_sum, cpu_max, memory_sum, memory_max)
-            select lease_id, pod, 900, date_bin('900 seconds', bucket_start, timestamptz '1970-01-01'),
+              (lease_id, pod, container, resolution_s, bucket_start, samples, cpu_sum, cpu_max, memory_sum, memory_max)
+            select lease_id, pod, container, 900, date_bin('900 seconds', bucket_start, timestamptz '1970-01-01'),
               sum(samples)::int, sum(cpu_sum), max(cpu_max), sum(memory_sum), max(memory_max)
             from metric_rollups
             where resolution_s = 60
               and bucket_start >= ${iso(qFrom as number)}::timestamptz and bucket_start < ${iso(to)}::timestamptz
-            group by lease_id, pod, 4
-            on conflict (lease_id, resolution_s, bucket_start, pod) do update set
+            group by lease_id, pod, container, 5
+            on conflict (lease_id, resolution_s, bucket_start, pod, container) do update set
               samples = excluded.samples, cpu_sum = excluded.cpu_sum, cpu_max = excluded.cpu_max,
               memory_sum = excluded.memory_sum, memory_max = excluded.memory_max`);
           await advanceCursor(tx, 900, to);

@@ -25,6 +25,7 @@ const running: LeaseStatusView = {
       ready: true,
       readyContainers: 1,
       containers: 1,
+      containerStatuses: [],
       restarts: 0,
       node: "n1",
       createdAt: null,

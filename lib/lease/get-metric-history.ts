@@ -1,17 +1,19 @@
 import "server-only";
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { metricSamples } from "@/db/schema";
 import { MINUTE_RETENTION_MS, RAW_RETENTION_MS } from "@/lib/lease/downsample-metrics";
 import { rowsOf } from "@/lib/market/rows";
 
-// A lease's usage history for the charts, at a resolution picked by the range: raw samples up to an
-// hour, then buckets sized for at most ~720 points per pod (1 minute for 12 hours, 5 minutes for 2.5
+// A lease's usage history for the charts, per pod and per container, at a resolution picked by the
+// range: raw samples up to an hour, then buckets sized for at most ~720 points per series (1 minute for 12 hours, 5 minutes for 2.5
 // days, 15 minutes for a week, …) read from the downsampled levels (downsample-metrics.ts). The newest
 // minutes, not rolled up yet, come from the finer level, so a chart has no gap at its right edge.
 
 export interface HistoryPoint {
   pod: string;
+  /** '' for the pod's total, else one of its containers. */
+  container: string;
   /** Sample time, or the bucket's start. */
   at: string;
   /** The sample, or the bucket's average. */
@@ -40,6 +42,7 @@ export function historyResolution(since: Date, now: Date): { stepS: number; leve
 
 interface Partial {
   pod: string;
+  container: string;
   bucket: Date | string;
   samples: number | string;
   cpu_sum: number | string;
@@ -64,16 +67,19 @@ export async function getMetricHistory({
     const rows = await db
       .select({
         pod: metricSamples.pod,
+        container: metricSamples.container,
         at: metricSamples.takenAt,
         cpuMillis: metricSamples.cpuMillis,
         memoryBytes: metricSamples.memoryBytes,
       })
       .from(metricSamples)
       .where(and(eq(metricSamples.leaseId, leaseId), gt(metricSamples.takenAt, since)))
-      .orderBy(asc(metricSamples.takenAt))
-      .limit(20_000);
-    return rows.map((r) => ({
+      // Newest first, so a lease with more series than the cap keeps its latest points.
+      .orderBy(desc(metricSamples.takenAt))
+      .limit(40_000);
+    return rows.reverse().map((r) => ({
       pod: r.pod,
+      container: r.container,
       at: r.at.toISOString(),
       cpuMillis: r.cpuMillis,
       memoryBytes: r.memoryBytes,
@@ -95,33 +101,42 @@ export async function getMetricHistory({
   // cursor, minutes up to the minute cursor, raw samples after it.
   const rollup = (resolution: number, from: Date, to: Date | null) =>
     db.execute(sql`
-      select pod, date_bin(${step}, bucket_start, ${origin}) as bucket, sum(samples) as samples,
+      select pod, container, date_bin(${step}, bucket_start, ${origin}) as bucket, sum(samples) as samples,
         sum(cpu_sum) as cpu_sum, max(cpu_max) as cpu_max, sum(memory_sum) as memory_sum, max(memory_max) as memory_max
       from metric_rollups
       where lease_id = ${leaseId}::numeric and resolution_s = ${resolution}::int and bucket_start >= ${at(from)}
         ${to ? sql`and bucket_start < ${to.toISOString()}::timestamptz` : sql``}
-      group by pod, 2`);
+      group by pod, container, 3`);
   const [quarters, minutes, raw] = await Promise.all([
     level === 900 ? rollup(900, since, quarterDone) : Promise.resolve([]),
     rollup(60, quarterDone, minuteDone),
     db.execute(sql`
-      select pod, date_bin(${step}, taken_at, ${origin}) as bucket, count(*) as samples,
+      select pod, container, date_bin(${step}, taken_at, ${origin}) as bucket, count(*) as samples,
         sum(cpu_millis) as cpu_sum, max(cpu_millis) as cpu_max, sum(memory_bytes) as memory_sum,
         max(memory_bytes) as memory_max
       from metric_samples
       where lease_id = ${leaseId}::numeric and taken_at >= ${at(minuteDone)}
-      group by pod, 2`),
+      group by pod, container, 3`),
   ]);
 
   // A display bucket may straddle two levels: merge its partial sums.
   const merged = new Map<
     string,
-    { pod: string; at: number; n: number; cs: number; cm: number; ms: number; mm: number }
+    { pod: string; container: string; at: number; n: number; cs: number; cm: number; ms: number; mm: number }
   >();
   for (const r of [...rowsOf<Partial>(quarters), ...rowsOf<Partial>(minutes), ...rowsOf<Partial>(raw)]) {
     const t = new Date(r.bucket).getTime();
-    const key = `${r.pod}\u0000${t}`;
-    const m = merged.get(key) ?? { pod: r.pod, at: t, n: 0, cs: 0, cm: 0, ms: 0, mm: 0 };
+    const key = `${r.pod}\u0000${r.container}\u0000${t}`;
+    const m = merged.get(key) ?? {
+      pod: r.pod,
+      container: r.container,
+      at: t,
+      n: 0,
+      cs: 0,
+      cm: 0,
+      ms: 0,
+      mm: 0,
+    };
     m.n += Number(r.samples);
     m.cs += Number(r.cpu_sum);
     m.cm = Math.max(m.cm, Number(r.cpu_max));
@@ -131,9 +146,10 @@ export async function getMetricHistory({
   }
   return [...merged.values()]
     .filter((m) => m.n > 0)
-    .sort((a, b) => a.at - b.at || a.pod.localeCompare(b.pod))
+    .sort((a, b) => a.at - b.at || a.pod.localeCompare(b.pod) || a.container.localeCompare(b.container))
     .map((m) => ({
       pod: m.pod,
+      container: m.container,
       at: new Date(m.at).toISOString(),
       cpuMillis: Math.round(m.cs / m.n),
       memoryBytes: Math.round(m.ms / m.n),

@@ -37,6 +37,7 @@ function fakeWorkload(opts: { applyMs?: number } = {}) {
       const base = {
         readyContainers: 1,
         containers: 1,
+        containerStatuses: [],
         restarts: 0,
         node: "n1",
         createdAt: null,

@@ -7,6 +7,7 @@ import { isAppError } from "@/lib/errors";
 import { buildLeaseObjects, type LeaseWorkloadInput, leaseNamespace } from "@/lib/k8s/build-lease-objects";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
 import { clusterExposureSchema, storageClassOfferSchema } from "@/lib/k8s/cluster-exposure";
+import { capturePostMortem } from "@/lib/lease/capture-post-mortem";
 import { claimLeaseDeploy, markLeaseDeployApplied, releaseLeaseDeploy } from "@/lib/lease/claim-lease-deploy";
 import { deleteLeaseStatus, saveLeaseStatus } from "@/lib/lease/lease-status-store";
 import type { LeaseWorkload } from "@/lib/lease/workload";
@@ -21,7 +22,7 @@ import { loadSecretValues } from "@/lib/market/secret-values";
 //   cluster's exposure, storage classes and user-namespace support shape the objects.
 // - deploying: follow the pods until every one runs and is ready → running (or record why not); the
 //   pods, events and endpoints read go to lease_status for every app process's lease page.
-// - closed or out of time/escrow: tear the namespace down → torn_down.
+// - closed or out of time/escrow: capture its post-mortem, tear the namespace down → torn_down.
 // - after a restart or a failover (first tick) an active workload that is gone is re-applied.
 // Each deploy is claimed in lease_deploys before it is applied: a lease is deployed once, even by two
 // processes that both believe they hold the controller's lock.
@@ -264,6 +265,8 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
   }
 
   async function teardown(lease: Lease): Promise<void> {
+    // First the post-mortem: what the workload left, kept before its namespace is deleted.
+    await capturePostMortem({ db: deps.db, lease, clientFor: deps.clientFor, now: now() });
     if (lease.clusterId) {
       const client = await deps.clientFor(lease.clusterId);
       await deps.workload.teardown(client, { leaseId: lease.id });

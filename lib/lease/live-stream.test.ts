@@ -23,6 +23,7 @@ const status: LeaseStatusView = {
       ready: true,
       readyContainers: 1,
       containers: 1,
+      containerStatuses: [],
       restarts: 0,
       node: "n1",
       createdAt: null,
@@ -70,9 +71,12 @@ describe("createLiveStream without the poller in this process", () => {
   it("sends the stored status (pods, events, endpoints) and the newest samples from the database", async () => {
     const at = new Date();
     await saveLeaseStatus({ db: handle.db, leaseId: "7", status, at });
-    await handle.db
-      .insert(metricSamples)
-      .values({ leaseId: "7", pod: "web-abc", takenAt: at, cpuMillis: 12, memoryBytes: 3_000_000 });
+    const sample = { leaseId: "7", pod: "web-abc", takenAt: at };
+    await handle.db.insert(metricSamples).values([
+      { ...sample, cpuMillis: 12, memoryBytes: 3_000_000 },
+      { ...sample, container: "app", cpuMillis: 10, memoryBytes: 2_000_000 },
+      { ...sample, container: "sidecar", cpuMillis: 2, memoryBytes: 1_000_000 },
+    ]);
     const hub = new MetricsHub();
     const abort = new AbortController();
     const stream = createLiveStream({
@@ -89,9 +93,17 @@ describe("createLiveStream without the poller in this process", () => {
     abort.abort();
     const sent = messages.find((m) => m.type === "status");
     expect(sent?.type === "status" && sent.status).toEqual(status);
-    const sample = messages.find((m) => m.type === "sample");
-    expect(sample?.type === "sample" && sample.usage).toEqual([
-      { pod: "web-abc", cpuMillis: 12, memoryBytes: 3_000_000 },
+    const sampled = messages.find((m) => m.type === "sample");
+    expect(sampled?.type === "sample" && sampled.usage).toEqual([
+      {
+        pod: "web-abc",
+        cpuMillis: 12,
+        memoryBytes: 3_000_000,
+        containers: [
+          { container: "app", cpuMillis: 10, memoryBytes: 2_000_000 },
+          { container: "sidecar", cpuMillis: 2, memoryBytes: 1_000_000 },
+        ],
+      },
     ]);
   });
 });

@@ -65,14 +65,27 @@ export function createLiveStream(opts: {
           statusAt = stored.at;
           send({ type: "status", at: stored.at, status: stored.status });
         }
-        const byAt = new Map<string, PodUsage[]>();
+        // Rows per (time, pod): the pod's total ('' container) and its containers', as the poller sends them.
+        const byAt = new Map<string, Map<string, PodUsage>>();
         for (const r of rows) {
-          const list = byAt.get(r.at) ?? [];
-          list.push({ pod: r.pod, cpuMillis: r.cpuMillis, memoryBytes: r.memoryBytes });
-          byAt.set(r.at, list);
+          const pods = byAt.get(r.at) ?? new Map<string, PodUsage>();
+          byAt.set(r.at, pods);
+          const pod = pods.get(r.pod) ?? { pod: r.pod, cpuMillis: 0, memoryBytes: 0, containers: [] };
+          pods.set(r.pod, pod);
+          if (r.container === "") Object.assign(pod, { cpuMillis: r.cpuMillis, memoryBytes: r.memoryBytes });
+          else
+            pod.containers.push({
+              container: r.container,
+              cpuMillis: r.cpuMillis,
+              memoryBytes: r.memoryBytes,
+            });
           if (new Date(r.at) > since) since = new Date(r.at);
         }
-        for (const [at, usage] of byAt) send({ type: "sample", at, usage, metricsAvailable: true });
+        for (const [at, pods] of byAt) {
+          const usage = [...pods.values()].sort((a, b) => a.pod.localeCompare(b.pod));
+          for (const u of usage) u.containers.sort((a, b) => a.container.localeCompare(b.container));
+          send({ type: "sample", at, usage, metricsAvailable: true });
+        }
       };
       void fromDb();
       timers.push(setInterval(fromDb, opts.intervalMs));

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { clusters, leases, metricSamples } from "@/db/schema";
@@ -153,11 +153,17 @@ describe("metrics poller", () => {
     expect(paths.map(([path]) => path).sort()).toEqual(["/api/v1/pods", "/apis/metrics.k8s.io/v1beta1/pods"]);
 
     const rows = await handle.db
-      .select({ leaseId: metricSamples.leaseId, n: sql<number>`count(*)::int` })
+      .select({
+        leaseId: metricSamples.leaseId,
+        pods: sql<number>`count(*) filter (where container = '')::int`,
+        containers: sql<number>`count(*) filter (where container = 'web')::int`,
+      })
       .from(metricSamples)
       .groupBy(metricSamples.leaseId);
-    const counts = Object.fromEntries(rows.map((r) => [r.leaseId, r.n]));
+    const counts = Object.fromEntries(rows.map((r) => [r.leaseId, r.pods]));
     expect(counts).toEqual({ "7": 2, "8": 1, "20": 1, "21": 1, "22": 1, "23": 1, "24": 1, "25": 1 });
+    // And one row per container (each pod here has one, "web"), the figures the pod's are summed from.
+    expect(rows.every((r) => r.containers === r.pods)).toBe(true);
     expect(hub.latestStatus("7")?.status.pods.map((pod) => pod.phase)).toEqual(["Running", "Running"]);
 
     // Three more ticks: still two requests per cluster and tick.
@@ -174,12 +180,17 @@ describe("metrics poller", () => {
     ).leases
       .get("20")
       ?.pods.map((pod) => pod.name);
-    const lease20 = await handle.db.select().from(metricSamples).where(eq(metricSamples.leaseId, "20"));
+    const podRows = (leaseId: string) =>
+      handle.db
+        .select()
+        .from(metricSamples)
+        .where(and(eq(metricSamples.leaseId, leaseId), eq(metricSamples.container, "")));
+    const lease20 = await podRows("20");
     // Lease 20 is b's: cluster a's namespace kb-lease-20 contributes nothing.
     expect(lease20.map((r) => r.pod)).toEqual(bPods);
     expect(hub.latestStatus("20")?.status.pods.map((pod) => pod.name)).toEqual(bPods);
     // The pod in namespace "sneaky" carries lease 7's label but is not lease 7's.
-    const lease7 = await handle.db.select().from(metricSamples).where(eq(metricSamples.leaseId, "7"));
+    const lease7 = await podRows("7");
     expect(lease7.map((r) => r.pod)).not.toContain("web-x");
     expect(lease7).toHaveLength(2);
     expect(hub.latestStatus("99")).toBeNull();
@@ -241,11 +252,14 @@ describe("metrics poller", () => {
               items: [
                 {
                   metadata: { name: "web-0", namespace: "kb-lease-7" },
-                  containers: [{ usage: { cpu: "1e30", memory: "5Pi" } }],
+                  containers: [
+                    { name: "web", usage: { cpu: "1e30", memory: "5Pi" } },
+                    { name: "side", usage: { cpu: "1e30", memory: "5Pi" } },
+                  ],
                 },
                 {
                   metadata: { name: "web-1", namespace: "kb-lease-7" },
-                  containers: [{ usage: { cpu: "-5", memory: "x" } }],
+                  containers: [{ name: "web", usage: { cpu: "-5", memory: "x" } }],
                 },
               ],
             },
@@ -259,13 +273,16 @@ describe("metrics poller", () => {
     });
     await p.tick();
     const rows = await handle.db.select().from(metricSamples).where(eq(metricSamples.leaseId, "7"));
-    expect(rows.map((r) => [r.pod, r.cpuMillis, r.memoryBytes]).sort()).toEqual([
-      ["web-0", 2 ** 31 - 1, 2 ** 42],
-      ["web-1", 0, 0],
+    expect(rows.map((r) => [r.pod, r.container, r.cpuMillis, r.memoryBytes]).sort()).toEqual([
+      ["web-0", "", 2 ** 31 - 1, 2 ** 42],
+      ["web-0", "side", 2 ** 31 - 1, 2 ** 42],
+      ["web-0", "web", 2 ** 31 - 1, 2 ** 42],
+      ["web-1", "", 0, 0],
+      ["web-1", "web", 0, 0],
     ]);
     // The other cluster's leases were stored in the same tick.
     expect((await handle.db.select().from(metricSamples).where(eq(metricSamples.leaseId, "21"))).length).toBe(
-      1,
+      2,
     );
   });
 

@@ -11,7 +11,7 @@ import type { LeaseStatusView } from "@/lib/lease/types";
 // The metrics poller: once per interval, each cluster is asked once for all of its leases — one
 // cluster-wide pod list and one pod-metrics list by KubeBid's label selector
 // (lib/k8s/read-cluster-lease-pods.ts) — however many leases it runs and however many browsers watch
-// (they subscribe to the hub). Usage samples go to metric_samples (history, downsampled by
+// (they subscribe to the hub). Usage samples, per pod and per container, go to metric_samples (history, downsampled by
 // downsample-metrics.ts, and the live source for app processes without the poller) and to the hub.
 //
 // Events and endpoints are per namespace and change rarely; they are read only for leases somebody
@@ -34,7 +34,7 @@ export interface MetricsPollerDeps {
   log?: (message: string) => void;
 }
 
-/** Rows per insert: well under PostgreSQL's 65,535 bind parameters (5 per row). */
+/** Rows per insert: well under PostgreSQL's 65,535 bind parameters (6 per row). */
 const INSERT_CHUNK = 5_000;
 
 async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
@@ -104,14 +104,17 @@ export function createMetricsPoller(deps: MetricsPollerDeps) {
           usage: entry.usage,
           metricsAvailable: result.metrics.available,
         });
-        for (const u of entry.usage)
-          samples.push({
-            leaseId: id,
-            pod: u.pod,
-            takenAt: new Date(at),
-            cpuMillis: u.cpuMillis,
-            memoryBytes: u.memoryBytes,
-          });
+        for (const u of entry.usage) {
+          const base = { leaseId: id, pod: u.pod, takenAt: new Date(at) };
+          samples.push({ ...base, container: "", cpuMillis: u.cpuMillis, memoryBytes: u.memoryBytes });
+          for (const c of u.containers)
+            samples.push({
+              ...base,
+              container: c.container,
+              cpuMillis: c.cpuMillis,
+              memoryBytes: c.memoryBytes,
+            });
+        }
       }
       if (state) log(`cluster ${clusterId}: answers again`);
       backoff.delete(clusterId);

@@ -26,6 +26,7 @@ export function leasePodView(p: LeasePodStatus): LeasePod {
     reason: p.reasons[0] ?? null,
     requests: p.requests,
     limits: p.limits,
+    containerStatuses: p.containerStatuses,
   };
 }
 
@@ -69,6 +70,11 @@ export async function readLeaseUsage(
       pod: m.name,
       cpuMillis: m.usage.cpuMillis,
       memoryBytes: m.usage.memoryBytes,
+      containers: m.containers.map((c) => ({
+        container: c.name,
+        cpuMillis: c.usage.cpuMillis,
+        memoryBytes: c.usage.memoryBytes,
+      })),
     })),
   };
 }

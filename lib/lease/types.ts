@@ -1,3 +1,5 @@
+import type { LeaseContainerStatus } from "@/lib/k8s/summarize-pod";
+
 // Shapes the lease page shows, independent of the Kubernetes client's types (client-safe).
 
 export interface ResourceAmounts {
@@ -19,6 +21,8 @@ export interface LeasePod {
   reason: string | null;
   requests: ResourceAmounts;
   limits: ResourceAmounts;
+  /** Each container: restarts, state and last state (OOMKilled, exit codes, back-off), requests/limits. */
+  containerStatuses: LeaseContainerStatus[];
 }
 
 export interface LeaseEvent {
@@ -44,10 +48,18 @@ export interface LeaseStatusView {
   endpoints: LeaseEndpoint[];
 }
 
+export interface ContainerUsage {
+  container: string;
+  cpuMillis: number;
+  memoryBytes: number;
+}
+
 export interface PodUsage {
   pod: string;
   cpuMillis: number;
   memoryBytes: number;
+  /** Per container (the pod's figures are their sums). */
+  containers: ContainerUsage[];
 }
 
 /** One message on a lease's live channel. */

@@ -1,4 +1,4 @@
-// GET /api/leases/[id]/logs – a pod's log as plain text (tail, optionally followed as a stream), for the lease's tenant or provider.
+// GET /api/leases/[id]/logs – a pod's (or one container's, or its previous instance's) log as plain text (tail, optionally followed as a stream), for the lease's tenant or provider.
 import { z } from "zod";
 import { route, zUintString } from "@/lib/api/handler";
 import { AppError, isAppError } from "@/lib/errors";
@@ -14,6 +14,16 @@ const query = z.object({
     .string()
     .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "not a pod name")
     .max(253),
+  container: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "not a container name")
+    .max(63)
+    .optional(),
+  /** The previous (terminated) instance of the container, as `kubectl logs --previous`; never followed. */
+  previous: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
   tail: z.coerce.number().int().min(1).max(10_000).default(500),
   follow: z
     .enum(["0", "1", "true", "false"])
@@ -37,14 +47,19 @@ export const GET = route(
       lines = await streamPodLogs(client, {
         namespace: leaseNamespace(lease.id),
         pod: query.pod,
+        container: query.container,
+        previous: query.previous,
         tailLines: query.tail,
-        follow: query.follow,
+        follow: query.follow && !query.previous,
         timestamps: query.timestamps,
         signal: req.signal,
       });
     } catch (error) {
       if (isAppError(error) && error.code === "NOT_FOUND")
         throw new AppError("NOT_FOUND", "No such pod in this lease.");
+      // The kubelet's 400s say why there is no such log (no previous instance, still waiting to start).
+      if (isAppError(error) && error.code === "UNPROCESSABLE")
+        throw new AppError("BAD_REQUEST", error.message.slice(0, 500));
       throw new AppError("UPSTREAM_UNAVAILABLE", "The provider's cluster did not answer.", { cause: error });
     }
     const iterator = lines[Symbol.asyncIterator]();
