@@ -24,6 +24,12 @@ export const rateLimitRules = {
    * public read: charged to the database in batches of 10 (see BatchedLimiter).
    */
   market: { points: 120, seconds: 60, batch: 10 },
+  /** Each sends an email to an address the caller typed (verification codes): few, per wallet too. */
+  alertEmail: { points: 5, seconds: 600 },
+  /** Guesses at an email verification code (each code also allows only 5). */
+  alertEmailVerify: { points: 20, seconds: 600 },
+  /** Each sends a request to the caller's webhook. */
+  alertWebhookTest: { points: 10, seconds: 60 },
 } as const satisfies Record<string, { points: number; seconds: number; batch?: number }>;
 
 export type RateLimitName = keyof typeof rateLimitRules;
