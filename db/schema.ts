@@ -439,7 +439,13 @@ export const chainEvents = pgTable(
 );
 
 /** The kinds of alert (lib/alerts/alert-kinds.ts says what each means). */
-export type AlertKind = "runway-low" | "lease-closed" | "pod-crash-loop" | "pod-oom-killed" | "order-no-bids" | "deploy-failed";
+export type AlertKind =
+  | "runway-low"
+  | "lease-closed"
+  | "pod-crash-loop"
+  | "pod-oom-killed"
+  | "order-no-bids"
+  | "deploy-failed";
 
 /**
  * A wallet's alert settings. No row: every kind on, the default runway threshold, in-app only.

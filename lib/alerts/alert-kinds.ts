@@ -10,7 +10,8 @@ export const alertKinds = [
   {
     kind: "runway-low",
     label: "Runway low",
-    description: "A lease's escrow will run out within your threshold (once per crossing; again after a top-up).",
+    description:
+      "A lease's escrow will run out within your threshold (once per crossing; again after a top-up).",
   },
   { kind: "lease-closed", label: "Lease closed", description: "A lease of yours was closed, by anyone." },
   {
@@ -58,7 +59,10 @@ export const alertSettingsInputSchema = z.object({
 export type AlertSettingsInput = z.infer<typeof alertSettingsInputSchema>;
 
 export const emailSchema = z.string().trim().toLowerCase().max(254).email("must be an email address");
-export const emailCodeSchema = z.string().trim().regex(/^[0-9]{6}$/, "must be the 6-digit code from the email");
+export const emailCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[0-9]{6}$/, "must be the 6-digit code from the email");
 
 /** What the settings route returns (never the webhook secret, except right after it was made). */
 export interface AlertSettingsView {

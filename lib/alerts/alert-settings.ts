@@ -37,7 +37,10 @@ export function defaultAlertSettings(wallet: string): EffectiveAlertSettings {
   };
 }
 
-export function effectiveSettings(wallet: string, row: AlertSettings | null | undefined): EffectiveAlertSettings {
+export function effectiveSettings(
+  wallet: string,
+  row: AlertSettings | null | undefined,
+): EffectiveAlertSettings {
   if (!row) return defaultAlertSettings(wallet);
   return {
     wallet,

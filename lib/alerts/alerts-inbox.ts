@@ -59,7 +59,11 @@ export async function markAlertsRead(opts: {
   return changed.length;
 }
 
-export async function listDeliveries(opts: { db: Db; wallet: string; limit: number }): Promise<DeliveryView[]> {
+export async function listDeliveries(opts: {
+  db: Db;
+  wallet: string;
+  limit: number;
+}): Promise<DeliveryView[]> {
   const rows = await opts.db
     .select()
     .from(alertDeliveries)

@@ -59,7 +59,19 @@ async function withWebhook(wallet: string, receiver: WebhookReceiver, opts: { ma
     allowPrivate: true,
   });
   if (!webhookSecret) throw new Error("no secret returned");
-  return { secret: webhookSecret, deliver: (now: Date) => deliverDueAlerts({ db: handle.db, now, mailer: null, allowPrivate: true, baseDelayMs: BASE, appUrl: "https://kubebid.example", ...opts }) };
+  return {
+    secret: webhookSecret,
+    deliver: (now: Date) =>
+      deliverDueAlerts({
+        db: handle.db,
+        now,
+        mailer: null,
+        allowPrivate: true,
+        baseDelayMs: BASE,
+        appUrl: "https://kubebid.example",
+        ...opts,
+      }),
+  };
 }
 
 const deliveriesOf = (wallet: string) =>
@@ -101,7 +113,9 @@ describe("webhook deliveries", () => {
         T0.getTime() / 1000 + 3,
       ]);
       // A signature made with another secret does not match.
-      const other = createHmac("sha256", "whsec_other").update(`x.${receiver.requests[0]?.body}`).digest("hex");
+      const other = createHmac("sha256", "whsec_other")
+        .update(`x.${receiver.requests[0]?.body}`)
+        .digest("hex");
       expect(receiver.requests[0]?.headers["x-kubebid-signature"]).not.toBe(`sha256=${other}`);
 
       const [row] = await deliveriesOf(wallet);
@@ -123,7 +137,12 @@ describe("webhook deliveries", () => {
       expect(await deliver(at(1000 * BASE))).toEqual({ sent: 0, retrying: 0, failed: 0 });
       expect(receiver.requests).toHaveLength(3);
       const [row] = await deliveriesOf(wallet);
-      expect(row).toMatchObject({ status: "failed", attempts: 3, responseStatus: 500, lastError: "HTTP 500: scripted 500" });
+      expect(row).toMatchObject({
+        status: "failed",
+        attempts: 3,
+        responseStatus: 500,
+        lastError: "HTTP 500: scripted 500",
+      });
     } finally {
       await receiver.close();
     }
@@ -132,7 +151,13 @@ describe("webhook deliveries", () => {
   it("does not follow redirects", async () => {
     const receiver = await startWebhookReceiver([302]);
     try {
-      const result = await sendWebhook({ url: receiver.url, secret: "s", body: "{}", deliveryId: 1, allowPrivate: true });
+      const result = await sendWebhook({
+        url: receiver.url,
+        secret: "s",
+        body: "{}",
+        deliveryId: 1,
+        allowPrivate: true,
+      });
       expect(result).toEqual({
         ok: false,
         status: 302,
@@ -161,11 +186,15 @@ describe("webhook URLs are untrusted", () => {
     "http://hooks.example.com/hook",
     "https://user:pass@hooks.example.com/hook",
   ])("refuses %s without the private-address flag", (url) => {
-    expect(() => checkWebhookUrl(url, { allowPrivate: false })).toThrow(/private or local|https:\/\/|user name/);
+    expect(() => checkWebhookUrl(url, { allowPrivate: false })).toThrow(
+      /private or local|https:\/\/|user name/,
+    );
   });
 
   it("accepts a public https URL", () => {
-    expect(checkWebhookUrl("https://hooks.example.com/kb", { allowPrivate: false }).host).toBe("hooks.example.com");
+    expect(checkWebhookUrl("https://hooks.example.com/kb", { allowPrivate: false }).host).toBe(
+      "hooks.example.com",
+    );
   });
 
   it("refuses to save a private webhook and never connects to one", async () => {
@@ -209,7 +238,14 @@ describe("email", () => {
     const mailer = createMailer({ smtpUrl: inbox.url, from: "KubeBid <alerts@kubebid.example>" });
 
     // An unverified address gets no alert.
-    await startEmailVerification({ db: handle.db, wallet, email, mailer, now: T0, appUrl: "https://kubebid.example" });
+    await startEmailVerification({
+      db: handle.db,
+      wallet,
+      email,
+      mailer,
+      now: T0,
+      appUrl: "https://kubebid.example",
+    });
     expect((await readAlertSettings({ db: handle.db, wallet })).verifiedEmail).toBeNull();
     const [codeMail] = inbox.to(email);
     expect(codeMail?.from?.value).toEqual([{ name: "KubeBid", address: "alerts@kubebid.example" }]);
@@ -218,22 +254,39 @@ describe("email", () => {
     expect(codeMail?.subject).toBe(`[KubeBid] Your verification code: ${code}`);
 
     const wrong = code === "000000" ? "000001" : "000000";
-    await expect(confirmEmailCode({ db: handle.db, wallet, code: wrong, now: T0 })).rejects.toThrow(/4 tries left/);
-    await expect(confirmEmailCode({ db: handle.db, wallet, code, now: at(16 * 60_000) })).rejects.toThrow(/expired/);
+    await expect(confirmEmailCode({ db: handle.db, wallet, code: wrong, now: T0 })).rejects.toThrow(
+      /4 tries left/,
+    );
+    await expect(confirmEmailCode({ db: handle.db, wallet, code, now: at(16 * 60_000) })).rejects.toThrow(
+      /expired/,
+    );
     await confirmEmailCode({ db: handle.db, wallet, code, now: at(60_000) });
     expect((await readAlertSettings({ db: handle.db, wallet })).verifiedEmail).toBe(email);
     const [row] = await handle.db.select().from(alertSettings).where(eq(alertSettings.wallet, wallet));
     expect(row?.emailCodeHash).toBeNull();
 
     const leaseId = await runwayAlertFor(wallet, at(2 * 60_000));
-    const outcome = await deliverDueAlerts({ db: handle.db, now: at(2 * 60_000), mailer, allowPrivate: false, appUrl: "https://kubebid.example" });
+    const outcome = await deliverDueAlerts({
+      db: handle.db,
+      now: at(2 * 60_000),
+      mailer,
+      allowPrivate: false,
+      appUrl: "https://kubebid.example",
+    });
     expect(outcome).toEqual({ sent: 1, retrying: 0, failed: 0 });
     const mails = inbox.to(email);
     expect(mails).toHaveLength(2);
     const alertMail = mails[1];
-    expect(alertMail?.subject).toBe(`[KubeBid] Runway low: Lease #${leaseId} has 5h 0m of runway left, below your 6h 0m threshold`);
+    expect(alertMail?.subject).toBe(
+      `[KubeBid] Runway low: Lease #${leaseId} has 5h 0m of runway left, below your 6h 0m threshold`,
+    );
     expect(alertMail?.text).toContain(`Open it: https://kubebid.example/leases/${leaseId}`);
-    expect((await deliveriesOf(wallet))[0]).toMatchObject({ channel: "email", target: email, status: "sent", attempts: 1 });
+    expect((await deliveriesOf(wallet))[0]).toMatchObject({
+      channel: "email",
+      target: email,
+      status: "sent",
+      attempts: 1,
+    });
   });
 
   it("retries when the SMTP server cannot be reached", async () => {
@@ -246,9 +299,25 @@ describe("email", () => {
     await runwayAlertFor(wallet);
     // Port 1 on loopback: nothing listens there.
     const down = createMailer({ smtpUrl: "smtp://127.0.0.1:1", from: "alerts@kubebid.example" });
-    expect(await deliverDueAlerts({ db: handle.db, now: T0, mailer: down, allowPrivate: false, baseDelayMs: BASE })).toEqual({ sent: 0, retrying: 1, failed: 0 });
+    expect(
+      await deliverDueAlerts({
+        db: handle.db,
+        now: T0,
+        mailer: down,
+        allowPrivate: false,
+        baseDelayMs: BASE,
+      }),
+    ).toEqual({ sent: 0, retrying: 1, failed: 0 });
     expect((await deliveriesOf(wallet))[0]?.lastError).toMatch(/ECONNREFUSED|connect/);
-    expect(await deliverDueAlerts({ db: handle.db, now: at(BASE), mailer, allowPrivate: false, baseDelayMs: BASE })).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(
+      await deliverDueAlerts({
+        db: handle.db,
+        now: at(BASE),
+        mailer,
+        allowPrivate: false,
+        baseDelayMs: BASE,
+      }),
+    ).toEqual({ sent: 1, retrying: 0, failed: 0 });
     expect(inbox.to(email)).toHaveLength(2);
   });
 });

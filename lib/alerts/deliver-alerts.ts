@@ -144,7 +144,9 @@ function alertEmail(alert: Alert, to: string, appUrl: string | undefined) {
   if (link) lines.push(`Open it: ${link}`, "");
   lines.push(
     `You receive this because ${to} is verified for KubeBid alerts of wallet ${alert.wallet}.`,
-    appUrl ? `Change what you receive: ${appUrl}/settings/alerts` : "Change what you receive in the alert settings.",
+    appUrl
+      ? `Change what you receive: ${appUrl}/settings/alerts`
+      : "Change what you receive in the alert settings.",
   );
   return { to, subject: `[KubeBid] ${label}: ${alert.message.split(".")[0]}`, text: lines.join("\n") };
 }

@@ -68,7 +68,10 @@ describe("evaluateAlerts", () => {
       .values({ wallet: B, kinds: ["runway-low"], runwayThresholdSeconds: 24 * 3600 });
     expect(await evaluate(T0)).toBe(1);
     await handle.db.update(alertSettings).set({ kinds: [] }).where(eq(alertSettings.wallet, B));
-    await handle.db.update(leases).set({ deployState: "failed", deployError: "quota" }).where(eq(leases.id, "2"));
+    await handle.db
+      .update(leases)
+      .set({ deployState: "failed", deployError: "quota" })
+      .where(eq(leases.id, "2"));
     expect(await evaluate(T0)).toBe(0);
     expect((await alertsOf(B)).map((a) => a.kind)).toEqual(["runway-low"]);
   });
@@ -101,13 +104,28 @@ describe("evaluateAlerts", () => {
       leaseId: "10",
       observedAt: T0,
       status: {
-        pods: [pod("web-a", ["CrashLoopBackOff", "OOMKilled"]), pod("web-b", ["CrashLoopBackOff"]), pod("ok", [])],
+        pods: [
+          pod("web-a", ["CrashLoopBackOff", "OOMKilled"]),
+          pod("web-b", ["CrashLoopBackOff"]),
+          pod("ok", []),
+        ],
         events: [],
         endpoints: [],
       },
     });
-    await insertLease(handle.db, { id: "11", tenant: C, deployState: "failed", deployError: "image pull failed" });
-    await insertLease(handle.db, { id: "12", tenant: C, status: "closed", closedAt: at(-HOUR), closeReason: "tenant" });
+    await insertLease(handle.db, {
+      id: "11",
+      tenant: C,
+      deployState: "failed",
+      deployError: "image pull failed",
+    });
+    await insertLease(handle.db, {
+      id: "12",
+      tenant: C,
+      status: "closed",
+      closedAt: at(-HOUR),
+      closeReason: "tenant",
+    });
     await insertLease(handle.db, { id: "13", tenant: C, status: "closed", closedAt: at(-72 * HOUR) });
     await insertOrder(handle.db, { id: "20", tenant: C, bidWindowEndsAt: at(-60_000) });
     await insertOrder(handle.db, { id: "21", tenant: C, bidWindowEndsAt: at(60_000) });

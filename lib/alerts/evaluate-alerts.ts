@@ -61,12 +61,18 @@ export async function evaluateAlerts(opts: EvaluateAlertsOptions): Promise<numbe
         )
     : [];
 
-  const wallets = new Set([...activeLeases, ...closedLeases, ...unbidOrders].map((r) => r.tenant.toLowerCase()));
+  const wallets = new Set(
+    [...activeLeases, ...closedLeases, ...unbidOrders].map((r) => r.tenant.toLowerCase()),
+  );
   const settingsRows = wallets.size
-    ? await db.select().from(alertSettings).where(inArray(alertSettings.wallet, [...wallets]))
+    ? await db
+        .select()
+        .from(alertSettings)
+        .where(inArray(alertSettings.wallet, [...wallets]))
     : [];
   const byWallet = new Map(settingsRows.map((r) => [r.wallet, r]));
-  const settingsOf = (wallet: string) => effectiveSettings(wallet.toLowerCase(), byWallet.get(wallet.toLowerCase()));
+  const settingsOf = (wallet: string) =>
+    effectiveSettings(wallet.toLowerCase(), byWallet.get(wallet.toLowerCase()));
 
   let raised = 0;
   const raise = async (settings: EffectiveAlertSettings, alert: AlertCandidate) => {

@@ -45,9 +45,19 @@ export async function raiseAlert(opts: {
     if (!row) return null;
     const deliveries: (typeof alertDeliveries.$inferInsert)[] = [];
     if (settings.webhookUrl && settings.webhookSecret)
-      deliveries.push({ alertId: row.id, wallet: settings.wallet, channel: "webhook", target: settings.webhookUrl });
+      deliveries.push({
+        alertId: row.id,
+        wallet: settings.wallet,
+        channel: "webhook",
+        target: settings.webhookUrl,
+      });
     if (settings.verifiedEmail && opts.emailEnabled)
-      deliveries.push({ alertId: row.id, wallet: settings.wallet, channel: "email", target: settings.verifiedEmail });
+      deliveries.push({
+        alertId: row.id,
+        wallet: settings.wallet,
+        channel: "email",
+        target: settings.verifiedEmail,
+      });
     if (deliveries.length > 0)
       await tx.insert(alertDeliveries).values(deliveries.map((d) => ({ ...d, nextAttemptAt: opts.now })));
     return row.id;

@@ -92,7 +92,8 @@ export async function sendWebhook(opts: {
       signal,
     });
     const excerpt = await readExcerpt(res.body);
-    if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, status: res.statusCode, error: null };
+    if (res.statusCode >= 200 && res.statusCode < 300)
+      return { ok: true, status: res.statusCode, error: null };
     const why =
       res.statusCode >= 300 && res.statusCode < 400
         ? `redirect to ${res.headers.location ?? "?"} not followed`
@@ -101,7 +102,11 @@ export async function sendWebhook(opts: {
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     const cause = (e.cause as NodeJS.ErrnoException | undefined)?.message;
-    return { ok: false, status: null, error: signal.aborted ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause ?? e.message) };
+    return {
+      ok: false,
+      status: null,
+      error: signal.aborted ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause ?? e.message),
+    };
   }
 }
 
@@ -115,5 +120,10 @@ async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): unknown })
     if (total >= MAX_RESPONSE_BYTES) break;
   }
   body.destroy();
-  return Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString("utf8").replace(/\s+/g, " ").trim().slice(0, 200);
+  return Buffer.concat(chunks)
+    .subarray(0, MAX_RESPONSE_BYTES)
+    .toString("utf8")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 200);
 }

@@ -43,7 +43,10 @@ export async function startEmailVerification(opts: {
     return;
   }
   if (!opts.mailer)
-    throw new AppError("SERVICE_UNAVAILABLE", "Email alerts are off on this server (no SMTP server is configured).");
+    throw new AppError(
+      "SERVICE_UNAVAILABLE",
+      "Email alerts are off on this server (no SMTP server is configured).",
+    );
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const values = {
     email: opts.email,
@@ -69,15 +72,25 @@ export async function startEmailVerification(opts: {
       ].join("\n"),
     });
   } catch (error) {
-    throw new AppError("UPSTREAM_UNAVAILABLE", "The verification email could not be sent. Please try again later.", {
-      cause: error,
-    });
+    throw new AppError(
+      "UPSTREAM_UNAVAILABLE",
+      "The verification email could not be sent. Please try again later.",
+      {
+        cause: error,
+      },
+    );
   }
 }
 
-export async function confirmEmailCode(opts: { db: Db; wallet: string; code: string; now: Date }): Promise<void> {
+export async function confirmEmailCode(opts: {
+  db: Db;
+  wallet: string;
+  code: string;
+  now: Date;
+}): Promise<void> {
   const { row } = await readAlertSettings(opts);
-  if (!row?.email || row.emailVerifiedAt) throw new AppError("CONFLICT", "There is no email address waiting for a code.");
+  if (!row?.email || row.emailVerifiedAt)
+    throw new AppError("CONFLICT", "There is no email address waiting for a code.");
   if (!row.emailCodeHash || !row.emailCodeExpiresAt || row.emailCodeExpiresAt <= opts.now)
     throw new AppError("BAD_REQUEST", "The code has expired: send a new one.");
   if (row.emailCodeAttempts >= MAX_ATTEMPTS)
@@ -91,7 +104,9 @@ export async function confirmEmailCode(opts: { db: Db; wallet: string; code: str
     const left = MAX_ATTEMPTS - row.emailCodeAttempts - 1;
     throw new AppError(
       "BAD_REQUEST",
-      left > 0 ? `That code is not right (${left} ${left === 1 ? "try" : "tries"} left).` : "That code is not right: send a new one.",
+      left > 0
+        ? `That code is not right (${left} ${left === 1 ? "try" : "tries"} left).`
+        : "That code is not right: send a new one.",
     );
   }
   await opts.db

@@ -37,7 +37,9 @@ beforeAll(async () => {
   db = installTestDb(await createTestDb());
   for (const wallet of [A, B]) {
     const id = randomBytes(16).toString("hex");
-    await db.db.insert(sessions).values({ id, address: wallet, chainId: 31337, expiresAt: new Date(Date.now() + 3600_000) });
+    await db.db
+      .insert(sessions)
+      .values({ id, address: wallet, chainId: 31337, expiresAt: new Date(Date.now() + 3600_000) });
     cookie[wallet] = id;
   }
   routes["GET /api/alerts"] = (await import("@/app/api/alerts/route")).GET;
@@ -63,7 +65,11 @@ async function call(wallet: string | null, method: string, path: string, body?: 
   if (wallet) headers.cookie = `kb_session=${cookie[wallet]}`;
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await handler(
-    new NextRequest(`${ORIGIN}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }),
+    new NextRequest(`${ORIGIN}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
     { params: Promise.resolve({}) },
   );
   return { status: res.status, json: await res.json() };
@@ -85,27 +91,49 @@ describe("alert routes", () => {
   });
 
   it("keep each wallet's settings its own; the webhook secret is shown once", async () => {
-    const saved = await call(A, "PUT", "/api/alerts/settings", { ...settingsInput, webhookUrl: receiver.url });
+    const saved = await call(A, "PUT", "/api/alerts/settings", {
+      ...settingsInput,
+      webhookUrl: receiver.url,
+    });
     expect(saved.status).toBe(200);
     expect(saved.json.webhookSecret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
-    expect(saved.json.settings).toMatchObject({ runwayThresholdHours: 12, webhookUrl: receiver.url, webhookSecretSet: true });
+    expect(saved.json.settings).toMatchObject({
+      runwayThresholdHours: 12,
+      webhookUrl: receiver.url,
+      webhookSecretSet: true,
+    });
 
     const again = await call(A, "GET", "/api/alerts/settings");
-    expect(again.json).toMatchObject({ kinds: ["runway-low", "lease-closed"], webhookUrl: receiver.url, emailAvailable: true });
+    expect(again.json).toMatchObject({
+      kinds: ["runway-low", "lease-closed"],
+      webhookUrl: receiver.url,
+      emailAvailable: true,
+    });
     expect(JSON.stringify(again.json)).not.toContain(saved.json.webhookSecret);
     // Saving the same URL keeps the secret (and does not show it again).
-    expect((await call(A, "PUT", "/api/alerts/settings", { ...settingsInput, webhookUrl: receiver.url })).json.webhookSecret).toBeNull();
+    expect(
+      (await call(A, "PUT", "/api/alerts/settings", { ...settingsInput, webhookUrl: receiver.url })).json
+        .webhookSecret,
+    ).toBeNull();
 
     // B sees defaults, and its save changes only its own row.
-    expect((await call(B, "GET", "/api/alerts/settings")).json).toMatchObject({ webhookUrl: null, runwayThresholdHours: 6 });
+    expect((await call(B, "GET", "/api/alerts/settings")).json).toMatchObject({
+      webhookUrl: null,
+      runwayThresholdHours: 6,
+    });
     await call(B, "PUT", "/api/alerts/settings", { kinds: [], runwayThresholdHours: 1, webhookUrl: null });
-    expect((await call(A, "GET", "/api/alerts/settings")).json).toMatchObject({ runwayThresholdHours: 12, webhookUrl: receiver.url });
+    expect((await call(A, "GET", "/api/alerts/settings")).json).toMatchObject({
+      runwayThresholdHours: 12,
+      webhookUrl: receiver.url,
+    });
 
     // The test button signs with A's secret and the delivery shows in A's log only.
     const test = await call(A, "POST", "/api/alerts/webhook/test");
     expect(test.json).toEqual({ ok: true, status: 200, error: null });
     const req = receiver.requests.at(-1);
-    const mac = createHmac("sha256", saved.json.webhookSecret).update(`${req?.headers["x-kubebid-timestamp"]}.${req?.body}`).digest("hex");
+    const mac = createHmac("sha256", saved.json.webhookSecret)
+      .update(`${req?.headers["x-kubebid-timestamp"]}.${req?.body}`)
+      .digest("hex");
     expect(req?.headers["x-kubebid-signature"]).toBe(`sha256=${mac}`);
     expect(JSON.parse(req?.body ?? "{}").kind).toBe("test");
     expect((await call(A, "GET", "/api/alerts/deliveries")).json.deliveries).toMatchObject([
@@ -118,8 +146,13 @@ describe("alert routes", () => {
   it("refuse bad settings with a message naming the field", async () => {
     const res = await call(A, "PUT", "/api/alerts/settings", { ...settingsInput, runwayThresholdHours: 0 });
     expect(res.status).toBe(400);
-    expect(res.json.error.message).toBe("Invalid body: runwayThresholdHours: must be at least 0.25 h (15 minutes)");
-    const url = await call(A, "PUT", "/api/alerts/settings", { ...settingsInput, webhookUrl: "ftp://x.example" });
+    expect(res.json.error.message).toBe(
+      "Invalid body: runwayThresholdHours: must be at least 0.25 h (15 minutes)",
+    );
+    const url = await call(A, "PUT", "/api/alerts/settings", {
+      ...settingsInput,
+      webhookUrl: "ftp://x.example",
+    });
     expect(url.json.error.message).toMatch(/webhookUrl: must start with https:\/\//);
   });
 
@@ -141,24 +174,43 @@ describe("alert routes", () => {
     expect((await call(B, "POST", "/api/alerts/read", { all: true })).json).toEqual({ changed: 0 });
     expect((await call(A, "GET", "/api/alerts")).json.unread).toBe(1);
     expect((await call(A, "POST", "/api/alerts/read", { ids: [id] })).json).toEqual({ changed: 1 });
-    expect((await call(A, "GET", "/api/alerts")).json).toMatchObject({ unread: 0, alerts: [{ id, read: true }] });
+    expect((await call(A, "GET", "/api/alerts")).json).toMatchObject({
+      unread: 0,
+      alerts: [{ id, read: true }],
+    });
   });
 
   it("verify an email address with the code mailed to it", async () => {
     const email = "a1@example.com";
     expect((await call(A, "POST", "/api/alerts/email", { email: "not-an-address" })).status).toBe(400);
-    expect((await call(A, "POST", "/api/alerts/email", { email: " A1@Example.com " })).json).toEqual({ ok: true });
+    expect((await call(A, "POST", "/api/alerts/email", { email: " A1@Example.com " })).json).toEqual({
+      ok: true,
+    });
     const code = /code is ([0-9]{6})/.exec(inbox.to(email)[0]?.text ?? "")?.[1];
     if (!code) throw new Error("no verification mail");
-    expect((await call(A, "GET", "/api/alerts/settings")).json).toMatchObject({ email, emailVerified: false, emailPending: true });
+    expect((await call(A, "GET", "/api/alerts/settings")).json).toMatchObject({
+      email,
+      emailVerified: false,
+      emailPending: true,
+    });
     // B cannot use A's code: it has no address waiting.
     expect((await call(B, "POST", "/api/alerts/email/verify", { code })).status).toBe(409);
     expect((await call(A, "POST", "/api/alerts/email/verify", { code: "12345" })).status).toBe(400);
     expect((await call(A, "POST", "/api/alerts/email/verify", { code })).json).toEqual({ ok: true });
-    expect((await call(A, "GET", "/api/alerts/settings")).json).toMatchObject({ email, emailVerified: true, emailPending: false });
-    expect((await call(B, "GET", "/api/alerts/settings")).json).toMatchObject({ email: null, emailVerified: false });
+    expect((await call(A, "GET", "/api/alerts/settings")).json).toMatchObject({
+      email,
+      emailVerified: true,
+      emailPending: false,
+    });
+    expect((await call(B, "GET", "/api/alerts/settings")).json).toMatchObject({
+      email: null,
+      emailVerified: false,
+    });
     // Removing it.
     expect((await call(A, "POST", "/api/alerts/email", { email: null })).json).toEqual({ ok: true });
-    expect((await call(A, "GET", "/api/alerts/settings")).json).toMatchObject({ email: null, emailVerified: false });
+    expect((await call(A, "GET", "/api/alerts/settings")).json).toMatchObject({
+      email: null,
+      emailVerified: false,
+    });
   });
 });

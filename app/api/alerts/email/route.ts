@@ -13,7 +13,12 @@ export const POST = route(
     const config = getConfig();
     // Per wallet as well as per client address: each request mails a stranger's address.
     if (body.email !== null)
-      await enforceRateLimit({ db, name: "alertEmail", key: session.address.toLowerCase(), scale: config.RATE_LIMIT_SCALE });
+      await enforceRateLimit({
+        db,
+        name: "alertEmail",
+        key: session.address.toLowerCase(),
+        scale: config.RATE_LIMIT_SCALE,
+      });
     await startEmailVerification({
       db,
       wallet: session.address,
