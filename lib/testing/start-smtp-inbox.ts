@@ -1,10 +1,14 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
 // A real SMTP server on 127.0.0.1 (smtp-server) that keeps every message it accepts, parsed
 // (mailparser): the inbox of the alert email tests and of the e2e stack. A message is stored before
-// the server answers its DATA, so once a send resolves the mail is in `messages`.
+// the server answers its DATA, so once a send resolves the mail is in `messages`. With `dir`, each
+// message is also written there as NNNN.json ({ to, subject, text }), for a reader in another process
+// (the e2e specs read the stack's inbox that way).
 
 export interface SmtpInbox {
   /** smtp://127.0.0.1:PORT, for SMTP_URL. */
@@ -15,8 +19,17 @@ export interface SmtpInbox {
   close(): Promise<void>;
 }
 
-export async function startSmtpInbox(): Promise<SmtpInbox> {
+export interface InboxFile {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+export async function startSmtpInbox(opts: { dir?: string } = {}): Promise<SmtpInbox> {
   const messages: ParsedMail[] = [];
+  if (opts.dir) mkdirSync(opts.dir, { recursive: true });
+  const recipients = (m: ParsedMail) =>
+    [m.to ?? []].flat().flatMap((a) => a.value.map((v) => (v.address ?? "").toLowerCase()));
   const server = new SMTPServer({
     // Plain SMTP on loopback: no certificate to make, no credentials to check.
     disabledCommands: ["STARTTLS", "AUTH"],
@@ -25,6 +38,15 @@ export async function startSmtpInbox(): Promise<SmtpInbox> {
       simpleParser(stream)
         .then((mail) => {
           messages.push(mail);
+          if (opts.dir) {
+            const file: InboxFile = {
+              to: recipients(mail),
+              subject: mail.subject ?? "",
+              text: mail.text ?? "",
+            };
+            const name = `${String(messages.length).padStart(4, "0")}.json`;
+            writeFileSync(path.join(opts.dir, name), JSON.stringify(file, null, 2));
+          }
           callback();
         })
         .catch((error: Error) => callback(error));
@@ -35,8 +57,6 @@ export async function startSmtpInbox(): Promise<SmtpInbox> {
     server.listen(0, "127.0.0.1", () => resolve());
   });
   const { port } = server.server.address() as AddressInfo;
-  const recipients = (m: ParsedMail) =>
-    [m.to ?? []].flat().flatMap((a) => a.value.map((v) => v.address?.toLowerCase()));
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
