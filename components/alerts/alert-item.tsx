@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { alertKinds, type AlertView } from "@/lib/alerts/alert-kinds";
+import { type AlertView, alertKinds } from "@/lib/alerts/alert-kinds";
 import { timeAgo } from "@/lib/market/format";
 
 // One alert in the bell's panel and on the notifications page: its kind, message, age and a link to

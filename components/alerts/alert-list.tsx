@@ -3,12 +3,12 @@
 import Link from "next/link";
 import { AlertItem } from "@/components/alerts/alert-item";
 import { useAlerts } from "@/components/alerts/use-alerts";
+import { SignInPanel } from "@/components/provider/sign-in-gate";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorNote } from "@/components/ui/field";
 import { Spinner } from "@/components/ui/spinner";
-import { SignInPanel } from "@/components/provider/sign-in-gate";
 
 // The notifications page: every recent alert of the signed-in wallet, each marked read on its own
 // or all at once.

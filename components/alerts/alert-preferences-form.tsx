@@ -5,13 +5,13 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ErrorNote, Field, inputClass } from "@/components/ui/field";
-import { fetchJson } from "@/lib/api/fetch-json";
 import {
   type AlertKind,
   type AlertSettingsView,
   alertKinds,
   alertSettingsInputSchema,
 } from "@/lib/alerts/alert-kinds";
+import { fetchJson } from "@/lib/api/fetch-json";
 
 // Which alerts, the runway threshold and the webhook. Fields are checked as they are typed with the
 // schema the route parses with; a new webhook secret is shown once, right after saving, to copy.

@@ -9,8 +9,8 @@ import { Card } from "@/components/ui/card";
 import { ErrorNote } from "@/components/ui/field";
 import { Spinner } from "@/components/ui/spinner";
 import { useSession } from "@/components/wallet/use-session";
-import { fetchJson } from "@/lib/api/fetch-json";
 import type { AlertSettingsView } from "@/lib/alerts/alert-kinds";
+import { fetchJson } from "@/lib/api/fetch-json";
 
 // The alert settings page: kinds, runway threshold and webhook; the email address and its
 // verification; the delivery log. Each section saves on its own.

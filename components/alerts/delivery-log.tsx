@@ -4,8 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Table, TBody, THead, Th } from "@/components/ui/table";
-import { fetchJson } from "@/lib/api/fetch-json";
 import type { DeliveryView } from "@/lib/alerts/alert-kinds";
+import { fetchJson } from "@/lib/api/fetch-json";
 import { timeAgo } from "@/lib/market/format";
 
 // Every webhook and email delivery of the wallet's alerts (and webhook tests): where to, how many
@@ -43,7 +43,7 @@ export function DeliveryLog() {
                   <time dateTime={d.createdAt}>{timeAgo(d.createdAt)}</time>
                 </td>
                 <td>{d.alertId === null ? `${d.channel} (test)` : d.channel}</td>
-                <td className="max-w-48 break-all">{d.target}</td>
+                <td className="min-w-56 break-all">{d.target}</td>
                 <td>
                   <Badge tone={tone[d.status]}>{d.status}</Badge>
                   {d.nextAttemptAt && (
@@ -54,7 +54,7 @@ export function DeliveryLog() {
                   )}
                 </td>
                 <td className="tabular-nums">{d.attempts}</td>
-                <td className="max-w-64 break-words text-xs text-zinc-600 dark:text-zinc-400">
+                <td className="min-w-48 break-words text-xs text-zinc-600 dark:text-zinc-400">
                   {d.lastError ?? (d.responseStatus ? `HTTP ${d.responseStatus}` : "—")}
                 </td>
               </tr>

@@ -6,8 +6,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ErrorNote, Field, inputClass } from "@/components/ui/field";
-import { fetchJson } from "@/lib/api/fetch-json";
 import { type AlertSettingsView, emailCodeSchema, emailSchema } from "@/lib/alerts/alert-kinds";
+import { fetchJson } from "@/lib/api/fetch-json";
 
 // The alert email address: typed, sent a 6-digit code, confirmed with it. Alerts go there only once
 // it is verified; a new address replaces (and unverifies) the old one.

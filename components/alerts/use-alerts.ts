@@ -2,8 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSession } from "@/components/wallet/use-session";
-import { fetchJson } from "@/lib/api/fetch-json";
 import type { AlertView } from "@/lib/alerts/alert-kinds";
+import { fetchJson } from "@/lib/api/fetch-json";
 
 // The signed-in wallet's alerts for the bell and the notifications page (one query, polled), and
 // marking them read.

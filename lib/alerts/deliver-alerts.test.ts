@@ -5,13 +5,13 @@ import type { DbHandle } from "@/db/client";
 import { alertDeliveries, alertSettings } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
 import { readAlertSettings, updateAlertSettings } from "@/lib/alerts/alert-settings";
-import { insertLease, termsFromRow } from "@/lib/alerts/alert-test-data";
 import { deliverDueAlerts } from "@/lib/alerts/deliver-alerts";
 import { evaluateAlerts } from "@/lib/alerts/evaluate-alerts";
 import { createMailer } from "@/lib/alerts/mailer";
 import { checkWebhookUrl, sendWebhook } from "@/lib/alerts/send-webhook";
 import { confirmEmailCode, startEmailVerification } from "@/lib/alerts/verify-alert-email";
 import { guardedLookup } from "@/lib/k8s/is-private-address";
+import { insertLease, termsFromRow } from "@/lib/testing/alert-test-data";
 import { type SmtpInbox, startSmtpInbox } from "@/lib/testing/start-smtp-inbox";
 import { startWebhookReceiver, type WebhookReceiver } from "@/lib/testing/start-webhook-receiver";
 

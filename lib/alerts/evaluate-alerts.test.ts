@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { alertDeliveries, alerts, alertSettings, leaseStatus, leases } from "@/db/schema";
+import { alertDeliveries, alertSettings, alerts, leaseStatus, leases } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
-import { insertLease, insertOrder, termsFromRow } from "@/lib/alerts/alert-test-data";
 import { evaluateAlerts } from "@/lib/alerts/evaluate-alerts";
+import { insertLease, insertOrder, termsFromRow } from "@/lib/testing/alert-test-data";
 
 // The alerts loop's pass over a real database: which conditions raise which alerts, once per episode.
 

@@ -2,10 +2,9 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { and, eq, gte, inArray, lte } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { type Lease, leaseStatus, leases, orders } from "@/db/schema";
+import { alertSettings, type Lease, leaseStatus, leases, orders } from "@/db/schema";
 import { type EffectiveAlertSettings, effectiveSettings } from "@/lib/alerts/alert-settings";
 import { type AlertCandidate, raiseAlert } from "@/lib/alerts/raise-alert";
-import { alertSettings } from "@/db/schema";
 import { type LeaseTerms, leaseMoneyAt } from "@/lib/lease/lease-money-at";
 import { formatDuration } from "@/lib/market/format";
 

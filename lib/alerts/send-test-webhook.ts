@@ -1,7 +1,7 @@
 import "server-only";
 import { eq } from "drizzle-orm";
-import { alertDeliveries } from "@/db/schema";
 import type { Db } from "@/db/client";
+import { alertDeliveries } from "@/db/schema";
 import { readAlertSettings } from "@/lib/alerts/alert-settings";
 import { sendWebhook, type WebhookResult } from "@/lib/alerts/send-webhook";
 import { AppError } from "@/lib/errors";

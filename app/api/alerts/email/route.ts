@@ -1,10 +1,10 @@
 // POST /api/alerts/email – sets the wallet's alert email and mails it a verification code ({ email: null } removes it).
 import { z } from "zod";
-import { route } from "@/lib/api/handler";
-import { enforceRateLimit } from "@/lib/api/rate-limit";
 import { emailSchema } from "@/lib/alerts/alert-kinds";
 import { getMailer } from "@/lib/alerts/mailer";
 import { startEmailVerification } from "@/lib/alerts/verify-alert-email";
+import { route } from "@/lib/api/handler";
+import { enforceRateLimit } from "@/lib/api/rate-limit";
 import { getConfig } from "@/lib/config";
 
 export const POST = route(

@@ -1,7 +1,7 @@
 // POST /api/alerts/read – marks the signed-in wallet's alerts read: { ids } or { all: true }.
 import { z } from "zod";
-import { route } from "@/lib/api/handler";
 import { markAlertsRead } from "@/lib/alerts/alerts-inbox";
+import { route } from "@/lib/api/handler";
 
 const body = z.union([
   z.object({ ids: z.array(z.number().int().positive()).min(1).max(200) }).strict(),

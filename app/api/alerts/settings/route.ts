@@ -1,8 +1,9 @@
 // GET /api/alerts/settings – the signed-in wallet's alert settings (never the webhook secret).
 // PUT /api/alerts/settings – saves kinds, runway threshold and webhook URL; a new webhook secret is returned once.
-import { route } from "@/lib/api/handler";
+
 import { alertSettingsInputSchema } from "@/lib/alerts/alert-kinds";
 import { alertSettingsView, readAlertSettings, updateAlertSettings } from "@/lib/alerts/alert-settings";
+import { route } from "@/lib/api/handler";
 import { getConfig } from "@/lib/config";
 
 export const GET = route({ auth: true }, async ({ db, session }) => {
