@@ -7,8 +7,8 @@ import { SMTPServer } from "smtp-server";
 // A real SMTP server on 127.0.0.1 (smtp-server) that keeps every message it accepts, parsed
 // (mailparser): the inbox of the alert email tests and of the e2e stack. A message is stored before
 // the server answers its DATA, so once a send resolves the mail is in `messages`. With `dir`, each
-// message is also written there as NNNN.json ({ to, subject, text }), for a reader in another process
-// (the e2e specs read the stack's inbox that way).
+// message is also written there as <ms>-<n>.json ({ to, subject, text }), for a reader in another
+// process: the e2e specs, and whoever wants to read the local stack's mail (`npm run dev`: .data/inbox).
 
 export interface SmtpInbox {
   /** smtp://127.0.0.1:PORT, for SMTP_URL. */
@@ -44,7 +44,8 @@ export async function startSmtpInbox(opts: { dir?: string } = {}): Promise<SmtpI
               subject: mail.subject ?? "",
               text: mail.text ?? "",
             };
-            const name = `${String(messages.length).padStart(4, "0")}.json`;
+            // Time first: names sort in arrival order across restarts of the same directory.
+            const name = `${Date.now()}-${String(messages.length).padStart(4, "0")}.json`;
             writeFileSync(path.join(opts.dir, name), JSON.stringify(file, null, 2));
           }
           callback();
