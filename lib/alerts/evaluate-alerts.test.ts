@@ -59,6 +59,14 @@ describe("evaluateAlerts", () => {
     expect(runway.map((a) => a.episode)).toEqual(["10000000@21600", "20000000@21600"]);
   });
 
+  it("raises an episode once when two passes overlap (a standby that took over early)", async () => {
+    const D = "0x000000000000000000000000000000000000000d";
+    await insertLease(handle.db, { id: "3", tenant: D, startedAt: at(-9 * HOUR) });
+    const counts = await Promise.all([evaluate(T0), evaluate(T0), evaluate(T0)]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(await alertsOf(D)).toHaveLength(1);
+  });
+
   it("follows the wallet's threshold and kinds", async () => {
     // 20 h left: above the default threshold, below a 24 h one.
     await insertLease(handle.db, { id: "2", tenant: B, deposit: "25000000", startedAt: at(-5 * HOUR) });
