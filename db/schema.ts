@@ -527,6 +527,90 @@ export const chainEvents = pgTable(
   ],
 );
 
+/** The kinds of alert (lib/alerts/alert-kinds.ts says what each means). */
+export type AlertKind =
+  | "runway-low"
+  | "lease-closed"
+  | "pod-crash-loop"
+  | "pod-oom-killed"
+  | "order-no-bids"
+  | "deploy-failed";
+
+/**
+ * A wallet's alert settings. No row: every kind on, the default runway threshold, in-app only.
+ * The webhook secret signs every delivery (HMAC-SHA256), so it is kept; it is shown to its owner once,
+ * when generated, and never returned again. An email address receives alerts only once verified
+ * (emailVerifiedAt): a code is mailed to it, stored here as its SHA-256 until it expires.
+ */
+export const alertSettings = pgTable("alert_settings", {
+  wallet: text("wallet").primaryKey(),
+  kinds: jsonb("kinds").$type<AlertKind[]>().notNull(),
+  runwayThresholdSeconds: integer("runway_threshold_seconds").notNull(),
+  webhookUrl: text("webhook_url"),
+  webhookSecret: text("webhook_secret"),
+  email: text("email"),
+  emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+  emailCodeHash: text("email_code_hash"),
+  emailCodeExpiresAt: timestamp("email_code_expires_at", { withTimezone: true }),
+  emailCodeAttempts: integer("email_code_attempts").notNull().default(0),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * One alert to one wallet. (wallet, kind, subject, episode) is unique: the alerts loop inserts every
+ * condition it sees on every tick and only a new episode makes a row (runway-low's episode is the
+ * escrow and threshold it crossed at, so it fires once per crossing, and again after a top-up).
+ */
+export const alerts = pgTable(
+  "alerts",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    wallet: text("wallet").notNull(),
+    kind: text("kind").$type<AlertKind>().notNull(),
+    /** What it is about, e.g. "lease:7" or "lease:7/pod:web-0". */
+    subject: text("subject").notNull(),
+    episode: text("episode").notNull(),
+    leaseId: numeric("lease_id", { precision: 78, scale: 0 }),
+    orderId: numeric("order_id", { precision: 78, scale: 0 }),
+    message: text("message").notNull(),
+    createdAt: createdAt(),
+    readAt: timestamp("read_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("alerts_episode_uq").on(t.wallet, t.kind, t.subject, t.episode),
+    index("alerts_wallet_idx").on(t.wallet, t.createdAt),
+  ],
+);
+
+/**
+ * One alert's delivery over one channel (or a webhook test, alertId null): retried with exponential
+ * backoff until sent or out of attempts (then failed). The wallet's delivery log.
+ */
+export const alertDeliveries = pgTable(
+  "alert_deliveries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    alertId: bigint("alert_id", { mode: "number" }).references(() => alerts.id, { onDelete: "cascade" }),
+    wallet: text("wallet").notNull(),
+    channel: text("channel").$type<"webhook" | "email">().notNull(),
+    /** The URL or address it goes to (as set when it was queued). */
+    target: text("target").notNull(),
+    status: text("status").$type<"pending" | "sent" | "failed">().notNull().default("pending"),
+    /** Attempts made so far. */
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
+    /** The receiver's HTTP status of the last webhook attempt. */
+    responseStatus: integer("response_status"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("alert_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("alert_deliveries_wallet_idx").on(t.wallet, t.createdAt),
+  ],
+);
+
 /** Key-value facts about this deployment (e.g. the market address the data was indexed from). */
 export const meta = pgTable("meta", {
   key: text("key").primaryKey(),
@@ -549,3 +633,6 @@ export type KeeperAction = typeof keeperActions.$inferSelect;
 export type LeaseDomain = typeof leaseDomains.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type ChainEvent = typeof chainEvents.$inferSelect;
+export type AlertSettings = typeof alertSettings.$inferSelect;
+export type Alert = typeof alerts.$inferSelect;
+export type AlertDelivery = typeof alertDeliveries.$inferSelect;

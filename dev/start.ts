@@ -1,5 +1,6 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { startSmtpInbox } from "../lib/testing/start-smtp-inbox";
 import { startStack } from "./stack";
 
 // `npm run dev`: the whole marketplace on its embedded defaults. Ctrl-C stops everything.
@@ -15,11 +16,17 @@ const { values } = parseArgs({
 });
 
 const started = Date.now();
+const dataDir = path.resolve(values["data-dir"]);
+// The dev inbox: a local SMTP server whose messages (alert emails, verification codes) land as JSON
+// files under the data directory, unless a real SMTP server is configured.
+const inboxDir = path.join(dataDir, "inbox");
+const inbox = process.env.SMTP_URL ? null : await startSmtpInbox({ dir: inboxDir });
 const stack = await startStack({
-  dataDir: path.resolve(values["data-dir"]),
+  dataDir,
   mode: values.prod ? "prod" : "dev",
   port: values.port ? Number(values.port) : undefined,
   seed: !values["no-seed"],
+  env: inbox ? { SMTP_URL: inbox.url } : undefined,
 });
 
 console.log(`
@@ -29,6 +36,7 @@ console.log(`
     Chain RPC  ${stack.rpcUrl}  (chain ${stack.chainId})
     Market     ${stack.marketAddress}
     Kubeconfigs of the simulated clusters: ${stack.kubeconfigDir}
+    Mail       ${inbox ? `${inboxDir} (the dev inbox: every email the app sends)` : "SMTP_URL"}
 
   Press Ctrl-C to stop.
 `);
@@ -40,6 +48,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     stopping = true;
     console.log("\nstopping…");
     await stack.stop();
+    await inbox?.close();
     process.exit(0);
   });
 }

@@ -83,6 +83,21 @@ const envSchema = z.object({
     ),
   /** Gas the relayer spends for one tenant per UTC day before refusing to relay more of its orders. */
   RELAY_GAS_BUDGET_PER_DAY: z.coerce.bigint().positive().default(5_000_000n),
+  /**
+   * Where alert emails (and email verification codes) are sent through: smtp://user:pass@host:587
+   * (STARTTLS when offered) or smtps://…:465. Unset: the email channel is off (in-app and webhooks work).
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** The From header of alert emails. */
+  ALERT_FROM: z.string().min(3).default("KubeBid <alerts@kubebid.invalid>"),
+  /** How often the alerts loop evaluates runway, pods, orders and deploys. */
+  ALERTS_INTERVAL_MS: z.coerce.number().int().min(500).default(15_000),
+  /** How often the delivery loop sends due webhooks and emails. */
+  ALERT_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(200).default(2_000),
 });
 
 export type Config = z.infer<typeof envSchema> & {

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { AlertBell } from "@/components/alerts/alert-bell";
 import { ThemeToggle } from "@/components/layout/theme-toggle";
 import { WalletButton } from "@/components/wallet/wallet-button";
 
@@ -97,6 +98,7 @@ export function SiteHeader() {
           </div>
         </div>
         <div className="ml-auto flex items-center gap-1 md:ml-0">
+          <AlertBell />
           <ThemeToggle />
           <button
             ref={toggleRef}

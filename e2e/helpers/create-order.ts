@@ -21,11 +21,13 @@ export interface CreateOrderOptions {
   maxPricePerHour?: bigint;
   durationSeconds?: number;
   bidWindowSeconds?: number;
+  /** Another funded dev account as the tenant (default: dev account 5). */
+  tenantKey?: Hex;
 }
 
-export function marketClients(rpcUrl: string) {
+export function marketClients(rpcUrl: string, tenantKey: Hex = TENANT_KEY) {
   const transport = http(rpcUrl);
-  const account = privateKeyToAccount(TENANT_KEY);
+  const account = privateKeyToAccount(tenantKey);
   return {
     account,
     publicClient: createPublicClient({ transport }),
@@ -34,7 +36,7 @@ export function marketClients(rpcUrl: string) {
 }
 
 export async function createOrder(opts: CreateOrderOptions): Promise<bigint> {
-  const { account, publicClient, wallet } = marketClients(opts.rpcUrl);
+  const { account, publicClient, wallet } = marketClients(opts.rpcUrl, opts.tenantKey);
   const maxPricePerHour = opts.maxPricePerHour ?? 2_000_000n;
   const duration = opts.durationSeconds ?? 3600;
   const deposit = (maxPricePerHour * BigInt(duration)) / 3600n;

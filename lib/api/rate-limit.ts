@@ -30,6 +30,12 @@ export const rateLimitRules = {
   domains: { points: 20, seconds: 60 },
   /** Opening a lease shell costs a pod read and an exec connection on the provider's cluster. */
   shell: { points: 20, seconds: 60 },
+  /** Each sends an email to an address the caller typed (verification codes): few, per wallet too. */
+  alertEmail: { points: 5, seconds: 600 },
+  /** Guesses at an email verification code (each code also allows only 5). */
+  alertEmailVerify: { points: 20, seconds: 600 },
+  /** Each sends a request to the caller's webhook. */
+  alertWebhookTest: { points: 10, seconds: 60 },
 } as const satisfies Record<string, { points: number; seconds: number; batch?: number }>;
 
 export type RateLimitName = keyof typeof rateLimitRules;

@@ -1,5 +1,4 @@
 import "server-only";
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP } from "node:net";
 import type { Readable, Writable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
@@ -27,7 +26,7 @@ import {
 import { Agent, fetch } from "undici";
 import WebSocket from "ws";
 import { AppError } from "@/lib/errors";
-import { isPrivateAddress } from "./is-private-address";
+import { guardedLookup, isPrivateAddress } from "./is-private-address";
 import type { ValidatedKubeconfig } from "./validate-kubeconfig";
 
 // A client for one provider cluster, built only from a ValidatedKubeconfig (never from a raw
@@ -158,36 +157,6 @@ async function readBounded(
     chunks.push(value);
   }
   return Buffer.concat(chunks, total);
-}
-
-type LookupCallback = (
-  err: NodeJS.ErrnoException | null,
-  address: string | LookupAddress[],
-  family?: number,
-) => void;
-
-/** dns.lookup that refuses names resolving to a private address. */
-function guardedLookup(
-  hostname: string,
-  options: { all?: boolean; family?: number },
-  callback: LookupCallback,
-): void {
-  dnsLookup(hostname, { family: options.family ?? 0, all: true }, (error, addresses) => {
-    if (error) return callback(error, []);
-    const bad = addresses.find((a) => isPrivateAddress(a.address));
-    if (bad) {
-      const e: NodeJS.ErrnoException = new Error(
-        `${hostname} resolves to the private address ${bad.address}`,
-      );
-      e.code = "EPRIVATEADDRESS";
-      return callback(e, []);
-    }
-    const first = addresses[0];
-    if (options.all) return callback(null, addresses);
-    if (!first)
-      return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
-    return callback(null, first.address, first.family);
-  });
 }
 
 function decode(b64: string): string {

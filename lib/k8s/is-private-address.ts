@@ -1,3 +1,4 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP } from "node:net";
 
 // Addresses a provider's API server must not have: KubeBid's own network (loopback, RFC 1918,
@@ -122,4 +123,38 @@ export function isLocalHostname(hostname: string): boolean {
   // A single-label name ("kubernetes", "metadata") resolves through the server's search domains.
   if (!h.includes(".")) return true;
   return /(^|\.)(localhost|local|localdomain|internal|intranet|lan|home\.arpa|cluster\.local)$/.test(h);
+}
+
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/**
+ * dns.lookup that refuses names resolving to a private address. Given to a socket's `lookup`, it
+ * judges the very address the socket then connects to (no second resolution to rebind). Used by the
+ * cluster client and the alert webhooks.
+ */
+export function guardedLookup(
+  hostname: string,
+  options: { all?: boolean; family?: number },
+  callback: LookupCallback,
+): void {
+  dnsLookup(hostname, { family: options.family ?? 0, all: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    const bad = addresses.find((a) => isPrivateAddress(a.address));
+    if (bad) {
+      const e: NodeJS.ErrnoException = new Error(
+        `${hostname} resolves to the private address ${bad.address}`,
+      );
+      e.code = "EPRIVATEADDRESS";
+      return callback(e, []);
+    }
+    const first = addresses[0];
+    if (options.all) return callback(null, addresses);
+    if (!first)
+      return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
+    return callback(null, first.address, first.family);
+  });
 }

@@ -24,6 +24,7 @@ export function leasePodView(p: LeasePodStatus): LeasePod {
     node: p.node,
     createdAt: p.createdAt,
     reason: p.reasons[0] ?? null,
+    reasons: p.reasons,
     requests: p.requests,
     limits: p.limits,
     containerStatuses: p.containerStatuses,

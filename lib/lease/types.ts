@@ -19,6 +19,8 @@ export interface LeasePod {
   node: string | null;
   createdAt: string | null;
   reason: string | null;
+  /** Every reason it is not (or was not) running, e.g. CrashLoopBackOff with the last exit's OOMKilled (absent in rows saved before it existed). */
+  reasons?: string[];
   requests: ResourceAmounts;
   limits: ResourceAmounts;
   /** Each container: restarts, state and last state (OOMKilled, exit codes, back-off), requests/limits. */

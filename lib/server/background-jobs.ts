@@ -1,5 +1,6 @@
 import "server-only";
 import { getDbHandle } from "@/db";
+import { startAlertDeliveryJob, startAlertsJob } from "@/lib/alerts/start-alert-jobs";
 import { startIndexerJob } from "@/lib/chain/indexer/indexer-job";
 import { startDomainChecksJob } from "@/lib/lease/domains/start-domain-checks-job";
 import { startKeeperJob } from "@/lib/lease/start-keeper-job";
@@ -27,6 +28,8 @@ export async function startBackgroundJobs(): Promise<void> {
   stops.push(await startLeaseControllerJob(handle));
   stops.push(await startMetricsPollerJob(handle));
   stops.push(await startMetricsDownsamplerJob(handle));
+  stops.push(await startAlertsJob(handle));
+  stops.push(await startAlertDeliveryJob(handle));
 
   const shutdown = async () => {
     await Promise.allSettled(stops.map((stop) => stop()));
