@@ -103,9 +103,9 @@ contract ComputeMarketAutoTopUpTest is MarketFixture {
         _rule(AMOUNT, CAP, MIN_RUNWAY);
         uint256 tenantBefore = usd.balanceOf(tenant);
         vm.expectEmit(address(market));
-        emit IComputeMarket.LeaseToppedUp(id, tenant, AMOUNT, SMALL_DEPOSIT + AMOUNT);
-        vm.expectEmit(address(market));
         emit IComputeMarket.AutoToppedUp(id, keeper, AMOUNT, AMOUNT);
+        vm.expectEmit(address(market));
+        emit IComputeMarket.LeaseToppedUp(id, tenant, AMOUNT, SMALL_DEPOSIT + AMOUNT);
         vm.prank(keeper);
         market.autoTopUp(id);
         assertEq(usd.balanceOf(tenant), tenantBefore - AMOUNT);

@@ -230,7 +230,7 @@ interface IComputeMarket {
     /// @notice The tenant set (all zeros: cleared) the auto top-up rule of a lease.
     event AutoTopUpSet(uint256 indexed leaseId, uint96 amountPerTopUp, uint96 totalCap, uint32 minRunwaySeconds);
     /// @notice `keeper` topped the lease up by `amount` from the tenant's allowance under its rule; `used` is
-    /// the running total of the lease's auto top-ups. `LeaseToppedUp` (from = tenant) accompanies it.
+    /// the running total of the lease's auto top-ups. `LeaseToppedUp` (from = tenant) follows it.
     event AutoToppedUp(uint256 indexed leaseId, address indexed keeper, uint256 amount, uint256 used);
 
     /// @notice The protocol fee changed.
