@@ -30,7 +30,14 @@ export type AutoTopUpDecision =
   | {
       due: false;
       /** The contract's custom error for each refusal it makes; `allowance`/`balance` are the token's. */
-      reason: "NoAutoTopUpRule" | "NotActive" | "LeaseOver" | "RunwayNotLow" | "AutoTopUpCapReached" | "allowance" | "balance";
+      reason:
+        | "NoAutoTopUpRule"
+        | "NotActive"
+        | "LeaseOver"
+        | "RunwayNotLow"
+        | "AutoTopUpCapReached"
+        | "allowance"
+        | "balance";
       runwaySeconds?: bigint;
     };
 
@@ -68,7 +75,13 @@ export async function readAutoTopUpState(opts: {
   const { client, market, token, leaseId } = opts;
   const blockNumber = opts.blockNumber ?? (await client.getBlockNumber());
   const [lease, [rule, used]] = await Promise.all([
-    client.readContract({ address: market, abi: computeMarketAbi, functionName: "getLease", args: [leaseId], blockNumber }),
+    client.readContract({
+      address: market,
+      abi: computeMarketAbi,
+      functionName: "getLease",
+      args: [leaseId],
+      blockNumber,
+    }),
     client.readContract({
       address: market,
       abi: computeMarketAbi,
@@ -85,7 +98,13 @@ export async function readAutoTopUpState(opts: {
       args: [lease.tenant, market],
       blockNumber,
     }),
-    client.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [lease.tenant], blockNumber }),
+    client.readContract({
+      address: token,
+      abi: erc20Abi,
+      functionName: "balanceOf",
+      args: [lease.tenant],
+      blockNumber,
+    }),
   ]);
   return {
     status: lease.status,
@@ -105,7 +124,9 @@ export async function readAutoTopUpState(opts: {
   };
 }
 
-export type AutoTopUpRun = { sent: true; txHash: Hex; amount: bigint } | { sent: false; decision: AutoTopUpDecision };
+export type AutoTopUpRun =
+  | { sent: true; txHash: Hex; amount: bigint }
+  | { sent: false; decision: AutoTopUpDecision };
 
 /**
  * Top a lease up if its rule says so at the latest block. The decision uses that block's timestamp; the

@@ -41,7 +41,10 @@ export const signedLeaseUpdateSchema = z.object({
     .string()
     .refine((v) => isAddress(v), "invalid address")
     .transform((v) => v as Address),
-  signature: z.string().regex(/^0x([0-9a-fA-F]{2})+$/, "expected 0x-prefixed hex bytes").transform((v) => v as Hex),
+  signature: z
+    .string()
+    .regex(/^0x([0-9a-fA-F]{2})+$/, "expected 0x-prefixed hex bytes")
+    .transform((v) => v as Hex),
 });
 
 export type SignedLeaseUpdate = z.output<typeof signedLeaseUpdateSchema>;
