@@ -152,7 +152,8 @@ describe("runAutoTopUp against the deployed contract", () => {
     const contractError = async () => {
       try {
         await pub.simulateContract({
-          ...market,
+          address: deployed.marketAddress,
+          abi: computeMarketAbi,
           account: keeper.account,
           functionName: "autoTopUp",
           args: [1n],

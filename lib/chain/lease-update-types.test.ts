@@ -155,7 +155,8 @@ describe("lease-update-types against the deployed contract", () => {
     expect(
       await revertName(
         pub.simulateContract({
-          ...market,
+          address: deployed.marketAddress,
+          abi: computeMarketAbi,
           account: relayer.account,
           functionName: "updateLeaseSpec",
           args: [update, deployKey.address, signature],
