@@ -39,6 +39,8 @@ contract MarketHandler is Test {
     /// @dev Per lease: what its auto top-ups pulled from the tenant, and the highest cap ever set.
     mapping(uint256 id => uint256) public ghostAutoTopUpOf;
     mapping(uint256 id => uint256) public ghostMaxCap;
+    /// @dev Ids that ever had an auto top-up rule: the keeper action picks among them.
+    uint256[] internal ruled;
     /// @dev Must stay zero: a spec moved by an unauthorised account, an auto top-up that left its lease above
     /// the cap in force or did not pull exactly the rule's amount, or happened with enough runway.
     uint256 public ghostUnauthorisedSpecMoves;
@@ -153,6 +155,15 @@ contract MarketHandler is Test {
         vm.prank(t);
         market.acceptBid(id);
         ++calls["openLease"];
+        // Every other lease starts with an auto top-up rule, so keeper calls often find one.
+        if (hoursFunded % 2 == 0) {
+            uint96 amount = p * uint96(bound(hoursFunded, 1, 12));
+            uint96 cap = amount * uint96(bound(duration, 1, 5));
+            vm.prank(t);
+            market.setAutoTopUp(id, amount, cap, uint32(bound(price, 1 hours, 3 days)));
+            if (cap > ghostMaxCap[id]) ghostMaxCap[id] = cap;
+            ruled.push(id);
+        }
     }
 
     function placeBid(uint256 idSeed, uint256 providerSeed, uint96 price) external {
@@ -316,12 +327,14 @@ contract MarketHandler is Test {
         vm.prank(o.tenant);
         market.setAutoTopUp(id, amount, cap, minRunway);
         if (cap > ghostMaxCap[id]) ghostMaxCap[id] = cap;
+        ruled.push(id);
         ++calls["setAutoTopUp"];
     }
 
     /// @dev The keeper (anyone) calls; it may revert (no rule, runway fine, cap, over, closed).
     function autoTopUp(uint256 idSeed) external {
-        uint256 id = _id(idSeed);
+        // Mostly a lease that has (had) a rule; sometimes any id, to also meet "no rule".
+        uint256 id = ruled.length == 0 || idSeed % 4 == 0 ? _id(idSeed) : ruled[(idSeed >> 2) % ruled.length];
         IComputeMarket.LeaseInfo memory before = market.getLease(id);
         (IComputeMarket.AutoTopUpRule memory rule,) = market.getAutoTopUp(id);
         uint256 tenantsBefore = _sumBalances(tenants);
