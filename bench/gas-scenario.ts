@@ -1,5 +1,5 @@
 // The scripted flow behind bench/gas.ts: deploys, then performs each market operation once (settle after
-// 1, 10 and 100 bids) and records the receipt's gasUsed (intrinsic 21k + calldata included).
+// 1, 10 and 100 bids; spec updates by a relayed deploy key; auto top-up by a keeper) and records the receipt's gasUsed (intrinsic 21k + calldata included).
 import {
   type Address,
   createPublicClient,
@@ -10,10 +10,11 @@ import {
   maxUint256,
   type PublicClient,
 } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { deployMarket } from "@/lib/chain/deploy-market";
 import { devRoles } from "@/lib/chain/dev-accounts";
 import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contracts";
+import { leaseUpdateTypedData } from "@/lib/chain/lease-update-types";
 import { attributeId, type Order, orderTypedData, toBytes32Text } from "@/lib/chain/order-types";
 
 export type GasTarget = number;
@@ -67,7 +68,7 @@ export async function runGasScenario(rpcUrl: string): Promise<Map<string, bigint
 
   let nonce = 0n;
   const now = async () => (await pub.getBlock()).timestamp;
-  const makeOrder = async (): Promise<Order> => ({
+  const makeOrder = async (deposit = 48n * USD): Promise<Order> => ({
     tenant: tenant.account.address,
     specHash: toBytes32Text(`manifest-${nonce}`),
     cpuMillicores: 2000,
@@ -78,13 +79,13 @@ export async function runGasScenario(rpcUrl: string): Promise<Map<string, bigint
     requiredAttributes: required,
     maxPricePerHour: 2n * USD,
     duration: 24 * 3600,
-    deposit: 48n * USD,
+    deposit,
     bidWindow: 600,
     nonce: nonce++,
     deadline: (await now()) + 3600n,
   });
-  const create = async () => {
-    const order = await makeOrder();
+  const create = async (deposit?: bigint) => {
+    const order = await makeOrder(deposit);
     const gas = await send(tenant.writeContract({ ...market, functionName: "createOrder", args: [order] }));
     const id =
       (await pub.readContract({
@@ -158,6 +159,74 @@ export async function runGasScenario(rpcUrl: string): Promise<Map<string, bigint
     "topUp",
     await send(tenant.writeContract({ ...market, functionName: "topUp", args: [early.id, 10n * USD] })),
   );
+
+  // Spec updates on the same lease: a deploy key scoped to it signs, the relayer submits. The first update
+  // writes two fresh slots (hash, revision); later ones rewrite them.
+  const deployKey = privateKeyToAccount(generatePrivateKey());
+  results.set(
+    "setDelegate",
+    await send(
+      tenant.writeContract({
+        ...market,
+        functionName: "setDelegate",
+        args: [deployKey.address, early.id, true],
+      }),
+    ),
+  );
+  const relayUpdate = async (revision: bigint, spec: string) => {
+    const update = {
+      leaseId: early.id,
+      specHash: toBytes32Text(spec),
+      nonce: revision,
+      deadline: (await now()) + 3600n,
+    };
+    const sig = await deployKey.signTypedData(leaseUpdateTypedData(update, chainId, marketAddress));
+    return send(
+      relayer.writeContract({
+        ...market,
+        functionName: "updateLeaseSpec",
+        args: [update, deployKey.address, sig],
+      }),
+    );
+  };
+  results.set("updateLeaseSpec_first", await relayUpdate(0n, "manifest-v2"));
+  results.set("updateLeaseSpec", await relayUpdate(1n, "manifest-v3"));
+  results.set(
+    "setLeaseSpec",
+    await send(
+      tenant.writeContract({
+        ...market,
+        functionName: "setLeaseSpec",
+        args: [early.id, toBytes32Text("manifest-v1")],
+      }),
+    ),
+  );
+
+  // Auto top-up on a lease funded for 10 of its 24 hours: the rule, then the keeper's first top-up (the
+  // lease's counter slot is fresh) and a second one 4 hours later.
+  const low = await create(10n * USD);
+  await bid(low.id, p0, USD);
+  await send(tenant.writeContract({ ...market, functionName: "acceptBid", args: [low.id] }));
+  results.set(
+    "setAutoTopUp",
+    await send(
+      tenant.writeContract({
+        ...market,
+        functionName: "setAutoTopUp",
+        args: [low.id, 5n * USD, 20n * USD, 12 * 3600],
+      }),
+    ),
+  );
+  results.set(
+    "autoTopUp_first",
+    await send(relayer.writeContract({ ...market, functionName: "autoTopUp", args: [low.id] })),
+  );
+  await advance(4 * 3600);
+  results.set(
+    "autoTopUp",
+    await send(relayer.writeContract({ ...market, functionName: "autoTopUp", args: [low.id] })),
+  );
+
   await advance(1800);
   results.set(
     "closeLease",

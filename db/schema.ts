@@ -185,6 +185,14 @@ export const orders = pgTable(
     bestPrice: amount("best_price"),
     bestProvider: text("best_provider"),
     bidCount: integer("bid_count").notNull().default(0),
+    /**
+     * The tenant's auto top-up rule for this order's lease (AutoTopUpSet; all zero: none) and the running sum
+     * of its auto top-ups (AutoToppedUp.used), which keeps counting against a new cap.
+     */
+    autoTopUpAmount: amount("auto_top_up_amount").notNull().default("0"),
+    autoTopUpCap: amount("auto_top_up_cap").notNull().default("0"),
+    autoTopUpMinRunwaySeconds: integer("auto_top_up_min_runway_seconds").notNull().default(0),
+    autoTopUpUsed: amount("auto_top_up_used").notNull().default("0"),
     createdBlock: bigint("created_block", { mode: "bigint" }).notNull(),
     txHash: text("tx_hash").notNull(),
     createdAt: createdAt(),
@@ -227,6 +235,13 @@ export const leases = pgTable(
     closedAt: timestamp("closed_at", { withTimezone: true }),
     closeReason: text("close_reason"),
     status: text("status").$type<"active" | "closed">().notNull().default("active"),
+    /**
+     * The manifest hash the lease runs now: the order's until a LeaseSpecUpdated, then the latest one's. The
+     * indexer always sets it; null only in rows written by hand (test fixtures), meaning the order's.
+     */
+    specHash: text("spec_hash"),
+    /** Number of spec updates so far (0: the order's manifest); = ComputeMarket.getLeaseSpec().revision. */
+    specRevision: integer("spec_revision").notNull().default(0),
     /** The lease controller's view of the workload. */
     clusterId: uuid("cluster_id"),
     deployState: text("deploy_state")
@@ -262,6 +277,51 @@ export const payments = pgTable(
     index("payments_lease_idx").on(t.leaseId),
   ],
 );
+
+/** Every spec update of a lease (LeaseSpecUpdated), signed by its tenant or a delegate; a rollback is a new row. */
+export const leaseSpecRevisions = pgTable(
+  "lease_spec_revisions",
+  {
+    leaseId: numeric("lease_id", { precision: 78, scale: 0 }).notNull(),
+    revision: integer("revision").notNull(),
+    specHash: text("spec_hash").notNull(),
+    /** The tenant or the deploy key that authorised the update. */
+    signer: text("signer").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.leaseId, t.revision] }),
+    uniqueIndex("lease_spec_revisions_log_uq").on(t.txHash, t.logIndex),
+  ],
+);
+
+/**
+ * Every grant and revocation of a deploy key (DelegateSet), in chain order. `leaseId` 0: all of the tenant's
+ * leases. The grants in force are the latest row per (tenant, delegate, leaseId) with `allowed`.
+ */
+export const leaseDelegates = pgTable(
+  "lease_delegates",
+  {
+    tenant: text("tenant").notNull(),
+    delegate: text("delegate").notNull(),
+    leaseId: numeric("lease_id", { precision: 78, scale: 0 }).notNull(),
+    allowed: boolean("allowed").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.blockNumber, t.logIndex] }),
+    index("lease_delegates_tenant_idx").on(t.tenant),
+    index("lease_delegates_delegate_idx").on(t.delegate),
+  ],
+);
+
+/** Pod usage samples, kept for the lease page's history charts. */
 
 /**
  * Usage samples, kept for the lease page's history charts: one row per pod and poll with `container`
@@ -625,6 +685,8 @@ export type Order = typeof orders.$inferSelect;
 export type Bid = typeof bids.$inferSelect;
 export type Lease = typeof leases.$inferSelect;
 export type Payment = typeof payments.$inferSelect;
+export type LeaseSpecRevision = typeof leaseSpecRevisions.$inferSelect;
+export type LeaseDelegate = typeof leaseDelegates.$inferSelect;
 export type MetricSample = typeof metricSamples.$inferSelect;
 export type MetricRollup = typeof metricRollups.$inferSelect;
 export type LeasePostMortemRow = typeof leasePostMortems.$inferSelect;

@@ -12,6 +12,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 
 import {IComputeMarket} from "./interfaces/IComputeMarket.sol";
 import {Order, OrderLib} from "./libraries/OrderLib.sol";
+import {LeaseUpdate, LeaseUpdateLib} from "./libraries/LeaseUpdateLib.sol";
 
 /// @title ComputeMarket
 /// @notice KubeBid's on-chain market: EIP-712 orders with an escrowed deposit, an open descending (reverse)
@@ -78,6 +79,20 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
     mapping(address account => mapping(bytes32 attributeId => uint32 epoch)) internal _attributeEpochs;
     /// @dev Permit2-style nonce bitmap: word = nonce >> 8, bit = nonce & 0xff.
     mapping(address tenant => mapping(uint256 word => uint256 bits)) internal _nonceBitmap;
+
+    /// @dev Per-lease counters, one slot: the spec revision (the nonce of the next signed update) and the sum of
+    /// auto top-ups (checked against the cap). Kept apart from `OrderState` so orders stay three slots.
+    struct LeaseCounters {
+        uint32 specRevision;
+        uint96 autoTopUpUsed;
+    }
+
+    /// @dev Latest spec hash per lease; zero until the first update (the order's hash is in `OrderCreated`).
+    mapping(uint256 leaseId => bytes32 specHash) internal _specHashes;
+    mapping(uint256 leaseId => LeaseCounters) internal _leaseCounters;
+    mapping(uint256 leaseId => AutoTopUpRule) internal _autoTopUps;
+    /// @dev tenant => deploy key => lease id (0: all of the tenant's leases) => may update specs.
+    mapping(address tenant => mapping(address delegate => mapping(uint256 leaseId => bool))) internal _delegates;
 
     /// @param token_ Payment token.
     /// @param owner_ Admin (fee, treasury).
@@ -350,7 +365,7 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc IComputeMarket
     function withdraw(uint256 leaseId) external nonReentrant {
-        OrderState memory s = _orders[leaseId];
+        OrderState memory s = _load(leaseId);
         if (s.status != OrderStatus.Active) revert UnexpectedStatus(leaseId, s.status);
         uint256 earned = _accrued(s, block.timestamp);
         uint256 amount = earned - s.paidOut;
@@ -365,21 +380,22 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc IComputeMarket
     function topUp(uint256 leaseId, uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
-        OrderState memory s = _orders[leaseId];
-        if (s.status != OrderStatus.Active) revert UnexpectedStatus(leaseId, s.status);
-        // An exhausted or finished lease may not be revived: the provider may have stopped serving.
-        if (_isOver(s, block.timestamp)) revert LeaseOver(leaseId);
-        uint256 escrow = s.escrow + amount;
+        _addToEscrow(leaseId, _loadRunning(leaseId).escrow, amount, msg.sender);
+    }
+
+    /// @dev Adds `amount` to the escrow, emits, then pulls it from `from` (CEI).
+    function _addToEscrow(uint256 leaseId, uint256 escrow, uint256 amount, address from) private {
+        escrow += amount;
         if (escrow > type(uint96).max) revert EscrowOverflow(leaseId);
         // forge-lint: disable-next-line(unsafe-typecast) — bounded just above
         _orders[leaseId].escrow = uint96(escrow);
-        emit LeaseToppedUp(leaseId, msg.sender, amount, escrow);
-        token.safeTransferFrom(msg.sender, address(this), amount);
+        emit LeaseToppedUp(leaseId, from, amount, escrow);
+        token.safeTransferFrom(from, address(this), amount);
     }
 
     /// @inheritdoc IComputeMarket
     function closeLease(uint256 leaseId, bytes32 reason) external nonReentrant {
-        OrderState memory s = _orders[leaseId];
+        OrderState memory s = _load(leaseId);
         if (s.status != OrderStatus.Active) revert UnexpectedStatus(leaseId, s.status);
         uint256 now_ = block.timestamp;
         if (
@@ -400,6 +416,105 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
         emit LeaseClosed(leaseId, msg.sender, reason, providerAmount, fee, refund);
         if (providerAmount > fee) token.safeTransfer(s.bestProvider, providerAmount - fee);
         if (refund != 0) token.safeTransfer(s.tenant, refund);
+    }
+
+    // ================================================================ updates, delegates, auto top-up
+
+    /// @inheritdoc IComputeMarket
+    function updateLeaseSpec(LeaseUpdate calldata update, address signer, bytes calldata signature) external {
+        if (block.timestamp > update.deadline) revert LeaseUpdateExpired(update.deadline, block.timestamp);
+        uint32 revision = _leaseCounters[update.leaseId].specRevision;
+        if (update.nonce != revision) revert InvalidLeaseUpdateNonce(update.leaseId, update.nonce, revision);
+        bytes32 digest = _leaseUpdateDigest(update);
+        if (!SignatureChecker.isValidSignatureNowCalldata(signer, digest, signature)) {
+            revert InvalidSignature(signer, digest);
+        }
+        _setSpec(update.leaseId, update.specHash, signer, revision);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function setLeaseSpec(uint256 leaseId, bytes32 specHash) external {
+        _setSpec(leaseId, specHash, msg.sender, _leaseCounters[leaseId].specRevision);
+    }
+
+    /// @dev Checks the lease runs and `signer` (already authenticated by the caller) may update it, then bumps
+    /// the revision, stores the hash and emits. No tokens move, so no reentrancy guard is needed.
+    function _setSpec(uint256 leaseId, bytes32 specHash, address signer, uint32 revision) private {
+        if (specHash == bytes32(0)) revert ZeroSpecHash();
+        address tenant = _loadRunning(leaseId).tenant;
+        if (signer != tenant && !_isDelegate(tenant, signer, leaseId)) revert NotTenantOrDelegate(leaseId, signer);
+        uint32 next = revision + 1;
+        _specHashes[leaseId] = specHash;
+        _leaseCounters[leaseId].specRevision = next;
+        emit LeaseSpecUpdated(leaseId, specHash, next, signer);
+    }
+
+    function _isDelegate(address tenant, address delegate, uint256 leaseId) private view returns (bool) {
+        mapping(uint256 => bool) storage grants = _delegates[tenant][delegate];
+        return grants[0] || grants[leaseId];
+    }
+
+    /// @inheritdoc IComputeMarket
+    function setDelegate(address delegate, uint256 leaseId, bool allowed) external {
+        if (delegate == address(0)) revert ZeroAddress();
+        if (leaseId != 0 && _orders[leaseId].tenant != msg.sender) revert NotTenant(leaseId, msg.sender);
+        _delegates[msg.sender][delegate][leaseId] = allowed;
+        emit DelegateSet(msg.sender, delegate, leaseId, allowed);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function setAutoTopUp(uint256 leaseId, uint96 amountPerTopUp, uint96 totalCap, uint32 minRunwaySeconds)
+        external
+    {
+        OrderState storage o = _orders[leaseId];
+        (address tenant, OrderStatus status) = (o.tenant, o.status);
+        if (msg.sender != tenant) revert NotTenant(leaseId, msg.sender);
+        if (status != OrderStatus.Open && status != OrderStatus.Active) revert UnexpectedStatus(leaseId, status);
+        bool clear = amountPerTopUp == 0 && totalCap == 0 && minRunwaySeconds == 0;
+        if (!clear && (amountPerTopUp == 0 || totalCap < amountPerTopUp || minRunwaySeconds == 0)) {
+            revert InvalidAutoTopUpRule();
+        }
+        _autoTopUps[leaseId] = AutoTopUpRule(amountPerTopUp, totalCap, minRunwaySeconds);
+        emit AutoTopUpSet(leaseId, amountPerTopUp, totalCap, minRunwaySeconds);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function autoTopUp(uint256 leaseId) external nonReentrant {
+        AutoTopUpRule memory rule = _autoTopUps[leaseId];
+        uint256 amount = rule.amountPerTopUp;
+        if (amount == 0) revert NoAutoTopUpRule(leaseId);
+        OrderState memory s = _loadRunning(leaseId);
+        uint256 now_ = block.timestamp;
+
+        // Runway in whole seconds the unspent escrow still pays for. Not due when it covers the rest of the
+        // lease anyway (the top-up would only come back as a refund) or lasts at least `minRunwaySeconds`.
+        uint256 runway = (s.escrow - _accrued(s, now_)) * SECONDS_PER_HOUR / s.bestPrice;
+        bool coversLease = uint256(s.bestPrice) * s.duration / SECONDS_PER_HOUR <= s.escrow;
+        if (coversLease || runway >= rule.minRunwaySeconds) {
+            revert RunwayNotLow(leaseId, runway, rule.minRunwaySeconds);
+        }
+
+        LeaseCounters storage c = _leaseCounters[leaseId];
+        uint256 used = c.autoTopUpUsed + amount;
+        if (used > rule.totalCap) revert AutoTopUpCapReached(leaseId, c.autoTopUpUsed, amount, rule.totalCap);
+        // forge-lint: disable-next-line(unsafe-typecast) — used <= totalCap, a uint96
+        c.autoTopUpUsed = uint96(used);
+        emit AutoToppedUp(leaseId, msg.sender, amount, used);
+        _addToEscrow(leaseId, s.escrow, amount, s.tenant);
+    }
+
+    /// @dev One copy of the three-slot load for every caller: inlined, each copy costs ~0.4 kB of bytecode, and
+    /// the contract must stay under the EIP-170 size limit (24,576 bytes).
+    function _load(uint256 id) private view returns (OrderState memory) {
+        return _orders[id];
+    }
+
+    /// @dev A lease that is running: active, and neither exhausted nor past its duration. An exhausted or
+    /// finished lease may not be revived or changed: the provider may have stopped serving.
+    function _loadRunning(uint256 leaseId) private view returns (OrderState memory s) {
+        s = _load(leaseId);
+        if (s.status != OrderStatus.Active) revert UnexpectedStatus(leaseId, s.status);
+        if (_isOver(s, block.timestamp)) revert LeaseOver(leaseId);
     }
 
     /// @dev Gross earnings at time `t`: `pricePerHour * seconds / 3600`, rounded down, capped by the escrow.
@@ -454,7 +569,7 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc IComputeMarket
     function getOrder(uint256 orderId) external view returns (OrderInfo memory info) {
-        OrderState memory s = _orders[orderId];
+        OrderState memory s = _load(orderId);
         bool hasBid = s.bestProvider != address(0);
         info = OrderInfo({
             tenant: s.tenant,
@@ -470,7 +585,7 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc IComputeMarket
     function getLease(uint256 leaseId) external view returns (LeaseInfo memory info) {
-        OrderState memory s = _orders[leaseId];
+        OrderState memory s = _load(leaseId);
         info.tenant = s.tenant;
         info.status = s.status;
         if (s.status != OrderStatus.Active && s.status != OrderStatus.Closed) return info;
@@ -486,7 +601,7 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc IComputeMarket
     function accrued(uint256 leaseId) external view returns (uint256) {
-        OrderState memory s = _orders[leaseId];
+        OrderState memory s = _load(leaseId);
         if (s.status == OrderStatus.Active) return _accrued(s, block.timestamp);
         if (s.status == OrderStatus.Closed) return s.paidOut;
         return 0;
@@ -494,9 +609,33 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc IComputeMarket
     function withdrawable(uint256 leaseId) external view returns (uint256) {
-        OrderState memory s = _orders[leaseId];
+        OrderState memory s = _load(leaseId);
         if (s.status != OrderStatus.Active) return 0;
         return _accrued(s, block.timestamp) - s.paidOut;
+    }
+
+    /// @inheritdoc IComputeMarket
+    function getLeaseSpec(uint256 leaseId) external view returns (bytes32 specHash, uint32 revision) {
+        return (_specHashes[leaseId], _leaseCounters[leaseId].specRevision);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function isDelegate(address tenant, address delegate, uint256 leaseId) external view returns (bool) {
+        return _isDelegate(tenant, delegate, leaseId);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function getAutoTopUp(uint256 leaseId) external view returns (AutoTopUpRule memory rule, uint256 used) {
+        return (_autoTopUps[leaseId], _leaseCounters[leaseId].autoTopUpUsed);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function hashLeaseUpdate(LeaseUpdate calldata update) external view returns (bytes32) {
+        return _leaseUpdateDigest(update);
+    }
+
+    function _leaseUpdateDigest(LeaseUpdate calldata update) private view returns (bytes32) {
+        return _hashTypedDataV4(LeaseUpdateLib.hash(update.leaseId, update.specHash, update.nonce, update.deadline));
     }
 
     /// @inheritdoc IComputeMarket

@@ -12,6 +12,11 @@ import {MockStablecoin} from "../src/mocks/MockStablecoin.sol";
 contract ComputeMarketAdminTest is MarketFixture {
     // ------------------------------------------------------------ constructor
 
+    /// @dev Tests deploy without the EIP-170 limit; a real chain refuses a larger contract.
+    function test_runtimeSize_withinEip170() public view {
+        assertLe(address(market).code.length, 24_576);
+    }
+
     function test_constructor_setsConfig() public view {
         assertEq(address(market.token()), address(usd));
         assertEq(market.owner(), owner);

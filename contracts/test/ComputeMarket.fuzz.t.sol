@@ -4,9 +4,11 @@ pragma solidity 0.8.28;
 import {MarketFixture} from "./utils/MarketFixture.sol";
 import {IComputeMarket} from "../src/interfaces/IComputeMarket.sol";
 import {Order} from "../src/libraries/OrderLib.sol";
+import {LeaseUpdate} from "../src/libraries/LeaseUpdateLib.sol";
 
 /// @dev Fuzzed accrual and refund arithmetic: per-second pricing, escrow and duration caps, fee rounding,
-/// and that no withdraw cadence changes what anyone ends up with.
+/// and that no withdraw cadence changes what anyone ends up with; signed spec updates (signer, nonce) and
+/// auto top-up sequences (never beyond the rule).
 contract ComputeMarketFuzzTest is MarketFixture {
     struct Params {
         uint96 price;
@@ -151,5 +153,93 @@ contract ComputeMarketFuzzTest is MarketFixture {
         (address best, uint96 price) = market.bestBid(id);
         assertEq(best, second < first ? bob : alice);
         assertEq(price, second < first ? second : first);
+    }
+
+    // ------------------------------------------------------------ spec updates
+
+    /// @dev Any key, any nonce: the update lands iff the key is the tenant's or a delegate's and the nonce is
+    /// the current revision; otherwise nothing changes.
+    function testFuzz_updateLeaseSpec_onlyAuthorisedSignerAtCurrentNonce(
+        uint256 keySeed,
+        uint8 who,
+        uint256 nonce,
+        bytes32 spec,
+        uint8 priorUpdates
+    ) public {
+        vm.assume(spec != bytes32(0));
+        uint256 id = _lease(1e6);
+        uint256 revision = bound(priorUpdates, 0, 3);
+        for (uint256 i; i < revision; ++i) {
+            vm.prank(tenant);
+            market.setLeaseSpec(id, keccak256(abi.encode(i)));
+        }
+        uint256 delegateKey = uint256(keccak256("delegate"));
+        vm.prank(tenant);
+        market.setDelegate(vm.addr(delegateKey), id, true);
+        // who: 0 tenant, 1 delegate, else a random key.
+        uint256 key = who % 3 == 0 ? tenantKey : who % 3 == 1 ? delegateKey : bound(keySeed, 1, 2 ** 128);
+        bool authorised = vm.addr(key) == tenant || vm.addr(key) == vm.addr(delegateKey);
+        nonce = nonce % 2 == 0 ? revision : nonce;
+        bool lands = authorised && nonce == revision;
+
+        (LeaseUpdate memory u, bytes memory sig) = _signedUpdate(id, spec, nonce, key);
+        vm.prank(stranger);
+        try market.updateLeaseSpec(u, vm.addr(key), sig) {
+            assertTrue(lands, "only an authorised signer at the current nonce");
+        } catch {
+            assertFalse(lands, "a valid update must land");
+        }
+        (bytes32 current, uint32 rev) = market.getLeaseSpec(id);
+        bytes32 previous = revision == 0 ? bytes32(0) : keccak256(abi.encode(revision - 1));
+        assertEq(current, lands ? spec : previous);
+        assertEq(rev, lands ? revision + 1 : revision);
+    }
+
+    function _signedUpdate(uint256 id, bytes32 spec, uint256 nonce, uint256 key)
+        internal
+        view
+        returns (LeaseUpdate memory u, bytes memory sig)
+    {
+        u = LeaseUpdate({leaseId: id, specHash: spec, nonce: nonce, deadline: block.timestamp});
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, market.hashLeaseUpdate(u));
+        sig = abi.encodePacked(r, s, v);
+    }
+
+    // ------------------------------------------------------------ auto top-up
+
+    /// @dev A random rule and a random sequence of waits and keeper calls: the tenant never pays more than the
+    /// cap, each top-up is exactly the rule's amount, and every top-up happened while the runway was low.
+    function testFuzz_autoTopUp_sequenceStaysWithinRule(
+        uint96 amount,
+        uint96 cap,
+        uint32 minRunway,
+        uint96 deposit,
+        uint32[8] memory waits
+    ) public {
+        Params memory p = _params(1e6, deposit, 7 days);
+        p.deposit = uint96(bound(deposit, 1e6, 100e6));
+        uint256 id = _leaseWith(p);
+        amount = uint96(bound(amount, 1, 50e6));
+        cap = uint96(bound(cap, amount, 200e6));
+        minRunway = uint32(bound(minRunway, 1, 3 days));
+        vm.prank(tenant);
+        market.setAutoTopUp(id, amount, cap, minRunway);
+        uint256 tenantStart = usd.balanceOf(tenant);
+
+        uint256 topUps;
+        for (uint256 i; i < waits.length; ++i) {
+            vm.warp(block.timestamp + bound(waits[i], 0, 1 days));
+            IComputeMarket.LeaseInfo memory l = market.getLease(id);
+            uint256 runwayBefore = l.accrued >= l.escrow ? 0 : (l.escrow - l.accrued) * 3600 / p.price;
+            try market.autoTopUp(id) {
+                ++topUps;
+                assertLt(runwayBefore, minRunway, "top-up only when runway is low");
+                assertEq(market.getLease(id).escrow, l.escrow + amount, "exactly the amount");
+            } catch {}
+        }
+        (, uint256 used) = market.getAutoTopUp(id);
+        assertEq(used, topUps * amount);
+        assertLe(used, cap, "never beyond the cap");
+        assertEq(tenantStart - usd.balanceOf(tenant), used, "tenant paid exactly what was used");
     }
 }

@@ -17,8 +17,8 @@ import { z } from "zod";
 const ORDER_DOMAIN_NAME = "KubeBid ComputeMarket";
 const ORDER_DOMAIN_VERSION = "1";
 
-/** EIP-712 domain of a deployed ComputeMarket. */
-function orderDomain(chainId: number, verifyingContract: Address) {
+/** EIP-712 domain of a deployed ComputeMarket (orders and lease updates share it). */
+export function orderDomain(chainId: number, verifyingContract: Address) {
   return {
     name: ORDER_DOMAIN_NAME,
     version: ORDER_DOMAIN_VERSION,

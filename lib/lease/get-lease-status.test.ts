@@ -54,6 +54,8 @@ const lease = (over: Partial<Lease>): Lease => ({
   closedAt: null,
   closeReason: null,
   status: "active",
+  specHash: null,
+  specRevision: 0,
   clusterId: "00000000-0000-4000-8000-000000000001",
   deployState: "running",
   deployError: null,

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Order} from "../libraries/OrderLib.sol";
+import {LeaseUpdate} from "../libraries/LeaseUpdateLib.sol";
 
 /// @title IComputeMarket
 /// @notice Reverse-auction marketplace for Kubernetes compute: tenants escrow a deposit with an EIP-712 order,
@@ -68,6 +69,16 @@ interface IComputeMarket {
         uint256 accrued;
     }
 
+    /// @notice A tenant's auto top-up rule for one lease, and how much it has pulled so far (one slot).
+    struct AutoTopUpRule {
+        /// @dev Exactly this much is added per `autoTopUp`; zero: no rule.
+        uint96 amountPerTopUp;
+        /// @dev Most all auto top-ups of the lease may add together, counted across rule changes.
+        uint96 totalCap;
+        /// @dev A top-up is due only while the escrow lasts fewer seconds than this.
+        uint32 minRunwaySeconds;
+    }
+
     // ---------------------------------------------------------------- errors
 
     /// @notice A zero address was given where one is required.
@@ -131,6 +142,25 @@ interface IComputeMarket {
     /// @notice The escrow would overflow its 96-bit slot.
     error EscrowOverflow(uint256 leaseId);
 
+    /// @notice `account` is neither the lease's tenant nor a delegate the tenant authorised for it.
+    error NotTenantOrDelegate(uint256 leaseId, address account);
+    /// @notice A lease update's deadline has passed.
+    error LeaseUpdateExpired(uint256 deadline, uint256 timestamp);
+    /// @notice A lease update was signed for another revision (replayed, or overtaken by a newer update).
+    error InvalidLeaseUpdateNonce(uint256 leaseId, uint256 nonce, uint256 expected);
+    /// @notice A spec hash of zero (no manifest hashes to it).
+    error ZeroSpecHash();
+
+    /// @notice `setAutoTopUp` with a rule that is neither all zeros (clear) nor complete (amount > 0,
+    /// cap >= amount, runway > 0).
+    error InvalidAutoTopUpRule();
+    /// @notice The lease has no auto top-up rule.
+    error NoAutoTopUpRule(uint256 leaseId);
+    /// @notice The escrow still lasts `runway` seconds (or the rest of the lease), not below `minRunway`.
+    error RunwayNotLow(uint256 leaseId, uint256 runway, uint256 minRunway);
+    /// @notice Another top-up of `amount` would take the lease's auto top-ups beyond `totalCap`.
+    error AutoTopUpCapReached(uint256 leaseId, uint256 used, uint256 amount, uint256 totalCap);
+
     // ---------------------------------------------------------------- events
 
     /// @notice A provider registered. `attributeEpoch` tags the attribute set now in force.
@@ -190,6 +220,18 @@ interface IComputeMarket {
         uint256 fee,
         uint256 tenantRefund
     );
+
+    /// @notice The lease now runs the manifest `specHash`, its `revision`-th update, authorised by `signer` (the
+    /// tenant or one of its delegates). Revision 0 is the order's `specHash` (in `OrderCreated`).
+    event LeaseSpecUpdated(uint256 indexed leaseId, bytes32 specHash, uint32 revision, address indexed signer);
+    /// @notice `tenant` authorised (or revoked) `delegate` to update the spec of lease `leaseId` (0: all of the
+    /// tenant's leases, present and future).
+    event DelegateSet(address indexed tenant, address indexed delegate, uint256 indexed leaseId, bool allowed);
+    /// @notice The tenant set (all zeros: cleared) the auto top-up rule of a lease.
+    event AutoTopUpSet(uint256 indexed leaseId, uint96 amountPerTopUp, uint96 totalCap, uint32 minRunwaySeconds);
+    /// @notice `keeper` topped the lease up by `amount` from the tenant's allowance under its rule; `used` is
+    /// the running total of the lease's auto top-ups. `LeaseToppedUp` (from = tenant) follows it.
+    event AutoToppedUp(uint256 indexed leaseId, address indexed keeper, uint256 amount, uint256 used);
 
     /// @notice The protocol fee changed.
     event FeeSet(uint16 oldFeeBps, uint16 newFeeBps);
@@ -304,6 +346,41 @@ interface IComputeMarket {
     /// @param reason Free-form reason recorded in `LeaseClosed` (bytes32 text).
     function closeLease(uint256 leaseId, bytes32 reason) external;
 
+    /// @notice Relay a lease update signed by the tenant or a delegate authorised for the lease (EOA or
+    /// ERC-1271); anyone may submit it. Only while the lease runs (active, not exhausted or over).
+    /// @param update The signed update; `update.nonce` must be the lease's current revision.
+    /// @param signer Who signed (the tenant or a delegate): needed to check ERC-1271 signatures.
+    /// @param signature The signer's EIP-712 signature over `update`.
+    function updateLeaseSpec(LeaseUpdate calldata update, address signer, bytes calldata signature) external;
+
+    /// @notice As the tenant or a delegate, move the lease to `specHash` directly (no signature, no nonce:
+    /// the caller is authenticated by the transaction). Bumps the revision, so pending signatures lapse.
+    /// @param leaseId The lease.
+    /// @param specHash keccak256 of the canonical manifest.
+    function setLeaseSpec(uint256 leaseId, bytes32 specHash) external;
+
+    /// @notice Authorise (or revoke) `delegate` to update specs of the caller's lease `leaseId`, or of all its
+    /// leases with `leaseId == 0`. A delegate can do nothing else: it cannot close, cancel, accept, withdraw
+    /// for, top up from, or change the rules of the tenant.
+    /// @param delegate The deploy key.
+    /// @param leaseId One of the caller's orders/leases, or 0 for all of them.
+    /// @param allowed True to grant, false to revoke.
+    function setDelegate(address delegate, uint256 leaseId, bool allowed) external;
+
+    /// @notice Tenant only: set the lease's auto top-up rule (all zeros clear it). Top-ups are pulled from the
+    /// tenant's allowance to the market; what they already added keeps counting against a new `totalCap`.
+    /// @param leaseId An open order or active lease of the caller.
+    /// @param amountPerTopUp Added by each `autoTopUp`.
+    /// @param totalCap Most all auto top-ups of the lease may add together.
+    /// @param minRunwaySeconds Top up only while the escrow lasts fewer seconds than this.
+    function setAutoTopUp(uint256 leaseId, uint96 amountPerTopUp, uint96 totalCap, uint32 minRunwaySeconds)
+        external;
+
+    /// @notice Anyone (the keeper): add exactly `amountPerTopUp` from the tenant to a running lease whose escrow
+    /// lasts fewer than `minRunwaySeconds` and does not already cover the rest of the lease, within `totalCap`.
+    /// @param leaseId The lease.
+    function autoTopUp(uint256 leaseId) external;
+
     // ---------------------------------------------------------------- admin
 
     /// @notice Owner: set the protocol fee (basis points of provider payouts) for leases settled from now on.
@@ -338,6 +415,32 @@ interface IComputeMarket {
     /// @param leaseId The lease.
     /// @return Token base units.
     function withdrawable(uint256 leaseId) external view returns (uint256);
+
+    /// @notice The lease's current manifest hash and revision. At revision 0 the hash is zero: the lease runs
+    /// the order's `specHash` (in `OrderCreated`; not stored, to keep `createOrder` cheap).
+    /// @param leaseId The lease.
+    /// @return specHash The hash of the latest update (zero before any).
+    /// @return revision Number of updates so far; the nonce the next signed update must carry.
+    function getLeaseSpec(uint256 leaseId) external view returns (bytes32 specHash, uint32 revision);
+
+    /// @notice Whether `delegate` may update the spec of `tenant`'s lease `leaseId` (by a grant for that lease
+    /// or for all of the tenant's leases). Does not check that `tenant` owns the lease.
+    /// @param tenant The tenant.
+    /// @param delegate The deploy key.
+    /// @param leaseId The lease.
+    /// @return True if authorised.
+    function isDelegate(address tenant, address delegate, uint256 leaseId) external view returns (bool);
+
+    /// @notice A lease's auto top-up rule (zeros: none) and what its auto top-ups added so far.
+    /// @param leaseId The lease.
+    /// @return rule The rule.
+    /// @return used Sum of the lease's auto top-ups.
+    function getAutoTopUp(uint256 leaseId) external view returns (AutoTopUpRule memory rule, uint256 used);
+
+    /// @notice The EIP-712 digest a tenant or delegate signs for `update`.
+    /// @param update The update.
+    /// @return The digest.
+    function hashLeaseUpdate(LeaseUpdate calldata update) external view returns (bytes32);
 
     /// @notice The best bid of an order; zeros if none.
     /// @param orderId The order.

@@ -9,7 +9,8 @@ import {IComputeMarket} from "../../src/interfaces/IComputeMarket.sol";
 import {MockStablecoin} from "../../src/mocks/MockStablecoin.sol";
 
 /// @dev Money conservation (Solady-style handler pattern): the market's token balance always equals every
-/// open escrow plus unclaimed fees, and deposits + top-ups = provider payouts + fees + refunds + held.
+/// open escrow plus unclaimed fees, and deposits + top-ups (incl. auto) = provider payouts + fees + refunds +
+/// held. Auto top-ups stay within each lease's rule; only the tenant or its delegates move a spec hash.
 contract ComputeMarketInvariantTest is StdInvariant, Test {
     ComputeMarket internal market;
     MockStablecoin internal usd;
@@ -22,7 +23,7 @@ contract ComputeMarketInvariantTest is StdInvariant, Test {
         handler = new MarketHandler(market, usd);
         targetContract(address(handler));
         // Only the actions: the handler's public getters would waste the call budget.
-        bytes4[] memory actions = new bytes4[](10);
+        bytes4[] memory actions = new bytes4[](16);
         actions[0] = MarketHandler.createOrder.selector;
         actions[1] = MarketHandler.placeBid.selector;
         actions[2] = MarketHandler.settle.selector;
@@ -33,6 +34,12 @@ contract ComputeMarketInvariantTest is StdInvariant, Test {
         actions[7] = MarketHandler.closeLease.selector;
         actions[8] = MarketHandler.warp.selector;
         actions[9] = MarketHandler.claimFees.selector;
+        actions[10] = MarketHandler.setDelegate.selector;
+        actions[11] = MarketHandler.setLeaseSpec.selector;
+        actions[12] = MarketHandler.updateLeaseSpec.selector;
+        actions[13] = MarketHandler.setAutoTopUp.selector;
+        actions[14] = MarketHandler.autoTopUp.selector;
+        actions[15] = MarketHandler.openLease.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
@@ -58,11 +65,11 @@ contract ComputeMarketInvariantTest is StdInvariant, Test {
     }
 
     function invariant_moneyIsConserved() public view {
-        uint256 inflow = handler.ghostDeposits() + handler.ghostTopUps();
+        uint256 inflow = handler.ghostDeposits() + handler.ghostTopUps() + handler.ghostAutoTopUps();
         uint256 fees = market.feesAccrued() + handler.ghostFeesClaimed();
         uint256 outflow = handler.ghostProviderPayouts() + fees + handler.ghostRefunds();
         // held: escrow still owed to someone, summed from the views (the balance check is the invariant above)
-        assertEq(inflow, outflow + _held(), "deposits + top-ups = payouts + fees + refunds + held");
+        assertEq(inflow, outflow + _held(), "deposits + top-ups (manual and auto) = payouts + fees + refunds + held");
     }
 
     function invariant_activeLeaseCountsMatch() public view {
@@ -76,5 +83,27 @@ contract ComputeMarketInvariantTest is StdInvariant, Test {
             counted += market.getProvider(handler.providers(i)).activeLeases;
         }
         assertEq(active, counted, "providers' activeLeases == active leases");
+    }
+
+    function invariant_autoTopUpsWithinRules() public view {
+        assertEq(handler.ghostAutoTopUpBreaches(), 0, "every auto top-up: exact amount, within cap, runway low");
+        uint256 n = handler.idCount();
+        for (uint256 i; i < n; ++i) {
+            uint256 id = handler.ids(i);
+            (, uint256 used) = market.getAutoTopUp(id);
+            assertEq(used, handler.ghostAutoTopUpOf(id), "used == what the tenant paid");
+            assertLe(used, handler.ghostMaxCap(id), "used <= the highest cap the tenant ever set");
+        }
+    }
+
+    function invariant_onlyTenantOrDelegateMovesSpec() public view {
+        assertEq(handler.ghostUnauthorisedSpecMoves(), 0, "spec moved by an unauthorised account");
+        uint256 n = handler.idCount();
+        for (uint256 i; i < n; ++i) {
+            uint256 id = handler.ids(i);
+            (bytes32 spec, uint32 revision) = market.getLeaseSpec(id);
+            assertEq(spec, handler.ghostSpec(id), "spec hash == last authorised update");
+            assertEq(revision, handler.ghostRevision(id), "revision == authorised updates");
+        }
     }
 }

@@ -5,11 +5,14 @@ import {Test} from "../utils/Test.sol";
 import {ComputeMarket} from "../../src/ComputeMarket.sol";
 import {IComputeMarket} from "../../src/interfaces/IComputeMarket.sol";
 import {Order} from "../../src/libraries/OrderLib.sol";
+import {LeaseUpdate} from "../../src/libraries/LeaseUpdateLib.sol";
 import {MockStablecoin} from "../../src/mocks/MockStablecoin.sol";
 
 /// @dev Drives the market through random but valid sequences (orders, bids, settle/accept/cancel, withdraw,
-/// top-up, close, time passing, fee claims) and keeps ghost totals of every token movement it causes, measured
-/// as balance deltas of the actors rather than trusted from the contract.
+/// top-up, close, time passing, fee claims, delegates, spec updates by anyone, auto top-up rules and keeper
+/// calls) and keeps ghost totals of every token movement it causes, measured as balance deltas of the actors
+/// rather than trusted from the contract. Breaches the contract must never allow are counted in ghosts
+/// (assertions inside a handler would only revert the call, which the invariant runner ignores).
 contract MarketHandler is Test {
     ComputeMarket public immutable market;
     MockStablecoin public immutable usd;
@@ -23,6 +26,25 @@ contract MarketHandler is Test {
     uint256 public ghostProviderPayouts;
     uint256 public ghostRefunds;
     uint256 public ghostFeesClaimed;
+    uint256 public ghostAutoTopUps;
+
+    /// @dev Keys that sign spec updates: the tenants' own (index < 3) and two deploy keys (3, 4).
+    uint256[] internal keys;
+    address[] public deployKeys;
+    /// @dev The grants the handler made (tenant => delegate => lease id or 0 => allowed).
+    mapping(address => mapping(address => mapping(uint256 => bool))) internal ghostGrants;
+    /// @dev Expected spec hash and revision per lease, moved only by updates the ghost model authorises.
+    mapping(uint256 id => bytes32) public ghostSpec;
+    mapping(uint256 id => uint32) public ghostRevision;
+    /// @dev Per lease: what its auto top-ups pulled from the tenant, and the highest cap ever set.
+    mapping(uint256 id => uint256) public ghostAutoTopUpOf;
+    mapping(uint256 id => uint256) public ghostMaxCap;
+    /// @dev Ids that ever had an auto top-up rule: the keeper action picks among them.
+    uint256[] internal ruled;
+    /// @dev Must stay zero: a spec moved by an unauthorised account, an auto top-up that left its lease above
+    /// the cap in force or did not pull exactly the rule's amount, or happened with enough runway.
+    uint256 public ghostUnauthorisedSpecMoves;
+    uint256 public ghostAutoTopUpBreaches;
     /// @dev How often each state change really happened (to see the fuzzer reaches deep states).
     mapping(bytes32 action => uint256) public calls;
     uint256 internal nonce;
@@ -40,6 +62,12 @@ contract MarketHandler is Test {
             providers.push(p);
             vm.prank(p);
             market.registerProvider(address(0), "eu-west", new bytes32[](0), new IComputeMarket.Attribute[](0));
+            keys.push(uint256(keccak256(abi.encode("tenant", i))));
+        }
+        for (uint256 i; i < 2; ++i) {
+            uint256 key = uint256(keccak256(abi.encode("deploy key", i)));
+            keys.push(key);
+            deployKeys.push(vm.addr(key));
         }
     }
 
@@ -92,6 +120,50 @@ contract MarketHandler is Test {
         vm.prank(t);
         ids.push(market.createOrder(o));
         ghostDeposits += o.deposit;
+    }
+
+    /// @dev Order, bid and acceptance in one step, so leases (what updates and top-ups act on) are common
+    /// within the run depth; the escrow lasts 1 to 48 hours, so runways run low.
+    function openLease(uint256 actor, uint256 providerSeed, uint96 price, uint32 hoursFunded, uint32 duration)
+        external
+    {
+        address t = tenants[actor % tenants.length];
+        uint96 p = uint96(bound(price, 1e6, 100e6));
+        Order memory o = Order({
+            tenant: t,
+            specHash: keccak256(abi.encode(nonce)),
+            cpuMillicores: 1000,
+            memoryMiB: 1024,
+            storageMiB: 1024,
+            gpuCount: 0,
+            gpuModel: bytes32(0),
+            requiredAttributes: new bytes32[](0),
+            maxPricePerHour: p,
+            duration: uint32(bound(duration, 1 hours, 7 days)),
+            deposit: p * uint96(bound(hoursFunded, 1, 48)),
+            bidWindow: 1 hours,
+            nonce: nonce++,
+            deadline: block.timestamp
+        });
+        vm.prank(t);
+        uint256 id = market.createOrder(o);
+        ids.push(id);
+        ghostDeposits += o.deposit;
+        address provider = providers[providerSeed % providers.length];
+        vm.prank(provider);
+        market.placeBid(id, provider, p, new bytes32[](0));
+        vm.prank(t);
+        market.acceptBid(id);
+        ++calls["openLease"];
+        // Every other lease starts with an auto top-up rule, so keeper calls often find one.
+        if (hoursFunded % 2 == 0) {
+            uint96 amount = p * uint96(bound(hoursFunded, 1, 12));
+            uint96 cap = amount * uint96(bound(duration, 1, 5));
+            vm.prank(t);
+            market.setAutoTopUp(id, amount, cap, uint32(bound(price, 1 hours, 3 days)));
+            if (cap > ghostMaxCap[id]) ghostMaxCap[id] = cap;
+            ruled.push(id);
+        }
     }
 
     function placeBid(uint256 idSeed, uint256 providerSeed, uint96 price) external {
@@ -175,5 +247,108 @@ contract MarketHandler is Test {
         if (fees == 0) return;
         market.claimFees();
         ghostFeesClaimed += fees;
+    }
+
+    // ------------------------------------------------------------ delegates and spec updates
+
+    function setDelegate(uint256 idSeed, uint256 actor, uint256 delegateSeed, bool allLeases, bool allowed)
+        external
+    {
+        uint256 id = allLeases ? 0 : _id(idSeed);
+        address t = id == 0 ? tenants[actor % tenants.length] : market.getOrder(id).tenant;
+        if (t == address(0)) return;
+        address d = deployKeys[delegateSeed % deployKeys.length];
+        vm.prank(t);
+        market.setDelegate(d, id, allowed);
+        ghostGrants[t][d][id] = allowed;
+        ++calls["setDelegate"];
+    }
+
+    function _authorised(address tenant, address account, uint256 id) internal view returns (bool) {
+        return account == tenant || ghostGrants[tenant][account][0] || ghostGrants[tenant][account][id];
+    }
+
+    function _recordSpecMove(uint256 id, address account, bytes32 spec) internal {
+        (address t) = market.getOrder(id).tenant;
+        if (!_authorised(t, account, id)) ++ghostUnauthorisedSpecMoves;
+        ghostSpec[id] = spec;
+        ++ghostRevision[id];
+        ++calls["specUpdate"];
+    }
+
+    /// @dev Any of tenants, deploy keys, providers or a stranger tries to set the spec directly.
+    function setLeaseSpec(uint256 idSeed, uint256 actor, bytes32 spec) external {
+        uint256 id = _id(idSeed);
+        // Half the time the lease's own tenant (so updates do land), else anyone from the pool.
+        uint256 n = tenants.length + deployKeys.length + providers.length + 1;
+        uint256 a = (actor >> 1) % n;
+        address account = a < 3 ? tenants[a] : a < 5 ? deployKeys[a - 3] : a < 8 ? providers[a - 5] : address(0xbad);
+        if (actor % 2 == 0) account = market.getOrder(id).tenant;
+        vm.prank(account);
+        try market.setLeaseSpec(id, spec) {
+            _recordSpecMove(id, account, spec);
+        } catch {}
+    }
+
+    /// @dev Any key signs an update (at the current revision or a stale/future one); a stranger relays it.
+    function updateLeaseSpec(uint256 idSeed, uint256 keySeed, bytes32 spec, uint8 nonceShift) external {
+        uint256 id = _id(idSeed);
+        uint256 key = keys[(keySeed >> 1) % keys.length];
+        address t = market.getOrder(id).tenant;
+        // Half the time the lease's own tenant key (so updates do land).
+        for (uint256 i; i < tenants.length && keySeed % 2 == 0; ++i) {
+            if (tenants[i] == t) key = keys[i];
+        }
+        (, uint32 revision) = market.getLeaseSpec(id);
+        uint256 updateNonce = uint256(revision) + (nonceShift % 4 == 0 ? 1 : 0);
+        LeaseUpdate memory u =
+            LeaseUpdate({leaseId: id, specHash: spec, nonce: updateNonce, deadline: block.timestamp});
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, market.hashLeaseUpdate(u));
+        address signer = vm.addr(key);
+        vm.prank(address(0xbad));
+        try market.updateLeaseSpec(u, signer, abi.encodePacked(r, s, v)) {
+            _recordSpecMove(id, signer, spec);
+        } catch {}
+    }
+
+    // ------------------------------------------------------------ auto top-up
+
+    function setAutoTopUp(uint256 idSeed, uint96 amount, uint96 cap, uint32 minRunway, bool clear) external {
+        uint256 id = _id(idSeed);
+        IComputeMarket.OrderInfo memory o = market.getOrder(id);
+        if (o.status != IComputeMarket.OrderStatus.Open && o.status != IComputeMarket.OrderStatus.Active) return;
+        if (clear) {
+            (amount, cap, minRunway) = (0, 0, 0);
+        } else {
+            amount = uint96(bound(amount, 1, 500e6));
+            cap = uint96(bound(cap, amount, 2_000e6));
+            minRunway = uint32(bound(minRunway, 1, 30 days));
+        }
+        vm.prank(o.tenant);
+        market.setAutoTopUp(id, amount, cap, minRunway);
+        if (cap > ghostMaxCap[id]) ghostMaxCap[id] = cap;
+        ruled.push(id);
+        ++calls["setAutoTopUp"];
+    }
+
+    /// @dev The keeper (anyone) calls; it may revert (no rule, runway fine, cap, over, closed).
+    function autoTopUp(uint256 idSeed) external {
+        // Mostly a lease that has (had) a rule; sometimes any id, to also meet "no rule".
+        uint256 id = ruled.length == 0 || idSeed % 4 == 0 ? _id(idSeed) : ruled[(idSeed >> 2) % ruled.length];
+        IComputeMarket.LeaseInfo memory before = market.getLease(id);
+        (IComputeMarket.AutoTopUpRule memory rule,) = market.getAutoTopUp(id);
+        uint256 tenantsBefore = _sumBalances(tenants);
+        vm.prank(address(0xbeef));
+        try market.autoTopUp(id) {
+            uint256 pulled = tenantsBefore - _sumBalances(tenants);
+            ghostAutoTopUps += pulled;
+            ghostAutoTopUpOf[id] += pulled;
+            (, uint256 used) = market.getAutoTopUp(id);
+            uint256 runway = (before.escrow - before.accrued) * 3600 / before.pricePerHour;
+            if (pulled != rule.amountPerTopUp || used > rule.totalCap || runway >= rule.minRunwaySeconds) {
+                ++ghostAutoTopUpBreaches;
+            }
+            ++calls["autoTopUp"];
+        } catch {}
     }
 }

@@ -86,6 +86,10 @@ abstract contract Test {
         vm.assertFalse(c, "");
     }
 
+    function assertFalse(bool c, string memory err) internal pure {
+        vm.assertFalse(c, err);
+    }
+
     function assertGt(uint256 a, uint256 b) internal pure {
         vm.assertGt(a, b, "");
     }
@@ -100,6 +104,10 @@ abstract contract Test {
 
     function assertLt(uint256 a, uint256 b) internal pure {
         vm.assertLt(a, b, "");
+    }
+
+    function assertLt(uint256 a, uint256 b, string memory err) internal pure {
+        vm.assertLt(a, b, err);
     }
 
     function assertLe(uint256 a, uint256 b) internal pure {

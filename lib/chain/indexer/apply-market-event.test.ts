@@ -4,6 +4,8 @@ import { toBytes32Text } from "@/lib/chain/order-types";
 import {
   applyMarketEvent,
   bytes32Label,
+  type ChainLease,
+  emptyEventRows,
   type MarketState,
   providerAttributeLabels,
 } from "./apply-market-event";
@@ -44,7 +46,7 @@ describe("attribute labels", () => {
 describe("applyMarketEvent", () => {
   it("skips events about entities it never saw instead of inventing them", () => {
     const state = empty();
-    const rows = { bids: [], payments: [] };
+    const rows = emptyEventRows();
     const bid: MarketEvent = {
       name: "BidPlaced",
       args: { orderId: 7n, provider, bidder: provider, pricePerHour: 5n },
@@ -67,7 +69,52 @@ describe("applyMarketEvent", () => {
     };
     expect(applyMarketEvent(state, close, at, rows)).toMatch(/unknown lease 7/);
     expect(state.orders.size + state.leases.size).toBe(0);
-    expect(rows).toEqual({ bids: [], payments: [] });
+    const update: MarketEvent = {
+      name: "LeaseSpecUpdated",
+      args: { leaseId: 7n, specHash: `0x${"1".repeat(64)}`, revision: 1n, signer: provider },
+      logIndex: 2,
+      ...where,
+    };
+    expect(applyMarketEvent(state, update, at, rows)).toMatch(/unknown lease 7/);
+    const rule: MarketEvent = {
+      name: "AutoTopUpSet",
+      args: { leaseId: 7n, amountPerTopUp: 1n, totalCap: 1n, minRunwaySeconds: 1n },
+      logIndex: 3,
+      ...where,
+    };
+    expect(applyMarketEvent(state, rule, at, rows)).toMatch(/unknown order 7/);
+    expect(state.orders.size + state.leases.size).toBe(0);
+    expect(rows).toEqual(emptyEventRows());
+  });
+
+  it("applies spec revisions only in sequence", () => {
+    const state = empty();
+    const lease = { id: "7", specHash: `0x${"0".repeat(63)}1`, specRevision: 0 } as ChainLease;
+    state.leases.set("7", lease);
+    const update = (revision: bigint, logIndex: number): MarketEvent => ({
+      name: "LeaseSpecUpdated",
+      args: { leaseId: 7n, specHash: `0x${"2".repeat(64)}`, revision, signer: provider },
+      logIndex,
+      ...where,
+    });
+    const rows = emptyEventRows();
+    expect(applyMarketEvent(state, update(2n, 0), at, rows)).toMatch(
+      /revision 2 of lease 7 does not follow 0/,
+    );
+    expect(applyMarketEvent(state, update(1n, 1), at, rows)).toBeUndefined();
+    expect(state.leases.get("7")).toMatchObject({ specHash: `0x${"2".repeat(64)}`, specRevision: 1 });
+    expect(rows.specRevisions).toEqual([
+      {
+        leaseId: "7",
+        revision: 1,
+        specHash: `0x${"2".repeat(64)}`,
+        signer: provider,
+        blockNumber: 10n,
+        txHash: where.txHash,
+        logIndex: 1,
+        at,
+      },
+    ]);
   });
 
   it("tracks a provider through registration, operator change and deregistration", () => {

@@ -4,7 +4,7 @@
 // can never disagree. Entities are independent: an order/lease (same id) only reads its own state and a
 // provider only its own, which is what makes per-entity replay after a reorg correct.
 import type { Hex } from "viem";
-import type { Bid, Lease, Order, Payment, Provider } from "@/db/schema";
+import type { Bid, Lease, LeaseDelegate, LeaseSpecRevision, Order, Payment, Provider } from "@/db/schema";
 import { fromBytes32Text } from "@/lib/chain/order-types";
 import type { MarketEvent } from "./decode-market-log";
 
@@ -24,6 +24,8 @@ export type ChainLease = Pick<
   | "closedAt"
   | "closeReason"
   | "status"
+  | "specHash"
+  | "specRevision"
   | "createdBlock"
 >;
 export type ChainProvider = Pick<
@@ -40,10 +42,16 @@ export interface MarketState {
   providers: Map<string, ChainProvider>;
 }
 
-/** Per-event rows (bids, payments), collected on the forward path only: on replay they already exist. */
+/** Per-event rows, collected on the forward path only: on replay they already exist. */
 export interface EventRows {
   bids: NewBid[];
   payments: NewPayment[];
+  specRevisions: LeaseSpecRevision[];
+  delegates: LeaseDelegate[];
+}
+
+export function emptyEventRows(): EventRows {
+  return { bids: [], payments: [], specRevisions: [], delegates: [] };
 }
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
@@ -150,6 +158,10 @@ export function applyMarketEvent(
         bestPrice: null,
         bestProvider: null,
         bidCount: 0,
+        autoTopUpAmount: "0",
+        autoTopUpCap: "0",
+        autoTopUpMinRunwaySeconds: 0,
+        autoTopUpUsed: "0",
         createdBlock: event.blockNumber,
         txHash: event.txHash,
       });
@@ -217,8 +229,58 @@ export function applyMarketEvent(
         closedAt: null,
         closeReason: null,
         status: "active",
+        specHash: order.specHash,
+        specRevision: 0,
         createdBlock: event.blockNumber,
       });
+      return;
+    }
+    case "LeaseSpecUpdated": {
+      const { leaseId, specHash, revision, signer } = event.args;
+      const id = leaseId.toString();
+      const lease = state.leases.get(id);
+      if (!lease) return `spec update of unknown lease ${id}`;
+      if (Number(revision) !== lease.specRevision + 1) {
+        return `spec revision ${revision} of lease ${id} does not follow ${lease.specRevision}`;
+      }
+      state.leases.set(id, { ...lease, specHash, specRevision: Number(revision) });
+      rows?.specRevisions.push({
+        leaseId: id,
+        revision: Number(revision),
+        specHash,
+        signer,
+        blockNumber: where.blockNumber,
+        txHash: where.txHash,
+        logIndex: where.logIndex,
+        at,
+      });
+      return;
+    }
+    case "DelegateSet": {
+      const { tenant, delegate, leaseId, allowed } = event.args;
+      rows?.delegates.push({ tenant, delegate, leaseId: leaseId.toString(), allowed, ...where });
+      return;
+    }
+    case "AutoTopUpSet": {
+      const { leaseId, amountPerTopUp, totalCap, minRunwaySeconds } = event.args;
+      const id = leaseId.toString();
+      const order = state.orders.get(id);
+      if (!order) return `auto top-up rule of unknown order ${id}`;
+      state.orders.set(id, {
+        ...order,
+        autoTopUpAmount: amountPerTopUp.toString(),
+        autoTopUpCap: totalCap.toString(),
+        autoTopUpMinRunwaySeconds: Number(minRunwaySeconds),
+      });
+      return;
+    }
+    case "AutoToppedUp": {
+      // The escrow and the payment row come from the LeaseToppedUp that follows in the same transaction.
+      const { leaseId, used } = event.args;
+      const id = leaseId.toString();
+      const order = state.orders.get(id);
+      if (!order) return `auto top-up of unknown order ${id}`;
+      state.orders.set(id, { ...order, autoTopUpUsed: used.toString() });
       return;
     }
     case "LeaseToppedUp": {
@@ -298,7 +360,8 @@ function pushPayout(
 /** The order id and provider an event concerns (the keys chain_events is queried by on replay). */
 export function eventKeys(event: MarketEvent): { orderId: string | null; provider: string | null } {
   const a = event.args as { orderId?: bigint; leaseId?: bigint; provider?: string };
-  const id = a.orderId ?? a.leaseId;
+  // A delegate grant is a per-event row, not part of an order's fold (and its leaseId may be 0: "all").
+  const id = event.name === "DelegateSet" ? undefined : (a.orderId ?? a.leaseId);
   const providerEvent =
     event.name === "ProviderRegistered" ||
     event.name === "ProviderUpdated" ||

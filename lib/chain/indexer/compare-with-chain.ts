@@ -5,7 +5,16 @@ import "server-only";
 import { asc } from "drizzle-orm";
 import type { Address, PublicClient } from "viem";
 import type { Db } from "@/db/client";
-import { bids, chainEvents, leases, orders, payments, providers } from "@/db/schema";
+import {
+  bids,
+  chainEvents,
+  leaseDelegates,
+  leaseSpecRevisions,
+  leases,
+  orders,
+  payments,
+  providers,
+} from "@/db/schema";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { attributeId } from "@/lib/chain/order-types";
 
@@ -40,6 +49,13 @@ export async function compareWithChain(db: Db, pub: PublicClient, market: Addres
     if (o.status === "open") diff(`${p} bidEnd`, o.bidWindowEndsAt.getTime() / 1000, chain.bidEnd);
     const bidCount = (await db.select().from(bids)).filter((b) => b.orderId === o.id).length;
     diff(`${p} bidCount`, o.bidCount, bidCount);
+    const [rule, used] = await read<
+      [{ amountPerTopUp: bigint; totalCap: bigint; minRunwaySeconds: number }, bigint]
+    >("getAutoTopUp", [BigInt(o.id)]);
+    diff(`${p} autoTopUpAmount`, o.autoTopUpAmount, rule.amountPerTopUp);
+    diff(`${p} autoTopUpCap`, o.autoTopUpCap, rule.totalCap);
+    diff(`${p} autoTopUpMinRunwaySeconds`, o.autoTopUpMinRunwaySeconds, rule.minRunwaySeconds);
+    diff(`${p} autoTopUpUsed`, o.autoTopUpUsed, used);
   }
 
   const leaseRows = await db.select().from(leases);
@@ -67,6 +83,13 @@ export async function compareWithChain(db: Db, pub: PublicClient, market: Addres
     diff(`${p} feeBps`, l.feeBps, chain.feeBps);
     diff(`${p} deposit/escrow`, l.deposit, chain.escrow);
     diff(`${p} withdrawn/paidOut`, l.withdrawn, chain.paidOut);
+    // The chain keeps no hash before the first update (revision 0 runs the order's spec).
+    const [specHash, revision] = await read<[string, number]>("getLeaseSpec", [BigInt(l.id)]);
+    const order = orderRows.find((o) => o.id === l.id);
+    diff(`${p} specRevision`, l.specRevision, revision);
+    diff(`${p} specHash`, l.specHash, revision === 0 ? order?.specHash : specHash.toLowerCase());
+    const revisions = (await db.select().from(leaseSpecRevisions)).filter((r) => r.leaseId === l.id);
+    diff(`${p} revision rows`, revisions.length, revision);
     if (l.status === "closed")
       diff(`${p} accrued`, l.withdrawn, await read<bigint>("accrued", [BigInt(l.id)]));
     // Money in = money out for a closed lease: deposit + top-ups = withdrawals + fees + refunds.
@@ -110,6 +133,18 @@ export async function dumpIndexedTables(db: Db) {
       true,
     ),
     providers: strip(await db.select().from(providers).orderBy(asc(providers.address))),
+    leaseSpecRevisions: (
+      await db
+        .select()
+        .from(leaseSpecRevisions)
+        .orderBy(asc(leaseSpecRevisions.leaseId), asc(leaseSpecRevisions.revision))
+    ).map(json),
+    leaseDelegates: (
+      await db
+        .select()
+        .from(leaseDelegates)
+        .orderBy(asc(leaseDelegates.blockNumber), asc(leaseDelegates.logIndex))
+    ).map(json),
     chainEvents: (
       await db.select().from(chainEvents).orderBy(asc(chainEvents.blockNumber), asc(chainEvents.logIndex))
     ).map(json),

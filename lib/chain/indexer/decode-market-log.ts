@@ -89,6 +89,21 @@ const marketEventSchemas = {
   }),
   LeaseToppedUp: z.object({ leaseId: id, from: address, amount: uint(256), escrow: uint(96) }),
   Withdrawn: z.object({ leaseId: id, provider: address, amount: uint(96), fee: uint(96) }),
+  LeaseSpecUpdated: z.object({
+    leaseId: id,
+    specHash: bytes32,
+    revision: uint(32).refine((v) => v > 0n, "revisions start at 1"),
+    signer: address,
+  }),
+  // leaseId 0: all of the tenant's leases.
+  DelegateSet: z.object({ tenant: address, delegate: address, leaseId: uint(256), allowed: z.boolean() }),
+  AutoTopUpSet: z.object({
+    leaseId: id,
+    amountPerTopUp: uint(96),
+    totalCap: uint(96),
+    minRunwaySeconds: uint(32),
+  }),
+  AutoToppedUp: z.object({ leaseId: id, keeper: address, amount: uint(96), used: uint(96) }),
   LeaseClosed: z.object({
     leaseId: id,
     closedBy: address,

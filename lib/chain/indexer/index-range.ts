@@ -5,7 +5,7 @@
 import "server-only";
 import type { Address, Hex, PublicClient } from "viem";
 import type { Db } from "@/db/client";
-import { applyMarketEvent, type EventRows, eventKeys } from "./apply-market-event";
+import { applyMarketEvent, emptyEventRows, eventKeys } from "./apply-market-event";
 import { decodeMarketLog, type MarketEvent } from "./decode-market-log";
 import {
   advanceCursor,
@@ -145,7 +145,7 @@ export async function indexRange(opts: IndexRangeOptions): Promise<IndexRangeRes
         orderIds: toApply.flatMap((e) => (e.orderId ? [e.orderId] : [])),
         providers: toApply.flatMap((e) => (e.provider ? [e.provider] : [])),
       });
-      const rows: EventRows = { bids: [], payments: [] };
+      const rows = emptyEventRows();
       for (const e of toApply) {
         const problem = applyMarketEvent(state, e, e.at, rows);
         if (problem) {

@@ -11,19 +11,14 @@ import {
   chainEvents,
   indexedBlocks,
   indexerCursor,
+  leaseDelegates,
+  leaseSpecRevisions,
   leases,
   orders,
   payments,
   providers,
 } from "@/db/schema";
-import type {
-  ChainLease,
-  ChainOrder,
-  ChainProvider,
-  MarketState,
-  NewBid,
-  NewPayment,
-} from "./apply-market-event";
+import type { ChainLease, ChainOrder, ChainProvider, EventRows, MarketState } from "./apply-market-event";
 import { emptyProvider } from "./apply-market-event";
 import type { MarketEvent } from "./decode-market-log";
 
@@ -105,6 +100,8 @@ function leaseColumns() {
     closedAt: leases.closedAt,
     closeReason: leases.closeReason,
     status: leases.status,
+    specHash: leases.specHash,
+    specRevision: leases.specRevision,
     createdBlock: leases.createdBlock,
   };
 }
@@ -122,6 +119,10 @@ const orderKeys = [
   "bestPrice",
   "bestProvider",
   "bidCount",
+  "autoTopUpAmount",
+  "autoTopUpCap",
+  "autoTopUpMinRunwaySeconds",
+  "autoTopUpUsed",
   "createdBlock",
   "txHash",
   "updatedAt",
@@ -139,6 +140,8 @@ const leaseKeys = [
   "closedAt",
   "closeReason",
   "status",
+  "specHash",
+  "specRevision",
   "createdBlock",
   "updatedAt",
 ] as const;
@@ -228,12 +231,15 @@ function toJson(value: unknown): unknown {
   return value;
 }
 
-export async function insertEventRows(
-  db: DbOrTx,
-  rows: { bids: NewBid[]; payments: NewPayment[] },
-): Promise<void> {
+export async function insertEventRows(db: DbOrTx, rows: EventRows): Promise<void> {
   for (const list of chunks(rows.bids)) await db.insert(bids).values(list).onConflictDoNothing();
   for (const list of chunks(rows.payments)) await db.insert(payments).values(list).onConflictDoNothing();
+  for (const list of chunks(rows.specRevisions)) {
+    await db.insert(leaseSpecRevisions).values(list).onConflictDoNothing();
+  }
+  for (const list of chunks(rows.delegates)) {
+    await db.insert(leaseDelegates).values(list).onConflictDoNothing();
+  }
 }
 
 /** Stored events of the given orders and providers below `beforeBlock`, in chain order. */
@@ -260,6 +266,8 @@ export async function deleteEventsFrom(db: DbOrTx, name: string, block: bigint) 
     .returning({ orderId: chainEvents.orderId, provider: chainEvents.provider });
   await db.delete(bids).where(gte(bids.blockNumber, block));
   await db.delete(payments).where(gte(payments.blockNumber, block));
+  await db.delete(leaseSpecRevisions).where(gte(leaseSpecRevisions.blockNumber, block));
+  await db.delete(leaseDelegates).where(gte(leaseDelegates.blockNumber, block));
   await db.delete(indexedBlocks).where(and(eq(indexedBlocks.name, name), gte(indexedBlocks.number, block)));
   return {
     orderIds: [...new Set(gone.flatMap((g) => (g.orderId === null ? [] : [g.orderId])))],

@@ -13,10 +13,11 @@ import {
   type PublicClient,
   type TransactionReceipt,
 } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { type LocalAccount, privateKeyToAccount } from "viem/accounts";
 import { deployMarket } from "@/lib/chain/deploy-market";
 import { devAccounts, devRoles } from "@/lib/chain/dev-accounts";
 import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contracts";
+import { leaseUpdateTypedData } from "@/lib/chain/lease-update-types";
 import { type Order, orderTypedData, toBytes32Text } from "@/lib/chain/order-types";
 
 export const USD = 1_000_000n;
@@ -159,6 +160,30 @@ export async function createMarketDriver(opts: { rpcUrl: string; feeBps?: number
     topUp: (from: Address, leaseId: bigint, amount: bigint) => call(from, "topUp", [leaseId, amount]),
     close: (from: Address, leaseId: bigint, reason: string) =>
       call(from, "closeLease", [leaseId, toBytes32Text(reason)]),
+    setDelegate: (tenant: Address, delegate: Address, leaseId: bigint, allowed: boolean) =>
+      call(tenant, "setDelegate", [delegate, leaseId, allowed]),
+    setLeaseSpec: (from: Address, leaseId: bigint, spec: string) =>
+      call(from, "setLeaseSpec", [leaseId, toBytes32Text(spec)]),
+    /** An update signed by `signer` (tenant or deploy key; any local account) at the lease's revision, relayed. */
+    async relaySpecUpdate(signer: LocalAccount, relayer: Address, leaseId: bigint, spec: string) {
+      const [, revision] = await pub.readContract({
+        address: market,
+        abi: computeMarketAbi,
+        functionName: "getLeaseSpec",
+        args: [leaseId],
+      });
+      const update = {
+        leaseId,
+        specHash: toBytes32Text(spec),
+        nonce: BigInt(revision),
+        deadline: (await pub.getBlock()).timestamp + 3600n,
+      };
+      const signature = await signer.signTypedData(leaseUpdateTypedData(update, chainId, market));
+      return call(relayer, "updateLeaseSpec", [update, signer.address, signature]);
+    },
+    setAutoTopUp: (tenant: Address, leaseId: bigint, amount: bigint, cap: bigint, minRunwaySeconds: number) =>
+      call(tenant, "setAutoTopUp", [leaseId, amount, cap, minRunwaySeconds]),
+    autoTopUp: (from: Address, leaseId: bigint) => call(from, "autoTopUp", [leaseId]),
     async advance(seconds: number) {
       await test.increaseTime({ seconds });
       await test.mine({ blocks: 1 });
