@@ -75,6 +75,11 @@ const PATHS: Record<string, Array<Omit<Need, "verb">> | typeof OPEN> = {
 
 /** requestJson/requestStream calls whose path is computed, by file and argument. */
 const COMPUTED: Record<string, Array<Omit<Need, "verb">> | "must-be-refused"> = {
+  // The post-mortem's lists of a lease namespace: its pods and its events.
+  "lib/lease/capture-post-mortem.ts path": [
+    { group: "", resource: "pods", scope: "lease" },
+    { group: "", resource: "events", scope: "lease" },
+  ],
   // Server-side apply of a lease's objects: the namespace, then what lives in it.
   "lib/k8s/apply-lease-workload.ts leaseObjectPath(object)": [
     { group: "", resource: "namespaces", scope: "cluster" },
