@@ -1,11 +1,14 @@
 import { type Address, createPublicClient, createWalletClient, type Hex, http, keccak256, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { computeMarketAbi, mockStablecoinAbi } from "../../lib/chain/generated/contracts";
-import { attributeId } from "../../lib/chain/order-types";
+import { attributeId, orderTypedData, serializeOrder } from "../../lib/chain/order-types";
+import { canonicalizeManifest } from "../../lib/market/manifest";
 
-// Creates an order on the market the way a tenant's script would: approve the deposit, createOrder.
-// The tenant is anvil's dev account 5 (a demo tenant the seed funds with test tokens; the key is
-// public, dev only). Returns the order id from the OrderCreated event.
+// Creates an order on the market the way a tenant's script would: store the manifest with the app
+// (next to the tenant's signature over the order), approve the deposit, createOrder. Providers bid
+// only on orders whose manifest the market holds (they size and price the workload from it). The
+// tenant is anvil's dev account 5 (a demo tenant the seed funds with test tokens; the key is public,
+// dev only). Returns the order id from the OrderCreated event.
 
 const TENANT_KEY: Hex = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
 
@@ -23,6 +26,8 @@ export interface CreateOrderOptions {
   bidWindowSeconds?: number;
   /** Another funded dev account as the tenant (default: dev account 5). */
   tenantKey?: Hex;
+  /** The app the manifest is stored with (default: the e2e stack's, BASE_URL). */
+  appUrl?: string;
 }
 
 export function marketClients(rpcUrl: string, tenantKey: Hex = TENANT_KEY) {
@@ -41,12 +46,23 @@ export async function createOrder(opts: CreateOrderOptions): Promise<bigint> {
   const duration = opts.durationSeconds ?? 3600;
   const deposit = (maxPricePerHour * BigInt(duration)) / 3600n;
   const block = await publicClient.getBlock();
+  const cpu = opts.cpuMillis ?? 1000;
+  const memory = opts.memoryMiB ?? 2048;
+  const storage = opts.storageMiB ?? 1024;
+  // A one-service deployment of exactly what the order buys; a unique name makes a unique hash.
+  const { manifest, specHash } = canonicalizeManifest({
+    version: 2,
+    name: `e2e-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`,
+    services: [
+      { name: "web", image: "nginx:1.27", ports: [{ port: 80 }], resources: { cpu, memory, storage } },
+    ],
+  });
   const order = {
     tenant: account.address,
-    specHash: keccak256(toHex(`e2e-order-${Date.now()}-${Math.random()}`)),
-    cpuMillicores: opts.cpuMillis ?? 1000,
-    memoryMiB: opts.memoryMiB ?? 2048,
-    storageMiB: opts.storageMiB ?? 1024,
+    specHash,
+    cpuMillicores: cpu,
+    memoryMiB: memory,
+    storageMiB: storage,
     gpuCount: 0,
     gpuModel: `0x${"00".repeat(32)}` as Hex,
     requiredAttributes: [attributeId("region", opts.region)],
@@ -57,6 +73,16 @@ export async function createOrder(opts: CreateOrderOptions): Promise<bigint> {
     nonce: BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000)),
     deadline: block.timestamp + 3600n,
   };
+  const chainId = await publicClient.getChainId();
+  const signature = await wallet.signTypedData(orderTypedData(order, chainId, opts.marketAddress));
+  const appUrl = opts.appUrl ?? process.env.BASE_URL;
+  if (!appUrl) throw new Error("createOrder needs the app's URL (BASE_URL) to store the order's manifest");
+  const stored = await fetch(`${appUrl}/api/manifests`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ manifest, order: serializeOrder(order), signature }),
+  });
+  if (!stored.ok) throw new Error(`storing the manifest failed: ${stored.status} ${await stored.text()}`);
   const approve = await wallet.writeContract({
     chain: null,
     address: opts.tokenAddress,
