@@ -86,9 +86,11 @@ const COMPUTED: Record<string, Array<Omit<Need, "verb">> | "must-be-refused"> = 
     { group: "", resource: "secrets", scope: "lease" },
     { group: "", resource: "persistentvolumeclaims", scope: "lease" },
     { group: "networking.k8s.io", resource: "ingresses", scope: "lease" },
+    { group: "autoscaling", resource: "horizontalpodautoscalers", scope: "lease" },
   ],
   // Pruning: the workload objects of a lease namespace, listed by label (never Secrets).
   "lib/k8s/apply-lease-workload.ts leaseCollectionPath(kind, namespace)": [
+    { group: "autoscaling", resource: "horizontalpodautoscalers", scope: "lease" },
     { group: "apps", resource: "deployments", scope: "lease" },
     { group: "", resource: "services", scope: "lease" },
     { group: "networking.k8s.io", resource: "ingresses", scope: "lease" },
