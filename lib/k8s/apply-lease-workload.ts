@@ -184,7 +184,12 @@ async function applyAutoscaledDeployment(
       {
         method: "PATCH",
         query: { fieldManager: INITIAL_REPLICAS_MANAGER },
-        body: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name, namespace }, spec: { replicas } },
+        body: {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name, namespace },
+          spec: { replicas },
+        },
         contentType: "application/apply-patch+yaml",
       },
     );
@@ -208,9 +213,7 @@ export async function applyLeaseWorkload(
   const { namespace, objects, initialReplicas } = buildLeaseObjects({ ...input, nodeLocalDns });
   const apply = (o: K8sObject) => {
     const initial = o.kind === "Deployment" ? initialReplicas[o.metadata.name] : undefined;
-    return initial === undefined
-      ? serverSideApply(client, o)
-      : applyAutoscaledDeployment(client, o, initial);
+    return initial === undefined ? serverSideApply(client, o) : applyAutoscaledDeployment(client, o, initial);
   };
   const [ns, ...rest] = objects;
   const applied: AppliedObject[] = [];
@@ -222,9 +225,7 @@ export async function applyLeaseWorkload(
   applied.push(...(await Promise.all(others.map((o) => serverSideApply(client, o)))));
   const pruned = await pruneLeaseObjects(client, namespace, objects);
   for (const kind of AFTER_PRUNE)
-    applied.push(
-      ...(await Promise.all(rest.filter((o) => o.kind === kind).map(apply))),
-    );
+    applied.push(...(await Promise.all(rest.filter((o) => o.kind === kind).map(apply))));
   return { namespace, objects: applied, pruned };
 }
 

@@ -412,7 +412,9 @@ describe("buildLeaseObjects, autoscaled services", () => {
   const autoscaled: ManifestInput = {
     ...shop,
     services: shop.services.map((s) =>
-      s.name === "web" ? { ...s, replicas: 2, autoscale: { min: 2, max: 5, cpuPercent: 70, memoryPercent: 80 } } : s,
+      s.name === "web"
+        ? { ...s, replicas: 2, autoscale: { min: 2, max: 5, cpuPercent: 70, memoryPercent: 80 } }
+        : s,
     ),
   };
   const { manifest, specHash } = canonicalizeManifest(autoscaled);
@@ -436,7 +438,10 @@ describe("buildLeaseObjects, autoscaled services", () => {
       minReplicas: 2,
       maxReplicas: 5,
       metrics: [
-        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+        {
+          type: "Resource",
+          resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
+        },
         {
           type: "Resource",
           resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } },

@@ -91,8 +91,7 @@ describe("generateRbacManifest", () => {
       expect(
         r.resources.some((x) =>
           ["deployments", "services", "pods/exec", "horizontalpodautoscalers"].includes(x),
-        ) &&
-          r.verbs.includes("create"),
+        ) && r.verbs.includes("create"),
       ).toBe(false);
     expect(docs[9]).toMatchObject({
       type: "kubernetes.io/service-account-token",

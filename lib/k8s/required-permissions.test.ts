@@ -67,6 +67,9 @@ const PATHS: Record<string, Array<Omit<Need, "verb">> | typeof OPEN> = {
   "/apis/apps/v1/namespaces/kube-system/daemonsets": [
     { group: "apps", resource: "daemonsets", scope: "kube-system" },
   ],
+  "/apis/autoscaling/v2/namespaces/{}/horizontalpodautoscalers": [
+    { group: "autoscaling", resource: "horizontalpodautoscalers", scope: "lease" },
+  ],
   "/apis/metrics.k8s.io/v1beta1/namespaces/{}/pods": [
     { group: "metrics.k8s.io", resource: "pods", scope: "lease" },
   ],

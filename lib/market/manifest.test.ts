@@ -673,7 +673,9 @@ describe("manifest v2", () => {
 
 describe("autoscale", () => {
   const issuesAt = (m: ReturnType<typeof v2>, path: string) =>
-    (manifestSchema.safeParse(m).error?.issues ?? []).filter((i) => i.path.join(".") === path).map((i) => i.message);
+    (manifestSchema.safeParse(m).error?.issues ?? [])
+      .filter((i) => i.path.join(".") === path)
+      .map((i) => i.message);
 
   it("buys the max: totals, the pod cap and the hash count it", () => {
     const m = v2();
@@ -688,14 +690,44 @@ describe("autoscale", () => {
   });
 
   it.each<[string, Record<string, unknown>, number, string, RegExp]>([
-    ["min below 1 (kube-apiserver: minReplicas ≥ 1)", { min: 0, max: 3, cpuPercent: 50 }, 1, "autoscale.min", /at least 1/],
+    [
+      "min below 1 (kube-apiserver: minReplicas ≥ 1)",
+      { min: 0, max: 3, cpuPercent: 50 },
+      1,
+      "autoscale.min",
+      /at least 1/,
+    ],
     ["max above 20", { min: 1, max: 21, cpuPercent: 50 }, 1, "autoscale.max", /at most 20/],
     ["max below min", { min: 4, max: 3, cpuPercent: 50 }, 4, "autoscale.max", /at least min/],
     ["no target", { min: 1, max: 3 }, 1, "autoscale.cpuPercent", /CPU or memory target/],
-    ["a 0 % target (kube-apiserver: > 0)", { min: 1, max: 3, cpuPercent: 0 }, 1, "autoscale.cpuPercent", /between 1 and 100/],
-    ["a target above 100 %", { min: 1, max: 3, memoryPercent: 101 }, 1, "autoscale.memoryPercent", /between 1 and 100/],
-    ["replicas outside [min, max]", { min: 2, max: 4, cpuPercent: 50 }, 1, "replicas", /between autoscale min 2 and max 4/],
-    ["an unknown field", { min: 1, max: 3, cpuPercent: 50, gpuPercent: 50 }, 1, "autoscale", /Unrecognized key/],
+    [
+      "a 0 % target (kube-apiserver: > 0)",
+      { min: 1, max: 3, cpuPercent: 0 },
+      1,
+      "autoscale.cpuPercent",
+      /between 1 and 100/,
+    ],
+    [
+      "a target above 100 %",
+      { min: 1, max: 3, memoryPercent: 101 },
+      1,
+      "autoscale.memoryPercent",
+      /between 1 and 100/,
+    ],
+    [
+      "replicas outside [min, max]",
+      { min: 2, max: 4, cpuPercent: 50 },
+      1,
+      "replicas",
+      /between autoscale min 2 and max 4/,
+    ],
+    [
+      "an unknown field",
+      { min: 1, max: 3, cpuPercent: 50, gpuPercent: 50 },
+      1,
+      "autoscale",
+      /Unrecognized key/,
+    ],
   ])("refuses %s", (_label, autoscale, replicas, path, message) => {
     const m = v2();
     svc(m, 0).replicas = replicas;

@@ -298,8 +298,7 @@ const autoscaleSchema = z
   })
   .strict()
   .superRefine((a, ctx) => {
-    if (a.max < a.min)
-      ctx.addIssue({ code: "custom", path: ["max"], message: "must be at least min" });
+    if (a.max < a.min) ctx.addIssue({ code: "custom", path: ["max"], message: "must be at least min" });
     if (a.cpuPercent === undefined && a.memoryPercent === undefined)
       ctx.addIssue({
         code: "custom",

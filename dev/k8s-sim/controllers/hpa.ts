@@ -361,7 +361,7 @@ export class HpaController {
       );
     const results: MetricResult[] = [];
     for (const m of metrics) {
-      const name = m.resource?.name;
+      const name: unknown = m.resource?.name;
       const targetUtil = m.resource?.target?.averageUtilization;
       if (m.type !== "Resource" || (name !== "cpu" && name !== "memory") || targetUtil === undefined)
         return {
