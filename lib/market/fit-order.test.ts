@@ -350,6 +350,15 @@ describe("manifestWorkload: a v2 deployment", () => {
     expect(w.volumes).toEqual([{ storageClass: "fast-ssd", sizeMiB: 20 * 1024 }]);
     expect(w.exposes).toEqual({ http: true, tcp: false, udp: true });
   });
+  it("fits an autoscaled service at its max replicas (the provider must have room for every pod)", () => {
+    const m = deployment({ web: { cpu: 1, replicas: 2 } });
+    m.services[0] = {
+      ...m.services[0],
+      autoscale: { min: 2, max: 6, cpuPercent: 70 },
+    } as (typeof m.services)[0];
+    const w = manifestWorkload(manifestSchema.parse(m));
+    expect(w.groups.map((g) => [g.name, g.replicas])).toEqual([["web", 6]]);
+  });
   it("pins every GPU pod to the order's one model, and CPU services to none", () => {
     const w = v2({ gpu: { count: 1, model: "NVIDIA-L4" }, db: { cpu: 1 } });
     expect(w.groups.map((g) => [g.name, g.replica.gpus, g.replica.gpuModel])).toEqual([

@@ -125,33 +125,23 @@ export class HpaController {
         ? ctx.store.get(R.deploy, ns, ref.name)
         : undefined;
     if (!target) {
-      const message = `the HPA controller was unable to get the target's current scale: deployments/scale.apps "${ref.name}" not found`;
-      if (ref.kind !== "Deployment")
-        cond(
-          "AbleToScale",
-          "False",
-          "FailedGetScale",
-          `the HPA controller was unable to get the target's current scale: no matches for kind "${ref.kind}"`,
-        );
-      else cond("AbleToScale", "False", "FailedGetScale", message);
-      this.warn(
-        ctx,
-        hpa,
+      const why =
+        ref.kind === "Deployment"
+          ? `deployments/scale.apps "${ref.name}" not found`
+          : `no matches for kind "${ref.kind}"`;
+      cond(
+        "AbleToScale",
+        "False",
         "FailedGetScale",
-        conditions[0]?.message.replace(
-          /^the HPA controller was unable to get the target's current scale: /,
-          "",
-        ) ?? message,
+        `the HPA controller was unable to get the target's current scale: ${why}`,
       );
+      this.warn(ctx, hpa, "FailedGetScale", why);
       this.writeStatus(ctx, hpa, { conditions });
       return;
     }
     const current = target.spec?.replicas ?? 1;
     const min = spec.minReplicas ?? 1;
     const max = spec.maxReplicas as number;
-    let currentMetrics: Obj[] = [];
-    let proposed: number;
-    let reasonText = "";
     if (current === 0 && min !== 0) {
       cond(
         "AbleToScale",
@@ -187,7 +177,7 @@ export class HpaController {
       this.writeStatus(ctx, hpa, { currentReplicas: current, desiredReplicas: current, conditions });
       return;
     }
-    currentMetrics = computed.results.map((m) => ({
+    const currentMetrics = computed.results.map((m) => ({
       type: "Resource",
       resource: {
         name: m.name,
@@ -195,8 +185,9 @@ export class HpaController {
       },
     }));
     const best = computed.results.reduce((a, b) => (b.replicas > a.replicas ? b : a));
-    proposed = best.replicas;
-    reasonText = proposed > current ? `${METRIC_TEXT(best.name)} above target` : "All metrics below target";
+    const proposed = best.replicas;
+    let reasonText =
+      proposed > current ? `${METRIC_TEXT(best.name)} above target` : "All metrics below target";
     const activeMessage = `the HPA was able to successfully calculate a replica count from ${METRIC_TEXT(best.name)}`;
 
     // Behavior: stabilization, then rate limits, then min/max (normalizeDesiredReplicasWithBehaviors).
