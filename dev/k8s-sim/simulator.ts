@@ -1,7 +1,6 @@
 // Kubernetes API simulator: the public, programmatic interface.
 // Each cluster is served over HTTPS (own port on 127.0.0.1) with a shared CA and bearer tokens; one
 // plain-HTTP ingress listener per process serves every cluster's Ingresses by base domain.
-
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer, type Server } from "node:https";

@@ -14,7 +14,7 @@
 import { PV_PROTECTION, PVC_PROTECTION } from "../admission";
 import { isTerminal } from "../pods";
 import { R, type ResDef } from "../resources";
-import { LOCAL_PATH_PROVISIONER, LONGHORN_PROVISIONER } from "../storage-classes";
+import { LONGHORN_PROVISIONER, LOCAL_PATH_PROVISIONER } from "../storage-classes";
 import type { Store } from "../store";
 import { type Obj, parseQuantity } from "../util";
 import type { ControllerContext } from "./context";
