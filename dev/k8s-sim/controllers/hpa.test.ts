@@ -186,6 +186,25 @@ describe("HPA controller", () => {
     expect(condition("ScalingLimited")).toMatchObject({ status: "True", reason: "TooManyReplicas" });
   });
 
+  it.each([
+    // Scaling up, the pod without metrics counts at 0 %: (90 + 0) / 2 = 45 %, within the tolerance of 50 %.
+    [0.09, 2],
+    // Scaling down, at 100 % of its request: (10 + 100) / 2 = 55 %, above target: no scale-down.
+    [0.01, 2],
+    // Scaling up hard: (100 + 0) / 2 = 50 % of a 20 % target, ceil(2 × 2.5) = 5.
+    [0.1, 5, 20],
+  ])(
+    "rebalances a pod without metrics yet (the other at %s cores → %s replicas)",
+    (cpu, want, target = 50) => {
+      hpa({ minReplicas: 1, maxReplicas: 10, metrics: cpuTarget(target) });
+      const first = st.list(R.pod, "default")[0]?.metadata.name;
+      syncAfter(controller(), 15_000, (pod) =>
+        pod.metadata.name === first ? { cpu, memory: 64 * 1024 * 1024 } : undefined,
+      );
+      expect(replicas()).toBe(want);
+    },
+  );
+
   it("says why it cannot scale when the cluster has no metrics API", () => {
     hpa({ minReplicas: 1, maxReplicas: 10, metrics: cpuTarget(50) });
     syncAfter(controller(), 15_000, null);
