@@ -630,8 +630,9 @@ describe("a v2 deployment on a cluster: web and postgres with a volume and a sec
 
   it("builds objects kube-apiserver takes under strict field validation, with every exposure option", async () => {
     const admin = simClient(sim.cluster("work"));
+    const autoscaled = { ...web, autoscale: { min: 1, max: 3, cpuPercent: 60, memoryPercent: 80 } };
     const { objects } = buildLeaseObjects({
-      ...v2([web, db] as unknown as ManifestInput[]),
+      ...v2([autoscaled, db] as unknown as ManifestInput[]),
       leaseId: "202",
       userNamespaces: true,
       exposure: {
@@ -651,6 +652,7 @@ describe("a v2 deployment on a cluster: web and postgres with a volume and a sec
         });
         expect(created.kind).toBe(o.kind);
       }
+      expect(objects.map((o) => o.kind)).toContain("HorizontalPodAutoscaler");
     } finally {
       await admin.close();
     }
