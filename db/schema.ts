@@ -107,6 +107,8 @@ export const clusters = pgTable(
     storageClasses: jsonb("storage_classes").$type<StorageClassOffer[]>().notNull().default([]),
     /** The probe found user namespaces usable (pods run with hostUsers: false). */
     userNamespaces: boolean("user_namespaces").notNull().default(false),
+    /** The probe found a DCGM exporter: GPU utilisation is exposed (a possible scaling signal). */
+    gpuMetrics: boolean("gpu_metrics").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -67,6 +67,8 @@ export function DeployForm(props: { initialOffers: Offers }) {
       ].sort(),
     [offers],
   );
+  // Some cluster exposes GPU utilisation (a DCGM exporter): the autoscale fields say whether it exists.
+  const gpuMetrics = offers.offers.some((o) => o.clusters.some((c) => c.gpuMetrics === true));
   const gpuModels = useMemo(
     () =>
       [
@@ -181,6 +183,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
           specHash={specHash}
           hashAtSigning={hasSecrets}
           gpuModels={gpuModels}
+          gpuMetrics={gpuMetrics}
         />
         <TermsStep
           className="lg:col-span-2"

@@ -35,7 +35,10 @@ export function ReviewStep(props: {
             <ul data-testid="summary-services">
               {manifestServices(manifest).services.map((svc) => (
                 <li key={svc.name}>
-                  {svc.name} · <code className="font-mono text-xs">{svc.image}</code> × {svc.replicas}
+                  {svc.name} · <code className="font-mono text-xs">{svc.image}</code> ×{" "}
+                  {svc.autoscale
+                    ? `${svc.autoscale.min}–${svc.autoscale.max} (autoscaled, starts at ${svc.replicas}; the order buys ${svc.autoscale.max})`
+                    : svc.replicas}
                 </li>
               ))}
             </ul>

@@ -4,6 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { type DraftBinding, fieldId } from "./draft-binding";
 import { DraftCheckbox, DraftLines, DraftSelect, DraftText } from "./draft-inputs";
+import { ServiceAutoscaleFields } from "./service-autoscale-fields";
 import { ServiceCheckFields } from "./service-check-fields";
 import { ServiceEnvFields } from "./service-env-fields";
 import { ServicePortFields } from "./service-port-fields";
@@ -23,6 +24,7 @@ export function ServiceCard(props: {
   onRemove: () => void;
   secretNames: string[];
   gpuModels: string[];
+  gpuMetrics: boolean;
 }) {
   const { b, index } = props;
   const at = ["services", index];
@@ -116,6 +118,7 @@ export function ServiceCard(props: {
                 />
               </div>
             </section>
+            <ServiceAutoscaleFields b={b} at={at} gpuMetrics={props.gpuMetrics} />
             <ServiceEnvFields b={b} at={at} secretNames={props.secretNames} />
             <ServicePortFields b={b} at={at} />
             <ServiceCheckFields b={b} at={at} check="readiness" />

@@ -19,6 +19,7 @@ export function WorkloadFields(props: {
   onChange: (draft: unknown) => void;
   issues: ManifestIssue[];
   gpuModels: string[];
+  gpuMetrics: boolean;
 }) {
   const { draft, onChange, issues } = props;
   const b = draftBinding(draft, onChange, issues);
@@ -131,6 +132,7 @@ export function WorkloadFields(props: {
               }}
               secretNames={secretNames}
               gpuModels={props.gpuModels}
+              gpuMetrics={props.gpuMetrics}
             />
           ))}
         </ul>

@@ -36,6 +36,7 @@ export function WorkloadStep(props: {
   /** The draft has secrets: its hash is fixed at signing, when they are salted. */
   hashAtSigning: boolean;
   gpuModels: string[];
+  gpuMetrics: boolean;
   className?: string;
 }) {
   const { view, manifest, issues, totals, specHash } = props;
@@ -102,6 +103,7 @@ export function WorkloadStep(props: {
             onChange={props.onChange}
             issues={issues}
             gpuModels={props.gpuModels}
+            gpuMetrics={props.gpuMetrics}
           />
         ) : (
           <ManifestEditor

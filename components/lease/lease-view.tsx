@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useMemo, useState } from "react";
+import { AutoscaleStatus } from "@/components/lease/autoscale-status";
 import { EscrowPanel } from "@/components/lease/escrow-panel";
 import { LeaseTimeline } from "@/components/lease/lease-timeline";
 import { ContainerTable } from "@/components/lease/container-table";
@@ -258,6 +259,7 @@ export function LeaseView(props: { initial: LeaseResponse }) {
             domains={lease.domains}
             onChange={() => void query.refetch()}
           />
+          <AutoscaleStatus autoscalers={liveStatus?.autoscalers ?? []} />
           <Card title="Endpoints" testId="endpoints">
             {(liveStatus?.endpoints ?? []).length === 0 ? (
               <p className="text-sm text-zinc-600 dark:text-zinc-400">No service exposed.</p>

@@ -60,6 +60,9 @@ export function ClusterExposurePanel(props: { cluster: ClusterView; onSaved: () 
           <Badge tone={c.userNamespaces ? "green" : "gray"} testId="cluster-user-namespaces">
             user namespaces: {c.userNamespaces ? "yes" : "no"}
           </Badge>
+          <Badge tone={c.gpuMetrics ? "green" : "gray"} testId="cluster-gpu-metrics">
+            GPU metrics (DCGM exporter): {c.gpuMetrics ? "detected" : "not detected"}
+          </Badge>
         </div>
         <Button
           variant="secondary"

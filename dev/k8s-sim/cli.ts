@@ -1,5 +1,5 @@
 // Standalone simulator: `npm run sim -- --out DIR [--clusters N] [--nodes N] [--port-base P] [--state FILE]
-//   [--pod-start-delay MS] [--tick MS] [--ingress-port P]`. Writes DIR/<cluster>.kubeconfig, prints each cluster
+//   [--pod-start-delay MS] [--tick MS] [--ingress-port P] [--hpa-sync-period MS] [--hpa-downscale-stabilization MS]`. Writes DIR/<cluster>.kubeconfig, prints each cluster
 //   (API server, kubeconfig, ingress base URL) and `ready`, serves until SIGINT/SIGTERM.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -17,6 +17,8 @@ const { values } = parseArgs({
     "pod-start-delay": { type: "string" },
     tick: { type: "string" },
     "ingress-port": { type: "string" },
+    "hpa-sync-period": { type: "string" },
+    "hpa-downscale-stabilization": { type: "string" },
     host: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
@@ -25,7 +27,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(
-    "usage: npm run sim -- --out DIR [--clusters N] [--nodes N] [--port-base PORT] [--state FILE] [--pod-start-delay MS] [--tick MS] [--ingress-port PORT] [--host 127.0.0.1]",
+    "usage: npm run sim -- --out DIR [--clusters N] [--nodes N] [--port-base PORT] [--state FILE] [--pod-start-delay MS] [--tick MS] [--ingress-port PORT] [--hpa-sync-period MS] [--hpa-downscale-stabilization MS] [--host 127.0.0.1]",
   );
   process.exit(0);
 }
@@ -47,6 +49,12 @@ const sim = await startSimulator({
   podStartDelayMs: values["pod-start-delay"] ? Number(values["pod-start-delay"]) : undefined,
   tickMs: values.tick ? Number(values.tick) : undefined,
   ingressPort: values["ingress-port"] ? Number(values["ingress-port"]) : undefined,
+  hpa: {
+    ...(values["hpa-sync-period"] ? { syncPeriodMs: Number(values["hpa-sync-period"]) } : {}),
+    ...(values["hpa-downscale-stabilization"]
+      ? { downscaleStabilizationMs: Number(values["hpa-downscale-stabilization"]) }
+      : {}),
+  },
 });
 mkdirSync(out, { recursive: true });
 for (const c of sim.clusters) {

@@ -1,7 +1,7 @@
 // One simulated cluster: wires the parts together and runs the reconcile loop. Where things are:
 // store.ts (objects, resourceVersions, watch), registry.ts (create/update/apply/delete),
 // admission.ts + quota.ts (defaulting, validation, LimitRange, PodSecurity, ResourceQuota),
-// controllers/ (namespace, deployment, replicaset, endpoints, resourcequota), scheduler.ts,
+// controllers/ (namespace, deployment, replicaset, endpoints, resourcequota, hpa), scheduler.ts,
 // kubelet.ts (+ images.ts), events.ts, bootstrap.ts (system namespaces, nodes), addons.ts (cluster
 // DNS), ingress-nginx.ts (the ingress controller's objects), network.ts (DNS, Services, NetworkPolicy,
 // the apps in running containers), node-leases.ts (node heartbeats). See README.md.
@@ -17,6 +17,7 @@ import { bootstrap, syncNodes } from "./bootstrap";
 import type { ControllerContext } from "./controllers/context";
 import { deploymentController, deploymentStatus } from "./controllers/deployment";
 import { endpointsController } from "./controllers/endpoints";
+import { DEFAULT_HPA_OPTIONS, HpaController, type HpaOptions } from "./controllers/hpa";
 import { namespaceController } from "./controllers/namespace";
 import { activePodsByOwner } from "./controllers/owner-refs";
 import { PersistentVolumeController } from "./controllers/persistentvolume";
@@ -58,6 +59,8 @@ export class ClusterState {
   readonly ingressBaseDomain: string;
   private readonly replicaSets = new ReplicaSetController();
   private readonly volumeController = new PersistentVolumeController();
+  /** Runs on the clock (its sync period), not on writes: see `tick`. */
+  private readonly hpa: HpaController;
   /** Volume data on disk (volumes.ts); a temporary directory unless the simulator has a state file. */
   readonly volumes: VolumeDirs;
   private readonly ownsDataDir: boolean;
@@ -74,10 +77,13 @@ export class ClusterState {
       nodeLeaseRenewMs?: number;
       connectTimeoutMs?: number;
       dataDir?: string;
+      /** The HPA controller's sync period, downscale stabilization and tolerance (tests shorten them). */
+      hpa?: Partial<HpaOptions>;
     },
     snapshot?: ClusterSnapshot,
   ) {
     this.ownsDataDir = !opts.dataDir;
+    this.hpa = new HpaController({ ...DEFAULT_HPA_OPTIONS, ...opts.hpa });
     // Created on first use: most clusters never write a volume.
     this.volumes = new VolumeDirs(opts.dataDir ?? join(tmpdir(), `k8s-sim-${spec.name}-${randomUUID()}`));
     this.version = spec.version ?? "v1.31.2";
@@ -233,6 +239,18 @@ export class ClusterState {
   usage(c: ContainerSim): { cpu: number; memory: number } {
     return this.kubelet.usage(c);
   }
+  /** A pod's usage summed over its running containers, or undefined (no running container: no metrics). */
+  podUsage(pod: Obj): { cpu: number; memory: number } | undefined {
+    const running = this.kubelet.pods.get(pod.metadata.uid)?.containers.filter((c) => c.state === "running");
+    if (!running?.length) return undefined;
+    return running.reduce(
+      (a, c) => {
+        const u = this.kubelet.usage(c);
+        return { cpu: a.cpu + u.cpu, memory: a.memory + u.memory };
+      },
+      { cpu: 0, memory: 0 },
+    );
+  }
 
   /**
    * The cluster was up before the simulator started: its system pods are already Running, and the
@@ -278,6 +296,8 @@ export class ClusterState {
       this.nextLeaseRenewal = now + Math.min(every, 1000);
     }
     if (this.kubelet.pods.size) this.kubelet.tick(now, dt);
+    // The HPA reads pod usage as the metrics API reports it (api.ts `metrics`): running containers only.
+    this.hpa.sync(this.ctx, now, this.metricsApi ? (pod) => this.podUsage(pod) : undefined);
     // Running pods alone need no reconcile: only writes, due transitions, unscheduled pods and back-offs.
     if (this.store.dirty || this.replicaSets.backoff.size || this.kubelet.hasWork(now)) this.reconcile(now);
   }

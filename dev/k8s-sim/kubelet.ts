@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { mountError, resolveEnv } from "./container-env";
 import type { EventRecorder } from "./events";
-import { type AppContext, appFor, type ContainerApp, type DialedPeer } from "./http-apps";
+import { type AppContext, appFor, type ContainerApp, type DialedPeer, type HttpRequest } from "./http-apps";
 import { containerOutcome, diskBytes, imageProfile, normalizeImage } from "./images";
 import { isTerminal } from "./pods";
 import { R } from "./resources";
@@ -210,7 +210,17 @@ export class Kubelet {
 
   private makeApp(c: ContainerSim): ContainerApp | null {
     // A command of its own replaces the image's entrypoint: the model's program is not what runs.
-    return c.spec.command?.length ? null : appFor(c.specImage);
+    const app = c.spec.command?.length ? null : appFor(c.specImage);
+    const http = app?.http?.bind(app);
+    if (!app || !http) return app;
+    // Each request it answers costs the container CPU time (`usage`): load through a Service or the
+    // ingress raises its CPU, which is what the HPA controller scales on.
+    return Object.assign(Object.create(app) as ContainerApp, {
+      http: (port: number, req: HttpRequest, ctx: AppContext) => {
+        c.served = (c.served ?? 0) + 1;
+        return http(port, req, ctx);
+      },
+    });
   }
 
   private appContext(sim: PodSim, c: ContainerSim, pod: Obj): AppContext {
@@ -681,6 +691,12 @@ export class Kubelet {
         // cpu: smooth random walk between 10% and 70% of the request (capped by the limit)
         c.cpuFrac += (Math.random() - 0.5) * 0.15 * Math.sqrt(dt) + (0.35 - c.cpuFrac) * 0.02 * dt;
         c.cpuFrac = Math.min(0.7, Math.max(0.1, c.cpuFrac));
+        // requests served: a rate smoothed over ~5 s (a metrics window sees a steady load, not bursts)
+        if (dt > 0) {
+          const rate = (c.served ?? 0) / dt;
+          c.served = 0;
+          c.servedRate = (c.servedRate ?? 0) + (rate - (c.servedRate ?? 0)) * Math.min(1, dt / 5);
+        }
         // memory: grows towards a plateau with small noise
         c.mem +=
           (c.memTarget - c.mem) * Math.min(1, 0.05 * dt) +
@@ -755,11 +771,18 @@ export class Kubelet {
 
   /** Current usage of a running container (cores, bytes). */
   usage(c: ContainerSim): { cpu: number; memory: number } {
-    let cpu = c.cpuBase * c.cpuFrac;
+    let cpu = c.cpuBase * c.cpuFrac + (c.servedRate ?? 0) * REQUEST_CPU_SECONDS;
     if (c.cpuLimit !== undefined) cpu = Math.min(cpu, c.cpuLimit * 0.95);
     return { cpu, memory: c.mem };
   }
 }
+
+/**
+ * CPU time one HTTP request costs the container that answers it: 5 ms, about what a small web app
+ * spends rendering a page (a static file costs nginx far less, a database query more). 100 requests a
+ * second then use half a core, so a load test pushes a 250m container to its limit.
+ */
+const REQUEST_CPU_SECONDS = 0.005;
 
 /** A byte count as the kubelet prints a quantity (binary suffix when exact). */
 function formatBytes(n: number): string {

@@ -449,6 +449,7 @@ export const R = {
   pvc: r("", "persistentvolumeclaims"),
   pv: r("", "persistentvolumes"),
   sc: r("storage.k8s.io", "storageclasses"),
+  hpa: r("autoscaling", "horizontalpodautoscalers"),
   role: r("rbac.authorization.k8s.io", "roles"),
   roleBinding: r("rbac.authorization.k8s.io", "rolebindings"),
   clusterRole: r("rbac.authorization.k8s.io", "clusterroles"),

@@ -8,9 +8,10 @@ import type { Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { stringify as toYaml } from "yaml";
 import { handleRequest } from "./api";
-import { handleUpgrade } from "./exec";
 import { type SimCerts, sharedCerts } from "./certs";
 import { ClusterState } from "./cluster";
+import type { HpaOptions } from "./controllers/hpa";
+import { handleUpgrade } from "./exec";
 import { handleIngressRequest } from "./ingress-controller";
 import type { SimCni } from "./network-addons";
 import { adminInfo, groupsForUser, newToken, type TokenInfo, type TokenRule } from "./rbac/tokens";
@@ -65,6 +66,12 @@ export interface SimOptions {
   ingressPort?: number;
   /** How long a connection dropped by a NetworkPolicy takes to fail (dial ETIMEDOUT, ingress 504). Default 5000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * The HPA controller's flags: sync period (default 15 s), downscale stabilization (default 300 s, for
+   * HPAs that set no window of their own) and tolerance (0.1), as kube-controller-manager's
+   * --horizontal-pod-autoscaler-*. Tests and e2e shorten them.
+   */
+  hpa?: Partial<HpaOptions>;
 }
 export type { TokenInfo, TokenRule };
 export interface SimCluster {
@@ -378,6 +385,7 @@ export async function startSimulator(opts: SimOptions): Promise<Simulator> {
         podStartDelayMs: opts.podStartDelayMs ?? 550,
         nodeLeaseRenewMs: opts.nodeLeaseRenewMs,
         connectTimeoutMs: opts.connectTimeoutMs,
+        hpa: opts.hpa,
         // Volume data beside the state file, so that it lives exactly as long as the objects do.
         dataDir: opts.stateFile ? join(`${opts.stateFile}.volumes`, spec.name) : undefined,
       },

@@ -225,6 +225,43 @@ const PRINTERS: Record<string, { cols: Col[]; row: (o: Obj) => unknown[] }> = {
       ];
     },
   },
+  // pkg/printers/internalversion/printers.go printHorizontalPodAutoscaler / formatHPAMetrics (1.30+
+  // prefixes each target with its resource name).
+  HorizontalPodAutoscaler: {
+    cols: [
+      ["Name", "string", 0, "name"],
+      ["Reference", "string"],
+      ["Targets", "string"],
+      ["MinPods", "string"],
+      ["MaxPods", "integer"],
+      ["Replicas", "integer"],
+      ["Age", "string"],
+    ],
+    row: (h) => {
+      const targets = (h.spec?.metrics ?? []).map((m: Obj) => {
+        const name = m.resource?.name ?? m.type;
+        const target = m.resource?.target;
+        const current = (h.status?.currentMetrics ?? []).find(
+          (c: Obj) => c.type === m.type && c.resource?.name === m.resource?.name,
+        )?.resource?.current;
+        if (target?.averageUtilization !== undefined)
+          return `${name}: ${current?.averageUtilization !== undefined ? `${current.averageUtilization}%` : "<unknown>"}/${target.averageUtilization}%`;
+        return `${name}: ${current?.averageValue ?? "<unknown>"}/${target?.averageValue ?? target?.value ?? "<unknown>"}`;
+      });
+      const ref = h.spec?.scaleTargetRef ?? {};
+      return [
+        h.metadata.name,
+        `${ref.kind}/${ref.name}`,
+        targets.length > 2
+          ? `${targets.slice(0, 2).join(", ")} + ${targets.length - 2} more...`
+          : targets.join(", ") || "<none>",
+        h.spec?.minReplicas !== undefined ? String(h.spec.minReplicas) : "<unset>",
+        h.spec?.maxReplicas ?? 0,
+        h.status?.currentReplicas ?? 0,
+        age(h.metadata.creationTimestamp),
+      ];
+    },
+  },
   ReplicaSet: {
     cols: [
       ["Name", "string", 0, "name"],

@@ -57,6 +57,9 @@ export interface ContainerSim {
   cpuLimit: number | undefined;
   memLimit: number | undefined;
   cpuFrac: number;
+  /** HTTP requests its program answered since the kubelet's last step, and their rate (per second, smoothed). */
+  served?: number;
+  servedRate?: number;
   mem: number; // bytes
   memTarget: number;
   port: number;

@@ -252,6 +252,59 @@ describe("lease workload on a cluster, with only the generated RBAC's token", ()
     expect(metrics).toEqual({ available: false, reason: expect.stringMatching(/no metrics API/) });
   });
 
+  it("applies an autoscaled service: its HPA, its initial replicas, and a re-apply that leaves the HPA's count alone", async () => {
+    const { manifest, specHash } = canonicalizeManifest({
+      version: 2,
+      name: "web",
+      services: [
+        {
+          name: "web",
+          image: "nginx:1.27",
+          ports: [{ port: 80 }],
+          resources: { cpu: 200, memory: 128 },
+          replicas: 3,
+          autoscale: { min: 2, max: 4, cpuPercent: 70 },
+        },
+      ],
+    });
+    // The cluster without a metrics API: its HPA controller cannot compute, so nothing moves on its own.
+    const input = { leaseId: "103", tenant, specHash, manifest };
+    const first = await applyLeaseWorkload(noMetrics, input);
+    expect(first.objects.map((o) => o.kind)).toContain("HorizontalPodAutoscaler");
+    const path = "/apis/apps/v1/namespaces/kb-lease-103/deployments/web";
+    const read = () => noMetrics.requestJson<{ spec: { replicas: number } }>(path);
+    expect((await read()).spec.replicas).toBe(3);
+    const status = await until(
+      () => readLeaseStatus(noMetrics, "103"),
+      (s) => s.autoscalers[0]?.inactive !== null && s.autoscalers[0]?.inactive !== undefined,
+    );
+    expect(status.autoscalers).toEqual([
+      {
+        service: "web",
+        minReplicas: 2,
+        maxReplicas: 4,
+        currentReplicas: 3,
+        desiredReplicas: 3,
+        metrics: [{ resource: "cpu", currentPercent: null, targetPercent: 70 }],
+        inactive: expect.stringMatching(/resource metrics API/),
+      },
+    ]);
+    // What an HPA does when it scales: a write of the scale subresource.
+    const admin = simClient(sim.cluster("plain"), { token: sim.cluster("plain").adminToken });
+    try {
+      await admin.requestJson(`${path}/scale`, {
+        method: "PATCH",
+        body: { spec: { replicas: 4 } },
+        contentType: "application/merge-patch+json",
+      });
+    } finally {
+      await admin.close();
+    }
+    const again = await applyLeaseWorkload(noMetrics, input);
+    expect(again.pruned).toEqual([]);
+    expect((await read()).spec.replicas).toBe(4);
+  });
+
   it("tails and follows logs, and stops when aborted", async () => {
     const status = await readLeaseStatus(client, "100");
     const pod = status.pods[0]?.name ?? "";
@@ -577,8 +630,9 @@ describe("a v2 deployment on a cluster: web and postgres with a volume and a sec
 
   it("builds objects kube-apiserver takes under strict field validation, with every exposure option", async () => {
     const admin = simClient(sim.cluster("work"));
+    const autoscaled = { ...web, autoscale: { min: 1, max: 3, cpuPercent: 60, memoryPercent: 80 } };
     const { objects } = buildLeaseObjects({
-      ...v2([web, db] as unknown as ManifestInput[]),
+      ...v2([autoscaled, db] as unknown as ManifestInput[]),
       leaseId: "202",
       userNamespaces: true,
       exposure: {
@@ -598,6 +652,7 @@ describe("a v2 deployment on a cluster: web and postgres with a volume and a sec
         });
         expect(created.kind).toBe(o.kind);
       }
+      expect(objects.map((o) => o.kind)).toContain("HorizontalPodAutoscaler");
     } finally {
       await admin.close();
     }

@@ -5,6 +5,7 @@ import { hashManifest } from "@/lib/market/manifest";
 import {
   buildLeaseObjects,
   FIELD_MANAGER,
+  INITIAL_REPLICAS_MANAGER,
   type K8sObject,
   LABELS,
   LEASE_SECRET_NAME,
@@ -23,7 +24,7 @@ import { LEASE_ROLE_BINDING, LEASE_WORKLOAD_ROLE, RBAC_NAME, RBAC_NAMESPACE } fr
 // the namespace it binds the workload ClusterRole there to itself, and only then applies the rest.
 // Order: namespace, binding, quota, limits and network policies (so no pod ever starts unconstrained
 // or unisolated), then the pruning of what the build no longer has, then secret, volumes, services,
-// deployments and ingresses (so a pod finds its Secret and claims, and an Ingress its Service).
+// deployments, autoscalers and ingresses (so a pod finds its Secret and claims, and an Ingress its Service).
 // Pruning deletes only objects labelled kubebid.io/part=workload (the confinement policy refuses any
 // other delete) that the build lacks: a service taken out of the manifest, its volumes, its exposure.
 // It runs before the new objects are applied, as the new quota counts the old ones until they are
@@ -52,10 +53,12 @@ const KINDS: Record<string, { base: string; plural: string }> = {
   NetworkPolicy: { base: "/apis/networking.k8s.io/v1", plural: "networkpolicies" },
   Deployment: { base: "/apis/apps/v1", plural: "deployments" },
   Ingress: { base: "/apis/networking.k8s.io/v1", plural: "ingresses" },
+  HorizontalPodAutoscaler: { base: "/apis/autoscaling/v2", plural: "horizontalpodautoscalers" },
 };
 
 /** The kinds a re-apply prunes by listing, in deletion order (pods go before the claims they mount). */
 const LISTED_FOR_PRUNE = [
+  "HorizontalPodAutoscaler",
   "Deployment",
   "Ingress",
   "Service",
@@ -146,7 +149,55 @@ async function pruneLeaseObjects(client: ClusterClient, namespace: string, objec
 
 /** Guards first (in parallel once KubeBid's binding counts), then each later kind in turn. */
 const GUARDS = new Set(["ResourceQuota", "LimitRange", "NetworkPolicy"]);
-const AFTER_PRUNE = ["Secret", "PersistentVolumeClaim", "Service", "Deployment", "Ingress"];
+const AFTER_PRUNE = [
+  "Secret",
+  "PersistentVolumeClaim",
+  "Service",
+  "Deployment",
+  "HorizontalPodAutoscaler",
+  "Ingress",
+];
+
+/**
+ * Applies an autoscaled Deployment (built without spec.replicas) and, when this apply created it, sets
+ * its initial replicas as INITIAL_REPLICAS_MANAGER: KubeBid's own manager never owns the field, so a
+ * re-apply neither resets nor removes it, and the HPA's writes take it over (build-lease-objects.ts).
+ */
+async function applyAutoscaledDeployment(
+  client: ClusterClient,
+  object: K8sObject,
+  replicas: number,
+): Promise<AppliedObject> {
+  let exists = true;
+  try {
+    await client.requestJson(leaseObjectPath(object));
+  } catch (error) {
+    if (!isNotFound(error)) throw toClusterError(error, `read Deployment ${object.metadata.name}`);
+    exists = false;
+  }
+  const applied = await serverSideApply(client, object);
+  if (exists) return applied;
+  const { name, namespace } = object.metadata;
+  try {
+    const scaled = await client.requestJson<{ metadata?: { resourceVersion?: string } }>(
+      leaseObjectPath(object),
+      {
+        method: "PATCH",
+        query: { fieldManager: INITIAL_REPLICAS_MANAGER },
+        body: {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name, namespace },
+          spec: { replicas },
+        },
+        contentType: "application/apply-patch+yaml",
+      },
+    );
+    return { ...applied, resourceVersion: scaled.metadata?.resourceVersion ?? applied.resourceVersion };
+  } catch (error) {
+    throw toClusterError(error, `set the initial replicas of Deployment ${namespace}/${name}`);
+  }
+}
 
 export async function applyLeaseWorkload(
   client: ClusterClient,
@@ -159,7 +210,11 @@ export async function applyLeaseWorkload(
       "The manifest does not match the lease's spec hash; nothing was deployed.",
     );
   const nodeLocalDns = input.nodeLocalDns !== undefined ? input.nodeLocalDns : await nodeLocalDnsOf(client);
-  const { namespace, objects } = buildLeaseObjects({ ...input, nodeLocalDns });
+  const { namespace, objects, initialReplicas } = buildLeaseObjects({ ...input, nodeLocalDns });
+  const apply = (o: K8sObject) => {
+    const initial = o.kind === "Deployment" ? initialReplicas[o.metadata.name] : undefined;
+    return initial === undefined ? serverSideApply(client, o) : applyAutoscaledDeployment(client, o, initial);
+  };
   const [ns, ...rest] = objects;
   const applied: AppliedObject[] = [];
   if (ns) applied.push(await serverSideApply(client, ns));
@@ -170,9 +225,7 @@ export async function applyLeaseWorkload(
   applied.push(...(await Promise.all(others.map((o) => serverSideApply(client, o)))));
   const pruned = await pruneLeaseObjects(client, namespace, objects);
   for (const kind of AFTER_PRUNE)
-    applied.push(
-      ...(await Promise.all(rest.filter((o) => o.kind === kind).map((o) => serverSideApply(client, o)))),
-    );
+    applied.push(...(await Promise.all(rest.filter((o) => o.kind === kind).map(apply))));
   return { namespace, objects: applied, pruned };
 }
 

@@ -408,6 +408,70 @@ describe("buildLeaseObjects, v2", () => {
   });
 });
 
+describe("buildLeaseObjects, autoscaled services", () => {
+  const autoscaled: ManifestInput = {
+    ...shop,
+    services: shop.services.map((s) =>
+      s.name === "web"
+        ? { ...s, replicas: 2, autoscale: { min: 2, max: 5, cpuPercent: 70, memoryPercent: 80 } }
+        : s,
+    ),
+  };
+  const { manifest, specHash } = canonicalizeManifest(autoscaled);
+  const built = buildLeaseObjects({
+    leaseId: "77",
+    tenant,
+    specHash,
+    manifest,
+    exposure: nodeports,
+    secretValues: { "db-password": "s3cret" },
+  });
+
+  it("adds an autoscaling/v2 HPA on the Deployment, labelled for pruning, after the Deployments", () => {
+    const names = built.objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(names.indexOf("HorizontalPodAutoscaler/web")).toBe(names.indexOf("Deployment/db") + 1);
+    const hpa = find(built.objects, "HorizontalPodAutoscaler", "web");
+    expect(hpa.apiVersion).toBe("autoscaling/v2");
+    expect(hpa.metadata.labels[LABELS.part]).toBe("workload");
+    expect(hpa.spec).toEqual({
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" },
+      minReplicas: 2,
+      maxReplicas: 5,
+      metrics: [
+        {
+          type: "Resource",
+          resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
+        },
+        {
+          type: "Resource",
+          resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } },
+        },
+      ],
+    });
+  });
+
+  it("leaves the Deployment's replicas to the HPA and hands back the initial count", () => {
+    expect(find(built.objects, "Deployment", "web").spec).not.toHaveProperty("replicas");
+    expect(find(built.objects, "Deployment", "db").spec.replicas).toBe(1);
+    expect(built.initialReplicas).toEqual({ web: 2 });
+  });
+
+  it("buys quota for the max replicas", () => {
+    const hard = find(built.objects, "ResourceQuota", "kb-quota").spec.hard;
+    // web 500m/256Mi/512Mi × 5 + db 1000m/1024Mi/1024Mi × 1
+    expect(hard).toMatchObject({
+      "requests.cpu": "3500m",
+      "requests.memory": "2304Mi",
+      "requests.ephemeral-storage": "3584Mi",
+      pods: "6",
+    });
+  });
+
+  it("builds no HPA for a manifest without autoscale", () => {
+    expect(build(shop).some((o) => o.kind === "HorizontalPodAutoscaler")).toBe(false);
+  });
+});
+
 describe("buildLeaseObjects, v1", () => {
   // The objects the v1-only builder (commit e2bbb1a) made for this manifest: a v1 lease deploys the
   // same objects, plus the pruning label and a zero persistent-storage quota.

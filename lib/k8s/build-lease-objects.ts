@@ -4,6 +4,7 @@ import { leaseTolerations } from "@/lib/market/fit-order";
 import {
   isManifestV2,
   type Manifest,
+  type ManifestAutoscale,
   type ManifestPort,
   type ManifestProbe,
   type ManifestService,
@@ -27,12 +28,20 @@ import { GPU_PRODUCT_LABEL, GPU_RESOURCE } from "./read-inventory";
 //   ClusterIP Service named after it (services find each other by name), its volumes as
 //   PersistentVolumeClaims `<service>-<volume>`, an Ingress for its HTTP port and a `<service>-public`
 //   NodePort/LoadBalancer Service for its TCP/UDP ports, as the provider's ClusterExposure offers;
+//   an autoscaled service also gets a HorizontalPodAutoscaler, and its Deployment leaves
+//   spec.replicas to it (see `leaseAutoscaler`);
 // - the deployment's secrets in one Secret `kb-secrets`, referenced by the services' env.
 // Every object but the namespace carries `kubebid.io/part: workload`: re-applying deletes the labelled
 // objects a new build no longer has (apply-lease-workload.ts) and nothing else.
 
 export const LEASE_NAMESPACE_PREFIX = "kb-lease-";
 export const FIELD_MANAGER = "kubebid";
+/**
+ * The field manager that sets an autoscaled Deployment's initial replicas, once, when it is created
+ * (apply-lease-workload.ts): the HPA's later writes take the field from it, and KubeBid's own
+ * manager never owns it, so re-applying never resets what the HPA chose.
+ */
+export const INITIAL_REPLICAS_MANAGER = "kubebid-initial-replicas";
 export const LABELS = {
   managedBy: "app.kubernetes.io/managed-by",
   lease: "kubebid.io/lease",
@@ -168,7 +177,12 @@ function replicaResources(s: ManifestService): Record<string, string> {
 
 const unoffered = (message: string) => new AppError("UNPROCESSABLE", message);
 
-export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: string; objects: K8sObject[] } {
+export function buildLeaseObjects(input: LeaseWorkloadInput): {
+  namespace: string;
+  objects: K8sObject[];
+  /** Autoscaled Deployments (by name) and the replicas they start with (their `spec.replicas` is the HPA's). */
+  initialReplicas: Record<string, number>;
+} {
   const { manifest } = input;
   const namespace = leaseNamespace(input.leaseId);
   const hash = input.specHash.toLowerCase().replace(/^0x/, "");
@@ -230,6 +244,8 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
   const publicServices: K8sObject[] = [];
   const deployments: K8sObject[] = [];
   const ingresses: K8sObject[] = [];
+  const autoscalers: K8sObject[] = [];
+  const initialReplicas: Record<string, number> = {};
   const policies: K8sObject[] = [];
   let nodePorts = 0;
   const storageByClass = new Map<string, { mib: number; claims: number }>();
@@ -379,6 +395,10 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
         userNamespaces: input.userNamespaces === true,
       }),
     );
+    if (svc.autoscale) {
+      autoscalers.push(leaseAutoscaler(meta(svc.name), svc.autoscale));
+      initialReplicas[svc.name] = svc.replicas;
+    }
   }
 
   const totals = manifestTotals(manifest);
@@ -456,6 +476,7 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
     ...claims,
     ...services,
     ...deployments,
+    ...autoscalers,
     ...ingresses,
   ];
   // Two services can make the same name (a service "db-public" next to a service "db" with a TCP
@@ -470,7 +491,34 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): { namespace: strin
       );
     seen.add(key);
   }
-  return { namespace, objects };
+  return { namespace, objects, initialReplicas };
+}
+
+/**
+ * An autoscaling/v2 HorizontalPodAutoscaler on the service's Deployment (same name), on the average
+ * utilization of its pods' CPU and/or memory requests. `behavior` is left out: kube-controller-manager's
+ * defaults (scale up by 100 % or 4 pods per 15 s at once, scale down after a 300 s stabilization
+ * window) are what users of HPAs expect. The quota was bought for `max` replicas.
+ */
+function leaseAutoscaler(metadata: K8sObject["metadata"], a: ManifestAutoscale): K8sObject {
+  const target = (name: "cpu" | "memory", percent: number) => ({
+    type: "Resource",
+    resource: { name, target: { type: "Utilization", averageUtilization: percent } },
+  });
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata,
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: metadata.name },
+      minReplicas: a.min,
+      maxReplicas: a.max,
+      metrics: [
+        ...(a.cpuPercent !== undefined ? [target("cpu", a.cpuPercent)] : []),
+        ...(a.memoryPercent !== undefined ? [target("memory", a.memoryPercent)] : []),
+      ],
+    },
+  };
 }
 
 function leaseIngress(
@@ -593,7 +641,12 @@ function leaseDeployment(opts: {
     kind: "Deployment",
     metadata: opts.meta,
     spec: {
-      replicas: svc.replicas,
+      // An autoscaled Deployment's replicas belong to its HPA. Were they in this applied object,
+      // every re-apply (server-side apply, forced) would set them back to the manifest's count and
+      // fight the autoscaler — the problem kubectl-apply users of HPAs know. So they are left out, and
+      // set once at creation under another field manager (INITIAL_REPLICAS_MANAGER), which the HPA's
+      // first write replaces.
+      ...(svc.autoscale ? {} : { replicas: svc.replicas }),
       // Recreate: a rolling update would need a surge pod the quota does not have room for (and a
       // ReadWriteOnce volume cannot be mounted by the old and the new pod at once).
       strategy: { type: "Recreate" },

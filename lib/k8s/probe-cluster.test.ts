@@ -127,8 +127,26 @@ beforeAll(async () => {
       "/apis/storage.k8s.io/v1/storageclasses",
       { metadata: { name: "probe-slow" }, provisioner: "example.com/slow" },
     ],
+    // The GPU Operator's DCGM exporter (its DaemonSet's pod), outside kube-system.
+    ["/api/v1/namespaces", { metadata: { name: "gpu-operator" } }],
+    [
+      "/api/v1/namespaces/gpu-operator/pods",
+      {
+        metadata: { name: "nvidia-dcgm-exporter-x1", labels: { app: "nvidia-dcgm-exporter" } },
+        spec: {
+          containers: [
+            { name: "exporter", image: "nvcr.io/nvidia/k8s/dcgm-exporter:3.3.5-3.4.0-ubuntu22.04" },
+          ],
+        },
+      },
+    ],
   ] as const)
     expect((await adminCall(gpu, "POST", path, body)).status).toBe(201);
+  for (let i = 0; i < 100; i++) {
+    const pod = await adminCall(gpu, "GET", "/api/v1/namespaces/gpu-operator/pods/nvidia-dcgm-exporter-x1");
+    if ((pod.json as { status?: { phase?: string } }).status?.phase === "Running") break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   // An older cluster, or a provider who skipped it: the generated RBAC without its admission policy.
   await adminCall(
     sim.cluster("nopolicy"),
@@ -164,6 +182,7 @@ describe("probeCluster", () => {
       "nodes",
       "gpus",
       "region",
+      "gpu-metrics",
       "user-namespaces",
       "network-policy",
       "node-local-dns",
@@ -172,6 +191,8 @@ describe("probeCluster", () => {
       "metrics-api",
     ]);
     const checks = byId(summary.checks);
+    expect(summary.gpuMetrics).toBe(true);
+    expect(checks["gpu-metrics"]?.detail).toMatch(/DCGM exporter running \(1 pod in gpu-operator\)/);
     expect(summary.ingressClasses).toContainEqual({
       name: "probe-nginx",
       controller: "k8s.io/ingress-nginx",

@@ -4,6 +4,7 @@ import { formatBytes, formatCores } from "@/lib/market/format";
 import type { ClusterClient } from "./cluster-client";
 import { type ClusterErrorDetails, toClusterError } from "./cluster-error";
 import { type ClusterNetwork, detectClusterNetwork } from "./detect-cluster-network";
+import { detectDcgmExporter } from "./detect-gpu-metrics";
 import { detectUserNamespaces } from "./detect-user-namespaces";
 import {
   type IngressClassInfo,
@@ -20,7 +21,7 @@ import { REQUIRED_PERMISSIONS, type RequiredPermission } from "./required-permis
 // REQUIRED_PERMISSIONS (one SelfSubjectAccessReview per verb), the lease-namespace rights (a trial
 // lease namespace, see probe-least-privilege.ts), then what KubeBid must NOT be able to do (kind
 // "excess": over-privileged credentials fail these), nodes, GPUs, region, user namespaces, network
-// isolation (NetworkPolicy-enforcing CNI, NodeLocal DNSCache), the IngressClasses and StorageClasses
+// isolation (NetworkPolicy-enforcing CNI, NodeLocal DNSCache), GPU metrics (DCGM exporter), the IngressClasses and StorageClasses
 // the provider can offer, and the metrics API. Every failed or warning check
 // carries a hint saying how to fix it. The generator's return value sums it up.
 
@@ -55,6 +56,8 @@ export interface ProbeSummary {
   storageClasses: StorageClassInfo[] | null;
   /** Every node can run pods with hostUsers: false (see detect-user-namespaces.ts); false when unsure. */
   userNamespaces: boolean;
+  /** A DCGM exporter runs (GPU utilisation exposed, see detect-gpu-metrics.ts); false when not detected. */
+  gpuMetrics: boolean;
 }
 
 const RBAC_HINT = "Apply the RBAC manifest KubeBid shows you and upload the kubeconfig its commands write.";
@@ -119,6 +122,7 @@ export async function* probeCluster(client: ClusterClient): AsyncGenerator<Probe
     ingressClasses: null,
     storageClasses: null,
     userNamespaces: false,
+    gpuMetrics: false,
   };
   const emit = (c: ProbeCheck) => {
     checks.push(c);
@@ -282,6 +286,16 @@ export async function* probeCluster(client: ClusterClient): AsyncGenerator<Probe
               hint: "Label your nodes (kubectl label node <name> topology.kubernetes.io/region=<region>) or set the region by hand.",
             },
       );
+      const gpuMetrics = detectDcgmExporter(pods.items);
+      summary.gpuMetrics = gpuMetrics.found;
+      // Informational: only GPU utilisation scaling depends on it.
+      yield emit({
+        id: "gpu-metrics",
+        label: "GPU metrics (DCGM exporter)",
+        status: "pass",
+        detail: gpuMetrics.detail,
+        hint: null,
+      });
       const userNs = detectUserNamespaces(nodes.items);
       summary.userNamespaces = userNs.supported;
       // Informational, like NodeLocal DNS: leases run either way, with host users where unsupported.

@@ -80,11 +80,18 @@ describe("generateRbacManifest", () => {
       resources: ["pods/exec"],
       verbs: ["get", "create"],
     });
+    // Autoscalers: only in lease namespaces, with delete for pruning (confined to labelled objects).
+    expect(leaseRules).toContainEqual({
+      apiGroups: ["autoscaling"],
+      resources: ["horizontalpodautoscalers"],
+      verbs: ["get", "list", "create", "patch", "delete"],
+    });
     // No workload write cluster-wide.
     for (const r of rules)
       expect(
-        r.resources.some((x) => ["deployments", "services", "pods/exec"].includes(x)) &&
-          r.verbs.includes("create"),
+        r.resources.some((x) =>
+          ["deployments", "services", "pods/exec", "horizontalpodautoscalers"].includes(x),
+        ) && r.verbs.includes("create"),
       ).toBe(false);
     expect(docs[9]).toMatchObject({
       type: "kubernetes.io/service-account-token",

@@ -19,6 +19,20 @@ export interface LeaseEvent {
   lastTimestamp: string | null;
 }
 
+/** A service's HorizontalPodAutoscaler as its status reports it. */
+export interface LeaseAutoscaler {
+  /** The Deployment (= service) it scales. */
+  service: string;
+  minReplicas: number;
+  maxReplicas: number;
+  currentReplicas: number;
+  desiredReplicas: number;
+  /** Per target: its resource, the pods' average utilization (null until measured) and the target, in %. */
+  metrics: Array<{ resource: string; currentPercent: number | null; targetPercent: number }>;
+  /** Why it cannot compute a replica count (ScalingActive False), e.g. no metrics API; null when it can. */
+  inactive: string | null;
+}
+
 export interface LeaseStatus {
   namespace: string;
   exists: boolean;
@@ -41,6 +55,8 @@ export interface LeaseStatus {
     /** The pods the Service selects: where its traffic goes (ready) or would go once ready. */
     endpoints: Array<{ pod: string; ip: string | null; ready: boolean }>;
   } | null;
+  /** The lease's autoscaled services (empty when none, or when KubeBid may not read HPAs there). */
+  autoscalers: LeaseAutoscaler[];
 }
 
 const isNotFound = (e: unknown) => e instanceof ApiException && e.code === 404;
@@ -87,6 +103,7 @@ export async function readLeaseStatus(
     pods: [],
     events: [],
     service: null,
+    autoscalers: [],
   };
   try {
     try {
@@ -96,11 +113,13 @@ export async function readLeaseStatus(
       throw error;
     }
     status.exists = true;
-    const [deployments, pods, events] = await Promise.all([
+    const [deployments, pods, events, autoscalers] = await Promise.all([
       client.apps.listNamespacedDeployment({ namespace }),
       client.core.listNamespacedPod({ namespace }),
       client.core.listNamespacedEvent({ namespace }),
+      listAutoscalers(client, namespace),
     ]);
+    status.autoscalers = autoscalers;
     const dep = deployments.items.find((d) => !opts.name || d.metadata?.name === opts.name);
     if (dep) {
       status.deployment = {
@@ -159,4 +178,59 @@ export async function readLeaseStatus(
   } catch (error) {
     throw toClusterError(error, `read the status of ${namespace}`);
   }
+}
+
+interface HpaObject {
+  spec?: {
+    scaleTargetRef?: { name?: string };
+    minReplicas?: number;
+    maxReplicas?: number;
+    metrics?: Array<{
+      type?: string;
+      resource?: { name?: string; target?: { averageUtilization?: number } };
+    }>;
+  };
+  status?: {
+    currentReplicas?: number;
+    desiredReplicas?: number;
+    currentMetrics?: Array<{
+      type?: string;
+      resource?: { name?: string; current?: { averageUtilization?: number } };
+    }>;
+    conditions?: Array<{ type?: string; status?: string; message?: string }>;
+  };
+}
+
+/** The namespace's HPAs; none when KubeBid's role predates autoscaling (403) or the API is absent (404). */
+async function listAutoscalers(client: ClusterClient, namespace: string): Promise<LeaseAutoscaler[]> {
+  let items: HpaObject[];
+  try {
+    ({ items } = await client.requestJson<{ items: HpaObject[] }>(
+      `/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers`,
+    ));
+  } catch (error) {
+    if (error instanceof ApiException && (error.code === 403 || error.code === 404)) return [];
+    throw error;
+  }
+  return items
+    .map((h) => {
+      const active = h.status?.conditions?.find((c) => c.type === "ScalingActive");
+      return {
+        service: h.spec?.scaleTargetRef?.name ?? "",
+        minReplicas: h.spec?.minReplicas ?? 1,
+        maxReplicas: h.spec?.maxReplicas ?? 0,
+        currentReplicas: h.status?.currentReplicas ?? 0,
+        desiredReplicas: h.status?.desiredReplicas ?? 0,
+        metrics: (h.spec?.metrics ?? []).flatMap((m) => {
+          const target = m.resource?.target?.averageUtilization;
+          if (m.type !== "Resource" || !m.resource?.name || target === undefined) return [];
+          const current = h.status?.currentMetrics?.find(
+            (c) => c.type === "Resource" && c.resource?.name === m.resource?.name,
+          )?.resource?.current?.averageUtilization;
+          return [{ resource: m.resource.name, currentPercent: current ?? null, targetPercent: target }];
+        }),
+        inactive: active?.status === "False" ? (active.message ?? "scaling is not active") : null,
+      };
+    })
+    .sort((a, b) => a.service.localeCompare(b.service));
 }

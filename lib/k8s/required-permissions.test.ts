@@ -67,6 +67,9 @@ const PATHS: Record<string, Array<Omit<Need, "verb">> | typeof OPEN> = {
   "/apis/apps/v1/namespaces/kube-system/daemonsets": [
     { group: "apps", resource: "daemonsets", scope: "kube-system" },
   ],
+  "/apis/autoscaling/v2/namespaces/{}/horizontalpodautoscalers": [
+    { group: "autoscaling", resource: "horizontalpodautoscalers", scope: "lease" },
+  ],
   "/apis/metrics.k8s.io/v1beta1/namespaces/{}/pods": [
     { group: "metrics.k8s.io", resource: "pods", scope: "lease" },
   ],
@@ -91,9 +94,11 @@ const COMPUTED: Record<string, Array<Omit<Need, "verb">> | "must-be-refused"> = 
     { group: "", resource: "secrets", scope: "lease" },
     { group: "", resource: "persistentvolumeclaims", scope: "lease" },
     { group: "networking.k8s.io", resource: "ingresses", scope: "lease" },
+    { group: "autoscaling", resource: "horizontalpodautoscalers", scope: "lease" },
   ],
   // Pruning: the workload objects of a lease namespace, listed by label (never Secrets).
   "lib/k8s/apply-lease-workload.ts leaseCollectionPath(kind, namespace)": [
+    { group: "autoscaling", resource: "horizontalpodautoscalers", scope: "lease" },
     { group: "apps", resource: "deployments", scope: "lease" },
     { group: "", resource: "services", scope: "lease" },
     { group: "networking.k8s.io", resource: "ingresses", scope: "lease" },

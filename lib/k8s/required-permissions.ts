@@ -204,6 +204,15 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
     why: "to run a lease's workload and report its readiness",
   },
   {
+    id: "horizontalpodautoscalers",
+    label: "Manage horizontal pod autoscalers",
+    group: "autoscaling",
+    resource: "horizontalpodautoscalers",
+    verbs: ["get", "list", "create", "patch", "delete"],
+    scope: "lease",
+    why: "to scale a lease's autoscaled services between the replicas its tenant chose and bought, and report their state",
+  },
+  {
     id: "ingresses",
     label: "Manage ingresses",
     group: "networking.k8s.io",

@@ -94,6 +94,7 @@ export function createMetricsPoller(deps: MetricsPollerDeps) {
               pods: entry.pods.map(leasePodView),
               events: detail?.view.events ?? [],
               endpoints: detail?.view.endpoints ?? [],
+              autoscalers: detail?.view.autoscalers ?? [],
             },
           },
           { detailsAt: detail?.at ?? null },

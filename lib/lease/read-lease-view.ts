@@ -56,6 +56,7 @@ export async function readLeaseView(client: ClusterClient, leaseId: string): Pro
           },
         ]
       : [],
+    autoscalers: status.autoscalers,
   };
 }
 

@@ -44,10 +44,23 @@ export interface LeaseEndpoint {
   addresses: string[];
 }
 
+/** An autoscaled service's HPA (lib/k8s/read-lease-status.ts LeaseAutoscaler). */
+export interface LeaseAutoscaler {
+  service: string;
+  minReplicas: number;
+  maxReplicas: number;
+  currentReplicas: number;
+  desiredReplicas: number;
+  metrics: { resource: string; currentPercent: number | null; targetPercent: number }[];
+  inactive: string | null;
+}
+
 export interface LeaseStatusView {
   pods: LeasePod[];
   events: LeaseEvent[];
   endpoints: LeaseEndpoint[];
+  /** Autoscaled services (absent in status rows stored before it was added). */
+  autoscalers?: LeaseAutoscaler[];
 }
 
 export interface ContainerUsage {

@@ -283,7 +283,7 @@ describe("fitOrder: ephemeral storage", () => {
 
 /** A v2 deployment: web (http, 2 replicas), db (a volume), dns (udp), each sized in cores/GiB. */
 function deployment(opts: {
-  web?: { cpu: number; replicas?: number };
+  web?: { cpu: number; replicas?: number; autoscale?: { min: number; max: number; cpuPercent: number } };
   db?: { cpu: number; volumeGib?: number; storageClass?: string };
   dns?: boolean;
   gpu?: { count: number; model?: string };
@@ -302,6 +302,7 @@ function deployment(opts: {
         name: "web",
         image: "nginx:1.27",
         replicas: opts.web?.replicas ?? 2,
+        ...(opts.web?.autoscale ? { autoscale: opts.web.autoscale } : {}),
         ports: [{ port: 80, expose: "http" }],
         resources: res(opts.web?.cpu ?? 1, opts.gpu),
       },
@@ -349,6 +350,10 @@ describe("manifestWorkload: a v2 deployment", () => {
     ]);
     expect(w.volumes).toEqual([{ storageClass: "fast-ssd", sizeMiB: 20 * 1024 }]);
     expect(w.exposes).toEqual({ http: true, tcp: false, udp: true });
+  });
+  it("fits an autoscaled service at its max replicas (the provider must have room for every pod)", () => {
+    const w = v2({ web: { cpu: 1, replicas: 2, autoscale: { min: 2, max: 6, cpuPercent: 70 } } });
+    expect(w.groups.map((g) => [g.name, g.replicas])).toEqual([["web", 6]]);
   });
   it("pins every GPU pod to the order's one model, and CPU services to none", () => {
     const w = v2({ gpu: { count: 1, model: "NVIDIA-L4" }, db: { cpu: 1 } });

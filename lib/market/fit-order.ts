@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type ClusterExposure, NO_EXPOSURE, type StorageClassOffer } from "@/lib/k8s/cluster-exposure";
 import { formatBytes, formatCores } from "@/lib/market/format";
-import { type Manifest, manifestServices, manifestTotals } from "@/lib/market/manifest";
+import { type Manifest, manifestServices, manifestTotals, serviceMaxReplicas } from "@/lib/market/manifest";
 
 // The one answer to "can this cluster take this order?", used by the deploy page's screening (in the
 // browser) and by the bid engine (on the server), so the providers shown as able to take an order are
@@ -299,7 +299,8 @@ const MiB = 1024 * 1024;
 
 /**
  * The one sizing of an order (v1 or v2 manifest), fitted by the deploy page's screening, the bid
- * engine and promised capacity alike: a group per service (its per-replica request × replicas), the
+ * engine and promised capacity alike: a group per service (its per-replica request × replicas, the
+ * autoscaling max when it autoscales: the provider must have room for every pod it may run), the
  * persistent volumes by StorageClass (manifestTotals) and the kinds of exposure its ports ask for.
  * GPU pods all select the order's one GPU model (an order names one; the lease pins it).
  */
@@ -310,7 +311,7 @@ export function manifestWorkload(manifest: Manifest): Workload {
   return {
     groups: services.map((s) => ({
       name: s.name,
-      replicas: s.replicas,
+      replicas: serviceMaxReplicas(s),
       replica: {
         cpuMillis: s.resources.cpu,
         memoryBytes: s.resources.memory * MiB,

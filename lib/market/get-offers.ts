@@ -22,7 +22,7 @@ export async function getOffers({
     db.execute(sql`select address, name, region, pricing, registered, auto_bid from providers`),
     db.execute(sql`
       select distinct on (s.cluster_id) s.cluster_id, c.name, c.provider_address, coalesce(s.region, c.region) as region,
-        c.offer_percent, c.exposure, c.storage_classes, s.nodes
+        c.offer_percent, c.exposure, c.storage_classes, c.gpu_metrics, s.nodes
       from inventory_snapshots s join clusters c on c.id = s.cluster_id
       where c.status = 'up'
       order by s.cluster_id, s.taken_at desc`),
@@ -58,6 +58,7 @@ export async function getOffers({
     offer_percent: number;
     exposure: unknown;
     storage_classes: unknown;
+    gpu_metrics: boolean;
     nodes: unknown;
   }>(clusterRes)) {
     const offer = offers.get(c.provider_address);
@@ -70,6 +71,7 @@ export async function getOffers({
       region: c.region,
       offerPercent: Number(c.offer_percent),
       nodes: nodes.data,
+      gpuMetrics: c.gpu_metrics === true,
       ...offered(clusterOffers({ exposure: c.exposure, storageClasses: c.storage_classes })),
       promised: promisedOn(promised, { provider: c.provider_address.toLowerCase(), clusterId: c.cluster_id }),
     });

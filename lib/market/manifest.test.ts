@@ -671,6 +671,77 @@ describe("manifest v2", () => {
   });
 });
 
+describe("autoscale", () => {
+  const issuesAt = (m: ReturnType<typeof v2>, path: string) =>
+    (manifestSchema.safeParse(m).error?.issues ?? [])
+      .filter((i) => i.path.join(".") === path)
+      .map((i) => i.message);
+
+  it("buys the max: totals, the pod cap and the hash count it", () => {
+    const m = v2();
+    svc(m, 0).replicas = 2;
+    svc(m, 0).autoscale = { min: 2, max: 5, cpuPercent: 70 };
+    const { manifest, json } = canonicalizeManifest(m);
+    expect(json).toContain('"autoscale":{"cpuPercent":70,"max":5,"min":2}');
+    // web 250m/256Mi × 5 + db 500m/1024Mi × 1
+    expect(manifestTotals(manifest)).toMatchObject({ cpuMillis: 1750, memoryMiB: 2304, replicas: 6 });
+    svc(m, 0).autoscale = { min: 2, max: 20, cpuPercent: 70 };
+    expect(issuesAt(m, "services").join()).toMatch(/at most 20 replicas in all \(21\)/);
+  });
+
+  it.each<[string, Record<string, unknown>, number, string, RegExp]>([
+    [
+      "min below 1 (kube-apiserver: minReplicas ≥ 1)",
+      { min: 0, max: 3, cpuPercent: 50 },
+      1,
+      "autoscale.min",
+      /at least 1/,
+    ],
+    ["max above 20", { min: 1, max: 21, cpuPercent: 50 }, 1, "autoscale.max", /at most 20/],
+    ["max below min", { min: 4, max: 3, cpuPercent: 50 }, 4, "autoscale.max", /at least min/],
+    ["no target", { min: 1, max: 3 }, 1, "autoscale.cpuPercent", /CPU or memory target/],
+    [
+      "a 0 % target (kube-apiserver: > 0)",
+      { min: 1, max: 3, cpuPercent: 0 },
+      1,
+      "autoscale.cpuPercent",
+      /between 1 and 100/,
+    ],
+    [
+      "a target above 100 %",
+      { min: 1, max: 3, memoryPercent: 101 },
+      1,
+      "autoscale.memoryPercent",
+      /between 1 and 100/,
+    ],
+    [
+      "replicas outside [min, max]",
+      { min: 2, max: 4, cpuPercent: 50 },
+      1,
+      "replicas",
+      /between autoscale min 2 and max 4/,
+    ],
+    [
+      "an unknown field",
+      { min: 1, max: 3, cpuPercent: 50, gpuPercent: 50 },
+      1,
+      "autoscale",
+      /Unrecognized key/,
+    ],
+  ])("refuses %s", (_label, autoscale, replicas, path, message) => {
+    const m = v2();
+    svc(m, 0).replicas = replicas;
+    svc(m, 0).autoscale = autoscale;
+    expect(issuesAt(m, `services.0.${path}`).join("\n")).toMatch(message);
+  });
+
+  it("refuses a service with a volume (one ReadWriteOnce claim, one pod)", () => {
+    const m = v2();
+    svc(m, 1).autoscale = { min: 1, max: 1, memoryPercent: 80 };
+    expect(issuesAt(m, "services.1.autoscale").join()).toMatch(/persistent volume.*cannot autoscale/);
+  });
+});
+
 describe("sealing secrets", () => {
   const draft = () => ({ ...v2(), secrets: [{ name: "db-password", value: "hunter2" }] });
   const salt = `0x${"01".repeat(32)}` as const;

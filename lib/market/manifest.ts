@@ -280,6 +280,35 @@ const serviceSecuritySchema = z
       ctx.addIssue({ code: "custom", path: ["runAsUser"], message: "runAsNonRoot cannot run as user 0" });
   });
 
+/**
+ * Horizontal autoscaling of a service (an autoscaling/v2 HorizontalPodAutoscaler on its Deployment,
+ * lib/k8s/build-lease-objects.ts). kube-apiserver (pkg/apis/autoscaling/validation/validation.go,
+ * ValidateHorizontalPodAutoscalerSpec / validateMetricTarget) requires minReplicas ≥ 1,
+ * maxReplicas ≥ minReplicas and averageUtilization > 0; we are stricter: max ≤ 20 (the replica cap of
+ * a deployment), at least one target (without metrics the HPA defaults to 80 % CPU, a target the
+ * tenant never chose) and utilization ≤ 100 % (containers are limited at their request, so usage above
+ * the request, and a target above 100 %, can never be reached).
+ */
+const autoscaleSchema = z
+  .object({
+    min: z.number().int().min(1, "at least 1 replica").max(20),
+    max: z.number().int().min(1).max(20, "at most 20 replicas"),
+    cpuPercent: z.number().int().min(1, "between 1 and 100 %").max(100, "between 1 and 100 %").optional(),
+    memoryPercent: z.number().int().min(1, "between 1 and 100 %").max(100, "between 1 and 100 %").optional(),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if (a.max < a.min) ctx.addIssue({ code: "custom", path: ["max"], message: "must be at least min" });
+    if (a.cpuPercent === undefined && a.memoryPercent === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["cpuPercent"],
+        message: "autoscaling needs a CPU or memory target",
+      });
+  });
+
+export type ManifestAutoscale = z.infer<typeof autoscaleSchema>;
+
 const manifestServiceSchema = z
   .object({
     name: serviceName,
@@ -307,6 +336,8 @@ const manifestServiceSchema = z
       }, "port names must be unique")
       .optional(),
     replicas: z.number().int().min(1).max(20).default(1),
+    /** Absent when unused, so manifests without it keep their hash. `replicas` is then the initial count. */
+    autoscale: autoscaleSchema.optional(),
     resources: manifestResourcesSchema,
     readiness: probeSchema.optional(),
     liveness: probeSchema.optional(),
@@ -362,6 +393,19 @@ const manifestServiceSchema = z
         path: ["replicas"],
         message: "a service with a persistent volume runs exactly 1 replica",
       });
+    if (volumes.length > 0 && svc.autoscale)
+      ctx.addIssue({
+        code: "custom",
+        path: ["autoscale"],
+        message: "a service with a persistent volume runs exactly 1 replica, so it cannot autoscale",
+      });
+    const a = svc.autoscale;
+    if (a && a.min <= a.max && (svc.replicas < a.min || svc.replicas > a.max))
+      ctx.addIssue({
+        code: "custom",
+        path: ["replicas"],
+        message: `the initial replicas must be between autoscale min ${a.min} and max ${a.max}`,
+      });
     volumes.forEach((v, i) => {
       if (v.mount === "/tmp" || v.mount.startsWith("/tmp/"))
         ctx.addIssue({
@@ -410,7 +454,7 @@ function refineV2(m: z.infer<typeof manifestV2Object>, ctx: z.RefinementCtx): vo
   const gpuModels = new Set<string>();
   let pods = 0;
   m.services.forEach((svc, i) => {
-    pods += svc.replicas;
+    pods += serviceMaxReplicas(svc);
     (svc.env ?? []).forEach((e, j) => {
       if (!("secret" in e)) return;
       used.add(e.secret);
@@ -545,8 +589,17 @@ export function hashManifest(manifest: Manifest): Hex {
 }
 
 /**
+ * The most pods a service can run: its autoscaling max, else its replicas. What the order buys (and the
+ * quota allows), so the autoscaler always has room.
+ */
+export function serviceMaxReplicas(s: Pick<ManifestService, "replicas" | "autoscale">): number {
+  return s.autoscale?.max ?? s.replicas;
+}
+
+/**
  * What the whole deployment needs: the sum over services of per-replica resources times replicas
- * (what the order buys on-chain, the quota and the price), and its persistent volumes by class.
+ * (the autoscaling max for an autoscaled service, `serviceMaxReplicas`): what the order buys
+ * on-chain, the quota and the price; and its persistent volumes by class.
  */
 export function manifestTotals(manifest: Manifest) {
   const { services } = manifestServices(manifest);
@@ -559,12 +612,13 @@ export function manifestTotals(manifest: Manifest) {
   const volumes: { storageClass: string; sizeMiB: number }[] = [];
   for (const s of services) {
     const r = s.resources;
-    cpuMillis += r.cpu * s.replicas;
-    memoryMiB += r.memory * s.replicas;
-    storageMiB += r.storage * s.replicas;
-    gpuCount += r.gpu.count * s.replicas;
+    const n = serviceMaxReplicas(s);
+    cpuMillis += r.cpu * n;
+    memoryMiB += r.memory * n;
+    storageMiB += r.storage * n;
+    gpuCount += r.gpu.count * n;
     if (r.gpu.count > 0 && r.gpu.model) gpuModel = r.gpu.model;
-    replicas += s.replicas;
+    replicas += n;
     for (const v of s.volumes ?? []) {
       const same = volumes.find((x) => x.storageClass === v.storageClass);
       if (same) same.sizeMiB += v.size * s.replicas;

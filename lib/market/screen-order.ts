@@ -13,6 +13,8 @@ import type { OrderResources, ProviderPricing } from "@/lib/market/price-order";
 
 export interface OfferCluster extends CandidateCluster {
   region: string | null;
+  /** The probe found a DCGM exporter: GPU utilisation is exposed (clusters.gpu_metrics). */
+  gpuMetrics?: boolean;
 }
 
 export interface ProviderOffer {

@@ -35,6 +35,8 @@ export interface ProbeResult {
   ingressClasses?: IngressClassInfo[] | null;
   storageClasses?: StorageClassInfo[] | null;
   userNamespaces?: boolean;
+  /** A DCGM exporter was found (absent on results saved before this check). */
+  gpuMetrics?: boolean;
 }
 
 export interface DraftData {

@@ -1,8 +1,8 @@
 import type { ProbeResult } from "./onboarding-draft";
 
 // What a probe result says about a cluster that the market shows: whether KubeBid's credentials are
-// least-privilege, whether NetworkPolicy is enforced, whether pods can run in user namespaces
-// (clusters columns of the same names).
+// least-privilege, whether NetworkPolicy is enforced, whether pods can run in user namespaces, whether
+// GPU utilisation is exposed (clusters columns of the same names).
 
 export interface ProbeFacts {
   leastPrivilege: boolean;
@@ -10,10 +10,11 @@ export interface ProbeFacts {
   cni: string | null;
   nodeLocalDns: string | null;
   userNamespaces: boolean;
+  gpuMetrics: boolean;
 }
 
 export function probeFacts(
-  result: Pick<ProbeResult, "leastPrivilege" | "network" | "userNamespaces">,
+  result: Pick<ProbeResult, "leastPrivilege" | "network" | "userNamespaces" | "gpuMetrics">,
 ): ProbeFacts {
   return {
     leastPrivilege: result.leastPrivilege === true,
@@ -21,6 +22,7 @@ export function probeFacts(
     cni: result.network?.cni ?? result.network?.otherCni ?? null,
     nodeLocalDns: result.network?.nodeLocalDns ?? null,
     userNamespaces: result.userNamespaces === true,
+    gpuMetrics: result.gpuMetrics === true,
   };
 }
 

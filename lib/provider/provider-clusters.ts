@@ -32,6 +32,8 @@ export interface ClusterView {
   exposure: Cluster["exposure"];
   storageClasses: Cluster["storageClasses"];
   userNamespaces: boolean;
+  /** A DCGM exporter was found: GPU utilisation is exposed. */
+  gpuMetrics: boolean;
   latest: { takenAt: string; allocatable: InventoryTotals; free: InventoryTotals; nodes: number } | null;
   history: {
     t: string;
@@ -113,6 +115,7 @@ export async function listProviderClusters(opts: { db: Db; address: string }): P
       exposure: r.exposure,
       storageClasses: r.storageClasses,
       userNamespaces: r.userNamespaces,
+      gpuMetrics: r.gpuMetrics,
       latest: latest
         ? {
             takenAt: latest.takenAt.toISOString(),

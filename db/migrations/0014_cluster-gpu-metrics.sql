@@ -1,0 +1,1 @@
+ALTER TABLE "clusters" ADD COLUMN "gpu_metrics" boolean DEFAULT false NOT NULL;
