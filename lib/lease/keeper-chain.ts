@@ -47,12 +47,16 @@ export function createKeeperChain(opts: {
     args: readonly [bigint] | readonly [bigint, Hex],
   ) => {
     try {
+      // Simulated on the pending block: the transaction is mined in the next block, at its time. The
+      // latest block's time can lag far behind when nothing was mined for a while (a quiet chain, or
+      // anvil mining only on demand), and the window that ended would still look open there.
       const { request } = await client.simulateContract({
         account,
         address: market,
         abi: computeMarketAbi,
         functionName,
         args,
+        blockTag: "pending",
       } as never);
       const hash = await wallet.writeContract(request as never);
       const receipt = await client.waitForTransactionReceipt({ hash, timeout: 30_000 });

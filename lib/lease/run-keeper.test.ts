@@ -67,6 +67,17 @@ beforeEach(async () => {
 });
 
 describe("keeper", () => {
+  it("settles an order whose window ended while no block was mined (the latest block still inside it)", async () => {
+    // A quiet chain (or anvil mining on demand): the latest block's time stays inside the window; the
+    // settle goes into the next block, which is what the keeper simulates against.
+    const order = await m.createOrder(await m.makeOrder(tenant, { bidWindow: 3 }));
+    await m.bid(operator, order, provider!, USD);
+    await sync();
+    await new Promise((r) => setTimeout(r, 4500));
+    expect(await runKeeperTick({ db: h.db, chain: keeperChain() })).toEqual({ settled: 1, closed: 0, failed: 0 });
+    expect(await orderStatus(order)).toBe("active");
+  });
+
   it("settles an order past its window with nobody calling settle, and expires one without a bid", async () => {
     const withBid = await m.createOrder(await m.makeOrder(tenant, { bidWindow: 60 }));
     await m.bid(operator, withBid, provider!, USD);
