@@ -140,7 +140,13 @@ export function createKeeperChain(opts: {
     },
     async autoTopUp(id) {
       try {
-        return await runAutoTopUp({ client, keeper: wallet, market, token: await marketToken(), leaseId: id });
+        return await runAutoTopUp({
+          client,
+          keeper: wallet,
+          market,
+          token: await marketToken(),
+          leaseId: id,
+        });
       } catch (error) {
         throw new Error(revertName(error));
       }

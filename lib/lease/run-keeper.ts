@@ -40,11 +40,7 @@ export interface KeeperTickResult {
 type Kind = "settle" | "close" | "top-up";
 
 const key = (kind: Kind, targetId: string, episode = "0") =>
-  and(
-    eq(keeperActions.kind, kind),
-    eq(keeperActions.targetId, targetId),
-    eq(keeperActions.episode, episode),
-  );
+  and(eq(keeperActions.kind, kind), eq(keeperActions.targetId, targetId), eq(keeperActions.episode, episode));
 const ago = (ms: number) => sql`now() - make_interval(secs => ${ms / 1000})`;
 
 /** True when this process may send the action: a new claim, a failed one due for a retry, or a stale pending one. */
@@ -250,7 +246,9 @@ async function autoTopUpLease(
   try {
     const run = await chain.autoTopUp(BigInt(id));
     if (!run.sent) {
-      const detail = `not due when sent (${run.decision.reason})`;
+      // runAutoTopUp only holds back a top-up its own re-check found not due.
+      const reason = run.decision.due ? "due" : run.decision.reason;
+      const detail = `not due when sent (${reason})`;
       await finish(db, "top-up", id, { result: "skipped", detail }, episode);
       return "skipped";
     }
