@@ -88,7 +88,14 @@ export function AutoTopUpPanel(props: { leaseId: string; onChange: () => void })
   };
 
   const allowanceValue = allowance.data;
-  const short = hasRule && current && allowanceValue !== undefined && allowanceValue < current.amountPerTopUp;
+  // The rule has room for another top-up, but the allowance cannot pay for it.
+  const short =
+    current !== undefined &&
+    hasRule &&
+    used + current.amountPerTopUp <= current.totalCap &&
+    allowanceValue !== undefined &&
+    allowanceValue < current.amountPerTopUp;
+  const capReached = current !== undefined && hasRule && used + current.amountPerTopUp > current.totalCap;
   return (
     <Card title="Auto top-up" testId="auto-top-up">
       <dl className="grid grid-cols-2 gap-3 text-sm">
@@ -121,6 +128,11 @@ export function AutoTopUpPanel(props: { leaseId: string; onChange: () => void })
           </dd>
         </div>
       </dl>
+      {capReached && (
+        <p className="mt-3 text-xs text-zinc-600 dark:text-zinc-400" data-testid="auto-top-up-cap-reached">
+          The cap is reached: raise it to let the keeper top up again.
+        </p>
+      )}
       {short && (
         <p className="mt-3 text-xs text-amber-700 dark:text-amber-400" data-testid="auto-top-up-short">
           The allowance is below one top-up: the keeper cannot add anything until you save the rule again
