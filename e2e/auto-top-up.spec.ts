@@ -1,54 +1,41 @@
 import { devRoles } from "../lib/chain/dev-accounts";
 import { expect, test } from "./fixtures";
-import { createOrder, getOrderInfo, settleOrder } from "./helpers/create-order";
+import { TenantDeployPage } from "./pages/tenant-pages";
 
-// Auto top-up and deploy keys on the lease page, on the shared stack: the tenant (e2e wallet 1) sets a
-// rule whose runway threshold is far above the lease's runway, and the server's keeper tops the escrow
-// up to the cap with nobody clicking; then it adds a deploy key for the lease and revokes it.
-
-const USD = 1_000_000n;
+// Auto top-up and deploy keys on the lease page, on the shared stack: the tenant (e2e wallet 1) deploys
+// the web template, sets a rule whose runway threshold is far above the lease's runway, and the server's
+// keeper tops the escrow up to the cap with nobody clicking; then it adds a deploy key for the lease and
+// revokes it.
 
 test("the keeper tops a lease up under the tenant's rule; the tenant adds and revokes a deploy key", async ({
   page,
   wallet,
-  stack,
 }) => {
   test.setTimeout(180_000);
   const tenant = await wallet.use(1);
   const key = devRoles.e2e[1];
   expect(key.address).toBe(tenant);
 
-  // A month-long lease with two dollars of escrow: the runway is hours, never the whole lease.
-  const orderId = await createOrder({
-    rpcUrl: stack.rpcUrl,
-    marketAddress: stack.marketAddress,
-    tokenAddress: stack.tokenAddress,
-    region: "us-east-2",
-    bidWindowSeconds: 12,
-    durationSeconds: 30 * 24 * 3600,
-    deposit: 2n * USD,
-    tenantKey: key.privateKey,
-  });
-  const bid = async () => {
-    const info = await getOrderInfo({ rpcUrl: stack.rpcUrl, marketAddress: stack.marketAddress, orderId });
-    return BigInt(info.bestProvider) !== 0n ? info : null;
-  };
-  await expect.poll(bid, { timeout: 30_000 }).not.toBeNull();
-  const info = await bid();
-  const waitMs = Number(info?.bidEnd ?? 0) * 1000 - Date.now() + 1500;
-  if (waitMs > 0) await page.waitForTimeout(waitMs);
-  await settleOrder({ rpcUrl: stack.rpcUrl, marketAddress: stack.marketAddress, orderId });
-
-  await page.goto(`/leases/${orderId}`);
+  // A year-long lease of the web template (≈ 0.01 USD/h) with 1 USD of escrow: about a hundred hours of
+  // runway, never the whole lease, so a rule with a 999 h threshold is due at once.
+  const deploy = new TenantDeployPage(page);
+  await deploy.goto();
   await wallet.connect();
-  await expect(async () => {
-    await page.reload();
-    await expect(page.getByTestId("sign-in")).toBeVisible({ timeout: 2000 });
-  }).toPass({ timeout: 30_000 });
+  await deploy.chooseTemplate("web");
+  await deploy.setBidWindow(15);
+  await page.getByTestId("field-duration").fill("8760");
+  await page.getByTestId("field-deposit").fill("1");
+  await expect(deploy.eligibleRows().first()).toBeVisible();
+  await deploy.submit();
+  await expect(page).toHaveURL(/\/orders\/\d+$/, { timeout: 60_000 });
+  const orderId = /\/orders\/(\d+)$/.exec(page.url())?.[1] ?? "";
+  await expect(page.getByTestId("bid-row").first()).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId("accept-bid").click();
+  await expect(page).toHaveURL(new RegExp(`/leases/${orderId}$`), { timeout: 30_000 });
   await page.getByTestId("sign-in").click();
   const card = page.getByTestId("auto-top-up");
   await expect(card).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId("escrow-total")).toHaveText(/^2\.00 · /);
+  await expect(page.getByTestId("escrow-total")).toHaveText(/^1\.00 · /);
   await expect(page.getByTestId("auto-top-up-rule")).toContainText("None");
   await expect(page.getByTestId("auto-top-up-used")).toHaveText("0.00 · — USD");
 
@@ -78,8 +65,8 @@ test("the keeper tops a lease up under the tenant's rule; the tenant adds and re
   await expect(page.getByTestId("step-confirmed")).toHaveAttribute("data-state", "done", { timeout: 30_000 });
   await expect(page.getByTestId("step-approve")).toHaveAttribute("data-state", "done");
 
-  // Nobody clicks: the keeper adds 1 USD per tick until the cap, and the escrow shows 5 USD.
-  await expect(page.getByTestId("escrow-total")).toHaveText(/^5\.00 · /, { timeout: 60_000 });
+  // Nobody clicks: the keeper adds 1 USD per tick until the cap, and the escrow shows 4 USD.
+  await expect(page.getByTestId("escrow-total")).toHaveText(/^4\.00 · /, { timeout: 60_000 });
   await expect(page.getByTestId("auto-top-up-used")).toHaveText("3.00 · 3.00 USD", { timeout: 15_000 });
   await expect(page.getByTestId("auto-top-up-rule")).toContainText(
     "Adds 1.00 USD when the runway is below 41d 15h",

@@ -37,7 +37,11 @@ export function AutoTopUpPanel(props: { leaseId: string; onChange: () => void })
     abi: mockStablecoinAbi,
     functionName: "allowance",
     args: saver.address && config.marketAddress ? [saver.address, config.marketAddress] : undefined,
-    query: { enabled: Boolean(config.tokenAddress && config.marketAddress && saver.address) },
+    // Polled like the rule: each auto top-up draws on it, with nobody on the page doing anything.
+    query: {
+      enabled: Boolean(config.tokenAddress && config.marketAddress && saver.address),
+      refetchInterval: 5_000,
+    },
   });
 
   const current = rule.data?.[0];
@@ -176,6 +180,7 @@ export function AutoTopUpPanel(props: { leaseId: string; onChange: () => void })
               inputMode="numeric"
               className={`${inputClass.replace("w-full ", "")} w-20`}
               aria-invalid={Boolean(errors.threshold)}
+              aria-describedby={errors.threshold ? "auto-top-up-threshold-error" : undefined}
               value={draft.hours}
               onChange={edit("hours")}
             />
@@ -186,6 +191,7 @@ export function AutoTopUpPanel(props: { leaseId: string; onChange: () => void })
               inputMode="numeric"
               className={`${inputClass.replace("w-full ", "")} w-20`}
               aria-invalid={Boolean(errors.threshold)}
+              aria-describedby={errors.threshold ? "auto-top-up-threshold-error" : undefined}
               value={draft.minutes}
               onChange={edit("minutes")}
             />
@@ -193,6 +199,7 @@ export function AutoTopUpPanel(props: { leaseId: string; onChange: () => void })
           </div>
           {errors.threshold && (
             <p
+              id="auto-top-up-threshold-error"
               role="alert"
               className="text-xs text-red-600 dark:text-red-400"
               data-testid="auto-top-up-threshold-error"

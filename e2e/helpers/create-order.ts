@@ -21,8 +21,6 @@ export interface CreateOrderOptions {
   maxPricePerHour?: bigint;
   durationSeconds?: number;
   bidWindowSeconds?: number;
-  /** Token base units escrowed up front (default: the whole duration at the max price). */
-  deposit?: bigint;
   /** Another funded dev account as the tenant (default: dev account 5). */
   tenantKey?: Hex;
 }
@@ -41,7 +39,7 @@ export async function createOrder(opts: CreateOrderOptions): Promise<bigint> {
   const { account, publicClient, wallet } = marketClients(opts.rpcUrl, opts.tenantKey);
   const maxPricePerHour = opts.maxPricePerHour ?? 2_000_000n;
   const duration = opts.durationSeconds ?? 3600;
-  const deposit = opts.deposit ?? (maxPricePerHour * BigInt(duration)) / 3600n;
+  const deposit = (maxPricePerHour * BigInt(duration)) / 3600n;
   const block = await publicClient.getBlock();
   const order = {
     tenant: account.address,
