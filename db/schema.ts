@@ -464,10 +464,16 @@ export const leasePostMortems = pgTable("lease_post_mortems", {
 export const keeperActions = pgTable(
   "keeper_actions",
   {
-    kind: text("kind").$type<"settle" | "close">().notNull(),
-    /** The order id (settle) or lease id (close); a lease's id is its order's. */
+    kind: text("kind").$type<"settle" | "close" | "top-up">().notNull(),
+    /** The order id (settle) or lease id (close, top-up); a lease's id is its order's. */
     targetId: numeric("target_id", { precision: 78, scale: 0 }).notNull(),
-    /** pending: claimed, transaction not confirmed yet; done: mined; failed: reverted or not sent; skipped: someone else did it first. */
+    /**
+     * Which occurrence of the action: 0 for settle and close (once per order/lease); for an auto top-up,
+     * the lease's on-chain `autoTopUpUsed` before it (base units), which only a top-up raises, so each
+     * low-runway episode is claimed once and the next one gets a fresh key.
+     */
+    episode: numeric("episode", { precision: 78, scale: 0 }).notNull().default("0"),
+    /** pending: claimed, transaction not confirmed yet; done: mined; failed: reverted or not sent; skipped: someone else did it first (a top-up: no longer due when sent). */
     result: text("result").$type<"pending" | "done" | "failed" | "skipped">().notNull(),
     /** What the transaction did ("lease started", "expired without a bid: deposit refunded", …) or why it failed. */
     detail: text("detail"),
@@ -477,7 +483,7 @@ export const keeperActions = pgTable(
     /** When the row last changed: the claim's age while pending, the time of the outcome after. */
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.kind, t.targetId] })],
+  (t) => [primaryKey({ columns: [t.kind, t.targetId, t.episode] })],
 );
 
 /**

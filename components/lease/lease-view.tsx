@@ -4,6 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useMemo, useState } from "react";
 import { AutoscaleStatus } from "@/components/lease/autoscale-status";
+import { AutoTopUpPanel } from "@/components/lease/auto-top-up-panel";
+import { DeployKeysPanel } from "@/components/lease/deploy-keys-panel";
 import { EscrowPanel } from "@/components/lease/escrow-panel";
 import { LeaseTimeline } from "@/components/lease/lease-timeline";
 import { ContainerTable } from "@/components/lease/container-table";
@@ -250,6 +252,12 @@ export function LeaseView(props: { initial: LeaseResponse }) {
 
         <div className="space-y-6">
           <EscrowPanel lease={lease} onChange={() => void query.refetch()} />
+          {lease.role === "tenant" && lease.status === "active" && (
+            <>
+              <AutoTopUpPanel leaseId={lease.id} onChange={() => void query.refetch()} />
+              <DeployKeysPanel leaseId={lease.id} tenant={lease.tenant} />
+            </>
+          )}
           <PublicUrls
             leaseId={lease.id}
             active={workloadLive}

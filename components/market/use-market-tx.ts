@@ -7,13 +7,15 @@ import { usePublicConfig } from "@/components/public-config";
 import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contracts";
 import { shortMessage } from "@/lib/wagmi/short-message";
 
-// Market transactions from the tenant's wallet (accept, cancel, settle, top up, close), each waited
+// Market transactions from the tenant's wallet (accept, cancel, settle, top up, close, grant or revoke a
+// deploy key), each waited
 // for, with a pending label and the wallet's short error message.
 
 type MarketCall =
   | { fn: "acceptBid" | "cancelOrder" | "settle"; id: bigint }
   | { fn: "topUp"; id: bigint; amount: bigint }
-  | { fn: "closeLease"; id: bigint; reason: `0x${string}` };
+  | { fn: "closeLease"; id: bigint; reason: `0x${string}` }
+  | { fn: "setDelegate"; delegate: `0x${string}`; id: bigint; allowed: boolean };
 
 export function useMarketTx() {
   const config = usePublicConfig();
@@ -67,12 +69,19 @@ export function useMarketTx() {
                 functionName: "closeLease",
                 args: [call.id, call.reason],
               })
-            : await writeContractAsync({
-                address: market,
-                abi: computeMarketAbi,
-                functionName: call.fn,
-                args: [call.id],
-              });
+            : call.fn === "setDelegate"
+              ? await writeContractAsync({
+                  address: market,
+                  abi: computeMarketAbi,
+                  functionName: "setDelegate",
+                  args: [call.delegate, call.id, call.allowed],
+                })
+              : await writeContractAsync({
+                  address: market,
+                  abi: computeMarketAbi,
+                  functionName: call.fn,
+                  args: [call.id],
+                });
       const receipt = await client.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success") throw new Error("The transaction reverted.");
       return receipt;

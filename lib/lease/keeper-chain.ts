@@ -1,6 +1,13 @@
 import "server-only";
 import { type Address, createWalletClient, type Hex, http, type PublicClient, parseEventLogs } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import {
+  type AutoTopUpDecision,
+  type AutoTopUpRun,
+  autoTopUpDecision,
+  readAutoTopUpState,
+  runAutoTopUp,
+} from "@/lib/chain/auto-top-up";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { toBytes32Text } from "@/lib/chain/order-types";
 import { revertName } from "@/lib/chain/revert-name";
@@ -9,7 +16,7 @@ import { marketChain } from "@/lib/wagmi/config";
 // The keeper's chain access through its own key (KEEPER_PRIVATE_KEY): reads of an order or lease as
 // the contract sees it now, and the two calls anyone may make — settle after the bid window, and
 // closeLease once a lease is over (duration ended or escrow used up; ComputeMarket.closeLease lets
-// any sender close it then). Each call is simulated first, so a revert (e.g. UnexpectedStatus when
+// any sender close it then), and autoTopUp under the tenant's rule (lib/chain/auto-top-up.ts). Each call is simulated first, so a revert (e.g. UnexpectedStatus when
 // someone settled first) surfaces by name without spending gas; then sent and awaited. The keeper
 // sends one transaction at a time, so viem's pending-nonce lookup is always right.
 
@@ -28,6 +35,10 @@ export interface KeeperChain {
   settle(id: bigint): Promise<{ txHash: Hex; detail: string }>;
   /** Sends closeLease with `reason` (a short label) and waits for the receipt. */
   closeLease(id: bigint, reason: string): Promise<{ txHash: Hex; detail: string }>;
+  /** Whether an auto top-up is due at the latest block, and the lease's `autoTopUpUsed` there (its episode). */
+  autoTopUpDue(id: bigint): Promise<{ decision: AutoTopUpDecision; used: bigint }>;
+  /** Re-decides on the latest block and sends autoTopUp when still due. Throws a readable Error on revert. */
+  autoTopUp(id: bigint): Promise<AutoTopUpRun>;
 }
 
 export function createKeeperChain(opts: {
@@ -41,6 +52,12 @@ export function createKeeperChain(opts: {
   const chain = marketChain({ chainId: opts.chainId, rpcUrl: opts.rpcUrl });
   const wallet = createWalletClient({ account, chain, transport: http(opts.rpcUrl, { timeout: 10_000 }) });
   const { client, market } = opts;
+  // The market's payment token, read once: the allowance and balance the top-up draws on are in it.
+  let token: Promise<Address> | undefined;
+  const marketToken = () => {
+    token ??= client.readContract({ address: market, abi: computeMarketAbi, functionName: "token" });
+    return token;
+  };
 
   const send = async (
     functionName: "settle" | "closeLease",
@@ -113,6 +130,30 @@ export function createKeeperChain(opts: {
     async closeLease(id, reason) {
       const { hash } = await send("closeLease", [id, toBytes32Text(reason)]);
       return { txHash: hash, detail: `lease closed (${reason})` };
+    },
+    async autoTopUpDue(id) {
+      const block = await client.getBlock({ blockTag: "latest" });
+      const state = await readAutoTopUpState({
+        client,
+        market,
+        token: await marketToken(),
+        leaseId: id,
+        blockNumber: block.number,
+      });
+      return { decision: autoTopUpDecision(state, Number(block.timestamp)), used: state.used };
+    },
+    async autoTopUp(id) {
+      try {
+        return await runAutoTopUp({
+          client,
+          keeper: wallet,
+          market,
+          token: await marketToken(),
+          leaseId: id,
+        });
+      } catch (error) {
+        throw new Error(revertName(error));
+      }
     },
   };
 }

@@ -1,9 +1,10 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { type Address, parseEther } from "viem";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keeperActions, leases } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
 import { devRoles } from "@/lib/chain/dev-accounts";
+import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { createMarketDriver, type MarketDriver, USD } from "@/lib/chain/indexer/market-test-driver";
 import { syncOnce } from "@/lib/chain/indexer/sync-once";
 import { type AnvilInstance, startAnvil } from "@/lib/chain/start-anvil";
@@ -88,13 +89,14 @@ describe("keeper", () => {
     expect(await runKeeperTick({ db: h.db, chain: keeperChain() })).toEqual({
       settled: 0,
       closed: 0,
+      toppedUp: 0,
       failed: 0,
     });
     expect(await actions()).toEqual([]);
 
     await m.advance(61);
     const r = await runKeeperTick({ db: h.db, chain: keeperChain() });
-    expect(r).toEqual({ settled: 2, closed: 0, failed: 0 });
+    expect(r).toEqual({ settled: 2, closed: 0, toppedUp: 0, failed: 0 });
     expect(await orderStatus(withBid)).toBe("active");
     expect(await orderStatus(noBid)).toBe("expired");
 
@@ -139,7 +141,7 @@ describe("keeper", () => {
     expect((await runKeeperTick({ db: h.db, chain: keeperChain() })).closed).toBe(0);
     await m.advance(1801);
     const r = await runKeeperTick({ db: h.db, chain: keeperChain() });
-    expect(r).toEqual({ settled: 0, closed: 1, failed: 0 });
+    expect(r).toEqual({ settled: 0, closed: 1, toppedUp: 0, failed: 0 });
     expect((await keeperChain().getLease(short)).status).toBe("closed");
     expect((await keeperChain().getLease(long)).status).toBe("active");
     const [closed] = await h.db.select().from(keeperActions).where(eq(keeperActions.kind, "close"));
@@ -189,6 +191,7 @@ describe("keeper", () => {
     expect(await runKeeperTick({ db: h.db, chain: keeperChain() })).toEqual({
       settled: 0,
       closed: 0,
+      toppedUp: 0,
       failed: 0,
     });
     expect(await keeperNonce()).toBe(before);
@@ -217,5 +220,125 @@ describe("keeper", () => {
     expect(await orderStatus(id)).toBe("expired");
     const [row] = await h.db.select().from(keeperActions).where(eq(keeperActions.targetId, id.toString()));
     expect(row).toMatchObject({ result: "done", attempts: 2 });
+  });
+});
+
+describe("keeper auto top-up", () => {
+  const escrowOf = async (id: bigint) => (await keeperChain().getLease(id)).escrow;
+  // Leases of earlier tests stay on the chain (the keeper may close them as time moves on): assertions
+  // look at the lease under test.
+  const topUps = (id: bigint) =>
+    h.db
+      .select()
+      .from(keeperActions)
+      .where(and(eq(keeperActions.kind, "top-up"), eq(keeperActions.targetId, id.toString())));
+  const autoTopUpTxs = async (id: bigint) =>
+    (
+      await m.pub.getContractEvents({
+        address: m.market,
+        abi: computeMarketAbi,
+        eventName: "AutoToppedUp",
+        args: { leaseId: id },
+        fromBlock: m.deployBlock,
+      })
+    ).length;
+
+  /** A running lease at 1 USD/h for a day with 2 USD of escrow (2 h of runway), rule set and indexed. */
+  async function leaseWithRule(rule: { amount: bigint; cap: bigint; minRunwaySeconds: number }) {
+    const id = await m.createOrder(await m.makeOrder(tenant, { bidWindow: 30, deposit: 2n * USD }));
+    await m.bid(operator, id, provider!, USD);
+    await m.advance(31);
+    await sync();
+    expect((await runKeeperTick({ db: h.db, chain: keeperChain() })).settled).toBe(1);
+    await m.setAutoTopUp(tenant, id, rule.amount, rule.cap, rule.minRunwaySeconds);
+    await sync();
+    return id;
+  }
+
+  it("tops up only once the runway is below the threshold, once per episode, and stops at the cap", async () => {
+    const id = await leaseWithRule({ amount: USD, cap: 2n * USD, minRunwaySeconds: 3600 });
+    const tick = () => runKeeperTick({ db: h.db, chain: keeperChain() });
+
+    // Two hours of runway, threshold one hour: nothing to do, nothing sent, nothing recorded.
+    let before = await keeperNonce();
+    expect(await tick()).toMatchObject({ toppedUp: 0, failed: 0 });
+    expect(await keeperNonce()).toBe(before);
+    expect(await topUps(id)).toEqual([]);
+
+    // Past the first hour the runway is below it: the keeper tops up by the rule's amount.
+    await m.advance(3700);
+    expect(await tick()).toMatchObject({ toppedUp: 1, failed: 0 });
+    expect(await escrowOf(id)).toBe(3n * USD);
+    expect(await topUps(id)).toMatchObject([
+      { targetId: id.toString(), episode: "0", result: "done", detail: `topped up by ${USD} base units` },
+    ]);
+    // Right after, the runway is back near two hours (the indexer has not caught up): no second top-up.
+    before = await keeperNonce();
+    expect(await tick()).toMatchObject({ toppedUp: 0, failed: 0 });
+    expect(await keeperNonce()).toBe(before);
+
+    // The next low-runway episode gets the next top-up, which uses up the cap.
+    await m.advance(3600);
+    expect(await tick()).toMatchObject({ toppedUp: 1, failed: 0 });
+    expect(await escrowOf(id)).toBe(4n * USD);
+    const [, used] = await m.pub.readContract({
+      address: m.market,
+      abi: computeMarketAbi,
+      functionName: "getAutoTopUp",
+      args: [id],
+    });
+    expect(used).toBe(2n * USD);
+
+    // Low again, but another top-up would pass the cap: nothing is sent, before and after indexing.
+    await m.advance(3600);
+    before = await keeperNonce();
+    expect(await tick()).toMatchObject({ toppedUp: 0, failed: 0 });
+    await sync();
+    expect(await tick()).toMatchObject({ toppedUp: 0, failed: 0 });
+    expect(await keeperNonce()).toBe(before);
+    expect(await escrowOf(id)).toBe(4n * USD);
+    expect((await topUps(id)).map((a) => [a.episode, a.result])).toEqual([
+      ["0", "done"],
+      [USD.toString(), "done"],
+    ]);
+  });
+
+  it("sends one top-up with two keepers on one database", async () => {
+    const id = await leaseWithRule({ amount: USD, cap: 10n * USD, minRunwaySeconds: 3600 });
+    await m.advance(3700);
+    const [a, b] = await Promise.all([
+      runKeeperTick({ db: h.db, chain: keeperChain() }),
+      runKeeperTick({ db: h.db, chain: keeperChain() }),
+    ]);
+    expect(a.toppedUp + b.toppedUp).toBe(1);
+    expect(a.failed + b.failed).toBe(0);
+    expect(await autoTopUpTxs(id)).toBe(1);
+    expect(await escrowOf(id)).toBe(3n * USD);
+    // Either keeper's next tick finds the runway long again.
+    await runKeeperTick({ db: h.db, chain: keeperChain() });
+    expect(await autoTopUpTxs(id)).toBe(1);
+    expect(await topUps(id)).toMatchObject([{ targetId: id.toString(), result: "done", attempts: 1 }]);
+  });
+
+  it("records a top-up someone else made between the decision and the send as skipped", async () => {
+    const id = await leaseWithRule({ amount: USD, cap: 10n * USD, minRunwaySeconds: 3600 });
+    await m.advance(3700);
+    const base = keeperChain();
+    // Anyone may call autoTopUp: another sender gets in after the keeper decided it was due.
+    const racing: KeeperChain = {
+      ...base,
+      async autoTopUpDue(leaseId) {
+        const due = await base.autoTopUpDue(leaseId);
+        if (leaseId === id) await m.autoTopUp(other, leaseId);
+        return due;
+      },
+    };
+    await runKeeperTick({ db: h.db, chain: racing });
+    // The other sender's top-up only: the keeper's re-check before sending found the runway long again.
+    expect(await autoTopUpTxs(id)).toBe(1);
+    expect(await escrowOf(id)).toBe(3n * USD);
+    expect(await topUps(id)).toMatchObject([
+      { episode: "0", result: "skipped", detail: "not due when sent (RunwayNotLow)" },
+    ]);
   });
 });

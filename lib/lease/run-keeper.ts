@@ -2,19 +2,22 @@ import "server-only";
 import { and, eq, inArray, lt, lte, notExists, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { keeperActions, leases, orders } from "@/db/schema";
+import { listAutoTopUpLeases } from "@/lib/chain/list-auto-top-up-leases";
 import type { KeeperChain } from "./keeper-chain";
 import { leaseMoneyAt } from "./lease-money-at";
 
 // One tick of the keeper: settle every order whose bid window has ended (with a bid: the lease starts;
 // without one: ComputeMarket.settle expires it and refunds the deposit) and close every lease that is
-// over (duration ended or escrow used up: closeLease lets anyone close it then). Nobody has to come
-// back and click.
+// over (duration ended or escrow used up: closeLease lets anyone close it then), and top up every lease
+// whose auto top-up rule says its runway is low. Nobody has to come back and click.
 //
 // Candidates come from the database (the indexer's view, possibly a block behind); the chain decides:
 // an order or lease the chain no longer shows open/active is left alone, and each call is simulated
 // before it is sent. Each action is claimed in keeper_actions before its transaction goes out (the row
 // is the claim, like bid_claims for bids), so two processes that both run a keeper never send it twice;
 // a claim whose sender died is taken over once stale, and by then the chain shows whether it landed.
+// A lease may be topped up many times: each top-up is keyed by its episode, the lease's on-chain
+// `autoTopUpUsed` before it, which each top-up raises, so one low-runway episode gets one transaction.
 
 /** A failed settle or close is retried after this long (a revert that persists costs one simulate per retry). */
 const RETRY_AFTER_MS = 30_000;
@@ -24,23 +27,27 @@ const STALE_CLAIM_MS = 90_000;
 /** Reverts that mean "not yet" (chain time still before the window's end or the lease's end): try again next tick. */
 const NOT_YET = new Set(["BiddingOpen", "NotAuthorizedToClose"]);
 
+/** Reverts that mean a top-up is no longer due (someone topped up, the tenant changed the rule): skipped. */
+const TOP_UP_NOT_DUE = new Set(["RunwayNotLow", "AutoTopUpCapReached", "NoAutoTopUpRule", "NotActive"]);
+
 export interface KeeperTickResult {
   settled: number;
   closed: number;
+  toppedUp: number;
   failed: number;
 }
 
-type Kind = "settle" | "close";
+type Kind = "settle" | "close" | "top-up";
 
-const key = (kind: Kind, targetId: string) =>
-  and(eq(keeperActions.kind, kind), eq(keeperActions.targetId, targetId));
+const key = (kind: Kind, targetId: string, episode = "0") =>
+  and(eq(keeperActions.kind, kind), eq(keeperActions.targetId, targetId), eq(keeperActions.episode, episode));
 const ago = (ms: number) => sql`now() - make_interval(secs => ${ms / 1000})`;
 
 /** True when this process may send the action: a new claim, a failed one due for a retry, or a stale pending one. */
-async function claim(db: Db, kind: Kind, targetId: string): Promise<boolean> {
+async function claim(db: Db, kind: Kind, targetId: string, episode = "0"): Promise<boolean> {
   const inserted = await db
     .insert(keeperActions)
-    .values({ kind, targetId, result: "pending" })
+    .values({ kind, targetId, episode, result: "pending" })
     .onConflictDoNothing()
     .returning({ kind: keeperActions.kind });
   if (inserted.length > 0) return true;
@@ -49,9 +56,16 @@ async function claim(db: Db, kind: Kind, targetId: string): Promise<boolean> {
     .set({ result: "pending", attempts: sql`${keeperActions.attempts} + 1`, updatedAt: sql`now()` })
     .where(
       and(
-        key(kind, targetId),
+        key(kind, targetId, episode),
         or(
           and(eq(keeperActions.result, "failed"), lt(keeperActions.updatedAt, ago(RETRY_AFTER_MS))),
+          // A top-up found not due when sent (e.g. the tenant raised the threshold meanwhile) may come due
+          // again in the same episode; it is only claimed again when the chain says so.
+          and(
+            eq(keeperActions.kind, "top-up"),
+            eq(keeperActions.result, "skipped"),
+            lt(keeperActions.updatedAt, ago(RETRY_AFTER_MS)),
+          ),
           and(eq(keeperActions.result, "pending"), lt(keeperActions.updatedAt, ago(STALE_CLAIM_MS))),
         ),
       ),
@@ -65,11 +79,12 @@ async function finish(
   kind: Kind,
   targetId: string,
   outcome: { result: "done" | "failed" | "skipped"; detail: string; txHash?: string },
+  episode = "0",
 ) {
   await db
     .update(keeperActions)
     .set({ ...outcome, updatedAt: sql`now()` })
-    .where(key(kind, targetId));
+    .where(key(kind, targetId, episode));
 }
 
 /** The chain shows the order or lease handled by someone else: a claim of ours still open says so. */
@@ -126,7 +141,7 @@ export async function runKeeperTick(opts: {
   now?: Date;
 }): Promise<KeeperTickResult> {
   const { db, chain } = opts;
-  const result: KeeperTickResult = { settled: 0, closed: 0, failed: 0 };
+  const result: KeeperTickResult = { settled: 0, closed: 0, toppedUp: 0, failed: 0 };
   // Chain time may run ahead of the wall clock (a dev chain moved forward) or lag it by a block: the
   // later of the two selects candidates, and the contract's own check (simulated first) has the last word.
   const chainSeconds = await chain.chainSeconds();
@@ -206,5 +221,44 @@ export async function runKeeperTick(opts: {
     if (outcome === "done") result.closed++;
     if (outcome === "failed") result.failed++;
   }
+
+  for (const id of await listAutoTopUpLeases({ db })) {
+    const outcome = await autoTopUpLease(db, chain, id);
+    if (outcome === "done") result.toppedUp++;
+    if (outcome === "failed") result.failed++;
+  }
   return result;
+}
+
+/**
+ * One candidate of auto top-up: decided on the chain's latest block (the indexed rule only selects), claimed
+ * for its episode, then sent; a revert saying it is no longer due is recorded as skipped, not failed.
+ */
+async function autoTopUpLease(
+  db: Db,
+  chain: KeeperChain,
+  id: string,
+): Promise<"done" | "failed" | "skipped" | "not-due"> {
+  const { decision, used } = await chain.autoTopUpDue(BigInt(id));
+  if (!decision.due) return "not-due";
+  const episode = used.toString();
+  if (!(await claim(db, "top-up", id, episode))) return "not-due";
+  try {
+    const run = await chain.autoTopUp(BigInt(id));
+    if (!run.sent) {
+      // runAutoTopUp only holds back a top-up its own re-check found not due.
+      const reason = run.decision.due ? "due" : run.decision.reason;
+      const detail = `not due when sent (${reason})`;
+      await finish(db, "top-up", id, { result: "skipped", detail }, episode);
+      return "skipped";
+    }
+    const detail = `topped up by ${run.amount} base units`;
+    await finish(db, "top-up", id, { result: "done", detail, txHash: run.txHash }, episode);
+    return "done";
+  } catch (error) {
+    const message = (error as Error).message.split("\n")[0] ?? "unknown error";
+    const result = TOP_UP_NOT_DUE.has(message) ? "skipped" : "failed";
+    await finish(db, "top-up", id, { result, detail: message }, episode);
+    return result;
+  }
 }

@@ -32,8 +32,10 @@ export async function startKeeperJob(handle: DbHandle): Promise<() => Promise<vo
     intervalMs: INTERVAL_MS,
     tick: async () => {
       const r = await runKeeperTick({ db: handle.db, chain });
-      if (r.settled + r.closed + r.failed > 0)
-        console.log(`[keeper] ${r.settled} settled, ${r.closed} closed, ${r.failed} failed`);
+      if (r.settled + r.closed + r.toppedUp + r.failed > 0)
+        console.log(
+          `[keeper] ${r.settled} settled, ${r.closed} closed, ${r.toppedUp} topped up, ${r.failed} failed`,
+        );
     },
   });
 }
