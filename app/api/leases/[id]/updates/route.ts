@@ -1,0 +1,45 @@
+// POST /api/leases/[id]/updates – stores a lease's next manifest (with new or replaced secret values) beside its tenant's or deploy key's signed LeaseUpdate and relays updateLeaseSpec; answers the revision.
+import type { Address } from "viem";
+import { z } from "zod";
+import { route, zUintString } from "@/lib/api/handler";
+import { getPublicClient } from "@/lib/chain/public-client";
+import { getConfig } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+import { prepareLeaseUpdate } from "@/lib/lease/update-lease-spec";
+import { relayLeaseUpdate } from "@/lib/market/relay-order";
+
+// No session: the signature is the authority (a CLI holding only a deploy key has no wallet session).
+const body = z.object({
+  manifest: z.unknown(),
+  /** `SecretValue[]` for new or replaced secrets only; an unchanged digest keeps its stored value. */
+  secrets: z.array(z.unknown()).max(32).optional(),
+  update: z.record(z.string(), z.unknown()),
+  signer: z.string(),
+  signature: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]+$/, "must be hex")
+    .max(20_000),
+});
+
+export const POST = route(
+  { params: z.object({ id: zUintString }), body, rateLimit: "relay" },
+  async ({ db, params, body }) => {
+    const config = getConfig();
+    if (!config.MARKET_ADDRESS)
+      throw new AppError("SERVICE_UNAVAILABLE", "No market contract is configured.");
+    const prepared = await prepareLeaseUpdate({
+      db,
+      client: getPublicClient(),
+      chainId: config.CHAIN_ID,
+      marketAddress: config.MARKET_ADDRESS as Address,
+      leaseId: params.id,
+      manifest: body.manifest,
+      secrets: body.secrets,
+      update: body.update,
+      signer: body.signer,
+      signature: body.signature,
+    });
+    const relayed = await relayLeaseUpdate({ db, ...prepared });
+    return { specHash: prepared.specHash, revision: relayed.revision, txHash: relayed.txHash };
+  },
+);
