@@ -113,17 +113,22 @@ export async function prepareLeaseUpdate(opts: PrepareLeaseUpdateOptions): Promi
   }
   if (!valid) throw new AppError("INVALID_SIGNATURE", `The signature is not ${signer}'s over this update.`);
 
-  // Unchanged secrets (same name and digest as now) keep their stored value; nothing is decrypted when
-  // no secret is carried over.
+  // A secret not sent keeps a value already stored: under the target hash itself (a rollback), or under
+  // the current hash with the same digest (an edit that left it alone). Nothing is decrypted when every
+  // value was sent.
   const currentDigests = new Map(manifestServices(currentManifest).secrets.map((s) => [s.name, s.digest]));
   const sent = new Set(secrets.map((s) => s.name));
-  const carried = manifestServices(canonical.manifest).secrets.filter(
-    (s) => !sent.has(s.name) && currentDigests.get(s.name) === s.digest,
-  );
-  const stored = carried.length > 0 ? await loadSecretValues(opts.db, current.specHash, opts.secretKey) : {};
-  const kept = Object.fromEntries(
-    carried.filter((s) => Object.hasOwn(stored, s.name)).map((s) => [s.name, stored[s.name] as string]),
-  );
+  const unsent = manifestServices(canonical.manifest).secrets.filter((s) => !sent.has(s.name));
+  const kept: Record<string, string> = {};
+  if (unsent.length > 0) {
+    const target = await loadSecretValues(opts.db, canonical.specHash, opts.secretKey);
+    const stored = await loadSecretValues(opts.db, current.specHash, opts.secretKey);
+    for (const s of unsent) {
+      if (Object.hasOwn(target, s.name)) kept[s.name] = target[s.name] as string;
+      else if (currentDigests.get(s.name) === s.digest && Object.hasOwn(stored, s.name))
+        kept[s.name] = stored[s.name] as string;
+    }
+  }
 
   const created = await insertManifest({
     db: opts.db,
@@ -164,29 +169,10 @@ async function maySign(opts: { db: Db; tenant: string; signer: Address; leaseId:
 }
 
 /**
- * The new manifest must fit what the lease bought (its order's manifest) and keep its volumes: AppError
- * UNPROCESSABLE naming every excess otherwise.
+ * The new manifest must keep its volumes (checked first: the more specific refusal) and fit what the lease
+ * bought (its order's manifest): AppError UNPROCESSABLE naming every refusal otherwise.
  */
 export function assertFitsLease(next: Manifest, bought: Manifest, current: Manifest): void {
-  const t = manifestTotals(next);
-  const b = manifestTotals(bought);
-  const over: string[] = [];
-  if (t.cpuMillis > b.cpuMillis) over.push(`CPU ${t.cpuMillis}m of ${b.cpuMillis}m`);
-  if (t.memoryMiB > b.memoryMiB) over.push(`memory ${t.memoryMiB} MiB of ${b.memoryMiB} MiB`);
-  if (t.storageMiB > b.storageMiB) over.push(`ephemeral storage ${t.storageMiB} MiB of ${b.storageMiB} MiB`);
-  if (t.gpuCount > b.gpuCount) over.push(`GPUs ${t.gpuCount} of ${b.gpuCount}`);
-  if (t.gpuCount > 0 && t.gpuModel !== b.gpuModel)
-    over.push(`GPU model ${t.gpuModel ?? "(any)"} instead of the bought ${b.gpuModel ?? "(any)"}`);
-  for (const v of t.volumes) {
-    const had = b.volumes.find((x) => x.storageClass === v.storageClass)?.sizeMiB ?? 0;
-    if (v.sizeMiB > had) over.push(`${v.storageClass} volumes ${v.sizeMiB} MiB of ${had} MiB`);
-  }
-  if (over.length > 0)
-    throw new AppError(
-      "UNPROCESSABLE",
-      `The update needs more than the lease bought: ${over.join("; ")}. Close it and order again to grow.`,
-    );
-
   // Claims are named <service>-<volume>: the same volume of the same service is the same claim.
   const nextVolumes = new Map(
     manifestServices(next).services.flatMap((s) => (s.volumes ?? []).map((v) => [`${s.name}/${v.name}`, v])),
@@ -207,5 +193,24 @@ export function assertFitsLease(next: Manifest, bought: Manifest, current: Manif
     throw new AppError(
       "UNPROCESSABLE",
       `${refused.join("; ")}: Kubernetes cannot shrink a PersistentVolumeClaim or change its class. Keep the volume as it is, or rename it for a new, empty one.`,
+    );
+
+  const t = manifestTotals(next);
+  const b = manifestTotals(bought);
+  const over: string[] = [];
+  if (t.cpuMillis > b.cpuMillis) over.push(`CPU ${t.cpuMillis}m of ${b.cpuMillis}m`);
+  if (t.memoryMiB > b.memoryMiB) over.push(`memory ${t.memoryMiB} MiB of ${b.memoryMiB} MiB`);
+  if (t.storageMiB > b.storageMiB) over.push(`ephemeral storage ${t.storageMiB} MiB of ${b.storageMiB} MiB`);
+  if (t.gpuCount > b.gpuCount) over.push(`GPUs ${t.gpuCount} of ${b.gpuCount}`);
+  if (t.gpuCount > 0 && t.gpuModel !== b.gpuModel)
+    over.push(`GPU model ${t.gpuModel ?? "(any)"} instead of the bought ${b.gpuModel ?? "(any)"}`);
+  for (const v of t.volumes) {
+    const had = b.volumes.find((x) => x.storageClass === v.storageClass)?.sizeMiB ?? 0;
+    if (v.sizeMiB > had) over.push(`${v.storageClass} volumes ${v.sizeMiB} MiB of ${had} MiB`);
+  }
+  if (over.length > 0)
+    throw new AppError(
+      "UNPROCESSABLE",
+      `The update needs more than the lease bought: ${over.join("; ")}. Close it and order again to grow.`,
     );
 }
