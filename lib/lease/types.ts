@@ -44,7 +44,19 @@ export interface LeaseEndpoint {
   addresses: string[];
 }
 
+/** A Deployment's rollout (lib/k8s/read-lease-status.ts). */
+export interface LeaseRolloutView {
+  name: string;
+  specHash: string | null;
+  replicas: number;
+  updatedReplicas: number;
+  availableReplicas: number;
+  complete: boolean;
+}
+
 export interface LeaseStatusView {
+  /** Absent in status rows stored before it was added. */
+  rollouts?: LeaseRolloutView[];
   pods: LeasePod[];
   events: LeaseEvent[];
   endpoints: LeaseEndpoint[];
