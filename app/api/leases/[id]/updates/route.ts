@@ -1,3 +1,4 @@
+// GET /api/leases/[id]/updates – the lease's spec revisions with their sealed manifests and what it bought (its tenant only).
 // POST /api/leases/[id]/updates – stores a lease's next manifest (with new or replaced secret values) beside its tenant's or deploy key's signed LeaseUpdate and relays updateLeaseSpec; answers the revision.
 import type { Address } from "viem";
 import { z } from "zod";
@@ -5,6 +6,8 @@ import { route, zUintString } from "@/lib/api/handler";
 import { getPublicClient } from "@/lib/chain/public-client";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
+import { requireLeaseAccess } from "@/lib/lease/lease-access";
+import { listLeaseRevisions } from "@/lib/lease/list-lease-revisions";
 import { prepareLeaseUpdate } from "@/lib/lease/update-lease-spec";
 import { relayLeaseUpdate } from "@/lib/market/relay-order";
 
@@ -41,5 +44,15 @@ export const POST = route(
     });
     const relayed = await relayLeaseUpdate({ db, ...prepared });
     return { specHash: prepared.specHash, revision: relayed.revision, txHash: relayed.txHash };
+  },
+);
+
+export const GET = route(
+  { params: z.object({ id: zUintString }), auth: true },
+  async ({ db, params, session }) => {
+    const { lease, role } = await requireLeaseAccess({ db, leaseId: params.id, address: session.address });
+    // The sealed manifests hold the secrets' digests: the tenant's to sign again, not the provider's.
+    if (role !== "tenant") throw new AppError("FORBIDDEN", "Only the lease's tenant sees its revisions.");
+    return listLeaseRevisions({ db, lease });
   },
 );
