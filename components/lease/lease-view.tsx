@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useMemo, useState } from "react";
+import { EditDeploymentPanel } from "@/components/lease/edit-deployment-panel";
 import { EscrowPanel } from "@/components/lease/escrow-panel";
 import { LeaseTimeline } from "@/components/lease/lease-timeline";
 import { ContainerTable } from "@/components/lease/container-table";
@@ -281,6 +282,10 @@ export function LeaseView(props: { initial: LeaseResponse }) {
           </Card>
         </div>
       </div>
+
+      {lease.role === "tenant" && workloadLive && lease.deployState !== "pending" && (
+        <EditDeploymentPanel leaseId={lease.id} rollouts={liveStatus?.rollouts} />
+      )}
 
       <Card title="Pods" testId="pods">
         {pods.length === 0 ? (
