@@ -236,7 +236,7 @@ function sum(rollouts: LeaseRolloutView[], key: "replicas" | "updatedReplicas" |
   return rollouts.reduce((n, r) => n + r[key], 0);
 }
 
-/** Per service: − replicas + , each click preparing an update the tenant reviews and signs. */
+/** Per service of the current revision: its image, and − replicas + (each click prepares an update to review and sign). */
 function ReplicaControls(props: {
   manifest: Manifest;
   onChange: (service: string, replicas: number) => void;
@@ -248,6 +248,9 @@ function ReplicaControls(props: {
       {services.map((s) => (
         <li key={s.name} className="flex items-center gap-2">
           <span>{s.name}</span>
+          <code className="font-mono text-xs" data-testid={`deployment-image-${s.name}`}>
+            {s.image}
+          </code>
           <span className="text-xs text-zinc-600 dark:text-zinc-400">Replicas</span>
           <Button
             size="sm"
