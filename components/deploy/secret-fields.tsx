@@ -1,8 +1,10 @@
 "use client";
 
 import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
+import { KEPT_SECRET } from "@/lib/market/draft-manifest";
 import { type DraftBinding, fieldId, listAt, pathKey, without } from "./draft-binding";
 import { DraftText, GroupError } from "./draft-inputs";
 import { ListHeader, ListRow } from "./service-list-row";
@@ -53,6 +55,19 @@ function SecretValueField(props: { b: DraftBinding; index: number }) {
   const [shown, setShown] = useState(false);
   const error = b.issue(path);
   const value = b.get(path);
+  // A running lease's secret keeps its stored value (never sent back to the page) until replaced.
+  if (value === KEPT_SECRET)
+    return (
+      <div
+        className="flex items-center gap-2 sm:col-span-2 lg:col-span-3 sm:pt-6"
+        data-testid={`kept-${pathKey(path)}`}
+      >
+        <Badge tone="green">set</Badge>
+        <Button variant="secondary" size="sm" onClick={() => b.set(path, "")}>
+          Replace
+        </Button>
+      </div>
+    );
   return (
     <div className="sm:col-span-2 lg:col-span-3">
       <Field label="Value" error={error} htmlFor={fieldId(path)}>

@@ -3,12 +3,13 @@
 import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useMemo, useState } from "react";
-import { AutoscaleStatus } from "@/components/lease/autoscale-status";
 import { AutoTopUpPanel } from "@/components/lease/auto-top-up-panel";
+import { AutoscaleStatus } from "@/components/lease/autoscale-status";
+import { ContainerTable } from "@/components/lease/container-table";
 import { DeployKeysPanel } from "@/components/lease/deploy-keys-panel";
+import { EditDeploymentPanel } from "@/components/lease/edit-deployment-panel";
 import { EscrowPanel } from "@/components/lease/escrow-panel";
 import { LeaseTimeline } from "@/components/lease/lease-timeline";
-import { ContainerTable } from "@/components/lease/container-table";
 import { LogViewer } from "@/components/lease/log-viewer";
 import { PostMortemPanel } from "@/components/lease/post-mortem-panel";
 import { PublicUrls } from "@/components/lease/public-urls";
@@ -291,6 +292,10 @@ export function LeaseView(props: { initial: LeaseResponse }) {
           </Card>
         </div>
       </div>
+
+      {lease.role === "tenant" && workloadLive && lease.deployState !== "pending" && (
+        <EditDeploymentPanel leaseId={lease.id} rollouts={liveStatus?.rollouts} />
+      )}
 
       <Card title="Pods" testId="pods">
         {pods.length === 0 ? (

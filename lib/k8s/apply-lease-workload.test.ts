@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
 import { provisionKubebidAccess } from "@/dev/provision-kubebid-access";
-import { canonicalizeManifest, type ManifestInput, secretDigest } from "@/lib/market/manifest";
+import {
+  canonicalizeManifest,
+  type ManifestInput,
+  manifestTotals,
+  secretDigest,
+} from "@/lib/market/manifest";
 import { applyLeaseWorkload, leaseObjectPath } from "./apply-lease-workload";
 import { buildLeaseObjects, LABELS } from "./build-lease-objects";
 import type { ClusterClient } from "./cluster-client";
@@ -664,5 +669,49 @@ describe("a v2 deployment on a cluster: web and postgres with a volume and a sec
       message: expect.stringMatching(/secret "db-password" is missing/),
     });
     expect((await readLeaseStatus(client, "201")).exists).toBe(false);
+  });
+});
+
+describe("a spec update rolled out on a cluster", () => {
+  it("switches a Deployment between Recreate and RollingUpdate as the spare allows and reports the rollout", async () => {
+    // Bought: 2 replicas of 500m/256Mi. Revision 1 runs one replica of a new image: room for a surge pod.
+    const first = lease("160");
+    const bought = manifestTotals(first.manifest);
+    await applyLeaseWorkload(client, first);
+    const strategy = async () =>
+      (await client.apps.readNamespacedDeployment({ namespace: "kb-lease-160", name: "web" })).spec?.strategy;
+    expect(await strategy()).toEqual({ type: "Recreate" });
+
+    const next = lease("160", { image: "ghcr.io/acme/web:1.1", replicas: 1 });
+    await applyLeaseWorkload(client, { ...next, bought });
+    expect(await strategy()).toEqual({
+      type: "RollingUpdate",
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    });
+    const quota = await client.core.readNamespacedResourceQuota({
+      namespace: "kb-lease-160",
+      name: "kb-quota",
+    });
+    // What was bought, and one pod more for the surge.
+    expect(quota.spec?.hard).toMatchObject({ "requests.cpu": "1000m", pods: "2" });
+    const done = await until(
+      () => readLeaseStatus(client, "160"),
+      (s) => s.rollouts.every((r) => r.complete && r.specHash === next.specHash),
+    );
+    expect(done.rollouts).toEqual([
+      {
+        name: "web",
+        specHash: next.specHash,
+        replicas: 1,
+        updatedReplicas: 1,
+        availableReplicas: 1,
+        complete: true,
+      },
+    ]);
+
+    // Back to two replicas: no room left, Recreate again (the rollingUpdate fields KubeBid set are gone).
+    await applyLeaseWorkload(client, { ...lease("160", { image: "ghcr.io/acme/web:1.1" }), bought });
+    expect(await strategy()).toEqual({ type: "Recreate" });
+    await teardownLeaseWorkload(client, "160");
   });
 });

@@ -89,6 +89,7 @@ function leaseCollectionPath(kind: string, namespace: string): string {
 
 async function serverSideApply(client: ClusterClient, object: K8sObject): Promise<AppliedObject> {
   const { name, namespace = "" } = object.metadata;
+  await dropRollingUpdate(client, object);
   try {
     const applied = await client.requestJson<{ metadata?: { resourceVersion?: string } }>(
       leaseObjectPath(object),
@@ -107,6 +108,33 @@ async function serverSideApply(client: ClusterClient, object: K8sObject): Promis
 }
 
 const isNotFound = (error: unknown) => error instanceof ApiException && error.code === 404;
+
+/**
+ * A Deployment going back from RollingUpdate to Recreate (a spec update that leaves no room for a surge
+ * pod) must lose its rollingUpdate first: kube-apiserver refuses rollingUpdate beside type Recreate, and
+ * whether an apply that omits it removes it depends on who owns those fields. A merge patch setting it
+ * to null removes it whoever does; a Deployment that has none, or is not there yet, is left alone.
+ */
+async function dropRollingUpdate(client: ClusterClient, object: K8sObject) {
+  if (object.kind !== "Deployment") return;
+  if ((object.spec as { strategy?: { type?: string } } | undefined)?.strategy?.type !== "Recreate") return;
+  const { name, namespace = "" } = object.metadata;
+  try {
+    const current = await client.requestJson<{ spec?: { strategy?: { rollingUpdate?: unknown } } }>(
+      leaseObjectPath(object),
+    );
+    if (current.spec?.strategy?.rollingUpdate === undefined) return;
+    await client.requestJson(leaseObjectPath(object), {
+      method: "PATCH",
+      query: { fieldManager: FIELD_MANAGER },
+      body: { spec: { strategy: { type: "Recreate", rollingUpdate: null } } },
+      contentType: "application/merge-patch+json",
+    });
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw toClusterError(error, `switch Deployment ${namespace}/${name} to Recreate`);
+  }
+}
 
 async function deleteObject(client: ClusterClient, object: Pick<K8sObject, "kind" | "metadata">) {
   try {

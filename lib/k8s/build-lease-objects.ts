@@ -24,7 +24,9 @@ import { GPU_PRODUCT_LABEL, GPU_RESOURCE } from "./read-inventory";
 // - NetworkPolicies: ingress from the namespace itself, from the provider's ingress controller only to
 //   the ports its Ingresses route to, from anywhere only to NodePort/LoadBalancer ports; no egress to
 //   private/link-local/CGNAT ranges (incl. the cloud metadata address), DNS to kube-system allowed;
-// - per service: a hardened Deployment (Recreate, so a rollout never needs more than the quota), a
+// - per service: a hardened Deployment, rolled out RollingUpdate (one surge pod, none unavailable) when
+//   what the lease bought has room for one more of its replicas and it has no volume, else Recreate (a
+//   rollout never needs more than the quota; a ReadWriteOnce volume cannot be mounted twice), a
 //   ClusterIP Service named after it (services find each other by name), its volumes as
 //   PersistentVolumeClaims `<service>-<volume>`, an Ingress for its HTTP port and a `<service>-public`
 //   NodePort/LoadBalancer Service for its TCP/UDP ports, as the provider's ClusterExposure offers;
@@ -100,6 +102,20 @@ export interface LeaseWorkloadInput {
   userNamespaces?: boolean;
   /** The StorageClasses the cluster offers (clusters.storage_classes); absent: not checked here. */
   storageClasses?: readonly string[];
+  /**
+   * What the lease bought (its order's manifest totals), when the manifest is a later spec that may use
+   * less: the quota is what was bought, and the spare decides each Deployment's strategy. Absent: the
+   * manifest's own totals (nothing spare).
+   */
+  bought?: LeaseCapacity;
+}
+
+/** Compute a lease bought, summed over replicas (manifestTotals' units). */
+export interface LeaseCapacity {
+  cpuMillis: number;
+  memoryMiB: number;
+  storageMiB: number;
+  gpuCount: number;
 }
 
 export interface K8sObject {
@@ -204,6 +220,16 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): {
     "app.kubernetes.io/name": service,
   });
   const restricted = deployment.podSecurity === "restricted";
+  const totals = manifestTotals(manifest);
+  const bought = input.bought ?? totals;
+  /** Room for one more replica of `svc` beside the whole deployment, within what was bought. */
+  const canSurge = (svc: ManifestService) =>
+    (svc.volumes ?? []).length === 0 &&
+    totals.cpuMillis + svc.resources.cpu <= bought.cpuMillis &&
+    totals.memoryMiB + svc.resources.memory <= bought.memoryMiB &&
+    totals.storageMiB + svc.resources.storage <= bought.storageMiB &&
+    totals.gpuCount + svc.resources.gpu.count <= bought.gpuCount;
+  const surging = deployment.services.some(canSurge);
 
   const ns: K8sObject = {
     apiVersion: "v1",
@@ -388,6 +414,7 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): {
     deployments.push(
       leaseDeployment({
         svc,
+        rolling: canSurge(svc),
         meta: { ...meta(svc.name), annotations: { [LABELS.specHash]: `0x${hash}` } },
         podLabels: { ...partLabels, "app.kubernetes.io/name": svc.name },
         selector,
@@ -401,7 +428,6 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): {
     }
   }
 
-  const totals = manifestTotals(manifest);
   const services = [...clusterServices, ...publicServices];
   const storageMiB = [...storageByClass.values()].reduce((n, c) => n + c.mib, 0);
   const quota: K8sObject = {
@@ -410,14 +436,16 @@ export function buildLeaseObjects(input: LeaseWorkloadInput): {
     metadata: meta("kb-quota"),
     spec: {
       hard: {
-        "requests.cpu": `${totals.cpuMillis}m`,
-        "limits.cpu": `${totals.cpuMillis}m`,
-        "requests.memory": `${totals.memoryMiB}Mi`,
-        "limits.memory": `${totals.memoryMiB}Mi`,
-        "requests.ephemeral-storage": `${totals.storageMiB}Mi`,
-        "limits.ephemeral-storage": `${totals.storageMiB}Mi`,
-        [`requests.${GPU_RESOURCE}`]: String(totals.gpuCount),
-        pods: String(totals.replicas),
+        "requests.cpu": `${bought.cpuMillis}m`,
+        "limits.cpu": `${bought.cpuMillis}m`,
+        "requests.memory": `${bought.memoryMiB}Mi`,
+        "limits.memory": `${bought.memoryMiB}Mi`,
+        "requests.ephemeral-storage": `${bought.storageMiB}Mi`,
+        "limits.ephemeral-storage": `${bought.storageMiB}Mi`,
+        [`requests.${GPU_RESOURCE}`]: String(bought.gpuCount),
+        // One pod more while a rolling service surges (two surging at once take turns: the
+        // ReplicaSet controller retries a pod the quota refused).
+        pods: String(totals.replicas + (surging ? 1 : 0)),
         services: String(services.length),
         // kube-apiserver's quota counts a node port per port of NodePort and LoadBalancer Services.
         "services.nodeports": String(nodePorts),
@@ -624,6 +652,7 @@ function egressPolicy(metadata: K8sObject["metadata"], nodeLocalDns: string | nu
 
 function leaseDeployment(opts: {
   svc: ManifestService;
+  rolling: boolean;
   meta: K8sObject["metadata"];
   podLabels: Record<string, string>;
   selector: Record<string, string>;
@@ -647,9 +676,12 @@ function leaseDeployment(opts: {
       // set once at creation under another field manager (INITIAL_REPLICAS_MANAGER), which the HPA's
       // first write replaces.
       ...(svc.autoscale ? {} : { replicas: svc.replicas }),
-      // Recreate: a rolling update would need a surge pod the quota does not have room for (and a
-      // ReadWriteOnce volume cannot be mounted by the old and the new pod at once).
-      strategy: { type: "Recreate" },
+      // RollingUpdate only with room for the surge pod (buildLeaseObjects decides; never with a
+      // ReadWriteOnce volume, which the old and the new pod cannot mount at once); Recreate takes no
+      // rollingUpdate (kube-apiserver: "may not be specified when strategy `type` is 'Recreate'").
+      strategy: opts.rolling
+        ? { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
+        : { type: "Recreate" },
       revisionHistoryLimit: 2,
       selector: { matchLabels: opts.selector },
       template: {

@@ -1,6 +1,6 @@
 import "server-only";
 import { ApiException, type CoreV1Event } from "@kubernetes/client-node";
-import { leaseNamespace } from "./build-lease-objects";
+import { LABELS, leaseNamespace } from "./build-lease-objects";
 import type { ClusterClient } from "./cluster-client";
 import { toClusterError } from "./cluster-error";
 import { type LeasePodStatus, summarizePod } from "./summarize-pod";
@@ -33,6 +33,18 @@ export interface LeaseAutoscaler {
   inactive: string | null;
 }
 
+/** A Deployment's rollout, from its status (what `kubectl rollout status` reads). */
+export interface LeaseRollout {
+  name: string;
+  /** The spec hash of its template (annotation), 0x-prefixed; null if it has none. */
+  specHash: string | null;
+  replicas: number;
+  updatedReplicas: number;
+  availableReplicas: number;
+  /** The controller has seen the latest spec, every replica is updated and available, no old one is left. */
+  complete: boolean;
+}
+
 export interface LeaseStatus {
   namespace: string;
   exists: boolean;
@@ -43,6 +55,8 @@ export interface LeaseStatus {
     availableReplicas: number;
     updatedReplicas: number;
   } | null;
+  /** Every Deployment's rollout (a spec update rolls them out). */
+  rollouts: LeaseRollout[];
   pods: LeasePodStatus[];
   events: LeaseEvent[];
   service: {
@@ -100,6 +114,7 @@ export async function readLeaseStatus(
     namespace,
     exists: false,
     deployment: null,
+    rollouts: [],
     pods: [],
     events: [],
     service: null,
@@ -130,6 +145,24 @@ export async function readLeaseStatus(
         updatedReplicas: dep.status?.updatedReplicas ?? 0,
       };
     }
+    status.rollouts = deployments.items.map((d) => {
+      const replicas = d.spec?.replicas ?? 1;
+      const updated = d.status?.updatedReplicas ?? 0;
+      const available = d.status?.availableReplicas ?? 0;
+      return {
+        name: d.metadata?.name ?? "",
+        specHash: d.metadata?.annotations?.[LABELS.specHash] ?? null,
+        replicas,
+        updatedReplicas: updated,
+        availableReplicas: available,
+        // kubectl's rollout status: observedGeneration caught up, all updated, none old, all available.
+        complete:
+          (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) &&
+          updated === replicas &&
+          (d.status?.replicas ?? 0) === updated &&
+          available === updated,
+      };
+    });
     status.pods = pods.items.map(summarizePod).sort((a, b) => a.name.localeCompare(b.name));
     status.events = events.items
       .map(eventOf)

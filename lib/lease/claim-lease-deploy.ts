@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { leaseDeploys } from "@/db/schema";
 
@@ -42,13 +42,21 @@ export async function claimLeaseDeploy(opts: {
   return row?.appliedAt ? { state: "applied", clusterId: row.clusterId } : { state: "taken" };
 }
 
+/**
+ * Records the apply, and forgets the lease's other specs: the workload runs this one only, so a later
+ * update back to an earlier spec (a rollback) is a new deploy to claim.
+ */
 export async function markLeaseDeployApplied(opts: { db: Db; leaseId: string; specHash: string }) {
-  await opts.db
-    .update(leaseDeploys)
-    .set({ appliedAt: sql`now()` })
-    .where(
-      and(eq(leaseDeploys.leaseId, opts.leaseId), eq(leaseDeploys.specHash, opts.specHash.toLowerCase())),
-    );
+  const specHash = opts.specHash.toLowerCase();
+  await opts.db.transaction(async (tx) => {
+    await tx
+      .update(leaseDeploys)
+      .set({ appliedAt: sql`now()` })
+      .where(and(eq(leaseDeploys.leaseId, opts.leaseId), eq(leaseDeploys.specHash, specHash)));
+    await tx
+      .delete(leaseDeploys)
+      .where(and(eq(leaseDeploys.leaseId, opts.leaseId), ne(leaseDeploys.specHash, specHash)));
+  });
 }
 
 /** Gives a claim back after a failed apply, so the next tick retries it. */

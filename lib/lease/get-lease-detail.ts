@@ -37,7 +37,8 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
     ? await db
         .select({ body: manifests.body })
         .from(manifests)
-        .where(eq(manifests.specHash, order.specHash.toLowerCase()))
+        // The spec the lease runs now: the order's until a spec update.
+        .where(eq(manifests.specHash, (lease.specHash ?? order.specHash).toLowerCase()))
     : [];
   const parsed = manifest ? manifestSchema.safeParse(manifest.body) : null;
   const exposure = await loadLeaseExposure({ db, lease });

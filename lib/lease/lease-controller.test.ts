@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { clusters, leaseDeploys, leaseStatus, leases, manifests, orders } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
+import { buildLeaseObjects } from "@/lib/k8s/build-lease-objects";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
 import { createLeaseController } from "@/lib/lease/lease-controller";
 import type { LeaseWorkload } from "@/lib/lease/workload";
@@ -365,5 +366,103 @@ describe("lease controller and secrets", () => {
       storageClasses: ["fast"],
     });
     expect(await leaseRow("50")).toMatchObject({ deployState: "deploying", deployError: null });
+  });
+});
+
+describe("lease controller and spec updates", () => {
+  // Bought: 2 replicas of 250m/256Mi. Revision 1 runs one replica (room for a surge pod), revision 2
+  // two (none), revision 3 rolls back to revision 1's hash.
+  const v2 = (image: string, replicas: number) =>
+    canonicalizeManifest({
+      version: 2,
+      name: "web",
+      services: [{ name: "web", image, resources: { cpu: 250, memory: 256, storage: 512 }, replicas }],
+    });
+  const bought = v2("nginx:1.27", 2);
+  const one = v2("nginx:1.28", 1);
+  const two = v2("nginx:1.28", 2);
+
+  async function update(id: string, spec: ReturnType<typeof v2>, revision: number) {
+    await handle.db
+      .insert(manifests)
+      .values({ specHash: spec.specHash, tenant, body: spec.manifest, signature: "0x", order: {} })
+      .onConflictDoNothing();
+    await handle.db
+      .update(leases)
+      .set({ specHash: spec.specHash.toLowerCase(), specRevision: revision })
+      .where(eq(leases.id, id));
+  }
+  const strategies = (input: Parameters<LeaseWorkload["apply"]>[1]) =>
+    buildLeaseObjects(input)
+      .objects.filter((o) => o.kind === "Deployment")
+      .map((o) => (o.spec as { strategy: { type: string } }).strategy.type);
+
+  it("re-applies the lease's spec hash when an update changes it, with the strategy the spare allows, and a rollback too", async () => {
+    const fake = fakeWorkload();
+    const { workload } = fake;
+    // Leases of earlier tests are in the same database: only this one's applies count.
+    const calls = () => fake.calls.filter((c) => c.startsWith("apply 40 "));
+    const applied = () => fake.applied.filter((a) => a.leaseId === "40");
+    const controller = createLeaseController({
+      db: handle.db,
+      workload,
+      clientFor: async () => ({}) as ClusterClient,
+      log: () => {},
+    });
+    await addLease("40", bought.specHash, bought.manifest);
+    await controller.tick();
+    await controller.tick();
+    expect(calls()).toEqual(["apply 40 nginx:1.27"]);
+    expect((await leaseRow("40"))?.deployState).toBe("running");
+    // The order's manifest fills what was bought: no room for a surge pod.
+    expect(strategies(applied()[0]!)).toEqual(["Recreate"]);
+
+    await update("40", one, 1);
+    await controller.tick();
+    expect(calls()).toEqual(["apply 40 nginx:1.27", "apply 40 nginx:1.28"]);
+    expect(applied()[1]).toMatchObject({ specHash: one.specHash.toLowerCase() });
+    expect(applied()[1]?.bought).toMatchObject({ cpuMillis: 500, memoryMiB: 512, storageMiB: 1024 });
+    expect(strategies(applied()[1]!)).toEqual(["RollingUpdate"]);
+    // Applied once: the next tick only follows it.
+    await controller.tick();
+    expect(calls()).toHaveLength(2);
+
+    await update("40", two, 2);
+    await controller.tick();
+    expect(strategies(applied()[2]!)).toEqual(["Recreate"]);
+
+    // A rollback is a new revision of an earlier hash: applied again.
+    await update("40", one, 3);
+    await controller.tick();
+    expect(applied().map((a) => a.specHash)).toEqual(
+      [bought, one, two, one].map((s) => s.specHash.toLowerCase()),
+    );
+    expect((await leaseRow("40"))?.deployState).not.toBe("failed");
+  });
+
+  it("leaves the running revision alone when an update's manifest is not stored or not its hash", async () => {
+    const fake = fakeWorkload();
+    const { workload } = fake;
+    const controller = createLeaseController({
+      db: handle.db,
+      workload,
+      clientFor: async () => ({}) as ClusterClient,
+      log: () => {},
+    });
+    await addLease("41", bought.specHash, bought.manifest);
+    await controller.tick();
+    await controller.tick();
+    // An update to a hash whose stored body is another manifest.
+    const forged = `0x${"cd".repeat(32)}`;
+    await handle.db
+      .insert(manifests)
+      .values({ specHash: forged, tenant, body: one.manifest, signature: "0x", order: {} });
+    await handle.db.update(leases).set({ specHash: forged, specRevision: 1 }).where(eq(leases.id, "41"));
+    await controller.tick();
+    expect(fake.calls.filter((c) => c.startsWith("apply 41 "))).toEqual(["apply 41 nginx:1.27"]);
+    expect(await leaseRow("41")).toMatchObject({
+      deployState: "running",
+      deployError: expect.stringContaining("revision 1 not rolled out: manifest hash does not match"),
+    });
   });
 });

@@ -2,26 +2,33 @@ import "server-only";
 import { and, desc, eq, inArray, isNotNull, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { bidDecisions, clusters, type Lease, leases, manifests, orders } from "@/db/schema";
+import { bidDecisions, clusters, type Lease, leaseDeploys, leases, manifests, orders } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
-import { buildLeaseObjects, type LeaseWorkloadInput, leaseNamespace } from "@/lib/k8s/build-lease-objects";
+import {
+  buildLeaseObjects,
+  type LeaseCapacity,
+  type LeaseWorkloadInput,
+  leaseNamespace,
+} from "@/lib/k8s/build-lease-objects";
 import type { ClusterClient } from "@/lib/k8s/cluster-client";
 import { clusterExposureSchema, storageClassOfferSchema } from "@/lib/k8s/cluster-exposure";
 import { capturePostMortem } from "@/lib/lease/capture-post-mortem";
 import { claimLeaseDeploy, markLeaseDeployApplied, releaseLeaseDeploy } from "@/lib/lease/claim-lease-deploy";
 import { deleteLeaseStatus, saveLeaseStatus } from "@/lib/lease/lease-status-store";
 import type { LeaseWorkload } from "@/lib/lease/workload";
-import { canonicalizeManifest, type Manifest, manifestServices } from "@/lib/market/manifest";
+import { canonicalizeManifest, type Manifest, manifestServices, manifestTotals } from "@/lib/market/manifest";
 import { loadSecretValues } from "@/lib/market/secret-values";
 
 // The lease controller: turns leases (written by the indexer) into workloads and back.
-// - pending: find the manifest stored for the order's specHash, re-hash it and refuse it unless the
-//   hash equals the order's specHash; pick the winner's cluster (the one its bid was sized for, else
+// - pending: find the manifest stored for the lease's spec hash (leases.spec_hash, the order's until a
+//   spec update), re-hash it and refuse it unless the hashes are equal; pick the winner's cluster (the one its bid was sized for, else
 //   its first cluster that is up) and apply the workload idempotently → deploying. The manifest's
 //   secret values (stored encrypted beside it) must all be there, else nothing is applied; the
 //   cluster's exposure, storage classes and user-namespace support shape the objects.
 // - deploying: follow the pods until every one runs and is ready → running (or record why not); the
 //   pods, events and endpoints read go to lease_status for every app process's lease page.
+// - a spec update (LeaseSpecUpdated, indexed into leases.spec_hash): apply the new spec over the running
+//   workload (the Deployments roll out); a refused update leaves the running revision as it is.
 // - closed or out of time/escrow: capture its post-mortem, tear the namespace down → torn_down.
 // - after a restart or a failover (first tick) an active workload that is gone is re-applied.
 // Each deploy is claimed in lease_deploys before it is applied: a lease is deployed once, even by two
@@ -84,39 +91,57 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     return cluster?.id ?? null;
   }
 
-  async function deploy(lease: Lease): Promise<void> {
+  /**
+   * The spec the lease runs now (leases.spec_hash, the order's until a spec update) with its manifest,
+   * re-hashed, and what the lease bought (its order's manifest totals); or why it cannot be deployed.
+   */
+  async function loadSpec(
+    lease: Lease,
+  ): Promise<
+    { specHash: string; manifest: Manifest; bought: LeaseCapacity } | { wait: string } | { refuse: string }
+  > {
     const [order] = await deps.db.select().from(orders).where(eq(orders.id, lease.orderId));
-    if (!order) return; // the indexer writes the order first; wait for it
-    const [stored] = await deps.db
+    if (!order) return { wait: "" }; // the indexer writes the order first; wait for it
+    const specHash = (lease.specHash ?? order.specHash).toLowerCase();
+    const rows = await deps.db
       .select()
       .from(manifests)
-      .where(eq(manifests.specHash, order.specHash.toLowerCase()));
-    if (!stored) {
-      if (lease.deployError !== "waiting for the tenant's manifest")
-        await setState(lease.id, { deployError: "waiting for the tenant's manifest" });
-      return;
-    }
+      .where(inArray(manifests.specHash, [specHash, order.specHash.toLowerCase()]));
+    const stored = rows.find((r) => r.specHash === specHash);
+    const ordered = rows.find((r) => r.specHash === order.specHash.toLowerCase());
+    if (!stored || !ordered) return { wait: "waiting for the tenant's manifest" };
     let canonical: ReturnType<typeof canonicalizeManifest>;
+    let bought: ReturnType<typeof canonicalizeManifest>;
     try {
       canonical = canonicalizeManifest(stored.body);
+      bought = canonicalizeManifest(ordered.body);
     } catch {
-      await setState(lease.id, {
-        deployState: "failed",
-        deployError: "the stored manifest is not valid; refusing to deploy",
-      });
+      return { refuse: "the stored manifest is not valid; refusing to deploy" };
+    }
+    if (canonical.specHash.toLowerCase() !== specHash) {
+      log(`lease ${lease.id}: manifest hash ${canonical.specHash} != spec hash ${specHash}, refused`);
+      return { refuse: "manifest hash does not match the lease's spec hash; refusing to deploy" };
+    }
+    return { specHash, manifest: canonical.manifest, bought: manifestTotals(bought.manifest) };
+  }
+
+  /**
+   * Applies the lease's current spec: its first deploy (pending), or a spec update's rollout of a lease
+   * already deployed (`rollout`), which keeps its state (the old workload runs on) when refused.
+   */
+  async function deploy(lease: Lease, rollout = false): Promise<void> {
+    const fail = async (deployError: string) => {
+      if (!rollout) return setState(lease.id, { deployState: "failed", deployError });
+      const message = `revision ${lease.specRevision} not rolled out: ${deployError}`.slice(0, 500);
+      if (lease.deployError !== message) await setState(lease.id, { deployError: message });
+    };
+    const spec = await loadSpec(lease);
+    if ("wait" in spec) {
+      if (spec.wait && lease.deployError !== spec.wait) await setState(lease.id, { deployError: spec.wait });
       return;
     }
-    if (canonical.specHash.toLowerCase() !== order.specHash.toLowerCase()) {
-      log(
-        `lease ${lease.id}: manifest hash ${canonical.specHash} != order specHash ${order.specHash}, refused`,
-      );
-      await setState(lease.id, {
-        deployState: "failed",
-        deployError: "manifest hash does not match the order's specHash; refusing to deploy",
-      });
-      return;
-    }
-    const secretValues = await secretValuesOf(order.specHash, canonical.manifest);
+    if ("refuse" in spec) return fail(spec.refuse);
+    const secretValues = await secretValuesOf(spec.specHash, spec.manifest);
     if (!secretValues) {
       if (lease.deployError !== WAITING_FOR_SECRETS)
         await setState(lease.id, { deployError: WAITING_FOR_SECRETS });
@@ -127,19 +152,19 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
       await setState(lease.id, { deployError: "the provider has no cluster online" });
       return;
     }
-    const input = await workloadInput(lease, clusterId, order.specHash, canonical.manifest, secretValues);
+    const input = await workloadInput(lease, clusterId, spec, secretValues);
     try {
       // What the cluster does not offer (an HTTP port without an IngressClass, a StorageClass it lacks)
-      // does not come with the next tick either: the lease fails instead of retrying forever.
+      // does not come with the next tick either: the lease fails instead of retrying forever (an
+      // update's rollout is refused instead; the running revision stays).
       buildLeaseObjects(input);
     } catch (error) {
       if (!isAppError(error)) throw error;
-      await setState(lease.id, { deployState: "failed", deployError: error.message.slice(0, 500) });
-      return;
+      return fail(error.message.slice(0, 500));
     }
     // Claimed in the database first: a process that believes it runs the controller too (split
     // brain) finds the deploy taken and leaves it alone.
-    const key = { db: deps.db, leaseId: lease.id, specHash: order.specHash };
+    const key = { db: deps.db, leaseId: lease.id, specHash: spec.specHash };
     const claim = await claimLeaseDeploy({ ...key, clusterId });
     if (claim.state === "taken") return;
     if (claim.state === "applied") {
@@ -161,7 +186,7 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     }
     await markLeaseDeployApplied(key);
     await setState(lease.id, { deployState: "deploying", deployError: null, namespace, clusterId });
-    log(`lease ${lease.id}: applied to cluster ${clusterId} (${namespace})`);
+    log(`lease ${lease.id}: revision ${lease.specRevision} applied to cluster ${clusterId} (${namespace})`);
   }
 
   /** Every secret of the manifest by name, or null while any value is missing. */
@@ -175,12 +200,11 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     return secrets.every((s) => s.name in values) ? values : null;
   }
 
-  /** What a lease build takes, from the lease, its manifest and secrets, and the cluster's offer. */
+  /** What a lease build takes, from the lease, its spec and secrets, and the cluster's offer. */
   async function workloadInput(
     lease: Lease,
     clusterId: string,
-    specHash: string,
-    manifest: Manifest,
+    spec: { specHash: string; manifest: Manifest; bought: LeaseCapacity },
     secretValues: Record<string, string>,
   ): Promise<Omit<LeaseWorkloadInput, "nodeLocalDns">> {
     const [cluster] = await deps.db
@@ -195,8 +219,9 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     return {
       leaseId: lease.id,
       tenant: lease.tenant,
-      specHash,
-      manifest,
+      specHash: spec.specHash,
+      manifest: spec.manifest,
+      bought: spec.bought,
       // jsonb is only as good as what wrote it: read back through the schemas the wizard wrote with.
       exposure: clusterExposureSchema.nullable().parse(cluster.exposure),
       storageClasses: z
@@ -224,21 +249,11 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     const client = await deps.clientFor(lease.clusterId);
     const status = await deps.workload.status(client, { leaseId: lease.id });
     if (status.pods.length > 0 || status.endpoints.length > 0) return;
-    const [order] = await deps.db.select().from(orders).where(eq(orders.id, lease.orderId));
-    if (!order) return;
-    const [stored] = await deps.db
-      .select()
-      .from(manifests)
-      .where(eq(manifests.specHash, order.specHash.toLowerCase()));
-    if (!stored) return;
-    const canonical = canonicalizeManifest(stored.body);
-    if (canonical.specHash.toLowerCase() !== order.specHash.toLowerCase()) return;
-    const secretValues = await secretValuesOf(order.specHash, canonical.manifest);
+    const spec = await loadSpec(lease);
+    if (!("specHash" in spec)) return;
+    const secretValues = await secretValuesOf(spec.specHash, spec.manifest);
     if (!secretValues) return;
-    await applyWorkload(
-      lease.clusterId,
-      await workloadInput(lease, lease.clusterId, order.specHash, canonical.manifest, secretValues),
-    );
+    await applyWorkload(lease.clusterId, await workloadInput(lease, lease.clusterId, spec, secretValues));
     log(`lease ${lease.id}: workload was gone, re-applied to cluster ${lease.clusterId}`);
   }
 
@@ -277,6 +292,16 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     log(`lease ${lease.id}: torn down`);
   }
 
+  /** `<lease>:<spec hash>` of every spec applied, among these leases. */
+  async function appliedSpecs(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await deps.db
+      .select({ leaseId: leaseDeploys.leaseId, specHash: leaseDeploys.specHash })
+      .from(leaseDeploys)
+      .where(and(inArray(leaseDeploys.leaseId, ids), isNotNull(leaseDeploys.appliedAt)));
+    return new Set(rows.map((r) => `${r.leaseId}:${r.specHash}`));
+  }
+
   async function exhausted(lease: Lease): Promise<boolean> {
     if (deps.isExhausted) return deps.isExhausted(lease);
     return Boolean(lease.endsAt && lease.endsAt.getTime() <= now().getTime());
@@ -295,6 +320,7 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
   return {
     async tick() {
       const open = await deps.db.select().from(leases).where(ne(leases.deployState, "torn_down"));
+      const applied = await appliedSpecs(open.filter((l) => l.specRevision > 0).map((l) => l.id));
       const firstTick = !reconciled;
       await Promise.all(
         open.map(async (lease) => {
@@ -304,8 +330,12 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
           if (lease.deployState === "pending") return guarded(lease, "deploy", () => deploy(lease));
           if (firstTick && (lease.deployState === "running" || lease.deployState === "deploying"))
             await guarded(lease, "reconcile", () => repair(lease));
-          if (lease.deployState === "deploying" || lease.deployState === "running")
+          if (lease.deployState === "deploying" || lease.deployState === "running") {
+            // A spec update not applied yet: roll it out, then follow as usual.
+            if (lease.specRevision > 0 && !applied.has(`${lease.id}:${lease.specHash?.toLowerCase()}`))
+              await guarded(lease, "update", () => deploy(lease, true));
             return guarded(lease, "status", () => follow(lease));
+          }
         }),
       );
       reconciled = true;

@@ -34,6 +34,7 @@ export function leasePodView(p: LeasePodStatus): LeasePod {
 export async function readLeaseView(client: ClusterClient, leaseId: string): Promise<LeaseStatusView> {
   const status = await readLeaseStatus(client, leaseId, { maxEvents: MAX_EVENTS });
   return {
+    rollouts: status.rollouts,
     pods: status.pods.map(leasePodView),
     events: status.events
       .map((e) => ({

@@ -55,7 +55,19 @@ export interface LeaseAutoscaler {
   inactive: string | null;
 }
 
+/** A Deployment's rollout (lib/k8s/read-lease-status.ts). */
+export interface LeaseRolloutView {
+  name: string;
+  specHash: string | null;
+  replicas: number;
+  updatedReplicas: number;
+  availableReplicas: number;
+  complete: boolean;
+}
+
 export interface LeaseStatusView {
+  /** Absent in status rows stored before it was added. */
+  rollouts?: LeaseRolloutView[];
   pods: LeasePod[];
   events: LeaseEvent[];
   endpoints: LeaseEndpoint[];

@@ -77,3 +77,54 @@ function secretsOf(draft: unknown): unknown[] | null {
   const secrets = (draft as { secrets?: unknown }).secrets;
   return Array.isArray(secrets) ? secrets : null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Editing a running lease: its stored manifest holds only `{ name, digest }` per secret. In the edit
+// draft such a secret's value is KEPT_SECRET until the tenant replaces it; sealing an update keeps the
+// stored digest of a kept secret (the server keeps its stored value) and seals the others afresh.
+// ---------------------------------------------------------------------------------------------
+
+/** The value of a secret the tenant has not replaced (a string no one types). */
+export const KEPT_SECRET = "\u0000kubebid:kept";
+
+/** A stored (sealed) manifest as an edit draft: kept secrets, and their digests by name. */
+export function draftFromSealed(manifest: Record<string, unknown>): {
+  draft: DraftManifest;
+  kept: Record<string, string>;
+} {
+  const sealed = (Array.isArray(manifest.secrets) ? manifest.secrets : []) as {
+    name: string;
+    digest: string;
+  }[];
+  const draft = structuredClone(manifest) as unknown as DraftManifest;
+  if (sealed.length > 0) draft.secrets = sealed.map((s) => ({ name: s.name, value: KEPT_SECRET }));
+  return { draft, kept: Object.fromEntries(sealed.map((s) => [s.name, s.digest])) };
+}
+
+/** The update's manifest and the values of new or replaced secrets only. */
+export function sealUpdateDraft(
+  draft: DraftManifest,
+  kept: Record<string, string>,
+  salt: () => Hex = randomSalt,
+): { manifest: Record<string, unknown>; secrets: SecretValue[] } {
+  const secrets = draft.secrets ?? [];
+  const keep = (s: DraftSecret) => s.value === KEPT_SECRET && Object.hasOwn(kept, s.name);
+  const fresh = sealDraft({ ...draft, secrets: secrets.filter((s) => !keep(s)) }, salt);
+  const digests = new Map(
+    ((fresh.manifest.secrets ?? []) as { name: string; digest: string }[]).map((s) => [s.name, s.digest]),
+  );
+  return {
+    manifest: {
+      ...fresh.manifest,
+      ...(draft.secrets
+        ? {
+            secrets: secrets.map((s) => ({
+              name: s.name,
+              digest: keep(s) ? kept[s.name] : digests.get(s.name),
+            })),
+          }
+        : {}),
+    },
+    secrets: fresh.secrets,
+  };
+}

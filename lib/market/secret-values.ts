@@ -27,9 +27,15 @@ const aad = (specHash: string, name: string) => `kubebid/secret/v1:${specHash.to
 
 /**
  * Checks that `values` are exactly the manifest's secrets (each once, each matching its digest) and
- * returns them in manifest order. AppError INVALID_MANIFEST naming the secret otherwise.
+ * returns them in manifest order. AppError INVALID_MANIFEST naming the secret otherwise. A secret
+ * named in `kept` (a spec update's secret whose digest is unchanged, its value already stored and
+ * checked under the current spec hash) needs no value: it comes back without one.
  */
-export function verifySecretValues(manifest: Manifest, values: readonly SecretValue[]): SecretValue[] {
+export function verifySecretValues(
+  manifest: Manifest,
+  values: readonly SecretValue[],
+  kept: Readonly<Record<string, string>> = {},
+): { name: string; value: string }[] {
   const sealed = manifestServices(manifest).secrets;
   const byName = new Map<string, SecretValue>();
   for (const raw of values) {
@@ -51,13 +57,14 @@ export function verifySecretValues(manifest: Manifest, values: readonly SecretVa
     );
   const checked = sealed.map((s) => {
     const v = byName.get(s.name);
+    if (!v && Object.hasOwn(kept, s.name)) return { name: s.name, value: kept[s.name] as string };
     if (!v) throw new AppError("INVALID_MANIFEST", `No value was sent for secret "${s.name}".`);
     if (secretDigest(v.salt, v.value) !== s.digest)
       throw new AppError(
         "INVALID_MANIFEST",
         `The value of secret "${s.name}" does not match its digest in the signed manifest.`,
       );
-    return v;
+    return { name: v.name, value: v.value };
   });
   // They become one Secret, and kube-apiserver refuses a Secret whose data exceeds 1 MiB
   // (core.MaxSecretSize, summed over the values' bytes in ValidateSecret).
@@ -76,6 +83,8 @@ export function verifySecretValues(manifest: Manifest, values: readonly SecretVa
  * stored without its values). `specHash` is the manifest's 0x-hash. A manifest without secrets takes
  * `values: []` (and needs no key). Storing the same values again (a repeated POST) changes nothing.
  * `key` defaults to the cluster settings' key (KUBECONFIG_ENCRYPTION_KEY), which must then be set.
+ * `kept`: values carried over from the lease's current spec (see verifySecretValues), re-encrypted
+ * under this spec hash.
  */
 export async function storeSecretValues(
   db: DbOrTx,
@@ -83,8 +92,9 @@ export async function storeSecretValues(
   manifest: Manifest,
   values: readonly SecretValue[],
   key?: Uint8Array,
+  kept?: Readonly<Record<string, string>>,
 ): Promise<void> {
-  const checked = verifySecretValues(manifest, values);
+  const checked = verifySecretValues(manifest, values, kept);
   if (checked.length === 0) return;
   const hash = specHash.toLowerCase();
   const k = key ?? getClusterSettings().key;

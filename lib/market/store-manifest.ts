@@ -76,25 +76,11 @@ export async function storeManifest(opts: StoreManifestOptions): Promise<StoredM
     );
   const order = parsedOrder.data;
 
-  let canonical: ReturnType<typeof canonicalizeManifest>;
-  try {
-    canonical = canonicalizeManifest(opts.manifest);
-  } catch (error) {
-    const issue = (error as { issues?: { path: (string | number)[]; message: string }[] }).issues?.[0];
-    throw new AppError(
-      "INVALID_MANIFEST",
-      issue ? `Invalid manifest: ${issue.path.join(".")}: ${issue.message}` : "Invalid manifest.",
-    );
-  }
+  const canonical = parseManifest(opts.manifest);
   if (canonical.specHash.toLowerCase() !== order.specHash.toLowerCase())
     throw new AppError("INVALID_MANIFEST", "The order's specHash is not the hash of this manifest.");
   assertOrderBuysManifest(order, canonical.manifest);
-  const secrets = secretValuesSchema.safeParse(opts.secrets ?? []);
-  if (!secrets.success)
-    throw new AppError(
-      "INVALID_MANIFEST",
-      `Invalid secret values: ${secrets.error.issues[0]?.path.join(".")}: ${secrets.error.issues[0]?.message}`,
-    );
+  const secrets = parseSecretValues(opts.secrets);
 
   const now = opts.now ?? new Date();
   if (order.deadline < BigInt(Math.floor(now.getTime() / 1000)))
@@ -113,27 +99,73 @@ export async function storeManifest(opts: StoreManifestOptions): Promise<StoredM
   if (!valid)
     throw new AppError("INVALID_SIGNATURE", "The signature is not the tenant's signature over this order.");
 
+  const created = await insertManifest({
+    db: opts.db,
+    canonical,
+    tenant: order.tenant,
+    signature: opts.signature,
+    signed: serializeOrder(order) as unknown as Record<string, unknown>,
+    secrets,
+  });
+  return { specHash: canonical.specHash, tenant: order.tenant, manifest: canonical.manifest, created };
+}
+
+/** Validates a manifest as the tenant sent it (defaults applied): INVALID_MANIFEST naming the first issue. */
+export function parseManifest(input: unknown): ReturnType<typeof canonicalizeManifest> {
+  try {
+    return canonicalizeManifest(input);
+  } catch (error) {
+    const issue = (error as { issues?: { path: (string | number)[]; message: string }[] }).issues?.[0];
+    throw new AppError(
+      "INVALID_MANIFEST",
+      issue ? `Invalid manifest: ${issue.path.join(".")}: ${issue.message}` : "Invalid manifest.",
+    );
+  }
+}
+
+/** The secret values sent beside a manifest, shape-checked (their digests are checked on insert). */
+export function parseSecretValues(input: unknown): SecretValue[] {
+  const secrets = secretValuesSchema.safeParse(input ?? []);
+  if (!secrets.success)
+    throw new AppError(
+      "INVALID_MANIFEST",
+      `Invalid secret values: ${secrets.error.issues[0]?.path.join(".")}: ${secrets.error.issues[0]?.message}`,
+    );
+  return secrets.data;
+}
+
+/**
+ * Inserts a manifest with its secret values in one transaction, next to the signed message that
+ * authorised it (an order, or a lease update); a wrong, missing or extra value leaves nothing written.
+ * A manifest already stored (an idempotent repeat, a rollback) keeps its row. `kept`: secret values
+ * carried over from the lease's current spec (storeSecretValues). Answers whether the row is new.
+ */
+export async function insertManifest(opts: {
+  db: Db;
+  canonical: ReturnType<typeof canonicalizeManifest>;
+  tenant: Address;
+  signature: Hex;
+  signed: Record<string, unknown>;
+  secrets: readonly SecretValue[];
+  kept?: Readonly<Record<string, string>>;
+}): Promise<boolean> {
+  const specHash = opts.canonical.specHash.toLowerCase();
   const inserted = await opts.db.transaction(async (tx) => {
     const rows = await tx
       .insert(manifests)
       .values({
-        specHash: canonical.specHash.toLowerCase(),
-        tenant: order.tenant.toLowerCase(),
-        body: canonical.manifest,
+        specHash,
+        tenant: opts.tenant.toLowerCase(),
+        body: opts.canonical.manifest,
         signature: opts.signature,
-        order: serializeOrder(order) as unknown as Record<string, unknown>,
+        order: opts.signed,
       })
       .onConflictDoNothing()
       .returning({ specHash: manifests.specHash });
-    await storeSecretValues(tx, canonical.specHash.toLowerCase(), canonical.manifest, secrets.data);
+    await storeSecretValues(tx, specHash, opts.canonical.manifest, opts.secrets, undefined, opts.kept);
     return rows;
   });
-  return {
-    specHash: canonical.specHash,
-    tenant: order.tenant,
-    manifest: canonical.manifest,
-    created: inserted.length > 0,
-  };
+  return inserted.length > 0;
 }
 
 /** The order must buy what the manifest needs: totals over replicas, and the GPU model if one is named. */

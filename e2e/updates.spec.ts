@@ -1,0 +1,119 @@
+import { type Address, createPublicClient, createWalletClient, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { computeMarketAbi, mockStablecoinAbi } from "../lib/chain/generated/contracts";
+import { devRoles } from "../lib/chain/dev-accounts";
+import { orderTypedData, serializeOrder } from "../lib/chain/order-types";
+import { buildOrder } from "../lib/market/build-order";
+import { deployTemplates } from "../lib/market/templates";
+import { expect, test } from "./fixtures";
+
+// Updating a running lease: the web template (nginx:1.27) ordered and accepted on chain by the e2e
+// wallet 2 with its manifest stored; in the browser the tenant edits the image to nginx:1.28, signs the
+// LeaseUpdate in the wallet (the server relays it), watches the new revision roll out and become current
+// in the history, then rolls back to revision 0 (a third revision of the first hash).
+
+test("the tenant updates the image of a running lease, sees the revision roll out, and rolls back", async ({
+  page,
+  wallet,
+  stack,
+}) => {
+  test.setTimeout(300_000);
+  const tenant = privateKeyToAccount(devRoles.e2e[2].privateKey);
+  const transport = http(stack.rpcUrl);
+  const client = createPublicClient({ transport });
+  const chainWallet = createWalletClient({ account: tenant, transport });
+  const market = stack.marketAddress as Address;
+  const template = deployTemplates.find((t) => t.id === "web");
+  if (!template) throw new Error("no web template");
+
+  const block = await client.getBlock();
+  const { order, manifest } = buildOrder({
+    tenant: tenant.address,
+    manifest: template.manifest,
+    maxPricePerHour: 2_000_000n,
+    deposit: 2_000_000n,
+    durationSeconds: 3600,
+    bidWindowSeconds: 20,
+    deadline: block.timestamp + 3600n,
+  });
+  const signature = await chainWallet.signTypedData(orderTypedData(order, stack.chainId, market));
+  const stored = await page.request.post("/api/manifests", {
+    data: { manifest, order: serializeOrder(order), signature },
+  });
+  expect(stored.status()).toBe(200);
+  await client.waitForTransactionReceipt({
+    hash: await chainWallet.writeContract({
+      chain: null,
+      address: stack.tokenAddress as Address,
+      abi: mockStablecoinAbi,
+      functionName: "approve",
+      args: [market, order.deposit],
+    }),
+  });
+  const { request, result: orderId } = await client.simulateContract({
+    account: tenant,
+    address: market,
+    abi: computeMarketAbi,
+    functionName: "createOrder",
+    args: [order],
+  });
+  await client.waitForTransactionReceipt({
+    hash: await chainWallet.writeContract({ ...request, chain: null }),
+  });
+  // The seeded providers' bid engine bids; the tenant accepts the best bid.
+  await expect
+    .poll(
+      async () => {
+        const sim = await client
+          .simulateContract({
+            account: tenant,
+            address: market,
+            abi: computeMarketAbi,
+            functionName: "acceptBid",
+            args: [orderId],
+          })
+          .catch(() => null);
+        if (!sim) return false;
+        await client.waitForTransactionReceipt({
+          hash: await chainWallet.writeContract({ ...sim.request, chain: null }),
+        });
+        return true;
+      },
+      { timeout: 60_000, intervals: [2000] },
+    )
+    .toBe(true);
+
+  await wallet.use(2);
+  await page.goto(`/leases/${orderId}`);
+  await wallet.connect();
+  await page.getByTestId("sign-in").click();
+  await expect(page.getByTestId("deploy-state")).toHaveText("running", { timeout: 90_000 });
+
+  const panel = page.getByTestId("edit-deployment");
+  await expect(panel.getByTestId("revision-0")).toContainText("current");
+  await panel.getByTestId("edit-deployment-open").click();
+  const image = panel.getByTestId("field-services.0.image");
+  await expect(image).toHaveValue("nginx:1.27");
+  await image.fill("nginx:1.28");
+  await panel.getByTestId("update-sign").click();
+  await expect(panel.getByTestId("update-message")).toHaveText(
+    "Updated: revision 1 is on chain; rolling it out.",
+    { timeout: 30_000 },
+  );
+  // The indexer records the revision; the controller rolls it out and the pods run the new image.
+  await expect(panel.getByTestId("revision-1")).toContainText("current", { timeout: 30_000 });
+  await expect(panel.getByTestId("revision-0")).not.toContainText("current");
+  await expect(panel.getByTestId("rollout-progress")).toHaveCount(0, { timeout: 90_000 });
+  await expect(page.getByTestId("deploy-state")).toHaveText("running", { timeout: 90_000 });
+  await expect(page.getByTestId("deployment-image-web")).toHaveText("nginx:1.28", { timeout: 30_000 });
+
+  // Roll back to revision 0: a new revision (2) of the order's hash.
+  await panel.getByTestId("rollback-0").click();
+  await expect(panel.getByTestId("update-message")).toHaveText(
+    "Rolled back to #0: revision 2 is on chain; rolling it out.",
+    { timeout: 30_000 },
+  );
+  await expect(panel.getByTestId("revision-2")).toContainText("current", { timeout: 30_000 });
+  await expect(page.getByTestId("deployment-image-web")).toHaveText("nginx:1.27", { timeout: 30_000 });
+  await expect(panel.getByTestId("rollout-progress")).toHaveCount(0, { timeout: 90_000 });
+});
