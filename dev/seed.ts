@@ -8,10 +8,10 @@ import { devRoles } from "@/lib/chain/dev-accounts";
 import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contracts";
 import { toBytes32Text } from "@/lib/chain/order-types";
 import { createClusterClient } from "@/lib/k8s/cluster-client";
+import type { ClusterExposure, StorageClassOffer } from "@/lib/k8s/cluster-exposure";
 import { decryptKubeconfig, encryptKubeconfig, kubeconfigKeyFromHex } from "@/lib/k8s/kubeconfig-crypto";
 import { runProbe } from "@/lib/k8s/probe-cluster";
 import { validateKubeconfig } from "@/lib/k8s/validate-kubeconfig";
-import type { ClusterExposure, StorageClassOffer } from "@/lib/k8s/cluster-exposure";
 import type { ProviderPricing } from "@/lib/market/price-order";
 import { probeFacts } from "@/lib/provider/probe-facts";
 import { defaultClusters } from "./k8s-sim/default-clusters";
@@ -193,24 +193,13 @@ export async function seedDemo(opts: {
         const values = {
           kubeconfigEnc: encryptKubeconfig(validated, key),
           ...probeFacts(probe),
+          // The simulator's ingress controller and storage classes, declared as the wizard's step 6 would.
           ...demoClusterOffers(profile, cluster.name, {
             baseDomain: info.ingressDomains[cluster.name],
             port: info.ingressPort,
           }),
           metricsApi: probe.metricsApi,
           version: probe.version,
-          // The simulator's ingress controller and storage classes, declared as the wizard's step 6 would.
-          exposure: {
-            ingressClass: "nginx",
-            ingressNamespace: "ingress-nginx",
-            baseDomain: `apps.${cluster.name}.localhost`,
-            tls: null,
-            ports: "nodeport" as const,
-          },
-          storageClasses: [
-            { name: "standard", pricePerGiBHour: "100" },
-            { name: "fast-ssd", pricePerGiBHour: "250" },
-          ],
         };
         if (existing) await handle.db.update(clusters).set(values).where(eq(clusters.id, existing.id));
         else

@@ -183,11 +183,13 @@ test.describe
       await expect(row.getByTestId("provider-network")).toHaveText("network isolation: enforced");
       await expect(row.getByTestId("offer-http")).toHaveText("no HTTP ingress");
       await expect(row.getByTestId("offer-ports")).toHaveText("TCP/UDP: NodePort");
-      // The seeded providers expose HTTP through nginx and offer two priced storage classes.
+      // The seeded providers expose HTTP through nginx and price their storage classes (dev/seed.ts).
       const seeded = page.getByTestId("provider-row").filter({ hasText: "Lion City Metal" });
       await expect(seeded.getByTestId("offer-http")).toHaveText("HTTP ingress (no TLS)");
-      await expect(seeded.getByTestId("offer-storage")).toHaveText(
-        "standard 0.0001 /GiB·h, fast-ssd 0.00025 /GiB·h",
+      await expect(seeded.getByTestId("offer-storage")).toHaveText("standard 0.00012 /GiB·h");
+      const rhein = page.getByTestId("provider-row").filter({ hasText: "Rhein Compute" });
+      await expect(rhein.getByTestId("offer-storage")).toHaveText(
+        "standard 0.00015 /GiB·h, fast-ssd 0.0006 /GiB·h",
       );
       // The flannel-only demo provider cannot promise isolation.
       await expect(

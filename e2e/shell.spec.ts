@@ -1,10 +1,10 @@
 import { type Address, createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { computeMarketAbi, mockStablecoinAbi } from "../lib/chain/generated/contracts";
 import { devRoles } from "../lib/chain/dev-accounts";
-import { type Order, orderTypedData, serializeOrder, toBytes32Text } from "../lib/chain/order-types";
-import { canonicalizeManifest } from "../lib/market/manifest";
+import { computeMarketAbi } from "../lib/chain/generated/contracts";
+import { toBytes32Text } from "../lib/chain/order-types";
 import { expect, test } from "./fixtures";
+import { acceptBestBid, createOrder } from "./helpers/create-order";
 
 // The lease shell: a tenant's lease (ordered and accepted on chain by the e2e wallet 2, with its
 // manifest uploaded), then in the browser: sign in, open the Shell panel, run `env` in the nginx
@@ -23,77 +23,27 @@ test("the tenant opens a shell in its running container, runs env, and the shell
   const chainWallet = createWalletClient({ account: tenant, transport });
   const market = stack.marketAddress as Address;
 
-  const { manifest, specHash } = canonicalizeManifest({
-    name: "shell",
-    image: "nginx:1.27",
-    resources: { cpu: 250, memory: 256 },
-    ports: [{ port: 80 }],
-    env: [{ name: "SHELL_E2E", value: "hello-from-the-manifest" }],
-  });
-  const block = await client.getBlock();
-  const order: Order = {
-    tenant: tenant.address,
-    specHash,
-    cpuMillicores: 250,
-    memoryMiB: 256,
-    storageMiB: 1024,
-    gpuCount: 0,
-    gpuModel: toBytes32Text(""),
-    requiredAttributes: [],
+  const orderId = await createOrder({
+    rpcUrl: stack.rpcUrl,
+    marketAddress: market,
+    tokenAddress: stack.tokenAddress as Address,
+    tenantKey: devRoles.e2e[2].privateKey,
     maxPricePerHour: 2_000_000n,
-    duration: 3600,
-    deposit: 2_000_000n,
-    bidWindow: 20,
-    nonce: BigInt(Date.now()),
-    deadline: block.timestamp + 3600n,
-  };
-  const signature = await chainWallet.signTypedData(orderTypedData(order, stack.chainId, market));
-  const stored = await page.request.post("/api/manifests", {
-    data: { manifest, order: serializeOrder(order), signature },
+    manifest: {
+      name: "shell",
+      image: "nginx:1.27",
+      resources: { cpu: 250, memory: 256 },
+      ports: [{ port: 80 }],
+      env: [{ name: "SHELL_E2E", value: "hello-from-the-manifest" }],
+    },
   });
-  expect(stored.status()).toBe(200);
-  await client.waitForTransactionReceipt({
-    hash: await chainWallet.writeContract({
-      chain: null,
-      address: stack.tokenAddress as Address,
-      abi: mockStablecoinAbi,
-      functionName: "approve",
-      args: [market, order.deposit],
-    }),
-  });
-  const { request, result: orderId } = await client.simulateContract({
-    account: tenant,
-    address: market,
-    abi: computeMarketAbi,
-    functionName: "createOrder",
-    args: [order],
-  });
-  await client.waitForTransactionReceipt({
-    hash: await chainWallet.writeContract({ ...request, chain: null }),
-  });
-
   // The seeded providers' bid engine bids; the tenant accepts the best bid (the lease has the order's id).
-  await expect
-    .poll(
-      async () => {
-        const sim = await client
-          .simulateContract({
-            account: tenant,
-            address: market,
-            abi: computeMarketAbi,
-            functionName: "acceptBid",
-            args: [orderId],
-          })
-          .catch(() => null);
-        if (!sim) return false;
-        await client.waitForTransactionReceipt({
-          hash: await chainWallet.writeContract({ ...sim.request, chain: null }),
-        });
-        return true;
-      },
-      { timeout: 60_000, intervals: [2000] },
-    )
-    .toBe(true);
+  await acceptBestBid({
+    rpcUrl: stack.rpcUrl,
+    marketAddress: market,
+    orderId,
+    tenantKey: devRoles.e2e[2].privateKey,
+  });
 
   const csp: string[] = [];
   page.on("console", (m) => {

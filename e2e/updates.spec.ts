@@ -1,11 +1,9 @@
-import { type Address, createPublicClient, createWalletClient, http } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { computeMarketAbi, mockStablecoinAbi } from "../lib/chain/generated/contracts";
+import type { Address } from "viem";
 import { devRoles } from "../lib/chain/dev-accounts";
-import { orderTypedData, serializeOrder } from "../lib/chain/order-types";
-import { buildOrder } from "../lib/market/build-order";
+import type { ManifestInput } from "../lib/market/manifest";
 import { deployTemplates } from "../lib/market/templates";
 import { expect, test } from "./fixtures";
+import { acceptBestBid, createOrder } from "./helpers/create-order";
 
 // Updating a running lease: the web template (nginx:1.27) ordered and accepted on chain by the e2e
 // wallet 2 with its manifest stored; in the browser the tenant edits the image to nginx:1.28, signs the
@@ -18,70 +16,25 @@ test("the tenant updates the image of a running lease, sees the revision roll ou
   stack,
 }) => {
   test.setTimeout(300_000);
-  const tenant = privateKeyToAccount(devRoles.e2e[2].privateKey);
-  const transport = http(stack.rpcUrl);
-  const client = createPublicClient({ transport });
-  const chainWallet = createWalletClient({ account: tenant, transport });
   const market = stack.marketAddress as Address;
   const template = deployTemplates.find((t) => t.id === "web");
   if (!template) throw new Error("no web template");
 
-  const block = await client.getBlock();
-  const { order, manifest } = buildOrder({
-    tenant: tenant.address,
-    manifest: template.manifest,
+  const orderId = await createOrder({
+    rpcUrl: stack.rpcUrl,
+    marketAddress: market,
+    tokenAddress: stack.tokenAddress as Address,
+    tenantKey: devRoles.e2e[2].privateKey,
     maxPricePerHour: 2_000_000n,
-    deposit: 2_000_000n,
-    durationSeconds: 3600,
-    bidWindowSeconds: 20,
-    deadline: block.timestamp + 3600n,
-  });
-  const signature = await chainWallet.signTypedData(orderTypedData(order, stack.chainId, market));
-  const stored = await page.request.post("/api/manifests", {
-    data: { manifest, order: serializeOrder(order), signature },
-  });
-  expect(stored.status()).toBe(200);
-  await client.waitForTransactionReceipt({
-    hash: await chainWallet.writeContract({
-      chain: null,
-      address: stack.tokenAddress as Address,
-      abi: mockStablecoinAbi,
-      functionName: "approve",
-      args: [market, order.deposit],
-    }),
-  });
-  const { request, result: orderId } = await client.simulateContract({
-    account: tenant,
-    address: market,
-    abi: computeMarketAbi,
-    functionName: "createOrder",
-    args: [order],
-  });
-  await client.waitForTransactionReceipt({
-    hash: await chainWallet.writeContract({ ...request, chain: null }),
+    manifest: template.manifest as ManifestInput,
   });
   // The seeded providers' bid engine bids; the tenant accepts the best bid.
-  await expect
-    .poll(
-      async () => {
-        const sim = await client
-          .simulateContract({
-            account: tenant,
-            address: market,
-            abi: computeMarketAbi,
-            functionName: "acceptBid",
-            args: [orderId],
-          })
-          .catch(() => null);
-        if (!sim) return false;
-        await client.waitForTransactionReceipt({
-          hash: await chainWallet.writeContract({ ...sim.request, chain: null }),
-        });
-        return true;
-      },
-      { timeout: 60_000, intervals: [2000] },
-    )
-    .toBe(true);
+  await acceptBestBid({
+    rpcUrl: stack.rpcUrl,
+    marketAddress: market,
+    orderId,
+    tenantKey: devRoles.e2e[2].privateKey,
+  });
 
   await wallet.use(2);
   await page.goto(`/leases/${orderId}`);

@@ -1,8 +1,8 @@
-import { type Address, createPublicClient, createWalletClient, type Hex, http, keccak256, toHex } from "viem";
+import { type Address, createPublicClient, createWalletClient, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { computeMarketAbi, mockStablecoinAbi } from "../../lib/chain/generated/contracts";
 import { attributeId, orderTypedData, serializeOrder } from "../../lib/chain/order-types";
-import { canonicalizeManifest } from "../../lib/market/manifest";
+import { canonicalizeManifest, type ManifestInput, manifestTotals } from "../../lib/market/manifest";
 
 // Creates an order on the market the way a tenant's script would: store the manifest with the app
 // (next to the tenant's signature over the order), approve the deposit, createOrder. Providers bid
@@ -16,7 +16,8 @@ export interface CreateOrderOptions {
   rpcUrl: string;
   marketAddress: Address;
   tokenAddress: Address;
-  region: string;
+  /** Only providers in this region may bid (none: any provider). */
+  region?: string;
   cpuMillis?: number;
   memoryMiB?: number;
   storageMiB?: number;
@@ -28,6 +29,8 @@ export interface CreateOrderOptions {
   tenantKey?: Hex;
   /** The app the manifest is stored with (default: the e2e stack's, BASE_URL). */
   appUrl?: string;
+  /** The workload (its totals are what the order buys); default: one nginx service of the sizes above. */
+  manifest?: ManifestInput;
 }
 
 export function marketClients(rpcUrl: string, tenantKey: Hex = TENANT_KEY) {
@@ -46,26 +49,36 @@ export async function createOrder(opts: CreateOrderOptions): Promise<bigint> {
   const duration = opts.durationSeconds ?? 3600;
   const deposit = (maxPricePerHour * BigInt(duration)) / 3600n;
   const block = await publicClient.getBlock();
-  const cpu = opts.cpuMillis ?? 1000;
-  const memory = opts.memoryMiB ?? 2048;
-  const storage = opts.storageMiB ?? 1024;
   // A one-service deployment of exactly what the order buys; a unique name makes a unique hash.
-  const { manifest, specHash } = canonicalizeManifest({
-    version: 2,
-    name: `e2e-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`,
-    services: [
-      { name: "web", image: "nginx:1.27", ports: [{ port: 80 }], resources: { cpu, memory, storage } },
-    ],
-  });
+  const { manifest, specHash } = canonicalizeManifest(
+    opts.manifest ?? {
+      version: 2,
+      name: `e2e-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`,
+      services: [
+        {
+          name: "web",
+          image: "nginx:1.27",
+          ports: [{ port: 80 }],
+          resources: {
+            cpu: opts.cpuMillis ?? 1000,
+            memory: opts.memoryMiB ?? 2048,
+            storage: opts.storageMiB ?? 1024,
+          },
+        },
+      ],
+    },
+  );
+  const totals = manifestTotals(manifest);
+  if (totals.gpuCount > 0) throw new Error("createOrder orders CPU workloads only");
   const order = {
     tenant: account.address,
     specHash,
-    cpuMillicores: cpu,
-    memoryMiB: memory,
-    storageMiB: storage,
+    cpuMillicores: totals.cpuMillis,
+    memoryMiB: totals.memoryMiB,
+    storageMiB: totals.storageMiB,
     gpuCount: 0,
     gpuModel: `0x${"00".repeat(32)}` as Hex,
-    requiredAttributes: [attributeId("region", opts.region)],
+    requiredAttributes: opts.region ? [attributeId("region", opts.region)] : [],
     maxPricePerHour,
     duration,
     deposit,
@@ -167,4 +180,38 @@ export async function getLeaseInfo(opts: { rpcUrl: string; marketAddress: Addres
     functionName: "getLease",
     args: [opts.leaseId],
   });
+}
+
+/**
+ * The tenant accepts the best bid as soon as there is one (the seeded providers' bid engine bids
+ * within seconds): the lease starts, with the order's id.
+ */
+export async function acceptBestBid(opts: {
+  rpcUrl: string;
+  marketAddress: Address;
+  orderId: bigint;
+  tenantKey?: Hex;
+  timeoutMs?: number;
+}): Promise<void> {
+  const { account, publicClient, wallet } = marketClients(opts.rpcUrl, opts.tenantKey);
+  const until = Date.now() + (opts.timeoutMs ?? 60_000);
+  for (;;) {
+    const sim = await publicClient
+      .simulateContract({
+        account,
+        address: opts.marketAddress,
+        abi: computeMarketAbi,
+        functionName: "acceptBid",
+        args: [opts.orderId],
+      })
+      .catch(() => null);
+    if (sim) {
+      const receipt = await publicClient.waitForTransactionReceipt({
+        hash: await wallet.writeContract({ ...sim.request, chain: null }),
+      });
+      if (receipt.status === "success") return;
+    }
+    if (Date.now() > until) throw new Error(`order ${opts.orderId}: no bid to accept`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }
