@@ -131,11 +131,17 @@ describe("post-mortem", () => {
       reason: "OOMKilled",
       exitCode: 137,
     });
-    expect(containers.get("hog")?.state).toMatchObject({ state: "waiting", reason: "CrashLoopBackOff" });
-    expect(containers.get("hog")?.state?.message).toMatch(/^back-off \d+s restarting failed container=hog/);
+    // The simulator's back-off starts at 200 ms here: at the moment of capture a failing container is
+    // backing off or already running again; either way the capture says which, in the kubelet's words.
+    const hog = containers.get("hog")?.state;
+    if (hog?.state === "waiting") {
+      expect(hog).toMatchObject({ reason: "CrashLoopBackOff" });
+      expect(hog.message).toMatch(/^back-off \d+s restarting failed container=hog/);
+      expect(body?.pods[0]?.reason).toBe("CrashLoopBackOff");
+    } else expect(hog?.state).toBe("running");
+    expect(containers.get("hog")?.restarts).toBeGreaterThanOrEqual(1);
     expect(containers.get("crash")?.lastState).toMatchObject({ reason: "Error", exitCode: 1 });
     expect(containers.get("web")).toMatchObject({ ready: true, restarts: 0, state: { state: "running" } });
-    expect(body?.pods[0]?.reason).toBe("CrashLoopBackOff");
 
     expect(body?.events.map((e) => e.reason)).toEqual(
       expect.arrayContaining(["Scheduled", "Started", "BackOff"]),
@@ -148,7 +154,7 @@ describe("post-mortem", () => {
     const log = (container: string, previous: boolean) =>
       logs.find((l) => l.container === container && l.previous === previous);
     // Backing off: only the previous instance (the kubelet's "current" log would be the same one).
-    expect(log("crash", false)).toBeUndefined();
+    if (containers.get("crash")?.state?.state === "waiting") expect(log("crash", false)).toBeUndefined();
     expect(log("crash", true)?.error).toBeNull();
     expect(log("crash", true)?.lines.join("\n")).toContain("panic: runtime error");
     expect(log("hog", true)?.error).toBeNull();
