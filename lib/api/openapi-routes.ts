@@ -21,7 +21,8 @@ export const apiRoutes: ApiRouteEntry[] = [
   },
   {
     path: "/api/alerts/email",
-    description: "Sets the wallet's alert email and mails it a verification code ({ email: null } removes it).",
+    description:
+      "Sets the wallet's alert email and mails it a verification code ({ email: null } removes it).",
     load: () => import("@/app/api/alerts/email/route"),
   },
   {
@@ -46,7 +47,8 @@ export const apiRoutes: ApiRouteEntry[] = [
   },
   {
     path: "/api/alerts/webhook/test",
-    description: "Sends a signed test request to the wallet's webhook and answers with the receiver's result.",
+    description:
+      "Sends a signed test request to the wallet's webhook and answers with the receiver's result.",
     load: () => import("@/app/api/alerts/webhook/test/route"),
   },
   {
@@ -97,12 +99,14 @@ export const apiRoutes: ApiRouteEntry[] = [
   },
   {
     path: "/api/health",
-    description: "State of the database, the chain RPC and each registered cluster; 503 when a required part is down.",
+    description:
+      "State of the database, the chain RPC and each registered cluster; 503 when a required part is down.",
     load: () => import("@/app/api/health/route"),
   },
   {
     path: "/api/leases/{id}/delegates",
-    description: "The deploy keys that may update this lease's spec (granted for it or for all the tenant's leases); tenant only.",
+    description:
+      "The deploy keys that may update this lease's spec (granted for it or for all the tenant's leases); tenant only.",
     load: () => import("@/app/api/leases/[id]/delegates/route"),
   },
   {
@@ -112,7 +116,8 @@ export const apiRoutes: ApiRouteEntry[] = [
   },
   {
     path: "/api/leases/{id}/domains",
-    description: "A lease's custom domains and their CNAME status (tenant or provider); POST \u2013 the tenant adds one for an HTTP service, checked at once.",
+    description:
+      "A lease's custom domains and their CNAME status (tenant or provider); POST \u2013 the tenant adds one for an HTTP service, checked at once.",
     load: () => import("@/app/api/leases/[id]/domains/route"),
   },
   {
@@ -123,38 +128,45 @@ export const apiRoutes: ApiRouteEntry[] = [
   },
   {
     path: "/api/leases/{id}/logs",
-    description: "A pod's (or one container's, or its previous instance's) log as plain text (tail, optionally followed as a stream), for the lease's tenant or provider.",
+    description:
+      "A pod's (or one container's, or its previous instance's) log as plain text (tail, optionally followed as a stream), for the lease's tenant or provider.",
     produces: { GET: "text/plain" },
     load: () => import("@/app/api/leases/[id]/logs/route"),
   },
   {
     path: "/api/leases/{id}/metrics",
-    description: "A lease's pod usage since `minutes` ago (chart history, raw or bucketed by range), for its tenant or provider.",
+    description:
+      "A lease's pod usage since `minutes` ago (chart history, raw or bucketed by range), for its tenant or provider.",
     load: () => import("@/app/api/leases/[id]/metrics/route"),
   },
   {
     path: "/api/leases/{id}/post-mortem",
-    description: "What a closed lease's workload left (final pods, events, last logs), for its tenant or provider; null until captured.",
+    description:
+      "What a closed lease's workload left (final pods, events, last logs), for its tenant or provider; null until captured.",
     load: () => import("@/app/api/leases/[id]/post-mortem/route"),
   },
   {
     path: "/api/leases/{id}/reachability",
-    description: "Whether one public URL of a lease answers (status code, latency), checked from the server, for its tenant or provider.",
+    description:
+      "Whether one public URL of a lease answers (status code, latency), checked from the server, for its tenant or provider.",
     load: () => import("@/app/api/leases/[id]/reachability/route"),
   },
   {
     path: "/api/leases/{id}",
-    description: "A lease for its tenant or provider: terms, deploy state, manifest, payments and live escrow (403 for anyone else).",
+    description:
+      "A lease for its tenant or provider: terms, deploy state, manifest, payments and live escrow (403 for anyone else).",
     load: () => import("@/app/api/leases/[id]/route"),
   },
   {
     path: "/api/leases/{id}/status",
-    description: "A lease's pods, events and service endpoints (none once closed; else the latest poll, the stored status, or a read of its cluster), for its tenant or provider.",
+    description:
+      "A lease's pods, events and service endpoints (none once closed; else the latest poll, the stored status, or a read of its cluster), for its tenant or provider.",
     load: () => import("@/app/api/leases/[id]/status/route"),
   },
   {
     path: "/api/leases/{id}/updates",
-    description: "The lease's spec revisions with their sealed manifests and what it bought (its tenant only).",
+    description:
+      "The lease's spec revisions with their sealed manifests and what it bought (its tenant only).",
     load: () => import("@/app/api/leases/[id]/updates/route"),
   },
   {
@@ -164,22 +176,26 @@ export const apiRoutes: ApiRouteEntry[] = [
   },
   {
     path: "/api/manifests",
-    description: "Stores a manifest next to the tenant's valid EIP-712 signature over an order carrying its hash, with its secrets' values.",
+    description:
+      "Stores a manifest next to the tenant's valid EIP-712 signature over an order carrying its hash, with its secrets' values.",
     load: () => import("@/app/api/manifests/route"),
   },
   {
     path: "/api/market/offers",
-    description: "Every provider's free capacity per cluster and pricing, for the deploy form's screening and estimate.",
+    description:
+      "Every provider's free capacity per cluster and pricing, for the deploy form's screening and estimate.",
     load: () => import("@/app/api/market/offers/route"),
   },
   {
     path: "/api/market/providers",
-    description: "One page of the providers table: filters (region, gpu, minCpu, minMemory), sort, dir, limit, offset.",
+    description:
+      "One page of the providers table: filters (region, gpu, minCpu, minMemory), sort, dir, limit, offset.",
     load: () => import("@/app/api/market/providers/route"),
   },
   {
     path: "/api/market",
-    description: "What the market offers now (totals, regions, providers) and its capacity and price history.",
+    description:
+      "What the market offers now (totals, regions, providers) and its capacity and price history.",
     load: () => import("@/app/api/market/route"),
   },
   {
@@ -189,7 +205,8 @@ export const apiRoutes: ApiRouteEntry[] = [
   },
   {
     path: "/api/orders/relay",
-    description: "Relays a signed order (with an optional ERC-2612 permit) from the server's relayer key; answers the order id.",
+    description:
+      "Relays a signed order (with an optional ERC-2612 permit) from the server's relayer key; answers the order id.",
     load: () => import("@/app/api/orders/relay/route"),
   },
   {

@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { compileErrors, validate } from "@readme/openapi-parser";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { oas31 } from "zod-openapi";
 import { buildOpenApiDocument, HTTP_METHODS, routeMethods } from "./openapi";
 import { apiRoutes } from "./openapi-routes";
 
@@ -12,7 +13,9 @@ function routeFilesOnDisk(): { path: string; file: string }[] {
   return readdirSync(apiDir, { recursive: true, encoding: "utf8" })
     .filter((f) => f === "route.ts" || f.endsWith(`${sep}route.ts`))
     .map((f) => {
-      const dir = relative(apiDir, join(apiDir, f, "..")).split(sep).filter(Boolean);
+      const dir = relative(apiDir, join(apiDir, f, ".."))
+        .split(sep)
+        .filter(Boolean);
       return {
         path: `/api/${dir.map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/")}`,
         file: join(apiDir, f),
@@ -61,12 +64,20 @@ describe("OpenAPI document", () => {
     const verifyCluster = doc.paths?.["/api/clusters/{id}"]?.patch;
     expect(verifyCluster?.security).toEqual([{ session: [] }]);
     expect(verifyCluster?.parameters).toContainEqual(
-      expect.objectContaining({ in: "path", name: "id", required: true, schema: expect.objectContaining({ format: "uuid" }) }),
+      expect.objectContaining({
+        in: "path",
+        name: "id",
+        required: true,
+        schema: expect.objectContaining({ format: "uuid" }),
+      }),
     );
     expect(verifyCluster?.requestBody).toMatchObject({
       content: {
         "application/json": {
-          schema: { type: "object", properties: { offerPercent: { type: "integer", minimum: 1, maximum: 100 } } },
+          schema: {
+            type: "object",
+            properties: { offerPercent: { type: "integer", minimum: 1, maximum: 100 } },
+          },
         },
       },
     });
@@ -86,11 +97,13 @@ describe("OpenAPI document", () => {
     expect(doc.components?.schemas?.Error).toMatchObject({
       type: "object",
       required: ["error"],
-      properties: { error: { properties: { code: { enum: expect.arrayContaining(["RATE_LIMITED", "INTERNAL"]) } } } },
+      properties: {
+        error: { properties: { code: { enum: expect.arrayContaining(["RATE_LIMITED", "INTERNAL"]) } } },
+      },
     });
     for (const [path, item] of Object.entries(doc.paths ?? {}))
       for (const [method, op] of Object.entries(item ?? {}))
-        for (const [status, res] of Object.entries(op.responses ?? {})) {
+        for (const [status, res] of Object.entries(op.responses ?? {}) as [string, oas31.ResponseObject][]) {
           if (status === "200") continue;
           expect(res.content?.["application/json"]?.schema, `${method} ${path} ${status}`).toEqual({
             $ref: "#/components/schemas/Error",

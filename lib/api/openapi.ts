@@ -1,5 +1,11 @@
 import "server-only";
-import { createDocument, type oas31, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from "zod-openapi";
+import {
+  createDocument,
+  type oas31,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiResponseObject,
+  type ZodOpenApiResponsesObject,
+} from "zod-openapi";
 import { z } from "zod";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import { appErrorCodes } from "@/lib/errors";
@@ -24,20 +30,26 @@ export const errorBodySchema = z
       details: z
         .unknown()
         .optional()
-        .meta({ description: "Extra data for some codes, e.g. `{ issues: [{ path, message }] }` for invalid input." }),
+        .meta({
+          description: "Extra data for some codes, e.g. `{ issues: [{ path, message }] }` for invalid input.",
+        }),
     }),
   })
   .meta({ id: "Error", description: "The body of every error response." });
 
 const SESSION_SCHEME = "session";
 
-const errorResponse = (description: string, headers?: ZodOpenApiResponsesObject[string]["headers"]) => ({
+const errorResponse = (description: string, headers?: ZodOpenApiResponseObject["headers"]) => ({
   description,
   ...(headers ? { headers } : {}),
   content: { "application/json": { schema: errorBodySchema } },
 });
 
-function responsesFor(spec: RouteSpec, produces: string | undefined, path: string): ZodOpenApiResponsesObject {
+function responsesFor(
+  spec: RouteSpec,
+  produces: string | undefined,
+  path: string,
+): ZodOpenApiResponsesObject {
   const responses: ZodOpenApiResponsesObject = {
     "200": {
       description: produces ? `A stream of \`${produces}\`.` : "The result as JSON.",
@@ -48,7 +60,8 @@ function responsesFor(spec: RouteSpec, produces: string | undefined, path: strin
   };
   if (spec.body || spec.query)
     responses["400"] = errorResponse(`BAD_REQUEST: the ${spec.body ? "body" : "query"} failed validation.`);
-  if (spec.auth) responses["401"] = errorResponse("UNAUTHORIZED: no session; sign in with your wallet first.");
+  if (spec.auth)
+    responses["401"] = errorResponse("UNAUTHORIZED: no session; sign in with your wallet first.");
   if (spec.params || path.includes("{")) responses["404"] = errorResponse("NOT_FOUND: no such resource.");
   if (spec.body) {
     responses["413"] = errorResponse("PAYLOAD_TOO_LARGE: the body is over 256 KiB.");
@@ -58,7 +71,12 @@ function responsesFor(spec: RouteSpec, produces: string | undefined, path: strin
     const rule = rateLimitRules[spec.rateLimit];
     responses["429"] = errorResponse(
       `RATE_LIMITED: more than ${rule.points} requests in ${rule.seconds} s from this client.`,
-      { "Retry-After": { description: "Seconds until the next request may pass.", schema: { type: "integer" } } },
+      {
+        "Retry-After": {
+          description: "Seconds until the next request may pass.",
+          schema: { type: "integer" },
+        },
+      },
     );
   }
   responses["500"] = errorResponse("INTERNAL: an unexpected failure; the message never says why.");
@@ -91,7 +109,8 @@ function operationFor(entry: ApiRouteEntry, method: HttpMethod, spec: RouteSpec)
       ...(path ? { path } : {}),
       ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
     };
-  if (spec.body) operation.requestBody = { required: true, content: { "application/json": { schema: spec.body } } };
+  if (spec.body)
+    operation.requestBody = { required: true, content: { "application/json": { schema: spec.body } } };
   if (spec.auth) operation.security = [{ [SESSION_SCHEME]: [] }];
   return operation;
 }
@@ -106,7 +125,17 @@ export function routeMethods(mod: Record<string, unknown>): { method: HttpMethod
   });
 }
 
-export async function buildOpenApiDocument(routes: ApiRouteEntry[] = apiRoutes): Promise<oas31.OpenAPIObject> {
+let cached: Promise<oas31.OpenAPIObject> | undefined;
+
+/** The document, built once per process (it only changes with the code). */
+export function getOpenApiDocument(): Promise<oas31.OpenAPIObject> {
+  cached ??= buildOpenApiDocument();
+  return cached;
+}
+
+export async function buildOpenApiDocument(
+  routes: ApiRouteEntry[] = apiRoutes,
+): Promise<oas31.OpenAPIObject> {
   const paths: Record<string, Partial<Record<Lowercase<HttpMethod>, ZodOpenApiOperationObject>>> = {};
   for (const entry of routes) {
     const mod = await entry.load();
