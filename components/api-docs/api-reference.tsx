@@ -144,13 +144,13 @@ function OperationEntry({ path, method, op }: Operation) {
 
       {body?.schema && (
         <div>
-          <h4 className="text-xs font-medium text-zinc-500 dark:text-zinc-400">Body (application/json)</h4>
+          <h3 className="text-xs font-medium text-zinc-500 dark:text-zinc-400">Body (application/json)</h3>
           <SchemaBlock schema={body.schema} />
         </div>
       )}
 
       <div>
-        <h4 className="text-xs font-medium text-zinc-500 dark:text-zinc-400">Responses</h4>
+        <h3 className="text-xs font-medium text-zinc-500 dark:text-zinc-400">Responses</h3>
         <ul className="mt-1 space-y-0.5 text-sm">
           {Object.entries(op.responses ?? {}).map(([status, res]) => (
             <li key={status} className="flex gap-2">

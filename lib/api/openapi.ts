@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import {
   createDocument,
   type oas31,
@@ -6,7 +7,6 @@ import {
   type ZodOpenApiResponseObject,
   type ZodOpenApiResponsesObject,
 } from "zod-openapi";
-import { z } from "zod";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import { appErrorCodes } from "@/lib/errors";
 import type { RouteSpec } from "./handler";
@@ -27,12 +27,9 @@ export const errorBodySchema = z
     error: z.object({
       code: z.enum(appErrorCodes).meta({ description: "Stable, machine-readable cause." }),
       message: z.string().meta({ description: "Safe to show a user as is." }),
-      details: z
-        .unknown()
-        .optional()
-        .meta({
-          description: "Extra data for some codes, e.g. `{ issues: [{ path, message }] }` for invalid input.",
-        }),
+      details: z.unknown().optional().meta({
+        description: "Extra data for some codes, e.g. `{ issues: [{ path, message }] }` for invalid input.",
+      }),
     }),
   })
   .meta({ id: "Error", description: "The body of every error response." });
