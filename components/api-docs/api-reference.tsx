@@ -104,7 +104,12 @@ function OperationEntry({ path, method, op }: Operation) {
       {op.description && <p className="text-sm text-zinc-600 dark:text-zinc-400">{op.description}</p>}
 
       {params.length > 0 && (
-        <div className="overflow-x-auto">
+        <section
+          aria-label={`Parameters of ${method.toUpperCase()} ${path}`}
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: it may scroll on a phone; keyboard users must reach it (WCAG 2.1.1)
+          tabIndex={0}
+          className="overflow-x-auto"
+        >
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Parameters</caption>
             <thead className="text-xs text-zinc-500 dark:text-zinc-400">
@@ -139,7 +144,7 @@ function OperationEntry({ path, method, op }: Operation) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
 
       {body?.schema && (
@@ -201,7 +206,11 @@ function SchemaBlock({
   return (
     <details open={open} className="mt-1">
       <summary className="cursor-pointer text-xs text-zinc-600 dark:text-zinc-400">JSON Schema</summary>
-      <pre className="mt-1 max-h-96 overflow-auto rounded-md bg-zinc-50 p-3 font-mono text-xs text-zinc-800 dark:bg-zinc-950 dark:text-zinc-200">
+      <pre
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls; keyboard users must reach it (WCAG 2.1.1)
+        tabIndex={0}
+        className="mt-1 max-h-96 overflow-auto rounded-md bg-zinc-50 p-3 font-mono text-xs text-zinc-800 dark:bg-zinc-950 dark:text-zinc-200"
+      >
         {JSON.stringify(schema, null, 2)}
       </pre>
     </details>
