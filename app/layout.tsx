@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { cookieToInitialState } from "wagmi";
+import { SiteFooter } from "@/components/layout/site-footer";
 import { SiteHeader } from "@/components/layout/site-header";
 import { getPublicConfig } from "@/lib/config";
 import { makeWagmiConfig } from "@/lib/wagmi/config";
@@ -44,6 +45,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <main id="main" className="mx-auto w-full max-w-7xl px-4 py-8 sm:px-6">
             {children}
           </main>
+          <SiteFooter />
         </Providers>
       </body>
     </html>

@@ -3,7 +3,7 @@ import { checkEverywhere, DESKTOP, openIn, PHONE, phoneScreenshot } from "./help
 import { TenantDeployPage } from "./pages/tenant-pages";
 
 // Phones and accessibility. Every page (market, deploy, an auction, the leases, a running lease,
-// the provider console, the onboarding wizard, 404) in both themes at 1366 and 390 px: axe-core
+// the provider console, the onboarding wizard, the API reference, 404) in both themes at 1366 and 390 px: axe-core
 // finds no serious or critical violation, the page never scrolls sideways, badges stay whole, and
 // the phone screenshots are saved. Then the keyboard: the header's phone menu, the wallet menu
 // (WAI-ARIA menu button) and the deploy page's Form/YAML/JSON tabs; the fields' focus ring; the
@@ -95,6 +95,11 @@ test.describe("phones and accessibility", () => {
         url: "/provider/onboard",
         name: "onboard",
         ready: (p) => expect(p.getByTestId("wizard-step-title")).toBeVisible(),
+      },
+      {
+        url: "/api-docs",
+        name: "api-docs",
+        ready: (p) => expect(p.getByTestId("api-operation").first()).toBeVisible(),
       },
       {
         url: "/no/such/page",

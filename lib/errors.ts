@@ -22,6 +22,9 @@ const errorStatus = {
 
 export type AppErrorCode = keyof typeof errorStatus;
 
+/** Every code an error body may carry (the API document's Error schema lists them). */
+export const appErrorCodes = Object.keys(errorStatus) as [AppErrorCode, ...AppErrorCode[]];
+
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly details: unknown;

@@ -48,7 +48,7 @@ export function route<
   options: RouteOptions<PS, QS, BS, A>,
   handler: (ctx: RouteContext<Out<PS>, Out<QS>, Out<BS>, A>) => Promise<Response | unknown>,
 ) {
-  return async (req: NextRequest, segment: { params: Promise<Record<string, string | string[]>> }) => {
+  const serve = async (req: NextRequest, segment: { params: Promise<Record<string, string | string[]>> }) => {
     try {
       const db = await getDb();
       if (options.rateLimit) {
@@ -85,7 +85,12 @@ export function route<
       return errorResponse(error);
     }
   };
+  // The same options that validate the request document it: lib/api/openapi.ts reads them back.
+  return Object.assign(serve, { spec: options as RouteSpec });
 }
+
+/** What a route's options say about its interface, as the OpenAPI generator reads it. */
+export type RouteSpec = RouteOptions<Schema | undefined, Schema | undefined, Schema | undefined, boolean>;
 
 function errorResponse(error: unknown): NextResponse {
   if (isAppError(error)) {
