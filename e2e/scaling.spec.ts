@@ -6,7 +6,7 @@ import { expect, test } from "./fixtures";
 import { acceptBestBid, createOrder } from "./helpers/create-order";
 
 // Scaling a running lease. Wallet 2 orders (and accepts on chain) two nginx services: `web` with 2
-// replicas and `api`, autoscaled between 1 and 3 replicas at 50 % CPU and exposed over HTTP. What the
+// replicas and `api`, autoscaled between 1 and 3 replicas at 85 % CPU and exposed over HTTP. What the
 // order bought is its manifest's totals (an autoscaled service counted at its maximum), so `web` can
 // only grow back to what was bought: the tenant scales it down to 1 and up to 2 with the Replicas
 // control, signing each update, and sees its pods follow. Then load through the simulator's ingress
@@ -75,7 +75,7 @@ test("the tenant scales a service with the Replicas control, and an autoscaled s
         image: "nginx:1.27",
         ports: [{ name: "http", port: 80, expose: "http" }],
         replicas: 1,
-        autoscale: { min: 1, max: 3, cpuPercent: 50 },
+        autoscale: { min: 1, max: 3, cpuPercent: 85 },
         resources,
       },
     ],
