@@ -98,6 +98,7 @@ test("a crash-looping and an OOMKilled container show why, then the closed lease
 
   // Nothing of the closed lease looks alive: no live dot, no pods, no endpoints, no containers.
   await expect(page.getByTestId("live-dot")).toHaveAttribute("title", "closed");
+  await expect(page.getByTestId("live-dot")).toHaveAttribute("data-live", "false");
   await expect(page.getByTestId("live-dot")).not.toHaveClass(/bg-emerald-500/);
   await expect(page.getByTestId("pod-row")).toHaveCount(0);
   await expect(page.getByTestId("pods")).toContainText("No pods: the workload was removed.");
