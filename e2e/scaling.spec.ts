@@ -14,6 +14,9 @@ import { acceptBestBid, createOrder } from "./helpers/create-order";
 // Autoscaling card, and once the load stops they fall back to 1 (the e2e stack runs the HPA with a 1 s
 // sync and a 5 s scale-down window: e2e/global-setup.ts).
 
+// The target: an idle simulated container uses 10-70 % (about 35 %) of its request and a loaded one is
+// capped at 95 % of its limit (= its request), so at 85 % one loaded pod is beyond the HPA's 10 %
+// tolerance (it scales up) while two idle pods ask for one (it scales back down).
 const tenantKey = devRoles.e2e[2].privateKey;
 const resources = { cpu: 250, memory: 256, storage: 512 };
 
