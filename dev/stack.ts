@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { devRoles } from "@/lib/chain/dev-accounts";
 import { freePort } from "./free-port";
+import type { HpaOptions } from "./k8s-sim/controllers/hpa";
 import type { SimClusterSpec } from "./k8s-sim/simulator";
 
 // The local stack of the embedded default: anvil with the contracts deployed, the Kubernetes API
@@ -24,6 +25,8 @@ export interface StackOptions {
   seed?: boolean;
   /** Bid window and other timings for fast tests. */
   env?: Record<string, string>;
+  /** The simulated clusters' HPA controller flags (default: kube-controller-manager's, 15 s and 300 s). */
+  hpa?: Partial<HpaOptions>;
   log?: (line: string) => void;
 }
 
@@ -91,6 +94,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const sim = await startSimulator({
       clusters: [...defaultClusters, spareCluster],
       stateFile: path.join(dataDir, "k8s-sim.json"),
+      hpa: opts.hpa,
     });
     stops.push(() => sim.stop());
     // Each cluster set up as the wizard tells a provider: the generated RBAC applied with the admin

@@ -16,6 +16,9 @@ export default async function globalSetup() {
     dataDir,
     mode: "prod",
     log: (line) => process.stdout.write(`[stack] ${line}\n`),
+    // The autoscaling spec watches an HPA scale up under load and back down when it stops: a 1 s sync
+    // and a 5 s scale-down window instead of kube-controller-manager's 15 s and 5 min.
+    hpa: { syncPeriodMs: 1000, downscaleStabilizationMs: 5000 },
     env: {
       INDEXER_INTERVAL_MS: "300",
       INVENTORY_INTERVAL_MS: "2000",

@@ -81,7 +81,9 @@ export function ContainerTable(props: {
               <td>
                 <State state={c.lastState} testId="container-last-state" />
               </td>
-              <td className="tabular-nums">{c.restarts}</td>
+              <td className="tabular-nums" data-testid="container-restarts">
+                {c.restarts}
+              </td>
               {withUsage && (
                 <>
                   <td className="tabular-nums">{used ? `${used.cpuMillis}m` : "—"}</td>

@@ -17,6 +17,9 @@ type MarketCall =
   | { fn: "closeLease"; id: bigint; reason: `0x${string}` }
   | { fn: "setDelegate"; delegate: `0x${string}`; id: bigint; allowed: boolean };
 
+/** An estimate padded for a transaction whose path depends on when it is mined. */
+const withGasHeadroom = (estimate: bigint) => (estimate * 3n) / 2n;
+
 export function useMarketTx() {
   const config = usePublicConfig();
   const { address, chainId } = useAccount();
@@ -68,6 +71,19 @@ export function useMarketTx() {
                 abi: computeMarketAbi,
                 functionName: "closeLease",
                 args: [call.id, call.reason],
+                // Estimated at the latest block, a lease that has accrued nothing yet (closed in the
+                // second it started) skips the provider's token transfer; mined a second later it
+                // pays it and would run out of gas. Hence headroom, as MetaMask pads its estimates
+                // (transaction controller: estimate × 1.5).
+                gas: withGasHeadroom(
+                  await client.estimateContractGas({
+                    account: address,
+                    address: market,
+                    abi: computeMarketAbi,
+                    functionName: "closeLease",
+                    args: [call.id, call.reason],
+                  }),
+                ),
               })
             : call.fn === "setDelegate"
               ? await writeContractAsync({
