@@ -67,9 +67,9 @@ services:
         expose: http
     resources: { cpu: 250, memory: 256, storage: 512 }
     env:
-      - { name: GREETING, secret: GREETING }
+      - { name: GREETING, secret: greeting }
 secrets:
-  - name: GREETING
+  - name: greeting
 `;
 
 beforeAll(async () => {
@@ -110,7 +110,7 @@ describe("kubebid CLI", () => {
         "--bid-window",
         "5",
         "--secret",
-        "GREETING=hello",
+        "greeting=hello",
         "--timeout",
         "240",
       ],
@@ -131,7 +131,7 @@ describe("kubebid CLI", () => {
 
     // Before the grant, the server refuses the key's update (the signer is no deploy key of the lease).
     const early = await kubebid(
-      ["update", leaseId, "v2.yaml", "--secret-env", "GREETING=GREETING_FROM_CI"],
+      ["update", leaseId, "v2.yaml", "--secret-env", "greeting=GREETING_FROM_CI"],
       deployKey,
     );
     expect(early.code).toBe(2);
@@ -142,7 +142,7 @@ describe("kubebid CLI", () => {
     expect(grant.code).toBe(0);
 
     const update = await kubebid(
-      ["update", leaseId, "v2.yaml", "--json", "--secret-env", "GREETING=GREETING_FROM_CI"],
+      ["update", leaseId, "v2.yaml", "--json", "--secret-env", "greeting=GREETING_FROM_CI"],
       deployKey,
     );
     expect(update.stderr).toBe("");
