@@ -73,7 +73,8 @@ export function accountFromKeystore(file: string, password: string): LocalAccoun
       N: kp.n,
       r: kp.r,
       p: kp.p,
-      maxmem: 256 * kp.n * kp.r + 1024 * 1024,
+      // OpenSSL needs 128·r·(N + p + 2) bytes (its V and B arrays); the default cap is 32 MiB.
+      maxmem: 128 * kp.r * (kp.n + kp.p + 2) + 1024 * 1024,
     });
   } else {
     if (!kp.c) throw new KeyError(`${file}: pbkdf2 needs c.`);
