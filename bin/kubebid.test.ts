@@ -29,18 +29,19 @@ interface Run {
 }
 
 function kubebid(args: string[], key: string): Promise<Run> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    KUBEBID_API: stack.url,
+    KUBEBID_RPC: stack.rpcUrl,
+    KUBEBID_PRIVATE_KEY: key,
+    GREETING_FROM_CI: "1.28",
+  };
   return new Promise((resolve, reject) => {
+    // Another directory: the shim must find the repository's tsx and paths itself.
     const child = spawn(process.execPath, [path.join(root, "bin", "kubebid.js"), ...args], {
-      // Another directory: the shim must find the repository's tsx and paths itself.
       cwd: dir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        KUBEBID_API: stack.url,
-        KUBEBID_RPC: stack.rpcUrl,
-        KUBEBID_PRIVATE_KEY: key,
-        GREETING_FROM_CI: "1.28",
-      },
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -162,6 +163,18 @@ describe("kubebid CLI", () => {
     const current = revisions.revisions.find((r) => r.current);
     expect(current?.signer.toLowerCase()).toBe(deployAddress.toLowerCase());
     expect(current?.manifest.services[0]?.image).toBe("nginx:1.28");
+
+    // More replicas than the lease bought: the server refuses the update.
+    const scale = await kubebid(["scale", leaseId, "web", "2"], tenantKey);
+    expect(scale.code).toBe(2);
+    expect(scale.stderr.trim().split("\n")).toHaveLength(1);
+
+    const events = await kubebid(["events", leaseId, "--json"], tenantKey);
+    expect(events.code).toBe(0);
+    expect(Array.isArray(JSON.parse(events.stdout))).toBe(true);
+    const logs = await kubebid(["logs", leaseId, "--tail", "5"], tenantKey);
+    expect(logs.stderr).toBe("");
+    expect(logs.code).toBe(0);
 
     const close = await kubebid(["close", leaseId], deployKey);
     expect(close.code).toBe(3);

@@ -9,6 +9,7 @@ import {
   type KubebidClient,
   readChunks,
 } from "@/lib/client/api-client";
+import { ClientRefusalError } from "@/lib/client/client-refusal";
 import { accountFromKeystore, accountFromPrivateKey, KeyError } from "@/lib/client/load-key";
 import { ChainRevertError, connectMarket, type MarketChain } from "@/lib/client/market-chain";
 import { placeOrder } from "@/lib/client/place-order";
@@ -637,6 +638,7 @@ function explain(error: unknown): { message: string; code: number } {
   if (error instanceof CliError) return { message: error.message, code: error.code };
   if (error instanceof KeyError || error instanceof ManifestFileError)
     return { message: error.message, code: EXIT.usage };
+  if (error instanceof ClientRefusalError) return { message: error.message, code: EXIT.refused };
   if (error instanceof ApiRequestError)
     return {
       message: error.message,

@@ -1,6 +1,7 @@
 import type { Hex, LocalAccount } from "viem";
 import { orderTypedData } from "@/lib/chain/order-types";
 import type { KubebidClient } from "@/lib/client/api-client";
+import { ClientRefusalError } from "@/lib/client/client-refusal";
 import type { MarketChain } from "@/lib/client/market-chain";
 import { buildOrder } from "@/lib/market/build-order";
 import { type DraftManifest, sealDraft } from "@/lib/market/draft-manifest";
@@ -39,7 +40,9 @@ export async function placeOrder(opts: PlaceOrderOptions) {
   });
   const balance = await opts.chain.balance();
   if (balance < built.order.deposit)
-    throw new Error(`Your token balance (${balance}) does not cover the deposit (${built.order.deposit}).`);
+    throw new ClientRefusalError(
+      `Your token balance (${balance}) does not cover the deposit (${built.order.deposit}).`,
+    );
   const signature = await opts.account.signTypedData(
     orderTypedData(built.order, opts.chainId, opts.marketAddress),
   );

@@ -1,6 +1,7 @@
 import type { Hex, LocalAccount } from "viem";
 import { type LeaseUpdate, leaseUpdateTypedData } from "@/lib/chain/lease-update-types";
 import type { KubebidClient } from "@/lib/client/api-client";
+import { ClientRefusalError } from "@/lib/client/client-refusal";
 import type { MarketChain } from "@/lib/client/market-chain";
 import { canonicalizeManifest } from "@/lib/market/manifest";
 import { type DraftManifest, sealDraft, sealUpdateDraft } from "@/lib/market/draft-manifest";
@@ -30,7 +31,7 @@ export async function updateLease(opts: UpdateLeaseOptions) {
   const { specHash } = canonicalizeManifest(manifest);
   const { specHash: current, revision } = await opts.chain.leaseSpec(opts.leaseId);
   if (current.toLowerCase() === specHash.toLowerCase())
-    throw new Error(`Lease ${opts.leaseId} already runs this manifest (revision ${revision}).`);
+    throw new ClientRefusalError(`Lease ${opts.leaseId} already runs this manifest (revision ${revision}).`);
   const update: LeaseUpdate = {
     leaseId: opts.leaseId,
     specHash,
