@@ -56,7 +56,7 @@ Commands:
   deploy <manifest.yaml>             order it and follow the auction until the lease runs
         [--max-price T --deposit T --duration HOURS --bid-window S --region R --send --timeout S]
   leases                             your leases and orders in auction
-  status <lease>                     terms, deploy state and pods
+  status <lease> [-f]                terms, deploy state and pods (-f: follow the live stream)
   events <lease>                     the workload's Kubernetes events
   logs <lease> [-f] [--pod P --container C --tail N]
   metrics <lease> [--minutes N]      usage samples
@@ -229,6 +229,15 @@ function table(rows: string[][]): string {
         .trimEnd(),
     )
     .join("\n");
+}
+
+function podTable(
+  pods: { name: string; phase: string; ready: boolean; restarts: number; reason: string | null }[],
+): string {
+  const rows = [["POD", "PHASE", "READY", "RESTARTS", "REASON"]];
+  for (const p of pods)
+    rows.push([p.name, p.phase, p.ready ? "yes" : "no", String(p.restarts), p.reason ?? ""]);
+  return pods.length ? table(rows) : "No pods.";
 }
 
 async function screen(ctx: Context, draft: DraftManifest, maxPrice: bigint | null) {
@@ -443,17 +452,28 @@ const COMMANDS: Record<string, Command> = {
     run: async (ctx, [id = ""]) => {
       const lease = await leaseTarget(ctx, id);
       const { status } = await ctx.client.leaseStatus(id);
-      const pods = [["POD", "PHASE", "READY", "RESTARTS", "REASON"]];
-      for (const p of status.pods)
-        pods.push([p.name, p.phase, p.ready ? "yes" : "no", String(p.restarts), p.reason ?? ""]);
       ctx.out(
         [
           `Lease ${lease.id}: ${lease.status}, deploy ${lease.deployState}${lease.deployError ? ` (${lease.deployError})` : ""}`,
           `Provider ${lease.providerName ?? lease.provider} at ${fmt(lease.pricePerHour)}/h, ends ${lease.endsAt ?? "—"}`,
-          status.pods.length ? table(pods) : "No pods.",
+          podTable(status.pods),
         ].join("\n"),
         { lease, status },
       );
+      if (!ctx.values.follow) return EXIT.ok;
+      // -f: the live stream's status messages until Ctrl-C (--json: one JSON line per message).
+      const abort = new AbortController();
+      process.once("SIGINT", () => abort.abort());
+      try {
+        for await (const message of ctx.client.leaseLive(id, abort.signal)) {
+          if (ctx.values.json) process.stdout.write(`${JSON.stringify(message)}\n`);
+          else if (message.type === "status")
+            process.stdout.write(`\n${message.at}\n${podTable(message.status.pods)}\n`);
+          else if (message.type === "error") process.stderr.write(`live: ${message.message}\n`);
+        }
+      } catch (error) {
+        if (!abort.signal.aborted) throw error;
+      }
       return EXIT.ok;
     },
   },
