@@ -30,6 +30,7 @@ interface Run {
 
 function kubebid(args: string[], key: string): Promise<Run> {
   const env: NodeJS.ProcessEnv = {
+    NODE_ENV: "test",
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     KUBEBID_API: stack.url,
