@@ -269,8 +269,15 @@ async function followToRunning(ctx: Context, orderId: string, until: number) {
       if (error instanceof ApiRequestError && error.status === 404) return null;
       throw error;
     });
-    if (order?.leaseId) {
-      const lease = await ctx.client.lease(order.leaseId);
+    // The order page reads the chain, so it may name the lease before the indexer has written it.
+    const lease = order?.leaseId
+      ? await ctx.client.lease(order.leaseId).catch((error) => {
+          if (error instanceof ApiRequestError && error.status === 404) return null;
+          throw error;
+        })
+      : null;
+    if (order?.leaseId && !lease) ctx.progress(`lease ${order.leaseId}: waiting for the server to index it`);
+    else if (lease) {
       ctx.progress(`lease ${lease.id} on ${lease.providerName ?? lease.provider}: ${lease.deployState}`);
       if (lease.deployState === "running") return lease;
       if (lease.deployState === "failed")
