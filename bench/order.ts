@@ -107,10 +107,14 @@ export async function tenantDriver(
       if (!template) throw new Error("no web template");
       const built = buildOrder({
         tenant: account.address,
+        // The web template (manifest v2), sized down to fit many orders on the demo clusters.
         manifest: {
           ...template.manifest,
           name: name ?? template.manifest.name,
-          resources: { cpu: 250, memory: 256, storage: 512 },
+          services: template.manifest.services.map((svc) => ({
+            ...svc,
+            resources: { cpu: 250, memory: 256, storage: 512 },
+          })),
         },
         maxPricePerHour: 50_000n,
         deposit: 50_000n,
