@@ -316,6 +316,8 @@ export function handleRequest(c: SimClusterImpl, req: IncomingMessage, res: Serv
     const path = url.pathname.replace(/\/+$/, "") || "/";
     c.stats.requests++;
     c.stats.byPath.set(path, (c.stats.byPath.get(path) ?? 0) + 1);
+    if (req.method !== "GET" && req.method !== "HEAD")
+      c.stats.writesByPath.set(path, (c.stats.writesByPath.get(path) ?? 0) + 1);
     if (path.startsWith("/apis/metrics.k8s.io")) c.stats.metricsRequests++;
     if (c.latencyMs > 0) await new Promise((r) => setTimeout(r, c.latencyMs));
     const auth = req.headers.authorization ?? "";

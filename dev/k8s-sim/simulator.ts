@@ -88,7 +88,13 @@ export interface SimCluster {
   stop(): Promise<void>;
   start(): Promise<void>; // restart on the same port, state kept
   setLatency(ms: number): void;
-  readonly stats: { requests: number; metricsRequests: number; byPath: Map<string, number> };
+  /** Requests served: in all, to metrics.k8s.io, by path, and writes (not GET/HEAD) by path. */
+  readonly stats: {
+    requests: number;
+    metricsRequests: number;
+    byPath: Map<string, number>;
+    writesByPath: Map<string, number>;
+  };
 }
 export interface Simulator {
   readonly caPem: string;
@@ -142,7 +148,12 @@ export class SimClusterImpl implements SimCluster {
   readonly name: string;
   readonly state: ClusterState;
   readonly tokens: Map<string, TokenInfo>;
-  readonly stats = { requests: 0, metricsRequests: 0, byPath: new Map<string, number>() };
+  readonly stats = {
+    requests: 0,
+    metricsRequests: 0,
+    byPath: new Map<string, number>(),
+    writesByPath: new Map<string, number>(),
+  };
   latencyMs = 0;
   adminToken: string;
   port: number;

@@ -241,10 +241,11 @@ describe.skipIf(!BASE_URL)("two app processes on one PostgreSQL", () => {
     const errors = await pg<{ order_id: string; reason: string }[]>`
       select order_id::text, reason from bid_decisions where action = 'error'`;
     expect(errors.filter((e) => /nonce|BidNotLower|replacement|already known/i.test(e.reason))).toEqual([]);
-    // One deploy per lease: the simulator counts every server-side apply of each lease's Deployment.
+    // One deploy per lease: the simulator counts every write (server-side apply) of each lease's
+    // Deployment (reads, e.g. checking its strategy before an apply, are not deploys).
     const applies = new Map<string, number>();
     for (const cluster of sim?.clusters ?? [])
-      for (const [p, n] of cluster.stats.byPath) {
+      for (const [p, n] of cluster.stats.writesByPath) {
         const m = /^\/apis\/apps\/v1\/namespaces\/kb-lease-(\d+)\/deployments\/[^/]+$/.exec(p);
         if (m?.[1]) applies.set(m[1], (applies.get(m[1]) ?? 0) + n);
       }
