@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { buildLeaseObjects } from "@/lib/k8s/build-lease-objects";
 import { generateRbacManifest } from "@/lib/k8s/rbac-manifest";
-import { canonicalizeManifest, type ManifestInput } from "@/lib/market/manifest";
+import { canonicalizeManifest, type ManifestInput, secretDigest } from "@/lib/market/manifest";
 import { apiVersionOf, RESOURCES } from "./resources";
 import { type SimCluster, type Simulator, startSimulator } from "./simulator";
 import { raw } from "./test-helpers";
@@ -1157,6 +1157,41 @@ describe("what KubeBid itself sends is valid, strictly decoded", () => {
         resources: { cpu: 4000, memory: 16384, gpu: { count: 1, model: "NVIDIA-L4" } },
       },
     ],
+    [
+      "v2: HTTP through an Ingress, a volume, a secret, a NodePort, checks, an HPA",
+      {
+        version: 2,
+        name: "shop",
+        services: [
+          {
+            name: "web",
+            image: "nginx:1.27",
+            ports: [{ name: "http", port: 80, expose: "http" }],
+            resources: { cpu: 200, memory: 128 },
+            readiness: { http: { path: "/", port: "http" } },
+          },
+          {
+            name: "db",
+            image: "postgres:16",
+            env: [{ name: "POSTGRES_PASSWORD", secret: "pw" }],
+            ports: [{ port: 5432, expose: "tcp" }],
+            resources: { cpu: 200, memory: 256 },
+            volumes: [
+              { name: "data", mount: "/var/lib/postgresql/data", size: 64, storageClass: "standard" },
+            ],
+            liveness: { tcp: { port: 5432 } },
+          },
+          {
+            name: "api",
+            image: "nginx:1.27",
+            ports: [{ port: 8080 }],
+            resources: { cpu: 100, memory: 64 },
+            autoscale: { min: 1, max: 2, cpuPercent: 70 },
+          },
+        ],
+        secrets: [{ name: "pw", digest: secretDigest(`0x${"11".repeat(32)}`, "x") }],
+      },
+    ],
   ];
   it.each(variants)("lease objects: %s", async (_n, input) => {
     const { manifest, specHash } = canonicalizeManifest(input);
@@ -1165,6 +1200,14 @@ describe("what KubeBid itself sends is valid, strictly decoded", () => {
       tenant,
       specHash,
       manifest,
+      exposure: {
+        ingressClass: "nginx",
+        ingressNamespace: "ingress-nginx",
+        baseDomain: "apps.fidelity.localhost",
+        tls: null,
+        ports: "nodeport",
+      },
+      secretValues: { pw: "x" },
     });
     for (const o of objects) {
       const def = RESOURCES.find((d) => d.kind === o.kind && apiVersionOf(d) === o.apiVersion && !d.virtual)!;
