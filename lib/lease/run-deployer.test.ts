@@ -42,7 +42,7 @@ function fakeChain() {
   function apply(p: DeployerTxPayload): boolean {
     if (p.call === "attestStart") {
       const l = leasesOnChain.get(p.leaseId);
-      if (!l || l.status !== "active" || l.attestedAt > 0) return false;
+      if (l?.status !== "active" || l.attestedAt > 0) return false;
       l.attestedAt = Math.floor(T0 / 1000);
     } else if (p.call === "attestDowntime") {
       for (const [i, id] of p.leaseIds.entries()) {

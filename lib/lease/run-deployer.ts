@@ -176,10 +176,7 @@ export async function runDeployerTick(opts: {
       log(`${row.kind} (nonce ${row.nonce}) not confirmed sent: ${message}`);
       return "pending";
     }
-    await db
-      .update(deployerTxs)
-      .set({ txHash: hash, updatedAt: now })
-      .where(eq(deployerTxs.id, row.id));
+    await db.update(deployerTxs).set({ txHash: hash, updatedAt: now }).where(eq(deployerTxs.id, row.id));
     const receipt = await chain.receipt(hash, receiptTimeoutMs).catch(() => null);
     if (!receipt) return "pending";
     const outcome = receipt.status === "success" ? "mined" : "reverted";
