@@ -98,6 +98,8 @@ const envSchema = z.object({
   ALERTS_INTERVAL_MS: z.coerce.number().int().min(500).default(15_000),
   /** How often the delivery loop sends due webhooks and emails. */
   ALERT_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(200).default(2_000),
+  /** How often the deployer sends one batched attestDowntime of the downtime not refunded yet. */
+  ATTEST_DOWNTIME_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
 });
 
 export type Config = z.infer<typeof envSchema> & {
