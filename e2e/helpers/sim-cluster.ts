@@ -1,8 +1,8 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import type { StackInfo } from "../../dev/stack";
 import { setSimClusterRunning } from "../../dev/sim-control";
+import type { StackInfo } from "../../dev/stack";
 
 // Injecting downtime from a spec: the stack's simulated clusters are stopped and started through its
 // control listener (dev/sim-control.ts; the simulator lives in the global setup's process). A stopped
