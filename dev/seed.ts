@@ -1,6 +1,6 @@
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { createPublicClient, createWalletClient, http, parseUnits } from "viem";
+import { createPublicClient, createWalletClient, type Hex, http, parseUnits } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { openDb } from "@/db/client";
 import { clusters, providers } from "@/db/schema";
@@ -153,6 +153,9 @@ export async function seedDemo(opts: {
         added++;
       }
 
+      // On-chain: a bond, so the bid engine may bid for it (each bid locks a share of the lease value).
+      added += await ensureDemoBond(info, provider.privateKey);
+
       // Off-chain: profile, pricing, the cluster with its encrypted kubeconfig.
       await handle.db
         .insert(providers)
@@ -241,4 +244,61 @@ export async function seedDemo(opts: {
     await handle.close();
   }
   return added === 0 ? "demo data already in place" : `${added} demo records written`;
+}
+
+/** Tokens each demo provider keeps bonded: ample for the demo's leases (a bid locks 20% of the lease value). */
+const DEMO_BOND = parseUnits("5000", 6);
+
+/** Mints, approves and deposits the demo bond unless the provider already holds at least half of it. */
+async function ensureDemoBond(
+  info: Pick<StackInfo, "rpcUrl" | "marketAddress" | "tokenAddress">,
+  privateKey: Hex,
+): Promise<number> {
+  const transport = http(info.rpcUrl);
+  const publicClient = createPublicClient({ transport });
+  const account = privateKeyToAccount(privateKey);
+  const bond = await publicClient.readContract({
+    address: info.marketAddress,
+    abi: computeMarketAbi,
+    functionName: "getBond",
+    args: [account.address],
+  });
+  if (bond.total >= DEMO_BOND / 2n) return 0;
+  const owner = createWalletClient({ account: privateKeyToAccount(devRoles.deployer.privateKey), transport });
+  const wallet = createWalletClient({ account, transport });
+  const send = async (hash: Hex, what: string) => {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`seed: ${what} for ${account.address} reverted`);
+  };
+  await send(
+    await owner.writeContract({
+      chain: null,
+      address: info.tokenAddress,
+      abi: mockStablecoinAbi,
+      functionName: "mint",
+      args: [account.address, DEMO_BOND],
+    }),
+    "minting the bond",
+  );
+  await send(
+    await wallet.writeContract({
+      chain: null,
+      address: info.tokenAddress,
+      abi: mockStablecoinAbi,
+      functionName: "approve",
+      args: [info.marketAddress, DEMO_BOND],
+    }),
+    "approving the bond",
+  );
+  await send(
+    await wallet.writeContract({
+      chain: null,
+      address: info.marketAddress,
+      abi: computeMarketAbi,
+      functionName: "depositBond",
+      args: [DEMO_BOND],
+    }),
+    "depositBond",
+  );
+  return 1;
 }
