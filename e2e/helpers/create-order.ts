@@ -31,6 +31,12 @@ export interface CreateOrderOptions {
   appUrl?: string;
   /** The workload (its totals are what the order buys); default: one nginx service of the sizes above. */
   manifest?: ManifestInput;
+  /** Seconds after settlement within which the start must be attested (default 600). */
+  startDeadlineSeconds?: number;
+  /** "sealed": a sealed-bid second-price auction with this reveal window (default: open descending). */
+  sealed?: { revealWindowSeconds: number };
+  /** Lowest on-chain reputation score (0..100) a bidder must hold (default 0). */
+  minReputation?: number;
 }
 
 export function marketClients(rpcUrl: string, tenantKey: Hex = TENANT_KEY) {
@@ -85,10 +91,10 @@ export async function createOrder(opts: CreateOrderOptions): Promise<bigint> {
     bidWindow: opts.bidWindowSeconds ?? 20,
     nonce: BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000)),
     deadline: block.timestamp + 3600n,
-    startDeadline: 600,
-    auctionFormat: 0,
-    revealWindow: 0,
-    minReputation: 0,
+    startDeadline: opts.startDeadlineSeconds ?? 600,
+    auctionFormat: opts.sealed ? 1 : 0,
+    revealWindow: opts.sealed?.revealWindowSeconds ?? 0,
+    minReputation: opts.minReputation ?? 0,
   };
   const chainId = await publicClient.getChainId();
   const signature = await wallet.signTypedData(orderTypedData(order, chainId, opts.marketAddress));

@@ -1,0 +1,220 @@
+import { type Address, parseAbiItem } from "viem";
+import { computeMarketAbi } from "../lib/chain/generated/contracts";
+import { expect, test } from "./fixtures";
+import {
+  acceptBestBid,
+  createOrder,
+  getLeaseInfo,
+  getOrderInfo,
+  marketClients,
+  tokenBalance,
+} from "./helpers/create-order";
+import { injectClusterDowntime, simClusterOfLease, startSimCluster, stopSimCluster } from "./helpers/sim-cluster";
+
+// Market integrity (issue 13), with nobody clicking: the chain, the server's loops (bid engine,
+// lease controller, deployer attestations, keeper) and the pages, on the e2e stack. Every figure is
+// checked on chain first, then where the tenant or the provider reads it.
+
+/** OrderStatus in ComputeMarket's enum. */
+const ACTIVE = 4;
+const CLOSED = 5;
+
+const TENANT = marketClients("http://unused").account.address;
+
+async function waitFor<T>(what: string, read: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+async function readBond(rpcUrl: string, marketAddress: Address, provider: Address) {
+  const { publicClient } = marketClients(rpcUrl);
+  return publicClient.readContract({
+    address: marketAddress,
+    abi: computeMarketAbi,
+    functionName: "getBond",
+    args: [provider],
+  });
+}
+
+test.describe("market integrity", () => {
+  test.describe.configure({ timeout: 240_000 });
+
+  test("a provider that never deploys is slashed and the tenant refunded in full", async ({ page, stack }) => {
+    const chain = { rpcUrl: stack.rpcUrl, marketAddress: stack.marketAddress };
+    // Only the Ohio provider may bid (region us-east-2); it must start within 30 s of settlement.
+    const orderId = await createOrder({
+      ...chain,
+      tokenAddress: stack.tokenAddress,
+      region: "us-east-2",
+      cpuMillis: 500,
+      memoryMiB: 512,
+      storageMiB: 512,
+      startDeadlineSeconds: 30,
+      bidWindowSeconds: 60,
+    });
+    const order = await waitFor(
+      "a bid",
+      async () => {
+        const o = await getOrderInfo({ ...chain, orderId });
+        return o.bestProvider === "0x0000000000000000000000000000000000000000" ? undefined : o;
+      },
+      60_000,
+    );
+    const provider = order.bestProvider;
+    // The provider's cluster goes dark after bidding: nothing it wins can be deployed.
+    await stopSimCluster(stack, "ohio-cpu");
+    try {
+      const tenantBefore = await tokenBalance({ ...chain, tokenAddress: stack.tokenAddress, account: TENANT });
+      const bondBefore = await readBond(stack.rpcUrl, stack.marketAddress, provider);
+      expect(bondBefore.locked).toBeGreaterThan(0n); // the bid locked part of the bond
+
+      await acceptBestBid({ ...chain, orderId });
+      const started = await getLeaseInfo({ ...chain, leaseId: orderId });
+      expect(started.status).toBe(ACTIVE);
+      expect(started.attestedAt).toBe(0);
+      expect(started.accrued).toBe(0n); // nothing accrues before an attested start
+
+      // The keeper cancels it once the start deadline passes.
+      const closed = await waitFor(
+        "the unstarted lease to be cancelled",
+        async () => {
+          const l = await getLeaseInfo({ ...chain, leaseId: orderId });
+          return l.status === CLOSED ? l : undefined;
+        },
+        120_000,
+      );
+      expect(closed.attestedAt).toBe(0);
+      expect(closed.paidOut).toBe(0n);
+
+      const { publicClient } = marketClients(stack.rpcUrl);
+      const [unstarted] = await publicClient.getLogs({
+        address: stack.marketAddress,
+        event: parseAbiItem("event LeaseUnstarted(uint256 indexed leaseId, uint256 refund, uint256 slashed)"),
+        args: { leaseId: orderId },
+        fromBlock: BigInt(stack.deployBlock),
+      });
+      expect(unstarted, "a LeaseUnstarted event").toBeDefined();
+      const { refund, slashed } = unstarted.args as { refund: bigint; slashed: bigint };
+      expect(refund).toBe(started.escrow); // the whole deposit back
+      expect(slashed).toBeGreaterThan(0n); // plus a slice of the provider's bond
+      const tenantAfter = await tokenBalance({ ...chain, tokenAddress: stack.tokenAddress, account: TENANT });
+      expect(tenantAfter - tenantBefore).toBe(refund + slashed);
+      const bondAfter = await readBond(stack.rpcUrl, stack.marketAddress, provider);
+      expect(bondBefore.total - bondAfter.total).toBe(slashed);
+
+      // The tenant's lease page says so.
+      await page.goto(`/leases/${orderId}`);
+      await expect(page.getByTestId("lease-unstarted")).toBeVisible({ timeout: 30_000 });
+      await expect(page.getByTestId("lease-unstarted")).toContainText(/not started/i);
+    } finally {
+      await startSimCluster(stack, "ohio-cpu");
+    }
+  });
+
+  test("injected downtime shows uptime below 100 % and an SLA refund", async ({ page, stack }) => {
+    const chain = { rpcUrl: stack.rpcUrl, marketAddress: stack.marketAddress };
+    const orderId = await createOrder({
+      ...chain,
+      tokenAddress: stack.tokenAddress,
+      region: "eu-central-1",
+      cpuMillis: 500,
+      memoryMiB: 512,
+      storageMiB: 512,
+    });
+    await acceptBestBid({ ...chain, orderId });
+    const attested = await waitFor(
+      "the deployer's start attestation",
+      async () => {
+        const l = await getLeaseInfo({ ...chain, leaseId: orderId });
+        return l.attestedAt > 0 ? l : undefined;
+      },
+      90_000,
+    );
+    expect(attested.startDeadline).toBeGreaterThanOrEqual(attested.attestedAt);
+
+    const cluster = await simClusterOfLease(stack, orderId);
+    await injectClusterDowntime(stack, cluster, 15_000);
+
+    const refunded = await waitFor(
+      "an SLA refund on chain",
+      async () => {
+        const l = await getLeaseInfo({ ...chain, leaseId: orderId });
+        return l.refunded > 0n && l.downtimeSeconds > 0 ? l : undefined;
+      },
+      120_000,
+    );
+    // Refunded per second of downtime at the lease's price (rounded down).
+    expect(refunded.refunded).toBe((refunded.pricePerHour * BigInt(refunded.downtimeSeconds)) / 3600n);
+
+    await page.goto(`/leases/${orderId}`);
+    const uptime = page.getByTestId("lease-uptime");
+    await expect(uptime).toBeVisible({ timeout: 30_000 });
+    await expect
+      .poll(async () => Number.parseFloat((await uptime.getAttribute("data-uptime-percent")) ?? "100"))
+      .toBeLessThan(100);
+    await expect(page.getByTestId("lease-sla-refunds")).toContainText(/refund/i);
+  });
+
+  test("reputation shows beside every bid", async ({ page, stack }) => {
+    const chain = { rpcUrl: stack.rpcUrl, marketAddress: stack.marketAddress };
+    const orderId = await createOrder({ ...chain, tokenAddress: stack.tokenAddress, bidWindowSeconds: 60 });
+    await waitFor(
+      "a bid",
+      async () => {
+        const o = await getOrderInfo({ ...chain, orderId });
+        return o.bestProvider === "0x0000000000000000000000000000000000000000" ? undefined : o;
+      },
+      60_000,
+    );
+    await page.goto(`/orders/${orderId}`);
+    const reputation = page.getByTestId("bid-reputation").first();
+    await expect(reputation).toBeVisible({ timeout: 30_000 });
+    await expect(reputation).toHaveText(/\d{1,3}/);
+    // It links to the provider's page, which explains the score.
+    await reputation.locator("xpath=ancestor-or-self::a").first().click();
+    await expect(page).toHaveURL(/\/providers\/0x[0-9a-fA-F]{40}$/);
+    await expect(page.getByTestId("provider-reputation")).toBeVisible();
+  });
+
+  test("a sealed-bid order settles at the second price", async ({ page, stack }) => {
+    const chain = { rpcUrl: stack.rpcUrl, marketAddress: stack.marketAddress };
+    const orderId = await createOrder({
+      ...chain,
+      tokenAddress: stack.tokenAddress,
+      cpuMillis: 500,
+      memoryMiB: 512,
+      storageMiB: 512,
+      bidWindowSeconds: 20,
+      sealed: { revealWindowSeconds: 20 },
+    });
+    // The keeper settles it after the reveal window.
+    const lease = await waitFor(
+      "the sealed auction to settle",
+      async () => {
+        const l = await getLeaseInfo({ ...chain, leaseId: orderId });
+        return l.status === ACTIVE || l.status === CLOSED ? l : undefined;
+      },
+      120_000,
+    );
+    const { publicClient } = marketClients(stack.rpcUrl);
+    const reveals = await publicClient.getLogs({
+      address: stack.marketAddress,
+      event: parseAbiItem("event BidRevealed(uint256 indexed orderId, address indexed provider, uint96 price)"),
+      args: { orderId },
+      fromBlock: BigInt(stack.deployBlock),
+    });
+    const prices = reveals.map((r) => (r.args as { price: bigint }).price).sort((a, b) => (a < b ? -1 : 1));
+    expect(prices.length, "several providers revealed").toBeGreaterThanOrEqual(2);
+    const winner = reveals.find((r) => (r.args as { price: bigint }).price === prices[0]);
+    expect(lease.provider.toLowerCase()).toBe((winner?.args as { provider: Address }).provider.toLowerCase());
+    expect(lease.pricePerHour).toBe(prices[1]); // the lowest bidder wins at the second-lowest price
+
+    await page.goto(`/orders/${orderId}`);
+    await expect(page.getByTestId("sealed-outcome")).toContainText(/second/i, { timeout: 30_000 });
+  });
+});
