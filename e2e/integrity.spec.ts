@@ -9,7 +9,12 @@ import {
   marketClients,
   tokenBalance,
 } from "./helpers/create-order";
-import { injectClusterDowntime, simClusterOfLease, startSimCluster, stopSimCluster } from "./helpers/sim-cluster";
+import {
+  injectClusterDowntime,
+  simClusterOfLease,
+  startSimCluster,
+  stopSimCluster,
+} from "./helpers/sim-cluster";
 
 // Market integrity (issue 13), with nobody clicking: the chain, the server's loops (bid engine,
 // lease controller, deployer attestations, keeper) and the pages, on the e2e stack. Every figure is
@@ -44,7 +49,10 @@ async function readBond(rpcUrl: string, marketAddress: Address, provider: Addres
 test.describe("market integrity", () => {
   test.describe.configure({ timeout: 240_000 });
 
-  test("a provider that never deploys is slashed and the tenant refunded in full", async ({ page, stack }) => {
+  test("a provider that never deploys is slashed and the tenant refunded in full", async ({
+    page,
+    stack,
+  }) => {
     const chain = { rpcUrl: stack.rpcUrl, marketAddress: stack.marketAddress };
     // Only the Ohio provider may bid (region us-east-2); it must start within 30 s of settlement.
     const orderId = await createOrder({
@@ -69,7 +77,11 @@ test.describe("market integrity", () => {
     // The provider's cluster goes dark after bidding: nothing it wins can be deployed.
     await stopSimCluster(stack, "ohio-cpu");
     try {
-      const tenantBefore = await tokenBalance({ ...chain, tokenAddress: stack.tokenAddress, account: TENANT });
+      const tenantBefore = await tokenBalance({
+        ...chain,
+        tokenAddress: stack.tokenAddress,
+        account: TENANT,
+      });
       const bondBefore = await readBond(stack.rpcUrl, stack.marketAddress, provider);
       expect(bondBefore.locked).toBeGreaterThan(0n); // the bid locked part of the bond
 
@@ -204,14 +216,17 @@ test.describe("market integrity", () => {
     const { publicClient } = marketClients(stack.rpcUrl);
     const reveals = await publicClient.getLogs({
       address: stack.marketAddress,
-      event: parseAbiItem("event BidRevealed(uint256 indexed orderId, address indexed provider, uint96 price)"),
+      event: parseAbiItem(
+        "event BidRevealed(uint256 indexed orderId, address indexed provider, uint96 price)",
+      ),
       args: { orderId },
       fromBlock: BigInt(stack.deployBlock),
     });
     const prices = reveals.map((r) => (r.args as { price: bigint }).price).sort((a, b) => (a < b ? -1 : 1));
     expect(prices.length, "several providers revealed").toBeGreaterThanOrEqual(2);
     const winner = reveals.find((r) => (r.args as { price: bigint }).price === prices[0]);
-    expect(lease.provider.toLowerCase()).toBe((winner?.args as { provider: Address }).provider.toLowerCase());
+    if (!winner) throw new Error("no reveal at the lowest price");
+    expect(lease.provider.toLowerCase()).toBe((winner.args as { provider: Address }).provider.toLowerCase());
     expect(lease.pricePerHour).toBe(prices[1]); // the lowest bidder wins at the second-lowest price
 
     await page.goto(`/orders/${orderId}`);
