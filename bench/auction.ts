@@ -14,6 +14,7 @@ import {
   type AuctionFormat,
   type AuctionOutcome,
   type BidStrategy,
+  DEFAULT_UNDERCUT_STEP,
   type SimBidder,
   simulateAuction,
 } from "@/lib/market/simulate-auction";
@@ -23,8 +24,7 @@ import { validateManifestDraft } from "@/lib/market/validate-manifest-draft";
 const AUCTIONS = 2_000; // per N, the same draws for every format × strategy
 const SIZES = [1, 2, 3, 5, 10, 20];
 const SEED = 20261130;
-// The undercut step the demo providers are seeded with (dev/seed.ts) and the wizard's default.
-const UNDERCUT_STEP = 1_000n;
+const UNDERCUT_STEP = DEFAULT_UNDERCUT_STEP;
 const FORMATS: AuctionFormat[] = ["open", "sealed"];
 const STRATEGIES: BidStrategy[] = ["floor", "undercut"];
 

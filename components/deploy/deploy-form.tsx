@@ -7,6 +7,7 @@ import { useAccount } from "wagmi";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { buildOrder } from "@/lib/market/build-order";
 import { type DraftManifest, sealDraft } from "@/lib/market/draft-manifest";
+import { biddersFromScreening } from "@/lib/market/estimate-auction-price";
 import { manifestServices, manifestTotals } from "@/lib/market/manifest";
 import { quoteOrderTerms } from "@/lib/market/quote-order-terms";
 import { screenOrder } from "@/lib/market/screen-order";
@@ -83,18 +84,17 @@ export function DeployForm(props: { initialOffers: Offers }) {
 
   // Screening without a price cap first: it gives the rates, from which the suggested max price comes.
   const screeningInput = useMemo(
-    () =>
-      manifest
-        ? { manifest, region: region || null }
-        : null,
+    () => (manifest ? { manifest, region: region || null } : null),
     [manifest, region],
   );
   const uncapped = useMemo(
     () => (screeningInput ? screenOrder(offers.offers, { ...screeningInput, maxPricePerHour: null }) : []),
     [offers, screeningInput],
   );
+  const bidders = useMemo(() => biddersFromScreening(uncapped, offers.offers), [uncapped, offers]);
   const quote = quoteOrderTerms({
     rates: uncapped.filter((r) => r.eligible && r.pricePerHour !== null).map((r) => r.pricePerHour as bigint),
+    bidders,
     recentPrices: offers.recentPrices,
     cpuMillis: totals?.cpuMillis ?? null,
     durationHours: terms.durationHours,

@@ -12,6 +12,9 @@ import { sealedBidPrice } from "@/lib/market/bid-engine/sealed-bid-price";
 export type AuctionFormat = "open" | "sealed";
 export type BidStrategy = "floor" | "undercut";
 
+/** A provider's undercut step when it is not known: the column's default, the wizard's and the demo providers'. */
+export const DEFAULT_UNDERCUT_STEP = 1_000n;
+
 export interface SimBidder {
   id: string;
   /** Its own price for the order: the lowest it will bid. */
