@@ -7,6 +7,7 @@
 // the bid engine's own decideBid and sealedBidPrice. Prints figures, asserts nothing.
 
 import { demoProfiles } from "@/dev/seed";
+import { estimateAuctionPrices, undercutBidders } from "@/lib/market/estimate-auction-price";
 import { manifestTotals } from "@/lib/market/manifest";
 import { formatTokenAmount, type ProviderPricing, priceOrder } from "@/lib/market/price-order";
 import { quoteOrderTerms } from "@/lib/market/quote-order-terms";
@@ -179,4 +180,35 @@ console.log(line(header));
 for (const [i, r] of rows.entries()) {
   if (i > 0 && rows[i - 1]?.[1] !== r[1]) console.log("");
   console.log(line(r));
+}
+
+// The deploy form's estimate for the same order on the demo market itself (the three seeded
+// providers, undercutting as seeded): what the form says, beside what the table measures.
+const demoFloors = demoProfiles.map((p) => {
+  const priced = priceOrder(p.pricing, order);
+  if (!priced.ok) throw new Error(priced.reason);
+  return priced.pricePerHour;
+});
+console.log("");
+for (const n of [demoFloors.length, 1]) {
+  const floors = [...demoFloors].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, n);
+  const max = quoteOrderTerms({
+    rates: floors,
+    recentPrices: [],
+    cpuMillis: order.cpuMillis,
+    durationHours: "1",
+    bidWindowSeconds: "20",
+    maxPriceText: null,
+    depositText: null,
+  }).suggestedMaxPrice;
+  const e = estimateAuctionPrices({
+    bidders: undercutBidders(floors),
+    maxPricePerHour: max,
+    recentPrice: null,
+  });
+  console.log(
+    `deploy estimate, demo market with ${n} eligible provider${n === 1 ? "" : "s"} (max ${formatTokenAmount(max)}/h):`,
+  );
+  console.log(`  open:   ${e.open.basis}`);
+  console.log(`  sealed: ${e.sealed.basis}`);
 }
