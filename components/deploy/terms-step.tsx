@@ -3,7 +3,7 @@ import { Field, inputClass } from "@/components/ui/field";
 import { formatDuration } from "@/lib/market/format";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { OrderTerms } from "@/lib/market/quote-order-terms";
-import type { AuctionFormat } from "@/lib/market/simulate-auction";
+import type { AuctionFormatName } from "@/lib/market/simulate-auction";
 import type { TermsText } from "./deploy-form.types";
 import type { SubmitMode } from "./use-submit-order";
 
@@ -18,7 +18,7 @@ export function TermsStep(props: {
   mode: SubmitMode;
   onMode: (mode: SubmitMode) => void;
   /** The order's auction format: its estimate comes first (open descending until the form asks). */
-  auctionFormat?: AuctionFormat;
+  auctionFormat?: AuctionFormatName;
   className?: string;
 }) {
   const { text, quote, mode } = props;
@@ -165,7 +165,7 @@ export function TermsStep(props: {
   );
 }
 
-const FORMAT_LABEL: Record<AuctionFormat, string> = {
+const FORMAT_LABEL: Record<AuctionFormatName, string> = {
   open: "open descending auction",
   sealed: "sealed second-price auction",
 };

@@ -1,7 +1,7 @@
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { ProviderOffer, ScreeningResult } from "@/lib/market/screen-order";
 import {
-  type AuctionFormat,
+  type AuctionFormatName,
   type BidStrategy,
   DEFAULT_UNDERCUT_STEP,
   type SimBidder,
@@ -23,7 +23,7 @@ export interface EstimateBidder {
 }
 
 export interface AuctionEstimate {
-  format: AuctionFormat;
+  format: AuctionFormatName;
   /** Expected price per hour; null with nothing to go on. */
   pricePerHour: bigint | null;
   /** Where the figure comes from: "floors" (providers that would bid), "recent" (settled prices), or none. */
@@ -53,16 +53,18 @@ const MAX_PLAYS = 5;
 
 const ascending = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 const fmt = (v: bigint) => formatTokenAmount(v);
-const FORMAT_NAME: Record<AuctionFormat, string> = {
+const FORMAT_NAME: Record<AuctionFormatName, string> = {
   open: "an open descending auction",
   sealed: "a sealed second-price auction",
 };
 
-export function estimateAuctionPrices(input: EstimateAuctionInput): Record<AuctionFormat, AuctionEstimate> {
+export function estimateAuctionPrices(
+  input: EstimateAuctionInput,
+): Record<AuctionFormatName, AuctionEstimate> {
   return { open: estimateOne("open", input), sealed: estimateOne("sealed", input) };
 }
 
-function estimateOne(format: AuctionFormat, input: EstimateAuctionInput): AuctionEstimate {
+function estimateOne(format: AuctionFormatName, input: EstimateAuctionInput): AuctionEstimate {
   const max = input.maxPricePerHour;
   const within =
     max === null || max <= 0n
@@ -121,7 +123,7 @@ function estimateOne(format: AuctionFormat, input: EstimateAuctionInput): Auctio
  * Sealed: the order does not matter. Open: who moves first does, within a step; the median over
  * up to MAX_PLAYS plays, each started by a different bidder (spread from cheapest to dearest).
  */
-function expectedPrice(format: AuctionFormat, bidding: EstimateBidder[], max: bigint): bigint {
+function expectedPrice(format: AuctionFormatName, bidding: EstimateBidder[], max: bigint): bigint {
   const bidders: SimBidder[] = bidding.map((b, i) => ({ id: String(i), ...b }));
   const plays = format === "sealed" ? 1 : Math.min(bidders.length, MAX_PLAYS);
   const prices: bigint[] = [];

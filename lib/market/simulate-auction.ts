@@ -1,3 +1,4 @@
+import type { AUCTION_FORMAT } from "@/lib/chain/order-types";
 import { decideBid } from "@/lib/market/bid-engine/decide-bid";
 import { sealedBidPrice } from "@/lib/market/bid-engine/sealed-bid-price";
 
@@ -9,7 +10,8 @@ import { sealedBidPrice } from "@/lib/market/bid-engine/sealed-bid-price";
 // is paid the second-lowest reveal, or the max when it is the only one. Pure and deterministic:
 // the auction benchmark (bench/auction.ts) and the deploy form's estimate both run it.
 
-export type AuctionFormat = "open" | "sealed";
+/** An order's auction format by name (`Order.auctionFormat` is its number in AUCTION_FORMAT). */
+export type AuctionFormatName = keyof typeof AUCTION_FORMAT;
 export type BidStrategy = "floor" | "undercut";
 
 /** A provider's undercut step when it is not known: the column's default, the wizard's and the demo providers'. */
@@ -35,7 +37,7 @@ export interface AuctionOutcome {
 }
 
 export interface SimulateAuctionInput {
-  format: AuctionFormat;
+  format: AuctionFormatName;
   /** In the order they take their turns (open) or reveal (sealed). */
   bidders: SimBidder[];
   maxPricePerHour: bigint;
