@@ -7,6 +7,7 @@ import { useAccount } from "wagmi";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { buildOrder } from "@/lib/market/build-order";
 import { type DraftManifest, sealDraft } from "@/lib/market/draft-manifest";
+import { biddersFromScreening } from "@/lib/market/estimate-auction-price";
 import { manifestServices, manifestTotals } from "@/lib/market/manifest";
 import { quoteOrderTerms } from "@/lib/market/quote-order-terms";
 import { screenOrder } from "@/lib/market/screen-order";
@@ -83,25 +84,32 @@ export function DeployForm(props: { initialOffers: Offers }) {
 
   // Screening without a price cap first: it gives the rates, from which the suggested max price comes.
   const screeningInput = useMemo(
-    () =>
-      manifest
-        ? { manifest, region: region || null }
-        : null,
+    () => (manifest ? { manifest, region: region || null } : null),
     [manifest, region],
   );
   const uncapped = useMemo(
     () => (screeningInput ? screenOrder(offers.offers, { ...screeningInput, maxPricePerHour: null }) : []),
     [offers, screeningInput],
   );
-  const quote = quoteOrderTerms({
-    rates: uncapped.filter((r) => r.eligible && r.pricePerHour !== null).map((r) => r.pricePerHour as bigint),
-    recentPrices: offers.recentPrices,
-    cpuMillis: totals?.cpuMillis ?? null,
-    durationHours: terms.durationHours,
-    bidWindowSeconds: terms.bidWindow,
-    maxPriceText: terms.maxPrice,
-    depositText: terms.deposit,
-  });
+  const bidders = useMemo(() => biddersFromScreening(uncapped, offers.offers), [uncapped, offers]);
+  // Memoized: the estimate plays the auction out (simulateAuction), not free on every keystroke.
+  const cpuMillis = totals?.cpuMillis ?? null;
+  const quote = useMemo(
+    () =>
+      quoteOrderTerms({
+        rates: uncapped
+          .filter((r) => r.eligible && r.pricePerHour !== null)
+          .map((r) => r.pricePerHour as bigint),
+        bidders,
+        recentPrices: offers.recentPrices,
+        cpuMillis,
+        durationHours: terms.durationHours,
+        bidWindowSeconds: terms.bidWindow,
+        maxPriceText: terms.maxPrice,
+        depositText: terms.deposit,
+      }),
+    [uncapped, bidders, offers, cpuMillis, terms],
+  );
   const maxPrice = quote.maxPricePerHour;
 
   const screening = useMemo(

@@ -3,6 +3,7 @@ import { Field, inputClass } from "@/components/ui/field";
 import { formatDuration } from "@/lib/market/format";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { OrderTerms } from "@/lib/market/quote-order-terms";
+import type { AuctionFormatName } from "@/lib/market/simulate-auction";
 import type { TermsText } from "./deploy-form.types";
 import type { SubmitMode } from "./use-submit-order";
 
@@ -16,9 +17,14 @@ export function TermsStep(props: {
   regions: string[];
   mode: SubmitMode;
   onMode: (mode: SubmitMode) => void;
+  /** The order's auction format: its estimate comes first (open descending until the form asks). */
+  auctionFormat?: AuctionFormatName;
   className?: string;
 }) {
   const { text, quote, mode } = props;
+  const format = props.auctionFormat ?? "open";
+  const chosen = quote.estimates[format];
+  const other = quote.estimates[format === "open" ? "sealed" : "open"];
   const {
     cheapest,
     highest,
@@ -133,13 +139,33 @@ export function TermsStep(props: {
           </select>
         </Field>
       </div>
-      {cheapest !== null && (
-        <p className="mt-4 rounded-md bg-zinc-50 p-3 text-sm dark:bg-zinc-950" data-testid="estimate">
-          Estimate: <strong className="tabular-nums">{formatTokenAmount(cheapest)} USD/h</strong> from the
-          cheapest provider that fits, ≈ {formatTokenAmount(quote.estimate ?? 0n)} USD for{" "}
-          {formatDuration(durationSeconds)}. The auction can only go lower.
-        </p>
+      {chosen.pricePerHour !== null && (
+        <div
+          className="mt-4 space-y-1 rounded-md bg-zinc-50 p-3 text-sm dark:bg-zinc-950"
+          data-testid="estimate"
+        >
+          <p>
+            Estimate ({FORMAT_LABEL[format]}):{" "}
+            <strong className="tabular-nums">{formatTokenAmount(chosen.pricePerHour)} USD/h</strong>, ≈{" "}
+            {formatTokenAmount(chosen.total ?? 0n)} USD for {formatDuration(durationSeconds)}.
+          </p>
+          <p className="text-zinc-600 dark:text-zinc-400" data-testid="estimate-basis">
+            {chosen.basis}
+            {other.pricePerHour !== null && other.source === "floors" && (
+              <>
+                {" "}
+                {other.format === "open" ? "An" : "A"} {FORMAT_LABEL[other.format]} would expect ≈{" "}
+                {formatTokenAmount(other.pricePerHour)} USD/h.
+              </>
+            )}
+          </p>
+        </div>
       )}
     </Card>
   );
 }
+
+const FORMAT_LABEL: Record<AuctionFormatName, string> = {
+  open: "open descending auction",
+  sealed: "sealed second-price auction",
+};
