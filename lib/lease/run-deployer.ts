@@ -157,7 +157,7 @@ export async function runDeployerTick(opts: {
     await reconcileLeases(leasesOf(payload));
   }
 
-  /** Sends a recorded transaction and waits for it; false when it is still unresolved. */
+  /** Sends a recorded transaction and waits for its receipt; "pending" while its fate is unknown. */
   async function sendAndWait(row: DeployerTx): Promise<"mined" | "reverted" | "pending"> {
     const payload = deployerTxPayloadSchema.parse(row.payload);
     let hash: Hex;
