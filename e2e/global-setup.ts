@@ -29,8 +29,8 @@ export default async function globalSetup() {
       ALERT_FROM: "KubeBid <alerts@kubebid.test>",
       ALERTS_INTERVAL_MS: "1000",
       ALERT_DELIVERY_INTERVAL_MS: "500",
-      // The SLA spec injects seconds of downtime and waits for their refund on chain.
-      ATTEST_DOWNTIME_INTERVAL_MS: "2000",
+      // The downtime spec stops a cluster for seconds and expects the refund on chain soon after.
+      ATTEST_DOWNTIME_INTERVAL_MS: "3000",
     },
   });
   process.env.BASE_URL = stack.url;

@@ -110,13 +110,14 @@ export async function getLeaseUptime(db: Db, leaseId: string, now: Date = new Da
 export async function listDowntimeToAttest(
   db: Db,
   now: Date = new Date(),
-): Promise<{ leaseId: string; seconds: number; total: number }[]> {
+): Promise<{ leaseId: string; seconds: number; total: number; endsAt: Date | null }[]> {
   const started = await db
     .select({
       leaseId: leaseSla.leaseId,
       attestedAt: leaseSla.attestedAt,
       attested: leaseSla.attestedDowntimeSeconds,
       closedAt: leases.closedAt,
+      endsAt: leases.endsAt,
     })
     .from(leaseSla)
     .innerJoin(leases, eq(leases.id, leaseSla.leaseId))
@@ -133,13 +134,14 @@ export async function listDowntimeToAttest(
     );
   const byLease = new Map<string, typeof rows>();
   for (const r of rows) byLease.set(r.leaseId, [...(byLease.get(r.leaseId) ?? []), r]);
-  const due: { leaseId: string; seconds: number; total: number }[] = [];
+  const due: { leaseId: string; seconds: number; total: number; endsAt: Date | null }[] = [];
   for (const s of started) {
     const list = byLease.get(s.leaseId);
     if (!list || !s.attestedAt) continue;
     const w = windowOf(s.attestedAt, s.closedAt, now);
     const total = Math.floor(list.reduce((sum, r) => sum + overlapMs(r.startedAt, r.endedAt, w), 0) / 1000);
-    if (total > s.attested) due.push({ leaseId: s.leaseId, seconds: total - s.attested, total });
+    if (total > s.attested)
+      due.push({ leaseId: s.leaseId, seconds: total - s.attested, total, endsAt: s.endsAt });
   }
   return due.sort((a, b) => (BigInt(a.leaseId) < BigInt(b.leaseId) ? -1 : 1));
 }

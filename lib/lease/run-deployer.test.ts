@@ -291,6 +291,26 @@ describe("deployer loop", () => {
     expect(Object.fromEntries(total)).toEqual({ "4": 30, "5": 461 });
   });
 
+  it("attests a lease about to end every tick, not only every interval", async () => {
+    const f = fakeChain();
+    for (const id of ["7", "8"]) {
+      await addRunningLease(id);
+      f.leasesOnChain.set(id, { status: "active", attestedAt: 1, startDeadline: 0, downtimeSeconds: 0 });
+      await handle.db.insert(leaseSla).values({ leaseId: id, attestedAt: new Date(T0) });
+      await down(id, 0, null);
+    }
+    // Lease 8 ends at +150 s: from +30 s on it is within two intervals (120 s) of its end.
+    await handle.db
+      .update(leases)
+      .set({ endsAt: new Date(T0 + 150_000) })
+      .where(eq(leases.id, "8"));
+    const state = newState();
+    expect(await tick(f, state, T0 + 30_000)).toMatchObject({ downtimeLeases: 2, downtimeSeconds: 60 });
+    expect(await tick(f, state, T0 + 40_000)).toMatchObject({ downtimeLeases: 1, downtimeSeconds: 10 });
+    expect(f.minedCalls.at(-1)).toMatchObject({ leaseIds: ["8"], seconds: [10], totals: [40] });
+    expect(await tick(f, state, T0 + 90_000)).toMatchObject({ downtimeLeases: 2, downtimeSeconds: 110 });
+  });
+
   it("skips leases no longer active on chain", async () => {
     const f = fakeChain();
     await addRunningLease("6");

@@ -157,7 +157,7 @@ export async function runDeployerTick(opts: {
     await reconcileLeases(leasesOf(payload));
   }
 
-  /** Sends a recorded transaction and waits for it; false when it is still unresolved. */
+  /** Sends a recorded transaction and waits for its receipt; "pending" while its fate is unknown. */
   async function sendAndWait(row: DeployerTx): Promise<"mined" | "reverted" | "pending"> {
     const payload = deployerTxPayloadSchema.parse(row.payload);
     let hash: Hex;
@@ -278,9 +278,13 @@ export async function runDeployerTick(opts: {
     }
   }
 
-  // 3. Downtime, batched.
-  if (now.getTime() - state.lastDowntimeAt >= opts.downtimeIntervalMs) {
-    const measured = await listDowntimeToAttest(db, now);
+  // 3. Downtime, batched: every interval; and every tick for a lease about to end, whose last seconds
+  // could no longer be refunded once it is closed.
+  const intervalDue = now.getTime() - state.lastDowntimeAt >= opts.downtimeIntervalMs;
+  const ending = (d: { endsAt: Date | null }) =>
+    d.endsAt !== null && d.endsAt.getTime() - now.getTime() < 2 * opts.downtimeIntervalMs;
+  const measured = (await listDowntimeToAttest(db, now)).filter((d) => intervalDue || ending(d));
+  if (measured.length > 0 || intervalDue) {
     const batch: { leaseId: string; seconds: number; total: number }[] = [];
     for (const d of measured) {
       if (batch.length >= MAX_BATCH) break;
@@ -304,7 +308,7 @@ export async function runDeployerTick(opts: {
         result.downtimeSeconds = batch.reduce((s, b) => s + b.seconds, 0);
       } else result.failed++;
     }
-    state.lastDowntimeAt = now.getTime();
+    if (intervalDue) state.lastDowntimeAt = now.getTime();
   }
 
   // 4. Reputation: the providers whose score on chain differs.

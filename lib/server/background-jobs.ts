@@ -3,6 +3,7 @@ import { getDbHandle } from "@/db";
 import { startAlertDeliveryJob, startAlertsJob } from "@/lib/alerts/start-alert-jobs";
 import { startIndexerJob } from "@/lib/chain/indexer/indexer-job";
 import { startDomainChecksJob } from "@/lib/lease/domains/start-domain-checks-job";
+import { startDeployerJob } from "@/lib/lease/start-deployer-job";
 import { startKeeperJob } from "@/lib/lease/start-keeper-job";
 import {
   startLeaseControllerJob,
@@ -24,6 +25,7 @@ export async function startBackgroundJobs(): Promise<void> {
   stops.push(await startInventoryJob(handle));
   stops.push(await startBidEngineJob(handle));
   stops.push(await startKeeperJob(handle));
+  stops.push(await startDeployerJob(handle));
   stops.push(await startDomainChecksJob(handle));
   stops.push(await startLeaseControllerJob(handle));
   stops.push(await startMetricsPollerJob(handle));
