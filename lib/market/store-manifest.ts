@@ -1,6 +1,7 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import type { Address, Hex } from "viem";
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { manifests } from "@/db/schema";
 import {
@@ -11,7 +12,6 @@ import {
   toBytes32Text,
 } from "@/lib/chain/order-types";
 import { AppError } from "@/lib/errors";
-import { z } from "zod";
 import {
   canonicalizeManifest,
   type Manifest,
