@@ -1,7 +1,6 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import type { Address, Hex } from "viem";
-import { z } from "zod";
 import type { Db } from "@/db/client";
 import { manifests } from "@/db/schema";
 import {
@@ -12,6 +11,7 @@ import {
   toBytes32Text,
 } from "@/lib/chain/order-types";
 import { AppError } from "@/lib/errors";
+import { z } from "zod";
 import {
   canonicalizeManifest,
   type Manifest,
