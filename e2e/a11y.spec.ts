@@ -3,7 +3,7 @@ import { checkEverywhere, DESKTOP, openIn, PHONE, phoneScreenshot } from "./help
 import { TenantDeployPage } from "./pages/tenant-pages";
 
 // Phones and accessibility. Every page (market, deploy, an auction, the leases, a running lease,
-// the provider console, the onboarding wizard, the API reference, 404) in both themes at 1366 and 390 px: axe-core
+// the provider console, the onboarding wizard, a provider's public page, the API reference, 404) in both themes at 1366 and 390 px: axe-core
 // finds no serious or critical violation, the page never scrolls sideways, badges stay whole, and
 // the phone screenshots are saved. Then the keyboard: the header's phone menu, the wallet menu
 // (WAI-ARIA menu button) and the deploy page's Form/YAML/JSON tabs; the fields' focus ring; the
@@ -69,6 +69,14 @@ test.describe("phones and accessibility", () => {
     await expect(pods).toHaveAttribute("tabindex", "0");
     expect(await pods.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
 
+    // A seeded provider's public page, reached the way a tenant does: its link in the providers table.
+    await page.goto("/");
+    const providerPage = await page
+      .getByTestId("provider-link")
+      .first()
+      .getAttribute("href", { timeout: 30_000 });
+    expect(providerPage).toMatch(/^\/providers\/0x[0-9a-f]{40}$/);
+
     const pages: { url: string; name: string; ready: (p: typeof page) => Promise<void> }[] = [
       {
         url: "/",
@@ -95,6 +103,11 @@ test.describe("phones and accessibility", () => {
         url: "/provider/onboard",
         name: "onboard",
         ready: (p) => expect(p.getByTestId("wizard-step-title")).toBeVisible(),
+      },
+      {
+        url: providerPage ?? "/providers/none",
+        name: "provider-page",
+        ready: (p) => expect(p.getByTestId("provider-profile")).toBeVisible(),
       },
       {
         url: "/api-docs",

@@ -165,6 +165,14 @@ test.describe
       await expect(page.getByTestId("register-operator")).toContainText("0x");
       await wizard.screenshot("wizard-8-register");
       await wizard.register();
+
+      // 9. The bond: a deposit through the wallet (approve, then depositBond), then go live.
+      await wizard.expectStep(9);
+      await wizard.depositBond("100");
+      await expect(page.getByTestId("bond-free")).toHaveText("100.00 USD");
+      await expect(page.getByTestId("bond-coverage")).not.toHaveAttribute("data-kind", "none");
+      await wizard.screenshot("wizard-9-bond");
+      await wizard.finish();
       await expect(page).toHaveURL(/\/provider(\?|$)/, { timeout: 30_000 });
       const providerConsole = new ProviderConsolePage(page);
       await expect(providerConsole.console()).toBeVisible();

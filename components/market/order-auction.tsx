@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { Countdown, useSecondsUntil } from "@/components/market/countdown";
+import { ReputationBadge } from "@/components/market/reputation-badge";
 import { SettlementNote } from "@/components/market/settlement-note";
 import { useMarketTx } from "@/components/market/use-market-tx";
 import { Badge } from "@/components/ui/badge";
@@ -110,6 +111,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
             <Table label="Bids">
               <THead>
                 <Th>Provider</Th>
+                <Th>Reputation</Th>
                 <Th>Price per hour</Th>
                 <Th>When</Th>
               </THead>
@@ -121,11 +123,24 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
                     className={i === 0 ? "font-medium" : "text-zinc-600 dark:text-zinc-400"}
                   >
                     <td>
-                      {b.providerName ?? "Provider"}{" "}
+                      <Link
+                        href={`/providers/${b.provider}`}
+                        className="text-brand-700 hover:underline dark:text-brand-400"
+                        data-testid="bid-provider-link"
+                      >
+                        {b.providerName ?? "Provider"}
+                      </Link>{" "}
                       <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
                         {shortHex(b.provider)}
                       </span>
                       {i === 0 && <Badge tone="green">best</Badge>}
+                    </td>
+                    <td className="min-w-44 font-normal">
+                      <ReputationBadge
+                        address={b.provider}
+                        reputation={b.reputation}
+                        testId="bid-reputation"
+                      />
                     </td>
                     <td className="tabular-nums">{formatTokenAmount(b.price)} USD</td>
                     <td className="tabular-nums" suppressHydrationWarning>

@@ -1,6 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useDeferredValue, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { inputClass } from "@/components/ui/field";
@@ -10,11 +11,12 @@ import { formatBytes, formatCores, formatDuration, shortHex, timeAgo } from "@/l
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { ProviderPage, ProviderSortKey } from "@/lib/market/query-providers";
 import { ClusterOffers } from "./cluster-offers";
+import { ReputationBadge } from "./reputation-badge";
 
 // Providers with filters (region, GPU model, minimum free CPU and memory), sortable columns and
 // "show more" paging. Filtering and sorting run on the server (/api/market/providers), so a
 // market of thousands of providers sends the browser one page; the first page comes with the
-// market overview.
+// market overview. Each provider's name and reputation link to its page (/providers/[address]).
 
 const compact = inputClass.replace("w-full ", "");
 const PAGE = 50;
@@ -138,6 +140,7 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
       <Table label="Providers" testId="providers-table">
         <THead>
           {header("name", "Provider")}
+          {header("reputation", "Reputation")}
           <Th>Region</Th>
           <Th>GPU models</Th>
           <Th>Access</Th>
@@ -154,10 +157,19 @@ export function ProvidersTable(props: { initial: ProviderPage; now: number }) {
           {rows.map((p) => (
             <tr key={p.address} data-testid="provider-row">
               <td>
-                <span className="font-medium">{p.name ?? "Unnamed"}</span>
+                <Link
+                  href={`/providers/${p.address}`}
+                  className="font-medium text-brand-700 hover:underline dark:text-brand-400"
+                  data-testid="provider-link"
+                >
+                  {p.name ?? "Unnamed"}
+                </Link>
                 <span className="block font-mono text-xs text-zinc-600 dark:text-zinc-400">
                   {shortHex(p.address)}
                 </span>
+              </td>
+              <td className="min-w-36">
+                <ReputationBadge address={p.address} reputation={p.reputation} parts="short" />
               </td>
               <td>{p.regions.join(", ") || p.region || "—"}</td>
               <td className="text-xs">{p.gpuModels.join(", ") || "—"}</td>

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { useConfig, useWriteContract } from "wagmi";
 import { waitForTransactionReceipt } from "wagmi/actions";
 import { useChainSeconds } from "@/components/chain/use-chain-seconds";
+import { ReputationDetails } from "@/components/market/reputation-details";
 import { usePublicConfig } from "@/components/public-config";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
@@ -20,19 +21,23 @@ import { fetchJson } from "@/lib/api/fetch-json";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import type { ProbeCheck } from "@/lib/k8s/probe-cluster";
 import { leaseMoneyAt } from "@/lib/lease/lease-money-at";
-import { formatBytes, formatCores, shortHex } from "@/lib/market/format";
+import { formatBytes, formatCores, formatDuration, shortHex } from "@/lib/market/format";
 import { formatTokenAmount } from "@/lib/market/price-order";
+import { examplePricePerHour } from "@/lib/provider/bond-coverage";
+import { integritySkipCause, summarizeIntegritySkips } from "@/lib/provider/integrity-skips";
 import type { ClusterView } from "@/lib/provider/provider-clusters";
 import type { ProviderConsole as ConsoleData } from "@/lib/provider/provider-console";
 import { readProbeStream } from "@/lib/provider/read-probe-stream";
 import { shortMessage } from "@/lib/wagmi/short-message";
+import { BondCard } from "./bond/bond-card";
 import { ClusterExposurePanel } from "./cluster-exposure-panel";
 import { PricingForm } from "./onboard/pricing-step";
 import { ProbeChecklist } from "./onboard/probe-checklist";
 import { SignInPanel } from "./sign-in-gate";
 
-// The provider console: clusters with their capacity over time, leases and what they earned,
-// withdrawals (wallet transactions), pricing and bid settings, and the bid engine's decision log.
+// The provider console: the bond and reputation, clusters with their capacity over time, leases
+// with what they earned, their uptime and SLA refunds, withdrawals (wallet transactions), pricing and
+// bid settings, and the bid engine's decision log (with why it skipped orders it could not cover).
 // Data comes from /api/provider/console (refreshed every few seconds); exact withdrawable amounts
 // are read from the contract.
 
@@ -111,21 +116,52 @@ export function ProviderConsole(props: { initial: ConsoleData | null }) {
             )}
           </p>
         </div>
-        <Link
-          href="/provider/onboard"
-          className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-400"
-        >
-          + Add a cluster
-        </Link>
+        <div className="flex flex-wrap gap-4">
+          <Link
+            href={`/providers/${d.address}`}
+            className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-400"
+            data-testid="public-page-link"
+          >
+            Your public page
+          </Link>
+          <Link
+            href="/provider/onboard"
+            className="text-sm font-medium text-brand-700 hover:underline dark:text-brand-400"
+          >
+            + Add a cluster
+          </Link>
+        </div>
       </div>
       <Earnings data={d} />
+      <BondCard
+        provider={d.address as `0x${string}`}
+        example={
+          d.leases[0]
+            ? { pricePerHour: BigInt(d.leases[0].pricePerHour), label: "the price of your latest lease" }
+            : examplePricePerHour(d.provider?.pricing)
+        }
+      />
+      <Card
+        title="Reputation"
+        testId="provider-reputation"
+        actions={
+          <Link
+            href={`/providers/${d.address}`}
+            className="text-xs font-medium text-brand-700 hover:underline dark:text-brand-400"
+          >
+            As tenants see it
+          </Link>
+        }
+      >
+        <ReputationDetails reputation={d.reputation} />
+      </Card>
       <Card title="Clusters" testId="provider-clusters">
         {d.clusters.length === 0 ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">No clusters. Add one to start bidding.</p>
         ) : (
           <div className="space-y-4">
             {d.clusters.map((c) => (
-              <ClusterPanel key={c.id} cluster={c} />
+              <ClusterPanel key={c.id} cluster={c} uptimePercent={d.clusterUptime[c.id] ?? null} />
             ))}
           </div>
         )}
@@ -154,6 +190,7 @@ export function ProviderConsole(props: { initial: ConsoleData | null }) {
         </Card>
       )}
       <Card title="Bid engine decisions" testId="provider-decisions">
+        <IntegritySkips decisions={d.decisions} />
         {d.decisions.length === 0 ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
             No orders seen yet. Decisions appear here as orders come in.
@@ -174,7 +211,8 @@ export function ProviderConsole(props: { initial: ConsoleData | null }) {
                   <td>
                     <Badge tone={x.action === "skip" ? "gray" : x.action === "error" ? "red" : "blue"}>
                       {x.action}
-                    </Badge>
+                    </Badge>{" "}
+                    {integritySkipCause(x) && <Badge tone="amber">{integritySkipCause(x)}</Badge>}
                   </td>
                   <td>
                     {x.reason}
@@ -272,6 +310,8 @@ function Earnings({ data }: { data: ConsoleData }) {
               <Th>Price / h</Th>
               <Th>Started</Th>
               <Th>Status</Th>
+              <Th>Uptime</Th>
+              <Th>SLA refunds</Th>
               <Th>Earned</Th>
               <Th>Withdrawable</Th>
               <Th>
@@ -288,6 +328,17 @@ function Earnings({ data }: { data: ConsoleData }) {
                   <td>
                     <Badge tone={l.status === "active" ? "green" : "gray"}>{l.status}</Badge>{" "}
                     <span className="text-xs text-zinc-600 dark:text-zinc-400">{l.deployState}</span>
+                  </td>
+                  <td className="tabular-nums" data-testid="lease-uptime">
+                    {l.uptimePercent === null ? "—" : `${l.uptimePercent} %`}
+                    {l.downtimeSeconds > 0 && (
+                      <span className="block text-xs text-zinc-600 dark:text-zinc-400">
+                        {formatDuration(l.downtimeSeconds)} down
+                      </span>
+                    )}
+                  </td>
+                  <td className="tabular-nums" data-testid="lease-refunded">
+                    {BigInt(l.refunded) === 0n ? "—" : formatTokenAmount(l.refunded)}
                   </td>
                   <td className="tabular-nums">{formatTokenAmount(l.earned)}</td>
                   <td className="tabular-nums" data-testid="lease-withdrawable">
@@ -318,6 +369,33 @@ function Earnings({ data }: { data: ConsoleData }) {
   );
 }
 
+/** Orders skipped for want of free bond or reputation: how many, the latest reason, and what to do. */
+function IntegritySkips({ decisions }: { decisions: ConsoleData["decisions"] }) {
+  const summary = summarizeIntegritySkips(decisions);
+  if (summary.length === 0) return null;
+  return (
+    <ul className="mb-4 space-y-2" data-testid="integrity-skips">
+      {summary.map((s) => (
+        <li
+          key={s.cause}
+          data-testid="integrity-skip"
+          data-cause={s.cause}
+          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+        >
+          <strong>
+            {s.orders} {s.orders === 1 ? "order" : "orders"} skipped
+            {s.cause === "bond" ? " for lack of free bond" : " for a minimum reputation above yours"}
+          </strong>{" "}
+          (latest: order #{s.latest.orderId}, {s.latest.reason}).{" "}
+          {s.cause === "bond"
+            ? "Deposit more bond above to bid on them."
+            : "Reputation grows with leases started on time and run without downtime."}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Stat(props: { label: string; value: string; testId: string }) {
   return (
     <div className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
@@ -331,7 +409,14 @@ function Stat(props: { label: string; value: string; testId: string }) {
   );
 }
 
-export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
+export function ClusterPanel({
+  cluster: c,
+  uptimePercent,
+}: {
+  cluster: ClusterView;
+  /** Share of inventory checks that reached it over the reputation window; undefined: not shown. */
+  uptimePercent?: number | null;
+}) {
   const queryClient = useQueryClient();
   const [checks, setChecks] = useState<ProbeCheck[] | null>(null);
   const [verifying, setVerifying] = useState(false);
@@ -407,6 +492,12 @@ export function ClusterPanel({ cluster: c }: { cluster: ClusterView }) {
           </Badge>
           <span className="text-xs text-zinc-600 dark:text-zinc-400">
             {c.region ?? "no region"} · {c.version ?? "version unknown"} · offering {c.offerPercent}%
+            {uptimePercent !== undefined && (
+              <span data-testid="cluster-uptime">
+                {" "}
+                · uptime {uptimePercent === null ? "not measured yet" : `${uptimePercent} % (30 days)`}
+              </span>
+            )}
           </span>
         </div>
         <div className="flex flex-wrap gap-2">

@@ -59,4 +59,17 @@ export class ProviderOnboardPage {
   register() {
     return this.page.getByTestId("register-submit").click();
   }
+
+  async depositBond(amount: string) {
+    await this.page.getByTestId("bond-action-deposit").check();
+    await this.page.getByTestId("bond-amount").fill(amount);
+    await this.page.getByTestId("bond-submit").click();
+    await expect(this.page.getByTestId("bond-tx")).toHaveAttribute("data-phase", "confirmed", {
+      timeout: 30_000,
+    });
+  }
+
+  finish() {
+    return this.page.getByTestId("register-finish").click();
+  }
 }

@@ -187,6 +187,11 @@ export const apiRoutes: ApiRouteEntry[] = [
     load: () => import("@/app/api/market/offers/route"),
   },
   {
+    path: "/api/market/providers/{address}",
+    description: "One provider's public profile: clusters, bond, reputation with its parts, recent leases.",
+    load: () => import("@/app/api/market/providers/[address]/route"),
+  },
+  {
     path: "/api/market/providers",
     description:
       "One page of the providers table: filters (region, gpu, minCpu, minMemory), sort, dir, limit, offset.",

@@ -10,6 +10,8 @@ import {
   providerFacets,
   queryProviders,
 } from "@/lib/market/query-providers";
+import type { ReputationView } from "@/lib/market/reputation-view";
+import { listReputationViews } from "@/lib/market/reputation-views";
 import { rowsOf } from "@/lib/market/rows";
 
 // What the market offers right now and how it moved: totals and per-region capacity from the latest
@@ -47,6 +49,8 @@ export interface MarketProviderRow {
   networkIsolation: "enforced" | "not-verified";
   /** One entry per listed cluster (up, with an inventory), by cluster name. */
   clusterOffers: ClusterOffer[];
+  /** Score and parts (lib/market/reputation.ts); null before the first computation. */
+  reputation: ReputationView | null;
 }
 
 export interface MarketOverview {
@@ -165,7 +169,7 @@ interface LatestRow {
 async function loadMarketOverview(
   db: Db,
 ): Promise<{ overview: MarketOverview; allProviders: MarketProviderRow[] }> {
-  const [latestRes, providerRes, leaseRes, historyRes, pricesRes] = await Promise.all([
+  const [latestRes, providerRes, leaseRes, historyRes, pricesRes, reputations] = await Promise.all([
     db.execute(sql`
       select distinct on (s.cluster_id) s.cluster_id, c.provider_address, coalesce(s.region, c.region) as region,
         s.free, s.allocatable, c.last_seen_at, c.created_at, c.least_privilege, c.network_policy,
@@ -192,6 +196,7 @@ async function loadMarketOverview(
       select l.id, l.started_at, l.price_per_hour, o.resources
       from leases l left join orders o on o.id = l.order_id
       order by l.started_at desc limit 200`),
+    listReputationViews({ db }),
   ]);
 
   const latest = rowsOf<LatestRow>(latestRes);
@@ -261,6 +266,7 @@ async function loadMarketOverview(
         leastPrivilege: true,
         networkIsolation: "enforced",
         clusterOffers: [],
+        reputation: reputations.get(row.provider_address) ?? null,
       };
       byProvider.set(row.provider_address, p);
     }

@@ -6,6 +6,8 @@ import { getConfig } from "@/lib/config";
 import { readChainOrder } from "@/lib/market/chain-reads";
 import { manifestSchema, manifestTotals } from "@/lib/market/manifest";
 import { readSettlement } from "@/lib/market/read-settlement";
+import type { ReputationView } from "@/lib/market/reputation-view";
+import { listReputationViews } from "@/lib/market/reputation-views";
 
 // An order's auction as the order page shows it: the indexed order and every bid (from the
 // database), plus the live on-chain status so the page moves on the moment the order settles. What it
@@ -30,6 +32,10 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
   const parsed = stored ? manifestSchema.safeParse(stored.body) : null;
   const totals = parsed?.success ? manifestTotals(parsed.data) : null;
   const nameOf = new Map(names.map((p) => [p.address, p.name]));
+  // Beside every bid: its provider's reputation (memoised for a few seconds; the page polls each second).
+  const reputations =
+    bidRows.length > 0 ? await listReputationViews({ db }) : new Map<string, ReputationView>();
+  const reputationOf = (provider: string) => reputations.get(provider.toLowerCase()) ?? null;
   const status = chain?.status ?? (order?.status === "leased" ? "active" : (order?.status ?? "open"));
   const tenant = order?.tenant ?? chain?.tenant ?? "";
   const config = getConfig();
@@ -68,6 +74,7 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
       price: b.price,
       at: b.at.toISOString(),
       txHash: b.txHash,
+      reputation: reputationOf(b.provider),
     })),
     leaseId: lease?.id ?? (chain?.status === "active" || chain?.status === "closed" ? id : null),
     createdAt: order?.createdAt.toISOString() ?? null,

@@ -19,6 +19,7 @@ function row(n: number, over: Partial<MarketProviderRow> = {}): MarketProviderRo
     networkIsolation: "enforced",
     clusterOffers: [],
     lastSeenAt: null,
+    reputation: null,
     ...over,
   };
 }
@@ -70,6 +71,32 @@ describe("queryProviders", () => {
       providerQuerySchema.parse({ sort: "name", dir: "asc", limit: "2", offset: "2" }),
     );
     expect(second.rows.map((r) => r.name)).toEqual(["P100", "P101"]);
+  });
+
+  it("sorts by reputation, best first, providers without a score last", () => {
+    const rep = (score: number) => ({
+      score,
+      onChainScore: score,
+      clusterUptimePercent: 100,
+      onTimeStarts: 0,
+      startsDue: 0,
+      earlyEnds: 0,
+      leasesEnded: 0,
+      slaRefunded: "0",
+      slaRefundCount: 0,
+      slaRefundSeconds: 0,
+      medianSecondsToRunning: null,
+    });
+    const rows = [
+      row(1),
+      row(2, { reputation: rep(40) }),
+      row(3, { reputation: rep(95) }),
+      row(4, { reputation: rep(0) }),
+    ];
+    const names = (dir: "asc" | "desc") =>
+      queryProviders(rows, providerQuerySchema.parse({ sort: "reputation", dir })).rows.map((r) => r.name);
+    expect(names("desc")).toEqual(["P3", "P2", "P4", "P1"]);
+    expect(names("asc")).toEqual(["P1", "P4", "P2", "P3"]);
   });
 
   it("refuses bad query values", () => {

@@ -6,6 +6,7 @@ import type { MarketProviderRow } from "@/lib/market/get-market-overview";
 
 export const providerSortKeys = [
   "name",
+  "reputation",
   "cpu",
   "memory",
   "gpus",
@@ -69,6 +70,8 @@ export function queryProviders(
     switch (query.sort) {
       case "name":
         return (p.name ?? p.address).toLowerCase();
+      case "reputation":
+        return p.reputation?.score ?? -1;
       case "cpu":
         return p.free.cpuMillis;
       case "memory":

@@ -16,7 +16,7 @@ export { type BidSettings, bidSettingsSchema, type Profile, profileSchema } from
 // and come back. The kubeconfig is kept only validated and encrypted (kubeconfigEnc), and is never
 // sent back to the browser: `publicDraft` replaces it with the server it points at.
 
-export const WIZARD_STEPS = 8;
+export const WIZARD_STEPS = 9;
 
 export interface ProbeResult {
   ok: boolean;

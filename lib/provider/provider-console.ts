@@ -3,9 +3,13 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { bidDecisions, clusters, type Lease, leases, type Provider, payments, providers } from "@/db/schema";
 import type { ChainClockAnchor } from "@/lib/chain/create-chain-clock";
+import { getLeaseUptime } from "@/lib/lease/get-lease-uptime";
 import type { LeaseTerms } from "@/lib/lease/lease-money-at";
 import { readLeaseTerms } from "@/lib/lease/read-lease-terms";
 import { readChainClock } from "@/lib/market/chain-reads";
+import { getProviderReputation } from "@/lib/market/reputation";
+import { type ReputationView, toReputationView } from "@/lib/market/reputation-view";
+import { listClusterUptime } from "./list-cluster-uptime";
 import { type ClusterView, listProviderClusters } from "./provider-clusters";
 
 // Everything the provider console shows, for one address: profile and bid settings, clusters with
@@ -27,6 +31,11 @@ export interface LeaseView {
   withdrawn: string;
   /** Money terms (chain, else the indexed copy): the page computes withdrawable from time. */
   terms: LeaseTerms;
+  /** Measured since the attested start (lib/lease/get-lease-uptime.ts); null before it. */
+  uptimePercent: number | null;
+  downtimeSeconds: number;
+  /** SLA refunds paid to the tenant so far, token units. */
+  refunded: string;
 }
 
 export interface DecisionView {
@@ -61,15 +70,23 @@ export interface ProviderConsole {
   totals: { earned: string; withdrawn: string; activeLeases: number };
   decisions: DecisionView[];
   clock: ChainClockAnchor;
+  /** The same score and parts tenants see beside its bids. */
+  reputation: ReputationView;
+  /** Per cluster id: share of inventory checks that reached it over the reputation window (null: none). */
+  clusterUptime: Record<string, number | null>;
 }
 
-/** Gross amount a lease has earned by `at`: price × elapsed, capped by its duration and escrow. */
+/**
+ * Gross amount a lease has earned by `at`: price × elapsed since its attested start (nothing accrues
+ * before the deployer attests it Running), capped by its duration and escrow.
+ */
 function earnedBy(
-  l: Pick<Lease, "pricePerHour" | "startedAt" | "endsAt" | "closedAt" | "deposit">,
+  l: Pick<Lease, "pricePerHour" | "attestedAt" | "endsAt" | "closedAt" | "deposit">,
   at: Date,
 ): bigint {
+  if (!l.attestedAt) return 0n;
   const end = Math.min(at.getTime(), l.closedAt?.getTime() ?? Infinity, l.endsAt?.getTime() ?? Infinity);
-  const seconds = BigInt(Math.max(0, Math.floor((end - l.startedAt.getTime()) / 1000)));
+  const seconds = BigInt(Math.max(0, Math.floor((end - l.attestedAt.getTime()) / 1000)));
   const earned = (BigInt(l.pricePerHour) * seconds) / 3600n;
   const cap = BigInt(l.deposit);
   return earned > cap ? cap : earned;
@@ -119,14 +136,20 @@ export async function getProviderConsole(opts: {
     .orderBy(desc(bidDecisions.id))
     .limit(200);
 
-  const [terms, clock] = await Promise.all([
+  const [terms, clock, uptimes, reputation, clusterUptime] = await Promise.all([
     Promise.all(leaseRows.map((l) => readLeaseTerms(l))),
     readChainClock(),
+    Promise.all(leaseRows.map((l) => getLeaseUptime(db, l.id, now))),
+    getProviderReputation(db, address, { now }),
+    listClusterUptime({ db, clusterIds: clusterViews.map((c) => c.id), now }),
   ]);
   let earned = 0n;
   let withdrawn = 0n;
   const leaseViews = leaseRows.map((l, i) => {
-    const e = earnedBy(l, now);
+    // What the provider keeps: accrued less the SLA refunds paid out of it (the contract's payouts).
+    const gross = earnedBy(l, now);
+    const refunded = BigInt(l.slaRefunded);
+    const e = gross > refunded ? gross - refunded : 0n;
     earned += e;
     // What reached the provider: the indexer's withdrawal payments (net of fee), or the lease's own
     // counter if that is ahead.
@@ -145,6 +168,9 @@ export async function getProviderConsole(opts: {
       earned: e.toString(),
       withdrawn: w.toString(),
       terms: terms[i] as LeaseTerms,
+      uptimePercent: uptimes[i]?.startedAt ? (uptimes[i]?.uptimePercent ?? null) : null,
+      downtimeSeconds: uptimes[i]?.downtimeSeconds ?? 0,
+      refunded: l.slaRefunded,
     };
   });
 
@@ -196,5 +222,9 @@ export async function getProviderConsole(opts: {
       at: d.createdAt.toISOString(),
     })),
     clock,
+    reputation: toReputationView(reputation),
+    clusterUptime: Object.fromEntries(
+      clusterViews.map((c) => [c.id, clusterUptime.get(c.id)?.percent ?? null]),
+    ),
   };
 }

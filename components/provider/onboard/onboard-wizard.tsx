@@ -10,6 +10,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { useSession } from "@/components/wallet/use-session";
 import { fetchJson } from "@/lib/api/fetch-json";
 import type { PublicDraft } from "@/lib/provider/onboarding-draft";
+import { BondStep } from "./bond-step";
 import { CapacityStep } from "./capacity-step";
 import { ClusterStep } from "./cluster-step";
 import { ExposureStep } from "./exposure-step";
@@ -20,7 +21,7 @@ import { RegisterStep } from "./register-step";
 import { StepIndicator } from "./step-indicator";
 import { VerifyStep } from "./verify-step";
 
-// The onboarding wizard: eight steps from "I have a cluster" to "registered and bidding". The draft
+// The onboarding wizard: nine steps from "I have a cluster" to "registered, bonded and bidding". The draft
 // lives on the server (resumable from any browser); each step validates before it moves on; Back
 // always works and never loses what was entered. One file per step beside this one (documenso's
 // document-flow layout); what they share is in onboard-wizard.types.ts.
@@ -68,7 +69,7 @@ export function OnboardWizard(props: { initialDraft: PublicDraft | null; signedI
       <div>
         <h1 className="text-2xl font-bold tracking-tight">List your cluster</h1>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-          Eight steps, a few minutes. Your progress is saved: you can leave and come back.
+          Nine steps, a few minutes. Your progress is saved: you can leave and come back.
         </p>
       </div>
       <StepIndicator step={step} />
@@ -151,7 +152,17 @@ export function OnboardWizard(props: { initialDraft: PublicDraft | null; signedI
             onBack={back}
           />
         )}
-        {step === 8 && signedIn && d && <RegisterStep draft={d} onBack={back} />}
+        {step === 8 && signedIn && d && (
+          <RegisterStep
+            draft={d}
+            onNext={async () => {
+              await save.mutateAsync({ step: 9 });
+              go(9);
+            }}
+            onBack={back}
+          />
+        )}
+        {step === 9 && signedIn && d && <BondStep draft={d} onBack={back} />}
         {/* Step 6 shows its save errors on the fields they concern. */}
         {save.error && step !== 6 && (
           <div className="mt-4">

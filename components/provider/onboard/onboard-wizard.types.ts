@@ -12,6 +12,7 @@ export const STEPS = [
   "Exposure & storage",
   "Pricing",
   "Register",
+  "Bond",
 ] as const;
 
 export interface WizardStepProps {

@@ -1,8 +1,7 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import { useEffect } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { useAccount, useReadContract, useWaitForTransactionReceipt, useWriteContract } from "wagmi";
 import { usePublicConfig } from "@/components/public-config";
 import { Button } from "@/components/ui/button";
@@ -17,13 +16,11 @@ import type { WizardStepProps } from "./onboard-wizard.types";
 
 // Step 8: the provider's own wallet registers it on ComputeMarket with its region and GPU models
 // as attributes and KubeBid's bid engine as operator. Once the transaction is confirmed (or the
-// wallet was already registered), the server stores the provider and its cluster in one go.
+// wallet was already registered), the wizard moves on to the bond (step 9), which goes live.
 
-export function RegisterStep(props: WizardStepProps) {
+export function RegisterStep(props: WizardStepProps & { onNext: () => Promise<void> }) {
   const { marketAddress } = usePublicConfig();
   const { address } = useAccount();
-  const router = useRouter();
-  const queryClient = useQueryClient();
   const operator = useQuery({
     queryKey: ["operator"],
     queryFn: () => fetchJson<{ operator: `0x${string}` }>("/api/provider/operator"),
@@ -37,14 +34,6 @@ export function RegisterStep(props: WizardStepProps) {
   });
   const write = useWriteContract();
   const receipt = useWaitForTransactionReceipt({ hash: write.data });
-  const complete = useMutation({
-    mutationFn: () => fetchJson<{ clusterId: string }>("/api/provider/complete", { method: "POST" }),
-    onSuccess: () => {
-      queryClient.removeQueries({ queryKey: ["provider-draft"] });
-      router.push("/provider?welcome=1");
-      router.refresh();
-    },
-  });
 
   const region = props.draft.profile?.region ?? "";
   const gpuModels = Object.keys(props.draft.probe?.inventory?.allocatable.gpus ?? {}).filter(
@@ -52,11 +41,15 @@ export function RegisterStep(props: WizardStepProps) {
   );
   const alreadyRegistered = onChain.data?.registered === true;
   const confirmed = receipt.data?.status === "success";
-  const { mutate: completeMutate, isIdle: completeIdle } = complete;
-
+  // Confirmed: on to the bond, once (the step's onNext saves the draft).
+  const movedOn = useRef(false);
+  const { onNext } = props;
   useEffect(() => {
-    if (confirmed && completeIdle) completeMutate();
-  }, [confirmed, completeIdle, completeMutate]);
+    if (confirmed && !movedOn.current) {
+      movedOn.current = true;
+      void onNext();
+    }
+  }, [confirmed, onNext]);
 
   const register = () => {
     if (!marketAddress || !operator.data) return;
@@ -68,15 +61,7 @@ export function RegisterStep(props: WizardStepProps) {
     });
   };
 
-  const state = complete.isPending
-    ? "saving"
-    : confirmed
-      ? "confirmed"
-      : write.data
-        ? "pending"
-        : write.isPending
-          ? "wallet"
-          : "idle";
+  const state = confirmed ? "confirmed" : write.data ? "pending" : write.isPending ? "wallet" : "idle";
 
   return (
     <div className="space-y-5">
@@ -119,11 +104,8 @@ export function RegisterStep(props: WizardStepProps) {
         {state === "confirmed" && (
           <p className="text-sm text-emerald-700 dark:text-emerald-400">Registered on-chain ✓</p>
         )}
-        {state === "saving" && <Spinner label="Saving your cluster and settings…" />}
         {alreadyRegistered && state === "idle" && (
-          <p className="text-sm">
-            This wallet is already registered on the market. Finish to add the cluster.
-          </p>
+          <p className="text-sm">This wallet is already registered on the market. Continue to your bond.</p>
         )}
       </div>
       {operator.error && <ErrorNote>{operator.error.message}</ErrorNote>}
@@ -132,24 +114,19 @@ export function RegisterStep(props: WizardStepProps) {
       {receipt.data?.status === "reverted" && (
         <ErrorNote>The transaction was reverted. Please try again.</ErrorNote>
       )}
-      {complete.error && <ErrorNote testId="complete-error">{complete.error.message}</ErrorNote>}
 
       <div className="flex items-center justify-between border-t border-zinc-200 pt-4 dark:border-zinc-800">
         <Button
           variant="secondary"
           onClick={props.onBack}
-          disabled={state === "pending" || state === "saving"}
+          disabled={state === "pending"}
           data-testid="wizard-back"
         >
           Back
         </Button>
         {alreadyRegistered || confirmed ? (
-          <Button
-            onClick={() => complete.mutate()}
-            disabled={complete.isPending}
-            data-testid="register-finish"
-          >
-            {complete.error ? "Try again" : "Finish"}
+          <Button onClick={() => void onNext()} data-testid="register-continue">
+            Continue
           </Button>
         ) : (
           <Button

@@ -14,7 +14,7 @@ export function StepIndicator({ step }: { step: number }) {
       >
         <div className="h-full bg-brand-600 transition-all" style={{ width: `${pct}%` }} />
       </div>
-      <ol className="grid grid-cols-8 gap-1 text-center text-xs">
+      <ol className="grid grid-cols-9 gap-1 text-center text-xs">
         {STEPS.map((label, i) => {
           const n = i + 1;
           const state = n < step ? "done" : n === step ? "current" : "todo";
