@@ -7,6 +7,7 @@ import { useAccount } from "wagmi";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { buildOrder } from "@/lib/market/build-order";
 import { type DraftManifest, sealDraft } from "@/lib/market/draft-manifest";
+import { DEFAULT_INTEGRITY_TERMS, parseIntegrityTerms, reputationReach } from "@/lib/market/integrity-terms";
 import { manifestServices, manifestTotals } from "@/lib/market/manifest";
 import { quoteOrderTerms } from "@/lib/market/quote-order-terms";
 import { screenOrder } from "@/lib/market/screen-order";
@@ -47,6 +48,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
     region: "",
     maxPrice: null,
     deposit: null,
+    ...DEFAULT_INTEGRITY_TERMS,
   });
   const [mode, setMode] = useState<SubmitMode>("wallet");
   const submitter = useSubmitOrder();
@@ -83,10 +85,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
 
   // Screening without a price cap first: it gives the rates, from which the suggested max price comes.
   const screeningInput = useMemo(
-    () =>
-      manifest
-        ? { manifest, region: region || null }
-        : null,
+    () => (manifest ? { manifest, region: region || null } : null),
     [manifest, region],
   );
   const uncapped = useMemo(
@@ -103,6 +102,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
     depositText: terms.deposit,
   });
   const maxPrice = quote.maxPricePerHour;
+  const integrity = parseIntegrityTerms(terms);
 
   const screening = useMemo(
     () =>
@@ -110,6 +110,10 @@ export function DeployForm(props: { initialOffers: Offers }) {
     [offers, screeningInput, maxPrice],
   );
   const eligible = screening.filter((s) => s.eligible).length;
+  const reputation = useMemo(
+    () => reputationReach(screening, null, integrity.fields?.minReputation ?? 0),
+    [screening, integrity.fields?.minReputation],
+  );
 
   const chooseTemplate = (t: DeployTemplate) => {
     setTemplate(t.id);
@@ -125,7 +129,15 @@ export function DeployForm(props: { initialOffers: Offers }) {
 
   const onSubmit = async () => {
     const { deposit, durationSeconds, bidWindowSeconds } = quote;
-    if (!manifest || textError || !quote.valid || maxPrice === null || deposit === null || !submitter.address)
+    if (
+      !manifest ||
+      textError ||
+      !quote.valid ||
+      !integrity.fields ||
+      maxPrice === null ||
+      deposit === null ||
+      !submitter.address
+    )
       return;
     // Secret values are salted and hashed into the manifest here, afresh for every signature; the
     // values go to the server once, beside the signed manifest.
@@ -138,6 +150,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
       durationSeconds,
       bidWindowSeconds,
       region: region || null,
+      integrity: integrity.fields,
     });
     const id = await submitter.submit({
       order: built.order,
@@ -190,6 +203,8 @@ export function DeployForm(props: { initialOffers: Offers }) {
           text={terms}
           onText={(patch) => setTerms((s) => ({ ...s, ...patch }))}
           quote={quote}
+          integrity={integrity}
+          reputation={reputation}
           regions={regions}
           mode={mode}
           onMode={setMode}
@@ -202,6 +217,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
         secretNames={manifest ? manifestServices(manifest).secrets.map((s) => s.name) : []}
         region={region}
         quote={quote}
+        integrity={integrity}
         mode={mode}
         submitter={submitter}
         connected={status === "connected"}

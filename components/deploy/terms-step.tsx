@@ -1,18 +1,23 @@
 import { Card } from "@/components/ui/card";
 import { Field, inputClass } from "@/components/ui/field";
 import { formatDuration } from "@/lib/market/format";
+import type { IntegrityTerms } from "@/lib/market/integrity-terms";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { OrderTerms } from "@/lib/market/quote-order-terms";
 import type { TermsText } from "./deploy-form.types";
+import { IntegrityFields } from "./integrity-fields";
 import type { SubmitMode } from "./use-submit-order";
 
 // Step 3: duration, bid window, region, max price and deposit (suggested from the market until the
-// tenant types their own), and how to submit. The numbers come from quoteOrderTerms.
+// tenant types their own), how to submit, and the integrity terms (auction format, reveal window,
+// start deadline, minimum reputation). The numbers come from quoteOrderTerms and parseIntegrityTerms.
 
 export function TermsStep(props: {
   text: TermsText;
   onText: (patch: Partial<TermsText>) => void;
   quote: OrderTerms;
+  integrity: IntegrityTerms;
+  reputation: { fitting: number; meeting: number; known: boolean };
   regions: string[];
   mode: SubmitMode;
   onMode: (mode: SubmitMode) => void;
@@ -133,6 +138,12 @@ export function TermsStep(props: {
           </select>
         </Field>
       </div>
+      <IntegrityFields
+        text={text}
+        onText={props.onText}
+        errors={props.integrity.errors}
+        reputation={props.reputation}
+      />
       {cheapest !== null && (
         <p className="mt-4 rounded-md bg-zinc-50 p-3 text-sm dark:bg-zinc-950" data-testid="estimate">
           Estimate: <strong className="tabular-nums">{formatTokenAmount(cheapest)} USD/h</strong> from the

@@ -1,5 +1,6 @@
 import type { Address, Hex } from "viem";
 import { attributeId, GPU_KEY, type Order, REGION_KEY, toBytes32Text } from "@/lib/chain/order-types";
+import type { IntegrityOrderFields } from "@/lib/market/integrity-terms";
 import { canonicalizeManifest, type Manifest, manifestTotals } from "@/lib/market/manifest";
 
 // Turns a manifest and the tenant's terms into the EIP-712 order it signs: resources are the
@@ -17,6 +18,8 @@ export interface BuildOrderOptions {
   nonce?: bigint;
   /** Unix seconds; default an hour from now. */
   deadline?: bigint;
+  /** Auction format, reveal window, start deadline, minimum reputation; default an open auction, 600 s, 0. */
+  integrity?: IntegrityOrderFields;
 }
 
 export interface BuiltOrder {
