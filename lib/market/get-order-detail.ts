@@ -3,8 +3,9 @@ import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { bids, leases, manifests, orders, providers } from "@/db/schema";
 import { getConfig } from "@/lib/config";
-import { readChainOrder } from "@/lib/market/chain-reads";
+import { readChainClock, readChainOrder } from "@/lib/market/chain-reads";
 import { manifestSchema, manifestTotals } from "@/lib/market/manifest";
+import { readOrderIntegrity } from "@/lib/market/read-order-integrity";
 import { readSettlement } from "@/lib/market/read-settlement";
 
 // An order's auction as the order page shows it: the indexed order and every bid (from the
@@ -33,6 +34,12 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
   const status = chain?.status ?? (order?.status === "leased" ? "active" : (order?.status ?? "open"));
   const tenant = order?.tenant ?? chain?.tenant ?? "";
   const config = getConfig();
+  const bidWindowEndsAt =
+    order?.bidWindowEndsAt.toISOString() ?? (chain ? new Date(chain.bidEnd * 1000).toISOString() : null);
+  const [integrity, clock] = await Promise.all([
+    readOrderIntegrity({ db, orderId: id, bidEndsAt: bidWindowEndsAt }),
+    readChainClock(),
+  ]);
   return {
     id,
     indexed: Boolean(order),
@@ -42,8 +49,14 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
     keeper: Boolean(config.KEEPER_PRIVATE_KEY && config.MARKET_ADDRESS),
     /** Who ended the auction and when, once it is over (null while open, or not indexed yet). */
     settlement: status === "open" ? null : await readSettlement({ db, orderId: id, tenant }),
-    bidWindowEndsAt:
-      order?.bidWindowEndsAt.toISOString() ?? (chain ? new Date(chain.bidEnd * 1000).toISOString() : null),
+    bidWindowEndsAt,
+    /** Auction format and, when sealed, its commits, reveals and (once settled) the second price it paid. */
+    auction: {
+      ...integrity,
+      reveals: integrity.reveals.map((r) => ({ ...r, providerName: nameOf.get(r.provider) ?? null })),
+      secondPrice: null as string | null,
+    },
+    clock,
     maxPricePerHour: order?.maxPricePerHour ?? null,
     deposit: order?.deposit ?? chain?.escrow ?? null,
     durationSeconds: order?.durationSeconds ?? null,
