@@ -7,6 +7,7 @@ import { useAccount } from "wagmi";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { buildOrder } from "@/lib/market/build-order";
 import { type DraftManifest, sealDraft } from "@/lib/market/draft-manifest";
+import { biddersFromScreening } from "@/lib/market/estimate-auction-price";
 import { DEFAULT_INTEGRITY_TERMS, parseIntegrityTerms, reputationReach } from "@/lib/market/integrity-terms";
 import { manifestServices, manifestTotals } from "@/lib/market/manifest";
 import { quoteOrderTerms } from "@/lib/market/quote-order-terms";
@@ -92,8 +93,10 @@ export function DeployForm(props: { initialOffers: Offers }) {
     () => (screeningInput ? screenOrder(offers.offers, { ...screeningInput, maxPricePerHour: null }) : []),
     [offers, screeningInput],
   );
+  const bidders = useMemo(() => biddersFromScreening(uncapped, offers.offers), [uncapped, offers]);
   const quote = quoteOrderTerms({
     rates: uncapped.filter((r) => r.eligible && r.pricePerHour !== null).map((r) => r.pricePerHour as bigint),
+    bidders,
     recentPrices: offers.recentPrices,
     cpuMillis: totals?.cpuMillis ?? null,
     durationHours: terms.durationHours,

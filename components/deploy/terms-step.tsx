@@ -4,6 +4,7 @@ import { formatDuration } from "@/lib/market/format";
 import type { IntegrityTerms } from "@/lib/market/integrity-terms";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { OrderTerms } from "@/lib/market/quote-order-terms";
+import type { AuctionFormat } from "@/lib/market/simulate-auction";
 import type { TermsText } from "./deploy-form.types";
 import { IntegrityFields } from "./integrity-fields";
 import type { SubmitMode } from "./use-submit-order";
@@ -24,6 +25,10 @@ export function TermsStep(props: {
   className?: string;
 }) {
   const { text, quote, mode } = props;
+  // The estimate of the format the tenant picked comes first, the other beside it.
+  const format = text.auctionFormat;
+  const chosen = quote.estimates[format];
+  const other = quote.estimates[format === "open" ? "sealed" : "open"];
   const {
     cheapest,
     highest,
@@ -144,13 +149,33 @@ export function TermsStep(props: {
         errors={props.integrity.errors}
         reputation={props.reputation}
       />
-      {cheapest !== null && (
-        <p className="mt-4 rounded-md bg-zinc-50 p-3 text-sm dark:bg-zinc-950" data-testid="estimate">
-          Estimate: <strong className="tabular-nums">{formatTokenAmount(cheapest)} USD/h</strong> from the
-          cheapest provider that fits, ≈ {formatTokenAmount(quote.estimate ?? 0n)} USD for{" "}
-          {formatDuration(durationSeconds)}. The auction can only go lower.
-        </p>
+      {chosen.pricePerHour !== null && (
+        <div
+          className="mt-4 space-y-1 rounded-md bg-zinc-50 p-3 text-sm dark:bg-zinc-950"
+          data-testid="estimate"
+        >
+          <p>
+            Estimate ({FORMAT_LABEL[format]}):{" "}
+            <strong className="tabular-nums">{formatTokenAmount(chosen.pricePerHour)} USD/h</strong>, ≈{" "}
+            {formatTokenAmount(chosen.total ?? 0n)} USD for {formatDuration(durationSeconds)}.
+          </p>
+          <p className="text-zinc-600 dark:text-zinc-400" data-testid="estimate-basis">
+            {chosen.basis}
+            {other.pricePerHour !== null && other.source === "floors" && (
+              <>
+                {" "}
+                {other.format === "open" ? "An" : "A"} {FORMAT_LABEL[other.format]} would expect ≈{" "}
+                {formatTokenAmount(other.pricePerHour)} USD/h.
+              </>
+            )}
+          </p>
+        </div>
       )}
     </Card>
   );
 }
+
+const FORMAT_LABEL: Record<AuctionFormat, string> = {
+  open: "open descending auction",
+  sealed: "sealed second-price auction",
+};

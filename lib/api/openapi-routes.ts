@@ -183,7 +183,7 @@ export const apiRoutes: ApiRouteEntry[] = [
   {
     path: "/api/market/offers",
     description:
-      "Every provider's free capacity per cluster and pricing, for the deploy form's screening and estimate.",
+      "Every provider's free capacity per cluster, pricing and bid strategy, and recent settled prices, for the deploy form's screening and estimate.",
     load: () => import("@/app/api/market/offers/route"),
   },
   {

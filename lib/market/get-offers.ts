@@ -8,7 +8,7 @@ import { loadPromisedCapacity, promisedOn } from "@/lib/market/load-promised-cap
 import { rowsOf } from "@/lib/market/rows";
 import type { ProviderOffer } from "@/lib/market/screen-order";
 
-// Every provider with what it could sell right now (latest snapshot of each cluster that is up) and
+// Every provider with what it could sell right now and how its bid engine bids (strategy, step) (latest snapshot of each cluster that is up) and
 // its pricing, the offered share of each cluster, its exposure and StorageClasses (with their prices) and
 // what it has already promised there (the same as
 // the bid engine counts): the input of the deploy form's screening and estimate. From the database only.
@@ -19,7 +19,9 @@ export async function getOffers({
   db: Db;
 }): Promise<{ offers: ProviderOffer[]; recentPrices: RecentPrice[] }> {
   const [providerRes, clusterRes, priceRes, promised] = await Promise.all([
-    db.execute(sql`select address, name, region, pricing, registered, auto_bid from providers`),
+    db.execute(
+      sql`select address, name, region, pricing, registered, auto_bid, bid_strategy, undercut_step from providers`,
+    ),
     db.execute(sql`
       select distinct on (s.cluster_id) s.cluster_id, c.name, c.provider_address, coalesce(s.region, c.region) as region,
         c.offer_percent, c.exposure, c.storage_classes, c.gpu_metrics, s.nodes
@@ -39,6 +41,8 @@ export async function getOffers({
     pricing: ProviderPricing | null;
     registered: boolean;
     auto_bid: boolean;
+    bid_strategy: "floor" | "undercut";
+    undercut_step: string;
   }>(providerRes)) {
     offers.set(p.address, {
       address: p.address,
@@ -47,6 +51,8 @@ export async function getOffers({
       pricing: p.pricing,
       registered: p.registered,
       autoBid: p.auto_bid,
+      bidStrategy: p.bid_strategy === "floor" ? "floor" : "undercut",
+      undercutStep: String(p.undercut_step),
       clusters: [],
     });
   }

@@ -4,8 +4,10 @@
 // revealWindow 0 for open and 1..86400 s for sealed, minReputation 0..100), one message per invalid
 // term, so the form shows the error before the wallet is asked to sign something the chain refuses.
 
-export const AUCTION_FORMATS = ["open", "sealed"] as const;
-export type AuctionFormat = (typeof AUCTION_FORMATS)[number];
+import type { AuctionFormat } from "@/lib/market/simulate-auction";
+
+export type { AuctionFormat };
+export const AUCTION_FORMATS = ["open", "sealed"] as const satisfies readonly AuctionFormat[];
 
 /** The on-chain `uint8 auctionFormat`: 0 open descending, 1 sealed-bid second-price. */
 export const AUCTION_FORMAT_CODE: Record<AuctionFormat, number> = { open: 0, sealed: 1 };

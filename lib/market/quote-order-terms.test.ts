@@ -21,8 +21,35 @@ describe("quoteOrderTerms", () => {
     expect(q.durationSeconds).toBe(7200);
     expect(q.deposit).toBe(660_002n);
     expect(q.coveredSeconds).toBe(7200);
-    expect(q.estimate).toBe(200_000n); // the cheapest rate for 2 h
+    // Three undercutters (the default without strategies): the cheapest wins near the second-lowest
+    // rate, not at its own; sealed second-price pays exactly the second-lowest. Over 2 h.
+    expect(q.estimates.sealed).toMatchObject({ pricePerHour: 200_000n, total: 400_000n, bidders: 3 });
+    const open = q.estimates.open.pricePerHour as bigint;
+    expect(open).toBeGreaterThanOrEqual(199_000n);
+    expect(open).toBeLessThanOrEqual(200_000n);
+    expect(q.estimate).toBe(open * 2n);
+    expect(q.estimate).toBe(q.estimates.open.total);
     expect(q.valid).toBe(true);
+  });
+
+  it("estimates from the bidders' own strategies: floor bidders settle an open auction at the cheapest rate", () => {
+    const rates = [300_000n, 100_000n, 200_000n];
+    const q = quoteOrderTerms({
+      ...base,
+      rates,
+      bidders: rates.map((floor) => ({ floor, strategy: "floor", undercutStep: 1_000n })),
+    });
+    expect(q.estimates.open.pricePerHour).toBe(100_000n);
+    expect(q.estimate).toBe(100_000n);
+    expect(q.estimates.sealed.pricePerHour).toBe(200_000n);
+    expect(q.estimates.open.basis).toContain("3 eligible providers' floors 0.10–0.30/h");
+  });
+
+  it("with one fitting undercutter, estimates the max price, the tenant's own when typed", () => {
+    const q = quoteOrderTerms({ ...base, rates: [7_600n], maxPriceText: "0.014" });
+    expect(q.estimates.open.pricePerHour).toBe(14_000n);
+    expect(q.estimates.sealed.pricePerHour).toBe(14_000n);
+    expect(q.estimates.open.basis).toContain("settles at your max price 0.014/h");
   });
 
   it("rounds the deposit up to the next base unit", () => {
@@ -46,7 +73,9 @@ describe("quoteOrderTerms", () => {
     expect(q.cheapest).toBeNull();
     expect(q.recentPrice).toBe(800_000n);
     expect(q.suggestedMaxPrice).toBe(1_600_000n);
-    expect(q.estimate).toBeNull();
+    // No provider fits: the estimate is the recent price scaled to this order, and says so.
+    expect(q.estimate).toBe(800_000n);
+    expect(q.estimates.open.source).toBe("recent");
   });
 
   it("falls back to a fixed cap with nothing to go on", () => {

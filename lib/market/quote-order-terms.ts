@@ -1,4 +1,11 @@
+import {
+  type AuctionEstimate,
+  type EstimateBidder,
+  estimateAuctionPrices,
+  undercutBidders,
+} from "@/lib/market/estimate-auction-price";
 import { parseTokenAmount } from "@/lib/market/price-order";
+import type { AuctionFormat } from "@/lib/market/simulate-auction";
 
 // The deploy form's order arithmetic, from what the tenant typed (text, as in the fields) and what
 // the market says: the suggested max price and deposit, what the deposit covers, the estimate, and
@@ -8,6 +15,11 @@ import { parseTokenAmount } from "@/lib/market/price-order";
 export interface OrderTermsInput {
   /** The hourly rates of the providers that can take the order, screened without a price cap. */
   rates: bigint[];
+  /**
+   * The providers that would bid: each one's rate (its floor) and bid-engine strategy. Absent: the
+   * rates above, as undercutters with the default step.
+   */
+  bidders?: EstimateBidder[];
   /** Recent winning prices, for a suggestion when no provider fits right now. */
   recentPrices: { pricePerHour: string; cpuMillis: number }[];
   /** CPU the whole order asks for (all replicas); null while the manifest is invalid. */
@@ -39,8 +51,10 @@ export interface OrderTerms {
   deposit: bigint | null;
   /** How long the deposit lasts at the max price, in whole seconds. */
   coveredSeconds: number;
-  /** The cheapest fitting provider's rate over the whole duration; null when none fits. */
+  /** The expected price of an open descending auction (estimates.open) over the whole duration; null with nothing to go on. */
   estimate: bigint | null;
+  /** The expected price per auction format, with its basis, and over the whole duration. */
+  estimates: Record<AuctionFormat, AuctionEstimate & { total: bigint | null }>;
   errors: OrderTermErrors;
   valid: boolean;
 }
@@ -107,6 +121,18 @@ export function quoteOrderTerms(input: OrderTermsInput): OrderTerms {
           : null,
   };
 
+  const byFormat = estimateAuctionPrices({
+    bidders: input.bidders ?? undercutBidders(rates),
+    maxPricePerHour,
+    recentPrice,
+  });
+  const total = (e: AuctionEstimate) =>
+    e.pricePerHour !== null ? (e.pricePerHour * BigInt(durationSeconds)) / 3600n : null;
+  const estimates = {
+    open: { ...byFormat.open, total: total(byFormat.open) },
+    sealed: { ...byFormat.sealed, total: total(byFormat.sealed) },
+  };
+
   return {
     cheapest,
     highest,
@@ -118,7 +144,8 @@ export function quoteOrderTerms(input: OrderTermsInput): OrderTerms {
     suggestedDeposit,
     deposit,
     coveredSeconds: deposit !== null && maxPricePerHour ? Number((deposit * 3600n) / maxPricePerHour) : 0,
-    estimate: cheapest !== null ? (cheapest * BigInt(durationSeconds)) / 3600n : null,
+    estimate: estimates.open.total,
+    estimates,
     errors,
     valid: Object.values(errors).every((e) => e === null),
   };

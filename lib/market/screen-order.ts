@@ -24,6 +24,9 @@ export interface ProviderOffer {
   pricing: ProviderPricing | null;
   registered: boolean;
   autoBid: boolean;
+  /** Its bid engine's open-auction strategy and step (token base units), for the price estimate. */
+  bidStrategy?: "floor" | "undercut";
+  undercutStep?: string;
   clusters: OfferCluster[];
 }
 

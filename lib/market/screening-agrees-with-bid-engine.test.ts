@@ -131,6 +131,12 @@ describe("screening and the bid engine", () => {
     });
   });
 
+  it("offers each provider's bid strategy and step, which the estimate plays the auction with", async () => {
+    const { offers } = await getOffers({ db: h.db });
+    expect(offers.length).toBeGreaterThan(0);
+    for (const o of offers) expect(o).toMatchObject({ bidStrategy: "floor", undercutStep: "1000" });
+  });
+
   it("agree on 100 random orders against the seeded providers", async () => {
     const rand = prng(20261130);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;

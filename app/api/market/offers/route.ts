@@ -1,4 +1,4 @@
-// GET /api/market/offers – every provider's free capacity per cluster and pricing, for the deploy form's screening and estimate.
+// GET /api/market/offers – every provider's free capacity per cluster, pricing and bid strategy, for the deploy form's screening and estimate.
 import { route } from "@/lib/api/handler";
 import { getOffers } from "@/lib/market/get-offers";
 
