@@ -14,6 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import type { ClusterExposure, StorageClassOffer } from "../lib/k8s/cluster-exposure";
+import type { DeployerTxPayload } from "../lib/lease/deployer-tx-payload";
 import type { PostMortem } from "../lib/lease/post-mortem-types";
 import type { LeaseStatusView } from "../lib/lease/types";
 import type { InventoryNode } from "../lib/market/fit-order";
@@ -487,6 +488,68 @@ export const keeperActions = pgTable(
 );
 
 /**
+ * Intervals in which a started lease's workload was down, measured by the lease controller
+ * (lib/lease/record-lease-health.ts): fewer ready pods than desired in some service, or its cluster not
+ * answering. At most one open interval (endedAt null) per lease; a change of cause closes it and opens
+ * the next one at the same instant. Recorded from the lease's attested start until its close; what
+ * of it the deployer has refunded on chain is in lease_sla.
+ */
+export const leaseDowntime = pgTable(
+  "lease_downtime",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    leaseId: numeric("lease_id", { precision: 78, scale: 0 }).notNull(),
+    cause: text("cause").$type<"pods-not-ready" | "cluster-unreachable">().notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("lease_downtime_lease_idx").on(t.leaseId, t.startedAt),
+    uniqueIndex("lease_downtime_open_idx").on(t.leaseId).where(sql`${t.endedAt} is null`),
+  ],
+);
+
+/**
+ * A lease's SLA state on chain as the deployer loop (lib/lease/run-deployer.ts) last saw it: when its
+ * start was attested (LeaseStartAttested's startedAt: downtime counts from then) with which manifest
+ * hash, and how many downtime seconds the chain has refunded (getLease().downtimeSeconds).
+ */
+export const leaseSla = pgTable("lease_sla", {
+  leaseId: numeric("lease_id", { precision: 78, scale: 0 }).primaryKey(),
+  attestedAt: timestamp("attested_at", { withTimezone: true }),
+  specHash: text("spec_hash"),
+  /** Downtime seconds attested (refunded) on chain so far. */
+  attestedDowntimeSeconds: integer("attested_downtime_seconds").notNull().default(0),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Every transaction of the deployer key, recorded with its nonce BEFORE it is sent: a crashed or
+ * duplicated sender re-sends under the same nonce, so at most one of them is ever mined and no
+ * downtime is refunded twice. pending until the nonce is used on chain; then mined (receipt success),
+ * reverted, or replaced (the nonce went to another transaction).
+ */
+export const deployerTxs = pgTable(
+  "deployer_txs",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    sender: text("sender").notNull(),
+    nonce: integer("nonce").notNull(),
+    kind: text("kind").$type<"attest-start" | "attest-downtime" | "attest-reputation">().notNull(),
+    /** The call's arguments (lease ids, seconds, spec hash, providers, scores) as JSON strings/numbers. */
+    payload: jsonb("payload").$type<DeployerTxPayload>().notNull(),
+    state: text("state").$type<"pending" | "mined" | "reverted" | "replaced">().notNull(),
+    txHash: text("tx_hash"),
+    detail: text("detail"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("deployer_txs_pending_nonce_idx").on(t.sender, t.nonce).where(sql`${t.state} = 'pending'`),
+  ],
+);
+
+/**
  * A tenant's own domain for one HTTP service of its lease (lib/lease/domains/). Served only once its
  * CNAME names the service's generated host (`<service>-<lease>.<baseDomain>`): then an Ingress
  * `kb-domain-<id>` routes it in the lease namespace. Re-checked by a background loop; a domain whose
@@ -700,6 +763,9 @@ export type MetricRollup = typeof metricRollups.$inferSelect;
 export type LeasePostMortemRow = typeof leasePostMortems.$inferSelect;
 export type BidDecision = typeof bidDecisions.$inferSelect;
 export type KeeperAction = typeof keeperActions.$inferSelect;
+export type LeaseDowntime = typeof leaseDowntime.$inferSelect;
+export type LeaseSla = typeof leaseSla.$inferSelect;
+export type DeployerTx = typeof deployerTxs.$inferSelect;
 export type LeaseDomain = typeof leaseDomains.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type ChainEvent = typeof chainEvents.$inferSelect;

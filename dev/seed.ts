@@ -103,7 +103,7 @@ export function demoPricing(base: ProviderPricing, spec: SimClusterSpec): Provid
 const TENANT_FUNDS = parseUnits("100000", 6);
 
 export async function seedDemo(opts: {
-  info: Omit<StackInfo, "url">;
+  info: Omit<StackInfo, "url" | "simControlUrl">;
   sim: Simulator;
   /** KubeBid's token per cluster, from the generated RBAC (provision-kubebid-access.ts). */
   kubebidTokens: Map<string, string>;

@@ -44,10 +44,20 @@ export interface StackInfo {
   ingressPort: number;
   /** Each simulated cluster's ingress base domain (e.g. apps.fra-gpu.localhost), by cluster name. */
   ingressDomains: Record<string, string>;
+  /**
+   * DEV ONLY: the simulator's control listener (dev/sim-control.ts). From another process (an e2e
+   * worker), `setSimClusterRunning(simControlUrl, name, false | true)` stops a cluster / starts it again.
+   */
+  simControlUrl: string;
 }
 
 export interface Stack extends StackInfo {
   stop(): Promise<void>;
+  /**
+   * Takes simulated cluster `name` off the network (its API refuses connections; pods keep running)
+   * or brings it back on the same address, to inject downtime. Same as POST simControlUrl.
+   */
+  setClusterRunning(name: string, running: boolean): Promise<void>;
 }
 
 interface Persisted {
@@ -97,6 +107,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       hpa: opts.hpa,
     });
     stops.push(() => sim.stop());
+    const { startSimControl } = await import("./sim-control");
+    const simControl = await startSimControl(sim);
+    stops.push(() => simControl.close());
     // Each cluster set up as the wizard tells a provider: the generated RBAC applied with the admin
     // token, KubeBid's token read from its token Secret. `<name>.kubeconfig` holds that token (what a
     // provider uploads); `<name>.admin.kubeconfig` is the provider's own kubectl access.
@@ -135,6 +148,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       encryptionKey: persisted.encryptionKey,
       ingressPort: sim.ingressPort,
       ingressDomains: Object.fromEntries(sim.clusters.map((c) => [c.name, c.ingressBaseDomain])),
+      simControlUrl: simControl.url,
     };
 
     // 3. Database: migrate and seed, then close (PGlite allows one process per directory).
@@ -152,7 +166,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     stops.push(() => stopChild(next));
     await waitForHttp(`${info.url}/api/health`, next, opts.mode === "dev" ? 180_000 : 60_000);
     writeFileSync(path.join(dataDir, "stack-info.json"), JSON.stringify(info, null, 2), { mode: 0o600 });
-    return { ...info, stop: stopAll };
+    const setClusterRunning = async (name: string, running: boolean) => {
+      const cluster = sim.cluster(name);
+      await (running ? cluster.start() : cluster.stop());
+    };
+    return { ...info, stop: stopAll, setClusterRunning };
   } catch (error) {
     await stopAll();
     throw error;
@@ -172,7 +190,7 @@ const spareCluster: SimClusterSpec = {
 
 /** The environment the app gets from the stack (the same variables a real deployment sets). */
 export function stackEnv(
-  info: Omit<StackInfo, "url">,
+  info: Omit<StackInfo, "url" | "simControlUrl">,
   extra?: Record<string, string>,
 ): Record<string, string> {
   const inherited = Object.fromEntries(

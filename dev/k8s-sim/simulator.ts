@@ -85,8 +85,19 @@ export interface SimCluster {
   /** A test token with its own rules (no RBAC objects needed). */
   issueToken(opts: { user?: string; rules: TokenRule[] }): string;
   kubeconfig(opts?: { token?: string; user?: string }): string; // YAML, embedded CA data
+  /**
+   * Takes the cluster off the network: its API listener closes (every connection and watch dropped),
+   * so clients get ECONNREFUSED, as from a cluster whose control plane is down. Its objects, pods and
+   * the programs in them stay as they are (the ingress listener still serves them).
+   */
   stop(): Promise<void>;
-  start(): Promise<void>; // restart on the same port, state kept
+  /**
+   * Brings a stopped cluster back on the same address (server URL, certificates, tokens, objects):
+   * kubeconfigs handed out before work again. Throws if the port was taken meanwhile.
+   */
+  start(): Promise<void>;
+  /** Whether its API listener is up. */
+  readonly running: boolean;
   setLatency(ms: number): void;
   /** Requests served: in all, to metrics.k8s.io, by path, and writes (not GET/HEAD) by path. */
   readonly stats: {
@@ -118,8 +129,16 @@ interface PersistedState {
   clusters: Record<string, PersistedCluster>;
 }
 
-/** Listens on `port` (0: the OS picks; a taken non-zero port falls back to a new one); the port bound. */
-async function listenOn(server: Server | HttpServer, port: number, host: string): Promise<number> {
+/**
+ * Listens on `port` (0: the OS picks; a taken non-zero port falls back to a new one unless `strict`);
+ * the port bound.
+ */
+async function listenOn(
+  server: Server | HttpServer,
+  port: number,
+  host: string,
+  strict = false,
+): Promise<number> {
   const listen = (p: number) =>
     new Promise<void>((resolve, reject) => {
       const onErr = (e: Error) => {
@@ -137,7 +156,7 @@ async function listenOn(server: Server | HttpServer, port: number, host: string)
   try {
     await listen(port);
   } catch (e) {
-    if (port === 0 || (e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
+    if (port === 0 || strict || (e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
     await listen(0); // the persisted port is taken: fall back to a new one
   }
   const addr = server.address();
@@ -159,6 +178,7 @@ export class SimClusterImpl implements SimCluster {
   port: number;
   private http: Server | undefined;
   private sockets = new Set<Socket>();
+  private listenedBefore = false;
 
   constructor(
     readonly spec: SimClusterSpec,
@@ -220,6 +240,10 @@ export class SimClusterImpl implements SimCluster {
     });
   }
 
+  get running(): boolean {
+    return this.http !== undefined;
+  }
+
   setLatency(ms: number): void {
     this.latencyMs = Math.max(0, ms);
   }
@@ -242,7 +266,9 @@ export class SimClusterImpl implements SimCluster {
     });
     server.on("upgrade", (req, socket, head) => handleUpgrade(this, req, socket, head));
     server.on("tlsClientError", () => {});
-    this.port = await listenOn(server, this.port, this.sim.host);
+    // A restart must come back where clients know it; only the very first start may move.
+    this.port = await listenOn(server, this.port, this.sim.host, this.listenedBefore);
+    this.listenedBefore = true;
     this.http = server;
   }
 

@@ -15,6 +15,13 @@ import { clusterExposureSchema, storageClassOfferSchema } from "@/lib/k8s/cluste
 import { capturePostMortem } from "@/lib/lease/capture-post-mortem";
 import { claimLeaseDeploy, markLeaseDeployApplied, releaseLeaseDeploy } from "@/lib/lease/claim-lease-deploy";
 import { deleteLeaseStatus, saveLeaseStatus } from "@/lib/lease/lease-status-store";
+import {
+  closeLeaseDowntime,
+  type LeaseHealth,
+  readAttestedStarts,
+  recordLeaseHealth,
+  workloadHealth,
+} from "@/lib/lease/record-lease-health";
 import type { LeaseWorkload } from "@/lib/lease/workload";
 import { canonicalizeManifest, type Manifest, manifestServices, manifestTotals } from "@/lib/market/manifest";
 import { loadSecretValues } from "@/lib/market/secret-values";
@@ -29,6 +36,8 @@ import { loadSecretValues } from "@/lib/market/secret-values";
 //   pods, events and endpoints read go to lease_status for every app process's lease page.
 // - a spec update (LeaseSpecUpdated, indexed into leases.spec_hash): apply the new spec over the running
 //   workload (the Deployments roll out); a refused update leaves the running revision as it is.
+// - a started lease (its start attested on chain): each read of its workload is recorded as up or down
+//   (pods not ready, cluster unreachable) in lease_downtime, from which the deployer refunds downtime.
 // - closed or out of time/escrow: capture its post-mortem, tear the namespace down → torn_down.
 // - after a restart or a failover (first tick) an active workload that is gone is re-applied.
 // Each deploy is claimed in lease_deploys before it is applied: a lease is deployed once, even by two
@@ -48,6 +57,7 @@ export interface LeaseControllerDeps {
 }
 
 const WAITING_FOR_SECRETS = "waiting for the tenant's secret values";
+const HEALTH_REFRESH_MS = 10_000;
 
 export interface LeaseController {
   tick(): Promise<void>;
@@ -59,6 +69,21 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
   let reconciled = false;
   /** The status last written to lease_status, per lease. */
   const saved = new Map<string, string>();
+  /** The health last recorded per lease, and when: re-written at least every HEALTH_REFRESH_MS. */
+  const recorded = new Map<string, { health: LeaseHealth; at: number }>();
+
+  /**
+   * Records a started lease's health when it changed, or when the last record is old: another process
+   * that held the controller meanwhile may have opened or closed an interval this one does not know of.
+   */
+  async function health(lease: Lease, attestedAt: Date | undefined, value: LeaseHealth) {
+    if (!attestedAt) return;
+    const at = now();
+    const last = recorded.get(lease.id);
+    if (last && last.health === value && at.getTime() - last.at < HEALTH_REFRESH_MS) return;
+    await recordLeaseHealth({ db: deps.db, leaseId: lease.id, health: value, at });
+    recorded.set(lease.id, { health: value, at: at.getTime() });
+  }
 
   async function setState(id: string, values: Partial<Lease>) {
     await deps.db
@@ -257,10 +282,17 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     log(`lease ${lease.id}: workload was gone, re-applied to cluster ${lease.clusterId}`);
   }
 
-  async function follow(lease: Lease): Promise<void> {
+  async function follow(lease: Lease, attestedAt: Date | undefined): Promise<void> {
     if (!lease.clusterId) return setState(lease.id, { deployState: "pending" });
-    const client = await deps.clientFor(lease.clusterId);
-    const status = await deps.workload.status(client, { leaseId: lease.id });
+    let status: Awaited<ReturnType<LeaseWorkload["status"]>>;
+    try {
+      const client = await deps.clientFor(lease.clusterId);
+      status = await deps.workload.status(client, { leaseId: lease.id });
+    } catch (error) {
+      await health(lease, attestedAt, "cluster-unreachable");
+      throw error;
+    }
+    await health(lease, attestedAt, workloadHealth(status));
     // Shared with every app process's live lease page; written only when it changed.
     const json = JSON.stringify(status);
     if (saved.get(lease.id) !== json) {
@@ -288,7 +320,11 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     }
     await setState(lease.id, { deployState: "torn_down", deployError: null });
     await deleteLeaseStatus({ db: deps.db, leaseId: lease.id });
+    // Counting stops at the close (the chain's, when the indexer has it; else now).
+    const closedAt = lease.closedAt && lease.closedAt < now() ? lease.closedAt : now();
+    await closeLeaseDowntime({ db: deps.db, leaseId: lease.id, at: closedAt });
     saved.delete(lease.id);
+    recorded.delete(lease.id);
     log(`lease ${lease.id}: torn down`);
   }
 
@@ -321,6 +357,10 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     async tick() {
       const open = await deps.db.select().from(leases).where(ne(leases.deployState, "torn_down"));
       const applied = await appliedSpecs(open.filter((l) => l.specRevision > 0).map((l) => l.id));
+      const attested = await readAttestedStarts(
+        deps.db,
+        open.filter((l) => l.status === "active").map((l) => l.id),
+      );
       const firstTick = !reconciled;
       await Promise.all(
         open.map(async (lease) => {
@@ -334,7 +374,7 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
             // A spec update not applied yet: roll it out, then follow as usual.
             if (lease.specRevision > 0 && !applied.has(`${lease.id}:${lease.specHash?.toLowerCase()}`))
               await guarded(lease, "update", () => deploy(lease, true));
-            return guarded(lease, "status", () => follow(lease));
+            return guarded(lease, "status", () => follow(lease, attested.get(lease.id)));
           }
         }),
       );

@@ -94,7 +94,7 @@ describe.skipIf(!BASE_URL)("two app processes on one PostgreSQL", () => {
   let dataDir = "";
   let anvil: AnvilInstance | undefined;
   let sim: Simulator | undefined;
-  let info: Omit<StackInfo, "url">;
+  let info: Omit<StackInfo, "url" | "simControlUrl">;
   let env: Record<string, string>;
   let appUrl = "";
   const apps: App[] = [];
