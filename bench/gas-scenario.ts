@@ -83,6 +83,10 @@ export async function runGasScenario(rpcUrl: string): Promise<Map<string, bigint
     bidWindow: 600,
     nonce: nonce++,
     deadline: (await now()) + 3600n,
+    startDeadline: 600,
+    auctionFormat: 0,
+    revealWindow: 0,
+    minReputation: 0,
   });
   const create = async (deposit?: bigint) => {
     const order = await makeOrder(deposit);

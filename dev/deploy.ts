@@ -2,9 +2,11 @@ import { createPublicClient, createWalletClient, http, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { deployMarket } from "@/lib/chain/deploy-market";
 import { devRoles } from "@/lib/chain/dev-accounts";
+import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 
 // Deploys the market on the local chain unless the previous start's deployment is still there
-// (anvil's state is reloaded from the data directory), and gives the keeper's key gas.
+// (anvil's state is reloaded from the data directory), and gives the keeper's and the attesting deployer's
+// keys gas.
 
 export interface Deployment {
   marketAddress: `0x${string}`;
@@ -24,19 +26,37 @@ export async function ensureMarketDeployed(opts: {
       client.getCode({ address: marketAddress }),
       client.getCode({ address: tokenAddress }),
     ]);
-    if (marketCode && marketCode !== "0x" && tokenCode && tokenCode !== "0x") {
+    if (
+      marketCode &&
+      marketCode !== "0x" &&
+      tokenCode &&
+      tokenCode !== "0x" &&
+      (await hasIntegrityAbi(opts.rpcUrl, marketAddress))
+    ) {
       return { marketAddress, tokenAddress, deployBlock };
     }
   }
   const deployed = await deployMarket({
     rpcUrl: opts.rpcUrl,
     deployerPrivateKey: devRoles.deployer.privateKey,
+    deployer: devRoles.attester.address,
   });
   return {
     marketAddress: deployed.marketAddress,
     tokenAddress: deployed.tokenAddress,
     deployBlock: deployed.deployBlock.toString(),
   };
+}
+
+/** A market deployed before issue 13 has no `deployer()`: redeploy it rather than run against an old ABI. */
+async function hasIntegrityAbi(rpcUrl: string, marketAddress: `0x${string}`): Promise<boolean> {
+  const client = createPublicClient({ transport: http(rpcUrl) });
+  try {
+    await client.readContract({ address: marketAddress, abi: computeMarketAbi, functionName: "deployer" });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -46,13 +66,15 @@ export async function ensureMarketDeployed(opts: {
 export async function fundKeeper(rpcUrl: string): Promise<void> {
   const transport = http(rpcUrl);
   const client = createPublicClient({ transport });
-  const keeper = devRoles.keeper.address;
-  if ((await client.getBalance({ address: keeper })) >= parseEther("1")) return;
   const wallet = createWalletClient({
     account: privateKeyToAccount(devRoles.deployer.privateKey),
     transport,
   });
-  const hash = await wallet.sendTransaction({ chain: null, to: keeper, value: parseEther("100") });
-  const receipt = await client.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error("funding the keeper's dev key failed");
+  // The attesting deployer key (index 11) is not funded by anvil either.
+  for (const address of [devRoles.keeper.address, devRoles.attester.address]) {
+    if ((await client.getBalance({ address })) >= parseEther("1")) continue;
+    const hash = await wallet.sendTransaction({ chain: null, to: address, value: parseEther("100") });
+    const receipt = await client.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`funding the dev key ${address} failed`);
+  }
 }

@@ -211,6 +211,7 @@ export function stackEnv(
     RELAYER_PRIVATE_KEY: devRoles.deployer.privateKey,
     // Funded with gas by ensureMarketDeployed (dev/deploy.ts).
     KEEPER_PRIVATE_KEY: devRoles.keeper.privateKey,
+    DEPLOYER_PRIVATE_KEY: devRoles.attester.privateKey,
     KUBECONFIG_ENCRYPTION_KEY: info.encryptionKey,
     ALLOW_PRIVATE_CLUSTER_ADDRESSES: "true",
     ENABLE_TEST_WALLET: "true",

@@ -45,6 +45,10 @@ test("a signed order with a permit is relayed without the tenant paying gas; rep
     bidWindow: 60,
     nonce: BigInt(Date.now()),
     deadline: block.timestamp + 3600n,
+    startDeadline: 600,
+    auctionFormat: 0,
+    revealWindow: 0,
+    minReputation: 0,
   };
   const signature = await wallet.signTypedData(orderTypedData(order, stack.chainId, stack.marketAddress));
 

@@ -29,6 +29,11 @@ const envSchema = z.object({
   RELAYER_PRIVATE_KEY: z.string().regex(hex32, "must be a 0x-prefixed 32-byte hex private key").optional(),
   /** Settles orders whose bid window ended and closes finished leases (lib/lease/run-keeper.ts); needs gas only. */
   KEEPER_PRIVATE_KEY: z.string().regex(hex32, "must be a 0x-prefixed 32-byte hex private key").optional(),
+  /**
+   * The marketplace's deployer key: attests on chain that a lease's workload started (with the manifest hash
+   * it deployed), its downtime and providers' reputation. The market's owner names it with `setDeployer`.
+   */
+  DEPLOYER_PRIVATE_KEY: z.string().regex(hex32, "must be a 0x-prefixed 32-byte hex private key").optional(),
   KUBECONFIG_ENCRYPTION_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (a 32-byte AES-256 key)")

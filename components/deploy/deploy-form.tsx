@@ -8,7 +8,12 @@ import { fetchJson } from "@/lib/api/fetch-json";
 import { buildOrder } from "@/lib/market/build-order";
 import { type DraftManifest, sealDraft } from "@/lib/market/draft-manifest";
 import { biddersFromScreening } from "@/lib/market/estimate-auction-price";
-import { DEFAULT_INTEGRITY_TERMS, parseIntegrityTerms, reputationReach } from "@/lib/market/integrity-terms";
+import {
+  DEFAULT_INTEGRITY_TERMS,
+  integrityOrderOptions,
+  parseIntegrityTerms,
+  reputationReach,
+} from "@/lib/market/integrity-terms";
 import { manifestServices, manifestTotals } from "@/lib/market/manifest";
 import { quoteOrderTerms } from "@/lib/market/quote-order-terms";
 import { screenOrder } from "@/lib/market/screen-order";
@@ -153,7 +158,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
       durationSeconds,
       bidWindowSeconds,
       region: region || null,
-      integrity: integrity.fields,
+      ...integrityOrderOptions(integrity.fields),
     });
     const id = await submitter.submit({
       order: built.order,

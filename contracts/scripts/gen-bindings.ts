@@ -7,13 +7,30 @@ import { fileURLToPath } from "node:url";
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const bindingsPath = join(repoRoot, "lib", "chain", "generated", "contracts.ts");
 
-/** Contracts exported to TypeScript: artifact (`<file>/<name>.json`) → export prefix. */
+/**
+ * Contracts exported to TypeScript: artifacts (`<file>/<name>.json`) → export prefix. The ABI is the union of
+ * the artifacts' ABIs (first wins per signature) and the bytecode the first artifact's: ComputeMarket serves
+ * the extension's functions through its fallback (delegatecall), so TS sees one ABI at one address.
+ */
 const CONTRACTS = [
-  { artifact: "ComputeMarket.sol/ComputeMarket.json", prefix: "computeMarket" },
-  { artifact: "MockStablecoin.sol/MockStablecoin.json", prefix: "mockStablecoin" },
+  {
+    artifacts: [
+      "ComputeMarket.sol/ComputeMarket.json",
+      "ComputeMarketExtension.sol/ComputeMarketExtension.json",
+    ],
+    prefix: "computeMarket",
+  },
+  { artifacts: ["MockStablecoin.sol/MockStablecoin.json"], prefix: "mockStablecoin" },
 ] as const;
 
-type Artifact = { abi: unknown[]; bytecode: { object: string } };
+type AbiItem = { type: string; name?: string; inputs?: { type: string }[] };
+type Artifact = { abi: AbiItem[]; bytecode: { object: string } };
+
+/** Identity of an ABI item: one constructor/fallback/receive, else type + name + input types. */
+function abiKey(item: AbiItem): string {
+  if (item.type === "constructor" || item.type === "fallback" || item.type === "receive") return item.type;
+  return `${item.type}:${item.name}(${(item.inputs ?? []).map((i) => i.type).join(",")})`;
+}
 
 export function renderBindings(outDir = join(repoRoot, "contracts", "out")): string {
   const parts = [
@@ -21,12 +38,19 @@ export function renderBindings(outDir = join(repoRoot, "contracts", "out")): str
     "// Safe for the browser: ABIs and bytecode only.",
     "",
   ];
-  for (const { artifact, prefix } of CONTRACTS) {
-    const json = JSON.parse(readFileSync(join(outDir, artifact), "utf8")) as Artifact;
-    const bytecode = json.bytecode.object.startsWith("0x")
-      ? json.bytecode.object
-      : `0x${json.bytecode.object}`;
-    parts.push(`export const ${prefix}Abi = ${JSON.stringify(json.abi, null, 2)} as const;`, "");
+  for (const { artifacts, prefix } of CONTRACTS) {
+    const jsons = artifacts.map(
+      (artifact) => JSON.parse(readFileSync(join(outDir, artifact), "utf8")) as Artifact,
+    );
+    const abi = new Map<string, AbiItem>();
+    for (const json of jsons) {
+      for (const item of json.abi) if (!abi.has(abiKey(item))) abi.set(abiKey(item), item);
+    }
+    const [main] = jsons;
+    if (!main) throw new Error(`no artifact for ${prefix}`);
+    const object = main.bytecode.object;
+    const bytecode = object.startsWith("0x") ? object : `0x${object}`;
+    parts.push(`export const ${prefix}Abi = ${JSON.stringify([...abi.values()], null, 2)} as const;`, "");
     parts.push(`export const ${prefix}Bytecode = "${bytecode}" as const;`, "");
   }
   return parts.join("\n");

@@ -4,13 +4,11 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IComputeMarket} from "./interfaces/IComputeMarket.sol";
+import {MarketStorage} from "./MarketStorage.sol";
+import {ComputeMarketExtension} from "./ComputeMarketExtension.sol";
 import {Order, OrderLib} from "./libraries/OrderLib.sol";
 import {LeaseUpdate, LeaseUpdateLib} from "./libraries/LeaseUpdateLib.sol";
 
@@ -22,93 +20,36 @@ import {LeaseUpdate, LeaseUpdateLib} from "./libraries/LeaseUpdateLib.sol";
 /// order lives only in the `OrderCreated` event. Fee-on-transfer and rebasing tokens are not supported.
 /// Reentrancy: OZ's transient-storage guard (EIP-1153; the same `nonReentrant` semantics as
 /// `ReentrancyGuard`, ~5k gas cheaper per call) on every function that moves tokens.
-contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardTransient {
+contract ComputeMarket is MarketStorage, IComputeMarket {
     using SafeERC20 for IERC20;
     using OrderLib for Order;
 
-    /// @notice Highest protocol fee the owner may set: 10%.
-    uint16 public constant MAX_FEE_BPS = 1_000;
-    /// @notice Most attributes (region + GPU models + free-form) a provider may hold.
-    uint256 public constant MAX_PROVIDER_ATTRIBUTES = 32;
-    /// @notice Longest bid window an order may ask for.
-    uint32 public constant MAX_BID_WINDOW = 30 days;
-    /// @notice Attribute key under which a provider's region is stored.
-    bytes32 public constant REGION_KEY = "region";
-    /// @notice Attribute key under which each of a provider's GPU models is stored.
-    bytes32 public constant GPU_KEY = "gpu";
-
-    uint256 private constant BPS = 10_000;
-    uint256 private constant SECONDS_PER_HOUR = 3_600;
-
-    /// @notice The ERC-20 every deposit, payout and fee is paid in.
-    IERC20 public immutable token;
-
-    /// @dev One order and, once settled, its lease (`leaseId == orderId`). Three slots:
-    ///  slot 0: tenant | status | feeBps | bidEnd | duration  (read by every call, written on status changes)
-    ///  slot 1: bestProvider | bestPrice                         (the whole auction state: one SSTORE per bid)
-    ///  slot 2: escrow | paidOut | requirementsTag               (money)
-    /// `bidEnd` is the end of the bid window while Open and becomes the lease start on settlement (the auction
-    /// ends when it settles). `bestPrice` starts at `maxPricePerHour + 1` with no provider, so "at or below the
-    /// max and strictly below the best" is one comparison and the first bid rewrites a warm non-zero slot.
-    struct OrderState {
-        address tenant;
-        OrderStatus status;
-        uint16 feeBps;
-        uint40 bidEnd;
-        uint32 duration;
-        address bestProvider;
-        uint96 bestPrice;
-        uint96 escrow;
-        uint96 paidOut;
-        uint64 requirementsTag;
-    }
-
-    /// @notice Id the next order gets (ids start at 1).
-    uint64 public nextOrderId = 1;
-    /// @notice Protocol fee in basis points of provider payouts, snapshotted into each lease at settlement.
-    uint16 public feeBps;
-    /// @notice Fees collected and not yet claimed to the treasury.
-    uint96 public feesAccrued;
-    /// @notice Where `claimFees` sends fees.
-    address public treasury;
-
-    mapping(uint256 orderId => OrderState) internal _orders;
-    mapping(address account => ProviderInfo) internal _providers;
-    /// @dev attribute id => the provider's `attributeEpoch` when it was written; stale epochs do not count,
-    /// so replacing a provider's attributes never loops over the old set.
-    mapping(address account => mapping(bytes32 attributeId => uint32 epoch)) internal _attributeEpochs;
-    /// @dev Permit2-style nonce bitmap: word = nonce >> 8, bit = nonce & 0xff.
-    mapping(address tenant => mapping(uint256 word => uint256 bits)) internal _nonceBitmap;
-
-    /// @dev Per-lease counters, one slot: the spec revision (the nonce of the next signed update) and the sum of
-    /// auto top-ups (checked against the cap). Kept apart from `OrderState` so orders stay three slots.
-    struct LeaseCounters {
-        uint32 specRevision;
-        uint96 autoTopUpUsed;
-    }
-
-    /// @dev Latest spec hash per lease; zero until the first update (the order's hash is in `OrderCreated`).
-    mapping(uint256 leaseId => bytes32 specHash) internal _specHashes;
-    mapping(uint256 leaseId => LeaseCounters) internal _leaseCounters;
-    mapping(uint256 leaseId => AutoTopUpRule) internal _autoTopUps;
-    /// @dev tenant => deploy key => lease id (0: all of the tenant's leases) => may update specs.
-    mapping(address tenant => mapping(address delegate => mapping(uint256 leaseId => bool))) internal _delegates;
+    /// @notice The contract serving the cold paths (`IComputeMarketExtension`), delegatecalled by `fallback`.
+    address public immutable extension;
 
     /// @param token_ Payment token.
-    /// @param owner_ Admin (fee, treasury).
+    /// @param owner_ Admin (fee, treasury, deployer).
     /// @param treasury_ Fee recipient.
     /// @param feeBps_ Initial protocol fee, at most `MAX_FEE_BPS`.
-    constructor(IERC20 token_, address owner_, address treasury_, uint16 feeBps_)
-        EIP712("KubeBid ComputeMarket", "1")
-        Ownable(owner_)
+    /// @param params Integrity parameters.
+    constructor(IERC20 token_, address owner_, address treasury_, uint16 feeBps_, IntegrityParams memory params)
+        MarketStorage(token_, owner_, treasury_, feeBps_, params)
     {
-        if (address(token_) == address(0) || treasury_ == address(0)) revert ZeroAddress();
-        if (feeBps_ > MAX_FEE_BPS) revert FeeTooHigh(feeBps_, MAX_FEE_BPS);
-        token = token_;
-        treasury = treasury_;
-        feeBps = feeBps_;
+        extension = address(new ComputeMarketExtension(token_, owner_, treasury_, feeBps_, params));
         emit TreasurySet(address(0), treasury_);
         emit FeeSet(0, feeBps_);
+    }
+
+    /// @dev Every selector this contract does not implement runs in `extension` on this contract's storage.
+    fallback() external {
+        address ext = extension;
+        assembly ("memory-safe") {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
     }
 
     // ================================================================ providers
@@ -165,7 +106,8 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
         bytes32[] calldata gpuModels,
         Attribute[] calldata attributes
     ) private {
-        uint256 count = gpuModels.length + attributes.length + (region == bytes32(0) ? 0 : 1);
+        uint256 count =
+            gpuModels.length + attributes.length + (region == bytes32(0) ? 0 : 1);
         if (count > MAX_PROVIDER_ATTRIBUTES) revert TooManyAttributes(count, MAX_PROVIDER_ATTRIBUTES);
         mapping(bytes32 => uint32) storage held = _attributeEpochs[msg.sender];
         if (region != bytes32(0)) held[OrderLib.attributeId(REGION_KEY, region)] = epoch;
@@ -269,6 +211,12 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
             revert InvalidOrderField("maxPricePerHour");
         }
         if (order.deposit == 0) revert InvalidOrderField("deposit");
+        if (order.startDeadline < MIN_START_DEADLINE) revert InvalidOrderField("startDeadline");
+        if (order.auctionFormat > OrderLib.FORMAT_SEALED) revert InvalidOrderField("auctionFormat");
+        if (order.auctionFormat == OrderLib.FORMAT_SEALED
+                ? order.revealWindow == 0 || order.revealWindow > MAX_REVEAL_WINDOW
+                : order.revealWindow != 0) revert InvalidOrderField("revealWindow");
+        if (order.minReputation > MAX_REPUTATION) revert InvalidOrderField("minReputation");
         uint256 required = order.requiredAttributes.length;
         if (required > OrderLib.MAX_REQUIRED_ATTRIBUTES) {
             revert TooManyRequiredAttributes(required, OrderLib.MAX_REQUIRED_ATTRIBUTES);
@@ -449,11 +397,6 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
         emit LeaseSpecUpdated(leaseId, specHash, next, signer);
     }
 
-    function _isDelegate(address tenant, address delegate, uint256 leaseId) private view returns (bool) {
-        mapping(uint256 => bool) storage grants = _delegates[tenant][delegate];
-        return grants[0] || grants[leaseId];
-    }
-
     /// @inheritdoc IComputeMarket
     function setDelegate(address delegate, uint256 leaseId, bool allowed) external {
         if (delegate == address(0)) revert ZeroAddress();
@@ -463,9 +406,7 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
     }
 
     /// @inheritdoc IComputeMarket
-    function setAutoTopUp(uint256 leaseId, uint96 amountPerTopUp, uint96 totalCap, uint32 minRunwaySeconds)
-        external
-    {
+    function setAutoTopUp(uint256 leaseId, uint96 amountPerTopUp, uint96 totalCap, uint32 minRunwaySeconds) external {
         OrderState storage o = _orders[leaseId];
         (address tenant, OrderStatus status) = (o.tenant, o.status);
         if (msg.sender != tenant) revert NotTenant(leaseId, msg.sender);
@@ -541,30 +482,6 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
 
     // ================================================================ admin
 
-    /// @inheritdoc IComputeMarket
-    function setFee(uint16 newFeeBps) external onlyOwner {
-        if (newFeeBps > MAX_FEE_BPS) revert FeeTooHigh(newFeeBps, MAX_FEE_BPS);
-        emit FeeSet(feeBps, newFeeBps);
-        feeBps = newFeeBps;
-    }
-
-    /// @inheritdoc IComputeMarket
-    function setTreasury(address newTreasury) external onlyOwner {
-        if (newTreasury == address(0)) revert ZeroAddress();
-        emit TreasurySet(treasury, newTreasury);
-        treasury = newTreasury;
-    }
-
-    /// @inheritdoc IComputeMarket
-    function claimFees() external nonReentrant {
-        uint256 amount = feesAccrued;
-        if (amount == 0) revert ZeroAmount();
-        feesAccrued = 0;
-        address to = treasury;
-        emit FeesClaimed(to, amount);
-        token.safeTransfer(to, amount);
-    }
-
     // ================================================================ views
 
     /// @inheritdoc IComputeMarket
@@ -579,7 +496,10 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
             escrow: s.escrow,
             bestProvider: s.bestProvider,
             bestPrice: hasBid ? s.bestPrice : 0,
-            requirementsTag: s.requirementsTag
+            requirementsTag: s.requirementsTag,
+            auctionFormat: 0,
+            minReputation: 0,
+            startDeadline: 0
         });
     }
 
@@ -615,64 +535,7 @@ contract ComputeMarket is IComputeMarket, EIP712, Ownable2Step, ReentrancyGuardT
     }
 
     /// @inheritdoc IComputeMarket
-    function getLeaseSpec(uint256 leaseId) external view returns (bytes32 specHash, uint32 revision) {
-        return (_specHashes[leaseId], _leaseCounters[leaseId].specRevision);
-    }
-
-    /// @inheritdoc IComputeMarket
-    function isDelegate(address tenant, address delegate, uint256 leaseId) external view returns (bool) {
-        return _isDelegate(tenant, delegate, leaseId);
-    }
-
-    /// @inheritdoc IComputeMarket
-    function getAutoTopUp(uint256 leaseId) external view returns (AutoTopUpRule memory rule, uint256 used) {
-        return (_autoTopUps[leaseId], _leaseCounters[leaseId].autoTopUpUsed);
-    }
-
-    /// @inheritdoc IComputeMarket
-    function hashLeaseUpdate(LeaseUpdate calldata update) external view returns (bytes32) {
-        return _leaseUpdateDigest(update);
-    }
-
-    function _leaseUpdateDigest(LeaseUpdate calldata update) private view returns (bytes32) {
-        return _hashTypedDataV4(LeaseUpdateLib.hash(update.leaseId, update.specHash, update.nonce, update.deadline));
-    }
-
-    /// @inheritdoc IComputeMarket
-    function bestBid(uint256 orderId) external view returns (address provider, uint96 pricePerHour) {
-        OrderState storage o = _orders[orderId];
-        provider = o.bestProvider;
-        if (provider != address(0)) pricePerHour = o.bestPrice;
-    }
-
-    /// @inheritdoc IComputeMarket
-    function getProvider(address account) external view returns (ProviderInfo memory) {
-        return _providers[account];
-    }
-
-    /// @inheritdoc IComputeMarket
-    function providerHasAttribute(address account, bytes32 attributeId_) external view returns (bool) {
-        ProviderInfo memory p = _providers[account];
-        return p.registered && _attributeEpochs[account][attributeId_] == p.attributeEpoch;
-    }
-
-    /// @inheritdoc IComputeMarket
-    function nonceUsed(address tenant, uint256 nonce) external view returns (bool) {
-        return _nonceBitmap[tenant][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
-    }
-
-    /// @inheritdoc IComputeMarket
-    function domainSeparator() external view returns (bytes32) {
-        return _domainSeparatorV4();
-    }
-
-    /// @inheritdoc IComputeMarket
     function hashOrder(Order calldata order) external view returns (bytes32) {
         return _hashTypedDataV4(order.hash());
-    }
-
-    /// @inheritdoc IComputeMarket
-    function attributeId(bytes32 key, bytes32 value) external pure returns (bytes32) {
-        return OrderLib.attributeId(key, value);
     }
 }

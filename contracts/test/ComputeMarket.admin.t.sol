@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {devIntegrityParams} from "./utils/IntegrityParams.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {MarketFixture} from "./utils/MarketFixture.sol";
 import {ComputeMarket} from "../src/ComputeMarket.sol";
@@ -15,6 +16,7 @@ contract ComputeMarketAdminTest is MarketFixture {
     /// @dev Tests deploy without the EIP-170 limit; a real chain refuses a larger contract.
     function test_runtimeSize_withinEip170() public view {
         assertLe(address(market).code.length, 24_576);
+        assertLe(market.extension().code.length, 24_576);
     }
 
     function test_constructor_setsConfig() public view {
@@ -27,17 +29,17 @@ contract ComputeMarketAdminTest is MarketFixture {
 
     function test_constructor_revertsWhen_zeroToken() public {
         vm.expectRevert(IComputeMarket.ZeroAddress.selector);
-        new ComputeMarket(IERC20(address(0)), owner, treasury, 0);
+        new ComputeMarket(IERC20(address(0)), owner, treasury, 0, devIntegrityParams());
     }
 
     function test_constructor_revertsWhen_zeroTreasury() public {
         vm.expectRevert(IComputeMarket.ZeroAddress.selector);
-        new ComputeMarket(IERC20(address(usd)), owner, address(0), 0);
+        new ComputeMarket(IERC20(address(usd)), owner, address(0), 0, devIntegrityParams());
     }
 
     function test_constructor_revertsWhen_feeTooHigh() public {
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.FeeTooHigh.selector, 1001, 1000));
-        new ComputeMarket(IERC20(address(usd)), owner, treasury, 1001);
+        new ComputeMarket(IERC20(address(usd)), owner, treasury, 1001, devIntegrityParams());
     }
 
     // ------------------------------------------------------------ setFee / setTreasury / claimFees
@@ -132,7 +134,8 @@ contract ComputeMarketAdminTest is MarketFixture {
             keccak256(
                 "Order(address tenant,bytes32 specHash,uint32 cpuMillicores,uint32 memoryMiB,uint32 storageMiB,"
                 "uint16 gpuCount,bytes32 gpuModel,bytes32[] requiredAttributes,uint96 maxPricePerHour,"
-                "uint32 duration,uint96 deposit,uint32 bidWindow,uint256 nonce,uint256 deadline)"
+                "uint32 duration,uint96 deposit,uint32 bidWindow,uint256 nonce,uint256 deadline,uint16 startDeadline,"
+                "uint8 auctionFormat,uint32 revealWindow,uint8 minReputation)"
             )
         );
     }
@@ -159,12 +162,11 @@ contract ComputeMarketAdminTest is MarketFixture {
                     o.bidWindow,
                     o.nonce,
                     o.deadline
-                )
+                ),
+                abi.encode(o.startDeadline, o.auctionFormat, o.revealWindow, o.minReputation)
             )
         );
-        assertEq(
-            market.hashOrder(o), keccak256(abi.encodePacked("\x19\x01", market.domainSeparator(), structHash))
-        );
+        assertEq(market.hashOrder(o), keccak256(abi.encodePacked("\x19\x01", market.domainSeparator(), structHash)));
     }
 
     function test_attributeId_matchesLibrary() public view {
@@ -197,16 +199,12 @@ contract MockStablecoinTest is MarketFixture {
     }
 
     function test_faucet_revertsWhen_aboveCap() public {
-        vm.expectRevert(
-            abi.encodeWithSelector(MockStablecoin.MintCapExceeded.selector, 1_000_000e6 + 1, 1_000_000e6)
-        );
+        vm.expectRevert(abi.encodeWithSelector(MockStablecoin.MintCapExceeded.selector, 1_000_000e6 + 1, 1_000_000e6));
         usd.faucet(1_000_000e6 + 1);
     }
 
     function test_mint_revertsWhen_aboveCap() public {
-        vm.expectRevert(
-            abi.encodeWithSelector(MockStablecoin.MintCapExceeded.selector, 1_000_000e6 + 1, 1_000_000e6)
-        );
+        vm.expectRevert(abi.encodeWithSelector(MockStablecoin.MintCapExceeded.selector, 1_000_000e6 + 1, 1_000_000e6));
         usd.mint(stranger, 1_000_000e6 + 1);
     }
 }

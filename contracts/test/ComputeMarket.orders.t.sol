@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {devIntegrityParams} from "./utils/IntegrityParams.sol";
 import {MarketFixture} from "./utils/MarketFixture.sol";
 import {ERC1271WalletMock} from "./mocks/ERC1271WalletMock.sol";
 import {ComputeMarket} from "../src/ComputeMarket.sol";
@@ -86,18 +87,14 @@ contract ComputeMarketOrdersTest is MarketFixture {
     function test_createOrder_revertsWhen_maxPriceZero() public {
         Order memory o = _order();
         o.maxPricePerHour = 0;
-        vm.expectRevert(
-            abi.encodeWithSelector(IComputeMarket.InvalidOrderField.selector, bytes32("maxPricePerHour"))
-        );
+        vm.expectRevert(abi.encodeWithSelector(IComputeMarket.InvalidOrderField.selector, bytes32("maxPricePerHour")));
         _create(o);
     }
 
     function test_createOrder_revertsWhen_maxPriceAtUint96Max() public {
         Order memory o = _order();
         o.maxPricePerHour = type(uint96).max;
-        vm.expectRevert(
-            abi.encodeWithSelector(IComputeMarket.InvalidOrderField.selector, bytes32("maxPricePerHour"))
-        );
+        vm.expectRevert(abi.encodeWithSelector(IComputeMarket.InvalidOrderField.selector, bytes32("maxPricePerHour")));
         _create(o);
     }
 
@@ -201,7 +198,7 @@ contract ComputeMarketOrdersTest is MarketFixture {
     }
 
     function test_createOrderWithSignature_revertsWhen_signedForOtherContract() public {
-        ComputeMarket other = new ComputeMarket(IERC20(address(usd)), owner, treasury, 0);
+        ComputeMarket other = new ComputeMarket(IERC20(address(usd)), owner, treasury, 0, devIntegrityParams());
         Order memory o = _order();
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(tenantKey, other.hashOrder(o));
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.InvalidSignature.selector, tenant, market.hashOrder(o)));

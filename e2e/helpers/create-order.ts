@@ -85,6 +85,10 @@ export async function createOrder(opts: CreateOrderOptions): Promise<bigint> {
     bidWindow: opts.bidWindowSeconds ?? 20,
     nonce: BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000)),
     deadline: block.timestamp + 3600n,
+    startDeadline: 600,
+    auctionFormat: 0,
+    revealWindow: 0,
+    minReputation: 0,
   };
   const chainId = await publicClient.getChainId();
   const signature = await wallet.signTypedData(orderTypedData(order, chainId, opts.marketAddress));

@@ -123,6 +123,10 @@ describe("runAutoTopUp against the deployed contract", () => {
       bidWindow: 600,
       nonce: 0n,
       deadline: 4_000_000_000n,
+      startDeadline: 600,
+      auctionFormat: 0,
+      revealWindow: 0,
+      minReputation: 0,
     };
     await mined(tenant.writeContract({ ...market, functionName: "createOrder", args: [order] }));
     await mined(

@@ -10,6 +10,29 @@ import {
   mockStablecoinBytecode,
 } from "@/lib/chain/generated/contracts";
 
+/** `IComputeMarket.IntegrityParams`: the market's immutable bond, slash and forfeit rules. */
+export type IntegrityParams = {
+  /** Share of a bid's lease value (price × duration) locked from the provider's bond, basis points. */
+  bondBps: number;
+  /** Most one lease (or sealed commit) locks, token base units. */
+  bondCap: bigint;
+  /** Seconds from a bond withdrawal request until it can be withdrawn. */
+  unbondingDelay: number;
+  /** Share of the lock paid to the tenant when a lease is never started, basis points. */
+  startSlashBps: number;
+  /** Share of an unrevealed sealed commit's lock forfeited to the tenant, basis points. */
+  forfeitBps: number;
+};
+
+/** The dev stack's rules (20% of the lease value, at most 1,000 tokens of 6 decimals, 60 s unbonding). */
+export const devIntegrityParams: IntegrityParams = {
+  bondBps: 2_000,
+  bondCap: 1_000_000_000n,
+  unbondingDelay: 60,
+  startSlashBps: 5_000,
+  forfeitBps: 1_000,
+};
+
 export type DeployMarketOptions = {
   rpcUrl: string;
   deployerPrivateKey: Hex;
@@ -19,6 +42,10 @@ export type DeployMarketOptions = {
   feeBps?: number;
   /** Existing ERC-20 to pay in; if absent a MockStablecoin is deployed. */
   token?: Address;
+  /** Integrity rules; defaults to `devIntegrityParams`. */
+  integrity?: IntegrityParams;
+  /** The marketplace's deployer key (attests starts, downtime, reputation), set right after deployment. */
+  deployer?: Address;
 };
 
 export type DeployedMarket = {
@@ -29,7 +56,10 @@ export type DeployedMarket = {
   chainId: number;
 };
 
-/** Deploy ComputeMarket (and a MockStablecoin unless `token` is given); the deployer becomes owner. */
+/**
+ * Deploy ComputeMarket (and a MockStablecoin unless `token` is given); the deploying key becomes owner and,
+ * when `deployer` is given, names it the marketplace's deployer.
+ */
 export async function deployMarket(opts: DeployMarketOptions): Promise<DeployedMarket> {
   const account = privateKeyToAccount(opts.deployerPrivateKey);
   const transport = http(opts.rpcUrl);
@@ -53,14 +83,32 @@ export async function deployMarket(opts: DeployMarketOptions): Promise<DeployedM
   const hash = await wallet.deployContract({
     abi: computeMarketAbi,
     bytecode: computeMarketBytecode,
-    args: [tokenAddress, account.address, opts.treasury ?? account.address, opts.feeBps ?? 0],
+    args: [
+      tokenAddress,
+      account.address,
+      opts.treasury ?? account.address,
+      opts.feeBps ?? 0,
+      opts.integrity ?? devIntegrityParams,
+    ],
     chain: null,
   });
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
   if (!receipt.contractAddress || receipt.status !== "success")
     throw new Error("ComputeMarket deploy failed");
+  const marketAddress = getAddress(receipt.contractAddress);
+  if (opts.deployer) {
+    const setHash = await wallet.writeContract({
+      address: marketAddress,
+      abi: computeMarketAbi,
+      functionName: "setDeployer",
+      args: [opts.deployer],
+      chain: null,
+    });
+    const setReceipt = await publicClient.waitForTransactionReceipt({ hash: setHash });
+    if (setReceipt.status !== "success") throw new Error("ComputeMarket setDeployer failed");
+  }
   return {
-    marketAddress: getAddress(receipt.contractAddress),
+    marketAddress,
     tokenAddress,
     deployBlock: receipt.blockNumber,
     chainId,

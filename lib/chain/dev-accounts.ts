@@ -72,9 +72,19 @@ export const devKeeperAccount = {
   privateKey: "0xf214f2b2cd398c806f84e317254e0f0b801d0643303237d97a22a48e01628897",
 } as const satisfies DevAccount;
 
+/**
+ * The marketplace's deployer key in dev (`DEPLOYER_PRIVATE_KEY`): attests lease starts, downtime and
+ * reputation on chain. Index 11 of the same mnemonic; unfunded by anvil, so the dev stack sends it gas.
+ */
+export const devDeployerAccount = {
+  index: 11,
+  address: "0x71bE63f3384f5fb98995898A86B02Fb2426c5788",
+  privateKey: "0x701b615bbdfb9de65240bc28bd21bbc0d996645a3dd57e7b12bc2bdf6f192c82",
+} as const satisfies DevAccount;
+
 /** Who is who in the dev stack. */
 export const devRoles = {
-  /** Deploys the contracts; owner and treasury of the dev market. */
+  /** Deploys the contracts; owner and treasury of the dev market. (Not the attesting deployer: see `attester`.) */
   deployer: devAccounts[0],
   /** The server bid engine's operator key, named as operator by the demo providers. */
   bidEngineOperator: devAccounts[1],
@@ -86,4 +96,6 @@ export const devRoles = {
   e2e: [devAccounts[7], devAccounts[8], devAccounts[9]],
   /** The server keeper's key (settles and closes; holds gas, never tokens). */
   keeper: devKeeperAccount,
+  /** The marketplace's deployer key (`DEPLOYER_PRIVATE_KEY`): attests starts, downtime and reputation. */
+  attester: devDeployerAccount,
 } as const;

@@ -97,6 +97,10 @@ describe("ComputeMarket on anvil", () => {
     bidWindow: 600,
     nonce: nonce++,
     deadline: (await pub.getBlock()).timestamp + 3600n,
+    startDeadline: 600,
+    auctionFormat: 0,
+    revealWindow: 0,
+    minReputation: 0,
     ...overrides,
   });
   const createdId = (receipt: Awaited<ReturnType<typeof mined>>) => {

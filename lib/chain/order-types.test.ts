@@ -1,7 +1,7 @@
 import { createPublicClient, createWalletClient, http, maxUint256, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DeployedMarket, deployMarket } from "./deploy-market";
+import { type DeployedMarket, deployMarket, devIntegrityParams } from "./deploy-market";
 import { devRoles } from "./dev-accounts";
 import { computeMarketAbi, mockStablecoinAbi } from "./generated/contracts";
 import {
@@ -31,6 +31,11 @@ const sampleOrder = (): Order => ({
   bidWindow: 600,
   nonce: 7n,
   deadline: 4_000_000_000n,
+  // Not the defaults, so the digest test covers every integrity field.
+  startDeadline: 900,
+  auctionFormat: 1,
+  revealWindow: 120,
+  minReputation: 40,
 });
 
 describe("order-types against the deployed contract", () => {
@@ -40,7 +45,11 @@ describe("order-types against the deployed contract", () => {
 
   beforeAll(async () => {
     anvil = await startAnvil();
-    deployed = await deployMarket({ rpcUrl: anvil.rpcUrl, deployerPrivateKey: devRoles.deployer.privateKey });
+    deployed = await deployMarket({
+      rpcUrl: anvil.rpcUrl,
+      deployerPrivateKey: devRoles.deployer.privateKey,
+      deployer: devRoles.attester.address,
+    });
     client = createPublicClient({ transport: http(anvil.rpcUrl) }) as PublicClient;
   });
   afterAll(async () => {
@@ -57,6 +66,16 @@ describe("order-types against the deployed contract", () => {
       });
       expect(hashOrder(order, deployed.chainId, deployed.marketAddress)).toBe(onChain);
     }
+  });
+
+  it("deploys with the dev integrity parameters and names the attesting deployer", async () => {
+    const market = { address: deployed.marketAddress, abi: computeMarketAbi } as const;
+    expect(await client.readContract({ ...market, functionName: "deployer" })).toBe(
+      devRoles.attester.address,
+    );
+    expect(await client.readContract({ ...market, functionName: "integrityParams" })).toEqual(
+      devIntegrityParams,
+    );
   });
 
   it("computes attribute ids and the requirements tag like the contract", async () => {
@@ -121,6 +140,23 @@ describe("orderSchema", () => {
       false,
     );
     expect(orderSchema.safeParse({ ...base, bidWindow: 31 * 24 * 3600 }).success).toBe(false);
+    expect(orderSchema.safeParse({ ...base, startDeadline: 29 }).success).toBe(false);
+    expect(orderSchema.safeParse({ ...base, auctionFormat: 2 }).success).toBe(false);
+    expect(orderSchema.safeParse({ ...base, minReputation: 101 }).success).toBe(false);
+    // Open auctions have no reveal window; sealed ones need one of 1..86400 s.
+    expect(orderSchema.safeParse({ ...base, auctionFormat: 0, revealWindow: 60 }).success).toBe(false);
+    expect(orderSchema.safeParse({ ...base, auctionFormat: 1, revealWindow: 0 }).success).toBe(false);
+    expect(orderSchema.safeParse({ ...base, auctionFormat: 1, revealWindow: 86_401 }).success).toBe(false);
+    expect(orderSchema.safeParse({ ...base, auctionFormat: 1, revealWindow: 300 }).success).toBe(true);
+  });
+
+  it("defaults the integrity fields of an order that omits them", () => {
+    const { startDeadline, auctionFormat, revealWindow, minReputation, ...legacy } = serializeOrder(
+      sampleOrder(),
+    );
+    expect([startDeadline, auctionFormat, revealWindow, minReputation]).toEqual([900, 1, 120, 40]);
+    const parsed = orderSchema.parse(legacy);
+    expect(parsed).toMatchObject({ startDeadline: 600, auctionFormat: 0, revealWindow: 0, minReputation: 0 });
   });
 
   it("converts bytes32 text both ways", () => {

@@ -44,6 +44,10 @@ const orderTypes = {
     { name: "bidWindow", type: "uint32" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
+    { name: "startDeadline", type: "uint16" },
+    { name: "auctionFormat", type: "uint8" },
+    { name: "revealWindow", type: "uint32" },
+    { name: "minReputation", type: "uint8" },
   ],
 } as const;
 
@@ -52,6 +56,17 @@ const ORDER_PRIMARY_TYPE = "Order";
 /** Mirrors the contract's bounds (`OrderLib.MAX_REQUIRED_ATTRIBUTES`, `ComputeMarket.MAX_BID_WINDOW`). */
 export const MAX_REQUIRED_ATTRIBUTES = 8;
 export const MAX_BID_WINDOW_SECONDS = 30 * 24 * 3600;
+
+/** `Order.auctionFormat`: 0 open descending auction, 1 sealed-bid second-price (commit–reveal). */
+export const AUCTION_FORMAT = { open: 0, sealed: 1 } as const;
+export type AuctionFormat = (typeof AUCTION_FORMAT)[keyof typeof AUCTION_FORMAT];
+/** Default seconds after settlement within which the start must be attested (the issue's 10 minutes). */
+export const DEFAULT_START_DEADLINE_SECONDS = 600;
+/** Contract bounds of `startDeadline` and of a sealed order's `revealWindow`. */
+export const MIN_START_DEADLINE_SECONDS = 30;
+export const MAX_START_DEADLINE_SECONDS = 65_535;
+export const MAX_REVEAL_WINDOW_SECONDS = 86_400;
+export const MAX_REPUTATION = 100;
 
 const hexBytes32 = z
   .string()
@@ -72,25 +87,57 @@ const uintBig = (bits: 96 | 256) =>
     .refine((v) => v >= 0n && v < 1n << BigInt(bits), `out of range for uint${bits}`);
 
 /** Zod schema of a signed order (as signed: the contract's own checks come on top). */
-export const orderSchema = z.object({
-  tenant: z
-    .string()
-    .refine((v) => isAddress(v), "invalid address")
-    .transform((v) => v as Address),
-  specHash: hexBytes32,
-  cpuMillicores: uintNumber(32),
-  memoryMiB: uintNumber(32),
-  storageMiB: uintNumber(32),
-  gpuCount: uintNumber(16),
-  gpuModel: hexBytes32,
-  requiredAttributes: z.array(hexBytes32).max(MAX_REQUIRED_ATTRIBUTES),
-  maxPricePerHour: uintBig(96).refine((v) => v > 0n && v < (1n << 96n) - 1n, "maxPricePerHour out of range"),
-  duration: uintNumber(32).refine((v) => v > 0, "duration must be > 0"),
-  deposit: uintBig(96).refine((v) => v > 0n, "deposit must be > 0"),
-  bidWindow: uintNumber(32).refine((v) => v > 0 && v <= MAX_BID_WINDOW_SECONDS, "bidWindow out of range"),
-  nonce: uintBig(256),
-  deadline: uintBig(256),
-});
+export const orderSchema = z
+  .object({
+    tenant: z
+      .string()
+      .refine((v) => isAddress(v), "invalid address")
+      .transform((v) => v as Address),
+    specHash: hexBytes32,
+    cpuMillicores: uintNumber(32),
+    memoryMiB: uintNumber(32),
+    storageMiB: uintNumber(32),
+    gpuCount: uintNumber(16),
+    gpuModel: hexBytes32,
+    requiredAttributes: z.array(hexBytes32).max(MAX_REQUIRED_ATTRIBUTES),
+    maxPricePerHour: uintBig(96).refine(
+      (v) => v > 0n && v < (1n << 96n) - 1n,
+      "maxPricePerHour out of range",
+    ),
+    duration: uintNumber(32).refine((v) => v > 0, "duration must be > 0"),
+    deposit: uintBig(96).refine((v) => v > 0n, "deposit must be > 0"),
+    bidWindow: uintNumber(32).refine((v) => v > 0 && v <= MAX_BID_WINDOW_SECONDS, "bidWindow out of range"),
+    nonce: uintBig(256),
+    deadline: uintBig(256),
+    startDeadline: uintNumber(16)
+      .refine((v) => v >= MIN_START_DEADLINE_SECONDS, "startDeadline must be >= 30 seconds")
+      .default(DEFAULT_START_DEADLINE_SECONDS),
+    auctionFormat: uintNumber(16)
+      .refine(
+        (v): boolean => v === AUCTION_FORMAT.open || v === AUCTION_FORMAT.sealed,
+        "auctionFormat must be 0 (open) or 1 (sealed)",
+      )
+      .default(AUCTION_FORMAT.open),
+    /** 0 for an open auction; 1..86400 for a sealed one (checked below). */
+    revealWindow: uintNumber(32)
+      .refine((v) => v <= MAX_REVEAL_WINDOW_SECONDS, "revealWindow out of range")
+      .default(0),
+    minReputation: uintNumber(16)
+      .refine((v) => v <= MAX_REPUTATION, "minReputation must be 0..100")
+      .default(0),
+  })
+  .superRefine((order, ctx) => {
+    const sealed = order.auctionFormat === AUCTION_FORMAT.sealed;
+    if (sealed !== order.revealWindow > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["revealWindow"],
+        message: sealed
+          ? "a sealed auction needs a revealWindow of 1..86400 s"
+          : "revealWindow must be 0 for an open auction",
+      });
+    }
+  });
 
 /** An order with viem's native types (bigint for uint96/uint256), ready for `signTypedData` and ABI calls. */
 export type Order = z.output<typeof orderSchema>;

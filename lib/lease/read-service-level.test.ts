@@ -81,13 +81,13 @@ beforeAll(async () => {
       event(
         "1",
         "DowntimeRefunded",
-        { leaseId: "1", seconds: "120", fromEarnings: "120", fromBond: "0" },
+        { leaseId: "1", downtimeSeconds: "120", fromEarnings: "120", fromBond: "0" },
         T0 + 780_000,
       ),
       event(
         "1",
         "DowntimeRefunded",
-        { leaseId: "1", seconds: "30", fromEarnings: "10", fromBond: "20" },
+        { leaseId: "1", downtimeSeconds: "30", fromEarnings: "10", fromBond: "20" },
         T0 + 960_000,
       ),
       created("2", "120"),

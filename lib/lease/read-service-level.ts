@@ -17,7 +17,7 @@ const uint = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]
 const schemas = {
   OrderCreated: z.object({ order: z.object({ startDeadline: uint.optional() }) }),
   LeaseStartAttested: z.object({ startedAt: uint }),
-  DowntimeRefunded: z.object({ seconds: uint, fromEarnings: uint, fromBond: uint }),
+  DowntimeRefunded: z.object({ downtimeSeconds: uint, fromEarnings: uint, fromBond: uint }),
   LeaseUnstarted: z.object({ refund: uint, slashed: uint }),
 };
 type Name = keyof typeof schemas;
@@ -67,7 +67,7 @@ export async function readServiceLevel(opts: { db: Db; lease: Lease; now?: Date 
     })),
     refunds: all("DowntimeRefunded").map(({ args, row }) => ({
       at: row.at.toISOString(),
-      seconds: Number(args.seconds),
+      seconds: Number(args.downtimeSeconds),
       fromEarnings: args.fromEarnings,
       fromBond: args.fromBond,
       txHash: row.txHash,

@@ -1,6 +1,14 @@
 import type { Address, Hex } from "viem";
-import { attributeId, GPU_KEY, type Order, REGION_KEY, toBytes32Text } from "@/lib/chain/order-types";
-import type { IntegrityOrderFields } from "@/lib/market/integrity-terms";
+import {
+  AUCTION_FORMAT,
+  type AuctionFormat,
+  attributeId,
+  DEFAULT_START_DEADLINE_SECONDS,
+  GPU_KEY,
+  type Order,
+  REGION_KEY,
+  toBytes32Text,
+} from "@/lib/chain/order-types";
 import { canonicalizeManifest, type Manifest, manifestTotals } from "@/lib/market/manifest";
 
 // Turns a manifest and the tenant's terms into the EIP-712 order it signs: resources are the
@@ -18,9 +26,18 @@ export interface BuildOrderOptions {
   nonce?: bigint;
   /** Unix seconds; default an hour from now. */
   deadline?: bigint;
-  /** Auction format, reveal window, start deadline, minimum reputation; default an open auction, 600 s, 0. */
-  integrity?: IntegrityOrderFields;
+  /** Seconds after settlement to attest the start; default `DEFAULT_START_DEADLINE_SECONDS` (600). */
+  startDeadlineSeconds?: number;
+  /** `AUCTION_FORMAT.open` (default) or `.sealed`. */
+  auctionFormat?: AuctionFormat;
+  /** Reveal window of a sealed auction (1..86400 s); ignored (0) for an open one. Default 300 when sealed. */
+  revealWindowSeconds?: number;
+  /** Lowest provider reputation (0..100) allowed to bid; default 0. */
+  minReputation?: number;
 }
+
+/** Reveal window a sealed order gets when none is given. */
+export const DEFAULT_REVEAL_WINDOW_SECONDS = 300;
 
 export interface BuiltOrder {
   order: Order;
@@ -37,6 +54,7 @@ export function buildOrder(opts: BuildOrderOptions): BuiltOrder {
   const required: Hex[] = [];
   if (opts.region) required.push(attributeId(REGION_KEY, opts.region));
   if (totals.gpuCount > 0 && totals.gpuModel) required.push(attributeId(GPU_KEY, totals.gpuModel));
+  const sealed = opts.auctionFormat === AUCTION_FORMAT.sealed;
   const order: Order = {
     tenant: opts.tenant,
     specHash,
@@ -52,6 +70,10 @@ export function buildOrder(opts: BuildOrderOptions): BuiltOrder {
     bidWindow: opts.bidWindowSeconds,
     nonce: opts.nonce ?? randomNonce(),
     deadline: opts.deadline ?? BigInt(Math.floor(Date.now() / 1000) + 3600),
+    startDeadline: opts.startDeadlineSeconds ?? DEFAULT_START_DEADLINE_SECONDS,
+    auctionFormat: sealed ? AUCTION_FORMAT.sealed : AUCTION_FORMAT.open,
+    revealWindow: sealed ? (opts.revealWindowSeconds ?? DEFAULT_REVEAL_WINDOW_SECONDS) : 0,
+    minReputation: opts.minReputation ?? 0,
   };
   return { order, manifest, json, specHash };
 }

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { orderSchema, serializeOrder } from "@/lib/chain/order-types";
+import { buildOrder } from "@/lib/market/build-order";
+import { deployTemplates } from "@/lib/market/templates";
 import {
   countMeetingReputation,
   DEFAULT_INTEGRITY_TERMS,
   type IntegrityTermsText,
   integrityFromFlags,
+  integrityOrderOptions,
   parseIntegrityTerms,
   reputationReach,
 } from "./integrity-terms";
@@ -142,5 +146,38 @@ describe("reputationReach", () => {
   });
   it("claims nothing without scores", () => {
     expect(reputationReach(screening, null, 50)).toMatchObject({ known: false, fitting: 2 });
+  });
+});
+
+describe("the terms in the signed order", () => {
+  const signed = (text: Partial<IntegrityTermsText>) => {
+    const fields = terms(text).fields;
+    if (!fields) throw new Error("invalid terms");
+    const built = buildOrder({
+      tenant: "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc",
+      manifest: deployTemplates[0]?.manifest,
+      maxPricePerHour: 100_000n,
+      deposit: 100_000n,
+      durationSeconds: 3600,
+      bidWindowSeconds: 30,
+      ...integrityOrderOptions(fields),
+    });
+    // What the relay route and the indexer accept: the order's own schema, contract bounds included.
+    return orderSchema.parse(serializeOrder(built.order));
+  };
+
+  it("a sealed order carries format 1, its reveal window, start deadline and minimum reputation", () => {
+    expect(
+      signed({ auctionFormat: "sealed", revealWindow: "45", startDeadline: "120", minReputation: "80" }),
+    ).toMatchObject({ auctionFormat: 1, revealWindow: 45, startDeadline: 120, minReputation: 80 });
+  });
+
+  it("the defaults sign an open auction with a 10-minute start deadline", () => {
+    expect(signed({})).toMatchObject({
+      auctionFormat: 0,
+      revealWindow: 0,
+      startDeadline: 600,
+      minReputation: 0,
+    });
   });
 });

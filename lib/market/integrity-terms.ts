@@ -4,16 +4,25 @@
 // revealWindow 0 for open and 1..86400 s for sealed, minReputation 0..100), one message per invalid
 // term, so the form shows the error before the wallet is asked to sign something the chain refuses.
 
+import {
+  AUCTION_FORMAT,
+  DEFAULT_START_DEADLINE_SECONDS,
+  MAX_REPUTATION,
+  MAX_REVEAL_WINDOW_SECONDS,
+  MAX_START_DEADLINE_SECONDS,
+  MIN_START_DEADLINE_SECONDS,
+} from "@/lib/chain/order-types";
+import type { BuildOrderOptions } from "@/lib/market/build-order";
 import type { AuctionFormat } from "@/lib/market/simulate-auction";
 
 export type { AuctionFormat };
 export const AUCTION_FORMATS = ["open", "sealed"] as const satisfies readonly AuctionFormat[];
 
-/** The on-chain `uint8 auctionFormat`: 0 open descending, 1 sealed-bid second-price. */
-export const AUCTION_FORMAT_CODE: Record<AuctionFormat, number> = { open: 0, sealed: 1 };
+/** The on-chain `uint8 auctionFormat` (lib/chain/order-types.ts) of a format, and back. */
+export const AUCTION_FORMAT_CODE = AUCTION_FORMAT satisfies Record<AuctionFormat, number>;
 
 export function auctionFormatOf(code: number): AuctionFormat {
-  return code === 1 ? "sealed" : "open";
+  return code === AUCTION_FORMAT.sealed ? "sealed" : "open";
 }
 
 /** One line each, for the format picker, the review step and the order page. */
@@ -30,14 +39,16 @@ export const AUCTION_FORMAT_TEXT: Record<AuctionFormat, { label: string; explain
   },
 };
 
-export const START_DEADLINE_DEFAULT = 600;
-export const START_DEADLINE_MIN = 30;
+// The contract's bounds, from the one definition of the order (lib/chain/order-types.ts).
+export const START_DEADLINE_DEFAULT = DEFAULT_START_DEADLINE_SECONDS;
+export const START_DEADLINE_MIN = MIN_START_DEADLINE_SECONDS;
 /** uint16 on chain: 65535 s, a little over 18 hours. */
-export const START_DEADLINE_MAX = 65_535;
+export const START_DEADLINE_MAX = MAX_START_DEADLINE_SECONDS;
+/** The form's suggestion: a minute is plenty for a bid engine to reveal. */
 export const REVEAL_WINDOW_DEFAULT = 60;
 export const REVEAL_WINDOW_MIN = 1;
-export const REVEAL_WINDOW_MAX = 86_400;
-export const MIN_REPUTATION_MAX = 100;
+export const REVEAL_WINDOW_MAX = MAX_REVEAL_WINDOW_SECONDS;
+export const MIN_REPUTATION_MAX = MAX_REPUTATION;
 
 export interface IntegrityTermsText {
   auctionFormat: AuctionFormat;
@@ -59,9 +70,24 @@ export const DEFAULT_INTEGRITY_TERMS: IntegrityTermsText = {
 /** What the signed order carries (the four EIP-712 fields after `deadline`). */
 export interface IntegrityOrderFields {
   startDeadline: number;
-  auctionFormat: number;
+  auctionFormat: (typeof AUCTION_FORMAT)[AuctionFormat];
   revealWindow: number;
   minReputation: number;
+}
+
+/** The fields as buildOrder's options. */
+export function integrityOrderOptions(
+  fields: IntegrityOrderFields,
+): Pick<
+  BuildOrderOptions,
+  "startDeadlineSeconds" | "auctionFormat" | "revealWindowSeconds" | "minReputation"
+> {
+  return {
+    startDeadlineSeconds: fields.startDeadline,
+    auctionFormat: fields.auctionFormat,
+    revealWindowSeconds: fields.revealWindow,
+    minReputation: fields.minReputation,
+  };
 }
 
 export interface IntegrityTermErrors {

@@ -44,6 +44,10 @@ const order = (who: string): Order => ({
   bidWindow: 30,
   nonce: 1n,
   deadline: 1n,
+  startDeadline: 600,
+  auctionFormat: 0,
+  revealWindow: 0,
+  minReputation: 0,
 });
 
 async function used(who: string, day: string): Promise<bigint> {

@@ -35,6 +35,55 @@ interface IComputeMarket {
         /// @dev Leases in status Active; the provider can deregister only at zero.
         uint32 activeLeases;
         bool registered;
+        /// @dev 0..100, attested by the marketplace's deployer (`attestReputation`); 0 until the first attestation.
+        uint8 reputation;
+    }
+
+    /// @notice Constructor parameters of the integrity rules, immutable for the life of the market.
+    struct IntegrityParams {
+        /// @dev Share of a bid's lease value (price x duration) it locks from the provider's bond, in bps.
+        uint16 bondBps;
+        /// @dev Most one lease (or commit) may lock, token base units.
+        uint96 bondCap;
+        /// @dev Seconds between `requestBondWithdrawal` and `withdrawBond` (dev 60, production 7 days).
+        uint32 unbondingDelay;
+        /// @dev Share of the lock paid to the tenant by `cancelUnstarted`, in bps.
+        uint16 startSlashBps;
+        /// @dev Share of an unrevealed commit's lock forfeited to the tenant by `forfeitCommit`, in bps.
+        uint16 forfeitBps;
+    }
+
+    /// @notice A provider's bond. Free bond is `total - locked - unbonding` (0 if that is negative).
+    struct BondInfo {
+        /// @dev Everything the provider has deposited and not withdrawn or lost to slashes (incl. locked and
+        /// unbonding).
+        uint96 total;
+        /// @dev Held by the provider's best bids, commits and unfinished leases.
+        uint96 locked;
+        /// @dev Requested for withdrawal, payable by `withdrawBond` from `unbondAt`.
+        uint96 unbonding;
+        uint40 unbondAt;
+    }
+
+    /// @notice Read model of a sealed-bid auction (see `getSealedAuction`); best reveal in `bestBid`.
+    struct SealedAuctionInfo {
+        /// @dev Reveals are accepted from the order's `bidEnd` until this time; settle and forfeit after it.
+        uint40 revealEnd;
+        /// @dev Second-lowest revealed price (0 while fewer than two reveals).
+        uint96 secondPrice;
+        uint32 commits;
+        uint32 reveals;
+    }
+
+    /// @notice One provider's commitment in a sealed auction (see `getCommit`).
+    struct CommitInfo {
+        /// @dev keccak256(abi.encode(orderId, provider, uint96 price, bytes32 salt)); zero: no commit.
+        bytes32 commitment;
+        /// @dev The revealed price (0 until revealed).
+        uint96 price;
+        bool revealed;
+        /// @dev Lock already settled: released (lost or forfeited) or handed over to the lease.
+        bool closed;
     }
 
     /// @notice Read model of an order (see `getOrder`).
@@ -51,6 +100,12 @@ interface IComputeMarket {
         uint96 bestPrice;
         /// @dev `OrderLib.requirementsTag` of the required attributes (0: none).
         uint64 requirementsTag;
+        /// @dev The order's `auctionFormat` (0 open, 1 sealed).
+        uint8 auctionFormat;
+        /// @dev The order's `minReputation`.
+        uint8 minReputation;
+        /// @dev The order's `startDeadline` (seconds after settlement).
+        uint16 startDeadline;
     }
 
     /// @notice Read model of a lease (see `getLease`).
@@ -65,8 +120,17 @@ interface IComputeMarket {
         uint96 escrow;
         /// @dev Gross amount already paid out to the provider (fees included).
         uint96 paidOut;
-        /// @dev Gross amount earned by the provider so far (capped by escrow and duration).
+        /// @dev Gross amount earned by the provider so far (capped by escrow and duration); nothing accrues
+        /// before `attestedAt`.
         uint256 accrued;
+        /// @dev When the deployer attested the start (0: not yet); accrual runs from here.
+        uint40 attestedAt;
+        /// @dev Absolute time by which the start must be attested (settlement + the order's `startDeadline`).
+        uint40 startDeadline;
+        /// @dev Sum of the downtime seconds attested for the lease.
+        uint32 downtimeSeconds;
+        /// @dev Total SLA refunds paid to the tenant, out of the provider's earnings (bond part not counted).
+        uint96 refunded;
     }
 
     /// @notice A tenant's auto top-up rule for one lease, and how much it has pulled so far (one slot).
@@ -161,6 +225,47 @@ interface IComputeMarket {
     /// @notice Another top-up of `amount` would take the lease's auto top-ups beyond `totalCap`.
     error AutoTopUpCapReached(uint256 leaseId, uint256 used, uint256 amount, uint256 totalCap);
 
+    /// @notice The provider's free bond does not cover what the bid (or commit) must lock.
+    error InsufficientBond(address provider, uint256 required, uint256 free);
+    /// @notice `withdrawBond` before the unbonding delay is over.
+    error UnbondingNotOver(uint256 unbondAt);
+    /// @notice `withdrawBond` with nothing requested.
+    error NothingUnbonding();
+    /// @notice The provider's reputation is below the order's `minReputation`.
+    error ReputationTooLow(address provider, uint256 score, uint256 min);
+    /// @notice `placeBid` / `acceptBid` on a sealed-bid order (use `commitBid` and `revealBid`).
+    error SealedAuction(uint256 orderId);
+    /// @notice `commitBid` / `revealBid` / `forfeitCommit` on an open-auction order.
+    error NotSealedAuction(uint256 orderId);
+    /// @notice The provider already committed to this order.
+    error AlreadyCommitted(uint256 orderId, address provider);
+    /// @notice The provider has no (open) commit on this order.
+    error NoCommit(uint256 orderId, address provider);
+    /// @notice The commit was already revealed.
+    error AlreadyRevealed(uint256 orderId, address provider);
+    /// @notice The revealed price and salt do not hash to the commitment (or the price is 0 or above the max).
+    error InvalidReveal(uint256 orderId, address provider);
+    /// @notice Outside the reveal phase (`bidEnd` .. `revealEnd`).
+    error NotRevealPhase(uint256 orderId, uint256 bidEnd, uint256 revealEnd);
+    /// @notice The reveal phase is not over yet (settle / forfeit too early).
+    error RevealOpen(uint256 orderId, uint256 revealEnd);
+    /// @notice The caller is not the marketplace's deployer.
+    error NotDeployer(address caller);
+    /// @notice The lease's start was already attested.
+    error AlreadyAttested(uint256 leaseId);
+    /// @notice The start deadline has passed (attest too late).
+    error StartDeadlinePassed(uint256 leaseId, uint256 startDeadline);
+    /// @notice The start deadline has not passed, or the lease was started (cancel too early).
+    error StartDeadlineNotPassed(uint256 leaseId, uint256 startDeadline);
+    /// @notice The attested spec hash is not the lease's current one.
+    error SpecHashMismatch(uint256 leaseId, bytes32 specHash, bytes32 expected);
+    /// @notice Two batched arrays differ in length.
+    error LengthMismatch(uint256 a, uint256 b);
+    /// @notice A reputation score above 100.
+    error ScoreOutOfRange(uint256 score);
+    /// @notice A constructor integrity parameter is out of range (`field` names it).
+    error InvalidIntegrityParam(bytes32 field);
+
     // ---------------------------------------------------------------- events
 
     /// @notice A provider registered. `attributeEpoch` tags the attribute set now in force.
@@ -233,6 +338,35 @@ interface IComputeMarket {
     /// the running total of the lease's auto top-ups. `LeaseToppedUp` (from = tenant) follows it.
     event AutoToppedUp(uint256 indexed leaseId, address indexed keeper, uint256 amount, uint256 used);
 
+    /// @notice The owner named (or cleared) the marketplace's deployer, the key that attests starts, downtime
+    /// and reputation.
+    event DeployerSet(address indexed oldDeployer, address indexed newDeployer);
+    /// @notice A provider added `amount` to its bond, now `total`.
+    event BondDeposited(address indexed provider, uint256 amount, uint256 total);
+    /// @notice A provider moved `amount` of free bond to unbonding (all of it payable from `unbondAt`).
+    event BondWithdrawalRequested(address indexed provider, uint256 amount, uint40 unbondAt);
+    /// @notice A provider withdrew `amount` of unbonded bond.
+    event BondWithdrawn(address indexed provider, uint256 amount);
+    /// @notice `amount` of the provider's bond went to `to` (the tenant) for lease/order `leaseId`; `reason`
+    /// is "start" (never started), "sla" (downtime beyond earnings) or "forfeit" (unrevealed commit).
+    event BondSlashed(address indexed provider, uint256 indexed leaseId, uint256 amount, address to, bytes32 reason);
+    /// @notice A provider (or its operator, `bidder`) committed a sealed bid.
+    event BidCommitted(uint256 indexed orderId, address indexed provider, address bidder);
+    /// @notice A provider revealed its sealed bid.
+    event BidRevealed(uint256 indexed orderId, address indexed provider, uint96 price);
+    /// @notice An unrevealed commit lost `amount` of its lock to the tenant; the rest was released.
+    event CommitForfeited(uint256 indexed orderId, address indexed provider, uint256 amount);
+    /// @notice The deployer attested that the lease runs `specHash`; it accrues from `startedAt` to `endsAt`.
+    event LeaseStartAttested(uint256 indexed leaseId, bytes32 specHash, uint40 startedAt, uint40 endsAt);
+    /// @notice A lease never attested within its start deadline was cancelled: the tenant got `refund` (the
+    /// whole escrow) plus `slashed` from the provider's bond.
+    event LeaseUnstarted(uint256 indexed leaseId, uint256 refund, uint256 slashed);
+    /// @notice `downtimeSeconds` of attested downtime refunded to the tenant: `fromEarnings` out of the
+    /// provider's earned share, `fromBond` out of its bond.
+    event DowntimeRefunded(uint256 indexed leaseId, uint32 downtimeSeconds, uint256 fromEarnings, uint256 fromBond);
+    /// @notice The deployer attested a provider's reputation score (0..100).
+    event ReputationAttested(address indexed provider, uint8 score);
+
     /// @notice The protocol fee changed.
     event FeeSet(uint16 oldFeeBps, uint16 newFeeBps);
     /// @notice The treasury changed.
@@ -278,9 +412,7 @@ interface IComputeMarket {
     /// @param order The order.
     /// @param signature The tenant's EIP-712 signature over `order`.
     /// @return orderId The new order id.
-    function createOrderWithSignature(Order calldata order, bytes calldata signature)
-        external
-        returns (uint256 orderId);
+    function createOrderWithSignature(Order calldata order, bytes calldata signature) external returns (uint256 orderId);
 
     /// @notice Relay a signed order and fund it with an EIP-2612 permit for exactly `order.deposit`.
     /// @dev A permit front-run by someone else is tolerated: the transfer then relies on the allowance it set.
@@ -373,8 +505,7 @@ interface IComputeMarket {
     /// @param amountPerTopUp Added by each `autoTopUp`.
     /// @param totalCap Most all auto top-ups of the lease may add together.
     /// @param minRunwaySeconds Top up only while the escrow lasts fewer seconds than this.
-    function setAutoTopUp(uint256 leaseId, uint96 amountPerTopUp, uint96 totalCap, uint32 minRunwaySeconds)
-        external;
+    function setAutoTopUp(uint256 leaseId, uint96 amountPerTopUp, uint96 totalCap, uint32 minRunwaySeconds) external;
 
     /// @notice Anyone (the keeper): add exactly `amountPerTopUp` from the tenant to a running lease whose escrow
     /// lasts fewer than `minRunwaySeconds` and does not already cover the rest of the lease, within `totalCap`.
@@ -382,17 +513,6 @@ interface IComputeMarket {
     function autoTopUp(uint256 leaseId) external;
 
     // ---------------------------------------------------------------- admin
-
-    /// @notice Owner: set the protocol fee (basis points of provider payouts) for leases settled from now on.
-    /// @param newFeeBps At most `maxFeeBps`.
-    function setFee(uint16 newFeeBps) external;
-
-    /// @notice Owner: set the address fees are sent to.
-    /// @param newTreasury Non-zero address.
-    function setTreasury(address newTreasury) external;
-
-    /// @notice Send all accumulated fees to the treasury (anyone may call).
-    function claimFees() external;
 
     // ---------------------------------------------------------------- views
 
@@ -416,67 +536,8 @@ interface IComputeMarket {
     /// @return Token base units.
     function withdrawable(uint256 leaseId) external view returns (uint256);
 
-    /// @notice The lease's current manifest hash and revision. At revision 0 the hash is zero: the lease runs
-    /// the order's `specHash` (in `OrderCreated`; not stored, to keep `createOrder` cheap).
-    /// @param leaseId The lease.
-    /// @return specHash The hash of the latest update (zero before any).
-    /// @return revision Number of updates so far; the nonce the next signed update must carry.
-    function getLeaseSpec(uint256 leaseId) external view returns (bytes32 specHash, uint32 revision);
-
-    /// @notice Whether `delegate` may update the spec of `tenant`'s lease `leaseId` (by a grant for that lease
-    /// or for all of the tenant's leases). Does not check that `tenant` owns the lease.
-    /// @param tenant The tenant.
-    /// @param delegate The deploy key.
-    /// @param leaseId The lease.
-    /// @return True if authorised.
-    function isDelegate(address tenant, address delegate, uint256 leaseId) external view returns (bool);
-
-    /// @notice A lease's auto top-up rule (zeros: none) and what its auto top-ups added so far.
-    /// @param leaseId The lease.
-    /// @return rule The rule.
-    /// @return used Sum of the lease's auto top-ups.
-    function getAutoTopUp(uint256 leaseId) external view returns (AutoTopUpRule memory rule, uint256 used);
-
-    /// @notice The EIP-712 digest a tenant or delegate signs for `update`.
-    /// @param update The update.
-    /// @return The digest.
-    function hashLeaseUpdate(LeaseUpdate calldata update) external view returns (bytes32);
-
-    /// @notice The best bid of an order; zeros if none.
-    /// @param orderId The order.
-    /// @return provider The best bidder.
-    /// @return pricePerHour Its price.
-    function bestBid(uint256 orderId) external view returns (address provider, uint96 pricePerHour);
-
-    /// @notice A provider's record.
-    /// @param account The provider address.
-    /// @return The record.
-    function getProvider(address account) external view returns (ProviderInfo memory);
-
-    /// @notice Whether a provider currently holds an attribute id.
-    /// @param account The provider.
-    /// @param attributeId `attributeId(key, value)`.
-    /// @return True if held in the current epoch.
-    function providerHasAttribute(address account, bytes32 attributeId) external view returns (bool);
-
-    /// @notice Whether a tenant's nonce is used (or invalidated).
-    /// @param tenant The tenant.
-    /// @param nonce The nonce.
-    /// @return True if used.
-    function nonceUsed(address tenant, uint256 nonce) external view returns (bool);
-
-    /// @notice The EIP-712 domain separator (name "KubeBid ComputeMarket", version "1").
-    /// @return The separator for this chain and contract.
-    function domainSeparator() external view returns (bytes32);
-
     /// @notice The EIP-712 digest a tenant signs for `order`.
     /// @param order The order.
     /// @return The digest.
     function hashOrder(Order calldata order) external view returns (bytes32);
-
-    /// @notice `keccak256(abi.encode(key, value))`, the id used for provider attributes.
-    /// @param key Attribute key (bytes32 text).
-    /// @param value Attribute value (bytes32 text).
-    /// @return The id.
-    function attributeId(bytes32 key, bytes32 value) external pure returns (bytes32);
 }

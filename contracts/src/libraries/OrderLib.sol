@@ -30,20 +30,35 @@ struct Order {
     uint256 nonce;
     /// @dev Unix time after which the order can no longer be created.
     uint256 deadline;
+    /// @dev Seconds after settlement within which the marketplace's deployer must attest that the workload
+    /// started (30..65535); past it, unattested, the lease can be cancelled for a full refund plus a slash.
+    uint16 startDeadline;
+    /// @dev 0: open descending auction; 1: sealed-bid second-price auction (commit, then reveal).
+    uint8 auctionFormat;
+    /// @dev Seconds after the bid window for reveals: 0 for an open auction, 1..86400 for a sealed one.
+    uint32 revealWindow;
+    /// @dev 0..100: the lowest on-chain reputation a bidding provider may have.
+    uint8 minReputation;
 }
 
 library OrderLib {
     /// @dev Keep in sync with `orderTypes` in lib/chain/order-types.ts (tested).
     bytes internal constant ORDER_TYPE = "Order(address tenant,bytes32 specHash,uint32 cpuMillicores,uint32 memoryMiB,"
         "uint32 storageMiB,uint16 gpuCount,bytes32 gpuModel,bytes32[] requiredAttributes,uint96 maxPricePerHour,"
-        "uint32 duration,uint96 deposit,uint32 bidWindow,uint256 nonce,uint256 deadline)";
+        "uint32 duration,uint96 deposit,uint32 bidWindow,uint256 nonce,uint256 deadline,uint16 startDeadline,"
+        "uint8 auctionFormat,uint32 revealWindow,uint8 minReputation)";
     bytes32 internal constant ORDER_TYPEHASH = keccak256(ORDER_TYPE);
 
     /// @dev Bounds the attribute check in `placeBid` (one SLOAD per entry).
     uint256 internal constant MAX_REQUIRED_ATTRIBUTES = 8;
 
+    /// @notice Open descending auction (`auctionFormat`).
+    uint8 internal constant FORMAT_OPEN = 0;
+    /// @notice Sealed-bid second-price auction (`auctionFormat`).
+    uint8 internal constant FORMAT_SEALED = 1;
+
     /// @notice EIP-712 struct hash of an order.
-    /// @dev Encoded in two halves only to stay clear of stack-too-deep without via-IR.
+    /// @dev Encoded in three parts only to stay clear of stack-too-deep without via-IR.
     function hash(Order calldata order) internal pure returns (bytes32) {
         return keccak256(
             bytes.concat(
@@ -65,7 +80,8 @@ library OrderLib {
                     order.bidWindow,
                     order.nonce,
                     order.deadline
-                )
+                ),
+                abi.encode(order.startDeadline, order.auctionFormat, order.revealWindow, order.minReputation)
             )
         );
     }

@@ -2,6 +2,8 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IComputeMarketFull} from "../../src/interfaces/IComputeMarketFull.sol";
+import {devIntegrityParams} from "../utils/IntegrityParams.sol";
 import {StdInvariant, Test} from "../utils/Test.sol";
 import {MarketHandler} from "./MarketHandler.sol";
 import {ComputeMarket} from "../../src/ComputeMarket.sol";
@@ -12,14 +14,18 @@ import {MockStablecoin} from "../../src/mocks/MockStablecoin.sol";
 /// open escrow plus unclaimed fees, and deposits + top-ups (incl. auto) = provider payouts + fees + refunds +
 /// held. Auto top-ups stay within each lease's rule; only the tenant or its delegates move a spec hash.
 contract ComputeMarketInvariantTest is StdInvariant, Test {
-    ComputeMarket internal market;
+    IComputeMarketFull internal market;
     MockStablecoin internal usd;
     MarketHandler internal handler;
 
     function setUp() public {
         vm.warp(1_700_000_000);
         usd = new MockStablecoin();
-        market = new ComputeMarket(IERC20(address(usd)), address(this), makeAddr("treasury"), 250);
+        market = IComputeMarketFull(
+            address(
+                new ComputeMarket(IERC20(address(usd)), address(this), makeAddr("treasury"), 250, devIntegrityParams())
+            )
+        );
         handler = new MarketHandler(market, usd);
         targetContract(address(handler));
         // Only the actions: the handler's public getters would waste the call budget.

@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Test} from "../utils/Test.sol";
-import {ComputeMarket} from "../../src/ComputeMarket.sol";
+import {IComputeMarketFull} from "../../src/interfaces/IComputeMarketFull.sol";
 import {IComputeMarket} from "../../src/interfaces/IComputeMarket.sol";
 import {Order} from "../../src/libraries/OrderLib.sol";
 import {LeaseUpdate} from "../../src/libraries/LeaseUpdateLib.sol";
@@ -14,7 +14,7 @@ import {MockStablecoin} from "../../src/mocks/MockStablecoin.sol";
 /// rather than trusted from the contract. Breaches the contract must never allow are counted in ghosts
 /// (assertions inside a handler would only revert the call, which the invariant runner ignores).
 contract MarketHandler is Test {
-    ComputeMarket public immutable market;
+    IComputeMarketFull public immutable market;
     MockStablecoin public immutable usd;
 
     address[] public tenants;
@@ -49,7 +49,7 @@ contract MarketHandler is Test {
     mapping(bytes32 action => uint256) public calls;
     uint256 internal nonce;
 
-    constructor(ComputeMarket market_, MockStablecoin usd_) {
+    constructor(IComputeMarketFull market_, MockStablecoin usd_) {
         market = market_;
         usd = usd_;
         for (uint256 i; i < 3; ++i) {
@@ -115,7 +115,11 @@ contract MarketHandler is Test {
             deposit: uint96(bound(deposit, 1, 10_000e6)),
             bidWindow: uint32(bound(window, 1, 1 hours)),
             nonce: nonce++,
-            deadline: block.timestamp
+            deadline: block.timestamp,
+            startDeadline: 600,
+            auctionFormat: 0,
+            revealWindow: 0,
+            minReputation: 0
         });
         vm.prank(t);
         ids.push(market.createOrder(o));
@@ -143,7 +147,11 @@ contract MarketHandler is Test {
             deposit: p * uint96(bound(hoursFunded, 1, 48)),
             bidWindow: 1 hours,
             nonce: nonce++,
-            deadline: block.timestamp
+            deadline: block.timestamp,
+            startDeadline: 600,
+            auctionFormat: 0,
+            revealWindow: 0,
+            minReputation: 0
         });
         vm.prank(t);
         uint256 id = market.createOrder(o);
@@ -251,9 +259,7 @@ contract MarketHandler is Test {
 
     // ------------------------------------------------------------ delegates and spec updates
 
-    function setDelegate(uint256 idSeed, uint256 actor, uint256 delegateSeed, bool allLeases, bool allowed)
-        external
-    {
+    function setDelegate(uint256 idSeed, uint256 actor, uint256 delegateSeed, bool allLeases, bool allowed) external {
         uint256 id = allLeases ? 0 : _id(idSeed);
         address t = id == 0 ? tenants[actor % tenants.length] : market.getOrder(id).tenant;
         if (t == address(0)) return;
@@ -301,8 +307,7 @@ contract MarketHandler is Test {
         }
         (, uint32 revision) = market.getLeaseSpec(id);
         uint256 updateNonce = uint256(revision) + (nonceShift % 4 == 0 ? 1 : 0);
-        LeaseUpdate memory u =
-            LeaseUpdate({leaseId: id, specHash: spec, nonce: updateNonce, deadline: block.timestamp});
+        LeaseUpdate memory u = LeaseUpdate({leaseId: id, specHash: spec, nonce: updateNonce, deadline: block.timestamp});
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, market.hashLeaseUpdate(u));
         address signer = vm.addr(key);
         vm.prank(address(0xbad));

@@ -2,16 +2,18 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {devIntegrityParams} from "./IntegrityParams.sol";
 import {Test} from "./Test.sol";
 import {ComputeMarket} from "../../src/ComputeMarket.sol";
 import {IComputeMarket} from "../../src/interfaces/IComputeMarket.sol";
+import {IComputeMarketFull} from "../../src/interfaces/IComputeMarketFull.sol";
 import {Order, OrderLib} from "../../src/libraries/OrderLib.sol";
 import {MockStablecoin} from "../../src/mocks/MockStablecoin.sol";
 
 /// @dev Shared deployment and builders for the ComputeMarket tests: a market with a 1% fee, a funded tenant
 /// (with a signing key), two providers in eu-west (alice names `operator`), and a default order.
 abstract contract MarketFixture is Test {
-    ComputeMarket internal market;
+    IComputeMarketFull internal market;
     MockStablecoin internal usd;
 
     address internal owner;
@@ -44,7 +46,9 @@ abstract contract MarketFixture is Test {
         vm.warp(1_700_000_000);
 
         usd = new MockStablecoin();
-        market = new ComputeMarket(IERC20(address(usd)), owner, treasury, FEE_BPS);
+        market = IComputeMarketFull(
+            address(new ComputeMarket(IERC20(address(usd)), owner, treasury, FEE_BPS, devIntegrityParams()))
+        );
         _fund(tenant, 1_000_000e6);
         _fund(stranger, 1_000_000e6);
 
@@ -84,7 +88,11 @@ abstract contract MarketFixture is Test {
             deposit: DEPOSIT,
             bidWindow: WINDOW,
             nonce: nextNonce++,
-            deadline: block.timestamp + 1 hours
+            deadline: block.timestamp + 1 hours,
+            startDeadline: 600,
+            auctionFormat: 0,
+            revealWindow: 0,
+            minReputation: 0
         });
     }
 

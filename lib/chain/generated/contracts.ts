@@ -24,8 +24,44 @@ export const computeMarketAbi = [
         "name": "feeBps_",
         "type": "uint16",
         "internalType": "uint16"
+      },
+      {
+        "name": "params",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.IntegrityParams",
+        "components": [
+          {
+            "name": "bondBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "bondCap",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "unbondingDelay",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "startSlashBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "forfeitBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          }
+        ]
       }
     ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "fallback",
     "stateMutability": "nonpayable"
   },
   {
@@ -76,6 +112,45 @@ export const computeMarketAbi = [
         "name": "",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_REPUTATION",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_REVEAL_WINDOW",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MIN_START_DEADLINE",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint16",
+        "internalType": "uint16"
       }
     ],
     "stateMutability": "view"
@@ -134,30 +209,6 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "attributeId",
-    "inputs": [
-      {
-        "name": "key",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      },
-      {
-        "name": "value",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      }
-    ],
-    "stateMutability": "pure"
-  },
-  {
-    "type": "function",
     "name": "autoTopUp",
     "inputs": [
       {
@@ -171,30 +222,6 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "bestBid",
-    "inputs": [
-      {
-        "name": "orderId",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "provider",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "pricePerHour",
-        "type": "uint96",
-        "internalType": "uint96"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "cancelOrder",
     "inputs": [
       {
@@ -203,13 +230,6 @@ export const computeMarketAbi = [
         "internalType": "uint256"
       }
     ],
-    "outputs": [],
-    "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "claimFees",
-    "inputs": [],
     "outputs": [],
     "stateMutability": "nonpayable"
   },
@@ -309,6 +329,26 @@ export const computeMarketAbi = [
             "name": "deadline",
             "type": "uint256",
             "internalType": "uint256"
+          },
+          {
+            "name": "startDeadline",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "auctionFormat",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "revealWindow",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "minReputation",
+            "type": "uint8",
+            "internalType": "uint8"
           }
         ]
       }
@@ -400,6 +440,26 @@ export const computeMarketAbi = [
             "name": "deadline",
             "type": "uint256",
             "internalType": "uint256"
+          },
+          {
+            "name": "startDeadline",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "auctionFormat",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "revealWindow",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "minReputation",
+            "type": "uint8",
+            "internalType": "uint8"
           }
         ]
       },
@@ -516,6 +576,26 @@ export const computeMarketAbi = [
             "name": "deadline",
             "type": "uint256",
             "internalType": "uint256"
+          },
+          {
+            "name": "startDeadline",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "auctionFormat",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "revealWindow",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "minReputation",
+            "type": "uint8",
+            "internalType": "uint8"
           }
         ]
       },
@@ -540,19 +620,6 @@ export const computeMarketAbi = [
     "inputs": [],
     "outputs": [],
     "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "domainSeparator",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      }
-    ],
-    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -599,6 +666,19 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
+    "name": "extension",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "feeBps",
     "inputs": [],
     "outputs": [
@@ -619,47 +699,6 @@ export const computeMarketAbi = [
         "name": "",
         "type": "uint96",
         "internalType": "uint96"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "getAutoTopUp",
-    "inputs": [
-      {
-        "name": "leaseId",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "rule",
-        "type": "tuple",
-        "internalType": "struct IComputeMarket.AutoTopUpRule",
-        "components": [
-          {
-            "name": "amountPerTopUp",
-            "type": "uint96",
-            "internalType": "uint96"
-          },
-          {
-            "name": "totalCap",
-            "type": "uint96",
-            "internalType": "uint96"
-          },
-          {
-            "name": "minRunwaySeconds",
-            "type": "uint32",
-            "internalType": "uint32"
-          }
-        ]
-      },
-      {
-        "name": "used",
-        "type": "uint256",
-        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -729,32 +768,28 @@ export const computeMarketAbi = [
             "name": "accrued",
             "type": "uint256",
             "internalType": "uint256"
+          },
+          {
+            "name": "attestedAt",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "startDeadline",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "downtimeSeconds",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "refunded",
+            "type": "uint96",
+            "internalType": "uint96"
           }
         ]
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "getLeaseSpec",
-    "inputs": [
-      {
-        "name": "leaseId",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "specHash",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      },
-      {
-        "name": "revision",
-        "type": "uint32",
-        "internalType": "uint32"
       }
     ],
     "stateMutability": "view"
@@ -814,90 +849,23 @@ export const computeMarketAbi = [
             "name": "requirementsTag",
             "type": "uint64",
             "internalType": "uint64"
+          },
+          {
+            "name": "auctionFormat",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "minReputation",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "startDeadline",
+            "type": "uint16",
+            "internalType": "uint16"
           }
         ]
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "getProvider",
-    "inputs": [
-      {
-        "name": "account",
-        "type": "address",
-        "internalType": "address"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "tuple",
-        "internalType": "struct IComputeMarket.ProviderInfo",
-        "components": [
-          {
-            "name": "operator",
-            "type": "address",
-            "internalType": "address"
-          },
-          {
-            "name": "attributeEpoch",
-            "type": "uint32",
-            "internalType": "uint32"
-          },
-          {
-            "name": "activeLeases",
-            "type": "uint32",
-            "internalType": "uint32"
-          },
-          {
-            "name": "registered",
-            "type": "bool",
-            "internalType": "bool"
-          }
-        ]
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "hashLeaseUpdate",
-    "inputs": [
-      {
-        "name": "update",
-        "type": "tuple",
-        "internalType": "struct LeaseUpdate",
-        "components": [
-          {
-            "name": "leaseId",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "specHash",
-            "type": "bytes32",
-            "internalType": "bytes32"
-          },
-          {
-            "name": "nonce",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "deadline",
-            "type": "uint256",
-            "internalType": "uint256"
-          }
-        ]
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "bytes32",
-        "internalType": "bytes32"
       }
     ],
     "stateMutability": "view"
@@ -980,6 +948,26 @@ export const computeMarketAbi = [
             "name": "deadline",
             "type": "uint256",
             "internalType": "uint256"
+          },
+          {
+            "name": "startDeadline",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "auctionFormat",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "revealWindow",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "minReputation",
+            "type": "uint8",
+            "internalType": "uint8"
           }
         ]
       }
@@ -1008,35 +996,6 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "isDelegate",
-    "inputs": [
-      {
-        "name": "tenant",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "delegate",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "leaseId",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "bool",
-        "internalType": "bool"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "nextOrderId",
     "inputs": [],
     "outputs": [
@@ -1044,30 +1003,6 @@ export const computeMarketAbi = [
         "name": "",
         "type": "uint64",
         "internalType": "uint64"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "nonceUsed",
-    "inputs": [
-      {
-        "name": "tenant",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "nonce",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "bool",
-        "internalType": "bool"
       }
     ],
     "stateMutability": "view"
@@ -1125,30 +1060,6 @@ export const computeMarketAbi = [
     ],
     "outputs": [],
     "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "providerHasAttribute",
-    "inputs": [
-      {
-        "name": "account",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "attributeId_",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "bool",
-        "internalType": "bool"
-      }
-    ],
-    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -1250,19 +1161,6 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "setFee",
-    "inputs": [
-      {
-        "name": "newFeeBps",
-        "type": "uint16",
-        "internalType": "uint16"
-      }
-    ],
-    "outputs": [],
-    "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
     "name": "setLeaseSpec",
     "inputs": [
       {
@@ -1285,19 +1183,6 @@ export const computeMarketAbi = [
     "inputs": [
       {
         "name": "operator",
-        "type": "address",
-        "internalType": "address"
-      }
-    ],
-    "outputs": [],
-    "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "setTreasury",
-    "inputs": [
-      {
-        "name": "newTreasury",
         "type": "address",
         "internalType": "address"
       }
@@ -1551,6 +1436,31 @@ export const computeMarketAbi = [
   },
   {
     "type": "event",
+    "name": "BidCommitted",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "bidder",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "BidPlaced",
     "inputs": [
       {
@@ -1582,6 +1492,162 @@ export const computeMarketAbi = [
   },
   {
     "type": "event",
+    "name": "BidRevealed",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "price",
+        "type": "uint96",
+        "indexed": false,
+        "internalType": "uint96"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BondDeposited",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "total",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BondSlashed",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "to",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "reason",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BondWithdrawalRequested",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "unbondAt",
+        "type": "uint40",
+        "indexed": false,
+        "internalType": "uint40"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BondWithdrawn",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "CommitForfeited",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "DelegateSet",
     "inputs": [
       {
@@ -1607,6 +1673,56 @@ export const computeMarketAbi = [
         "type": "bool",
         "indexed": false,
         "internalType": "bool"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DeployerSet",
+    "inputs": [
+      {
+        "name": "oldDeployer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "newDeployer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DowntimeRefunded",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "downtimeSeconds",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      },
+      {
+        "name": "fromEarnings",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "fromBond",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
       }
     ],
     "anonymous": false
@@ -1731,6 +1847,37 @@ export const computeMarketAbi = [
   },
   {
     "type": "event",
+    "name": "LeaseStartAttested",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "specHash",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "startedAt",
+        "type": "uint40",
+        "indexed": false,
+        "internalType": "uint40"
+      },
+      {
+        "name": "endsAt",
+        "type": "uint40",
+        "indexed": false,
+        "internalType": "uint40"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "LeaseStarted",
     "inputs": [
       {
@@ -1808,6 +1955,31 @@ export const computeMarketAbi = [
       },
       {
         "name": "escrow",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "LeaseUnstarted",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "refund",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "slashed",
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
@@ -1975,6 +2147,26 @@ export const computeMarketAbi = [
             "name": "deadline",
             "type": "uint256",
             "internalType": "uint256"
+          },
+          {
+            "name": "startDeadline",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "auctionFormat",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "revealWindow",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "minReputation",
+            "type": "uint8",
+            "internalType": "uint8"
           }
         ]
       }
@@ -2157,6 +2349,25 @@ export const computeMarketAbi = [
   },
   {
     "type": "event",
+    "name": "ReputationAttested",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "score",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "TreasurySet",
     "inputs": [
       {
@@ -2204,6 +2415,49 @@ export const computeMarketAbi = [
       }
     ],
     "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "AlreadyAttested",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "AlreadyCommitted",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "AlreadyRevealed",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
   },
   {
     "type": "error",
@@ -2329,8 +2583,40 @@ export const computeMarketAbi = [
   },
   {
     "type": "error",
+    "name": "InsufficientBond",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "required",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "free",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "InvalidAutoTopUpRule",
     "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "InvalidIntegrityParam",
+    "inputs": [
+      {
+        "name": "field",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
   },
   {
     "type": "error",
@@ -2361,6 +2647,22 @@ export const computeMarketAbi = [
         "name": "field",
         "type": "bytes32",
         "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidReveal",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
       }
     ]
   },
@@ -2414,6 +2716,22 @@ export const computeMarketAbi = [
   },
   {
     "type": "error",
+    "name": "LengthMismatch",
+    "inputs": [
+      {
+        "name": "a",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "b",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "MissingAttribute",
     "inputs": [
       {
@@ -2452,6 +2770,22 @@ export const computeMarketAbi = [
   },
   {
     "type": "error",
+    "name": "NoCommit",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "NonceAlreadyUsed",
     "inputs": [
       {
@@ -2484,6 +2818,17 @@ export const computeMarketAbi = [
   },
   {
     "type": "error",
+    "name": "NotDeployer",
+    "inputs": [
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "NotProviderOrOperator",
     "inputs": [
       {
@@ -2495,6 +2840,38 @@ export const computeMarketAbi = [
         "name": "provider",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotRevealPhase",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "bidEnd",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "revealEnd",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotSealedAuction",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
@@ -2540,6 +2917,11 @@ export const computeMarketAbi = [
         "internalType": "uint256"
       }
     ]
+  },
+  {
+    "type": "error",
+    "name": "NothingUnbonding",
+    "inputs": []
   },
   {
     "type": "error",
@@ -2645,10 +3027,47 @@ export const computeMarketAbi = [
   },
   {
     "type": "error",
+    "name": "ReputationTooLow",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "score",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "min",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "RequirementsMismatch",
     "inputs": [
       {
         "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "RevealOpen",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "revealEnd",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -2683,6 +3102,81 @@ export const computeMarketAbi = [
         "name": "token",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ScoreOutOfRange",
+    "inputs": [
+      {
+        "name": "score",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SealedAuction",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SpecHashMismatch",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "specHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "expected",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "StartDeadlineNotPassed",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "startDeadline",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "StartDeadlinePassed",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "startDeadline",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
@@ -2731,6 +3225,17 @@ export const computeMarketAbi = [
   },
   {
     "type": "error",
+    "name": "UnbondingNotOver",
+    "inputs": [
+      {
+        "name": "unbondAt",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "UnexpectedStatus",
     "inputs": [
       {
@@ -2770,10 +3275,759 @@ export const computeMarketAbi = [
     "type": "error",
     "name": "ZeroSpecHash",
     "inputs": []
+  },
+  {
+    "type": "function",
+    "name": "attestDowntime",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
+      },
+      {
+        "name": "",
+        "type": "uint32[]",
+        "internalType": "uint32[]"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "attestReputation",
+    "inputs": [
+      {
+        "name": "",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "",
+        "type": "uint8[]",
+        "internalType": "uint8[]"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "attestStart",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "attributeId",
+    "inputs": [
+      {
+        "name": "key",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "value",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "bestBid",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "pricePerHour",
+        "type": "uint96",
+        "internalType": "uint96"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "bidCommitment",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "price",
+        "type": "uint96",
+        "internalType": "uint96"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "bondRequired",
+    "inputs": [
+      {
+        "name": "pricePerHour",
+        "type": "uint96",
+        "internalType": "uint96"
+      },
+      {
+        "name": "duration",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "cancelUnstarted",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "claimFees",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "commitBid",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "",
+        "type": "bytes32[]",
+        "internalType": "bytes32[]"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "deployer",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "depositBond",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "domainSeparator",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "forfeitCommit",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "getAutoTopUp",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "rule",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.AutoTopUpRule",
+        "components": [
+          {
+            "name": "amountPerTopUp",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "totalCap",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "minRunwaySeconds",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      },
+      {
+        "name": "used",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getBond",
+    "inputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.BondInfo",
+        "components": [
+          {
+            "name": "total",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "locked",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "unbonding",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "unbondAt",
+            "type": "uint40",
+            "internalType": "uint40"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "getCommit",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.CommitInfo",
+        "components": [
+          {
+            "name": "commitment",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "price",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "revealed",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "closed",
+            "type": "bool",
+            "internalType": "bool"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "getLeaseSpec",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "specHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "revision",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getProvider",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.ProviderInfo",
+        "components": [
+          {
+            "name": "operator",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "attributeEpoch",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "activeLeases",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "registered",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "reputation",
+            "type": "uint8",
+            "internalType": "uint8"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getSealedAuction",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.SealedAuctionInfo",
+        "components": [
+          {
+            "name": "revealEnd",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "secondPrice",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "commits",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "reveals",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "hashLeaseUpdate",
+    "inputs": [
+      {
+        "name": "update",
+        "type": "tuple",
+        "internalType": "struct LeaseUpdate",
+        "components": [
+          {
+            "name": "leaseId",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "specHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "nonce",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "deadline",
+            "type": "uint256",
+            "internalType": "uint256"
+          }
+        ]
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "integrityParams",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.IntegrityParams",
+        "components": [
+          {
+            "name": "bondBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "bondCap",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "unbondingDelay",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "startSlashBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "forfeitBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isDelegate",
+    "inputs": [
+      {
+        "name": "tenant",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "delegate",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "nonceUsed",
+    "inputs": [
+      {
+        "name": "tenant",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "nonce",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "providerHasAttribute",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "attributeId_",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "requestBondWithdrawal",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "revealBid",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "",
+        "type": "uint96",
+        "internalType": "uint96"
+      },
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "setDeployer",
+    "inputs": [
+      {
+        "name": "newDeployer",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setFee",
+    "inputs": [
+      {
+        "name": "newFeeBps",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setTreasury",
+    "inputs": [
+      {
+        "name": "newTreasury",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "withdrawBond",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "pure"
   }
 ] as const;
 
-export const computeMarketBytecode = "0x61018060405260038054600160a01b600160e01b031916600160a01b179055348015610029575f5ffd5b506040516163d33803806163d38339810160408190526100489161036c565b826040518060400160405280601581526020017f4b75626542696420436f6d707574654d61726b65740000000000000000000000815250604051806040016040528060018152602001603160f81b8152506100a8826102ae60201b60201c565b610120526100b5816102ae565b61014052815160208084019190912060e052815190820120610100524660a05261014160e05161010051604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201529081019290925260608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b60805250503060c0526001600160a01b03811661017857604051631e4fbdf760e01b81525f60048201526024015b60405180910390fd5b610181816102eb565b506001600160a01b038416158061019f57506001600160a01b038216155b156101bd5760405163d92e233d60e01b815260040160405180910390fd5b6103e861ffff821611156101f2576040516373ab893560e11b815261ffff821660048201526103e8602482015260440161016f565b6001600160a01b0384811661016052600480546001600160601b03166c010000000000000000000000009285169283021790556003805461ffff60e01b1916600160e01b61ffff8516021790556040515f907f21eb548722a564f6e09f039f7aa858ae94c911910f3823b37af2250eeca4f403908290a3604080515f815261ffff831660208201527f5eceb83a41b09b5e263d7630d38aa237669c42bf1a589221313ea56e6d799e88910160405180910390a150505050610429565b5f5f829050601f815111156102d8578260405163305a27a960e01b815260040161016f91906103ce565b80516102e382610403565b179392505050565b600380546001600160a01b031916905561030481610307565b50565b600280546001600160a01b038381166001600160a01b0319831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b6001600160a01b0381168114610304575f5ffd5b5f5f5f5f6080858703121561037f575f5ffd5b845161038a81610358565b602086015190945061039b81610358565b60408601519093506103ac81610358565b606086015190925061ffff811681146103c3575f5ffd5b939692955090935050565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b80516020808301519190811015610423575f198160200360031b1b821691505b50919050565b60805160a05160c05160e05161010051610120516101405161016051615f176104bc5f395f8181610a010152818161129b015281816116220152818161189c01528181611bb00152818161205201528181612c5c01528181613b1f015261401001525f6143ec01525f6143c101525f6147e001525f6147b801525f61471301525f61473d01525f6147670152615f175ff3fe608060405234801561000f575f5ffd5b5060043610610351575f3560e01c8063987b767e116101be578063d55be8c6116100fe578063f10cbfc91161009e578063f52981f411610079578063f52981f4146109e1578063f698da25146109f4578063fc0c546a146109fc578063fc1db0cb14610a23575f5ffd5b8063f10cbfc9146109a8578063f11988e0146109bb578063f2fde38b146109ce575f5ffd5b8063de643a71116100d9578063de643a711461095e578063e30c397814610971578063e345122714610982578063f0f4426014610995575f5ffd5b8063d55be8c61461092f578063d9fa9a1c14610938578063ddd003ce1461094b575f5ffd5b8063b7f5f19911610169578063c77cb6be11610144578063c77cb6be146108b5578063c7ebad1a146108f4578063d09ef24114610907578063d294f09314610927575f5ffd5b8063b7f5f1991461082c578063c2c81d151461087b578063c6cb658d1461088e575f5ffd5b8063b2df322311610199578063b2df3223146107fe578063b3ab15fb14610806578063b70e36f014610819575f5ffd5b8063987b767e146107b85780639f44657c146107cb578063b25b1b67146107eb575f5ffd5b806360dd162f1161029457806384b0196e116102345780638e0055531161020f5780638e0055531461065f57806391db912e1461067257806392e058cc1461069957806394db059514610783575f5ffd5b806384b0196e146106205780638da5cb5b1461063b5780638df828001461064c575f5ffd5b806375bca0e41161026f57806375bca0e4146105d357806379ba5097146105e6578063838d27ab146105ee57806383c8455a1461060d575f5ffd5b806360dd162f1461057d57806361d027b314610590578063715018a6146105cb575f5ffd5b80632b1fd58a116102ff5780633a1b56a8116102da5780633a1b56a8146104425780633c9be0c314610463578063514fcac71461047657806355f21eb714610489575f5ffd5b80632b1fd58a146104095780632e1a7d4d1461041c5780633442e1691461042f575f5ffd5b80631647795e1161032f5780631647795e1461038557806324a9d853146103ad5780632a58b330146103d5575f5ffd5b80630ce8a33b1461035557806310f1477a1461035f57806311c967b814610372575b5f5ffd5b61035d610a36565b005b61035d61036d366004614ff5565b610b67565b61035d6103803660046150c8565b610e38565b610398610393366004615157565b610f3e565b60405190151581526020015b60405180910390f35b6003546103c290600160e01b900461ffff1681565b60405161ffff90911681526020016103a4565b6003546103f090600160a01b900467ffffffffffffffff1681565b60405167ffffffffffffffff90911681526020016103a4565b61035d61041736600461517f565b610f75565b61035d61042a36600461517f565b6110f2565b61035d61043d36600461517f565b6112d1565b6104556104503660046151eb565b611601565b6040519081526020016103a4565b610398610471366004615288565b611729565b61035d61048436600461517f565b61173f565b61052f6104973660046152c2565b60408051608080820183525f808352602080840182905283850182905260609384018290526001600160a01b039586168252600681529084902084519283018552549485168252600160a01b850463ffffffff90811691830191909152780100000000000000000000000000000000000000000000000085041692810192909252600160e01b90920460ff1615159181019190915290565b6040516103a491905f6080820190506001600160a01b03835116825263ffffffff602084015116602083015263ffffffff604084015116604083015260608301511515606083015292915050565b61035d61058b3660046152db565b6118c3565b6004546105b3906c0100000000000000000000000090046001600160a01b031681565b6040516001600160a01b0390911681526020016103a4565b61035d611bea565b61035d6105e13660046152fb565b611bfd565b61035d611d33565b6105f862278d0081565b60405163ffffffff90911681526020016103a4565b61045561061b36600461533c565b611d8d565b610628611e37565b6040516103a497969594939291906153ba565b6002546001600160a01b03166105b3565b61035d61065a36600461517f565b611e95565b61035d61066d36600461547d565b612099565b6104557f726567696f6e000000000000000000000000000000000000000000000000000081565b6107436106a736600461517f565b60408051606080820183525f8083526020808401829052928401819052938452600b8252828420600a835293839020548351918201845293546bffffffffffffffffffffffff80821683526c0100000000000000000000000082048116938301939093527801000000000000000000000000000000000000000000000000900463ffffffff169281019290925290926401000000009092041690565b6040805183516bffffffffffffffffffffffff9081168252602080860151909116908201529281015163ffffffff169083015260608201526080016103a4565b60045461079b906bffffffffffffffffffffffff1681565b6040516bffffffffffffffffffffffff90911681526020016103a4565b6104556107c63660046152db565b612174565b6107de6107d936600461517f565b61217f565b6040516103a491906154fc565b6103986107f9366004615157565b612349565b610455602081565b61035d6108143660046152c2565b612406565b61035d61082736600461517f565b6124b9565b61086161083a36600461517f565b5f90815260096020908152604080832054600a90925290912054909163ffffffff90911690565b6040805192835263ffffffff9091166020830152016103a4565b61045561088936600461533c565b6124fb565b6104557f677075000000000000000000000000000000000000000000000000000000000081565b6108c86108c336600461517f565b612508565b604080516001600160a01b0390931683526bffffffffffffffffffffffff9091166020830152016103a4565b61035d6109023660046155f5565b61254e565b61091a61091536600461517f565b612a55565b6040516103a4919061564e565b61035d612b82565b6103c26103e881565b61035d61094636600461571b565b612c8d565b61035d6109593660046152db565b612dbd565b61035d61096c3660046152db565b612de0565b6003546001600160a01b03166105b3565b610455610990366004615779565b612e4f565b61035d6109a33660046152c2565b612e71565b6104556109b63660046157e2565b612f38565b6104556109c936600461517f565b612f42565b61035d6109dc3660046152c2565b612f9c565b6104556109ef36600461517f565b613025565b610455613097565b6105b37f000000000000000000000000000000000000000000000000000000000000000081565b61035d610a313660046157fc565b6130a5565b335f9081526006602052604090208054600160e01b900460ff16610a8d576040517f232cb27a0000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b80547801000000000000000000000000000000000000000000000000900463ffffffff1615610b145780546040517fb52e38db000000000000000000000000000000000000000000000000000000008152336004820152780100000000000000000000000000000000000000000000000090910463ffffffff166024820152604401610a84565b80547fffffff00ffffffffffffffff000000000000000000000000000000000000000016815560405133907ff04091b4a187e321a42001e46961e45b6a75b203fc6fb766b7e05505f6080abb905f90a250565b5f84815260056020526040902080546001600160a01b03811690600160a01b900460ff16338214610bcd576040517fdd2c595d00000000000000000000000000000000000000000000000000000000815260048101889052336024820152604401610a84565b6001816005811115610be157610be1615496565b14158015610c0157506004816005811115610bfe57610bfe615496565b14155b15610c3c5786816040517f231e950a000000000000000000000000000000000000000000000000000000008152600401610a84929190615885565b5f6bffffffffffffffffffffffff8716158015610c6557506bffffffffffffffffffffffff8616155b8015610c75575063ffffffff8516155b905080158015610cc557506bffffffffffffffffffffffff87161580610cb65750866bffffffffffffffffffffffff16866bffffffffffffffffffffffff16105b80610cc5575063ffffffff8516155b15610cfc576040517fe1204fc500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b604080516060810182526bffffffffffffffffffffffff808a168252888116602080840191825263ffffffff808b168587019081525f8f8152600b9093529186902094518554935192519091167801000000000000000000000000000000000000000000000000027fffffffff00000000ffffffffffffffffffffffffffffffffffffffffffffffff9285166c01000000000000000000000000027fffffffffffffffff000000000000000000000000000000000000000000000000909416919094161791909117161790555188907fdedcc2191a77d5d5335322ecdf08c69182a74525bea3142f490145c3d0b667e790610e26908a908a908a906bffffffffffffffffffffffff938416815291909216602082015263ffffffff91909116604082015260600190565b60405180910390a25050505050505050565b335f9081526006602052604090208054600160e01b900460ff16610e8a576040517f232cb27a000000000000000000000000000000000000000000000000000000008152336004820152602401610a84565b80545f90610ea690600160a01b900463ffffffff1660016158c6565b82547fffffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff16600160a01b63ffffffff8316021783559050610eea8188888888886131ef565b336001600160a01b03167f3f6ec42fc93e614c87002468b85b1c2a855aea786f5817858aae118a047aa02f888888888887604051610f2d9695949392919061592b565b60405180910390a250505050505050565b6001600160a01b0382165f9081526008602081815260408084209285901c8452919052902054600160ff83161b1615155b92915050565b5f81815260056020526040902080546001600160a01b03811690600160a01b900460ff166001816005811115610fad57610fad615496565b14610fe85783816040517f231e950a000000000000000000000000000000000000000000000000000000008152600401610a84929190615885565b336001600160a01b03831614611033576040517fdd2c595d00000000000000000000000000000000000000000000000000000000815260048101859052336024820152604401610a84565b60018301546001600160a01b03168061107b576040517f62f5ad8e00000000000000000000000000000000000000000000000000000000815260048101869052602401610a84565b6001600160a01b0381165f90815260066020526040902054600160e01b900460ff166110de576040517f232cb27a0000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610a84565b6110eb8585836001613404565b5050505050565b6110fa6135d7565b5f6111048261360c565b905060048160200151600581111561111e5761111e615496565b1461115c5760208101516040517f231e950a000000000000000000000000000000000000000000000000000000008152610a84918491600401615885565b5f61116782426137a0565b90505f8261010001516bffffffffffffffffffffffff1682611189919061599b565b9050805f036111c7576040517f155eed3600000000000000000000000000000000000000000000000000000000815260048101859052602401610a84565b5f8481526005602052604080822060020180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff166c010000000000000000000000006bffffffffffffffffffffffff87160217905584015161122b908390613844565b90508360a001516001600160a01b0316857f1c84cc0f96161bdafea718a9094dd21c21d1fb2f9ca2ebb9bd4e39918efbaace8484604051611276929190918252602082015260400190565b60405180910390a360a08401516112c290611291838561599b565b6001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001691906138be565b505050506112ce613911565b50565b6112d96135d7565b5f818152600b60209081526040808320815160608101835290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116948301949094527801000000000000000000000000000000000000000000000000900463ffffffff169181019190915291819003611386576040517f3cfd26fe00000000000000000000000000000000000000000000000000000000815260048101849052602401610a84565b5f6113908461393b565b90505f4290505f8260c001516bffffffffffffffffffffffff16610e106113b785856137a0565b8560e001516bffffffffffffffffffffffff166113d4919061599b565b6113de91906159ae565b6113e891906159c5565b90505f8360e001516bffffffffffffffffffffffff16610e10856080015163ffffffff168660c001516bffffffffffffffffffffffff1661142991906159ae565b61143391906159c5565b11159050808061144d5750856040015163ffffffff168210155b156114a05760408087015190517f2918e717000000000000000000000000000000000000000000000000000000008152600481018990526024810184905263ffffffff9091166044820152606401610a84565b5f878152600a6020526040812080549091906114d390889064010000000090046bffffffffffffffffffffffff166159fd565b905087602001516bffffffffffffffffffffffff1681111561155657815460208901516040517f211ec7b2000000000000000000000000000000000000000000000000000000008152600481018c90526401000000009092046bffffffffffffffffffffffff9081166024840152604483018a9052166064820152608401610a84565b81547fffffffffffffffffffffffffffffffff000000000000000000000000ffffffff166401000000006bffffffffffffffffffffffff831602178255604080518881526020810183905233918b917fa59308eb1817b3ddfa0410c393ca94b77c29e05199b18b090be47ee360a4fd99910160405180910390a36115f1898760e001516bffffffffffffffffffffffff1689895f0151613a30565b50505050505050506112ce613911565b5f61160a6135d7565b5f611616898989613b4d565b90506001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001663d505accf61165460208c018c6152c2565b306116676101608e016101408f01615a10565b6040517fffffffff0000000000000000000000000000000000000000000000000000000060e086901b1681526001600160a01b0393841660048201529290911660248301526bffffffffffffffffffffffff1660448201526064810189905260ff8816608482015260a4810187905260c4810186905260e4015f604051808303815f87803b1580156116f7575f5ffd5b505af1925050508015611708575060015b506117138982613bca565b91505061171e613911565b979650505050505050565b5f61173584848461404d565b90505b9392505050565b6117476135d7565b5f81815260056020526040902080546001600160a01b03811690600160a01b900460ff16600181600581111561177f5761177f615496565b146117ba5783816040517f231e950a000000000000000000000000000000000000000000000000000000008152600401610a84929190615885565b336001600160a01b03831614611805576040517fdd2c595d00000000000000000000000000000000000000000000000000000000815260048101859052336024820152604401610a84565b8254740200000000000000000000000000000000000000007fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff90911617835560028301546040516bffffffffffffffffffffffff9091168082529085907faa2a006d186dc89a3d6851834c85d16226329ac40bcad6531a5756a38ed1c90f9060200160405180910390a26112c26001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001684836138be565b6118cb6135d7565b5f6118d58361360c565b90506004816020015160058111156118ef576118ef615496565b1461192d5760208101516040517f231e950a000000000000000000000000000000000000000000000000000000008152610a84918591600401615885565b805142906001600160a01b0316331480159061195f57508160a001516001600160a01b0316336001600160a01b031614155b8015611972575061197082826140a0565b155b801561199c575060a08201516001600160a01b039081165f90815260066020526040902054163314155b156119dc576040517ff4bc5b7e00000000000000000000000000000000000000000000000000000000815260048101859052336024820152604401610a84565b5f6119e783836137a0565b5f86815260056020819052604090912080549293509182907fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff16600160a01b8302179055506002810180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff166c010000000000000000000000006bffffffffffffffffffffffff85160217905560a08401516001600160a01b03165f9081526006602052604090208054601890611ac0907801000000000000000000000000000000000000000000000000900463ffffffff16615a29565b91906101000a81548163ffffffff021916908363ffffffff1602179055505f8461010001516bffffffffffffffffffffffff1683611afe919061599b565b90505f611b0f828760400151613844565b90505f848760e001516bffffffffffffffffffffffff16611b30919061599b565b604080518a8152602081018690529081018490526060810182905290915033908a907f3fcb7d916b28f78bc6acf45432d4f5e79321044619cd5294997e04aab54d203e9060800160405180910390a381831115611b9a5760a0870151611b9a90611291848661599b565b8015611bd7578651611bd7906001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001690836138be565b50505050505050611be6613911565b5050565b611bf26140f1565b611bfb5f614137565b565b6001600160a01b038316611c3d576040517fd92e233d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b8115801590611c6257505f828152600560205260409020546001600160a01b03163314155b15611ca2576040517fdd2c595d00000000000000000000000000000000000000000000000000000000815260048101839052336024820152604401610a84565b335f818152600c602090815260408083206001600160a01b03881680855290835281842087855283529281902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff001686151590811790915590519081528593917e9e6a6ee669dacedfe5aaecbe048008673141c1284f829dc32407276b64133e910160405180910390a4505050565b60035433906001600160a01b03168114611d84576040517f118cdaa70000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610a84565b6112ce81614137565b5f611d966135d7565b611da360208301836152c2565b6001600160a01b0316336001600160a01b031614611e0e5733611dc960208401846152c2565b6040517f7d2fa96b0000000000000000000000000000000000000000000000000000000081526001600160a01b03928316600482015291166024820152604401610a84565b611e2882611e23611e1e85614168565b614373565b613bca565b9050611e32613911565b919050565b5f6060805f5f5f6060611e486143ba565b611e506143e5565b604080515f808252602082019092527f0f000000000000000000000000000000000000000000000000000000000000009b939a50919850469750309650945092509050565b611e9d6135d7565b5f8181526005602052604090208054600160a01b810460ff169077010000000000000000000000000000000000000000000000900464ffffffffff166001826005811115611eed57611eed615496565b14611f285783826040517f231e950a000000000000000000000000000000000000000000000000000000008152600401610a84929190615885565b8064ffffffffff16421015611f79576040517fbe2899180000000000000000000000000000000000000000000000000000000081526004810185905264ffffffffff82166024820152604401610a84565b60018301546001600160a01b0316801580611fb357506001600160a01b0381165f90815260066020526040902054600160e01b900460ff16155b15612085578354740300000000000000000000000000000000000000007fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff90911617845560028401546040516bffffffffffffffffffffffff9091168082529086907f4b2d84db364a91e770868e6b301e0987c2210f5bf1b235bc37f0ef66abb7f3e29060200160405180910390a2845461207b906001600160a01b037f000000000000000000000000000000000000000000000000000000000000000081169116836138be565b5050505050612091565b6112c28585835f613404565b6112ce613911565b6120a16140f1565b6103e861ffff821611156120ef576040517fe757126a00000000000000000000000000000000000000000000000000000000815261ffff821660048201526103e86024820152604401610a84565b6003546040805161ffff600160e01b9093048316815291831660208301527f5eceb83a41b09b5e263d7630d38aa237669c42bf1a589221313ea56e6d799e88910160405180910390a16003805461ffff909216600160e01b027fffff0000ffffffffffffffffffffffffffffffffffffffffffffffffffffffff909216919091179055565b5f6117388383614410565b60408051610140810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e0810182905261010081018290526101208101829052906121d88361360c565b80516001600160a01b0316835260208101519091506040830190600581111561220357612203615496565b9081600581111561221657612216615496565b90525060048160200151600581111561223157612231615496565b14158015612255575060058160200151600581111561225257612252615496565b14155b156122605750919050565b60a08101516001600160a01b0316602083015260c08101516bffffffffffffffffffffffff166060808401919091528101805164ffffffffff1660808085019190915282015190516122b89163ffffffff1690615a66565b64ffffffffff1660a0830152604081015161ffff1660c083015260e0808201516bffffffffffffffffffffffff90811691840191909152610100808301519091169083015260048160200151600581111561231557612315615496565b14612333578061010001516bffffffffffffffffffffffff1661233d565b61233d81426137a0565b61012083015250919050565b6001600160a01b038281165f908152600660209081526040808320815160808101835290549485168152600160a01b850463ffffffff908116938201939093527801000000000000000000000000000000000000000000000000850490921690820152600160e01b90920460ff1615801560608401819052919291906123fe57506020808201516001600160a01b0386165f908152600783526040808220878352909352919091205463ffffffff9081169116145b949350505050565b335f9081526006602052604090208054600160e01b900460ff16612458576040517f232cb27a000000000000000000000000000000000000000000000000000000008152336004820152602401610a84565b80547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b038316908117825560405133907ffd489696792cc4c5d5b226c46f008e459c8ec9b746c49191d74bb92c19fd1867905f90a35050565b6124c33382614445565b60405181815233907f1800cd2301fbc20790ed94f3d55a28ef2306a9c31cd3c72b5b71b6e4cf5c62419060200160405180910390a250565b5f610f6f611e1e83614168565b5f81815260056020526040812060018101546001600160a01b031691908215612548576001810154600160a01b90046bffffffffffffffffffffffff1691505b50915091565b5f8581526005602052604090208054600160a01b810460ff169077010000000000000000000000000000000000000000000000900464ffffffffff16600182600581111561259e5761259e615496565b146125d95787826040517f231e950a000000000000000000000000000000000000000000000000000000008152600401610a84929190615885565b8064ffffffffff164210612629576040517f3b640af10000000000000000000000000000000000000000000000000000000081526004810189905264ffffffffff82166024820152604401610a84565b856bffffffffffffffffffffffff165f03612673576040517f7777185000000000000000000000000000000000000000000000000000000000815260048101899052602401610a84565b60018301546bffffffffffffffffffffffff600160a01b909104811690871681116127595760018401546001600160a01b03166127085788876126b7600184615a83565b6040517fbef5ae8b00000000000000000000000000000000000000000000000000000000815260048101939093526bffffffffffffffffffffffff9182166024840152166044820152606401610a84565b6040517fcbe94c47000000000000000000000000000000000000000000000000000000008152600481018a90526bffffffffffffffffffffffff808916602483015282166044820152606401610a84565b6001600160a01b038881165f90815260066020908152604091829020825160808101845290549384168152600160a01b840463ffffffff908116928201929092527801000000000000000000000000000000000000000000000000840490911691810191909152600160e01b90910460ff16151560608201819052612815576040517f232cb27a0000000000000000000000000000000000000000000000000000000081526001600160a01b038a166004820152602401610a84565b336001600160a01b038a1614801590612838575080516001600160a01b03163314155b15612880576040517fdbcca33e0000000000000000000000000000000000000000000000000000000081523360048201526001600160a01b038a166024820152604401610a84565b60028501547801000000000000000000000000000000000000000000000000900467ffffffffffffffff16801515806128b857508615155b156129e4578067ffffffffffffffff166128d289896144ee565b67ffffffffffffffff1614612916576040517fa426b54a000000000000000000000000000000000000000000000000000000008152600481018c9052602401610a84565b6001600160a01b038a165f908152600760205260408120905b888110156129e157836020015163ffffffff16825f8c8c8581811061295657612956615aa7565b602090810292909201358352508101919091526040015f205463ffffffff16146129d9578b8a8a8381811061298d5761298d615aa7565b6040517f06c0cffd0000000000000000000000000000000000000000000000000000000081526001600160a01b0390941660048501526020029190910135602483015250604401610a84565b60010161292f565b50505b6001600160a01b038a16600160a01b6bffffffffffffffffffffffff8b16908102821760018901556040805133815260208101929092528d917f836da6777931ae02967e713dba0106b1b3ac2c491bcadcbe1e3465a09cb8bdcc910160405180910390a35050505050505050505050565b60408051610100810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e0810182905290612a9e8361360c565b90505f5f6001600160a01b03168260a001516001600160a01b031614159050604051806101000160405280835f01516001600160a01b0316815260200183602001516005811115612af157612af1615496565b8152602001836060015164ffffffffff168152602001836080015163ffffffff1681526020018360e001516bffffffffffffffffffffffff1681526020018360a001516001600160a01b0316815260200182612b4d575f612b53565b8360c001515b6bffffffffffffffffffffffff16815260200183610120015167ffffffffffffffff1681525092505050919050565b612b8a6135d7565b6004546bffffffffffffffffffffffff165f819003612bd5576040517f1f2a200500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b600480547fffffffffffffffffffffffffffffffffffffffff00000000000000000000000016908190556040518281526c010000000000000000000000009091046001600160a01b03169081907f9493e5bbe4e8e0ac67284469a2d677403d0378a85a59e341d3abc433d0d9a2099060200160405180910390a2612c836001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001682846138be565b5050611bfb613911565b8360600135421115612cd7576040517ff60bbdd300000000000000000000000000000000000000000000000000000000815260608501356004820152426024820152604401610a84565b83355f908152600a6020526040908190205463ffffffff16908501358114612d4457604080517fa115383d0000000000000000000000000000000000000000000000000000000081528635600482015290860135602482015263ffffffff82166044820152606401610a84565b5f612d4e8661452a565b9050612d5c85828686614547565b612da4576040517f0e96aab80000000000000000000000000000000000000000000000000000000081526001600160a01b038616600482015260248101829052604401610a84565b612db58635602088013587856145b2565b505050505050565b5f828152600a6020526040902054611be69083908390339063ffffffff166145b2565b612de86135d7565b805f03612e21576040517f1f2a200500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b612e4782612e2e8461393b565b60e001516bffffffffffffffffffffffff168333613a30565b611be6613911565b5f612e586135d7565b612e6784611e23868686613b4d565b9050611738613911565b612e796140f1565b6001600160a01b038116612eb9576040517fd92e233d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6004546040516001600160a01b03808416926c01000000000000000000000000900416907f21eb548722a564f6e09f039f7aa858ae94c911910f3823b37af2250eeca4f403905f90a3600480546001600160a01b039092166c01000000000000000000000000026bffffffffffffffffffffffff909216919091179055565b5f610f6f8261452a565b5f5f612f4d8361360c565b9050600481602001516005811115612f6757612f67615496565b14612f7457505f92915050565b8061010001516bffffffffffffffffffffffff16612f9282426137a0565b611738919061599b565b612fa46140f1565b600380546001600160a01b0383167fffffffffffffffffffffffff00000000000000000000000000000000000000009091168117909155612fed6002546001600160a01b031690565b6001600160a01b03167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a350565b5f5f6130308361360c565b905060048160200151600581111561304a5761304a615496565b036130595761173881426137a0565b60058160200151600581111561307157613071615496565b0361308f5761010001516bffffffffffffffffffffffff1692915050565b505f92915050565b5f6130a0614707565b905090565b335f9081526006602052604090208054600160e01b900460ff16156130f8576040517f74f7822a000000000000000000000000000000000000000000000000000000008152336004820152602401610a84565b80545f9061311490600160a01b900463ffffffff1660016158c6565b82547fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff63ffffffff8316600160a01b027fffffffffffffffff0000000000000000000000000000000000000000000000009092166001600160a01b038c16179190911716600160e01b17835590506131908188888888886131ef565b876001600160a01b0316336001600160a01b03167f1e3d7057cb9bdd3d498e5b51a7aa5082ec9d70b2ef062902025bb55b9ded48498989898989886040516131dd9695949392919061592b565b60405180910390a35050505050505050565b5f85156131fd5760016131ff565b5f5b60ff1661320c83866159fd565b61321691906159fd565b9050602081111561325d576040517fd7ce981c0000000000000000000000000000000000000000000000000000000081526004810182905260206024820152604401610a84565b335f90815260076020526040902086156132c95787815f61329e7f726567696f6e00000000000000000000000000000000000000000000000000008b614410565b81526020019081526020015f205f6101000a81548163ffffffff021916908363ffffffff1602179055505b5f5b858110156133625788825f6133187f67707500000000000000000000000000000000000000000000000000000000008b8b8781811061330c5761330c615aa7565b90506020020135614410565b815260208101919091526040015f2080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff000000001663ffffffff929092169190911790556001016132cb565b505f5b838110156133f95788825f6133af88888681811061338557613385615aa7565b9050604002015f01358989878181106133a0576133a0615aa7565b90506040020160200135614410565b815260208101919091526040015f2080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff000000001663ffffffff92909216919091179055600101613365565b505050505050505050565b6003548354750100000000000000000000000000000000000000000061ffff600160e01b909304929092169182027fffffffffffffffffff0000ffffffffffffffffffffffffffffffffffffffffff64ffffffffff429081167701000000000000000000000000000000000000000000000002919091167fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff9093169290921717740400000000000000000000000000000000000000001785556001600160a01b0384165f90815260066020526040902080546018906135059063ffffffff780100000000000000000000000000000000000000000000000090910416615ad4565b82546101009290920a63ffffffff818102199093169183160217909155855460018701546001600160a01b0380831693908816928a927f2e1d4025bcf74716f554a55adc742d340539876ae75a8facd7c17b0402b5699792600160a01b9091046bffffffffffffffffffffffff1691879161358891600160e01b90041682615a66565b604080516bffffffffffffffffffffffff909416845264ffffffffff928316602085015291169082015261ffff87166060820152871515608082015260a00160405180910390a4505050505050565b6135df614830565b611bfb60017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90614889565b60408051610140810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e0810182905261010081018290526101208101919091525f828152600560208181526040928390208351610140810190945280546001600160a01b0381168552909291840191600160a01b90910460ff16908111156136a6576136a6615496565b60058111156136b7576136b7615496565b815281547501000000000000000000000000000000000000000000810461ffff16602083015277010000000000000000000000000000000000000000000000810464ffffffffff166040830152600160e01b900463ffffffff16606082015260018201546001600160a01b0381166080830152600160a01b90046bffffffffffffffffffffffff90811660a083015260029092015480831660c08301526c01000000000000000000000000810490921660e0820152780100000000000000000000000000000000000000000000000090910467ffffffffffffffff166101009091015292915050565b5f5f836060015164ffffffffff16836137b9919061599b565b9050836080015163ffffffff168111156137da5750608083015163ffffffff165b5f610e10828660c001516bffffffffffffffffffffffff166137fc91906159ae565b61380691906159c5565b90508460e001516bffffffffffffffffffffffff168110613839578460e001516bffffffffffffffffffffffff1661383b565b805b95945050505050565b5f61271061385661ffff8416856159ae565b61386091906159c5565b90508015610f6f57600480548291905f9061388a9084906bffffffffffffffffffffffff16615af8565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff16021790555092915050565b6138cb8383836001614890565b61390c576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b0384166004820152602401610a84565b505050565b611bfb5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00613606565b60408051610140810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e0810182905261010081018290526101208101919091526139948261360c565b90506004816020015160058111156139ae576139ae615496565b146139ec5760208101516040517f231e950a000000000000000000000000000000000000000000000000000000008152610a84918491600401615885565b6139f681426140a0565b15611e32576040517f3f9bbdbe00000000000000000000000000000000000000000000000000000000815260048101839052602401610a84565b613a3a82846159fd565b92506bffffffffffffffffffffffff831115613a85576040517fe83f328d00000000000000000000000000000000000000000000000000000000815260048101859052602401610a84565b5f8481526005602090815260409182902060020180547fffffffffffffffffffffffffffffffffffffffff000000000000000000000000166bffffffffffffffffffffffff871617905581518481529081018590526001600160a01b0383169186917f56719cb3354f779b1f66b5ed3c2098b80964a5256a6547e18f2d9ef2f3482615910160405180910390a3613b476001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001682308561490b565b50505050565b5f613b5a611e1e85614168565b9050613b74613b6c60208601866152c2565b828585614547565b61173857613b8560208501856152c2565b6040517f0e96aab80000000000000000000000000000000000000000000000000000000081526001600160a01b03909116600482015260248101829052604401610a84565b5f613bd48361495a565b613bef613be460208501856152c2565b846101800135614445565b50600354600160a01b900467ffffffffffffffff16613c0f8160016159fd565b6003805467ffffffffffffffff92909216600160a01b027fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff9092169190911790555f613c6361018085016101608601615b1c565b613c739063ffffffff16426159fd565b60408051610140810190915290915080613c9060208701876152c2565b6001600160a01b03168152602001600181525f602082015264ffffffffff83166040820152606001613cca61014087016101208801615b1c565b63ffffffff1681525f6020820152604001613ced61012087016101008801615a10565b613cf8906001615af8565b6bffffffffffffffffffffffff168152602001613d1d61016087016101408801615a10565b6bffffffffffffffffffffffff1681525f6020820152604001613d4b613d4660e0880188615b35565b6144ee565b67ffffffffffffffff1690525f838152600560208181526040909220835181547fffffffffffffffffffffffff000000000000000000000000000000000000000081166001600160a01b039092169182178355938501519193919284927fffffffffffffffffffffff0000000000000000000000000000000000000000001690911790600160a01b908490811115613de557613de5615496565b021790555060408201518154606084015160808501517fffffffff00000000000000ffffffffffffffffffffffffffffffffffffffffff909216750100000000000000000000000000000000000000000061ffff909416939093027fffffffff0000000000ffffffffffffffffffffffffffffffffffffffffffffff16929092177701000000000000000000000000000000000000000000000064ffffffffff90931692909202919091177bffffffffffffffffffffffffffffffffffffffffffffffffffffffff16600160e01b63ffffffff9092169190910217815560a082015160c08301516001600160a01b03909116600160a01b6bffffffffffffffffffffffff9283160217600183015560e083015160029092018054610100850151610120909501519383167fffffffffffffffff000000000000000000000000000000000000000000000000909116176c0100000000000000000000000094909216939093021777ffffffffffffffffffffffffffffffffffffffffffffffff16780100000000000000000000000000000000000000000000000067ffffffffffffffff9092169190910217905582613fa060208601866152c2565b6001600160a01b0316837f80424db639ded5eb91d2c3949eec5f0bfe13906f9ec30d44035e27103aa8ffd58488604051613fdb929190615bfc565b60405180910390a4614046613ff360208601866152c2565b3061400661016088016101408901615a10565b6001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000169291906bffffffffffffffffffffffff1661490b565b5092915050565b6001600160a01b038084165f908152600c602090815260408083209386168352928152828220828052908190529181205490919060ff168061383b57505f92835260205250604090205460ff1692915050565b5f826080015163ffffffff16836060015164ffffffffff166140c291906159fd565b8210158061173857508260e001516bffffffffffffffffffffffff166140e884846137a0565b10159392505050565b6002546001600160a01b03163314611bfb576040517f118cdaa7000000000000000000000000000000000000000000000000000000008152336004820152602401610a84565b600380547fffffffffffffffffffffffff00000000000000000000000000000000000000001690556112ce81614c2d565b5f6040518061014001604052806101028152602001615e15610102913980516020918201209061419a908401846152c2565b60208401356141af6060860160408701615b1c565b6141bf6080870160608801615b1c565b6141cf60a0880160808901615b1c565b6141df60c0890160a08a0161547d565b6040805160208101989098526001600160a01b0390961695870195909552606086019390935263ffffffff9182166080860152811660a08501521660c08381019190915261ffff90911660e083015283013561010082015261012001604080517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe081840301815291905261427e61427960e0850185615b35565b614c96565b61429061012085016101008601615a10565b6142a261014086016101208701615b1c565b6142b461016087016101408801615a10565b6142c661018088016101608901615b1c565b6040805160208101969096526bffffffffffffffffffffffff9485169086015263ffffffff9283166060860152921660808401521660a082015261018084013560c08201526101a084013560e082015261010001604080517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0818403018152908290526143569291602001615d74565b604051602081830303815290604052805190602001209050919050565b5f610f6f61437f614707565b836040517f19010000000000000000000000000000000000000000000000000000000000008152600281019290925260228201526042902090565b60606130a07f0000000000000000000000000000000000000000000000000000000000000000614caa565b60606130a07f0000000000000000000000000000000000000000000000000000000000000000614caa565b60408051602081018490529081018290525f906060015b60405160208183030381529060405280519060200120905092915050565b6001600160a01b0382165f9081526008602081815260408084209285901c8452919052902054600160ff83161b90808216156144bf576040517fe90aded40000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015260248101849052604401610a84565b6001600160a01b039093165f9081526008602081815260408084209590921c8352939093529190912091179055565b5f8181036144fd57505f610f6f565b5f6145088484614c96565b905067ffffffffffffffff81161561452057806123fe565b5060019392505050565b5f610f6f611e1e8335602085013560408601356060870135614ce7565b5f846001600160a01b03163b5f036145a6575f5f614566868686614d51565b5090925090505f81600381111561457f5761457f615496565b14801561459d5750866001600160a01b0316826001600160a01b0316145b925050506123fe565b61383b85858585614d98565b826145e9576040517f5e075aba00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f6145f38561393b565b5190506001600160a01b038381169082161480159061461a575061461881848761404d565b155b15614663576040517f35bf3a2e000000000000000000000000000000000000000000000000000000008152600481018690526001600160a01b0384166024820152604401610a84565b5f61466f8360016158c6565b5f878152600960209081526040808320899055600a82529182902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff000000001663ffffffff85169081179091558251898152918201529192506001600160a01b0386169188917f987e276c26b31c55b0d6cbf1bee838a9a79d8d5ddb99e469e980e6436556c102910160405180910390a3505050505050565b5f306001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614801561475f57507f000000000000000000000000000000000000000000000000000000000000000046145b1561478957507f000000000000000000000000000000000000000000000000000000000000000090565b6130a0604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f0000000000000000000000000000000000000000000000000000000000000000918101919091527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15611bfb576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b80825d5050565b6040517fa9059cbb000000000000000000000000000000000000000000000000000000005f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f511483166148ff5783831516156148f3573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b614919848484846001614e1b565b613b47576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602401610a84565b806101a001354211156149a6576040517f7dde46b00000000000000000000000000000000000000000000000000000000081526101a08201356004820152426024820152604401610a84565b6149b861014082016101208301615b1c565b63ffffffff165f03614a18576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6475726174696f6e0000000000000000000000000000000000000000000000006004820152602401610a84565b614a2a61018082016101608301615b1c565b63ffffffff161580614a55575062278d00614a4d61018083016101608401615b1c565b63ffffffff16115b15614aae576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f62696457696e646f7700000000000000000000000000000000000000000000006004820152602401610a84565b614ac061012082016101008301615a10565b6bffffffffffffffffffffffff161580614b0457506bffffffffffffffffffffffff614af461012083016101008401615a10565b6bffffffffffffffffffffffff16145b15614b5d576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6d61785072696365506572486f757200000000000000000000000000000000006004820152602401610a84565b614b6f61016082016101408301615a10565b6bffffffffffffffffffffffff165f03614bd7576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6465706f736974000000000000000000000000000000000000000000000000006004820152602401610a84565b5f614be560e0830183615b35565b9150506008811115611be6576040517fb8d6e8b40000000000000000000000000000000000000000000000000000000081526004810182905260086024820152604401610a84565b600280546001600160a01b038381167fffffffffffffffffffffffff0000000000000000000000000000000000000000831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b5f8282604051602001614427929190615d88565b60605f614cb683614ea1565b6040805160208082528183019092529192505f91906020820181803683375050509182525060208101929092525090565b5f6040518060800160405280604c8152602001615dc9604c9139805160209182012060408051928301919091528101869052606081018590526080810184905260a0810183905260c001604051602081830303815290604052805190602001209050949350505050565b5f80806041849003614d85578435602086013560408701355f1a614d7789828585614ee1565b955095509550505050614d8f565b505f915060029050825b93509350939050565b604080517f1626ba7e00000000000000000000000000000000000000000000000000000000808252600482018690526024820192909252604481018390525f91908390818660648301375f82606483010152601f820160051c60051b915060205f60648401838b5afa9050825f5114601f3d111681169350505050949350505050565b6040517f23b872dd000000000000000000000000000000000000000000000000000000005f8181526001600160a01b038781166004528616602452604485905291602083606481808c5af1925060015f51148316614e90578383151615614e84573d5f823e3d81fd5b5f883b113d1516831692505b604052505f60605295945050505050565b5f60ff8216601f811115610f6f576040517fb3512b0c00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f80807f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0841115614f1a57505f91506003905082614fbd565b604080515f808252602082018084528a905260ff891692820192909252606081018790526080810186905260019060a0016020604051602081039080840390855afa158015614f6b573d5f5f3e3d5ffd5b50506040517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe001519150506001600160a01b038116614fb457505f925060019150829050614fbd565b92505f91508190505b9450945094915050565b80356bffffffffffffffffffffffff81168114611e32575f5ffd5b803563ffffffff81168114611e32575f5ffd5b5f5f5f5f60808587031215615008575f5ffd5b8435935061501860208601614fc7565b925061502660408601614fc7565b915061503460608601614fe2565b905092959194509250565b5f5f83601f84011261504f575f5ffd5b50813567ffffffffffffffff811115615066575f5ffd5b6020830191508360208260051b8501011115615080575f5ffd5b9250929050565b5f5f83601f840112615097575f5ffd5b50813567ffffffffffffffff8111156150ae575f5ffd5b6020830191508360208260061b8501011115615080575f5ffd5b5f5f5f5f5f606086880312156150dc575f5ffd5b85359450602086013567ffffffffffffffff8111156150f9575f5ffd5b6151058882890161503f565b909550935050604086013567ffffffffffffffff811115615124575f5ffd5b61513088828901615087565b969995985093965092949392505050565b80356001600160a01b0381168114611e32575f5ffd5b5f5f60408385031215615168575f5ffd5b61517183615141565b946020939093013593505050565b5f6020828403121561518f575f5ffd5b5035919050565b5f6101c082840312156151a7575f5ffd5b50919050565b5f5f83601f8401126151bd575f5ffd5b50813567ffffffffffffffff8111156151d4575f5ffd5b602083019150836020828501011115615080575f5ffd5b5f5f5f5f5f5f5f60c0888a031215615201575f5ffd5b873567ffffffffffffffff811115615217575f5ffd5b6152238a828b01615196565b975050602088013567ffffffffffffffff81111561523f575f5ffd5b61524b8a828b016151ad565b90975095505060408801359350606088013560ff8116811461526b575f5ffd5b969995985093969295946080840135945060a09093013592915050565b5f5f5f6060848603121561529a575f5ffd5b6152a384615141565b92506152b160208501615141565b929592945050506040919091013590565b5f602082840312156152d2575f5ffd5b61173882615141565b5f5f604083850312156152ec575f5ffd5b50508035926020909101359150565b5f5f5f6060848603121561530d575f5ffd5b61531684615141565b92506020840135915060408401358015158114615331575f5ffd5b809150509250925092565b5f6020828403121561534c575f5ffd5b813567ffffffffffffffff811115615362575f5ffd5b6123fe84828501615196565b5f81518084528060208401602086015e5f6020828601015260207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011685010191505092915050565b7fff000000000000000000000000000000000000000000000000000000000000008816815260e060208201525f6153f460e083018961536e565b8281036040840152615406818961536e565b606084018890526001600160a01b038716608085015260a0840186905283810360c0850152845180825260208087019350909101905f5b8181101561545b57835183526020938401939092019160010161543d565b50909b9a5050505050505050505050565b803561ffff81168114611e32575f5ffd5b5f6020828403121561548d575f5ffd5b6117388261546c565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b600681106154f8577f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b9052565b81516001600160a01b031681526101408101602083015161552860208401826001600160a01b03169052565b50604083015161553b60408401826154c3565b50606083015161555b60608401826bffffffffffffffffffffffff169052565b506080830151615574608084018264ffffffffff169052565b5060a083015161558d60a084018264ffffffffff169052565b5060c08301516155a360c084018261ffff169052565b5060e08301516155c360e08401826bffffffffffffffffffffffff169052565b506101008301516155e56101008401826bffffffffffffffffffffffff169052565b5061012092830151919092015290565b5f5f5f5f5f60808688031215615609575f5ffd5b8535945061561960208701615141565b935061562760408701614fc7565b9250606086013567ffffffffffffffff811115615642575f5ffd5b6151308882890161503f565b81516001600160a01b03168152602080830151610100830191615673908401826154c3565b5064ffffffffff604084015116604083015263ffffffff606084015116606083015260808301516156b460808401826bffffffffffffffffffffffff169052565b5060a08301516156cf60a08401826001600160a01b03169052565b5060c08301516156ef60c08401826bffffffffffffffffffffffff169052565b5060e083015161404660e084018267ffffffffffffffff169052565b5f608082840312156151a7575f5ffd5b5f5f5f5f60c0858703121561572e575f5ffd5b615738868661570b565b935061574660808601615141565b925060a085013567ffffffffffffffff811115615761575f5ffd5b61576d878288016151ad565b95989497509550505050565b5f5f5f6040848603121561578b575f5ffd5b833567ffffffffffffffff8111156157a1575f5ffd5b6157ad86828701615196565b935050602084013567ffffffffffffffff8111156157c9575f5ffd5b6157d5868287016151ad565b9497909650939450505050565b5f608082840312156157f2575f5ffd5b611738838361570b565b5f5f5f5f5f5f60808789031215615811575f5ffd5b61581a87615141565b955060208701359450604087013567ffffffffffffffff81111561583c575f5ffd5b61584889828a0161503f565b909550935050606087013567ffffffffffffffff811115615867575f5ffd5b61587389828a01615087565b979a9699509497509295939492505050565b8281526040810161173860208301846154c3565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b63ffffffff8181168382160190811115610f6f57610f6f615899565b8183525f7f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff831115615912575f5ffd5b8260051b80836020870137939093016020019392505050565b868152608060208201525f6159446080830187896158e2565b828103604084015284815285906020015f5b8681101561597e57823582526020808401359083015260409283019290910190600101615956565b50809250505063ffffffff83166060830152979650505050505050565b81810381811115610f6f57610f6f615899565b8082028115828204841417610f6f57610f6f615899565b5f826159f8577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b80820180821115610f6f57610f6f615899565b5f60208284031215615a20575f5ffd5b61173882614fc7565b5f63ffffffff821680615a3e57615a3e615899565b7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0192915050565b64ffffffffff8181168382160190811115610f6f57610f6f615899565b6bffffffffffffffffffffffff8281168282160390811115610f6f57610f6f615899565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b5f63ffffffff821663ffffffff8103615aef57615aef615899565b60010192915050565b6bffffffffffffffffffffffff8181168382160190811115610f6f57610f6f615899565b5f60208284031215615b2c575f5ffd5b61173882614fe2565b5f5f83357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe1843603018112615b68575f5ffd5b83018035915067ffffffffffffffff821115615b82575f5ffd5b6020019150600581901b3603821315615080575f5ffd5b5f5f83357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe1843603018112615bcc575f5ffd5b830160208101925035905067ffffffffffffffff811115615beb575f5ffd5b8060051b3603821315615080575f5ffd5b64ffffffffff8316815260406020820152615c2a60408201615c1d84615141565b6001600160a01b03169052565b602082013560608201525f615c4160408401614fe2565b63ffffffff166080830152615c5860608401614fe2565b63ffffffff1660a0830152615c6f60808401614fe2565b63ffffffff1660c0830152615c8660a0840161546c565b61ffff811660e08401525060c0830135610100830152615ca960e0840184615b99565b6101c0610120850152615cc1610200850182846158e2565b915050615cd16101008501614fc7565b6bffffffffffffffffffffffff16610140840152615cf26101208501614fe2565b63ffffffff16610160840152615d0b6101408501614fc7565b6bffffffffffffffffffffffff16610180840152615d2c6101608501614fe2565b63ffffffff81166101a0850152506101808401356101c08401526101a0909301356101e09092019190915250919050565b5f81518060208401855e5f93019283525090919050565b5f611735615d828386615d5d565b84615d5d565b5f7f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff831115615db5575f5ffd5b8260051b8085843791909101939250505056fe4c656173655570646174652875696e74323536206c6561736549642c627974657333322073706563486173682c75696e74323536206e6f6e63652c75696e7432353620646561646c696e65294f7264657228616464726573732074656e616e742c627974657333322073706563486173682c75696e743332206370754d696c6c69636f7265732c75696e743332206d656d6f72794d69422c75696e7433322073746f726167654d69422c75696e74313620677075436f756e742c62797465733332206770754d6f64656c2c627974657333325b5d207265717569726564417474726962757465732c75696e743936206d61785072696365506572486f75722c75696e743332206475726174696f6e2c75696e743936206465706f7369742c75696e7433322062696457696e646f772c75696e74323536206e6f6e63652c75696e7432353620646561646c696e6529" as const;
+export const computeMarketBytecode = "0x61024060405260038054600160a01b600160e01b031916600160a01b179055348015610029575f5ffd5b50604051618b30380380618b3083398101604081905261004891610569565b8484848484836040518060400160405280601581526020017f4b75626542696420436f6d707574654d61726b65740000000000000000000000815250604051806040016040528060018152602001603160f81b8152506100ad8261045f60201b60201c565b610120526100ba8161045f565b61014052815160208084019190912060e052815190820120610100524660a05261014660e05161010051604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201529081019290925260608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b60805250503060c0526001600160a01b03811661017d57604051631e4fbdf760e01b81525f60048201526024015b60405180910390fd5b6101868161049c565b506001600160a01b03851615806101a457506001600160a01b038316155b156101c25760405163d92e233d60e01b815260040160405180910390fd5b6103e861ffff831611156101f7576040516373ab893560e11b815261ffff831660048201526103e86024820152604401610174565b612710815f015161ffff16111561022d576040516307128de760e51b815266626f6e6442707360c81b6004820152602401610174565b612710816060015161ffff16111561026a576040516307128de760e51b81526c7374617274536c61736842707360981b6004820152602401610174565b612710816080015161ffff1611156102a4576040516307128de760e51b815269666f726665697442707360b01b6004820152602401610174565b6001600160a01b039485166101605260048054939095166c01000000000000000000000000026001600160601b03938416179094556003805461ffff928316600160e01b0261ffff60e01b19909116179055835181166101805260208401519091166101a05260408084015163ffffffff166101c052606084015182166101e052608090930151166102005250518590859085908590859061034590610509565b6001600160a01b0395861681529385166020808601919091529490921660408085019190915261ffff91821660608086019190915283518316608080870191909152958401516001600160601b031660a08601529083015163ffffffff1660c0850152820151811660e084015292015190911661010082015261012001604051809103905ff0801580156103db573d5f5f3e3d5ffd5b506001600160a01b0390811661022052604051908416905f907f21eb548722a564f6e09f039f7aa858ae94c911910f3823b37af2250eeca4f403908290a3604080515f815261ffff841660208201527f5eceb83a41b09b5e263d7630d38aa237669c42bf1a589221313ea56e6d799e88910160405180910390a150505050506106bb565b5f5f829050601f81511115610489578260405163305a27a960e01b81526004016101749190610660565b805161049482610695565b179392505050565b600380546001600160a01b03191690556104b5816104b8565b50565b600280546001600160a01b038381166001600160a01b0319831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b61272d8061640383390190565b6001600160a01b03811681146104b5575f5ffd5b805161ffff8116811461053b575f5ffd5b919050565b80516001600160601b038116811461053b575f5ffd5b805163ffffffff8116811461053b575f5ffd5b5f5f5f5f5f85870361012081121561057f575f5ffd5b865161058a81610516565b602088015190965061059b81610516565b60408801519095506105ac81610516565b93506105ba6060880161052a565b925060a0607f19820112156105cd575f5ffd5b5060405160a081016001600160401b03811182821017156105fc57634e487b7160e01b5f52604160045260245ffd5b60405261060b6080880161052a565b815261061960a08801610540565b602082015261062a60c08801610556565b604082015261063b60e0880161052a565b606082015261064d610100880161052a565b6080820152809150509295509295909350565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b805160208083015191908110156106b5575f198160200360031b1b821691505b50919050565b60805160a05160c05160e05161010051610120516101405161016051610180516101a0516101c0516101e0516102005161022051615c8861077b5f395f81816102ff01526103e401525f50505f50505f50505f50505f50505f818161072901528181610f8c01528181610fe3015281816115770152818161188b01528181611c830152818161378901526139aa01525f613ad701525f613aa701525f61489f01525f61487701525f6147d201525f6147fc01525f6148260152615c885ff3fe608060405234801561000f575f5ffd5b50600436106102fd575f3560e01c806391db912e1161019a578063d213c0f2116100ec578063e30c397811610095578063f52981f41161006f578063f52981f414610711578063fc0c546a14610724578063fc1db0cb1461074b576102fd565b8063e30c3978146106da578063f11988e0146106eb578063f2fde38b146106fe576102fd565b8063daea8a0e116100c6578063daea8a0e146106a1578063ddd003ce146106b4578063de643a71146106c7576102fd565b8063d213c0f21461066b578063d55be8c614610685578063d9fa9a1c1461068e576102fd565b8063b3ab15fb1161014e578063c6cb658d11610128578063c6cb658d14610611578063c7ebad1a14610638578063d09ef2411461064b576102fd565b8063b3ab15fb146105d8578063b70e36f0146105eb578063ba31486f146105fe576102fd565b80639b7362461161017f5780639b736246146105a85780639f44657c146105b0578063b2df3223146105d0576102fd565b806391db912e1461054c57806394db059514610573576102fd565b806360dd162f11610253578063838d27ab116102075780638da5cb5b116101e15780638da5cb5b146105155780638df8280014610526578063904c983314610539576102fd565b8063838d27ab146104d157806384b0196e146104f05780638973bc7e1461050b576102fd565b8063715018a611610238578063715018a6146104ae57806375bca0e4146104b657806379ba5097146104c9576102fd565b806360dd162f1461047857806361d027b31461048b576102fd565b80632b1fd58a116102b557806333dfeb501161028f57806333dfeb50146104315780633442e16914610452578063514fcac714610465576102fd565b80632b1fd58a146103cc5780632d5537b0146103df5780632e1a7d4d1461041e576102fd565b806311c967b8116102e657806311c967b81461035857806324a9d8531461036b5780632a58b33014610398576102fd565b80630ce8a33b1461033b57806310f1477a14610345575b7f0000000000000000000000000000000000000000000000000000000000000000365f80375f5f365f845af43d5f5f3e80610336573d5ffd5b503d5ff35b61034361075e565b005b610343610353366004614c50565b61088f565b610343610366366004614d23565b610b60565b60035461038090600160e01b900461ffff1681565b60405161ffff90911681526020015b60405180910390f35b6003546103b390600160a01b900467ffffffffffffffff1681565b60405167ffffffffffffffff909116815260200161038f565b6103436103da366004614d9c565b610c66565b6104067f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b03909116815260200161038f565b61034361042c366004614d9c565b610de3565b61044461043f366004614e18565b610fc2565b60405190815260200161038f565b610343610460366004614d9c565b6110ea565b610343610473366004614d9c565b61141a565b610343610486366004614eae565b61159e565b600454610406906c0100000000000000000000000090046001600160a01b031681565b6103436118c5565b6103436104c4366004614ee4565b6118d8565b610343611a0e565b6104db62278d0081565b60405163ffffffff909116815260200161038f565b6104f8611a68565b60405161038f9796959493929190614f71565b6104db6201518081565b6002546001600160a01b0316610406565b610343610534366004614d9c565b611ac6565b610444610547366004615023565b611cca565b6104447f726567696f6e000000000000000000000000000000000000000000000000000081565b60045461058b906bffffffffffffffffffffffff1681565b6040516bffffffffffffffffffffffff909116815260200161038f565b610380601e81565b6105c36105be366004614d9c565b611cf8565b60405161038f91906150f2565b610444602081565b6103436105e6366004615259565b611ee2565b6103436105f9366004614d9c565b611f95565b61044461060c366004615272565b611fd7565b6104447f677075000000000000000000000000000000000000000000000000000000000081565b6103436106463660046152a4565b611fef565b61065e610659366004614d9c565b61251e565b60405161038f91906152fd565b610673606481565b60405160ff909116815260200161038f565b6103806103e881565b61034361069c36600461540f565b612679565b6104446106af366004615272565b6127a9565b6103436106c2366004614eae565b612849565b6103436106d5366004614eae565b61286c565b6003546001600160a01b0316610406565b6104446106f9366004614d9c565b6128db565b61034361070c366004615259565b612935565b61044461071f366004614d9c565b6129be565b6104067f000000000000000000000000000000000000000000000000000000000000000081565b610343610759366004615473565b612a30565b335f9081526006602052604090208054600160e01b900460ff166107b5576040517f232cb27a0000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b80547801000000000000000000000000000000000000000000000000900463ffffffff161561083c5780546040517fb52e38db000000000000000000000000000000000000000000000000000000008152336004820152780100000000000000000000000000000000000000000000000090910463ffffffff1660248201526044016107ac565b80547fffffff00ffffffffffffffff000000000000000000000000000000000000000016815560405133907ff04091b4a187e321a42001e46961e45b6a75b203fc6fb766b7e05505f6080abb905f90a250565b5f84815260056020526040902080546001600160a01b03811690600160a01b900460ff163382146108f5576040517fdd2c595d000000000000000000000000000000000000000000000000000000008152600481018890523360248201526044016107ac565b60018160058111156109095761090961508c565b14158015610929575060048160058111156109265761092661508c565b14155b156109645786816040517f231e950a0000000000000000000000000000000000000000000000000000000081526004016107ac9291906154fc565b5f6bffffffffffffffffffffffff871615801561098d57506bffffffffffffffffffffffff8616155b801561099d575063ffffffff8516155b9050801580156109ed57506bffffffffffffffffffffffff871615806109de5750866bffffffffffffffffffffffff16866bffffffffffffffffffffffff16105b806109ed575063ffffffff8516155b15610a24576040517fe1204fc500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b604080516060810182526bffffffffffffffffffffffff808a168252888116602080840191825263ffffffff808b168587019081525f8f8152600b9093529186902094518554935192519091167801000000000000000000000000000000000000000000000000027fffffffff00000000ffffffffffffffffffffffffffffffffffffffffffffffff9285166c01000000000000000000000000027fffffffffffffffff000000000000000000000000000000000000000000000000909416919094161791909117161790555188907fdedcc2191a77d5d5335322ecdf08c69182a74525bea3142f490145c3d0b667e790610b4e908a908a908a906bffffffffffffffffffffffff938416815291909216602082015263ffffffff91909116604082015260600190565b60405180910390a25050505050505050565b335f9081526006602052604090208054600160e01b900460ff16610bb2576040517f232cb27a0000000000000000000000000000000000000000000000000000000081523360048201526024016107ac565b80545f90610bce90600160a01b900463ffffffff16600161553d565b82547fffffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff16600160a01b63ffffffff8316021783559050610c12818888888888612b7a565b336001600160a01b03167f3f6ec42fc93e614c87002468b85b1c2a855aea786f5817858aae118a047aa02f888888888887604051610c55969594939291906155a2565b60405180910390a250505050505050565b5f81815260056020526040902080546001600160a01b03811690600160a01b900460ff166001816005811115610c9e57610c9e61508c565b14610cd95783816040517f231e950a0000000000000000000000000000000000000000000000000000000081526004016107ac9291906154fc565b336001600160a01b03831614610d24576040517fdd2c595d000000000000000000000000000000000000000000000000000000008152600481018590523360248201526044016107ac565b60018301546001600160a01b031680610d6c576040517f62f5ad8e000000000000000000000000000000000000000000000000000000008152600481018690526024016107ac565b6001600160a01b0381165f90815260066020526040902054600160e01b900460ff16610dcf576040517f232cb27a0000000000000000000000000000000000000000000000000000000081526001600160a01b03821660048201526024016107ac565b610ddc8585836001612d8f565b5050505050565b610deb612f62565b5f610df582612f97565b9050600481602001516005811115610e0f57610e0f61508c565b14610e4d5760208101516040517f231e950a0000000000000000000000000000000000000000000000000000000081526107ac9184916004016154fc565b5f610e58824261312b565b90505f8261010001516bffffffffffffffffffffffff1682610e7a9190615612565b9050805f03610eb8576040517f155eed36000000000000000000000000000000000000000000000000000000008152600481018590526024016107ac565b5f8481526005602052604080822060020180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff166c010000000000000000000000006bffffffffffffffffffffffff871602179055840151610f1c9083906131cf565b90508360a001516001600160a01b0316857f1c84cc0f96161bdafea718a9094dd21c21d1fb2f9ca2ebb9bd4e39918efbaace8484604051610f67929190918252602082015260400190565b60405180910390a360a0840151610fb390610f828385615612565b6001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000169190613249565b50505050610fbf61329c565b50565b5f610fcb612f62565b5f610fd78989896132c6565b90506001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001663d505accf61101560208c018c615259565b306110286101608e016101408f01615625565b6040517fffffffff0000000000000000000000000000000000000000000000000000000060e086901b1681526001600160a01b0393841660048201529290911660248301526bffffffffffffffffffffffff1660448201526064810189905260ff8816608482015260a4810187905260c4810186905260e4015f604051808303815f87803b1580156110b8575f5ffd5b505af19250505080156110c9575060015b506110d48982613343565b9150506110df61329c565b979650505050505050565b6110f2612f62565b5f818152600b60209081526040808320815160608101835290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116948301949094527801000000000000000000000000000000000000000000000000900463ffffffff16918101919091529181900361119f576040517f3cfd26fe000000000000000000000000000000000000000000000000000000008152600481018490526024016107ac565b5f6111a9846137c6565b90505f4290505f8260c001516bffffffffffffffffffffffff16610e106111d0858561312b565b8560e001516bffffffffffffffffffffffff166111ed9190615612565b6111f7919061563e565b6112019190615655565b90505f8360e001516bffffffffffffffffffffffff16610e10856080015163ffffffff168660c001516bffffffffffffffffffffffff16611242919061563e565b61124c9190615655565b1115905080806112665750856040015163ffffffff168210155b156112b95760408087015190517f2918e717000000000000000000000000000000000000000000000000000000008152600481018990526024810184905263ffffffff90911660448201526064016107ac565b5f878152600a6020526040812080549091906112ec90889064010000000090046bffffffffffffffffffffffff1661568d565b905087602001516bffffffffffffffffffffffff1681111561136f57815460208901516040517f211ec7b2000000000000000000000000000000000000000000000000000000008152600481018c90526401000000009092046bffffffffffffffffffffffff9081166024840152604483018a90521660648201526084016107ac565b81547fffffffffffffffffffffffffffffffff000000000000000000000000ffffffff166401000000006bffffffffffffffffffffffff831602178255604080518881526020810183905233918b917fa59308eb1817b3ddfa0410c393ca94b77c29e05199b18b090be47ee360a4fd99910160405180910390a361140a898760e001516bffffffffffffffffffffffff1689895f01516138bb565b5050505050505050610fbf61329c565b611422612f62565b5f81815260056020526040902080546001600160a01b03811690600160a01b900460ff16600181600581111561145a5761145a61508c565b146114955783816040517f231e950a0000000000000000000000000000000000000000000000000000000081526004016107ac9291906154fc565b336001600160a01b038316146114e0576040517fdd2c595d000000000000000000000000000000000000000000000000000000008152600481018590523360248201526044016107ac565b8254740200000000000000000000000000000000000000007fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff90911617835560028301546040516bffffffffffffffffffffffff9091168082529085907faa2a006d186dc89a3d6851834c85d16226329ac40bcad6531a5756a38ed1c90f9060200160405180910390a2610fb36001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168483613249565b6115a6612f62565b5f6115b083612f97565b90506004816020015160058111156115ca576115ca61508c565b146116085760208101516040517f231e950a0000000000000000000000000000000000000000000000000000000081526107ac9185916004016154fc565b805142906001600160a01b0316331480159061163a57508160a001516001600160a01b0316336001600160a01b031614155b801561164d575061164b82826139d8565b155b8015611677575060a08201516001600160a01b039081165f90815260066020526040902054163314155b156116b7576040517ff4bc5b7e000000000000000000000000000000000000000000000000000000008152600481018590523360248201526044016107ac565b5f6116c2838361312b565b5f86815260056020819052604090912080549293509182907fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff16600160a01b8302179055506002810180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff166c010000000000000000000000006bffffffffffffffffffffffff85160217905560a08401516001600160a01b03165f908152600660205260409020805460189061179b907801000000000000000000000000000000000000000000000000900463ffffffff166156a0565b91906101000a81548163ffffffff021916908363ffffffff1602179055505f8461010001516bffffffffffffffffffffffff16836117d99190615612565b90505f6117ea8287604001516131cf565b90505f848760e001516bffffffffffffffffffffffff1661180b9190615612565b604080518a8152602081018690529081018490526060810182905290915033908a907f3fcb7d916b28f78bc6acf45432d4f5e79321044619cd5294997e04aab54d203e9060800160405180910390a3818311156118755760a087015161187590610f828486615612565b80156118b25786516118b2906001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000169083613249565b505050505050506118c161329c565b5050565b6118cd613a29565b6118d65f613a6f565b565b6001600160a01b038316611918576040517fd92e233d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b811580159061193d57505f828152600560205260409020546001600160a01b03163314155b1561197d576040517fdd2c595d000000000000000000000000000000000000000000000000000000008152600481018390523360248201526044016107ac565b335f818152600c602090815260408083206001600160a01b03881680855290835281842087855283529281902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff001686151590811790915590519081528593917e9e6a6ee669dacedfe5aaecbe048008673141c1284f829dc32407276b64133e910160405180910390a4505050565b60035433906001600160a01b03168114611a5f576040517f118cdaa70000000000000000000000000000000000000000000000000000000081526001600160a01b03821660048201526024016107ac565b610fbf81613a6f565b5f6060805f5f5f6060611a79613aa0565b611a81613ad0565b604080515f808252602082019092527f0f000000000000000000000000000000000000000000000000000000000000009b939a50919850469750309650945092509050565b611ace612f62565b5f8181526005602052604090208054600160a01b810460ff169077010000000000000000000000000000000000000000000000900464ffffffffff166001826005811115611b1e57611b1e61508c565b14611b595783826040517f231e950a0000000000000000000000000000000000000000000000000000000081526004016107ac9291906154fc565b8064ffffffffff16421015611baa576040517fbe2899180000000000000000000000000000000000000000000000000000000081526004810185905264ffffffffff821660248201526044016107ac565b60018301546001600160a01b0316801580611be457506001600160a01b0381165f90815260066020526040902054600160e01b900460ff16155b15611cb6578354740300000000000000000000000000000000000000007fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff90911617845560028401546040516bffffffffffffffffffffffff9091168082529086907f4b2d84db364a91e770868e6b301e0987c2210f5bf1b235bc37f0ef66abb7f3e29060200160405180910390a28454611cac906001600160a01b037f00000000000000000000000000000000000000000000000000000000000000008116911683613249565b5050505050611cc2565b610fb38585835f612d8f565b610fbf61329c565b5f611cd3612f62565b611ce784611ce28686866132c6565b613343565b9050611cf161329c565b9392505050565b604080516101c0810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e08101829052610100810182905261012081018290526101408101829052610160810182905261018081018290526101a0810182905290611d7183612f97565b80516001600160a01b03168352602081015190915060408301906005811115611d9c57611d9c61508c565b90816005811115611daf57611daf61508c565b905250600481602001516005811115611dca57611dca61508c565b14158015611dee5750600581602001516005811115611deb57611deb61508c565b14155b15611df95750919050565b60a08101516001600160a01b0316602083015260c08101516bffffffffffffffffffffffff166060808401919091528101805164ffffffffff166080808501919091528201519051611e519163ffffffff16906156dd565b64ffffffffff1660a0830152604081015161ffff1660c083015260e0808201516bffffffffffffffffffffffff908116918401919091526101008083015190911690830152600481602001516005811115611eae57611eae61508c565b14611ecc578061010001516bffffffffffffffffffffffff16611ed6565b611ed6814261312b565b61012083015250919050565b335f9081526006602052604090208054600160e01b900460ff16611f34576040517f232cb27a0000000000000000000000000000000000000000000000000000000081523360048201526024016107ac565b80547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b038316908117825560405133907ffd489696792cc4c5d5b226c46f008e459c8ec9b746c49191d74bb92c19fd1867905f90a35050565b611f9f3382613afb565b60405181815233907f1800cd2301fbc20790ed94f3d55a28ef2306a9c31cd3c72b5b71b6e4cf5c62419060200160405180910390a250565b5f611fe9611fe483613ba4565b613e54565b92915050565b5f8581526005602052604090208054600160a01b810460ff169077010000000000000000000000000000000000000000000000900464ffffffffff16600182600581111561203f5761203f61508c565b1461207a5787826040517f231e950a0000000000000000000000000000000000000000000000000000000081526004016107ac9291906154fc565b8064ffffffffff1642106120ca576040517f3b640af10000000000000000000000000000000000000000000000000000000081526004810189905264ffffffffff821660248201526044016107ac565b856bffffffffffffffffffffffff165f03612114576040517f77771850000000000000000000000000000000000000000000000000000000008152600481018990526024016107ac565b60018301546bffffffffffffffffffffffff600160a01b909104811690871681116121fa5760018401546001600160a01b03166121a95788876121586001846156fa565b6040517fbef5ae8b00000000000000000000000000000000000000000000000000000000815260048101939093526bffffffffffffffffffffffff91821660248401521660448201526064016107ac565b6040517fcbe94c47000000000000000000000000000000000000000000000000000000008152600481018a90526bffffffffffffffffffffffff8089166024830152821660448201526064016107ac565b6001600160a01b038089165f90815260066020908152604091829020825160a0810184529054938416815263ffffffff600160a01b8504811692820192909252780100000000000000000000000000000000000000000000000084049091169181019190915260ff600160e01b830481161515606083018190527d010000000000000000000000000000000000000000000000000000000000909304166080820152906122de576040517f232cb27a0000000000000000000000000000000000000000000000000000000081526001600160a01b038a1660048201526024016107ac565b336001600160a01b038a1614801590612301575080516001600160a01b03163314155b15612349576040517fdbcca33e0000000000000000000000000000000000000000000000000000000081523360048201526001600160a01b038a1660248201526044016107ac565b60028501547801000000000000000000000000000000000000000000000000900467ffffffffffffffff168015158061238157508615155b156124ad578067ffffffffffffffff1661239b8989613e9b565b67ffffffffffffffff16146123df576040517fa426b54a000000000000000000000000000000000000000000000000000000008152600481018c90526024016107ac565b6001600160a01b038a165f908152600760205260408120905b888110156124aa57836020015163ffffffff16825f8c8c8581811061241f5761241f61571e565b602090810292909201358352508101919091526040015f205463ffffffff16146124a2578b8a8a838181106124565761245661571e565b6040517f06c0cffd0000000000000000000000000000000000000000000000000000000081526001600160a01b03909416600485015260200291909101356024830152506044016107ac565b6001016123f8565b50505b6001600160a01b038a16600160a01b6bffffffffffffffffffffffff8b16908102821760018901556040805133815260208101929092528d917f836da6777931ae02967e713dba0106b1b3ac2c491bcadcbe1e3465a09cb8bdcc910160405180910390a35050505050505050505050565b60408051610160810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e081018290526101008101829052610120810182905261014081018290529061257f83612f97565b90505f5f6001600160a01b03168260a001516001600160a01b031614159050604051806101600160405280835f01516001600160a01b03168152602001836020015160058111156125d2576125d261508c565b8152602001836060015164ffffffffff168152602001836080015163ffffffff1681526020018360e001516bffffffffffffffffffffffff1681526020018360a001516001600160a01b031681526020018261262e575f612634565b8360c001515b6bffffffffffffffffffffffff1681526101209093015167ffffffffffffffff1660208401525f60408401819052606084018190526080909301929092525092915050565b83606001354211156126c3576040517ff60bbdd3000000000000000000000000000000000000000000000000000000008152606085013560048201524260248201526044016107ac565b83355f908152600a6020526040908190205463ffffffff1690850135811461273057604080517fa115383d0000000000000000000000000000000000000000000000000000000081528635600482015290860135602482015263ffffffff821660448201526064016107ac565b5f61273a86613ed8565b905061274885828686613ef5565b612790576040517f0e96aab80000000000000000000000000000000000000000000000000000000081526001600160a01b0386166004820152602481018290526044016107ac565b6127a1863560208801358785613f60565b505050505050565b5f6127b2612f62565b6127bf6020830183615259565b6001600160a01b0316336001600160a01b03161461282a57336127e56020840184615259565b6040517f7d2fa96b0000000000000000000000000000000000000000000000000000000081526001600160a01b039283166004820152911660248201526044016107ac565b61283a82611ce2611fe485613ba4565b905061284461329c565b919050565b5f828152600a60205260409020546118c19083908390339063ffffffff16613f60565b612874612f62565b805f036128ad576040517f1f2a200500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6128d3826128ba846137c6565b60e001516bffffffffffffffffffffffff1683336138bb565b6118c161329c565b5f5f6128e683612f97565b90506004816020015160058111156129005761290061508c565b1461290d57505f92915050565b8061010001516bffffffffffffffffffffffff1661292b824261312b565b611cf19190615612565b61293d613a29565b600380546001600160a01b0383167fffffffffffffffffffffffff000000000000000000000000000000000000000090911681179091556129866002546001600160a01b031690565b6001600160a01b03167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a350565b5f5f6129c983612f97565b90506004816020015160058111156129e3576129e361508c565b036129f257611cf1814261312b565b600581602001516005811115612a0a57612a0a61508c565b03612a285761010001516bffffffffffffffffffffffff1692915050565b505f92915050565b335f9081526006602052604090208054600160e01b900460ff1615612a83576040517f74f7822a0000000000000000000000000000000000000000000000000000000081523360048201526024016107ac565b80545f90612a9f90600160a01b900463ffffffff16600161553d565b82547fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff63ffffffff8316600160a01b027fffffffffffffffff0000000000000000000000000000000000000000000000009092166001600160a01b038c16179190911716600160e01b1783559050612b1b818888888888612b7a565b876001600160a01b0316336001600160a01b03167f1e3d7057cb9bdd3d498e5b51a7aa5082ec9d70b2ef062902025bb55b9ded4849898989898988604051612b68969594939291906155a2565b60405180910390a35050505050505050565b5f8515612b88576001612b8a565b5f5b60ff16612b97838661568d565b612ba1919061568d565b90506020811115612be8576040517fd7ce981c00000000000000000000000000000000000000000000000000000000815260048101829052602060248201526044016107ac565b335f9081526007602052604090208615612c545787815f612c297f726567696f6e00000000000000000000000000000000000000000000000000008b6140b5565b81526020019081526020015f205f6101000a81548163ffffffff021916908363ffffffff1602179055505b5f5b85811015612ced5788825f612ca37f67707500000000000000000000000000000000000000000000000000000000008b8b87818110612c9757612c9761571e565b905060200201356140b5565b815260208101919091526040015f2080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff000000001663ffffffff92909216919091179055600101612c56565b505f5b83811015612d845788825f612d3a888886818110612d1057612d1061571e565b9050604002015f0135898987818110612d2b57612d2b61571e565b905060400201602001356140b5565b815260208101919091526040015f2080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff000000001663ffffffff92909216919091179055600101612cf0565b505050505050505050565b6003548354750100000000000000000000000000000000000000000061ffff600160e01b909304929092169182027fffffffffffffffffff0000ffffffffffffffffffffffffffffffffffffffffff64ffffffffff429081167701000000000000000000000000000000000000000000000002919091167fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff9093169290921717740400000000000000000000000000000000000000001785556001600160a01b0384165f9081526006602052604090208054601890612e909063ffffffff78010000000000000000000000000000000000000000000000009091041661574b565b82546101009290920a63ffffffff818102199093169183160217909155855460018701546001600160a01b0380831693908816928a927f2e1d4025bcf74716f554a55adc742d340539876ae75a8facd7c17b0402b5699792600160a01b9091046bffffffffffffffffffffffff16918791612f1391600160e01b900416826156dd565b604080516bffffffffffffffffffffffff909416845264ffffffffff928316602085015291169082015261ffff87166060820152871515608082015260a00160405180910390a4505050505050565b612f6a6140ea565b6118d660017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90614143565b60408051610140810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e0810182905261010081018290526101208101919091525f828152600560208181526040928390208351610140810190945280546001600160a01b0381168552909291840191600160a01b90910460ff16908111156130315761303161508c565b60058111156130425761304261508c565b815281547501000000000000000000000000000000000000000000810461ffff16602083015277010000000000000000000000000000000000000000000000810464ffffffffff166040830152600160e01b900463ffffffff16606082015260018201546001600160a01b0381166080830152600160a01b90046bffffffffffffffffffffffff90811660a083015260029092015480831660c08301526c01000000000000000000000000810490921660e0820152780100000000000000000000000000000000000000000000000090910467ffffffffffffffff166101009091015292915050565b5f5f836060015164ffffffffff16836131449190615612565b9050836080015163ffffffff168111156131655750608083015163ffffffff165b5f610e10828660c001516bffffffffffffffffffffffff16613187919061563e565b6131919190615655565b90508460e001516bffffffffffffffffffffffff1681106131c4578460e001516bffffffffffffffffffffffff166131c6565b805b95945050505050565b5f6127106131e161ffff84168561563e565b6131eb9190615655565b90508015611fe957600480548291905f906132159084906bffffffffffffffffffffffff1661576f565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff16021790555092915050565b613256838383600161414a565b613297576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b03841660048201526024016107ac565b505050565b6118d65f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00612f91565b5f6132d3611fe485613ba4565b90506132ed6132e56020860186615259565b828585613ef5565b611cf1576132fe6020850185615259565b6040517f0e96aab80000000000000000000000000000000000000000000000000000000081526001600160a01b039091166004820152602481018290526044016107ac565b5f61334d836141c5565b61336861335d6020850185615259565b846101800135613afb565b50600354600160a01b900467ffffffffffffffff1661338881600161568d565b6003805467ffffffffffffffff92909216600160a01b027fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff9092169190911790555f6133dc61018085016101608601615793565b6133ec9063ffffffff164261568d565b604080516101408101909152909150806134096020870187615259565b6001600160a01b03168152602001600181525f602082015264ffffffffff8316604082015260600161344361014087016101208801615793565b63ffffffff1681525f602082015260400161346661012087016101008801615625565b61347190600161576f565b6bffffffffffffffffffffffff16815260200161349661016087016101408801615625565b6bffffffffffffffffffffffff1681525f60208201526040016134c46134bf60e08801886157ac565b613e9b565b67ffffffffffffffff1690525f838152600560208181526040909220835181547fffffffffffffffffffffffff000000000000000000000000000000000000000081166001600160a01b039092169182178355938501519193919284927fffffffffffffffffffffff0000000000000000000000000000000000000000001690911790600160a01b90849081111561355e5761355e61508c565b021790555060408201518154606084015160808501517fffffffff00000000000000ffffffffffffffffffffffffffffffffffffffffff909216750100000000000000000000000000000000000000000061ffff909416939093027fffffffff0000000000ffffffffffffffffffffffffffffffffffffffffffffff16929092177701000000000000000000000000000000000000000000000064ffffffffff90931692909202919091177bffffffffffffffffffffffffffffffffffffffffffffffffffffffff16600160e01b63ffffffff9092169190910217815560a082015160c08301516001600160a01b03909116600160a01b6bffffffffffffffffffffffff9283160217600183015560e083015160029092018054610100850151610120909501519383167fffffffffffffffff000000000000000000000000000000000000000000000000909116176c0100000000000000000000000094909216939093021777ffffffffffffffffffffffffffffffffffffffffffffffff16780100000000000000000000000000000000000000000000000067ffffffffffffffff90921691909102179055826137196020860186615259565b6001600160a01b0316837fa8d70630d17021aa275f78136751a2b3e05186f70375be036b000308a5034e4f8488604051613754929190615884565b60405180910390a46137bf61376c6020860186615259565b3061377f61016088016101408901615625565b6001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000169291906bffffffffffffffffffffffff166146bd565b5092915050565b60408051610140810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e08101829052610100810182905261012081019190915261381f82612f97565b90506004816020015160058111156138395761383961508c565b146138775760208101516040517f231e950a0000000000000000000000000000000000000000000000000000000081526107ac9184916004016154fc565b61388181426139d8565b15612844576040517f3f9bbdbe000000000000000000000000000000000000000000000000000000008152600481018390526024016107ac565b6138c5828461568d565b92506bffffffffffffffffffffffff831115613910576040517fe83f328d000000000000000000000000000000000000000000000000000000008152600481018590526024016107ac565b5f8481526005602090815260409182902060020180547fffffffffffffffffffffffffffffffffffffffff000000000000000000000000166bffffffffffffffffffffffff871617905581518481529081018590526001600160a01b0383169186917f56719cb3354f779b1f66b5ed3c2098b80964a5256a6547e18f2d9ef2f3482615910160405180910390a36139d26001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168230856146bd565b50505050565b5f826080015163ffffffff16836060015164ffffffffff166139fa919061568d565b82101580611cf157508260e001516bffffffffffffffffffffffff16613a20848461312b565b10159392505050565b6002546001600160a01b031633146118d6576040517f118cdaa70000000000000000000000000000000000000000000000000000000081523360048201526024016107ac565b600380547fffffffffffffffffffffffff0000000000000000000000000000000000000000169055610fbf8161470c565b6060613acb7f0000000000000000000000000000000000000000000000000000000000000000614775565b905090565b6060613acb7f0000000000000000000000000000000000000000000000000000000000000000614775565b6001600160a01b0382165f9081526008602081815260408084209285901c8452919052902054600160ff83161b9080821615613b75576040517fe90aded40000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602481018490526044016107ac565b6001600160a01b039093165f9081526008602081815260408084209590921c8352939093529190912091179055565b5f6040518061018001604052806101538152602001615b356101539139805160209182012090613bd690840184615259565b6020840135613beb6060860160408701615793565b613bfb6080870160608801615793565b613c0b60a0880160808901615793565b613c1b60c0890160a08a01615a42565b6040805160208101989098526001600160a01b0390961695870195909552606086019390935263ffffffff9182166080860152811660a08501521660c08381019190915261ffff90911660e083015283013561010082015261012001604080517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0818403018152919052613cba613cb560e08501856157ac565b6147b2565b613ccc61012085016101008601615625565b613cde61014086016101208701615793565b613cf061016087016101408801615625565b613d0261018088016101608901615793565b6040805160208101969096526bffffffffffffffffffffffff9485169086015263ffffffff9283166060860152921660808401521660a082015261018084013560c08201526101a084013560e082015261010001604080517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0818403018152919052613d966101e085016101c08601615a42565b613da861020086016101e08701615a5b565b613dba61022087016102008801615793565b613dcc61024088016102208901615a5b565b6040805161ffff909516602086015260ff9384169085015263ffffffff909116606084015216608082015260a001604080517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe081840301815290829052613e37939291602001615a8b565b604051602081830303815290604052805190602001209050919050565b5f611fe9613e606147c6565b836040517f19010000000000000000000000000000000000000000000000000000000000008152600281019290925260228201526042902090565b5f818103613eaa57505f611fe9565b5f613eb584846147b2565b905067ffffffffffffffff811615613ecd5780613ed0565b60015b949350505050565b5f611fe9611fe483356020850135604086013560608701356148ef565b5f846001600160a01b03163b5f03613f54575f5f613f14868686614959565b5090925090505f816003811115613f2d57613f2d61508c565b148015613f4b5750866001600160a01b0316826001600160a01b0316145b92505050613ed0565b6131c6858585856149a0565b82613f97576040517f5e075aba00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f613fa1856137c6565b5190506001600160a01b0383811690821614801590613fc85750613fc6818487614a23565b155b15614011576040517f35bf3a2e000000000000000000000000000000000000000000000000000000008152600481018690526001600160a01b03841660248201526044016107ac565b5f61401d83600161553d565b5f878152600960209081526040808320899055600a82529182902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff000000001663ffffffff85169081179091558251898152918201529192506001600160a01b0386169188917f987e276c26b31c55b0d6cbf1bee838a9a79d8d5ddb99e469e980e6436556c102910160405180910390a3505050505050565b60408051602081018490529081018290525f906060015b60405160208183030381529060405280519060200120905092915050565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c156118d6576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b80825d5050565b6040517fa9059cbb000000000000000000000000000000000000000000000000000000005f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f511483166141b95783831516156141ad573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b806101a00135421115614211576040517f7dde46b00000000000000000000000000000000000000000000000000000000081526101a082013560048201524260248201526044016107ac565b61422361014082016101208301615793565b63ffffffff165f03614283576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6475726174696f6e00000000000000000000000000000000000000000000000060048201526024016107ac565b61429561018082016101608301615793565b63ffffffff1615806142c0575062278d006142b861018083016101608401615793565b63ffffffff16115b15614319576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f62696457696e646f77000000000000000000000000000000000000000000000060048201526024016107ac565b61432b61012082016101008301615625565b6bffffffffffffffffffffffff16158061436f57506bffffffffffffffffffffffff61435f61012083016101008401615625565b6bffffffffffffffffffffffff16145b156143c8576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6d61785072696365506572486f7572000000000000000000000000000000000060048201526024016107ac565b6143da61016082016101408301615625565b6bffffffffffffffffffffffff165f03614442576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6465706f7369740000000000000000000000000000000000000000000000000060048201526024016107ac565b601e6144566101e083016101c08401615a42565b61ffff1610156144b4576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f7374617274446561646c696e650000000000000000000000000000000000000060048201526024016107ac565b60016144c861020083016101e08401615a5b565b60ff161115614525576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f61756374696f6e466f726d61740000000000000000000000000000000000000060048201526024016107ac565b600161453961020083016101e08401615a5b565b60ff16146145605761455361022082016102008301615793565b63ffffffff16151561459d565b61457261022082016102008301615793565b63ffffffff16158061459d57506201518061459561022083016102008401615793565b63ffffffff16115b156145f6576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f72657665616c57696e646f77000000000000000000000000000000000000000060048201526024016107ac565b606461460a61024083016102208401615a5b565b60ff161115614667576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6d696e52657075746174696f6e0000000000000000000000000000000000000060048201526024016107ac565b5f61467560e08301836157ac565b91505060088111156118c1576040517fb8d6e8b400000000000000000000000000000000000000000000000000000000815260048101829052600860248201526044016107ac565b6146cb848484846001614a76565b6139d2576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b03851660048201526024016107ac565b600280546001600160a01b038381167fffffffffffffffffffffffff0000000000000000000000000000000000000000831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b60605f61478183614afc565b6040805160208082528183019092529192505f91906020820181803683375050509182525060208101929092525090565b5f82826040516020016140cc929190615aa8565b5f306001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614801561481e57507f000000000000000000000000000000000000000000000000000000000000000046145b1561484857507f000000000000000000000000000000000000000000000000000000000000000090565b613acb604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f0000000000000000000000000000000000000000000000000000000000000000918101919091527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b5f6040518060800160405280604c8152602001615ae9604c9139805160209182012060408051928301919091528101869052606081018590526080810184905260a0810183905260c001604051602081830303815290604052805190602001209050949350505050565b5f8080604184900361498d578435602086013560408701355f1a61497f89828585614b3c565b955095509550505050614997565b505f915060029050825b93509350939050565b604080517f1626ba7e00000000000000000000000000000000000000000000000000000000808252600482018690526024820192909252604481018390525f91908390818660648301375f82606483010152601f820160051c60051b915060205f60648401838b5afa9050825f5114601f3d111681169350505050949350505050565b6001600160a01b038084165f908152600c602090815260408083209386168352928152828220828052908190529181205490919060ff16806131c657505f92835260205250604090205460ff1692915050565b6040517f23b872dd000000000000000000000000000000000000000000000000000000005f8181526001600160a01b038781166004528616602452604485905291602083606481808c5af1925060015f51148316614aeb578383151615614adf573d5f823e3d81fd5b5f883b113d1516831692505b604052505f60605295945050505050565b5f60ff8216601f811115611fe9576040517fb3512b0c00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f80807f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0841115614b7557505f91506003905082614c18565b604080515f808252602082018084528a905260ff891692820192909252606081018790526080810186905260019060a0016020604051602081039080840390855afa158015614bc6573d5f5f3e3d5ffd5b50506040517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe001519150506001600160a01b038116614c0f57505f925060019150829050614c18565b92505f91508190505b9450945094915050565b80356bffffffffffffffffffffffff81168114612844575f5ffd5b803563ffffffff81168114612844575f5ffd5b5f5f5f5f60808587031215614c63575f5ffd5b84359350614c7360208601614c22565b9250614c8160408601614c22565b9150614c8f60608601614c3d565b905092959194509250565b5f5f83601f840112614caa575f5ffd5b50813567ffffffffffffffff811115614cc1575f5ffd5b6020830191508360208260051b8501011115614cdb575f5ffd5b9250929050565b5f5f83601f840112614cf2575f5ffd5b50813567ffffffffffffffff811115614d09575f5ffd5b6020830191508360208260061b8501011115614cdb575f5ffd5b5f5f5f5f5f60608688031215614d37575f5ffd5b85359450602086013567ffffffffffffffff811115614d54575f5ffd5b614d6088828901614c9a565b909550935050604086013567ffffffffffffffff811115614d7f575f5ffd5b614d8b88828901614ce2565b969995985093965092949392505050565b5f60208284031215614dac575f5ffd5b5035919050565b5f6102408284031215614dc4575f5ffd5b50919050565b5f5f83601f840112614dda575f5ffd5b50813567ffffffffffffffff811115614df1575f5ffd5b602083019150836020828501011115614cdb575f5ffd5b803560ff81168114612844575f5ffd5b5f5f5f5f5f5f5f60c0888a031215614e2e575f5ffd5b873567ffffffffffffffff811115614e44575f5ffd5b614e508a828b01614db3565b975050602088013567ffffffffffffffff811115614e6c575f5ffd5b614e788a828b01614dca565b90975095505060408801359350614e9160608901614e08565b969995985093969295946080840135945060a09093013592915050565b5f5f60408385031215614ebf575f5ffd5b50508035926020909101359150565b80356001600160a01b0381168114612844575f5ffd5b5f5f5f60608486031215614ef6575f5ffd5b614eff84614ece565b92506020840135915060408401358015158114614f1a575f5ffd5b809150509250925092565b5f81518084528060208401602086015e5f6020828601015260207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011685010191505092915050565b7fff000000000000000000000000000000000000000000000000000000000000008816815260e060208201525f614fab60e0830189614f25565b8281036040840152614fbd8189614f25565b606084018890526001600160a01b038716608085015260a0840186905283810360c0850152845180825260208087019350909101905f5b81811015615012578351835260209384019390920191600101614ff4565b50909b9a5050505050505050505050565b5f5f5f60408486031215615035575f5ffd5b833567ffffffffffffffff81111561504b575f5ffd5b61505786828701614db3565b935050602084013567ffffffffffffffff811115615073575f5ffd5b61507f86828701614dca565b9497909650939450505050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b600681106150ee577f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b9052565b81516001600160a01b031681526101c08101602083015161511e60208401826001600160a01b03169052565b50604083015161513160408401826150b9565b50606083015161515160608401826bffffffffffffffffffffffff169052565b50608083015161516a608084018264ffffffffff169052565b5060a083015161518360a084018264ffffffffff169052565b5060c083015161519960c084018261ffff169052565b5060e08301516151b960e08401826bffffffffffffffffffffffff169052565b506101008301516151db6101008401826bffffffffffffffffffffffff169052565b5061012083015161012083015261014083015161520261014084018264ffffffffff169052565b5061016083015161521d61016084018264ffffffffff169052565b5061018083015161523761018084018263ffffffff169052565b506101a08301516137bf6101a08401826bffffffffffffffffffffffff169052565b5f60208284031215615269575f5ffd5b611cf182614ece565b5f60208284031215615282575f5ffd5b813567ffffffffffffffff811115615298575f5ffd5b613ed084828501614db3565b5f5f5f5f5f608086880312156152b8575f5ffd5b853594506152c860208701614ece565b93506152d660408701614c22565b9250606086013567ffffffffffffffff8111156152f1575f5ffd5b614d8b88828901614c9a565b81516001600160a01b031681526101608101602083015161532160208401826150b9565b50604083015161533a604084018264ffffffffff169052565b506060830151615352606084018263ffffffff169052565b50608083015161537260808401826bffffffffffffffffffffffff169052565b5060a083015161538d60a08401826001600160a01b03169052565b5060c08301516153ad60c08401826bffffffffffffffffffffffff169052565b5060e08301516153c960e084018267ffffffffffffffff169052565b506101008301516153e061010084018260ff169052565b506101208301516153f761012084018260ff169052565b506101408301516137bf61014084018261ffff169052565b5f5f5f5f84860360c0811215615423575f5ffd5b6080811215615430575f5ffd5b5084935061544060808601614ece565b925060a085013567ffffffffffffffff81111561545b575f5ffd5b61546787828801614dca565b95989497509550505050565b5f5f5f5f5f5f60808789031215615488575f5ffd5b61549187614ece565b955060208701359450604087013567ffffffffffffffff8111156154b3575f5ffd5b6154bf89828a01614c9a565b909550935050606087013567ffffffffffffffff8111156154de575f5ffd5b6154ea89828a01614ce2565b979a9699509497509295939492505050565b82815260408101611cf160208301846150b9565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b63ffffffff8181168382160190811115611fe957611fe9615510565b8183525f7f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff831115615589575f5ffd5b8260051b80836020870137939093016020019392505050565b868152608060208201525f6155bb608083018789615559565b828103604084015284815285906020015f5b868110156155f5578235825260208084013590830152604092830192909101906001016155cd565b50809250505063ffffffff83166060830152979650505050505050565b81810381811115611fe957611fe9615510565b5f60208284031215615635575f5ffd5b611cf182614c22565b8082028115828204841417611fe957611fe9615510565b5f82615688577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b80820180821115611fe957611fe9615510565b5f63ffffffff8216806156b5576156b5615510565b7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0192915050565b64ffffffffff8181168382160190811115611fe957611fe9615510565b6bffffffffffffffffffffffff8281168282160390811115611fe957611fe9615510565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b5f63ffffffff821663ffffffff810361576657615766615510565b60010192915050565b6bffffffffffffffffffffffff8181168382160190811115611fe957611fe9615510565b5f602082840312156157a3575f5ffd5b611cf182614c3d565b5f5f83357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe18436030181126157df575f5ffd5b83018035915067ffffffffffffffff8211156157f9575f5ffd5b6020019150600581901b3603821315614cdb575f5ffd5b803561ffff81168114612844575f5ffd5b5f5f83357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe1843603018112615854575f5ffd5b830160208101925035905067ffffffffffffffff811115615873575f5ffd5b8060051b3603821315614cdb575f5ffd5b64ffffffffff83168152604060208201526158b2604082016158a584614ece565b6001600160a01b03169052565b602082013560608201525f6158c960408401614c3d565b63ffffffff1660808301526158e060608401614c3d565b63ffffffff1660a08301526158f760808401614c3d565b63ffffffff1660c083015261590e60a08401615810565b61ffff811660e08401525060c083013561010083015261593160e0840184615821565b61024061012085015261594961028085018284615559565b9150506159596101008501614c22565b6bffffffffffffffffffffffff1661014084015261597a6101208501614c3d565b63ffffffff166101608401526159936101408501614c22565b6bffffffffffffffffffffffff166101808401526159b46101608501614c3d565b63ffffffff81166101a0850152506101808401356101c0848101919091526101a08501356101e08501526159e9908501615810565b61ffff16610200840152615a006101e08501614e08565b60ff16610220840152615a166102008501614c3d565b63ffffffff16610240840152615a2f6102208501614e08565b60ff811661026085015250949350505050565b5f60208284031215615a52575f5ffd5b611cf182615810565b5f60208284031215615a6b575f5ffd5b611cf182614e08565b5f81518060208401855e5f93019283525090919050565b5f6131c6615aa2615a9c8488615a74565b86615a74565b84615a74565b5f7f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff831115615ad5575f5ffd5b8260051b8085843791909101939250505056fe4c656173655570646174652875696e74323536206c6561736549642c627974657333322073706563486173682c75696e74323536206e6f6e63652c75696e7432353620646561646c696e65294f7264657228616464726573732074656e616e742c627974657333322073706563486173682c75696e743332206370754d696c6c69636f7265732c75696e743332206d656d6f72794d69422c75696e7433322073746f726167654d69422c75696e74313620677075436f756e742c62797465733332206770754d6f64656c2c627974657333325b5d207265717569726564417474726962757465732c75696e743936206d61785072696365506572486f75722c75696e743332206475726174696f6e2c75696e743936206465706f7369742c75696e7433322062696457696e646f772c75696e74323536206e6f6e63652c75696e7432353620646561646c696e652c75696e743136207374617274446561646c696e652c75696e74382061756374696f6e466f726d61742c75696e7433322072657665616c57696e646f772c75696e7438206d696e52657075746174696f6e2961022060405260038054600160a01b600160e01b031916600160a01b179055348015610029575f5ffd5b5060405161272d38038061272d8339810160408190526100489161043a565b8484848484836040518060400160405280601581526020017f4b75626542696420436f6d707574654d61726b65740000000000000000000000815250604051806040016040528060018152602001603160f81b8152506100ad8261033d60201b60201c565b610120526100ba8161033d565b61014052815160208084019190912060e052815190820120610100524660a05261014660e05161010051604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201529081019290925260608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b60805250503060c0526001600160a01b03811661017d57604051631e4fbdf760e01b81525f60048201526024015b60405180910390fd5b6101868161037a565b506001600160a01b03851615806101a457506001600160a01b038316155b156101c25760405163d92e233d60e01b815260040160405180910390fd5b6103e861ffff831611156101f7576040516373ab893560e11b815261ffff831660048201526103e86024820152604401610174565b612710815f015161ffff16111561022d576040516307128de760e51b815266626f6e6442707360c81b6004820152602401610174565b612710816060015161ffff16111561026a576040516307128de760e51b81526c7374617274536c61736842707360981b6004820152602401610174565b612710816080015161ffff1611156102a4576040516307128de760e51b815269666f726665697442707360b01b6004820152602401610174565b6001600160a01b039485166101605260048054939095166c01000000000000000000000000026001600160601b03938416179094556003805461ffff928316600160e01b0261ffff60e01b19909116179055835181166101805260208401519091166101a052604083015163ffffffff166101c052606083015181166101e052608090920151909116610200525061058c945050505050565b5f5f829050601f81511115610367578260405163305a27a960e01b81526004016101749190610531565b805161037282610566565b179392505050565b600380546001600160a01b031916905561039381610396565b50565b600280546001600160a01b038381166001600160a01b0319831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b6001600160a01b0381168114610393575f5ffd5b805161ffff8116811461040c575f5ffd5b919050565b80516001600160601b038116811461040c575f5ffd5b805163ffffffff8116811461040c575f5ffd5b5f5f5f5f5f858703610120811215610450575f5ffd5b865161045b816103e7565b602088015190965061046c816103e7565b604088015190955061047d816103e7565b935061048b606088016103fb565b925060a0607f198201121561049e575f5ffd5b5060405160a081016001600160401b03811182821017156104cd57634e487b7160e01b5f52604160045260245ffd5b6040526104dc608088016103fb565b81526104ea60a08801610411565b60208201526104fb60c08801610427565b604082015261050c60e088016103fb565b606082015261051e61010088016103fb565b6080820152809150509295509295909350565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b80516020808301519190811015610586575f198160200360031b1b821691505b50919050565b60805160a05160c05160e05161010051610120516101405161016051610180516101a0516101c0516101e051610200516120f86106355f395f610add01525f610ab301525f610a8701525f8181610a530152818161174f015261178401525f8181610a29015261170001525f8181610c8a015261136601525f6116d201525f6116a701525f61197d01525f61195501525f6118b001525f6118da01525f61190401526120f85ff3fe608060405234801561000f575f5ffd5b5060043610610325575f3560e01c806392e058cc116101a8578063d213c0f2116100f3578063e30c39781161009e578063f2f56ffe11610079578063f2f56ffe14610c17578063f2fde38b14610c6a578063f698da2514610c7d578063fc0c546a14610c85575f5ffd5b8063e30c397814610bd3578063f0f4426014610bf1578063f10cbfc914610c04575f5ffd5b8063d5f39488116100ce578063d5f3948814610b94578063d676164714610bb2578063d8e5800614610bc0575f5ffd5b8063d213c0f214610b69578063d294f09314610b83578063d55be8c614610b8b575f5ffd5b8063b25b1b6711610153578063c6cb658d1161012e578063c6cb658d1461097c578063c77cb6be146109a3578063ccafb6b9146109ef575f5ffd5b8063b25b1b6714610912578063b2df322314610925578063b7f5f1991461092d575f5ffd5b8063987b767e11610183578063987b767e146108e45780639a7e2dd8146108f75780639b7362461461090a575f5ffd5b806392e058cc146107b257806394db05951461089c57806396214735146108d1575f5ffd5b8063635d3d1511610273578063838d27ab1161021e5780638973bc7e116101f95780638973bc7e146107425780638da5cb5b1461074c5780638e0055531461076a57806391db912e1461077d575f5ffd5b8063838d27ab1461070857806383c6a4161461046b57806384b0196e14610727575f5ffd5b8063715018a61161024e578063715018a61461068d578063746c4dab1461069557806379ba509714610700575f5ffd5b8063635d3d151461066957806366eb9cec14610677578063698baac21461067f575f5ffd5b80633c9be0c3116102d357806355f21eb7116102ae57806355f21eb71461049f578063598211711461045657806361d027b314610614575f5ffd5b80633c9be0c31461047e57806349c3d3d2146104915780634dcb05f914610456575f5ffd5b80632a58b330116103035780632a58b330146104115780632ab272d914610456578063332208d11461046b575f5ffd5b80630d8912f3146103295780631647795e146103ad57806324a9d853146103d0575b5f5ffd5b61033c610337366004611c66565b610cac565b6040516103a491905f6080820190506bffffffffffffffffffffffff83511682526bffffffffffffffffffffffff60208401511660208301526bffffffffffffffffffffffff604084015116604083015264ffffffffff606084015116606083015292915050565b60405180910390f35b6103c06103bb366004611c7f565b610d37565b60405190151581526020016103a4565b6003546103fe907c0100000000000000000000000000000000000000000000000000000000900461ffff1681565b60405161ffff90911681526020016103a4565b60035461043d9074010000000000000000000000000000000000000000900467ffffffffffffffff1681565b60405167ffffffffffffffff90911681526020016103a4565b610469610464366004611ca7565b610cd0565b005b610469610479366004611d06565b610d7b565b6103c061048c366004611d72565b610dce565b610469610464366004611dac565b6105ac6104ad366004611c66565b6040805160a080820183525f80835260208084018290528385018290526060808501839052608094850183905273ffffffffffffffffffffffffffffffffffffffff968716835260068252918590208551938401865254958616835263ffffffff74010000000000000000000000000000000000000000870481169184019190915278010000000000000000000000000000000000000000000000008604169382019390935260ff7c0100000000000000000000000000000000000000000000000000000000850481161515938201939093527d0100000000000000000000000000000000000000000000000000000000009093049091169082015290565b6040516103a491905f60a08201905073ffffffffffffffffffffffffffffffffffffffff835116825263ffffffff602084015116602083015263ffffffff604084015116604083015260608301511515606083015260ff608084015116608083015292915050565b600454610644906c01000000000000000000000000900473ffffffffffffffffffffffffffffffffffffffff1681565b60405173ffffffffffffffffffffffffffffffffffffffff90911681526020016103a4565b610469610464366004611dd6565b610469610cd0565b610469610479366004611e39565b610469610de2565b6106a86106a3366004611ca7565b610df5565b6040516103a491905f60808201905064ffffffffff83511682526bffffffffffffffffffffffff602084015116602083015263ffffffff604084015116604083015263ffffffff606084015116606083015292915050565b610469610e1d565b61071262278d0081565b60405163ffffffff90911681526020016103a4565b61072f610e94565b6040516103a49796959493929190611ea5565b6107126201518081565b60025473ffffffffffffffffffffffffffffffffffffffff16610644565b610469610778366004611f64565b610ef2565b6107a47f726567696f6e000000000000000000000000000000000000000000000000000081565b6040519081526020016103a4565b61085c6107c0366004611ca7565b60408051606080820183525f8083526020808401829052928401819052938452600b8252828420600a835293839020548351918201845293546bffffffffffffffffffffffff80821683526c0100000000000000000000000082048116938301939093527801000000000000000000000000000000000000000000000000900463ffffffff169281019290925290926401000000009092041690565b6040805183516bffffffffffffffffffffffff9081168252602080860151909116908201529281015163ffffffff169083015260608201526080016103a4565b6004546108b4906bffffffffffffffffffffffff1681565b6040516bffffffffffffffffffffffff90911681526020016103a4565b6104696108df366004611c66565b610fff565b6107a46108f2366004611e39565b611094565b6107a4610905366004611fa0565b6110c6565b6103fe601e81565b6103c0610920366004611c7f565b6110e5565b6107a4602081565b61096261093b366004611ca7565b5f90815260096020908152604080832054600a90925290912054909163ffffffff90911690565b6040805192835263ffffffff9091166020830152016103a4565b6107a47f677075000000000000000000000000000000000000000000000000000000000081565b6109b66109b1366004611ca7565b61120e565b6040805173ffffffffffffffffffffffffffffffffffffffff90931683526bffffffffffffffffffffffff9091166020830152016103a4565b610b086040805160a0810182525f808252602082018190529181018290526060810182905260808101919091526040518060a001604052807f000000000000000000000000000000000000000000000000000000000000000061ffff1681526020017f00000000000000000000000000000000000000000000000000000000000000006bffffffffffffffffffffffff1681526020017f000000000000000000000000000000000000000000000000000000000000000063ffffffff1681526020017f000000000000000000000000000000000000000000000000000000000000000061ffff1681526020017f000000000000000000000000000000000000000000000000000000000000000061ffff16815250905090565b6040516103a491905f60a08201905061ffff83511682526bffffffffffffffffffffffff602084015116602083015263ffffffff604084015116604083015261ffff606084015116606083015261ffff608084015116608083015292915050565b610b71606481565b60405160ff90911681526020016103a4565b610469611272565b6103fe6103e881565b600d5473ffffffffffffffffffffffffffffffffffffffff16610644565b610469610464366004611fdd565b6107a4610bce366004611fdd565b611397565b60035473ffffffffffffffffffffffffffffffffffffffff16610644565b610469610bff366004611c66565b611401565b6107a4610c1236600461201e565b6114ef565b610c256106a3366004611dac565b6040516103a49190815181526020808301516bffffffffffffffffffffffff169082015260408083015115159082015260609182015115159181019190915260800190565b610469610c78366004611c66565b6114f9565b6107a46115a9565b6106447f000000000000000000000000000000000000000000000000000000000000000081565b604080516080810182525f8082526020820181905291810182905260608101919091525b6040517f08c379a000000000000000000000000000000000000000000000000000000000815260206004820152600f60248201527f6e6f7420696d706c656d656e746564000000000000000000000000000000000060448201526064015b60405180910390fd5b73ffffffffffffffffffffffffffffffffffffffff82165f9081526008602081815260408084209285901c8452919052902054600160ff83161b1615155b92915050565b600d5473ffffffffffffffffffffffffffffffffffffffff163314610cd0576040517f0c8cc036000000000000000000000000000000000000000000000000000000008152336004820152602401610d2e565b5f610dda8484846115b7565b949350505050565b610dea61161c565b610df35f61166f565b565b604080516080810182525f808252602082018190529181018290526060810191909152610cd0565b600354339073ffffffffffffffffffffffffffffffffffffffff168114610e88576040517f118cdaa700000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff82166004820152602401610d2e565b610e918161166f565b50565b5f6060805f5f5f6060610ea56116a0565b610ead6116cb565b604080515f808252602082019092527f0f000000000000000000000000000000000000000000000000000000000000009b939a50919850469750309650945092509050565b610efa61161c565b6103e861ffff82161115610f48576040517fe757126a00000000000000000000000000000000000000000000000000000000815261ffff821660048201526103e86024820152604401610d2e565b6003546040805161ffff7c01000000000000000000000000000000000000000000000000000000009093048316815291831660208301527f5eceb83a41b09b5e263d7630d38aa237669c42bf1a589221313ea56e6d799e88910160405180910390a16003805461ffff9092167c0100000000000000000000000000000000000000000000000000000000027fffff0000ffffffffffffffffffffffffffffffffffffffffffffffffffffffff909216919091179055565b61100761161c565b600d5460405173ffffffffffffffffffffffffffffffffffffffff8084169216907f9f00477a7224dd6a6a421b4d1b36201ecc8f7396e3d2125129db5f6898bc37ba905f90a3600d80547fffffffffffffffffffffffff00000000000000000000000000000000000000001673ffffffffffffffffffffffffffffffffffffffff92909216919091179055565b604080516020808201859052818301849052825180830384018152606090920190925280519101205f905b9392505050565b5f6110bf836bffffffffffffffffffffffff168363ffffffff166116f6565b73ffffffffffffffffffffffffffffffffffffffff8083165f908152600660209081526040808320815160a0810183529054948516815263ffffffff740100000000000000000000000000000000000000008604811693820193909352780100000000000000000000000000000000000000000000000085049092169082015260ff7c010000000000000000000000000000000000000000000000000000000084048116158015606084018190527d010000000000000000000000000000000000000000000000000000000000909504909116608083015291929091610dda575060208082015173ffffffffffffffffffffffffffffffffffffffff86165f908152600783526040808220878352909352919091205463ffffffff908116911614949350505050565b5f818152600560205260408120600181015473ffffffffffffffffffffffffffffffffffffffff169190821561126c5760018101547401000000000000000000000000000000000000000090046bffffffffffffffffffffffff1691505b50915091565b61127a6117b6565b6004546bffffffffffffffffffffffff165f8190036112c5576040517f1f2a200500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b600480547fffffffffffffffffffffffffffffffffffffffff00000000000000000000000016908190556040518281526c0100000000000000000000000090910473ffffffffffffffffffffffffffffffffffffffff169081907f9493e5bbe4e8e0ac67284469a2d677403d0378a85a59e341d3abc433d0d9a2099060200160405180910390a261138d73ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001682846117eb565b5050610df361184b565b604080516020810186905273ffffffffffffffffffffffffffffffffffffffff8516918101919091526bffffffffffffffffffffffff83166060820152608081018290525f9060a0015b604051602081830303815290604052805190602001209050949350505050565b61140961161c565b73ffffffffffffffffffffffffffffffffffffffff8116611456576040517fd92e233d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b60045460405173ffffffffffffffffffffffffffffffffffffffff808416926c01000000000000000000000000900416907f21eb548722a564f6e09f039f7aa858ae94c911910f3823b37af2250eeca4f403905f90a36004805473ffffffffffffffffffffffffffffffffffffffff9092166c01000000000000000000000000026bffffffffffffffffffffffff909216919091179055565b5f610d7582611875565b61150161161c565b6003805473ffffffffffffffffffffffffffffffffffffffff83167fffffffffffffffffffffffff0000000000000000000000000000000000000000909116811790915561156460025473ffffffffffffffffffffffffffffffffffffffff1690565b73ffffffffffffffffffffffffffffffffffffffff167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a350565b5f6115b2611897565b905090565b73ffffffffffffffffffffffffffffffffffffffff8084165f908152600c602090815260408083209386168352928152828220828052908190529181205490919060ff168061161357505f8381526020829052604090205460ff165b95945050505050565b60025473ffffffffffffffffffffffffffffffffffffffff163314610df3576040517f118cdaa7000000000000000000000000000000000000000000000000000000008152336004820152602401610d2e565b600380547fffffffffffffffffffffffff0000000000000000000000000000000000000000169055610e91816119cd565b60606115b27f0000000000000000000000000000000000000000000000000000000000000000611a43565b60606115b27f0000000000000000000000000000000000000000000000000000000000000000611a43565b5f8061271061ffff7f000000000000000000000000000000000000000000000000000000000000000016610e1061172d8688612037565b6117379190612073565b6117419190612037565b61174b9190612073565b90507f00000000000000000000000000000000000000000000000000000000000000006bffffffffffffffffffffffff1681106110bf577f00000000000000000000000000000000000000000000000000000000000000006bffffffffffffffffffffffff16610dda565b6117be611a80565b610df360017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90611ad9565b6117f88383836001611ae0565b611846576040517f5274afe700000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff84166004820152602401610d2e565b505050565b610df35f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f006117e5565b5f610d756118928335602085013560408601356060870135611b68565b611bb7565b5f3073ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000161480156118fc57507f000000000000000000000000000000000000000000000000000000000000000046145b1561192657507f000000000000000000000000000000000000000000000000000000000000000090565b6115b2604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f0000000000000000000000000000000000000000000000000000000000000000918101919091527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b6002805473ffffffffffffffffffffffffffffffffffffffff8381167fffffffffffffffffffffffff0000000000000000000000000000000000000000831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b60605f611a4f83611bfe565b6040805160208082528183019092529192505f91906020820181803683375050509182525060208101929092525090565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15610df3576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b80825d5050565b6040517fa9059cbb000000000000000000000000000000000000000000000000000000005f81815273ffffffffffffffffffffffffffffffffffffffff8616600452602485905291602083604481808b5af1925060015f51148316611b5c578383151615611b50573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b5f6040518060800160405280604c81526020016120ac604c9139805160209182012060408051928301919091528101869052606081018590526080810184905260a0810183905260c0016113e1565b5f610d75611bc3611897565b836040517f19010000000000000000000000000000000000000000000000000000000000008152600281019290925260228201526042902090565b5f60ff8216601f811115610d75576040517fb3512b0c00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b803573ffffffffffffffffffffffffffffffffffffffff81168114611c61575f5ffd5b919050565b5f60208284031215611c76575f5ffd5b6110bf82611c3e565b5f5f60408385031215611c90575f5ffd5b611c9983611c3e565b946020939093013593505050565b5f60208284031215611cb7575f5ffd5b5035919050565b5f5f83601f840112611cce575f5ffd5b50813567ffffffffffffffff811115611ce5575f5ffd5b6020830191508360208260051b8501011115611cff575f5ffd5b9250929050565b5f5f5f5f60408587031215611d19575f5ffd5b843567ffffffffffffffff811115611d2f575f5ffd5b611d3b87828801611cbe565b909550935050602085013567ffffffffffffffff811115611d5a575f5ffd5b611d6687828801611cbe565b95989497509550505050565b5f5f5f60608486031215611d84575f5ffd5b611d8d84611c3e565b9250611d9b60208501611c3e565b929592945050506040919091013590565b5f5f60408385031215611dbd575f5ffd5b82359150611dcd60208401611c3e565b90509250929050565b5f5f5f5f5f60808688031215611dea575f5ffd5b85359450611dfa60208701611c3e565b935060408601359250606086013567ffffffffffffffff811115611e1c575f5ffd5b611e2888828901611cbe565b969995985093965092949392505050565b5f5f60408385031215611e4a575f5ffd5b50508035926020909101359150565b5f81518084528060208401602086015e5f6020828601015260207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011685010191505092915050565b7fff000000000000000000000000000000000000000000000000000000000000008816815260e060208201525f611edf60e0830189611e59565b8281036040840152611ef18189611e59565b6060840188905273ffffffffffffffffffffffffffffffffffffffff8716608085015260a0840186905283810360c0850152845180825260208087019350909101905f5b81811015611f53578351835260209384019390920191600101611f35565b50909b9a5050505050505050505050565b5f60208284031215611f74575f5ffd5b813561ffff811681146110bf575f5ffd5b80356bffffffffffffffffffffffff81168114611c61575f5ffd5b5f5f60408385031215611fb1575f5ffd5b611fba83611f85565b9150602083013563ffffffff81168114611fd2575f5ffd5b809150509250929050565b5f5f5f5f60808587031215611ff0575f5ffd5b8435935061200060208601611c3e565b925061200e60408601611f85565b9396929550929360600135925050565b5f608082840312801561202f575f5ffd5b509092915050565b8082028115828204841417610d75577f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b5f826120a6577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b50049056fe4c656173655570646174652875696e74323536206c6561736549642c627974657333322073706563486173682c75696e74323536206e6f6e63652c75696e7432353620646561646c696e6529" as const;
 
 export const mockStablecoinAbi = [
   {

@@ -135,6 +135,10 @@ export async function createMarketDriver(opts: { rpcUrl: string; feeBps?: number
         bidWindow: 600,
         nonce: nonce++,
         deadline: now + 3600n,
+        startDeadline: 600,
+        auctionFormat: 0,
+        revealWindow: 0,
+        minReputation: 0,
         ...o,
       };
     },
