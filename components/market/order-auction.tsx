@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
+import { StartWaitNote } from "@/components/lease/start-wait-note";
 import { Countdown, useSecondsUntil } from "@/components/market/countdown";
 import { SealedAuctionPanel } from "@/components/market/sealed-auction-panel";
 import { SettlementNote } from "@/components/market/settlement-note";
@@ -117,6 +118,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
         />
       </dl>
       <SettlementNote order={order} secondsLeft={settleSecondsLeft} />
+      {order.start && <StartWaitNote status="active" start={order.start} clock={order.clock} />}
 
       <div className="grid gap-6 lg:grid-cols-3">
         {sealed ? (
