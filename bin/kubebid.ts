@@ -16,6 +16,7 @@ import { placeOrder } from "@/lib/client/place-order";
 import { ManifestFileError, readManifestFile } from "@/lib/client/read-manifest-file";
 import { updateLease } from "@/lib/client/update-lease";
 import { type DraftManifest, draftFromSealed } from "@/lib/market/draft-manifest";
+import { integrityFromFlags } from "@/lib/market/integrity-terms";
 import { manifestSchema, manifestTotals } from "@/lib/market/manifest";
 import { formatTokenAmount, parseTokenAmount } from "@/lib/market/price-order";
 import { quoteOrderTerms } from "@/lib/market/quote-order-terms";
@@ -55,6 +56,7 @@ Commands:
   screen <manifest.yaml>             which providers could take it, at what price [--region --max-price]
   deploy <manifest.yaml>             order it and follow the auction until the lease runs
         [--max-price T --deposit T --duration HOURS --bid-window S --region R --send --timeout S]
+        [--auction open|sealed --reveal-window S --start-deadline S --min-reputation N]
   leases                             your leases and orders in auction
   status <lease> [-f]                terms, deploy state and pods (-f: follow the live stream)
   events <lease>                     the workload's Kubernetes events
@@ -86,6 +88,10 @@ const options = {
   deposit: { type: "string" },
   duration: { type: "string" },
   "bid-window": { type: "string" },
+  auction: { type: "string" },
+  "reveal-window": { type: "string" },
+  "start-deadline": { type: "string" },
+  "min-reputation": { type: "string" },
   region: { type: "string" },
   send: { type: "boolean", default: false },
   timeout: { type: "string" },
@@ -389,6 +395,8 @@ const COMMANDS: Record<string, Command> = {
         );
       if (terms.maxPricePerHour === null || terms.deposit === null)
         throw new CliError("Give --max-price and --deposit (no suggestion is possible now).", EXIT.usage);
+      const integrity = integrityFromFlags(v);
+      if (!integrity.ok) throw new CliError(integrity.error, EXIT.usage);
       if (
         !results.some(
           (r) => r.eligible && r.pricePerHour !== null && r.pricePerHour <= (terms.maxPricePerHour ?? 0n),
@@ -410,6 +418,7 @@ const COMMANDS: Record<string, Command> = {
         durationSeconds: terms.durationSeconds,
         bidWindowSeconds: terms.bidWindowSeconds,
         region: v.region ?? null,
+        integrity: integrity.fields,
         via: v.send ? "send" : "relay",
       });
       ctx.progress(

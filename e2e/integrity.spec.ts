@@ -110,7 +110,7 @@ test.describe("market integrity", () => {
         args: { leaseId: orderId },
         fromBlock: BigInt(stack.deployBlock),
       });
-      expect(unstarted, "a LeaseUnstarted event").toBeDefined();
+      if (!unstarted) throw new Error(`no LeaseUnstarted event for lease ${orderId}`);
       const { refund, slashed } = unstarted.args as { refund: bigint; slashed: bigint };
       expect(refund).toBe(started.escrow); // the whole deposit back
       expect(slashed).toBeGreaterThan(0n); // plus a slice of the provider's bond

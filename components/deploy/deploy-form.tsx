@@ -8,6 +8,12 @@ import { fetchJson } from "@/lib/api/fetch-json";
 import { buildOrder } from "@/lib/market/build-order";
 import { type DraftManifest, sealDraft } from "@/lib/market/draft-manifest";
 import { biddersFromScreening } from "@/lib/market/estimate-auction-price";
+import {
+  DEFAULT_INTEGRITY_TERMS,
+  integrityOrderOptions,
+  parseIntegrityTerms,
+  reputationReach,
+} from "@/lib/market/integrity-terms";
 import { manifestServices, manifestTotals } from "@/lib/market/manifest";
 import { quoteOrderTerms } from "@/lib/market/quote-order-terms";
 import { screenOrder } from "@/lib/market/screen-order";
@@ -48,6 +54,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
     region: "",
     maxPrice: null,
     deposit: null,
+    ...DEFAULT_INTEGRITY_TERMS,
   });
   const [mode, setMode] = useState<SubmitMode>("wallet");
   const submitter = useSubmitOrder();
@@ -111,6 +118,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
     [uncapped, bidders, offers, cpuMillis, terms],
   );
   const maxPrice = quote.maxPricePerHour;
+  const integrity = parseIntegrityTerms(terms);
 
   const screening = useMemo(
     () =>
@@ -118,6 +126,10 @@ export function DeployForm(props: { initialOffers: Offers }) {
     [offers, screeningInput, maxPrice],
   );
   const eligible = screening.filter((s) => s.eligible).length;
+  const reputation = useMemo(
+    () => reputationReach(screening, null, integrity.fields?.minReputation ?? 0),
+    [screening, integrity.fields?.minReputation],
+  );
 
   const chooseTemplate = (t: DeployTemplate) => {
     setTemplate(t.id);
@@ -133,7 +145,15 @@ export function DeployForm(props: { initialOffers: Offers }) {
 
   const onSubmit = async () => {
     const { deposit, durationSeconds, bidWindowSeconds } = quote;
-    if (!manifest || textError || !quote.valid || maxPrice === null || deposit === null || !submitter.address)
+    if (
+      !manifest ||
+      textError ||
+      !quote.valid ||
+      !integrity.fields ||
+      maxPrice === null ||
+      deposit === null ||
+      !submitter.address
+    )
       return;
     // Secret values are salted and hashed into the manifest here, afresh for every signature; the
     // values go to the server once, beside the signed manifest.
@@ -146,6 +166,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
       durationSeconds,
       bidWindowSeconds,
       region: region || null,
+      ...integrityOrderOptions(integrity.fields),
     });
     const id = await submitter.submit({
       order: built.order,
@@ -198,6 +219,8 @@ export function DeployForm(props: { initialOffers: Offers }) {
           text={terms}
           onText={(patch) => setTerms((s) => ({ ...s, ...patch }))}
           quote={quote}
+          integrity={integrity}
+          reputation={reputation}
           regions={regions}
           mode={mode}
           onMode={setMode}
@@ -210,6 +233,7 @@ export function DeployForm(props: { initialOffers: Offers }) {
         secretNames={manifest ? manifestServices(manifest).secrets.map((s) => s.name) : []}
         region={region}
         quote={quote}
+        integrity={integrity}
         mode={mode}
         submitter={submitter}
         connected={status === "connected"}

@@ -1,3 +1,4 @@
+import type { IntegrityTermsText } from "@/lib/market/integrity-terms";
 import type { ProviderOffer } from "@/lib/market/screen-order";
 
 // What the deploy form's steps share. The manifest's own schema is lib/market/manifest.ts (one
@@ -13,8 +14,12 @@ export interface Offers {
 export const MANIFEST_VIEWS = ["form", "yaml", "json"] as const;
 export type ManifestView = (typeof MANIFEST_VIEWS)[number];
 
-/** The terms as typed (text, so a half-typed amount is not lost); null: use the suggestion. */
-export interface TermsText {
+/**
+ * The terms as typed (text, so a half-typed amount is not lost); null: use the suggestion. The
+ * integrity terms (auction format, reveal window, start deadline, minimum reputation) are
+ * lib/market/integrity-terms.ts.
+ */
+export interface TermsText extends IntegrityTermsText {
   durationHours: string;
   bidWindow: string;
   region: string;

@@ -4,6 +4,7 @@ import { Card } from "@/components/ui/card";
 import { ErrorNote } from "@/components/ui/field";
 import { Stepper } from "@/components/ui/stepper";
 import { formatCores, formatDuration, formatMebibytes } from "@/lib/market/format";
+import { AUCTION_FORMAT_TEXT, type IntegrityTerms } from "@/lib/market/integrity-terms";
 import { type Manifest, manifestServices, type manifestTotals } from "@/lib/market/manifest";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { OrderTerms } from "@/lib/market/quote-order-terms";
@@ -18,6 +19,7 @@ export function ReviewStep(props: {
   secretNames: string[];
   region: string;
   quote: OrderTerms;
+  integrity: IntegrityTerms;
   mode: SubmitMode;
   submitter: ReturnType<typeof useSubmitOrder>;
   connected: boolean;
@@ -26,9 +28,10 @@ export function ReviewStep(props: {
 }) {
   const { manifest, totals, region, mode, submitter, eligible } = props;
   const { maxPricePerHour: maxPrice, deposit, durationSeconds, bidWindowSeconds } = props.quote;
+  const integrity = props.integrity.fields;
   return (
     <Card title="5. Review, sign and submit" testId="review">
-      {manifest && totals && maxPrice !== null && deposit !== null ? (
+      {manifest && totals && maxPrice !== null && deposit !== null && integrity ? (
         <dl className="mb-5 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-3" data-testid="order-summary">
           <Summary label="Workload">
             <span className="font-medium">{manifest.name}</span>
@@ -74,6 +77,24 @@ export function ReviewStep(props: {
           <Summary label="Duration · bid window">
             {formatDuration(durationSeconds)} · {formatDuration(bidWindowSeconds || 0)}
           </Summary>
+          <Summary label="Auction">
+            <span data-testid="summary-auction">
+              {AUCTION_FORMAT_TEXT[props.integrity.format].label}
+              {props.integrity.format === "sealed" &&
+                `, reveals for ${formatDuration(integrity.revealWindow)}`}
+            </span>
+          </Summary>
+          <Summary label="Start deadline">
+            <span data-testid="summary-start-deadline">
+              Running within {formatDuration(integrity.startDeadline)} of settlement, or a full refund plus
+              part of the provider's bond
+            </span>
+          </Summary>
+          <Summary label="Minimum reputation">
+            <span data-testid="summary-min-reputation">
+              {integrity.minReputation > 0 ? `${integrity.minReputation} / 100` : "none"}
+            </span>
+          </Summary>
         </dl>
       ) : (
         <p className="mb-5 text-sm text-zinc-600 dark:text-zinc-400">
@@ -109,7 +130,9 @@ export function ReviewStep(props: {
       <div className="mt-5 flex flex-wrap items-center gap-3">
         <Button
           data-testid="deploy-submit"
-          disabled={!manifest || !props.quote.valid || submitter.busy || !props.connected}
+          disabled={
+            !manifest || !props.quote.valid || !props.integrity.valid || submitter.busy || !props.connected
+          }
           onClick={props.onSubmit}
         >
           {submitter.busy ? "Working…" : "Sign and submit order"}

@@ -1,28 +1,32 @@
 import { Card } from "@/components/ui/card";
 import { Field, inputClass } from "@/components/ui/field";
 import { formatDuration } from "@/lib/market/format";
+import type { IntegrityTerms } from "@/lib/market/integrity-terms";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { OrderTerms } from "@/lib/market/quote-order-terms";
 import type { AuctionFormatName } from "@/lib/market/simulate-auction";
 import type { TermsText } from "./deploy-form.types";
+import { IntegrityFields } from "./integrity-fields";
 import type { SubmitMode } from "./use-submit-order";
 
 // Step 3: duration, bid window, region, max price and deposit (suggested from the market until the
-// tenant types their own), and how to submit. The numbers come from quoteOrderTerms.
+// tenant types their own), how to submit, and the integrity terms (auction format, reveal window,
+// start deadline, minimum reputation). The numbers come from quoteOrderTerms and parseIntegrityTerms.
 
 export function TermsStep(props: {
   text: TermsText;
   onText: (patch: Partial<TermsText>) => void;
   quote: OrderTerms;
+  integrity: IntegrityTerms;
+  reputation: { fitting: number; meeting: number; known: boolean };
   regions: string[];
   mode: SubmitMode;
   onMode: (mode: SubmitMode) => void;
-  /** The order's auction format: its estimate comes first (open descending until the form asks). */
-  auctionFormat?: AuctionFormatName;
   className?: string;
 }) {
   const { text, quote, mode } = props;
-  const format = props.auctionFormat ?? "open";
+  // The estimate of the format the tenant picked comes first, the other beside it.
+  const format = text.auctionFormat;
   const chosen = quote.estimates[format];
   const other = quote.estimates[format === "open" ? "sealed" : "open"];
   const {
@@ -139,6 +143,12 @@ export function TermsStep(props: {
           </select>
         </Field>
       </div>
+      <IntegrityFields
+        text={text}
+        onText={props.onText}
+        errors={props.integrity.errors}
+        reputation={props.reputation}
+      />
       {chosen.pricePerHour !== null && (
         <div
           className="mt-4 space-y-1 rounded-md bg-zinc-50 p-3 text-sm dark:bg-zinc-950"

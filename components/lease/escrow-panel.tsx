@@ -18,11 +18,18 @@ import { formatDuration } from "@/lib/market/format";
 import { formatTokenAmount } from "@/lib/market/price-order";
 
 // The lease's money: escrow left, spent and runway computed each second from chain time and the
-// lease's terms (leaseMoneyAt, as the contract accrues), burn rate; top up (approve + topUp, the
-// amount checked inline first) and close (the unspent escrow comes back, shown from the LeaseClosed
-// event of the closing transaction).
+// lease's terms (leaseMoneyAt, as the contract accrues: from the attested start, so nothing moves
+// while the workload is not Running yet), burn rate, SLA refunds received (paid to the tenant apart
+// from the escrow, so they never move the balance or spent backwards; net cost = spent − refunds);
+// top up (approve + topUp, the amount checked inline first) and close (the unspent escrow comes
+// back, shown from the LeaseClosed event of the closing transaction).
 
-export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void }) {
+export function EscrowPanel(props: {
+  lease: LeaseDetail;
+  onChange: () => void;
+  /** SLA refunds paid to the tenant so far (earnings and bond), base units. */
+  slaRefunded?: bigint;
+}) {
   const { lease } = props;
   const tx = useMarketTx();
   const config = usePublicConfig();
@@ -37,6 +44,8 @@ export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void })
   const spent = money.spent;
   const left = money.left;
   const runway = money.runwaySeconds;
+  const waiting = active && lease.terms.started === false;
+  const slaRefunded = props.slaRefunded ?? 0n;
   const closedRefund = lease.payments
     .filter((p) => p.kind === "refund")
     .reduce((n, p) => n + BigInt(p.amount), 0n);
@@ -81,14 +90,22 @@ export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void })
         <div>
           <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">Burn rate</dt>
           <dd className="text-xl font-semibold tabular-nums" data-testid="burn-rate">
-            {formatTokenAmount(rate)}/h
+            {formatTokenAmount(waiting ? 0n : rate)}/h
           </dd>
+          {waiting && (
+            <dd className="text-xs text-zinc-600 dark:text-zinc-400">
+              {formatTokenAmount(rate)}/h once Running
+            </dd>
+          )}
         </div>
         <div>
           <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">Runway</dt>
           <dd className="tabular-nums" data-testid="runway">
             {active ? (Number.isFinite(runway) ? formatDuration(runway) : "—") : "closed"}
           </dd>
+          {waiting && (
+            <dd className="text-xs text-zinc-600 dark:text-zinc-400">starts when the workload runs</dd>
+          )}
         </div>
         <div>
           <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
@@ -98,6 +115,19 @@ export function EscrowPanel(props: { lease: LeaseDetail; onChange: () => void })
             {formatTokenAmount(escrow)} · <span data-testid="escrow-spent">{formatTokenAmount(spent)}</span>
           </dd>
         </div>
+        {slaRefunded > 0n && (
+          <div className="col-span-2">
+            <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+              SLA refunds · net spent
+            </dt>
+            <dd className="tabular-nums" data-testid="escrow-sla">
+              {formatTokenAmount(slaRefunded)} ·{" "}
+              <span data-testid="escrow-net-spent">
+                {formatTokenAmount(spent > slaRefunded ? spent - slaRefunded : 0n)}
+              </span>
+            </dd>
+          </div>
+        )}
       </dl>
       {active && (isTenant || isProvider) && (
         <div className="mt-4 space-y-3 border-t border-zinc-100 pt-4 dark:border-zinc-800">

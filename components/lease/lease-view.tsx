@@ -13,13 +13,16 @@ import { LeaseTimeline } from "@/components/lease/lease-timeline";
 import { LogViewer } from "@/components/lease/log-viewer";
 import { PostMortemPanel } from "@/components/lease/post-mortem-panel";
 import { PublicUrls } from "@/components/lease/public-urls";
+import { ServiceLevelPanel } from "@/components/lease/service-level-panel";
 import { ShellPanel } from "@/components/lease/shell-panel";
+import { StartWaitNote } from "@/components/lease/start-wait-note";
 import { containerKey, useLiveUsage } from "@/components/lease/use-live-usage";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { fetchJson } from "@/lib/api/fetch-json";
 import type { LeaseDetail } from "@/lib/lease/get-lease-detail";
+import { refundTotals } from "@/lib/lease/service-level";
 import { formatBytes, formatCores, shortHex, timeAgo } from "@/lib/market/format";
 
 // recharts is the heaviest part of the page: the charts load right after it, not in its first bundle.
@@ -33,7 +36,8 @@ const PodUsageChart = dynamic(
 
 // The lease page: timeline, live CPU and memory per pod and per container against requests and limits
 // (history from the database, live points over server-sent events), pods and their containers, logs,
-// events, public URLs and custom domains, endpoints, escrow; once closed, its post-mortem.
+// events, public URLs and custom domains, endpoints, escrow, service level (attested start or the
+// start-deadline countdown, uptime, downtime, SLA refunds); once closed, its post-mortem.
 
 const windows = [
   { label: "5 min", ms: 5 * 60_000 },
@@ -118,6 +122,11 @@ export function LeaseView(props: { initial: LeaseResponse }) {
         </span>
       </div>
       <LeaseTimeline lease={lease} />
+      <StartWaitNote
+        status={lease.status}
+        clock={lease.clock}
+        start={{ ...lease.serviceLevel, unstarted: lease.serviceLevel.unstarted !== null }}
+      />
       {lease.deployError && (
         <p
           className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 dark:bg-amber-950 dark:text-amber-300"
@@ -252,7 +261,12 @@ export function LeaseView(props: { initial: LeaseResponse }) {
         </Card>
 
         <div className="space-y-6">
-          <EscrowPanel lease={lease} onChange={() => void query.refetch()} />
+          <EscrowPanel
+            lease={lease}
+            onChange={() => void query.refetch()}
+            slaRefunded={refundTotals(lease.serviceLevel.refunds).total}
+          />
+          <ServiceLevelPanel level={lease.serviceLevel} role={lease.role} />
           {lease.role === "tenant" && lease.status === "active" && (
             <>
               <AutoTopUpPanel leaseId={lease.id} onChange={() => void query.refetch()} />

@@ -4,8 +4,10 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
+import { StartWaitNote } from "@/components/lease/start-wait-note";
 import { Countdown, useSecondsUntil } from "@/components/market/countdown";
 import { ReputationBadge } from "@/components/market/reputation-badge";
+import { SealedAuctionPanel } from "@/components/market/sealed-auction-panel";
 import { SettlementNote } from "@/components/market/settlement-note";
 import { useMarketTx } from "@/components/market/use-market-tx";
 import { Badge } from "@/components/ui/badge";
@@ -16,11 +18,14 @@ import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { formatCores, formatDuration, formatMebibytes, shortHex } from "@/lib/market/format";
 import type { OrderDetail } from "@/lib/market/get-order-detail";
+import { AUCTION_FORMAT_TEXT } from "@/lib/market/integrity-terms";
 import { formatTokenAmount } from "@/lib/market/price-order";
 
 // The auction, live: bids as the indexer records them (polled each second), the best price, the
 // window's countdown; the tenant accepts the best bid or cancels, the keeper settles at the window's
-// end (anyone else may too), and once the order is a lease the page moves on to it.
+// end (anyone else may too), and once the order is a lease the page moves on to it. A sealed-bid
+// auction shows its phases, commits and reveals instead of the bids (SealedAuctionPanel) and
+// settles after its reveal window.
 
 const statusTone = {
   open: "blue",
@@ -44,6 +49,9 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
   });
   const order = query.data;
   const secondsLeft = useSecondsUntil(order.bidWindowEndsAt);
+  const sealed = order.auction.format === "sealed";
+  // A sealed auction settles only once the reveal window is over too.
+  const settleSecondsLeft = useSecondsUntil(sealed ? order.auction.revealEndsAt : order.bidWindowEndsAt);
 
   // Depend on the two fields only: each poll returns a new object, which must not reset the timer.
   const status = order.status;
@@ -58,6 +66,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
   const isTenant = tx.address?.toLowerCase() === order.tenant.toLowerCase();
   const open = order.status === "open";
   const windowOver = secondsLeft !== null && secondsLeft <= 0;
+  const settleable = settleSecondsLeft !== null && settleSecondsLeft <= 0;
   const bids = [...order.bids].reverse();
   const act = async (fn: "acceptBid" | "cancelOrder" | "settle", label: string) => {
     const receipt = await tx.run({ fn, id: BigInt(order.id) }, label);
@@ -84,12 +93,22 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
 
       <dl className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         <Stat
-          label="Best price"
+          label={sealed ? "Lowest reveal" : "Best price"}
           testId="best-price"
-          value={order.bestPrice ? `${formatTokenAmount(order.bestPrice)}/h` : "no bid yet"}
+          value={
+            order.bestPrice
+              ? `${formatTokenAmount(order.bestPrice)}/h`
+              : sealed && !windowOver
+                ? "sealed"
+                : "no bid yet"
+          }
           hint={order.bestProvider ? (order.bestProviderName ?? shortHex(order.bestProvider)) : undefined}
         />
-        <Stat label="Bids" value={order.bids.length} testId="bid-count" />
+        <Stat
+          label={sealed ? "Sealed bids" : "Bids"}
+          value={sealed ? order.auction.commits : order.bids.length}
+          testId="bid-count"
+        />
         <Stat
           label={open ? "Bid window closes in" : "Bid window"}
           value={open ? <Countdown to={order.bidWindowEndsAt} done="closed" testId="countdown" /> : "closed"}
@@ -99,9 +118,13 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
           value={order.maxPricePerHour ? `${formatTokenAmount(order.maxPricePerHour)}/h` : "—"}
         />
       </dl>
-      <SettlementNote order={order} secondsLeft={secondsLeft} />
+      <SettlementNote order={order} secondsLeft={settleSecondsLeft} />
+      {order.start && <StartWaitNote status="active" start={order.start} clock={order.clock} />}
 
       <div className="grid gap-6 lg:grid-cols-3">
+        {sealed ? (
+          <SealedAuctionPanel className="lg:col-span-2" order={order} />
+        ) : (
         <Card className="lg:col-span-2" title="Bids, newest first" testId="bids">
           {bids.length === 0 ? (
             <p className="py-6 text-center text-sm text-zinc-600 dark:text-zinc-400" data-testid="no-bids">
@@ -152,6 +175,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
             </Table>
           )}
         </Card>
+        )}
 
         <Card title="Order">
           <dl className="space-y-2 text-sm">
@@ -165,6 +189,21 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
               <Row label="Duration">{formatDuration(order.durationSeconds)}</Row>
             )}
             {order.deposit && <Row label="Deposit">{formatTokenAmount(order.deposit)} USD</Row>}
+            <Row label="Auction">
+              <span data-testid="order-auction-format">
+                {AUCTION_FORMAT_TEXT[order.auction.format].label}
+              </span>
+            </Row>
+            {order.auction.startDeadlineSeconds > 0 && (
+              <Row label="Start deadline">
+                {formatDuration(order.auction.startDeadlineSeconds)} after settlement
+              </Row>
+            )}
+            {order.auction.minReputation > 0 && (
+              <Row label="Min. reputation">
+                <span data-testid="order-min-reputation">{order.auction.minReputation} / 100</span>
+              </Row>
+            )}
             <Row label="Tenant">
               <span className="font-mono text-xs">{shortHex(order.tenant)}</span>
             </Row>
@@ -178,7 +217,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
           </dl>
           {open && (
             <div className="mt-5 flex flex-col gap-2">
-              {isTenant && !windowOver && (
+              {isTenant && !windowOver && !sealed && (
                 <Button
                   data-testid="accept-bid"
                   disabled={!order.bestPrice || Boolean(tx.pending)}
@@ -187,7 +226,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
                   Accept best bid now
                 </Button>
               )}
-              {windowOver && (
+              {settleable && (
                 <Button
                   data-testid="settle-order"
                   disabled={Boolean(tx.pending)}

@@ -7,6 +7,17 @@ import { SettlementNote } from "./settlement-note";
 // What the auction page tells a tenant about the end of its auction, before and after.
 
 const END = "2026-11-30T12:04:10.000Z";
+const REVEAL_END = "2026-11-30T12:05:10.000Z";
+const openAuction = {
+  format: "open",
+  revealWindowSeconds: 0,
+  revealEndsAt: null,
+  startDeadlineSeconds: 600,
+  minReputation: 0,
+  commits: 0,
+  reveals: [],
+  secondPrice: null,
+} satisfies OrderDetail["auction"];
 const AT = "2026-11-30T12:04:12.000Z";
 const local = (iso: string) => new Date(iso).toLocaleTimeString();
 
@@ -19,6 +30,7 @@ const order = (o: Partial<OrderDetail>) =>
     bestPrice: "50000",
     keeper: true,
     settlement: null,
+    auction: openAuction,
     ...o,
   }) as OrderDetail;
 
@@ -38,6 +50,20 @@ describe("SettlementNote", () => {
     ],
     [{}, 0, "Settling automatically now…"],
     [{ keeper: false }, 30, `Anyone may settle once the window ends at ${local(END)}.`],
+    // A sealed auction settles when its reveal window ends, not its bid window.
+    [
+      { auction: { ...openAuction, format: "sealed", revealWindowSeconds: 60, revealEndsAt: REVEAL_END } },
+      70,
+      `Settles automatically at ${local(REVEAL_END)} (in 1m 10s): the lowest reveal then wins at the second-lowest price; without a reveal, the deposit goes back to the tenant.`,
+    ],
+    [
+      {
+        keeper: false,
+        auction: { ...openAuction, format: "sealed", revealWindowSeconds: 60, revealEndsAt: REVEAL_END },
+      },
+      70,
+      `Anyone may settle once the reveal window ends at ${local(REVEAL_END)}.`,
+    ],
     [
       { status: "active", settlement: { by: "keeper", early: false, sender: null, at: AT, txHash: "0x1" } },
       null,

@@ -5,6 +5,7 @@ import { ClientRefusalError } from "@/lib/client/client-refusal";
 import type { MarketChain } from "@/lib/client/market-chain";
 import { buildOrder } from "@/lib/market/build-order";
 import { type DraftManifest, sealDraft } from "@/lib/market/draft-manifest";
+import { type IntegrityOrderFields, integrityOrderOptions } from "@/lib/market/integrity-terms";
 
 // A tenant's order from a script, as the deploy form places it: seal the secrets, build and sign the
 // EIP-712 order over the manifest's hash, store the manifest (with the secret values) beside that
@@ -23,6 +24,8 @@ export interface PlaceOrderOptions {
   durationSeconds: number;
   bidWindowSeconds: number;
   region: string | null;
+  /** Auction format, reveal window, start deadline, minimum reputation (buildOrder's defaults when absent). */
+  integrity?: IntegrityOrderFields;
   /** "relay": gasless through POST /api/orders/relay; "send": the tenant's own transactions. */
   via: "relay" | "send";
 }
@@ -37,6 +40,7 @@ export async function placeOrder(opts: PlaceOrderOptions) {
     durationSeconds: opts.durationSeconds,
     bidWindowSeconds: opts.bidWindowSeconds,
     region: opts.region,
+    ...(opts.integrity ? integrityOrderOptions(opts.integrity) : {}),
   });
   const balance = await opts.chain.balance();
   if (balance < built.order.deposit)

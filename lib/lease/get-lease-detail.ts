@@ -6,6 +6,7 @@ import { loadLeaseExposure } from "@/lib/lease/domains/load-lease-exposure";
 import { listCustomDomains } from "@/lib/lease/domains/manage-custom-domains";
 import { listPublicEndpoints } from "@/lib/lease/public-endpoints";
 import { readLeaseTerms } from "@/lib/lease/read-lease-terms";
+import { readServiceLevel } from "@/lib/lease/read-service-level";
 import { readChainClock } from "@/lib/market/chain-reads";
 import { deploymentView } from "@/lib/market/deployment-view";
 import { manifestSchema } from "@/lib/market/manifest";
@@ -14,10 +15,11 @@ import { manifestSchema } from "@/lib/market/manifest";
 // order and its deployment (the stored manifest as deploymentView shows it: services, totals, secret
 // names, never a secret's digest or value), the provider, payments, and the escrow's terms as the chain sees them right now
 // with a chain clock reading: the page computes balance, spent and runway from time (leaseMoneyAt).
-// Also its public URLs and custom domains.
+// Also its public URLs and custom domains, and its service level (attested start or the start
+// deadline, uptime and downtime, SLA refunds, a cancellation for never starting).
 
 export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
-  const [[order], [provider], paymentRows, terms, cluster, clock] = await Promise.all([
+  const [[order], [provider], paymentRows, terms, cluster, clock, serviceLevel] = await Promise.all([
     db.select().from(orders).where(eq(orders.id, lease.orderId)),
     db
       .select({ name: providers.name, region: providers.region })
@@ -32,6 +34,7 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
           .where(eq(clusters.id, lease.clusterId))
       : Promise.resolve([]),
     readChainClock(),
+    readServiceLevel({ db, lease }),
   ]);
   const [manifest] = order
     ? await db
@@ -83,6 +86,7 @@ export async function getLeaseDetail({ db, lease }: { db: Db; lease: Lease }) {
     })),
     terms,
     clock,
+    serviceLevel,
     /** Public URLs and NodePorts (the page adds NodePorts from the live status) and custom domains. */
     publicEndpoints: listPublicEndpoints({
       leaseId: lease.id,

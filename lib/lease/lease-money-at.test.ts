@@ -59,6 +59,76 @@ describe("leaseMoneyAt", () => {
   });
 });
 
+describe("leaseMoneyAt with an attested start and SLA refunds", () => {
+  it("accrues nothing before the start is attested: the figures stand still at the full escrow and runway", () => {
+    const waiting = terms({ started: false });
+    for (const t of [T0, T0 + 300, T0 + 5 * HOUR]) {
+      const m = leaseMoneyAt(waiting, t);
+      expect(m.spent).toBe(0n);
+      expect(m.left).toBe(10n * USD);
+      expect(m.withdrawable).toBe(0n);
+      expect(m.runwaySeconds).toBe(30_000);
+    }
+  });
+
+  it("once attested, accrues from the attested start, not from settlement", () => {
+    const attestedAt = T0 + 120;
+    const started = terms({ startedAt: attestedAt, endsAt: attestedAt + 24 * HOUR, started: true });
+    expect(leaseMoneyAt(started, attestedAt + HOUR).spent).toBe(1_200_000n);
+    // 3480 s at 1.2 USD/h.
+    expect(leaseMoneyAt(started, T0 + HOUR).spent).toBe(1_160_000n);
+  });
+
+  it("the provider may withdraw accrued − paidOut − refunded, never below 0", () => {
+    // 2 h accrued (2.4 USD), 1 USD withdrawn, 0.3 USD refunded to the tenant out of earnings.
+    const m = leaseMoneyAt(terms({ paidOut: "1000000", refunded: "300000" }), T0 + 2 * HOUR);
+    expect(m.spent).toBe(2_400_000n);
+    expect(m.withdrawable).toBe(1_100_000n);
+    // The tenant's escrow is not touched by a refund: what it gets back at close is escrow − accrued.
+    expect(m.left).toBe(10n * USD - 2_400_000n);
+    expect(leaseMoneyAt(terms({ paidOut: "1000000", refunded: "300000" }), T0 + 1000).withdrawable).toBe(0n);
+  });
+
+  it("closed with refunds: spent is what accrued (paidOut + refunded), equal to the last active figure", () => {
+    const closeAt = T0 + 2 * HOUR;
+    const active = leaseMoneyAt(terms({ paidOut: "1000000", refunded: "300000" }), closeAt);
+    // At close the provider was paid the rest: accrued − refunded in all.
+    const paidOut = active.spent - 300_000n;
+    const closed = leaseMoneyAt(
+      terms({ status: "closed", paidOut: String(paidOut), refunded: "300000" }),
+      closeAt + 10,
+    );
+    expect(closed.spent).toBe(active.spent);
+  });
+
+  it("a lease cancelled unstarted spent nothing", () => {
+    expect(leaseMoneyAt(terms({ status: "closed", started: false }), T0 + HOUR).spent).toBe(0n);
+  });
+
+  it("figures never move backwards across the attestation and refunds", () => {
+    // Settled at T0, attested at T0 + 90, a refund at T0 + 2 h: sampled every 10 s, as terms change.
+    const attestedAt = T0 + 90;
+    let lastSpent = -1n;
+    let lastLeft = 10n * USD + 1n;
+    for (let t = T0; t < T0 + 3 * HOUR; t += 10) {
+      const at =
+        t < attestedAt
+          ? terms({ started: false })
+          : terms({
+              startedAt: attestedAt,
+              endsAt: attestedAt + 24 * HOUR,
+              started: true,
+              refunded: t >= T0 + 2 * HOUR ? "50000" : "0",
+            });
+      const m = leaseMoneyAt(at, t);
+      expect(m.spent).toBeGreaterThanOrEqual(lastSpent);
+      expect(m.left).toBeLessThanOrEqual(lastLeft);
+      lastSpent = m.spent;
+      lastLeft = m.left;
+    }
+  });
+});
+
 describe("escrow figures across polls", () => {
   // A page polling every 2 s while the chain runs an hour ahead of the browser's clock; each answer
   // arrives 0–900 ms after the server read the chain (a seeded pseudo-random latency). Sampled every

@@ -1,6 +1,9 @@
 // A lease's money at a given chain time, computed exactly as ComputeMarket does (`_accrued` in
-// contracts/src/ComputeMarket.sol): gross earnings are pricePerHour × elapsed / 3600 from the lease
-// start, rounded down, capped by the lease's duration and by the escrow. Client-safe: the server
+// contracts/src/ComputeMarket.sol): gross earnings are pricePerHour × elapsed / 3600 from the
+// attested start (the deployer's attestStart: nothing accrues between settlement and Running),
+// rounded down, capped by the lease's duration and by the escrow. SLA refunds taken out of the
+// provider's earnings (`refunded`) are not the provider's to withdraw: it gets accrued − paidOut −
+// refunded, and at close its payouts sum to accrued − refunded. Client-safe: the server
 // sends the terms and a chain clock anchor once, and the page computes every second from time, so
 // spent and balance never jump back when a poll answers (a `view` call only sees the last mined block).
 
@@ -8,9 +11,19 @@ export interface LeaseTerms {
   status: "active" | "closed";
   /** Base units per hour. */
   pricePerHour: string;
-  /** Chain seconds (block timestamps). */
+  /**
+   * Chain seconds (block timestamps). `startedAt` is when accrual starts: the attested start once
+   * there is one; `endsAt` = that + the duration.
+   */
   startedAt: number;
   endsAt: number;
+  /**
+   * false: settled, but the workload's start is not attested yet, so nothing accrues (the figures
+   * stand still at the full escrow and runway). Absent: started (terms read without attestation).
+   */
+  started?: boolean;
+  /** SLA refunds paid to the tenant out of the provider's earnings (getLease().refunded), base units; absent: 0. */
+  refunded?: string;
   /** Current escrow (deposit plus top-ups), base units. */
   escrow: string;
   /** Gross paid out to the provider so far (withdrawals, and the final payout at close). */
@@ -18,11 +31,11 @@ export interface LeaseTerms {
 }
 
 export interface LeaseMoney {
-  /** Gross earned by the provider so far (the contract's `accrued`). */
+  /** Gross accrued out of the escrow so far (the contract's `accrued`); SLA refunds are not taken off it. */
   spent: bigint;
   /** Escrow not yet earned; 0 once closed (the rest went back to the tenant). */
   left: bigint;
-  /** What `withdraw` pays at this time (the contract's `withdrawable`), before the fee. */
+  /** What `withdraw` pays at this time (accrued − paidOut − refunded, the contract's `withdrawable`), before the fee. */
   withdrawable: bigint;
   /** Seconds until the escrow runs out or the duration ends, whichever is first. */
   runwaySeconds: number;
@@ -33,15 +46,20 @@ const HOUR = 3600n;
 export function leaseMoneyAt(terms: LeaseTerms, chainSeconds: number): LeaseMoney {
   const escrow = BigInt(terms.escrow);
   const paidOut = BigInt(terms.paidOut);
-  if (terms.status !== "active") return { spent: paidOut, left: 0n, withdrawable: 0n, runwaySeconds: 0 };
+  const refunded = BigInt(terms.refunded ?? "0");
+  // Closed: the provider was paid accrued − refunded in all, so what accrued is paidOut + refunded
+  // (a lease cancelled unstarted accrued nothing and paid nothing).
+  if (terms.status !== "active")
+    return { spent: paidOut + refunded, left: 0n, withdrawable: 0n, runwaySeconds: 0 };
   const price = BigInt(terms.pricePerHour);
   const duration = Math.max(0, terms.endsAt - terms.startedAt);
   // Block timestamps are whole seconds.
   const t = Math.floor(chainSeconds);
-  const elapsed = Math.min(Math.max(0, t - terms.startedAt), duration);
+  const elapsed = terms.started === false ? 0 : Math.min(Math.max(0, t - terms.startedAt), duration);
   const earnedRaw = (price * BigInt(elapsed)) / HOUR;
   const spent = earnedRaw < escrow ? earnedRaw : escrow;
-  const withdrawable = spent > paidOut ? spent - paidOut : 0n;
+  const owed = paidOut + refunded;
+  const withdrawable = spent > owed ? spent - owed : 0n;
   const byTime = duration - elapsed;
   let byMoney = Number.POSITIVE_INFINITY;
   if (price > 0n) {

@@ -3,8 +3,10 @@ import type { Lease } from "@/db/schema";
 import type { LeaseTerms } from "@/lib/lease/lease-money-at";
 import { readChainLease } from "@/lib/market/chain-reads";
 
-// A lease's money terms (rate, start, end, escrow, paid out, open or closed) as the contract holds
-// them now, or the indexed copy of the same fields when the chain does not answer. With a chain clock
+// A lease's money terms (rate, start, end, escrow, paid out, SLA refunds, open or closed, started
+// or not) as the contract holds them now, or the indexed copy of the same fields when the chain does
+// not answer. The contract's startedAt is the attested start once there is one (the settlement until
+// then) and endsAt = startedAt + duration; nothing accrues before the attestation. With a chain clock
 // reading, leaseMoneyAt turns them into balance, spent, runway and withdrawable at any moment.
 
 export async function readLeaseTerms(lease: Lease): Promise<LeaseTerms> {
@@ -18,5 +20,7 @@ export async function readLeaseTerms(lease: Lease): Promise<LeaseTerms> {
     endsAt: chain?.endsAt ?? Math.floor((lease.endsAt ?? lease.startedAt).getTime() / 1000),
     escrow: chain?.escrow ?? lease.deposit,
     paidOut: chain?.paidOut ?? lease.withdrawn,
+    // Without a chain answer nothing says whether the start was attested: the indexed figures stand.
+    ...(chain ? { started: chain.attestedAt > 0, refunded: chain.refunded } : {}),
   };
 }

@@ -58,6 +58,34 @@ export async function readChainLease(id: bigint) {
       escrow: l.escrow.toString(),
       paidOut: l.paidOut.toString(),
       accrued: l.accrued.toString(),
+      /** The attested start (accrual runs from it), 0: not attested yet; the absolute start deadline. */
+      attestedAt: Number(l.attestedAt),
+      startDeadline: Number(l.startDeadline),
+      downtimeSeconds: Number(l.downtimeSeconds),
+      /** SLA refunds paid out of the provider's earnings (the bond's part is not counted here). */
+      refunded: l.refunded.toString(),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** A sealed-bid auction's reveal end, settled second price (null while under two reveals) and counts. */
+export async function readSealedAuction(id: bigint) {
+  const address = market();
+  if (!address) return null;
+  try {
+    const a = await getPublicClient().readContract({
+      address,
+      abi: computeMarketAbi,
+      functionName: "getSealedAuction",
+      args: [id],
+    });
+    return {
+      revealEnd: Number(a.revealEnd),
+      secondPrice: a.secondPrice === 0n ? null : a.secondPrice.toString(),
+      commits: Number(a.commits),
+      reveals: Number(a.reveals),
     };
   } catch {
     return null;

@@ -3,8 +3,9 @@ import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { bids, leases, manifests, orders, providers } from "@/db/schema";
 import { getConfig } from "@/lib/config";
-import { readChainOrder } from "@/lib/market/chain-reads";
+import { readChainClock, readChainLease, readChainOrder, readSealedAuction } from "@/lib/market/chain-reads";
 import { manifestSchema, manifestTotals } from "@/lib/market/manifest";
+import { readOrderIntegrity } from "@/lib/market/read-order-integrity";
 import { readSettlement } from "@/lib/market/read-settlement";
 import type { ReputationView } from "@/lib/market/reputation-view";
 import { listReputationViews } from "@/lib/market/reputation-views";
@@ -39,6 +40,15 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
   const status = chain?.status ?? (order?.status === "leased" ? "active" : (order?.status ?? "open"));
   const tenant = order?.tenant ?? chain?.tenant ?? "";
   const config = getConfig();
+  const bidWindowEndsAt =
+    order?.bidWindowEndsAt.toISOString() ?? (chain ? new Date(chain.bidEnd * 1000).toISOString() : null);
+  const settled = status === "active" || status === "closed";
+  const [integrity, clock, sealedOnChain, chainLease] = await Promise.all([
+    readOrderIntegrity({ db, orderId: id, bidEndsAt: bidWindowEndsAt }),
+    readChainClock(),
+    settled ? readSealedAuction(BigInt(id)) : null,
+    status === "active" ? readChainLease(BigInt(id)) : null,
+  ]);
   return {
     id,
     indexed: Boolean(order),
@@ -48,8 +58,26 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
     keeper: Boolean(config.KEEPER_PRIVATE_KEY && config.MARKET_ADDRESS),
     /** Who ended the auction and when, once it is over (null while open, or not indexed yet). */
     settlement: status === "open" ? null : await readSettlement({ db, orderId: id, tenant }),
-    bidWindowEndsAt:
-      order?.bidWindowEndsAt.toISOString() ?? (chain ? new Date(chain.bidEnd * 1000).toISOString() : null),
+    bidWindowEndsAt,
+    /** Auction format and, when sealed, its commits, reveals and (once settled) the second price it paid. */
+    auction: {
+      ...integrity,
+      reveals: integrity.reveals.map((r) => ({ ...r, providerName: nameOf.get(r.provider) ?? null })),
+      /** The contract's second-lowest reveal once settled (null with fewer than two: the max price is paid). */
+      secondPrice: integrity.format === "sealed" ? (sealedOnChain?.secondPrice ?? null) : null,
+    },
+    /** A settled order's lease start: unattested, the page counts down to the refund deadline. */
+    start:
+      chainLease && chainLease.status === "active"
+        ? {
+            // The contract's startedAt is the settlement until the start is attested (only then shown here).
+            settledAt: chainLease.startedAt,
+            attestedAt: chainLease.attestedAt > 0 ? chainLease.attestedAt : null,
+            startDeadline: chainLease.startDeadline > 0 ? chainLease.startDeadline : null,
+            unstarted: false,
+          }
+        : null,
+    clock,
     maxPricePerHour: order?.maxPricePerHour ?? null,
     deposit: order?.deposit ?? chain?.escrow ?? null,
     durationSeconds: order?.durationSeconds ?? null,

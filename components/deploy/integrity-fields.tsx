@@ -1,0 +1,131 @@
+import { Field, inputClass } from "@/components/ui/field";
+import { formatDuration } from "@/lib/market/format";
+import {
+  AUCTION_FORMAT_TEXT,
+  AUCTION_FORMATS,
+  type IntegrityTermErrors,
+  type IntegrityTermsText,
+  START_DEADLINE_MAX,
+  START_DEADLINE_MIN,
+} from "@/lib/market/integrity-terms";
+
+// Part of step 3: how the auction runs (open descending or sealed-bid second-price, with its reveal
+// window), how long the provider has to get the workload Running before the tenant is refunded, and
+// the least reputation a bidder must have, with how many providers meet it now.
+
+export function IntegrityFields(props: {
+  text: IntegrityTermsText;
+  onText: (patch: Partial<IntegrityTermsText>) => void;
+  errors: IntegrityTermErrors;
+  /** Providers that fit the order (screening), and how many of them meet the minimum reputation. */
+  reputation: { fitting: number; meeting: number; known: boolean };
+}) {
+  const { text, errors } = props;
+  const seconds = (value: string) => {
+    const n = Number(value);
+    return Number.isInteger(n) && n > 0 ? `= ${formatDuration(n)}` : undefined;
+  };
+  return (
+    <div
+      className="mt-4 space-y-4 border-t border-zinc-100 pt-4 dark:border-zinc-800"
+      data-testid="integrity-terms"
+    >
+      <fieldset className="space-y-2">
+        <legend className="mb-1 text-sm font-medium">Auction format</legend>
+        {AUCTION_FORMATS.map((f) => (
+          <label key={f} className="flex items-start gap-3 text-sm">
+            <input
+              type="radio"
+              name="t-auction-format"
+              value={f}
+              checked={text.auctionFormat === f}
+              onChange={() => props.onText({ auctionFormat: f })}
+              data-testid={`field-auction-${f}`}
+              className="mt-1 accent-brand-600"
+            />
+            <span>
+              <strong>{AUCTION_FORMAT_TEXT[f].label}.</strong>{" "}
+              <span className="text-zinc-600 dark:text-zinc-400">{AUCTION_FORMAT_TEXT[f].explain}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <div className="grid gap-4 sm:grid-cols-2">
+        {text.auctionFormat === "sealed" && (
+          <Field
+            label="Reveal window (seconds)"
+            error={errors.revealWindow}
+            htmlFor="t-reveal"
+            hint={
+              <>
+                After the bid window, bidders reveal their prices {seconds(text.revealWindow) ?? ""}; an
+                unrevealed bid forfeits part of its bond to you.
+              </>
+            }
+          >
+            <input
+              id="t-reveal"
+              data-testid="field-reveal-window"
+              inputMode="numeric"
+              aria-invalid={Boolean(errors.revealWindow)}
+              aria-describedby={errors.revealWindow ? "t-reveal-error" : undefined}
+              className={inputClass}
+              value={text.revealWindow}
+              onChange={(e) => props.onText({ revealWindow: e.target.value })}
+            />
+          </Field>
+        )}
+        <Field
+          label="Start deadline (seconds)"
+          error={errors.startDeadline}
+          htmlFor="t-start-deadline"
+          hint={
+            <>
+              {seconds(text.startDeadline) ??
+                `${START_DEADLINE_MIN} s to ${formatDuration(START_DEADLINE_MAX)}`}
+              : not Running by then, you get the whole deposit back plus part of the provider's bond. You pay
+              nothing before it runs.
+            </>
+          }
+        >
+          <input
+            id="t-start-deadline"
+            data-testid="field-start-deadline"
+            inputMode="numeric"
+            aria-invalid={Boolean(errors.startDeadline)}
+            aria-describedby={errors.startDeadline ? "t-start-deadline-error" : undefined}
+            className={inputClass}
+            value={text.startDeadline}
+            onChange={(e) => props.onText({ startDeadline: e.target.value })}
+          />
+        </Field>
+        <Field
+          label="Minimum provider reputation (0–100)"
+          error={errors.minReputation}
+          htmlFor="t-min-reputation"
+          hint={
+            props.reputation.known ? (
+              <span data-testid="reputation-meeting">
+                {props.reputation.meeting} of {props.reputation.fitting} fitting provider
+                {props.reputation.fitting === 1 ? "" : "s"} meet it now
+              </span>
+            ) : (
+              "0: any provider may bid"
+            )
+          }
+        >
+          <input
+            id="t-min-reputation"
+            data-testid="field-min-reputation"
+            inputMode="numeric"
+            aria-invalid={Boolean(errors.minReputation)}
+            aria-describedby={errors.minReputation ? "t-min-reputation-error" : undefined}
+            className={inputClass}
+            value={text.minReputation}
+            onChange={(e) => props.onText({ minReputation: e.target.value })}
+          />
+        </Field>
+      </div>
+    </div>
+  );
+}
