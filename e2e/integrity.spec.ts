@@ -1,5 +1,6 @@
 import { type Address, parseAbiItem } from "viem";
 import { computeMarketAbi } from "../lib/chain/generated/contracts";
+import { formatTokenAmount } from "../lib/market/price-order";
 import { expect, test } from "./fixtures";
 import {
   acceptBestBid,
@@ -121,8 +122,11 @@ test.describe("market integrity", () => {
 
       // The tenant's lease page says so.
       await page.goto(`/leases/${orderId}`);
-      await expect(page.getByTestId("lease-unstarted")).toBeVisible({ timeout: 30_000 });
-      await expect(page.getByTestId("lease-unstarted")).toContainText(/not started/i);
+      const notice = page.getByTestId("unstarted");
+      await expect(notice).toBeVisible({ timeout: 30_000 });
+      await expect(notice).toContainText(/never started/i);
+      await expect(page.getByTestId("unstarted-refund")).toHaveText(`${formatTokenAmount(refund)} USD`);
+      await expect(page.getByTestId("unstarted-slashed")).toHaveText(`${formatTokenAmount(slashed)} USD`);
     } finally {
       await startSimCluster(stack, "ohio-cpu");
     }
@@ -164,12 +168,11 @@ test.describe("market integrity", () => {
     expect(refunded.refunded).toBe((refunded.pricePerHour * BigInt(refunded.downtimeSeconds)) / 3600n);
 
     await page.goto(`/leases/${orderId}`);
-    const uptime = page.getByTestId("lease-uptime");
-    await expect(uptime).toBeVisible({ timeout: 30_000 });
-    await expect
-      .poll(async () => Number.parseFloat((await uptime.getAttribute("data-uptime-percent")) ?? "100"))
-      .toBeLessThan(100);
-    await expect(page.getByTestId("lease-sla-refunds")).toContainText(/refund/i);
+    const uptime = page.getByTestId("uptime");
+    await expect(uptime).toHaveText(/^\d{1,3}(\.\d)?\s?%$/, { timeout: 30_000 });
+    expect(Number.parseFloat((await uptime.textContent()) ?? "100")).toBeLessThan(100);
+    await expect(page.getByTestId("sla-refund-row").first()).toBeVisible();
+    await expect(page.getByTestId("sla-refunded")).not.toHaveText(/^0(\.0+)? USD$/);
   });
 
   test("reputation shows beside every bid", async ({ page, stack }) => {
@@ -184,13 +187,14 @@ test.describe("market integrity", () => {
       60_000,
     );
     await page.goto(`/orders/${orderId}`);
-    const reputation = page.getByTestId("bid-reputation").first();
-    await expect(reputation).toBeVisible({ timeout: 30_000 });
-    await expect(reputation).toHaveText(/\d{1,3}/);
-    // It links to the provider's page, which explains the score.
-    await reputation.locator("xpath=ancestor-or-self::a").first().click();
+    const row = page.getByTestId("bid-row").first();
+    await expect(row).toBeVisible({ timeout: 30_000 });
+    await expect(row.getByTestId("bid-reputation")).toHaveText(/\d{1,3}/);
+    // The provider's name links to its page, which explains the score.
+    await row.getByTestId("bid-provider-link").click();
     await expect(page).toHaveURL(/\/providers\/0x[0-9a-fA-F]{40}$/);
-    await expect(page.getByTestId("provider-reputation")).toBeVisible();
+    await expect(page.getByTestId("reputation-score")).toHaveText(/\d{1,3}/);
+    await expect(page.getByTestId("reputation-parts")).toBeVisible();
   });
 
   test("a sealed-bid order settles at the second price", async ({ page, stack }) => {
@@ -230,6 +234,8 @@ test.describe("market integrity", () => {
     expect(lease.pricePerHour).toBe(prices[1]); // the lowest bidder wins at the second-lowest price
 
     await page.goto(`/orders/${orderId}`);
-    await expect(page.getByTestId("sealed-outcome")).toContainText(/second/i, { timeout: 30_000 });
+    const outcome = page.getByTestId("sealed-second-price");
+    await expect(outcome).toContainText(/second-lowest/i, { timeout: 30_000 });
+    await expect(outcome).toContainText(`${formatTokenAmount(prices[1] as bigint)}/h`);
   });
 });
