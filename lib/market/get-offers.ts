@@ -5,6 +5,7 @@ import type { ProviderPricing } from "@/db/schema";
 import { clusterOffers } from "@/lib/market/choose-cluster";
 import { inventoryNodesSchema } from "@/lib/market/fit-order";
 import { loadPromisedCapacity, promisedOn } from "@/lib/market/load-promised-capacity";
+import { listProviderBonds } from "@/lib/market/market-integrity";
 import { rowsOf } from "@/lib/market/rows";
 import type { ProviderOffer } from "@/lib/market/screen-order";
 
@@ -19,7 +20,9 @@ export async function getOffers({
   db: Db;
 }): Promise<{ offers: ProviderOffer[]; recentPrices: RecentPrice[] }> {
   const [providerRes, clusterRes, priceRes, promised] = await Promise.all([
-    db.execute(sql`select address, name, region, pricing, registered, auto_bid from providers`),
+    db.execute(
+      sql`select address, name, region, pricing, registered, auto_bid, bid_strategy, reputation from providers`,
+    ),
     db.execute(sql`
       select distinct on (s.cluster_id) s.cluster_id, c.name, c.provider_address, coalesce(s.region, c.region) as region,
         c.offer_percent, c.exposure, c.storage_classes, c.gpu_metrics, s.nodes
@@ -31,6 +34,7 @@ export async function getOffers({
       order by l.started_at desc limit 50`),
     loadPromisedCapacity({ db }),
   ]);
+  const bonds = await listProviderBonds(db);
   const offers = new Map<string, ProviderOffer>();
   for (const p of rowsOf<{
     address: string;
@@ -39,6 +43,8 @@ export async function getOffers({
     pricing: ProviderPricing | null;
     registered: boolean;
     auto_bid: boolean;
+    bid_strategy: "floor" | "undercut";
+    reputation: number;
   }>(providerRes)) {
     offers.set(p.address, {
       address: p.address,
@@ -48,6 +54,9 @@ export async function getOffers({
       registered: p.registered,
       autoBid: p.auto_bid,
       clusters: [],
+      reputation: Number(p.reputation ?? 0),
+      freeBond: bonds.get(p.address)?.free ?? null,
+      bidStrategy: p.bid_strategy,
     });
   }
   for (const c of rowsOf<{
