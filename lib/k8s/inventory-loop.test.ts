@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clusters, inventorySnapshots } from "@/db/schema";
+import { clusters, clusterUptime, inventorySnapshots } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
 import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
 import { refreshAllClusters, startInventoryLoop } from "./inventory-loop";
@@ -85,6 +85,15 @@ describe("refreshAllClusters", () => {
 
   it("marks a stopped cluster down with its error, and up again once it answers", async () => {
     const a = sim.cluster("a");
+    const idA = (await row("a"))!.id;
+    const checks = async () => {
+      const rows = await handle.db.select().from(clusterUptime).where(eq(clusterUptime.clusterId, idA));
+      return rows.reduce((s, r) => ({ up: s.up + r.upChecks, down: s.down + r.downChecks }), {
+        up: 0,
+        down: 0,
+      });
+    };
+    const before = await checks();
     await a.stop();
     try {
       const started = Date.now();
@@ -100,6 +109,8 @@ describe("refreshAllClusters", () => {
     }
     await refreshAllClusters(opts());
     expect(await row("a")).toMatchObject({ status: "up", lastError: null });
+    // Each outcome counted into the cluster's day (reputation's cluster uptime).
+    expect(await checks()).toEqual({ up: before.up + 1, down: before.down + 1 });
   });
 
   it("prunes snapshots beyond the window but keeps each cluster's latest", async () => {

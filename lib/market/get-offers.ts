@@ -5,6 +5,7 @@ import type { ProviderPricing } from "@/db/schema";
 import { clusterOffers } from "@/lib/market/choose-cluster";
 import { inventoryNodesSchema } from "@/lib/market/fit-order";
 import { loadPromisedCapacity, promisedOn } from "@/lib/market/load-promised-capacity";
+import { listProviderBonds } from "@/lib/market/market-integrity";
 import { rowsOf } from "@/lib/market/rows";
 import type { ProviderOffer } from "@/lib/market/screen-order";
 
@@ -20,7 +21,7 @@ export async function getOffers({
 }): Promise<{ offers: ProviderOffer[]; recentPrices: RecentPrice[] }> {
   const [providerRes, clusterRes, priceRes, promised] = await Promise.all([
     db.execute(
-      sql`select address, name, region, pricing, registered, auto_bid, bid_strategy, undercut_step from providers`,
+      sql`select address, name, region, pricing, registered, auto_bid, bid_strategy, undercut_step, reputation from providers`,
     ),
     db.execute(sql`
       select distinct on (s.cluster_id) s.cluster_id, c.name, c.provider_address, coalesce(s.region, c.region) as region,
@@ -33,6 +34,7 @@ export async function getOffers({
       order by l.started_at desc limit 50`),
     loadPromisedCapacity({ db }),
   ]);
+  const bonds = await listProviderBonds(db);
   const offers = new Map<string, ProviderOffer>();
   for (const p of rowsOf<{
     address: string;
@@ -43,6 +45,7 @@ export async function getOffers({
     auto_bid: boolean;
     bid_strategy: "floor" | "undercut";
     undercut_step: string;
+    reputation: number;
   }>(providerRes)) {
     offers.set(p.address, {
       address: p.address,
@@ -54,6 +57,8 @@ export async function getOffers({
       bidStrategy: p.bid_strategy === "floor" ? "floor" : "undercut",
       undercutStep: String(p.undercut_step),
       clusters: [],
+      reputation: Number(p.reputation ?? 0),
+      freeBond: bonds.get(p.address)?.free ?? null,
     });
   }
   for (const c of rowsOf<{

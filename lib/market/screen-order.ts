@@ -1,7 +1,8 @@
+import { type BondParams, bondRequired } from "@/lib/market/bond-required";
 import { type CandidateCluster, chooseCluster } from "@/lib/market/choose-cluster";
 import { manifestWorkload, type Workload } from "@/lib/market/fit-order";
 import { type Manifest, manifestTotals } from "@/lib/market/manifest";
-import type { OrderResources, ProviderPricing } from "@/lib/market/price-order";
+import { formatTokenAmount, type OrderResources, type ProviderPricing } from "@/lib/market/price-order";
 
 // Which providers could take an order, and why the others could not: region, whether some cluster
 // fits it (lib/market/fit-order.ts through choose-cluster.ts, exactly what the bid engine runs before
@@ -10,6 +11,12 @@ import type { OrderResources, ProviderPricing } from "@/lib/market/price-order";
 // cluster it would use, by the one pricing rule, against the order's max price). Pure: the deploy
 // form runs it live in the browser, on the manifest the tenant is editing and offers the server read
 // from the database.
+//
+// Market integrity, as the bid engine checks it before it sends anything: the provider's on-chain reputation
+// against the order's minimum, and its free bond against what its first bid would lock (bondRequired at
+// the price it would bid: its rate with the floor strategy, the max with undercut; a sealed commit locks
+// at the max). Offers without bond data are not bond-screened (an older server); input without bond
+// parameters neither.
 
 export interface OfferCluster extends CandidateCluster {
   region: string | null;
@@ -24,10 +31,15 @@ export interface ProviderOffer {
   pricing: ProviderPricing | null;
   registered: boolean;
   autoBid: boolean;
-  /** Its bid engine's open-auction strategy and step (token base units), for the price estimate. */
+  /** Its bid engine's open-auction strategy (also how its first bid is priced) and step (token base
+   * units), for the price estimate and screening. */
   bidStrategy?: "floor" | "undercut";
   undercutStep?: string;
   clusters: OfferCluster[];
+  /** On-chain reputation score 0..100 (0 before any attestation). */
+  reputation?: number;
+  /** Free bond as last indexed, token base units (decimal string); null: never bonded. */
+  freeBond?: string | null;
 }
 
 export interface ScreeningInput {
@@ -35,6 +47,12 @@ export interface ScreeningInput {
   manifest: Manifest;
   region: string | null;
   maxPricePerHour: bigint | null;
+  /** The order's minimum on-chain reputation (0 or absent: none). */
+  minReputation?: number;
+  /** With bond parameters: screen each provider's free bond against what its bid would lock. */
+  durationSeconds?: number;
+  bond?: BondParams | null;
+  auctionFormat?: "open" | "sealed";
 }
 
 export interface ScreeningResult {
@@ -67,6 +85,11 @@ function screenOne(
 ): ScreeningResult {
   const reasons: string[] = [];
   if (!offer.registered) reasons.push("not registered on-chain");
+  const minReputation = input.minReputation ?? 0;
+  if ((offer.reputation ?? 0) < minReputation)
+    reasons.push(
+      `on-chain reputation ${offer.reputation ?? 0} is below the order's minimum ${minReputation}`,
+    );
   if (offer.clusters.length === 0) reasons.push("no cluster online");
 
   let clusters = offer.clusters;
@@ -83,6 +106,25 @@ function screenOne(
     if (!choice.ok) reasons.push(...choice.reasons);
     else if (input.maxPricePerHour !== null && choice.pricePerHour > input.maxPricePerHour)
       reasons.push("its rate is above your max price");
+    else if (
+      reasons.length === 0 &&
+      input.bond &&
+      input.durationSeconds !== undefined &&
+      offer.freeBond !== undefined
+    ) {
+      const sealed = input.auctionFormat === "sealed";
+      // Without a max price (the deploy form's first pass), a bid at the max is judged at the rate.
+      const atMax = (sealed || offer.bidStrategy === "undercut") && input.maxPricePerHour !== null;
+      const bidAt = atMax && input.maxPricePerHour !== null ? input.maxPricePerHour : choice.pricePerHour;
+      const required = bondRequired(bidAt, input.durationSeconds, input.bond);
+      const free = BigInt(offer.freeBond ?? "0");
+      if (required > free) {
+        const what = sealed ? "a sealed commit (locked at the max price)" : "a bid";
+        reasons.push(
+          `${what} at ${formatTokenAmount(bidAt)}/h locks ${formatTokenAmount(required)} of bond, ${formatTokenAmount(free)} free (deposit more bond)`,
+        );
+      }
+    }
   }
   return {
     address: offer.address,

@@ -16,6 +16,7 @@ import {
   inventorySnapshots,
   manifests,
   orders,
+  providerBondSnapshots,
   providers,
 } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
@@ -34,6 +35,7 @@ import { screenOrder } from "./screen-order";
 
 const OPERATOR = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8" as Address;
 const ZERO_HASH = `0x${"0".repeat(64)}` as Hex;
+const BOND = { bondBps: 2000, bondCap: 1_000_000_000n };
 const PROVIDERS = [
   "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
   "0x90f79bf6eb2c4f870365e785982e1f101e93b906",
@@ -52,7 +54,7 @@ class OpenChain implements BidChain {
   /** Free bond per provider (lower case); unlisted: plenty. */
   free = new Map<string, bigint>();
   async bondRequired(price: bigint, duration: number) {
-    return bondRequired(price, duration, { bondBps: 2000, bondCap: 1_000_000_000n });
+    return bondRequired(price, duration, BOND);
   }
   async freeBond(provider: Address) {
     return this.free.get(provider.toLowerCase()) ?? 10n ** 18n;
@@ -122,6 +124,7 @@ beforeAll(async () => {
       undercutStep: "1000",
       autoBid: true,
       registered: true,
+      reputation: 50,
     });
     const [row] = await h.db
       .insert(clusters)
@@ -142,6 +145,15 @@ beforeAll(async () => {
       allocatable: inv.allocatable,
       free: inv.free,
       nodes: inv.nodes,
+    });
+    // What the indexer read from getBond; the fake chain answers the same.
+    await h.db.insert(providerBondSnapshots).values({
+      provider: address,
+      blockNumber: 1n,
+      total: i === 0 ? "0" : "1000000000000000000",
+      locked: "0",
+      unbonding: "0",
+      at: new Date(),
     });
   }
 }, 60_000);
@@ -182,6 +194,7 @@ describe("screening and the bid engine", () => {
       v2Bids: 0,
       storageClass: 0,
       exposure: 0,
+      bond: 0,
     };
 
     /** A v1 manifest: one container, replicas of up to 24 cores, 96 GiB, 220 GiB ephemeral (nodes have ~194). */
@@ -258,7 +271,16 @@ describe("screening and the bid engine", () => {
       };
 
       const { offers } = await getOffers({ db: h.db });
-      const screened = screenOrder(offers, { manifest, region: null, maxPricePerHour: null });
+      // The engine's bond and reputation checks too: the first provider has no free bond, so every order
+      // it could otherwise take is refused for bond, by both.
+      const screened = screenOrder(offers, {
+        manifest,
+        region: null,
+        maxPricePerHour: null,
+        durationSeconds: 3600,
+        bond: BOND,
+        minReputation: 50,
+      });
 
       await h.db.insert(manifests).values({
         specHash,
@@ -277,10 +299,12 @@ describe("screening and the bid engine", () => {
         durationSeconds: 3600,
         deposit: "1",
         bidWindowEndsAt: new Date(Date.now() + 3_600_000),
+        minReputation: 50,
         createdBlock: 1n,
         txHash: "0x",
       });
       const chain = new OpenChain();
+      chain.free.set(PROVIDERS[0]!, 0n);
       await runBidEngineTick({ db: h.db, chain });
       const decisions = (await h.db.select().from(bidDecisions)).filter((d) => d.orderId === String(i));
 
@@ -299,6 +323,7 @@ describe("screening and the bid engine", () => {
         expect(d?.reason, context).toBe(`skipped: ${s.reasons.join("; ")}`);
         if (s.reasons.some((r) => r.includes("StorageClass"))) seen.storageClass++;
         if (s.reasons.some((r) => r.includes("does not expose"))) seen.exposure++;
+        if (s.reasons.some((r) => r.includes("of bond"))) seen.bond++;
       }
       seen.eligible += eligible.length;
       seen.refused += screened.length - eligible.length;
@@ -323,5 +348,6 @@ describe("screening and the bid engine", () => {
     expect(seen.v2Bids, JSON.stringify(seen)).toBeGreaterThan(5);
     expect(seen.storageClass, JSON.stringify(seen)).toBeGreaterThan(3);
     expect(seen.exposure, JSON.stringify(seen)).toBeGreaterThan(3);
+    expect(seen.bond, JSON.stringify(seen)).toBeGreaterThan(3);
   }, 120_000);
 });
