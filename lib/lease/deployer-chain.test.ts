@@ -80,7 +80,7 @@ beforeAll(async () => {
   await m.fund(provider!);
   await m.register(provider!, { operator });
   // A bond for the bid's lock (where bonds are enforced; stage 1 of the contract does not have them).
-  await ownCall(devRoles.providers[0].privateKey, "depositBond", [100n * USD]).catch(() => {});
+  await ownCall(devRoles.providers[0].privateKey, "depositBond", [1_000n * USD]).catch(() => {});
 }, 60_000);
 
 afterAll(async () => {
