@@ -80,7 +80,7 @@ beforeAll(async () => {
   await m.fund(provider!);
   await m.register(provider!, { operator });
   // A bond for the bid's lock (where bonds are enforced; stage 1 of the contract does not have them).
-  await ownCall(devRoles.providers[0].privateKey, "depositBond", [100n * USD]).catch(() => {});
+  await ownCall(devRoles.providers[0].privateKey, "depositBond", [1_000n * USD]).catch(() => {});
 }, 60_000);
 
 afterAll(async () => {
@@ -141,6 +141,8 @@ describe("deployer chain (anvil)", () => {
 
   it("attests the start once, refunds each second of downtime once, and attests changed reputation", async () => {
     await h.db.delete(deployerTxs);
+    // Only this test's lease is Running (the others' workloads "failed"): one start to attest.
+    await h.db.update(leases).set({ deployState: "failed" });
     const id = await runningLease();
     const leaseId = id.toString();
     let state: DeployerState = { lastDowntimeAt: 0, lastReputationAt: 0 };
@@ -152,9 +154,15 @@ describe("deployer chain (anvil)", () => {
     expect(sla?.attestedAt).toBeInstanceOf(Date);
     expect((await tick(state)).started).toBe(0);
 
-    // 120 s of measured downtime (attested start + 10 s … + 130 s).
+    // 120 s of measured downtime, from 10 s to 130 s into a lease started 200 s ago (the server's clock
+    // moved back by as much: the chain's time plays no part in measuring).
     if (!sla?.attestedAt) throw new Error("no attested start recorded");
-    const from = sla.attestedAt.getTime();
+    const from = Date.now() - 200_000;
+    await h.db
+      .update(leaseSla)
+      .set({ attestedAt: new Date(from) })
+      .where(eq(leaseSla.leaseId, leaseId));
+    await m.advance(200); // and the chain's, so the lease has run that long there too
     await h.db.insert(leaseDowntime).values({
       leaseId,
       cause: "cluster-unreachable",

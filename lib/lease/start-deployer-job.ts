@@ -3,6 +3,7 @@ import type { Address, Hex } from "viem";
 import type { DbHandle } from "@/db/client";
 import { getPublicClient } from "@/lib/chain/public-client";
 import { getConfig } from "@/lib/config";
+import { listProviderReputations } from "@/lib/market/reputation";
 import { startSingletonLoop } from "@/lib/server/singleton-loop";
 import { createDeployerChain } from "./deployer-chain";
 import { type DeployerState, type ProviderScore, runDeployerTick } from "./run-deployer";
@@ -16,10 +17,7 @@ import { type DeployerState, type ProviderScore, runDeployerTick } from "./run-d
 const INTERVAL_MS = 2_000;
 const REPUTATION_INTERVAL_MS = 300_000;
 
-export async function startDeployerJob(
-  handle: DbHandle,
-  opts: { reputations?: () => Promise<ProviderScore[]> } = {},
-): Promise<() => Promise<void>> {
+export async function startDeployerJob(handle: DbHandle): Promise<() => Promise<void>> {
   const config = getConfig();
   if (!config.DEPLOYER_PRIVATE_KEY || !config.MARKET_ADDRESS) {
     console.log(
@@ -46,7 +44,8 @@ export async function startDeployerJob(
         state,
         downtimeIntervalMs: config.ATTEST_DOWNTIME_INTERVAL_MS,
         reputationIntervalMs: REPUTATION_INTERVAL_MS,
-        reputations: opts.reputations,
+        reputations: async (): Promise<ProviderScore[]> =>
+          (await listProviderReputations(handle.db)).map((r) => ({ provider: r.address, score: r.score })),
       });
       if (r.started + r.downtimeLeases + r.reputations + r.failed > 0)
         console.log(

@@ -38,6 +38,19 @@ CREATE TABLE "cluster_uptime" (
 	CONSTRAINT "cluster_uptime_cluster_id_day_pk" PRIMARY KEY("cluster_id","day")
 );
 --> statement-breakpoint
+CREATE TABLE "deployer_txs" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "deployer_txs_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"sender" text NOT NULL,
+	"nonce" integer NOT NULL,
+	"kind" text NOT NULL,
+	"payload" jsonb NOT NULL,
+	"state" text NOT NULL,
+	"tx_hash" text,
+	"detail" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "downtime_refunds" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "downtime_refunds_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"lease_id" numeric(78, 0) NOT NULL,
@@ -49,6 +62,22 @@ CREATE TABLE "downtime_refunds" (
 	"tx_hash" text NOT NULL,
 	"log_index" integer NOT NULL,
 	"at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "lease_downtime" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "lease_downtime_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"lease_id" numeric(78, 0) NOT NULL,
+	"cause" text NOT NULL,
+	"started_at" timestamp with time zone NOT NULL,
+	"ended_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "lease_sla" (
+	"lease_id" numeric(78, 0) PRIMARY KEY NOT NULL,
+	"attested_at" timestamp with time zone,
+	"spec_hash" text,
+	"attested_downtime_seconds" integer DEFAULT 0 NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "provider_bond_snapshots" (
@@ -107,8 +136,11 @@ ALTER TABLE "providers" ADD COLUMN "reputation_attested_at" timestamp with time 
 ALTER TABLE "cluster_uptime" ADD CONSTRAINT "cluster_uptime_cluster_id_clusters_id_fk" FOREIGN KEY ("cluster_id") REFERENCES "public"."clusters"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "bond_events_log_uq" ON "bond_events" USING btree ("tx_hash","log_index");--> statement-breakpoint
 CREATE INDEX "bond_events_provider_idx" ON "bond_events" USING btree ("provider","block_number");--> statement-breakpoint
+CREATE UNIQUE INDEX "deployer_txs_pending_nonce_idx" ON "deployer_txs" USING btree ("sender","nonce") WHERE "deployer_txs"."state" = 'pending';--> statement-breakpoint
 CREATE UNIQUE INDEX "downtime_refunds_log_uq" ON "downtime_refunds" USING btree ("tx_hash","log_index");--> statement-breakpoint
 CREATE INDEX "downtime_refunds_lease_idx" ON "downtime_refunds" USING btree ("lease_id");--> statement-breakpoint
 CREATE INDEX "downtime_refunds_provider_idx" ON "downtime_refunds" USING btree ("provider");--> statement-breakpoint
+CREATE INDEX "lease_downtime_lease_idx" ON "lease_downtime" USING btree ("lease_id","started_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "lease_downtime_open_idx" ON "lease_downtime" USING btree ("lease_id") WHERE "lease_downtime"."ended_at" is null;--> statement-breakpoint
 CREATE INDEX "reputation_attestations_provider_idx" ON "reputation_attestations" USING btree ("provider");--> statement-breakpoint
 CREATE INDEX "sealed_bids_order_idx" ON "sealed_bids" USING btree ("order_id","provider");
