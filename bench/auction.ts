@@ -12,7 +12,7 @@ import { manifestTotals } from "@/lib/market/manifest";
 import { formatTokenAmount, type ProviderPricing, priceOrder } from "@/lib/market/price-order";
 import { quoteOrderTerms } from "@/lib/market/quote-order-terms";
 import {
-  type AuctionFormat,
+  type AuctionFormatName,
   type AuctionOutcome,
   type BidStrategy,
   DEFAULT_UNDERCUT_STEP,
@@ -26,7 +26,7 @@ const AUCTIONS = 2_000; // per N, the same draws for every format × strategy
 const SIZES = [1, 2, 3, 5, 10, 20];
 const SEED = 20261130;
 const UNDERCUT_STEP = DEFAULT_UNDERCUT_STEP;
-const FORMATS: AuctionFormat[] = ["open", "sealed"];
+const FORMATS: AuctionFormatName[] = ["open", "sealed"];
 const STRATEGIES: BidStrategy[] = ["floor", "undercut"];
 
 // mulberry32: small, seeded, deterministic.
@@ -84,7 +84,7 @@ interface Cell {
 }
 
 const cells = new Map<string, Cell>();
-const key = (f: AuctionFormat, s: BidStrategy, n: number) => `${f}/${s}/${n}`;
+const key = (f: AuctionFormatName, s: BidStrategy, n: number) => `${f}/${s}/${n}`;
 let lowestFloorSeen = Number.POSITIVE_INFINITY;
 let highestFloorSeen = 0;
 

@@ -99,16 +99,24 @@ export function DeployForm(props: { initialOffers: Offers }) {
     [offers, screeningInput],
   );
   const bidders = useMemo(() => biddersFromScreening(uncapped, offers.offers), [uncapped, offers]);
-  const quote = quoteOrderTerms({
-    rates: uncapped.filter((r) => r.eligible && r.pricePerHour !== null).map((r) => r.pricePerHour as bigint),
-    bidders,
-    recentPrices: offers.recentPrices,
-    cpuMillis: totals?.cpuMillis ?? null,
-    durationHours: terms.durationHours,
-    bidWindowSeconds: terms.bidWindow,
-    maxPriceText: terms.maxPrice,
-    depositText: terms.deposit,
-  });
+  // Memoized: the estimate plays the auction out (simulateAuction), not free on every keystroke.
+  const cpuMillis = totals?.cpuMillis ?? null;
+  const quote = useMemo(
+    () =>
+      quoteOrderTerms({
+        rates: uncapped
+          .filter((r) => r.eligible && r.pricePerHour !== null)
+          .map((r) => r.pricePerHour as bigint),
+        bidders,
+        recentPrices: offers.recentPrices,
+        cpuMillis,
+        durationHours: terms.durationHours,
+        bidWindowSeconds: terms.bidWindow,
+        maxPriceText: terms.maxPrice,
+        depositText: terms.deposit,
+      }),
+    [uncapped, bidders, offers, cpuMillis, terms],
+  );
   const maxPrice = quote.maxPricePerHour;
   const integrity = parseIntegrityTerms(terms);
 

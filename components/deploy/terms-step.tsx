@@ -4,7 +4,7 @@ import { formatDuration } from "@/lib/market/format";
 import type { IntegrityTerms } from "@/lib/market/integrity-terms";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import type { OrderTerms } from "@/lib/market/quote-order-terms";
-import type { AuctionFormat } from "@/lib/market/simulate-auction";
+import type { AuctionFormatName } from "@/lib/market/simulate-auction";
 import type { TermsText } from "./deploy-form.types";
 import { IntegrityFields } from "./integrity-fields";
 import type { SubmitMode } from "./use-submit-order";
@@ -175,7 +175,7 @@ export function TermsStep(props: {
   );
 }
 
-const FORMAT_LABEL: Record<AuctionFormat, string> = {
+const FORMAT_LABEL: Record<AuctionFormatName, string> = {
   open: "open descending auction",
   sealed: "sealed second-price auction",
 };

@@ -5,7 +5,7 @@ import {
   undercutBidders,
 } from "@/lib/market/estimate-auction-price";
 import { parseTokenAmount } from "@/lib/market/price-order";
-import type { AuctionFormat } from "@/lib/market/simulate-auction";
+import type { AuctionFormatName } from "@/lib/market/simulate-auction";
 
 // The deploy form's order arithmetic, from what the tenant typed (text, as in the fields) and what
 // the market says: the suggested max price and deposit, what the deposit covers, the estimate, and
@@ -54,7 +54,7 @@ export interface OrderTerms {
   /** The expected price of an open descending auction (estimates.open) over the whole duration; null with nothing to go on. */
   estimate: bigint | null;
   /** The expected price per auction format, with its basis, and over the whole duration. */
-  estimates: Record<AuctionFormat, AuctionEstimate & { total: bigint | null }>;
+  estimates: Record<AuctionFormatName, AuctionEstimate & { total: bigint | null }>;
   errors: OrderTermErrors;
   valid: boolean;
 }

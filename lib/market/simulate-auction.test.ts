@@ -98,3 +98,47 @@ describe("simulateAuction, sealed-bid second price", () => {
     expect(o).toMatchObject({ winner: "b", price: 10_000n, bids: 1, atMax: true });
   });
 });
+
+describe("simulateAuction, skipping repeated rounds", () => {
+  // mulberry32, seeded: the same cases every run.
+  function prng(seed: number) {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it("gives the outcome of playing every round, on 500 random open auctions", () => {
+    const rand = prng(13);
+    const int = (lo: number, hi: number) => BigInt(lo + Math.floor(rand() * (hi - lo + 1)));
+    let skipped = 0;
+    for (let i = 0; i < 500; i++) {
+      const n = Number(int(1, 6));
+      const bidders: SimBidder[] = Array.from({ length: n }, (_, j) => ({
+        id: `p${j}`,
+        floor: int(1, 3_000),
+        strategy: rand() < 0.8 ? "undercut" : "floor",
+        undercutStep: int(0, 40),
+      }));
+      const input = { format: "open" as const, bidders, maxPricePerHour: int(1, 4_000) };
+      const fast = simulateAuction(input);
+      expect(fast).toEqual(simulateAuction(input, { fastForward: false }));
+      if (fast.bids > 3 * n) skipped++;
+    }
+    expect(skipped).toBeGreaterThan(50); // long undercut wars were among them
+  });
+
+  it("settles a war of 1-unit steps at once", () => {
+    const bidders = [bidder("a", 100_000n), bidder("b", 150_000n)].map((b) => ({ ...b, undercutStep: 1n }));
+    const t = performance.now();
+    const o = simulateAuction({ format: "open", bidders, maxPricePerHour: 1_000_000n });
+    expect(performance.now() - t).toBeLessThan(200);
+    // a bids the max and the two alternate a unit at a time: a's turns land on even offsets from the
+    // max, 150,000 among them, where b (floor 150,000) stops.
+    expect(o).toEqual({ winner: "a", price: 150_000n, winnerFloor: 100_000n, bids: 850_001, atMax: false });
+  });
+});

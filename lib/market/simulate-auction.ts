@@ -1,3 +1,4 @@
+import type { AUCTION_FORMAT } from "@/lib/chain/order-types";
 import { decideBid } from "@/lib/market/bid-engine/decide-bid";
 import { sealedBidPrice } from "@/lib/market/bid-engine/sealed-bid-price";
 
@@ -9,7 +10,8 @@ import { sealedBidPrice } from "@/lib/market/bid-engine/sealed-bid-price";
 // is paid the second-lowest reveal, or the max when it is the only one. Pure and deterministic:
 // the auction benchmark (bench/auction.ts) and the deploy form's estimate both run it.
 
-export type AuctionFormat = "open" | "sealed";
+/** An order's auction format by name (`Order.auctionFormat` is its number in AUCTION_FORMAT). */
+export type AuctionFormatName = keyof typeof AUCTION_FORMAT;
 export type BidStrategy = "floor" | "undercut";
 
 /** A provider's undercut step when it is not known: the column's default, the wizard's and the demo providers'. */
@@ -35,14 +37,18 @@ export interface AuctionOutcome {
 }
 
 export interface SimulateAuctionInput {
-  format: AuctionFormat;
+  format: AuctionFormatName;
   /** In the order they take their turns (open) or reveal (sealed). */
   bidders: SimBidder[];
   maxPricePerHour: bigint;
 }
 
-export function simulateAuction(input: SimulateAuctionInput): AuctionOutcome {
-  return input.format === "open" ? simulateOpen(input) : simulateSealed(input);
+/** `fastForward: false` plays every round of an open auction one by one (tests compare the two). */
+export function simulateAuction(
+  input: SimulateAuctionInput,
+  opts: { fastForward?: boolean } = {},
+): AuctionOutcome {
+  return input.format === "open" ? simulateOpen(input, opts.fastForward ?? true) : simulateSealed(input);
 }
 
 function outcome(
@@ -62,12 +68,23 @@ function outcome(
   };
 }
 
-function simulateOpen({ bidders, maxPricePerHour: max }: SimulateAuctionInput): AuctionOutcome {
+function simulateOpen(
+  { bidders, maxPricePerHour: max }: SimulateAuctionInput,
+  fastForward: boolean,
+): AuctionOutcome {
   let best: { id: string; price: bigint } | null = null;
   let bids = 0;
   // Every accepted bid lowers the best by at least one unit, so this ends.
   for (let moved = true; moved; ) {
     moved = false;
+    // A round in which every bid undercuts the best by exactly its bidder's step (nobody bids its
+    // floor, none is held back by it, nobody leads at its turn) repeats identically, a round's
+    // worth lower, while each bidder's slack above its floor lasts: those rounds are skipped at
+    // once. A provider with a step of 1 unit would otherwise take a bid per unit of price.
+    let regular = best !== null;
+    let slack: bigint | null = null;
+    const before: bigint = best?.price ?? 0n;
+    let roundBids = 0;
     for (const b of bidders) {
       const d = decideBid({
         floor: b.floor,
@@ -77,12 +94,27 @@ function simulateOpen({ bidders, maxPricePerHour: max }: SimulateAuctionInput): 
         best: best ? { provider: best.id, price: best.price } : null,
         provider: b.id,
       });
+      if (d.action === "hold") regular = false;
       if (d.action !== "bid" && d.action !== "undercut") continue;
       // The contract: at or below the max, strictly below the best; anything else reverts.
-      if (d.price <= 0n || d.price > max || (best && d.price >= best.price)) continue;
+      if (d.price <= 0n || d.price > max || (best && d.price >= best.price)) {
+        regular = false;
+        continue;
+      }
+      const step = b.undercutStep > 0n ? b.undercutStep : 1n;
+      if (d.action !== "undercut" || !best || d.price !== best.price - step) regular = false;
+      else if (slack === null || d.price - b.floor < slack) slack = d.price - b.floor;
       best = { id: b.id, price: d.price };
       bids++;
+      roundBids++;
       moved = true;
+    }
+    // One bid alone in a round is not a pattern: next round its bidder leads and holds.
+    if (fastForward && regular && roundBids >= 2 && best && slack !== null) {
+      const drop: bigint = before - best.price;
+      const rounds: bigint = slack / drop;
+      best = { id: best.id, price: best.price - rounds * drop };
+      bids += Number(rounds) * roundBids;
     }
   }
   return outcome(best, best?.price ?? null, bidders, bids, max);
