@@ -46,6 +46,9 @@ export const providers = pgTable("providers", {
   operator: text("operator"),
   attributes: jsonb("attributes").$type<string[]>().notNull().default([]),
   registeredAt: timestamp("registered_at", { withTimezone: true }),
+  /** The reputation score (0..100) the deployer last attested on-chain (ReputationAttested); 0 before any. */
+  reputation: integer("reputation").notNull().default(0),
+  reputationAttestedAt: timestamp("reputation_attested_at", { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -145,6 +148,161 @@ export const inventorySnapshots = pgTable(
   (t) => [index("inventory_cluster_taken_idx").on(t.clusterId, t.takenAt)],
 );
 
+/**
+ * Per cluster and UTC day, how many inventory refreshes reached it and how many failed (lib/k8s/inventory-loop.ts):
+ * the clusters' uptime that reputation is built from. Kept indefinitely (a row per cluster per day).
+ */
+export const clusterUptime = pgTable(
+  "cluster_uptime",
+  {
+    clusterId: uuid("cluster_id")
+      .notNull()
+      .references(() => clusters.id, { onDelete: "cascade" }),
+    /** UTC day, YYYY-MM-DD. */
+    day: text("day").notNull(),
+    upChecks: integer("up_checks").notNull().default(0),
+    downChecks: integer("down_checks").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.clusterId, t.day] })],
+);
+
+/**
+ * A provider's bond as `getBond` returned it at the end of an indexed block range in which an event touched
+ * it (bond events, bids, commits, reveals, settlement, close, slashes: placeBid emits no bond event, so the
+ * bond is read, not folded). One row per (provider, block): a reorg deletes the rows from the fork up and the
+ * latest surviving row is the bond at the common ancestor. free = total - locked - unbonding (>= 0).
+ */
+export const providerBondSnapshots = pgTable(
+  "provider_bond_snapshots",
+  {
+    provider: text("provider").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    total: amount("total").notNull(),
+    locked: amount("locked").notNull(),
+    unbonding: amount("unbonding").notNull(),
+    /** When the unbonding amount may be withdrawn; null when nothing is unbonding. */
+    unbondAt: timestamp("unbond_at", { withTimezone: true }),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.blockNumber] })],
+);
+
+/** Every bond movement event: BondDeposited, BondWithdrawalRequested, BondWithdrawn, BondSlashed. */
+export const bondEvents = pgTable(
+  "bond_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: text("kind").$type<"deposit" | "withdrawal-requested" | "withdrawn" | "slash">().notNull(),
+    provider: text("provider").notNull(),
+    amount: amount("amount").notNull(),
+    /** deposit: the bond's total after it. */
+    total: amount("total"),
+    /** withdrawal-requested: when the unbonding amount becomes withdrawable. */
+    unbondAt: timestamp("unbond_at", { withTimezone: true }),
+    /** slash: the lease/order it was for, who received it and why ("start", "sla", "forfeit"). */
+    orderId: numeric("order_id", { precision: 78, scale: 0 }),
+    recipient: text("recipient"),
+    reason: text("reason"),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("bond_events_log_uq").on(t.txHash, t.logIndex),
+    index("bond_events_provider_idx").on(t.provider, t.blockNumber),
+  ],
+);
+
+/** Every attested downtime refund (DowntimeRefunded): seconds refunded, out of earnings and out of the bond. */
+export const downtimeRefunds = pgTable(
+  "downtime_refunds",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    leaseId: numeric("lease_id", { precision: 78, scale: 0 }).notNull(),
+    provider: text("provider").notNull(),
+    seconds: integer("seconds").notNull(),
+    fromEarnings: amount("from_earnings").notNull(),
+    fromBond: amount("from_bond").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("downtime_refunds_log_uq").on(t.txHash, t.logIndex),
+    index("downtime_refunds_lease_idx").on(t.leaseId),
+    index("downtime_refunds_provider_idx").on(t.provider),
+  ],
+);
+
+/** Every reputation score the deployer attested on-chain (ReputationAttested). */
+export const reputationAttestations = pgTable(
+  "reputation_attestations",
+  {
+    provider: text("provider").notNull(),
+    score: integer("score").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.blockNumber, t.logIndex] }),
+    index("reputation_attestations_provider_idx").on(t.provider),
+  ],
+);
+
+/**
+ * Sealed-bid auction events, one row each: a commitment (BidCommitted: `bidder` sent it), a reveal
+ * (BidRevealed: `price`) or a forfeited unrevealed commitment (CommitForfeited: `amount` to the tenant).
+ */
+export const sealedBids = pgTable(
+  "sealed_bids",
+  {
+    orderId: numeric("order_id", { precision: 78, scale: 0 }).notNull(),
+    provider: text("provider").notNull(),
+    kind: text("kind").$type<"commit" | "reveal" | "forfeit">().notNull(),
+    bidder: text("bidder"),
+    price: amount("price"),
+    amount: amount("amount"),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.blockNumber, t.logIndex] }),
+    index("sealed_bids_order_idx").on(t.orderId, t.provider),
+  ],
+);
+
+/**
+ * The bid engine's own sealed bids: the price and random salt behind each commitment, stored BEFORE the
+ * commit transaction is sent, so a restart can still reveal it (losing the salt forfeits bond). Never
+ * returned by any route. `commitTxHash`/`revealTxHash` are set once mined.
+ */
+export const bidSecrets = pgTable(
+  "bid_secrets",
+  {
+    orderId: numeric("order_id", { precision: 78, scale: 0 }).notNull(),
+    provider: text("provider").notNull(),
+    price: amount("price").notNull(),
+    /** 32 random bytes, 0x hex. */
+    salt: text("salt").notNull(),
+    commitment: text("commitment").notNull(),
+    clusterId: uuid("cluster_id"),
+    commitTxHash: text("commit_tx_hash"),
+    /** When the commitment was seen on chain (its receipt, or getCommit after a crash); null: not confirmed. */
+    committedAt: timestamp("committed_at", { withTimezone: true }),
+    revealTxHash: text("reveal_tx_hash"),
+    revealedAt: timestamp("revealed_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.provider] })],
+);
+
 /** Manifests by spec hash; stored only alongside a valid tenant signature over an order carrying the hash. */
 export const manifests = pgTable("manifests", {
   specHash: text("spec_hash").primaryKey(),
@@ -196,6 +354,21 @@ export const orders = pgTable(
     autoTopUpCap: amount("auto_top_up_cap").notNull().default("0"),
     autoTopUpMinRunwaySeconds: integer("auto_top_up_min_runway_seconds").notNull().default(0),
     autoTopUpUsed: amount("auto_top_up_used").notNull().default("0"),
+    /** Seconds after settlement within which the deployer must attest the lease's start (Order.startDeadline). */
+    startDeadlineSeconds: integer("start_deadline_seconds").notNull().default(600),
+    /** open: descending open auction (placeBid); sealed: sealed-bid second-price (commit, then reveal). */
+    auctionFormat: text("auction_format").$type<"open" | "sealed">().notNull().default("open"),
+    /** Sealed: seconds after the bid window for reveals (0 for open auctions). */
+    revealWindowSeconds: integer("reveal_window_seconds").notNull().default(0),
+    /** The lowest on-chain reputation score (0..100) a bidder must hold. */
+    minReputation: integer("min_reputation").notNull().default(0),
+    /**
+     * Sealed auctions: commits and reveals seen, and the second-lowest reveal (what the winner is paid;
+     * null while fewer than two reveals). bestPrice/bestProvider hold the lowest reveal.
+     */
+    commitCount: integer("commit_count").notNull().default(0),
+    revealCount: integer("reveal_count").notNull().default(0),
+    secondPrice: amount("second_price"),
     createdBlock: bigint("created_block", { mode: "bigint" }).notNull(),
     txHash: text("tx_hash").notNull(),
     createdAt: createdAt(),
@@ -237,6 +410,10 @@ export const leases = pgTable(
     endsAt: timestamp("ends_at", { withTimezone: true }),
     closedAt: timestamp("closed_at", { withTimezone: true }),
     closeReason: text("close_reason"),
+    /** Who sent the close (LeaseClosed.closedBy): tells a provider ending a lease early from a normal end. */
+    closedBy: text("closed_by"),
+    /** Block time of settlement (LeaseStarted): the start deadline and time-to-Running count from it. */
+    settledAt: timestamp("settled_at", { withTimezone: true }),
     status: text("status").$type<"active" | "closed">().notNull().default("active"),
     /**
      * The manifest hash the lease runs now: the order's until a LeaseSpecUpdated, then the latest one's. The
@@ -245,6 +422,20 @@ export const leases = pgTable(
     specHash: text("spec_hash"),
     /** Number of spec updates so far (0: the order's manifest); = ComputeMarket.getLeaseSpec().revision. */
     specRevision: integer("spec_revision").notNull().default(0),
+    /**
+     * Attested start (LeaseStartAttested): payment accrues only from `attestedAt`; `startDeadline` is the
+     * absolute time by which the deployer had to attest (settlement + the order's startDeadline), after
+     * which anyone may cancelUnstarted. `attestedSpecHash` is the manifest hash the deployer saw Running.
+     */
+    attestedAt: timestamp("attested_at", { withTimezone: true }),
+    startDeadline: timestamp("start_deadline", { withTimezone: true }),
+    attestedSpecHash: text("attested_spec_hash"),
+    /** Attested downtime so far (DowntimeRefunded seconds) and what it refunded the tenant in all. */
+    downtimeSeconds: bigint("downtime_seconds", { mode: "number" }).notNull().default(0),
+    slaRefunded: amount("sla_refunded").notNull().default("0"),
+    /** Set when the lease was cancelled unstarted (LeaseUnstarted): escrow returned and bond slashed to the tenant. */
+    unstartedRefund: amount("unstarted_refund"),
+    unstartedSlash: amount("unstarted_slash"),
     /** The lease controller's view of the workload. */
     clusterId: uuid("cluster_id"),
     deployState: text("deploy_state")
@@ -265,7 +456,13 @@ export const payments = pgTable(
   "payments",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    kind: text("kind").$type<"deposit" | "topup" | "withdrawal" | "fee" | "refund">().notNull(),
+    /**
+     * sla-refund: a downtime refund paid out of the provider's earnings (escrow money); slash: bond money paid
+     * to `account` (start deadline missed, SLA shortfall, unrevealed commit).
+     */
+    kind: text("kind")
+      .$type<"deposit" | "topup" | "withdrawal" | "fee" | "refund" | "sla-refund" | "slash">()
+      .notNull(),
     orderId: numeric("order_id", { precision: 78, scale: 0 }),
     leaseId: numeric("lease_id", { precision: 78, scale: 0 }),
     account: text("account").notNull(),
@@ -389,7 +586,7 @@ export const bidDecisions = pgTable(
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     orderId: numeric("order_id", { precision: 78, scale: 0 }).notNull(),
     provider: text("provider").notNull(),
-    action: text("action").$type<"bid" | "undercut" | "skip" | "error">().notNull(),
+    action: text("action").$type<"bid" | "undercut" | "commit" | "reveal" | "skip" | "error">().notNull(),
     price: amount("price"),
     reason: text("reason").notNull(),
     txHash: text("tx_hash"),
@@ -465,13 +662,16 @@ export const leasePostMortems = pgTable("lease_post_mortems", {
 export const keeperActions = pgTable(
   "keeper_actions",
   {
-    kind: text("kind").$type<"settle" | "close" | "top-up">().notNull(),
+    kind: text("kind")
+      .$type<"settle" | "close" | "top-up" | "cancel-unstarted" | "forfeit-commit">()
+      .notNull(),
     /** The order id (settle) or lease id (close, top-up); a lease's id is its order's. */
     targetId: numeric("target_id", { precision: 78, scale: 0 }).notNull(),
     /**
      * Which occurrence of the action: 0 for settle and close (once per order/lease); for an auto top-up,
      * the lease's on-chain `autoTopUpUsed` before it (base units), which only a top-up raises, so each
-     * low-runway episode is claimed once and the next one gets a fresh key.
+     * low-runway episode is claimed once and the next one gets a fresh key; for forfeit-commit, the
+     * unrevealed provider's address as an integer (one forfeit per order and provider).
      */
     episode: numeric("episode", { precision: 78, scale: 0 }).notNull().default("0"),
     /** pending: claimed, transaction not confirmed yet; done: mined; failed: reverted or not sent; skipped: someone else did it first (a top-up: no longer due when sent). */
@@ -772,3 +972,10 @@ export type ChainEvent = typeof chainEvents.$inferSelect;
 export type AlertSettings = typeof alertSettings.$inferSelect;
 export type Alert = typeof alerts.$inferSelect;
 export type AlertDelivery = typeof alertDeliveries.$inferSelect;
+export type ClusterUptime = typeof clusterUptime.$inferSelect;
+export type ProviderBondSnapshot = typeof providerBondSnapshots.$inferSelect;
+export type BondEvent = typeof bondEvents.$inferSelect;
+export type DowntimeRefund = typeof downtimeRefunds.$inferSelect;
+export type ReputationAttestation = typeof reputationAttestations.$inferSelect;
+export type SealedBid = typeof sealedBids.$inferSelect;
+export type BidSecret = typeof bidSecrets.$inferSelect;

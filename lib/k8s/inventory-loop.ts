@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, lt, notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { clusters, inventorySnapshots } from "@/db/schema";
+import { clusters, clusterUptime, inventorySnapshots } from "@/db/schema";
 import { type ClusterClient, createClusterClient } from "./cluster-client";
 import { toClusterError } from "./cluster-error";
 import { decryptKubeconfig } from "./kubeconfig-crypto";
@@ -12,6 +12,7 @@ import { readInventory } from "./read-inventory";
 // cluster's status updated. A cluster that stops answering is marked down with the error; the next
 // pass that reaches it marks it up again. Snapshots older than the retention window are pruned
 // (the latest per cluster is always kept) so a long-running stack does not grow without bound.
+// Each outcome also counts into the cluster's day in cluster_uptime, which reputation reads.
 
 export interface RefreshOptions {
   db: Db;
@@ -125,6 +126,7 @@ async function refreshOne(
         updatedAt: now,
       })
       .where(eq(clusters.id, row.id));
+    await countClusterCheck(opts.db, row.id, true, now);
     if (opts.clients) {
       opts.clients.set(row.id, { kubeconfigEnc: row.kubeconfigEnc, client: c });
       keep = true;
@@ -145,6 +147,8 @@ async function refreshOne(
       .update(clusters)
       .set({ status: "down", lastError: message, updatedAt: new Date() })
       .where(eq(clusters.id, row.id));
+    // A cluster deleted during the pass has no row to count into (foreign key): nothing to record.
+    await countClusterCheck(opts.db, row.id, false).catch(() => {});
     return {
       clusterId: row.id,
       name: row.name,
@@ -157,6 +161,20 @@ async function refreshOne(
     // Not awaited: after a deadline, closing waits for the abandoned requests' own timeouts.
     if (!keep) void client?.close().catch(() => {});
   }
+}
+
+/** Counts one refresh outcome into the cluster's UTC day (cluster_uptime). */
+export async function countClusterCheck(db: Db, clusterId: string, up: boolean, at = new Date()) {
+  const day = at.toISOString().slice(0, 10);
+  await db
+    .insert(clusterUptime)
+    .values({ clusterId, day, upChecks: up ? 1 : 0, downChecks: up ? 0 : 1 })
+    .onConflictDoUpdate({
+      target: [clusterUptime.clusterId, clusterUptime.day],
+      set: up
+        ? { upChecks: sql`${clusterUptime.upChecks} + 1` }
+        : { downChecks: sql`${clusterUptime.downChecks} + 1` },
+    });
 }
 
 /** Deletes snapshots older than the window, keeping each cluster's latest. Returns the count. */

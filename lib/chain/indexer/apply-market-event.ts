@@ -4,7 +4,19 @@
 // can never disagree. Entities are independent: an order/lease (same id) only reads its own state and a
 // provider only its own, which is what makes per-entity replay after a reorg correct.
 import type { Hex } from "viem";
-import type { Bid, Lease, LeaseDelegate, LeaseSpecRevision, Order, Payment, Provider } from "@/db/schema";
+import type {
+  Bid,
+  BondEvent,
+  DowntimeRefund,
+  Lease,
+  LeaseDelegate,
+  LeaseSpecRevision,
+  Order,
+  Payment,
+  Provider,
+  ReputationAttestation,
+  SealedBid,
+} from "@/db/schema";
 import { fromBytes32Text } from "@/lib/chain/order-types";
 import type { MarketEvent } from "./decode-market-log";
 
@@ -26,14 +38,31 @@ export type ChainLease = Pick<
   | "status"
   | "specHash"
   | "specRevision"
+  | "closedBy"
+  | "settledAt"
+  | "attestedAt"
+  | "startDeadline"
+  | "attestedSpecHash"
+  | "downtimeSeconds"
+  | "slaRefunded"
+  | "unstartedRefund"
+  | "unstartedSlash"
   | "createdBlock"
 >;
 export type ChainProvider = Pick<
   Provider,
-  "address" | "registered" | "operator" | "attributes" | "registeredAt"
+  | "address"
+  | "registered"
+  | "operator"
+  | "attributes"
+  | "registeredAt"
+  | "reputation"
+  | "reputationAttestedAt"
 >;
 export type NewBid = Omit<Bid, "id">;
 export type NewPayment = Omit<Payment, "id">;
+export type NewBondEvent = Omit<BondEvent, "id">;
+export type NewDowntimeRefund = Omit<DowntimeRefund, "id">;
 
 /** Chain-derived state of the entities a batch touches; `null` = known not to exist. */
 export interface MarketState {
@@ -48,16 +77,37 @@ export interface EventRows {
   payments: NewPayment[];
   specRevisions: LeaseSpecRevision[];
   delegates: LeaseDelegate[];
+  bondEvents: NewBondEvent[];
+  downtimeRefunds: NewDowntimeRefund[];
+  reputationAttestations: ReputationAttestation[];
+  sealedBids: SealedBid[];
 }
 
 export function emptyEventRows(): EventRows {
-  return { bids: [], payments: [], specRevisions: [], delegates: [] };
+  return {
+    bids: [],
+    payments: [],
+    specRevisions: [],
+    delegates: [],
+    bondEvents: [],
+    downtimeRefunds: [],
+    reputationAttestations: [],
+    sealedBids: [],
+  };
 }
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
 export function emptyProvider(address: string): ChainProvider {
-  return { address, registered: false, operator: null, attributes: [], registeredAt: null };
+  return {
+    address,
+    registered: false,
+    operator: null,
+    attributes: [],
+    registeredAt: null,
+    reputation: 0,
+    reputationAttestedAt: null,
+  };
 }
 
 /**
@@ -106,8 +156,10 @@ export function applyMarketEvent(
   switch (event.name) {
     case "ProviderRegistered": {
       const a = event.args;
+      // The on-chain reputation survives a re-registration (the contract keeps it with the provider).
+      const p = state.providers.get(a.provider) ?? emptyProvider(a.provider);
       state.providers.set(a.provider, {
-        address: a.provider,
+        ...p,
         registered: true,
         operator: a.operator === ZERO_ADDRESS ? null : a.operator,
         attributes: providerAttributeLabels(a),
@@ -162,6 +214,13 @@ export function applyMarketEvent(
         autoTopUpCap: "0",
         autoTopUpMinRunwaySeconds: 0,
         autoTopUpUsed: "0",
+        startDeadlineSeconds: Number(order.startDeadline),
+        auctionFormat: order.auctionFormat === 1n ? "sealed" : "open",
+        revealWindowSeconds: Number(order.revealWindow),
+        minReputation: Number(order.minReputation),
+        commitCount: 0,
+        revealCount: 0,
+        secondPrice: null,
         createdBlock: event.blockNumber,
         txHash: event.txHash,
       });
@@ -231,8 +290,210 @@ export function applyMarketEvent(
         status: "active",
         specHash: order.specHash,
         specRevision: 0,
+        closedBy: null,
+        settledAt: at,
+        // Nothing accrues until the deployer attests the start, which it must do by this time.
+        attestedAt: null,
+        startDeadline: new Date(at.getTime() + order.startDeadlineSeconds * 1000),
+        attestedSpecHash: null,
+        downtimeSeconds: 0,
+        slaRefunded: "0",
+        unstartedRefund: null,
+        unstartedSlash: null,
         createdBlock: event.blockNumber,
       });
+      return;
+    }
+    case "LeaseStartAttested": {
+      const { leaseId, specHash, startedAt, endsAt } = event.args;
+      const id = leaseId.toString();
+      const lease = state.leases.get(id);
+      if (!lease) return `start attestation of unknown lease ${id}`;
+      if (lease.attestedAt) return `lease ${id} attested twice`;
+      state.leases.set(id, {
+        ...lease,
+        attestedAt: new Date(Number(startedAt) * 1000),
+        startedAt: new Date(Number(startedAt) * 1000),
+        endsAt: new Date(Number(endsAt) * 1000),
+        attestedSpecHash: specHash,
+      });
+      return;
+    }
+    case "LeaseUnstarted": {
+      const { leaseId, refund, slashed } = event.args;
+      const id = leaseId.toString();
+      const lease = state.leases.get(id);
+      if (!lease) return `unstarted cancel of unknown lease ${id}`;
+      state.leases.set(id, {
+        ...lease,
+        status: "closed",
+        closedAt: at,
+        closeReason: "unstarted",
+        unstartedRefund: refund.toString(),
+        unstartedSlash: slashed.toString(),
+      });
+      // The slash reaches the tenant as its own BondSlashed (a "slash" payment); this is the escrow back.
+      if (refund > 0n) {
+        rows?.payments.push({
+          kind: "refund",
+          orderId: id,
+          leaseId: id,
+          account: lease.tenant,
+          amount: refund.toString(),
+          ...where,
+        });
+      }
+      return;
+    }
+    case "DowntimeRefunded": {
+      const { leaseId, downtimeSeconds, fromEarnings, fromBond } = event.args;
+      const id = leaseId.toString();
+      const lease = state.leases.get(id);
+      if (!lease) return `downtime refund of unknown lease ${id}`;
+      state.leases.set(id, {
+        ...lease,
+        downtimeSeconds: lease.downtimeSeconds + Number(downtimeSeconds),
+        slaRefunded: (BigInt(lease.slaRefunded) + fromEarnings + fromBond).toString(),
+      });
+      rows?.downtimeRefunds.push({
+        leaseId: id,
+        provider: lease.provider,
+        seconds: Number(downtimeSeconds),
+        fromEarnings: fromEarnings.toString(),
+        fromBond: fromBond.toString(),
+        ...where,
+      });
+      // The bond part is paid by the BondSlashed ("sla") of the same transaction.
+      if (fromEarnings > 0n) {
+        rows?.payments.push({
+          kind: "sla-refund",
+          orderId: id,
+          leaseId: id,
+          account: lease.tenant,
+          amount: fromEarnings.toString(),
+          ...where,
+        });
+      }
+      return;
+    }
+    case "BidCommitted": {
+      const { orderId, provider, bidder } = event.args;
+      const id = orderId.toString();
+      const order = state.orders.get(id);
+      if (!order) return `commit on unknown order ${id}`;
+      state.orders.set(id, { ...order, commitCount: order.commitCount + 1 });
+      rows?.sealedBids.push({
+        orderId: id,
+        provider,
+        kind: "commit",
+        bidder,
+        price: null,
+        amount: null,
+        ...where,
+      });
+      return;
+    }
+    case "BidRevealed": {
+      const { orderId, provider, price } = event.args;
+      const id = orderId.toString();
+      const order = state.orders.get(id);
+      if (!order) return `reveal on unknown order ${id}`;
+      // Lowest reveal is best (ties: the first), the second-lowest is what the winner is paid.
+      const best = order.bestPrice === null ? null : BigInt(order.bestPrice);
+      const second = order.secondPrice === null ? null : BigInt(order.secondPrice);
+      const next = { ...order, revealCount: order.revealCount + 1, bidCount: order.bidCount + 1 };
+      if (best === null || price < best) {
+        next.bestPrice = price.toString();
+        next.bestProvider = provider;
+        next.secondPrice = best === null ? null : best.toString();
+      } else if (second === null || price < second) {
+        next.secondPrice = price.toString();
+      }
+      state.orders.set(id, next);
+      rows?.sealedBids.push({
+        orderId: id,
+        provider,
+        kind: "reveal",
+        bidder: null,
+        price: price.toString(),
+        amount: null,
+        ...where,
+      });
+      // A revealed sealed bid is a bid with a price: it is listed with the order's bids.
+      rows?.bids.push({ orderId: id, provider, price: price.toString(), ...where });
+      return;
+    }
+    case "CommitForfeited": {
+      const { orderId, provider, amount } = event.args;
+      const id = orderId.toString();
+      if (!state.orders.get(id)) return `forfeit on unknown order ${id}`;
+      rows?.sealedBids.push({
+        orderId: id,
+        provider,
+        kind: "forfeit",
+        bidder: null,
+        price: null,
+        amount: amount.toString(),
+        ...where,
+      });
+      return;
+    }
+    case "BondDeposited":
+    case "BondWithdrawalRequested":
+    case "BondWithdrawn": {
+      const a = event.args;
+      const kind =
+        event.name === "BondDeposited"
+          ? "deposit"
+          : event.name === "BondWithdrawn"
+            ? "withdrawn"
+            : "withdrawal-requested";
+      rows?.bondEvents.push({
+        kind,
+        provider: a.provider,
+        amount: a.amount.toString(),
+        total: "total" in a ? a.total.toString() : null,
+        unbondAt: "unbondAt" in a ? new Date(Number(a.unbondAt) * 1000) : null,
+        orderId: null,
+        recipient: null,
+        reason: null,
+        ...where,
+      });
+      return;
+    }
+    case "BondSlashed": {
+      const { provider, leaseId, amount, to, reason } = event.args;
+      const id = leaseId.toString();
+      const label = BigInt(reason) === 0n ? null : bytes32Label(reason);
+      rows?.bondEvents.push({
+        kind: "slash",
+        provider,
+        amount: amount.toString(),
+        total: null,
+        unbondAt: null,
+        orderId: id,
+        recipient: to,
+        reason: label,
+        ...where,
+      });
+      if (amount > 0n) {
+        rows?.payments.push({
+          kind: "slash",
+          orderId: id,
+          // A forfeited commit is about the order; there may be no lease (or another provider's).
+          leaseId: label === "forfeit" ? null : id,
+          account: to,
+          amount: amount.toString(),
+          ...where,
+        });
+      }
+      return;
+    }
+    case "ReputationAttested": {
+      const { provider, score } = event.args;
+      const p = state.providers.get(provider) ?? emptyProvider(provider);
+      state.providers.set(provider, { ...p, reputation: Number(score), reputationAttestedAt: at });
+      rows?.reputationAttestations.push({ provider, score: Number(score), ...where });
       return;
     }
     case "LeaseSpecUpdated": {
@@ -309,7 +570,7 @@ export function applyMarketEvent(
       return;
     }
     case "LeaseClosed": {
-      const { leaseId, reason, providerAmount, fee, tenantRefund } = event.args;
+      const { leaseId, closedBy, reason, providerAmount, fee, tenantRefund } = event.args;
       const id = leaseId.toString();
       const lease = state.leases.get(id);
       if (!lease) return `close of unknown lease ${id}`;
@@ -318,6 +579,7 @@ export function applyMarketEvent(
         status: "closed",
         closedAt: at,
         closeReason: BigInt(reason) === 0n ? null : bytes32Label(reason),
+        closedBy,
         withdrawn: (BigInt(lease.withdrawn) + providerAmount).toString(),
       });
       pushPayout(rows, { id, provider: lease.provider, amount: providerAmount, fee, where });
@@ -362,13 +624,54 @@ export function eventKeys(event: MarketEvent): { orderId: string | null; provide
   const a = event.args as { orderId?: bigint; leaseId?: bigint; provider?: string };
   // A delegate grant is a per-event row, not part of an order's fold (and its leaseId may be 0: "all").
   const id = event.name === "DelegateSet" ? undefined : (a.orderId ?? a.leaseId);
+  // Bond events carry a provider but change no fold (their rows and bond snapshots are per block).
   const providerEvent =
     event.name === "ProviderRegistered" ||
     event.name === "ProviderUpdated" ||
     event.name === "OperatorSet" ||
-    event.name === "ProviderDeregistered";
+    event.name === "ProviderDeregistered" ||
+    event.name === "ReputationAttested";
   return {
     orderId: id === undefined ? null : id.toString(),
     provider: providerEvent ? (a.provider ?? null) : null,
   };
+}
+
+/** Events after which a provider's bond may have changed (placeBid and settle emit no bond event). */
+const BOND_EVENTS = new Set<string>([
+  "BondDeposited",
+  "BondWithdrawalRequested",
+  "BondWithdrawn",
+  "BondSlashed",
+  "BidPlaced",
+  "BidCommitted",
+  "BidRevealed",
+  "CommitForfeited",
+  "OrderCancelled",
+  "OrderExpired",
+  "LeaseStarted",
+  "Withdrawn",
+  "LeaseClosed",
+  "LeaseUnstarted",
+  "DowntimeRefunded",
+]);
+
+/**
+ * The providers whose bond `event` may change, as far as `state` shows: the provider it names, and the
+ * order's best bidder and lease provider (a new best releases the outbid one's lock; a close releases the
+ * lease's). Called before and after applying the event, so an outbid provider is caught too.
+ */
+export function bondTouches(state: MarketState, event: MarketEvent): string[] {
+  if (!BOND_EVENTS.has(event.name)) return [];
+  const a = event.args as { orderId?: bigint; leaseId?: bigint; provider?: string };
+  const out: string[] = [];
+  if (a.provider) out.push(a.provider);
+  const id = (a.orderId ?? a.leaseId)?.toString();
+  if (id) {
+    const best = state.orders.get(id)?.bestProvider;
+    if (best) out.push(best);
+    const lease = state.leases.get(id);
+    if (lease) out.push(lease.provider);
+  }
+  return out;
 }

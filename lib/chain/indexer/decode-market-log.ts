@@ -54,6 +54,10 @@ const orderStruct = z.object({
   bidWindow: uint(32).refine((v) => v > 0n && v <= BigInt(MAX_BID_WINDOW_SECONDS), "bidWindow out of range"),
   nonce: uint(256),
   deadline: uint(256),
+  startDeadline: uint(16),
+  auctionFormat: uint(8).refine((v) => v <= 1n, "auctionFormat must be 0 (open) or 1 (sealed)"),
+  revealWindow: uint(32),
+  minReputation: uint(8).refine((v) => v <= 100n, "minReputation above 100"),
 });
 
 /** Argument schemas of the events the indexer applies; other market events (fees, nonces, ownership) are ignored. */
@@ -111,6 +115,30 @@ const marketEventSchemas = {
     providerAmount: uint(96),
     fee: uint(96),
     tenantRefund: uint(96),
+  }),
+  BondDeposited: z.object({ provider: address, amount: uint(256), total: uint(256) }),
+  BondWithdrawalRequested: z.object({ provider: address, amount: uint(256), unbondAt: uint(40) }),
+  BondWithdrawn: z.object({ provider: address, amount: uint(256) }),
+  // leaseId: the lease (reasons "start", "sla") or the order (reason "forfeit"); the same id space.
+  BondSlashed: z.object({ provider: address, leaseId: id, amount: uint(256), to: address, reason: bytes32 }),
+  BidCommitted: z.object({ orderId: id, provider: address, bidder: address }),
+  BidRevealed: z.object({
+    orderId: id,
+    provider: address,
+    price: uint(96).refine((v) => v > 0n, "price must be > 0"),
+  }),
+  CommitForfeited: z.object({ orderId: id, provider: address, amount: uint(256) }),
+  LeaseStartAttested: z.object({ leaseId: id, specHash: bytes32, startedAt: uint(40), endsAt: uint(40) }),
+  LeaseUnstarted: z.object({ leaseId: id, refund: uint(256), slashed: uint(256) }),
+  DowntimeRefunded: z.object({
+    leaseId: id,
+    downtimeSeconds: uint(32),
+    fromEarnings: uint(256),
+    fromBond: uint(256),
+  }),
+  ReputationAttested: z.object({
+    provider: address,
+    score: uint(8).refine((v) => v <= 100n, "score above 100"),
   }),
 } as const;
 

@@ -5,11 +5,14 @@
 import "server-only";
 import type { Address, Hex, PublicClient } from "viem";
 import type { Db } from "@/db/client";
-import { applyMarketEvent, emptyEventRows, eventKeys } from "./apply-market-event";
+import { computeMarketAbi } from "@/lib/chain/generated/contracts";
+import { applyMarketEvent, bondTouches, emptyEventRows, eventKeys } from "./apply-market-event";
 import { decodeMarketLog, type MarketEvent } from "./decode-market-log";
 import {
   advanceCursor,
+  type BondSnapshot,
   eventKey,
+  insertBondSnapshots,
   insertChainEvents,
   insertEventRows,
   loadMarketState,
@@ -19,8 +22,12 @@ import {
 } from "./market-store";
 import { withRpcRetry } from "./with-rpc-retry";
 
-/** The RPC calls the indexer makes. */
-export type IndexerClient = Pick<PublicClient, "getBlock" | "getBlockNumber" | "getLogs">;
+/**
+ * The RPC calls the indexer makes. `readContract` reads providers' bonds (getBond) after events that may
+ * change them; a client without it (some tests) indexes everything but the bond snapshots.
+ */
+export type IndexerClient = Pick<PublicClient, "getBlock" | "getBlockNumber" | "getLogs"> &
+  Partial<Pick<PublicClient, "readContract">>;
 
 export const DEFAULT_INDEXER_NAME = "market";
 
@@ -146,13 +153,22 @@ export async function indexRange(opts: IndexRangeOptions): Promise<IndexRangeRes
         providers: toApply.flatMap((e) => (e.provider ? [e.provider] : [])),
       });
       const rows = emptyEventRows();
+      const bondProviders = new Set<string>();
       for (const e of toApply) {
+        for (const p of bondTouches(state, e)) bondProviders.add(p);
         const problem = applyMarketEvent(state, e, e.at, rows);
         if (problem) {
           skipped++;
           log(`skipped ${e.name} ${e.txHash}#${e.logIndex}: ${problem}`);
         }
+        for (const p of bondTouches(state, e)) bondProviders.add(p);
       }
+      // The bond is read, not folded: placeBid and settle move locks without a bond event. Read at the
+      // range's last block (whose hash was checked above), so a reorg that drops it drops these rows too.
+      await insertBondSnapshots(
+        tx,
+        await readBonds(client, market, [...bondProviders], toBlock, blocks.get(toBlock)!.at),
+      );
       // Untouched entities loaded only to be read (none today) would be rewritten unchanged: harmless.
       await saveMarketState(tx, pruneUnknown(state));
       await insertEventRows(tx, rows);
@@ -166,6 +182,48 @@ export async function indexRange(opts: IndexRangeOptions): Promise<IndexRangeRes
     await advanceCursor(tx, name, { number: toBlock, hash: last.hash.toLowerCase() });
   });
   return { events: unique.length, applied, skipped };
+}
+
+const BOND_READ_CONCURRENCY = 16;
+
+async function readBonds(
+  client: IndexerClient,
+  market: Address,
+  providers: string[],
+  blockNumber: bigint,
+  at: Date,
+): Promise<BondSnapshot[]> {
+  if (!client.readContract || providers.length === 0) return [];
+  const reader = client as Pick<PublicClient, "readContract">;
+  const out: BondSnapshot[] = [];
+  for (let i = 0; i < providers.length; i += BOND_READ_CONCURRENCY) {
+    const batch = providers.slice(i, i + BOND_READ_CONCURRENCY);
+    const bonds = await Promise.all(
+      batch.map((provider) =>
+        withRpcRetry(() =>
+          reader.readContract({
+            address: market,
+            abi: computeMarketAbi,
+            functionName: "getBond",
+            args: [provider as Address],
+            blockNumber,
+          }),
+        ),
+      ),
+    );
+    bonds.forEach((b, j) => {
+      out.push({
+        provider: batch[j]!,
+        blockNumber,
+        total: b.total,
+        locked: b.locked,
+        unbonding: b.unbonding,
+        unbondAt: Number(b.unbondAt),
+        at,
+      });
+    });
+  }
+  return out;
 }
 
 /** Orders/leases still null were only looked up (e.g. a bid on an unknown order): nothing to write or delete. */

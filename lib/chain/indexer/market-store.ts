@@ -8,7 +8,9 @@ import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
 import {
   bids,
+  bondEvents,
   chainEvents,
+  downtimeRefunds,
   indexedBlocks,
   indexerCursor,
   leaseDelegates,
@@ -16,7 +18,10 @@ import {
   leases,
   orders,
   payments,
+  providerBondSnapshots,
   providers,
+  reputationAttestations,
+  sealedBids,
 } from "@/db/schema";
 import type { ChainLease, ChainOrder, ChainProvider, EventRows, MarketState } from "./apply-market-event";
 import { emptyProvider } from "./apply-market-event";
@@ -77,6 +82,8 @@ export async function loadMarketState(
         operator: providers.operator,
         attributes: providers.attributes,
         registeredAt: providers.registeredAt,
+        reputation: providers.reputation,
+        reputationAttestedAt: providers.reputationAttestedAt,
       })
       .from(providers)
       .where(inArray(providers.address, list));
@@ -102,6 +109,15 @@ function leaseColumns() {
     status: leases.status,
     specHash: leases.specHash,
     specRevision: leases.specRevision,
+    closedBy: leases.closedBy,
+    settledAt: leases.settledAt,
+    attestedAt: leases.attestedAt,
+    startDeadline: leases.startDeadline,
+    attestedSpecHash: leases.attestedSpecHash,
+    downtimeSeconds: leases.downtimeSeconds,
+    slaRefunded: leases.slaRefunded,
+    unstartedRefund: leases.unstartedRefund,
+    unstartedSlash: leases.unstartedSlash,
     createdBlock: leases.createdBlock,
   };
 }
@@ -123,6 +139,13 @@ const orderKeys = [
   "autoTopUpCap",
   "autoTopUpMinRunwaySeconds",
   "autoTopUpUsed",
+  "startDeadlineSeconds",
+  "auctionFormat",
+  "revealWindowSeconds",
+  "minReputation",
+  "commitCount",
+  "revealCount",
+  "secondPrice",
   "createdBlock",
   "txHash",
   "updatedAt",
@@ -142,10 +165,27 @@ const leaseKeys = [
   "status",
   "specHash",
   "specRevision",
+  "closedBy",
+  "settledAt",
+  "attestedAt",
+  "startDeadline",
+  "attestedSpecHash",
+  "downtimeSeconds",
+  "slaRefunded",
+  "unstartedRefund",
+  "unstartedSlash",
   "createdBlock",
   "updatedAt",
 ] as const;
-const providerKeys = ["registered", "operator", "attributes", "registeredAt", "updatedAt"] as const;
+const providerKeys = [
+  "registered",
+  "operator",
+  "attributes",
+  "registeredAt",
+  "reputation",
+  "reputationAttestedAt",
+  "updatedAt",
+] as const;
 
 /** Write the state back: upsert what exists, delete orders/leases that (after a rollback) no longer do. */
 export async function saveMarketState(db: DbOrTx, state: MarketState): Promise<void> {
@@ -240,6 +280,49 @@ export async function insertEventRows(db: DbOrTx, rows: EventRows): Promise<void
   for (const list of chunks(rows.delegates)) {
     await db.insert(leaseDelegates).values(list).onConflictDoNothing();
   }
+  for (const list of chunks(rows.bondEvents)) await db.insert(bondEvents).values(list).onConflictDoNothing();
+  for (const list of chunks(rows.downtimeRefunds)) {
+    await db.insert(downtimeRefunds).values(list).onConflictDoNothing();
+  }
+  for (const list of chunks(rows.reputationAttestations)) {
+    await db.insert(reputationAttestations).values(list).onConflictDoNothing();
+  }
+  for (const list of chunks(rows.sealedBids)) await db.insert(sealedBids).values(list).onConflictDoNothing();
+}
+
+/** A provider's bond as `getBond` returned it at `blockNumber` (block time `at`). */
+export interface BondSnapshot {
+  provider: string;
+  blockNumber: bigint;
+  total: bigint;
+  locked: bigint;
+  unbonding: bigint;
+  /** Seconds; 0: nothing unbonding. */
+  unbondAt: number;
+  at: Date;
+}
+
+/** Store bond readings (re-reading the same block overwrites: the chain answered for that block). */
+export async function insertBondSnapshots(db: DbOrTx, snapshots: readonly BondSnapshot[]): Promise<void> {
+  for (const list of chunks(snapshots)) {
+    await db
+      .insert(providerBondSnapshots)
+      .values(
+        list.map((b) => ({
+          provider: b.provider,
+          blockNumber: b.blockNumber,
+          total: b.total.toString(),
+          locked: b.locked.toString(),
+          unbonding: b.unbonding.toString(),
+          unbondAt: b.unbondAt > 0 ? new Date(b.unbondAt * 1000) : null,
+          at: b.at,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [providerBondSnapshots.provider, providerBondSnapshots.blockNumber],
+        set: excluded(providerBondSnapshots, ["total", "locked", "unbonding", "unbondAt", "at"]),
+      });
+  }
 }
 
 /** Stored events of the given orders and providers below `beforeBlock`, in chain order. */
@@ -268,6 +351,12 @@ export async function deleteEventsFrom(db: DbOrTx, name: string, block: bigint) 
   await db.delete(payments).where(gte(payments.blockNumber, block));
   await db.delete(leaseSpecRevisions).where(gte(leaseSpecRevisions.blockNumber, block));
   await db.delete(leaseDelegates).where(gte(leaseDelegates.blockNumber, block));
+  await db.delete(bondEvents).where(gte(bondEvents.blockNumber, block));
+  await db.delete(downtimeRefunds).where(gte(downtimeRefunds.blockNumber, block));
+  await db.delete(reputationAttestations).where(gte(reputationAttestations.blockNumber, block));
+  await db.delete(sealedBids).where(gte(sealedBids.blockNumber, block));
+  // Bond readings are per block: the latest surviving one per provider is its bond at the ancestor.
+  await db.delete(providerBondSnapshots).where(gte(providerBondSnapshots.blockNumber, block));
   await db.delete(indexedBlocks).where(and(eq(indexedBlocks.name, name), gte(indexedBlocks.number, block)));
   return {
     orderIds: [...new Set(gone.flatMap((g) => (g.orderId === null ? [] : [g.orderId])))],

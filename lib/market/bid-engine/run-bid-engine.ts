@@ -1,9 +1,10 @@
 import "server-only";
-import { and, desc, eq, gt, inArray } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Address, Hex } from "viem";
 import type { Db } from "@/db/client";
 import {
   bidDecisions,
+  bidSecrets,
   clusters,
   type InventoryNode,
   inventorySnapshots,
@@ -19,6 +20,8 @@ import { manifestTotals } from "@/lib/market/manifest";
 import { formatTokenAmount, providerPricingSchema } from "@/lib/market/price-order";
 import { claimBid, markBidSent, releaseBid } from "./claim-bid";
 import { decideBid } from "./decide-bid";
+import { sealedBidPrice } from "./sealed-bid-price";
+import { randomSalt, sealedCommitment } from "./sealed-commitment";
 
 // One tick of the bid engine. For each open order still in its bid window (orders table, written by
 // the indexer) and each provider with auto-bid on that names our operator on-chain and holds the
@@ -29,10 +32,19 @@ import { decideBid } from "./decide-bid";
 // without nonce races. Every distinct decision is written to bid_decisions; a decision identical to
 // the last one for the same (order, provider) is not repeated. Each bid is claimed in bid_claims before
 // it is sent, so no two processes ever send the same (order, provider, price).
+//
+// Market integrity: a bid is sent only when the provider's on-chain reputation meets the order's minimum
+// and its free bond covers what the bid locks (bondRequired); otherwise the skip and its reason are
+// recorded, instead of a transaction that would revert. Sealed orders (auctionFormat sealed): during the
+// bid window one commitment per (order, provider) at the sealed-bid price, its random salt and price
+// stored in bid_secrets BEFORE the commit is sent (the row is also the claim); after the window, within
+// the reveal window, every stored commitment is revealed, so a restart between the two loses nothing.
 
 export interface ChainProvider {
   registered: boolean;
   operator: Address;
+  /** On-chain reputation score 0..100 (attested by the deployer; 0 before any). */
+  reputation: number;
 }
 
 /** What the bid engine needs from the chain; the real one is chain-bidder.ts, tests pass a fake. */
@@ -48,11 +60,29 @@ export interface BidChain {
     price: bigint;
     requiredAttributes: Hex[];
   }): Promise<Hex>;
+  /** ComputeMarket.bondRequired: what a bid at `pricePerHour` for `duration` seconds locks. */
+  bondRequired(pricePerHour: bigint, duration: number): Promise<bigint>;
+  /** The provider's free bond now (total - locked - unbonding, at least 0). */
+  freeBond(provider: Address): Promise<bigint>;
+  /** The provider's commitment on a sealed order (zero hash: none) and whether it was revealed. */
+  getCommit(orderId: bigint, provider: Address): Promise<{ commitment: Hex; revealed: boolean }>;
+  /** Sends commitBid and waits for the receipt; throws a readable Error on revert or failure. */
+  commitBid(args: {
+    orderId: bigint;
+    provider: Address;
+    commitment: Hex;
+    requiredAttributes: Hex[];
+  }): Promise<Hex>;
+  /** Sends revealBid and waits for the receipt; throws a readable Error on revert or failure. */
+  revealBid(args: { orderId: bigint; provider: Address; price: bigint; salt: Hex }): Promise<Hex>;
 }
 
 export interface TickResult {
   considered: number;
   bids: number;
+  /** Sealed commitments and reveals sent. */
+  commits: number;
+  reveals: number;
   decisions: number;
 }
 
@@ -87,7 +117,10 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
   const { db, chain } = opts;
   const now = opts.now ?? new Date();
   const operator = chain.operator.toLowerCase();
-  const result: TickResult = { considered: 0, bids: 0, decisions: 0 };
+  const result: TickResult = { considered: 0, bids: 0, commits: 0, reveals: 0, decisions: 0 };
+
+  // Reveals first: they are due on a deadline, and they need no inventory.
+  await revealSealedBids({ db, chain, now, result });
 
   const openOrders = await db
     .select()
@@ -174,6 +207,14 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
         });
         continue;
       }
+      if (reg.reputation < order.minReputation) {
+        await record({
+          ...base,
+          action: "skip",
+          reason: `skipped: on-chain reputation ${reg.reputation} is below the order's minimum ${order.minReputation}`,
+        });
+        continue;
+      }
       let missing: Hex | null = null;
       for (const a of required) {
         if (!(await chain.hasAttribute(p.address as Address, a))) {
@@ -240,6 +281,20 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
       }
       const { clusterId } = choice;
 
+      if (order.auctionFormat === "sealed") {
+        await commitSealedBid({
+          db,
+          chain,
+          order,
+          provider: p.address as Address,
+          floor: choice.pricePerHour,
+          clusterId,
+          record,
+          result,
+        });
+        continue;
+      }
+
       const best = await chain.bestBid(orderId);
       const decision = decideBid({
         floor: choice.pricePerHour,
@@ -258,6 +313,13 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
           price: decision.price?.toString() ?? null,
           reason: decision.reason,
         });
+        continue;
+      }
+      // The new best locks bondRequired(price, duration) of free bond (the contract reverts InsufficientBond
+      // otherwise). We never outbid ourselves (decideBid holds), so no lock of ours is released by it.
+      const bond = await bondShortfall(chain, p.address as Address, decision.price, order.durationSeconds);
+      if (bond) {
+        await record({ ...base, clusterId, action: "skip", price: decision.price.toString(), reason: bond });
         continue;
       }
       // Claimed in the database first: another process that believes it runs the bid engine too
@@ -294,6 +356,203 @@ export async function runBidEngineTick(opts: { db: Db; chain: BidChain; now?: Da
     }
   }
   return result;
+}
+
+/** Why the provider's free bond cannot back a bid (or commit) at `price`; null when it can. */
+async function bondShortfall(
+  chain: BidChain,
+  provider: Address,
+  price: bigint,
+  duration: number,
+  what = "a bid",
+): Promise<string | null> {
+  const required = await chain.bondRequired(price, duration);
+  if (required === 0n) return null;
+  const free = await chain.freeBond(provider);
+  if (free >= required) return null;
+  return `skipped: ${what} at ${formatTokenAmount(price)}/h locks ${formatTokenAmount(required)} of bond, ${formatTokenAmount(free)} free (deposit more bond)`;
+}
+
+/**
+ * The commit phase of a sealed order for one provider: price it (sealed-bid-price.ts), check bond (a commit
+ * locks bondRequired(maxPricePerHour, duration)), store price + salt, then send the commitment. An existing
+ * secret is this provider's commitment already: confirmed on chain, or (sender crashed or failed) sent again
+ * with the same price and salt — a duplicate reverts AlreadyCommitted, which getCommit then confirms.
+ */
+async function commitSealedBid(a: {
+  db: Db;
+  chain: BidChain;
+  order: typeof orders.$inferSelect;
+  provider: Address;
+  floor: bigint;
+  clusterId: string;
+  record: (d: Decision) => Promise<void>;
+  result: TickResult;
+}) {
+  const { db, chain, order, provider } = a;
+  const orderId = BigInt(order.id);
+  const base = { orderId: order.id, provider: provider.toLowerCase(), clusterId: a.clusterId };
+  const keyOf = and(eq(bidSecrets.orderId, order.id), eq(bidSecrets.provider, base.provider));
+  let [secret] = await db.select().from(bidSecrets).where(keyOf);
+  if (secret?.committedAt) return;
+  if (!secret) {
+    const decision = sealedBidPrice({ floor: a.floor, maxPricePerHour: BigInt(order.maxPricePerHour) });
+    if (decision.action === "skip") {
+      await a.record({
+        ...base,
+        action: "skip",
+        price: decision.price?.toString() ?? null,
+        reason: decision.reason,
+      });
+      return;
+    }
+    const max = BigInt(order.maxPricePerHour);
+    const bond = await bondShortfall(
+      chain,
+      provider,
+      max,
+      order.durationSeconds,
+      "a sealed commit (locked at the max price)",
+    );
+    if (bond) {
+      await a.record({
+        ...base,
+        action: "skip",
+        price: decision.price.toString(),
+        reason: bond,
+      });
+      return;
+    }
+    const salt = randomSalt();
+    const commitment = sealedCommitment({ orderId, provider, price: decision.price, salt });
+    // Stored before the commit goes out: a crash after sending still leaves what the reveal needs. The
+    // primary key is the claim: a second engine finds the row and leaves the commit to the first.
+    const [inserted] = await db
+      .insert(bidSecrets)
+      .values({
+        orderId: order.id,
+        provider: base.provider,
+        price: decision.price.toString(),
+        salt,
+        commitment,
+        clusterId: a.clusterId,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!inserted) return;
+    secret = inserted;
+  } else {
+    const onChain = await chain.getCommit(orderId, provider);
+    if (onChain.commitment.toLowerCase() === secret.commitment.toLowerCase()) {
+      await db.update(bidSecrets).set({ committedAt: new Date(), updatedAt: new Date() }).where(keyOf);
+      return;
+    }
+    // A claim younger than a send + receipt wait may still be in flight in another process.
+    if (Date.now() - secret.updatedAt.getTime() < SECRET_RESEND_AFTER_MS) return;
+    await db.update(bidSecrets).set({ updatedAt: new Date() }).where(keyOf);
+  }
+  const price = BigInt(secret.price);
+  try {
+    const txHash = await chain.commitBid({
+      orderId,
+      provider,
+      commitment: secret.commitment as Hex,
+      requiredAttributes: (order.requiredAttributes ?? []) as Hex[],
+    });
+    await db
+      .update(bidSecrets)
+      .set({ commitTxHash: txHash, committedAt: new Date(), updatedAt: new Date() })
+      .where(keyOf);
+    a.result.commits++;
+    await a.record({
+      ...base,
+      action: "commit",
+      price: secret.price,
+      reason: `committed a sealed bid at ${formatTokenAmount(price)}/h (revealed after the bid window; paid the second-lowest reveal or the max)`,
+      txHash,
+    });
+  } catch (error) {
+    await a.record({
+      ...base,
+      action: "error",
+      price: secret.price,
+      reason: `sealed commit failed: ${(error as Error).message.split("\n")[0]} (retrying next tick)`,
+    });
+  }
+}
+
+/** Longer than a commit's or reveal's simulate + send + receipt wait (30 s in chain-bidder.ts). */
+const SECRET_RESEND_AFTER_MS = 60_000;
+
+/**
+ * The reveal phase: every stored commitment of an open sealed order whose bid window has ended and whose
+ * reveal window has not, and that is not revealed yet. A reveal that fails is retried next tick (the
+ * window is minutes to a day long); one found revealed on chain (another process, a crash after sending)
+ * is marked so.
+ */
+async function revealSealedBids(a: { db: Db; chain: BidChain; now: Date; result: TickResult }) {
+  const { db, chain, now } = a;
+  const due = await db
+    .select({ secret: bidSecrets, order: orders })
+    .from(bidSecrets)
+    .innerJoin(orders, eq(orders.id, bidSecrets.orderId))
+    .where(
+      and(
+        isNull(bidSecrets.revealedAt),
+        eq(orders.status, "open"),
+        eq(orders.auctionFormat, "sealed"),
+        lte(orders.bidWindowEndsAt, now),
+        gt(sql`${orders.bidWindowEndsAt} + make_interval(secs => ${orders.revealWindowSeconds})`, now),
+      ),
+    );
+  for (const { secret, order } of due) {
+    const orderId = BigInt(order.id);
+    const provider = secret.provider as Address;
+    const keyOf = and(eq(bidSecrets.orderId, secret.orderId), eq(bidSecrets.provider, secret.provider));
+    const base = { orderId: order.id, provider: secret.provider, clusterId: secret.clusterId };
+    const onChain = await chain.getCommit(orderId, provider).catch(() => null);
+    if (onChain && onChain.commitment.toLowerCase() !== secret.commitment.toLowerCase()) {
+      // Never landed (the commit failed until the window closed): nothing to reveal, nothing to lose.
+      await db.update(bidSecrets).set({ revealedAt: now, updatedAt: now }).where(keyOf);
+      continue;
+    }
+    if (onChain?.revealed) {
+      await db.update(bidSecrets).set({ revealedAt: now, updatedAt: now }).where(keyOf);
+      continue;
+    }
+    try {
+      const txHash = await chain.revealBid({
+        orderId,
+        provider,
+        price: BigInt(secret.price),
+        salt: secret.salt as Hex,
+      });
+      await db
+        .update(bidSecrets)
+        .set({ revealTxHash: txHash, revealedAt: new Date(), updatedAt: new Date() })
+        .where(keyOf);
+      a.result.reveals++;
+      const [row] = await db
+        .insert(bidDecisions)
+        .values({
+          ...base,
+          action: "reveal",
+          price: secret.price,
+          reason: `revealed the sealed bid of ${formatTokenAmount(BigInt(secret.price))}/h`,
+          txHash,
+        })
+        .returning();
+      if (row) a.result.decisions++;
+    } catch (error) {
+      await db.insert(bidDecisions).values({
+        ...base,
+        action: "error",
+        price: secret.price,
+        reason: `reveal failed: ${(error as Error).message.split("\n")[0]} (retrying next tick)`,
+      });
+      a.result.decisions++;
+    }
+  }
 }
 
 /** Names an attribute id when it is the provider's region or a GPU model we know of. */
