@@ -8,7 +8,7 @@ import { loadPromisedCapacity, promisedOn } from "@/lib/market/load-promised-cap
 import { rowsOf } from "@/lib/market/rows";
 import type { ProviderOffer } from "@/lib/market/screen-order";
 
-// Every provider with what it could sell right now and how its bid engine bids (strategy, step) (latest snapshot of each cluster that is up) and
+// Every provider with its attested reputation and what it could sell right now and how its bid engine bids (strategy, step) (latest snapshot of each cluster that is up) and
 // its pricing, the offered share of each cluster, its exposure and StorageClasses (with their prices) and
 // what it has already promised there (the same as
 // the bid engine counts): the input of the deploy form's screening and estimate. From the database only.
@@ -20,7 +20,7 @@ export async function getOffers({
 }): Promise<{ offers: ProviderOffer[]; recentPrices: RecentPrice[] }> {
   const [providerRes, clusterRes, priceRes, promised] = await Promise.all([
     db.execute(
-      sql`select address, name, region, pricing, registered, auto_bid, bid_strategy, undercut_step from providers`,
+      sql`select address, name, region, pricing, registered, auto_bid, bid_strategy, undercut_step, reputation from providers`,
     ),
     db.execute(sql`
       select distinct on (s.cluster_id) s.cluster_id, c.name, c.provider_address, coalesce(s.region, c.region) as region,
@@ -41,6 +41,7 @@ export async function getOffers({
     pricing: ProviderPricing | null;
     registered: boolean;
     auto_bid: boolean;
+    reputation: number | null;
     bid_strategy: "floor" | "undercut";
     undercut_step: string;
   }>(providerRes)) {
@@ -51,6 +52,7 @@ export async function getOffers({
       pricing: p.pricing,
       registered: p.registered,
       autoBid: p.auto_bid,
+      reputation: p.reputation ?? 0,
       bidStrategy: p.bid_strategy === "floor" ? "floor" : "undercut",
       undercutStep: String(p.undercut_step),
       clusters: [],

@@ -27,6 +27,8 @@ export interface ProviderOffer {
   /** Its bid engine's open-auction strategy and step (token base units), for the price estimate. */
   bidStrategy?: "floor" | "undercut";
   undercutStep?: string;
+  /** The on-chain reputation score (0..100) last attested for it; absent in offers built without it. */
+  reputation?: number;
   clusters: OfferCluster[];
 }
 
