@@ -32,6 +32,12 @@ import { WorkloadStep } from "./workload-step";
 // them, then approve → sign → submit → confirmed, and on to the auction. This file holds the state
 // and the data flow; each step is its own file beside it (documenso's document-flow layout).
 
+/** Each provider's attested reputation by address, or null when the offers carry none. */
+function reputationScores(offers: Offers["offers"]): Map<string, number> | null {
+  if (!offers.some((o) => o.reputation !== undefined)) return null;
+  return new Map(offers.map((o) => [o.address.toLowerCase(), o.reputation ?? 0]));
+}
+
 export function DeployForm(props: { initialOffers: Offers }) {
   const router = useRouter();
   const { status } = useAccount();
@@ -127,8 +133,8 @@ export function DeployForm(props: { initialOffers: Offers }) {
   );
   const eligible = screening.filter((s) => s.eligible).length;
   const reputation = useMemo(
-    () => reputationReach(screening, null, integrity.fields?.minReputation ?? 0),
-    [screening, integrity.fields?.minReputation],
+    () => reputationReach(screening, reputationScores(offers.offers), integrity.fields?.minReputation ?? 0),
+    [screening, offers, integrity.fields?.minReputation],
   );
 
   const chooseTemplate = (t: DeployTemplate) => {

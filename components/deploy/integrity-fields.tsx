@@ -21,10 +21,13 @@ export function IntegrityFields(props: {
   reputation: { fitting: number; meeting: number; known: boolean };
 }) {
   const { text, errors } = props;
-  const seconds = (value: string) => {
+  /** "1m 0s" for a whole number of seconds typed, else null. */
+  const asDuration = (value: string) => {
     const n = Number(value);
-    return Number.isInteger(n) && n > 0 ? `= ${formatDuration(n)}` : undefined;
+    return Number.isInteger(n) && n > 0 ? formatDuration(n) : null;
   };
+  const reveal = asDuration(text.revealWindow);
+  const deadline = asDuration(text.startDeadline);
   return (
     <div
       className="mt-4 space-y-4 border-t border-zinc-100 pt-4 dark:border-zinc-800"
@@ -58,7 +61,7 @@ export function IntegrityFields(props: {
             htmlFor="t-reveal"
             hint={
               <>
-                After the bid window, bidders reveal their prices {seconds(text.revealWindow) ?? ""}; an
+                Bidders reveal their prices {reveal ? `within ${reveal} ` : ""}after the bid window; an
                 unrevealed bid forfeits part of its bond to you.
               </>
             }
@@ -80,12 +83,9 @@ export function IntegrityFields(props: {
           error={errors.startDeadline}
           htmlFor="t-start-deadline"
           hint={
-            <>
-              {seconds(text.startDeadline) ??
-                `${START_DEADLINE_MIN} s to ${formatDuration(START_DEADLINE_MAX)}`}
-              : not Running by then, you get the whole deposit back plus part of the provider's bond. You pay
-              nothing before it runs.
-            </>
+            deadline
+              ? `Running within ${deadline} of settlement, or you get the whole deposit back plus part of the provider's bond. You pay nothing before it runs.`
+              : `${START_DEADLINE_MIN} s to ${formatDuration(START_DEADLINE_MAX)}.`
           }
         >
           <input

@@ -1,13 +1,14 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { chainEvents, leaseDowntime, leaseSla, leases } from "@/db/schema";
+import { downtimeRefunds, leaseDowntime, leaseSla, leases } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
 import { readServiceLevel } from "./read-service-level";
 
 // The lease page's service level from what the indexer and the lease controller stored: the
-// attested start, the start deadline from the signed order, uptime with its downtime intervals, the
-// SLA refunds, and the cancellation of a lease that never started. Another lease's rows never leak in.
+// attested start and start deadline (lease row), uptime with its downtime intervals, the SLA refunds
+// (downtime_refunds), and the cancellation of a lease that never started. Another lease's rows never
+// leak in.
 
 let handle: DbHandle;
 let log = 0;
@@ -15,18 +16,7 @@ const T0 = Date.parse("2026-11-30T10:00:00Z");
 const sec = (ms: number) => Math.floor(ms / 1000);
 const tenant = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc";
 
-const event = (id: string, name: string, args: Record<string, unknown>, atMs: number) => ({
-  blockNumber: BigInt(++log),
-  logIndex: 0,
-  blockHash: `0x${"b".repeat(64)}`,
-  txHash: `0x${String(log).padStart(64, "0")}`,
-  name,
-  orderId: id,
-  provider: null,
-  args,
-  at: new Date(atMs),
-});
-const lease = (id: string, status: "active" | "closed" = "active") => ({
+const lease = (id: string, over: Partial<typeof leases.$inferInsert> = {}) => ({
   id,
   orderId: id,
   tenant,
@@ -36,10 +26,20 @@ const lease = (id: string, status: "active" | "closed" = "active") => ({
   startedAt: new Date(T0),
   endsAt: new Date(T0 + 3600_000),
   createdBlock: 1n,
-  status,
+  settledAt: new Date(T0),
+  ...over,
 });
-const created = (id: string, startDeadline: string) =>
-  event(id, "OrderCreated", { orderId: id, order: { startDeadline, auctionFormat: "0" } }, T0 - 60_000);
+const refund = (leaseId: string, seconds: number, fromEarnings: string, fromBond: string, atMs: number) => ({
+  leaseId,
+  provider: "0xp",
+  seconds,
+  fromEarnings,
+  fromBond,
+  blockNumber: BigInt(++log),
+  txHash: `0x${String(log).padStart(64, "0")}`,
+  logIndex: 0,
+  at: new Date(atMs),
+});
 
 let started: Awaited<ReturnType<typeof readServiceLevel>>;
 let unstarted: Awaited<ReturnType<typeof readServiceLevel>>;
@@ -48,8 +48,19 @@ let waiting: Awaited<ReturnType<typeof readServiceLevel>>;
 beforeAll(async () => {
   handle = await createTestDb();
   const db = handle.db;
-  await db.insert(leases).values([lease("1"), lease("2", "closed"), lease("3")]);
-  // Lease 1: attested 40 s after settlement; down 2 min (cluster) then 30 s (pods); refunded twice.
+  await db.insert(leases).values([
+    // Attested 41 s after settlement (the chain's figure); the deployer's record says 40 s.
+    lease("1", { attestedAt: new Date(T0 + 41_000), startDeadline: new Date(T0 + 300_000) }),
+    lease("2", {
+      status: "closed",
+      startDeadline: new Date(T0 + 120_000),
+      closedAt: new Date(T0 + 130_000),
+      unstartedRefund: "100000",
+      unstartedSlash: "2500",
+    }),
+    lease("3", { startDeadline: new Date(T0 + 600_000) }),
+  ]);
+  // Lease 1: down 2 min (cluster) then 30 s (pods); refunded twice.
   await db
     .insert(leaseSla)
     .values({ leaseId: "1", attestedAt: new Date(T0 + 40_000), attestedDowntimeSeconds: 150 });
@@ -69,30 +80,11 @@ beforeAll(async () => {
     { leaseId: "3", cause: "pods-not-ready", startedAt: new Date(T0), endedAt: null },
   ]);
   await db
-    .insert(chainEvents)
+    .insert(downtimeRefunds)
     .values([
-      created("1", "300"),
-      event(
-        "1",
-        "LeaseStartAttested",
-        { leaseId: "1", specHash: "0x", startedAt: String(sec(T0) + 41), endsAt: "0" },
-        T0 + 41_000,
-      ),
-      event(
-        "1",
-        "DowntimeRefunded",
-        { leaseId: "1", downtimeSeconds: "120", fromEarnings: "120", fromBond: "0" },
-        T0 + 780_000,
-      ),
-      event(
-        "1",
-        "DowntimeRefunded",
-        { leaseId: "1", downtimeSeconds: "30", fromEarnings: "10", fromBond: "20" },
-        T0 + 960_000,
-      ),
-      created("2", "120"),
-      event("2", "LeaseUnstarted", { leaseId: "2", refund: "100000", slashed: "2500" }, T0 + 130_000),
-      created("3", "600"),
+      refund("1", 120, "120", "0", T0 + 780_000),
+      refund("1", 30, "10", "20", T0 + 960_000),
+      refund("4", 99, "99", "0", T0 + 960_000),
     ]);
   const now = new Date(T0 + 3_600_000);
   const levelOf = async (id: string) => {
@@ -111,7 +103,7 @@ afterAll(async () => {
 describe("readServiceLevel", () => {
   it("a started lease: the chain's attested start, its deadline, uptime, intervals and refunds", () => {
     expect(started.settledAt).toBe(sec(T0));
-    // LeaseStartAttested's own timestamp wins over the deployer's record (40 s).
+    // The indexed LeaseStartAttested time wins over the deployer's record (40 s).
     expect(started.attestedAt).toBe(sec(T0) + 41);
     expect(started.startDeadline).toBe(sec(T0) + 300);
     expect(started.downtimeSeconds).toBe(150);

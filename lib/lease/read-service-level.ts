@@ -1,62 +1,34 @@
 import "server-only";
-import { and, asc, inArray } from "drizzle-orm";
-import { z } from "zod";
+import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { chainEvents, type Lease } from "@/db/schema";
+import { downtimeRefunds, type Lease } from "@/db/schema";
 import { getLeaseUptime } from "@/lib/lease/get-lease-uptime";
 import type { ServiceLevel } from "@/lib/lease/service-level";
 
-// A lease's service level for its page: the attested start (LeaseStartAttested), the start deadline
-// (settlement + the order's startDeadline, from its OrderCreated), the uptime and downtime intervals
-// the lease controller measured (getLeaseUptime), the SLA refunds the contract paid
-// (DowntimeRefunded) and, for a lease the provider never started, what cancelUnstarted paid the
-// tenant (LeaseUnstarted). The events come from chain_events, where the indexer keeps every market
-// event with its arguments (bigints as decimal strings), keyed by order/lease id.
+// A lease's service level for its page, from what the indexer and the lease controller stored: the
+// settlement, attested start and start deadline (the lease row: LeaseStarted, LeaseStartAttested),
+// the uptime and downtime intervals the lease controller measured (getLeaseUptime), the SLA refunds
+// the contract paid (downtime_refunds, one row per DowntimeRefunded) and, for a lease the provider
+// never started, what cancelUnstarted paid the tenant (the row's LeaseUnstarted figures).
 
-const uint = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform((v) => String(v));
-const schemas = {
-  OrderCreated: z.object({ order: z.object({ startDeadline: uint.optional() }) }),
-  LeaseStartAttested: z.object({ startedAt: uint }),
-  DowntimeRefunded: z.object({ downtimeSeconds: uint, fromEarnings: uint, fromBond: uint }),
-  LeaseUnstarted: z.object({ refund: uint, slashed: uint }),
-};
-type Name = keyof typeof schemas;
-type Args<N extends Name> = z.output<(typeof schemas)[N]>;
-const NAMES = Object.keys(schemas) as Name[];
+const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
 export async function readServiceLevel(opts: { db: Db; lease: Lease; now?: Date }): Promise<ServiceLevel> {
   const { db, lease } = opts;
-  const [uptime, rows] = await Promise.all([
+  const [uptime, refunds] = await Promise.all([
     getLeaseUptime(db, lease.id, opts.now),
     db
       .select()
-      .from(chainEvents)
-      .where(and(inArray(chainEvents.orderId, [lease.id, lease.orderId]), inArray(chainEvents.name, NAMES)))
-      .orderBy(asc(chainEvents.blockNumber), asc(chainEvents.logIndex)),
+      .from(downtimeRefunds)
+      .where(eq(downtimeRefunds.leaseId, lease.id))
+      .orderBy(asc(downtimeRefunds.blockNumber), asc(downtimeRefunds.logIndex)),
   ]);
-  /** Every valid event of that name, in chain order, with its row. */
-  const all = <N extends Name>(name: N) =>
-    rows.flatMap((row) => {
-      if (row.name !== name) return [];
-      const args = schemas[name].safeParse(row.args);
-      return args.success ? [{ args: args.data as Args<N>, row }] : [];
-    });
-
-  const settledAt = Math.floor(lease.startedAt.getTime() / 1000);
-  const deadlineSeconds = all("OrderCreated")[0]?.args.order.startDeadline;
-  const attested = all("LeaseStartAttested")[0];
-  // The chain's own timestamp once the event is indexed; the deployer's record of it until then.
-  const attestedAt = attested
-    ? Number(attested.args.startedAt)
-    : uptime.startedAt
-      ? Math.floor(Date.parse(uptime.startedAt) / 1000)
-      : null;
-  const unstarted = all("LeaseUnstarted")[0];
-
+  // The chain's attested start once indexed; the deployer's own record of it until then.
+  const attestedAt = lease.attestedAt ?? (uptime.startedAt ? new Date(uptime.startedAt) : null);
   return {
-    settledAt,
-    attestedAt,
-    startDeadline: deadlineSeconds !== undefined ? settledAt + Number(deadlineSeconds) : null,
+    settledAt: seconds(lease.settledAt ?? lease.startedAt),
+    attestedAt: attestedAt ? seconds(attestedAt) : null,
+    startDeadline: lease.startDeadline ? seconds(lease.startDeadline) : null,
     uptimePercent: uptime.startedAt ? uptime.uptimePercent : null,
     downtimeSeconds: uptime.downtimeSeconds,
     intervals: uptime.intervals.map((i) => ({
@@ -65,20 +37,21 @@ export async function readServiceLevel(opts: { db: Db; lease: Lease; now?: Date 
       seconds: i.seconds,
       reason: i.cause === "cluster-unreachable" ? "cluster unreachable" : "pods not ready",
     })),
-    refunds: all("DowntimeRefunded").map(({ args, row }) => ({
-      at: row.at.toISOString(),
-      seconds: Number(args.downtimeSeconds),
-      fromEarnings: args.fromEarnings,
-      fromBond: args.fromBond,
-      txHash: row.txHash,
+    refunds: refunds.map((r) => ({
+      at: r.at.toISOString(),
+      seconds: r.seconds,
+      fromEarnings: r.fromEarnings,
+      fromBond: r.fromBond,
+      txHash: r.txHash,
     })),
-    unstarted: unstarted
-      ? {
-          at: unstarted.row.at.toISOString(),
-          refund: unstarted.args.refund,
-          slashed: unstarted.args.slashed,
-          txHash: unstarted.row.txHash,
-        }
-      : null,
+    unstarted:
+      lease.unstartedRefund !== null
+        ? {
+            at: (lease.closedAt ?? lease.updatedAt).toISOString(),
+            refund: lease.unstartedRefund,
+            slashed: lease.unstartedSlash ?? "0",
+            txHash: null,
+          }
+        : null,
   };
 }

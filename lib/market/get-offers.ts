@@ -9,7 +9,7 @@ import { listProviderBonds } from "@/lib/market/market-integrity";
 import { rowsOf } from "@/lib/market/rows";
 import type { ProviderOffer } from "@/lib/market/screen-order";
 
-// Every provider with what it could sell right now and how its bid engine bids (strategy, step) (latest snapshot of each cluster that is up) and
+// Every provider with its attested reputation and what it could sell right now and how its bid engine bids (strategy, step) (latest snapshot of each cluster that is up) and
 // its pricing, the offered share of each cluster, its exposure and StorageClasses (with their prices) and
 // what it has already promised there (the same as
 // the bid engine counts): the input of the deploy form's screening and estimate. From the database only.
@@ -43,6 +43,7 @@ export async function getOffers({
     pricing: ProviderPricing | null;
     registered: boolean;
     auto_bid: boolean;
+    reputation: number | null;
     bid_strategy: "floor" | "undercut";
     undercut_step: string;
     reputation: number;
@@ -54,6 +55,7 @@ export async function getOffers({
       pricing: p.pricing,
       registered: p.registered,
       autoBid: p.auto_bid,
+      reputation: p.reputation ?? 0,
       bidStrategy: p.bid_strategy === "floor" ? "floor" : "undercut",
       undercutStep: String(p.undercut_step),
       clusters: [],

@@ -44,7 +44,7 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
     order?.bidWindowEndsAt.toISOString() ?? (chain ? new Date(chain.bidEnd * 1000).toISOString() : null);
   const settled = status === "active" || status === "closed";
   const [integrity, clock, sealedOnChain, chainLease] = await Promise.all([
-    readOrderIntegrity({ db, orderId: id, bidEndsAt: bidWindowEndsAt }),
+    readOrderIntegrity({ db, order: order ?? null }),
     readChainClock(),
     settled ? readSealedAuction(BigInt(id)) : null,
     status === "active" ? readChainLease(BigInt(id)) : null,
@@ -64,7 +64,8 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
       ...integrity,
       reveals: integrity.reveals.map((r) => ({ ...r, providerName: nameOf.get(r.provider) ?? null })),
       /** The contract's second-lowest reveal once settled (null with fewer than two: the max price is paid). */
-      secondPrice: integrity.format === "sealed" ? (sealedOnChain?.secondPrice ?? null) : null,
+      secondPrice:
+        integrity.format === "sealed" ? (sealedOnChain?.secondPrice ?? order?.secondPrice ?? null) : null,
     },
     /** A settled order's lease start: unattested, the page counts down to the refund deadline. */
     start:

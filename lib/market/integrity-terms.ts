@@ -13,9 +13,10 @@ import {
   MIN_START_DEADLINE_SECONDS,
 } from "@/lib/chain/order-types";
 import type { BuildOrderOptions } from "@/lib/market/build-order";
-import type { AuctionFormatName as AuctionFormat } from "@/lib/market/simulate-auction";
+import type { AuctionFormatName } from "@/lib/market/simulate-auction";
 
-export type { AuctionFormat };
+/** An auction format by name: "open" or "sealed" (the estimate's and the benchmark's name for it). */
+export type AuctionFormat = AuctionFormatName;
 export const AUCTION_FORMATS = ["open", "sealed"] as const satisfies readonly AuctionFormat[];
 
 /** The on-chain `uint8 auctionFormat` (lib/chain/order-types.ts) of a format, and back. */

@@ -1,14 +1,13 @@
 import "server-only";
-import { and, asc, eq, inArray } from "drizzle-orm";
-import { z } from "zod";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { chainEvents } from "@/db/schema";
-import { type AuctionFormat, auctionFormatOf } from "@/lib/market/integrity-terms";
+import { type Order, sealedBids } from "@/db/schema";
+import type { AuctionFormat } from "@/lib/market/integrity-terms";
 
 // An order's integrity terms and, for a sealed-bid auction, its commits and reveals, for the order
-// page. The signed order's fields come from its indexed OrderCreated event; commits and reveals from
-// the indexed BidCommitted and BidRevealed events (chain_events, written by the indexer for every
-// market event, keyed by order). The contract's settled second price is read live by the caller.
+// page: the signed order's fields and the commit count as the indexer stored them on the order row,
+// the reveals (BidRevealed, with their prices) from sealed_bids in chain order. The contract's
+// settled second price is read live by the caller.
 
 export interface OrderIntegrity {
   format: AuctionFormat;
@@ -22,58 +21,41 @@ export interface OrderIntegrity {
   reveals: { provider: string; price: string; at: string }[];
 }
 
-const decimal = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(Number);
-const orderArgs = z.object({
-  order: z.object({
-    auctionFormat: decimal.optional(),
-    revealWindow: decimal.optional(),
-    startDeadline: decimal.optional(),
-    minReputation: decimal.optional(),
-  }),
-});
-const revealArgs = z.object({
-  provider: z.string(),
-  price: z.string().regex(/^\d+$/),
-});
-
 export async function readOrderIntegrity(opts: {
   db: Db;
-  orderId: string;
-  /** The bid window's end, ISO. */
-  bidEndsAt: string | null;
+  /** The indexed order; null while not indexed yet (then nothing is claimed beyond an open auction). */
+  order: Order | null;
 }): Promise<OrderIntegrity> {
-  const rows = await opts.db
-    .select({ name: chainEvents.name, args: chainEvents.args, at: chainEvents.at })
-    .from(chainEvents)
-    .where(
-      and(
-        eq(chainEvents.orderId, opts.orderId),
-        inArray(chainEvents.name, ["OrderCreated", "BidCommitted", "BidRevealed"]),
-      ),
-    )
-    .orderBy(asc(chainEvents.blockNumber), asc(chainEvents.logIndex));
-  const created = rows.find((r) => r.name === "OrderCreated");
-  const order = created ? orderArgs.safeParse(created.args) : null;
-  const terms = order?.success ? order.data.order : {};
-  const format = auctionFormatOf(terms.auctionFormat ?? 0);
-  const revealWindowSeconds = terms.revealWindow ?? 0;
-  const reveals = rows.flatMap((r) => {
-    if (r.name !== "BidRevealed") return [];
-    const args = revealArgs.safeParse(r.args);
-    return args.success
-      ? [{ provider: args.data.provider.toLowerCase(), price: args.data.price, at: r.at.toISOString() }]
-      : [];
-  });
+  const { order } = opts;
+  if (!order)
+    return {
+      format: "open",
+      revealWindowSeconds: 0,
+      revealEndsAt: null,
+      startDeadlineSeconds: 0,
+      minReputation: 0,
+      commits: 0,
+      reveals: [],
+    };
+  const sealed = order.auctionFormat === "sealed";
+  const reveals = sealed
+    ? await opts.db
+        .select({ provider: sealedBids.provider, price: sealedBids.price, at: sealedBids.at })
+        .from(sealedBids)
+        .where(and(eq(sealedBids.orderId, order.id), eq(sealedBids.kind, "reveal")))
+        .orderBy(asc(sealedBids.blockNumber), asc(sealedBids.logIndex))
+    : [];
   return {
-    format,
-    revealWindowSeconds,
-    revealEndsAt:
-      format === "sealed" && opts.bidEndsAt
-        ? new Date(Date.parse(opts.bidEndsAt) + revealWindowSeconds * 1000).toISOString()
-        : null,
-    startDeadlineSeconds: terms.startDeadline ?? 0,
-    minReputation: terms.minReputation ?? 0,
-    commits: rows.filter((r) => r.name === "BidCommitted").length,
-    reveals,
+    format: order.auctionFormat,
+    revealWindowSeconds: order.revealWindowSeconds,
+    revealEndsAt: sealed
+      ? new Date(order.bidWindowEndsAt.getTime() + order.revealWindowSeconds * 1000).toISOString()
+      : null,
+    startDeadlineSeconds: order.startDeadlineSeconds,
+    minReputation: order.minReputation,
+    commits: order.commitCount,
+    reveals: reveals.flatMap((r) =>
+      r.price ? [{ provider: r.provider.toLowerCase(), price: r.price, at: r.at.toISOString() }] : [],
+    ),
   };
 }
