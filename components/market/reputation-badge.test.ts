@@ -43,7 +43,7 @@ describe("ReputationBadge", () => {
     expect(visible("all")).toBe(
       "Cluster uptime 97.5 % · Started on time 4 of 5 · Ended early 1 of 4 · SLA refunds 0.30 for 2m 0s down · Median time to Running 1m 15s",
     );
-    expect(visible("short")).toBe("Cluster uptime 97.5 % · Started on time 4 of 5");
+    expect(visible("short")).toBe("97.5 % uptime · 4/5 on time");
     expect(visible("none")).toBeNull();
   });
 

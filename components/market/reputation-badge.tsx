@@ -3,6 +3,7 @@ import { Badge } from "@/components/ui/badge";
 import {
   type ReputationView,
   reputationParts,
+  reputationShort,
   reputationSummary,
   reputationTone,
 } from "@/lib/market/reputation-view";
@@ -32,13 +33,14 @@ export function ReputationBadge(props: {
         <Badge tone="gray">new</Badge>
       </Link>
     );
-  const parts = reputationParts(r);
-  const shown =
+  const line =
     props.parts === "none"
-      ? []
+      ? null
       : props.parts === "short"
-        ? parts.filter((p) => p.key === "uptime" || p.key === "onTime")
-        : parts;
+        ? reputationShort(r)
+        : reputationParts(r)
+            .map((p) => `${p.label} ${p.value}`)
+            .join(" · ");
   return (
     <span className="inline-flex flex-col gap-0.5">
       <Link
@@ -55,13 +57,13 @@ export function ReputationBadge(props: {
           <span className="font-normal opacity-80">/100</span>
         </Badge>
       </Link>
-      {shown.length > 0 && (
+      {line && (
         <span
           className="text-xs text-zinc-600 dark:text-zinc-400"
           data-testid="reputation-parts"
           aria-hidden="true"
         >
-          {shown.map((p) => `${p.label} ${p.value}`).join(" · ")}
+          {line}
         </span>
       )}
     </span>
