@@ -28,7 +28,7 @@ export function ReputationBadge(props: {
         className="rounded-sm hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
         data-testid={props.testId ?? "reputation"}
         data-score=""
-        aria-label="No reputation yet: open the provider's page"
+        aria-label="new provider, no reputation yet: open its page"
       >
         <Badge tone="gray">new</Badge>
       </Link>
@@ -48,13 +48,14 @@ export function ReputationBadge(props: {
         className="w-fit rounded-full focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
         data-testid={props.testId ?? "reputation"}
         data-score={r.score}
-        aria-label={`Reputation ${r.score} of 100. ${reputationSummary(r)}. Open the provider's page.`}
+        // The name starts with the visible text ("63/100"), then says what the colour and line show.
+        aria-label={`${r.score}/100 reputation. ${reputationSummary(r)}. Open the provider's page.`}
         title={reputationSummary(r)}
       >
         <Badge tone={reputationTone(r.score)}>
           <span aria-hidden="true">★ </span>
           {r.score}
-          <span className="font-normal opacity-80">/100</span>
+          <span className="font-normal">/100</span>
         </Badge>
       </Link>
       {line && (

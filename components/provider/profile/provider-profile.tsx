@@ -40,7 +40,7 @@ export function ProviderProfile({ profile: p, now }: { profile: Profile; now: nu
                 href={p.website}
                 rel="noopener noreferrer nofollow"
                 target="_blank"
-                className="text-brand-700 hover:underline dark:text-brand-400"
+                className="text-brand-700 underline dark:text-brand-400"
               >
                 {p.website.replace(/^https?:\/\//, "")}
               </a>
