@@ -6,7 +6,9 @@ CREATE TABLE "bid_secrets" (
 	"commitment" text NOT NULL,
 	"cluster_id" uuid,
 	"commit_tx_hash" text,
+	"committed_at" timestamp with time zone,
 	"reveal_tx_hash" text,
+	"revealed_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "bid_secrets_order_id_provider_pk" PRIMARY KEY("order_id","provider")

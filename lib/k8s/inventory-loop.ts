@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, lt, notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { clusterUptime, clusters, inventorySnapshots } from "@/db/schema";
+import { clusters, clusterUptime, inventorySnapshots } from "@/db/schema";
 import { type ClusterClient, createClusterClient } from "./cluster-client";
 import { toClusterError } from "./cluster-error";
 import { decryptKubeconfig } from "./kubeconfig-crypto";

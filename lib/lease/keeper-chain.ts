@@ -28,9 +28,21 @@ export interface KeeperChain {
   /** The latest block's timestamp, seconds: the contract's `block.timestamp` for the next call is at least this. */
   chainSeconds(): Promise<number>;
   getOrder(id: bigint): Promise<{ status: KeeperOrderStatus; bidEnd: number; hasBid: boolean }>;
-  getLease(
-    id: bigint,
-  ): Promise<{ status: KeeperOrderStatus; endsAt: number; escrow: bigint; accrued: bigint }>;
+  getLease(id: bigint): Promise<{
+    status: KeeperOrderStatus;
+    endsAt: number;
+    escrow: bigint;
+    accrued: bigint;
+    /** Seconds; 0: the start is not attested yet. */
+    attestedAt: number;
+    startDeadline: number;
+  }>;
+  /** A provider's commitment on a sealed order: revealed, or closed (forfeited, released or won). */
+  getCommit(orderId: bigint, provider: Address): Promise<{ revealed: boolean; closed: boolean }>;
+  /** Sends cancelUnstarted (past the start deadline, never attested) and waits for the receipt. */
+  cancelUnstarted(id: bigint): Promise<{ txHash: Hex; detail: string }>;
+  /** Sends forfeitCommit (after the reveal window, unrevealed commit) and waits for the receipt. */
+  forfeitCommit(orderId: bigint, provider: Address): Promise<{ txHash: Hex; detail: string }>;
   /** Sends settle and waits for the receipt; says what it did. Throws a readable Error on revert. */
   settle(id: bigint): Promise<{ txHash: Hex; detail: string }>;
   /** Sends closeLease with `reason` (a short label) and waits for the receipt. */
@@ -60,7 +72,7 @@ export function createKeeperChain(opts: {
   };
 
   const send = async (
-    functionName: "settle" | "closeLease",
+    functionName: "settle" | "closeLease" | "cancelUnstarted" | "forfeitCommit",
     args: readonly [bigint] | readonly [bigint, Hex],
   ) => {
     try {
@@ -114,6 +126,35 @@ export function createKeeperChain(opts: {
         endsAt: Number(l.endsAt),
         escrow: l.escrow,
         accrued: l.accrued,
+        attestedAt: Number(l.attestedAt),
+        startDeadline: Number(l.startDeadline),
+      };
+    },
+    async getCommit(orderId, provider) {
+      const c = await client.readContract({
+        address: market,
+        abi: computeMarketAbi,
+        functionName: "getCommit",
+        args: [orderId, provider],
+      });
+      return { revealed: c.revealed, closed: c.closed };
+    },
+    async cancelUnstarted(id) {
+      const { hash, logs } = await send("cancelUnstarted", [id]);
+      const event = logs.find((l) => l.eventName === "LeaseUnstarted");
+      const args = event?.args as { refund?: bigint; slashed?: bigint } | undefined;
+      const detail = args
+        ? `start never attested: escrow ${args.refund} refunded, ${args.slashed} of the provider's bond to the tenant (base units)`
+        : "start never attested: cancelled";
+      return { txHash: hash, detail };
+    },
+    async forfeitCommit(orderId, provider) {
+      const { hash, logs } = await send("forfeitCommit", [orderId, provider]);
+      const event = logs.find((l) => l.eventName === "CommitForfeited");
+      const amount = (event?.args as { amount?: bigint } | undefined)?.amount;
+      return {
+        txHash: hash,
+        detail: `commit of ${provider.toLowerCase()} not revealed: ${amount ?? "part of its lock"} forfeited to the tenant`,
       };
     },
     async settle(id) {

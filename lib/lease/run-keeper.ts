@@ -1,8 +1,10 @@
 import "server-only";
-import { and, eq, inArray, lt, lte, notExists, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
+import type { Address } from "viem";
 import type { Db } from "@/db/client";
 import { keeperActions, leases, orders } from "@/db/schema";
 import { listAutoTopUpLeases } from "@/lib/chain/list-auto-top-up-leases";
+import { listUnrevealedCommits } from "@/lib/market/market-integrity";
 import type { KeeperChain } from "./keeper-chain";
 import { leaseMoneyAt } from "./lease-money-at";
 
@@ -18,6 +20,12 @@ import { leaseMoneyAt } from "./lease-money-at";
 // a claim whose sender died is taken over once stale, and by then the chain shows whether it landed.
 // A lease may be topped up many times: each top-up is keyed by its episode, the lease's on-chain
 // `autoTopUpUsed` before it, which each top-up raises, so one low-runway episode gets one transaction.
+//
+// Market integrity: a sealed order settles only after its reveal window (bid window + revealWindow); a
+// lease never attested by its start deadline is cancelled (cancelUnstarted: the tenant gets the escrow
+// back plus a slice of the provider's bond), and an unattested lease is never "over" (nothing accrues
+// before the attestation); after a reveal window, every commitment not revealed is forfeited
+// (forfeitCommit), one action per (order, provider): its episode is the provider's address as an integer.
 
 /** A failed settle or close is retried after this long (a revert that persists costs one simulate per retry). */
 const RETRY_AFTER_MS = 30_000;
@@ -25,7 +33,13 @@ const RETRY_AFTER_MS = 30_000;
 const STALE_CLAIM_MS = 90_000;
 
 /** Reverts that mean "not yet" (chain time still before the window's end or the lease's end): try again next tick. */
-const NOT_YET = new Set(["BiddingOpen", "NotAuthorizedToClose"]);
+const NOT_YET = new Set([
+  "BiddingOpen",
+  "NotAuthorizedToClose",
+  "RevealOpen",
+  "NotRevealPhase",
+  "StartDeadlineNotPassed",
+]);
 
 /** Reverts that mean a top-up is no longer due (someone topped up, the tenant changed the rule): skipped. */
 const TOP_UP_NOT_DUE = new Set(["RunwayNotLow", "AutoTopUpCapReached", "NoAutoTopUpRule", "NotActive"]);
@@ -34,10 +48,13 @@ export interface KeeperTickResult {
   settled: number;
   closed: number;
   toppedUp: number;
+  /** Leases cancelled for a start never attested in time; unrevealed sealed commits forfeited. */
+  cancelledUnstarted: number;
+  forfeited: number;
   failed: number;
 }
 
-type Kind = "settle" | "close" | "top-up";
+type Kind = "settle" | "close" | "top-up" | "cancel-unstarted" | "forfeit-commit";
 
 const key = (kind: Kind, targetId: string, episode = "0") =>
   and(eq(keeperActions.kind, kind), eq(keeperActions.targetId, targetId), eq(keeperActions.episode, episode));
@@ -88,13 +105,13 @@ async function finish(
 }
 
 /** The chain shows the order or lease handled by someone else: a claim of ours still open says so. */
-async function markHandledElsewhere(db: Db, kind: Kind, targetId: string, detail: string) {
+async function markHandledElsewhere(db: Db, kind: Kind, targetId: string, detail: string, episode = "0") {
   await db
     .update(keeperActions)
     .set({ result: "skipped", detail, updatedAt: sql`now()` })
     .where(
       and(
-        key(kind, targetId),
+        key(kind, targetId, episode),
         or(
           eq(keeperActions.result, "failed"),
           and(eq(keeperActions.result, "pending"), lt(keeperActions.updatedAt, ago(STALE_CLAIM_MS))),
@@ -110,27 +127,33 @@ async function act(
   targetId: string,
   send: () => Promise<{ txHash: string; detail: string }>,
   stillDue: () => Promise<boolean>,
+  episode = "0",
 ): Promise<"done" | "failed" | "not-yet" | "skipped"> {
   try {
     const { txHash, detail } = await send();
-    await finish(db, kind, targetId, { result: "done", detail, txHash });
+    await finish(db, kind, targetId, { result: "done", detail, txHash }, episode);
     return "done";
   } catch (error) {
     const message = (error as Error).message.split("\n")[0] ?? "unknown error";
     if (NOT_YET.has(message)) {
       // The chain's clock is behind the one we selected with: give the claim back, no record.
-      await db.delete(keeperActions).where(and(key(kind, targetId), eq(keeperActions.result, "pending")));
+      await db
+        .delete(keeperActions)
+        .where(and(key(kind, targetId, episode), eq(keeperActions.result, "pending")));
       return "not-yet";
     }
     // A race lost to another sender (UnexpectedStatus) is not a failure: the work is done.
     if (!(await stillDue().catch(() => true))) {
-      await finish(db, kind, targetId, {
-        result: "skipped",
-        detail: `already handled on-chain (${message})`,
-      });
+      await finish(
+        db,
+        kind,
+        targetId,
+        { result: "skipped", detail: `already handled on-chain (${message})` },
+        episode,
+      );
       return "skipped";
     }
-    await finish(db, kind, targetId, { result: "failed", detail: message });
+    await finish(db, kind, targetId, { result: "failed", detail: message }, episode);
     return "failed";
   }
 }
@@ -141,7 +164,14 @@ export async function runKeeperTick(opts: {
   now?: Date;
 }): Promise<KeeperTickResult> {
   const { db, chain } = opts;
-  const result: KeeperTickResult = { settled: 0, closed: 0, toppedUp: 0, failed: 0 };
+  const result: KeeperTickResult = {
+    settled: 0,
+    closed: 0,
+    toppedUp: 0,
+    cancelledUnstarted: 0,
+    forfeited: 0,
+    failed: 0,
+  };
   // Chain time may run ahead of the wall clock (a dev chain moved forward) or lag it by a block: the
   // later of the two selects candidates, and the contract's own check (simulated first) has the last word.
   const chainSeconds = await chain.chainSeconds();
@@ -161,10 +191,17 @@ export async function runKeeperTick(opts: {
         ),
     );
 
+  // A sealed order settles after its reveal window (revealWindowSeconds is 0 for open auctions).
   const due = await db
     .select({ id: orders.id })
     .from(orders)
-    .where(and(eq(orders.status, "open"), lte(orders.bidWindowEndsAt, now), finished("settle", orders.id)))
+    .where(
+      and(
+        eq(orders.status, "open"),
+        lte(sql`${orders.bidWindowEndsAt} + make_interval(secs => ${orders.revealWindowSeconds})`, now),
+        finished("settle", orders.id),
+      ),
+    )
     .orderBy(orders.bidWindowEndsAt);
   for (const { id } of due) {
     const order = await chain.getOrder(BigInt(id));
@@ -189,7 +226,9 @@ export async function runKeeperTick(opts: {
     .from(leases)
     .where(and(eq(leases.status, "active"), finished("close", leases.id)));
   for (const lease of active) {
-    const startedAt = Math.floor(lease.startedAt.getTime() / 1000);
+    // Unattested: nothing accrues, so it is never over; past its start deadline it is cancelled below.
+    if (!lease.attestedAt) continue;
+    const startedAt = Math.floor(lease.attestedAt.getTime() / 1000);
     const endsAt = lease.endsAt ? Math.floor(lease.endsAt.getTime() / 1000) : Number.POSITIVE_INFINITY;
     const money = leaseMoneyAt(
       {
@@ -219,6 +258,75 @@ export async function runKeeperTick(opts: {
       async () => (await chain.getLease(BigInt(lease.id))).status === "active",
     );
     if (outcome === "done") result.closed++;
+    if (outcome === "failed") result.failed++;
+  }
+
+  const unstarted = await db
+    .select({ id: leases.id })
+    .from(leases)
+    .where(
+      and(
+        eq(leases.status, "active"),
+        isNull(leases.attestedAt),
+        lte(leases.startDeadline, now),
+        finished("cancel-unstarted", leases.id),
+      ),
+    );
+  for (const { id } of unstarted) {
+    const onChain = await chain.getLease(BigInt(id));
+    if (onChain.status !== "active" || onChain.attestedAt > 0) {
+      const what = onChain.status !== "active" ? `already ${onChain.status}` : "attested";
+      await markHandledElsewhere(db, "cancel-unstarted", id, `${what} on-chain`);
+      continue;
+    }
+    if (!(await claim(db, "cancel-unstarted", id))) continue;
+    const outcome = await act(
+      db,
+      "cancel-unstarted",
+      id,
+      () => chain.cancelUnstarted(BigInt(id)),
+      async () => {
+        const l = await chain.getLease(BigInt(id));
+        return l.status === "active" && l.attestedAt === 0;
+      },
+    );
+    if (outcome === "done") result.cancelledUnstarted++;
+    if (outcome === "failed") result.failed++;
+  }
+
+  for (const { orderId, provider } of await listUnrevealedCommits(db, now)) {
+    const episode = BigInt(provider).toString();
+    const [done] = await db
+      .select({ result: keeperActions.result })
+      .from(keeperActions)
+      .where(
+        and(key("forfeit-commit", orderId, episode), inArray(keeperActions.result, ["done", "skipped"])),
+      );
+    if (done) continue;
+    const commit = await chain.getCommit(BigInt(orderId), provider as Address);
+    if (commit.revealed || commit.closed) {
+      await markHandledElsewhere(
+        db,
+        "forfeit-commit",
+        orderId,
+        "already revealed or settled on-chain",
+        episode,
+      );
+      continue;
+    }
+    if (!(await claim(db, "forfeit-commit", orderId, episode))) continue;
+    const outcome = await act(
+      db,
+      "forfeit-commit",
+      orderId,
+      () => chain.forfeitCommit(BigInt(orderId), provider as Address),
+      async () => {
+        const c = await chain.getCommit(BigInt(orderId), provider as Address);
+        return !c.revealed && !c.closed;
+      },
+      episode,
+    );
+    if (outcome === "done") result.forfeited++;
     if (outcome === "failed") result.failed++;
   }
 

@@ -47,7 +47,10 @@ export async function getProviderBond(db: DbOrTx, address: string): Promise<Prov
 }
 
 /** Latest bonds of the given providers (all indexed ones when omitted), by address. */
-export async function listProviderBonds(db: DbOrTx, addresses?: string[]): Promise<Map<string, ProviderBond>> {
+export async function listProviderBonds(
+  db: DbOrTx,
+  addresses?: string[],
+): Promise<Map<string, ProviderBond>> {
   const list = addresses?.map((a) => a.toLowerCase());
   if (list && list.length === 0) return new Map();
   const rows = await db
@@ -123,7 +126,9 @@ export async function getLeaseIntegrity(
     lease.closedAt?.getTime() ?? Number.POSITIVE_INFINITY,
     lease.endsAt?.getTime() ?? Number.POSITIVE_INFINITY,
   );
-  const runSeconds = lease.attestedAt ? Math.max(0, Math.floor((until - lease.attestedAt.getTime()) / 1000)) : 0;
+  const runSeconds = lease.attestedAt
+    ? Math.max(0, Math.floor((until - lease.attestedAt.getTime()) / 1000))
+    : 0;
   return {
     leaseId,
     settledAt: lease.settledAt,
@@ -150,7 +155,9 @@ export async function getLeaseIntegrity(
     })),
     runSeconds,
     uptimePercent:
-      runSeconds > 0 ? Math.max(0, 100 * (1 - Math.min(lease.downtimeSeconds, runSeconds) / runSeconds)) : null,
+      runSeconds > 0
+        ? Math.max(0, 100 * (1 - Math.min(lease.downtimeSeconds, runSeconds) / runSeconds))
+        : null,
   };
 }
 
@@ -172,7 +179,7 @@ export interface SealedAuctionView {
 /** A sealed order's auction as indexed; null for an unknown or open-format order. */
 export async function getSealedAuctionView(db: DbOrTx, orderId: string): Promise<SealedAuctionView | null> {
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
-  if (!order || order.auctionFormat !== "sealed") return null;
+  if (order?.auctionFormat !== "sealed") return null;
   const rows = await db
     .select()
     .from(sealedBids)
@@ -182,7 +189,9 @@ export async function getSealedAuctionView(db: DbOrTx, orderId: string): Promise
     orderId,
     bidWindowEndsAt: order.bidWindowEndsAt,
     revealEndsAt: new Date(order.bidWindowEndsAt.getTime() + order.revealWindowSeconds * 1000),
-    commits: rows.filter((r) => r.kind === "commit").map((r) => ({ provider: r.provider, bidder: r.bidder, at: r.at })),
+    commits: rows
+      .filter((r) => r.kind === "commit")
+      .map((r) => ({ provider: r.provider, bidder: r.bidder, at: r.at })),
     reveals: rows
       .filter((r) => r.kind === "reveal")
       .map((r) => ({ provider: r.provider, price: r.price ?? "0", at: r.at })),

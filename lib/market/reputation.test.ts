@@ -62,7 +62,12 @@ beforeAll(async () => {
   ]);
   await db.insert(leases).values([
     // good: two leases attested within 30 s and 50 s, run 10 h, one closed normally by the tenant.
-    lease(good, { attestedAt: new Date(min(600).getTime() + 30_000), status: "closed", closedAt: min(0), closedBy: tenant }),
+    lease(good, {
+      attestedAt: new Date(min(600).getTime() + 30_000),
+      status: "closed",
+      closedAt: min(0),
+      closedBy: tenant,
+    }),
     lease(good, { attestedAt: new Date(min(600).getTime() + 50_000) }),
     // bad: one attested late (after its deadline, 15 min), then closed early by its operator;
     lease(bad, {
@@ -166,7 +171,9 @@ describe("provider reputation from the database", () => {
     const list = await listProviderReputations(handle.db, { now });
     expect(list.map((r) => r.address)).toEqual([good, fresh, bad]);
     expect(list[1]?.score).toBe(NEUTRAL_REPUTATION);
-    const stranger = await getProviderReputation(handle.db, "0x00000000000000000000000000000000000000dd", { now });
+    const stranger = await getProviderReputation(handle.db, "0x00000000000000000000000000000000000000dd", {
+      now,
+    });
     expect(stranger.score).toBe(NEUTRAL_REPUTATION);
   });
 });

@@ -88,7 +88,8 @@ export function scoreReputation(parts: ReputationParts): { score: number; subSco
           ),
   };
   let sum = 0;
-  for (const [k, w] of Object.entries(REPUTATION_WEIGHTS)) sum += w * subScores[k as keyof ReputationSubScores];
+  for (const [k, w] of Object.entries(REPUTATION_WEIGHTS))
+    sum += w * subScores[k as keyof ReputationSubScores];
   return { score: Math.round(100 * sum), subScores };
 }
 

@@ -25,12 +25,15 @@ import { demoClusterOffers, demoPricing, demoProfiles } from "@/dev/seed";
 import { encryptKubeconfig } from "@/lib/k8s/kubeconfig-crypto";
 import { readInventory } from "@/lib/k8s/read-inventory";
 import { simClient, simKubeconfig } from "@/lib/k8s/sim-test-client";
+import { sealedCommitment } from "@/lib/market/bid-engine/sealed-commitment";
+import { bondRequired } from "@/lib/market/bond-required";
 import { type BidChain, runBidEngineTick } from "./bid-engine/run-bid-engine";
 import { getOffers } from "./get-offers";
 import { canonicalizeManifest, type ManifestInput, manifestTotals } from "./manifest";
 import { screenOrder } from "./screen-order";
 
 const OPERATOR = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8" as Address;
+const ZERO_HASH = `0x${"0".repeat(64)}` as Hex;
 const PROVIDERS = [
   "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
   "0x90f79bf6eb2c4f870365e785982e1f101e93b906",
@@ -43,7 +46,36 @@ class OpenChain implements BidChain {
   bidders: string[] = [];
   prices = new Map<string, bigint>();
   async getProvider() {
-    return { registered: true, operator: OPERATOR };
+    return { registered: true, operator: OPERATOR, reputation: this.reputation };
+  }
+  reputation = 50;
+  /** Free bond per provider (lower case); unlisted: plenty. */
+  free = new Map<string, bigint>();
+  async bondRequired(price: bigint, duration: number) {
+    return bondRequired(price, duration, { bondBps: 2000, bondCap: 1_000_000_000n });
+  }
+  async freeBond(provider: Address) {
+    return this.free.get(provider.toLowerCase()) ?? 10n ** 18n;
+  }
+  commits = new Map<string, { commitment: Hex; revealed: boolean; price?: bigint }>();
+  async getCommit(orderId: bigint, provider: Address) {
+    return (
+      this.commits.get(`${orderId}:${provider.toLowerCase()}`) ?? { commitment: ZERO_HASH, revealed: false }
+    );
+  }
+  async commitBid(a: { orderId: bigint; provider: Address; commitment: Hex }) {
+    this.commits.set(`${a.orderId}:${a.provider.toLowerCase()}`, {
+      commitment: a.commitment,
+      revealed: false,
+    });
+    return `0x${"cc".repeat(32)}` as Hex;
+  }
+  async revealBid(a: { orderId: bigint; provider: Address; price: bigint; salt: Hex }) {
+    const key = `${a.orderId}:${a.provider.toLowerCase()}`;
+    const c = this.commits.get(key);
+    if (!c || c.commitment !== sealedCommitment(a)) throw new Error("InvalidReveal");
+    this.commits.set(key, { ...c, revealed: true, price: a.price });
+    return `0x${"dd".repeat(32)}` as Hex;
   }
   async hasAttribute() {
     return true;

@@ -3,9 +3,11 @@ import { describe, expect, it } from "vitest";
 import { toBytes32Text } from "@/lib/chain/order-types";
 import {
   applyMarketEvent,
+  bondTouches,
   bytes32Label,
   type ChainLease,
   emptyEventRows,
+  eventKeys,
   type MarketState,
   providerAttributeLabels,
 } from "./apply-market-event";
@@ -144,6 +146,8 @@ describe("applyMarketEvent", () => {
       operator,
       attributes: ["region=us-east"],
       registeredAt: at,
+      reputation: 0,
+      reputationAttestedAt: null,
     });
     applyMarketEvent(state, { name: "ProviderDeregistered", args: { provider }, logIndex: 2, ...where }, at);
     expect(state.providers.get(provider)).toMatchObject({
@@ -151,5 +155,232 @@ describe("applyMarketEvent", () => {
       operator: null,
       attributes: [],
     });
+  });
+});
+
+describe("applyMarketEvent: market integrity", () => {
+  const tenant = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc";
+  const rival = "0x90f79bf6eb2c4f870365e785982e1f101e93b906";
+  const zero32 = `0x${"0".repeat(64)}` as Hex;
+  let log = 0;
+  const ev = (e: Pick<MarketEvent, "name" | "args">): MarketEvent =>
+    ({ ...e, logIndex: log++, ...where }) as MarketEvent;
+  const order = (over: Record<string, unknown> = {}) =>
+    ev({
+      name: "OrderCreated",
+      args: {
+        orderId: 7n,
+        tenant,
+        orderHash: `0x${"c".repeat(64)}`,
+        bidEnd: 1_900_000_000n,
+        order: {
+          tenant,
+          specHash: `0x${"d".repeat(64)}`,
+          cpuMillicores: 1000n,
+          memoryMiB: 1024n,
+          storageMiB: 0n,
+          gpuCount: 0n,
+          gpuModel: zero32,
+          requiredAttributes: [],
+          maxPricePerHour: 100n,
+          duration: 3600n,
+          deposit: 100n,
+          bidWindow: 60n,
+          nonce: 0n,
+          deadline: 0n,
+          startDeadline: 600n,
+          auctionFormat: 1n,
+          revealWindow: 300n,
+          minReputation: 40n,
+          ...over,
+        },
+      },
+    } as never);
+
+  it("folds a sealed auction: commits, reveals (lowest best, second kept), and a forfeited commit", () => {
+    const state = empty();
+    const rows = emptyEventRows();
+    const third = "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65";
+    const events: MarketEvent[] = [
+      order(),
+      ev({ name: "BidCommitted", args: { orderId: 7n, provider, bidder: provider } }),
+      ev({ name: "BidCommitted", args: { orderId: 7n, provider: rival, bidder: rival } }),
+      ev({ name: "BidCommitted", args: { orderId: 7n, provider: third, bidder: third } }),
+      ev({ name: "BidRevealed", args: { orderId: 7n, provider, price: 60n } }),
+      ev({ name: "BidRevealed", args: { orderId: 7n, provider: rival, price: 50n } }),
+      ev({ name: "CommitForfeited", args: { orderId: 7n, provider: third, amount: 2n } }),
+    ];
+    for (const e of events) expect(applyMarketEvent(state, e, at, rows)).toBeUndefined();
+    expect(state.orders.get("7")).toMatchObject({
+      auctionFormat: "sealed",
+      revealWindowSeconds: 300,
+      minReputation: 40,
+      startDeadlineSeconds: 600,
+      commitCount: 3,
+      revealCount: 2,
+      bidCount: 2,
+      bestProvider: rival,
+      bestPrice: "50",
+      secondPrice: "60",
+    });
+    expect(rows.sealedBids.map((r) => [r.kind, r.provider, r.price, r.amount])).toEqual([
+      ["commit", provider, null, null],
+      ["commit", rival, null, null],
+      ["commit", third, null, null],
+      ["reveal", provider, "60", null],
+      ["reveal", rival, "50", null],
+      ["forfeit", third, null, "2"],
+    ]);
+    expect(rows.bids.map((b) => [b.provider, b.price])).toEqual([
+      [provider, "60"],
+      [rival, "50"],
+    ]);
+    // A tie with the best keeps the first and makes the tie the second price.
+    applyMarketEvent(
+      state,
+      ev({ name: "BidRevealed", args: { orderId: 7n, provider: third, price: 50n } }),
+      at,
+      rows,
+    );
+    expect(state.orders.get("7")).toMatchObject({ bestProvider: rival, bestPrice: "50", secondPrice: "50" });
+  });
+
+  const started = () => {
+    const state = empty();
+    applyMarketEvent(state, order({ auctionFormat: 0n, revealWindow: 0n }), at);
+    applyMarketEvent(
+      state,
+      ev({
+        name: "LeaseStarted",
+        args: {
+          leaseId: 7n,
+          provider,
+          tenant,
+          pricePerHour: 3600n,
+          startedAt: BigInt(at.getTime() / 1000),
+          endsAt: BigInt(at.getTime() / 1000 + 3600),
+          feeBps: 0n,
+          early: false,
+        },
+      }),
+      at,
+    );
+    return state;
+  };
+
+  it("dates the start deadline from settlement, then records the attested start, downtime refunds and slashes", () => {
+    const state = started();
+    expect(state.leases.get("7")).toMatchObject({
+      settledAt: at,
+      startDeadline: new Date(at.getTime() + 600_000),
+      attestedAt: null,
+    });
+    const rows = emptyEventRows();
+    const t = at.getTime() / 1000;
+    const spec = `0x${"e".repeat(64)}` as Hex;
+    const later = new Date(at.getTime() + 90_000);
+    expect(
+      applyMarketEvent(
+        state,
+        ev({
+          name: "LeaseStartAttested",
+          args: { leaseId: 7n, specHash: spec, startedAt: BigInt(t + 90), endsAt: BigInt(t + 3690) },
+        }),
+        later,
+        rows,
+      ),
+    ).toBeUndefined();
+    expect(
+      applyMarketEvent(
+        state,
+        ev({
+          name: "LeaseStartAttested",
+          args: { leaseId: 7n, specHash: spec, startedAt: BigInt(t + 90), endsAt: BigInt(t + 3690) },
+        }),
+        later,
+        rows,
+      ),
+    ).toMatch(/attested twice/);
+    const refund = ev({
+      name: "DowntimeRefunded",
+      args: { leaseId: 7n, downtimeSeconds: 120n, fromEarnings: 100n, fromBond: 20n },
+    });
+    const slash = ev({
+      name: "BondSlashed",
+      args: { leaseId: 7n, provider, amount: 20n, to: tenant, reason: toBytes32Text("sla") },
+    });
+    applyMarketEvent(state, refund, later, rows);
+    applyMarketEvent(state, slash, later, rows);
+    expect(state.leases.get("7")).toMatchObject({
+      attestedAt: new Date((t + 90) * 1000),
+      endsAt: new Date((t + 3690) * 1000),
+      attestedSpecHash: spec,
+      downtimeSeconds: 120,
+      slaRefunded: "120",
+    });
+    expect(rows.downtimeRefunds).toMatchObject([
+      { leaseId: "7", provider, seconds: 120, fromEarnings: "100", fromBond: "20" },
+    ]);
+    expect(rows.payments.map((p) => [p.kind, p.account, p.amount, p.leaseId])).toEqual([
+      ["sla-refund", tenant, "100", "7"],
+      ["slash", tenant, "20", "7"],
+    ]);
+    expect(rows.bondEvents).toMatchObject([
+      { kind: "slash", provider, amount: "20", orderId: "7", recipient: tenant, reason: "sla" },
+    ]);
+  });
+
+  it("closes a lease cancelled unstarted, with the escrow refunded and the slash recorded", () => {
+    const state = started();
+    const rows = emptyEventRows();
+    applyMarketEvent(
+      state,
+      ev({ name: "LeaseUnstarted", args: { leaseId: 7n, refund: 100n, slashed: 6n } }),
+      at,
+      rows,
+    );
+    expect(state.leases.get("7")).toMatchObject({
+      status: "closed",
+      closeReason: "unstarted",
+      unstartedRefund: "100",
+      unstartedSlash: "6",
+    });
+    expect(rows.payments.map((p) => [p.kind, p.amount])).toEqual([["refund", "100"]]);
+  });
+
+  it("records bond movements as rows and reputation on the provider", () => {
+    const state = empty();
+    const rows = emptyEventRows();
+    const events = [
+      ev({ name: "BondDeposited", args: { provider, amount: 500n, total: 500n } }),
+      ev({ name: "BondWithdrawalRequested", args: { provider, amount: 200n, unbondAt: 1_900_000_060n } }),
+      ev({ name: "BondWithdrawn", args: { provider, amount: 200n } }),
+      ev({ name: "ReputationAttested", args: { provider, score: 73n } }),
+    ];
+    for (const e of events) expect(applyMarketEvent(state, e, at, rows)).toBeUndefined();
+    expect(rows.bondEvents.map((b) => [b.kind, b.amount, b.total, b.unbondAt])).toEqual([
+      ["deposit", "500", "500", null],
+      ["withdrawal-requested", "200", null, new Date(1_900_000_060_000)],
+      ["withdrawn", "200", null, null],
+    ]);
+    expect(state.providers.get(provider)).toMatchObject({ reputation: 73, reputationAttestedAt: at });
+    expect(rows.reputationAttestations).toMatchObject([{ provider, score: 73 }]);
+    expect(eventKeys(events[3]!)).toEqual({ orderId: null, provider });
+  });
+
+  it("names the providers whose bond an event may move, including the outbid one", () => {
+    const state = empty();
+    applyMarketEvent(state, order({ auctionFormat: 0n, revealWindow: 0n }), at);
+    applyMarketEvent(
+      state,
+      ev({ name: "BidPlaced", args: { orderId: 7n, provider, bidder: provider, pricePerHour: 90n } }),
+      at,
+    );
+    const outbid = ev({
+      name: "BidPlaced",
+      args: { orderId: 7n, provider: rival, bidder: rival, pricePerHour: 80n },
+    });
+    expect(bondTouches(state, outbid).sort()).toEqual([provider, rival].sort());
+    expect(bondTouches(state, ev({ name: "ReputationAttested", args: { provider, score: 1n } }))).toEqual([]);
   });
 });

@@ -51,7 +51,13 @@ export type ChainLease = Pick<
 >;
 export type ChainProvider = Pick<
   Provider,
-  "address" | "registered" | "operator" | "attributes" | "registeredAt" | "reputation" | "reputationAttestedAt"
+  | "address"
+  | "registered"
+  | "operator"
+  | "attributes"
+  | "registeredAt"
+  | "reputation"
+  | "reputationAttestedAt"
 >;
 export type NewBid = Omit<Bid, "id">;
 export type NewPayment = Omit<Payment, "id">;

@@ -7,16 +7,21 @@ import type { Address, PublicClient } from "viem";
 import type { Db } from "@/db/client";
 import {
   bids,
+  bondEvents,
   chainEvents,
+  downtimeRefunds,
   leaseDelegates,
   leaseSpecRevisions,
   leases,
   orders,
   payments,
   providers,
+  reputationAttestations,
+  sealedBids,
 } from "@/db/schema";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { attributeId } from "@/lib/chain/order-types";
+import { getProviderBond, listProviderBonds } from "@/lib/market/market-integrity";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 const orderStatus = ["none", "open", "cancelled", "expired", "leased", "leased"] as const;
@@ -72,6 +77,10 @@ export async function compareWithChain(db: Db, pub: PublicClient, market: Addres
       escrow: bigint;
       paidOut: bigint;
       accrued: bigint;
+      attestedAt: number;
+      startDeadline: number;
+      downtimeSeconds: number;
+      refunded: bigint;
     }>("getLease", [BigInt(l.id)]);
     const p = `lease ${l.id}`;
     diff(`${p} status`, l.status, leaseStatus[chain.status]);
@@ -83,6 +92,16 @@ export async function compareWithChain(db: Db, pub: PublicClient, market: Addres
     diff(`${p} feeBps`, l.feeBps, chain.feeBps);
     diff(`${p} deposit/escrow`, l.deposit, chain.escrow);
     diff(`${p} withdrawn/paidOut`, l.withdrawn, chain.paidOut);
+    diff(`${p} attestedAt`, l.attestedAt ? l.attestedAt.getTime() / 1000 : 0, chain.attestedAt);
+    diff(`${p} startDeadline`, l.startDeadline ? l.startDeadline.getTime() / 1000 : 0, chain.startDeadline);
+    diff(`${p} downtimeSeconds`, l.downtimeSeconds, chain.downtimeSeconds);
+    // The chain's `refunded` is the part out of earnings; slaRefunded counts the bond part too.
+    const refundRows = (await db.select().from(downtimeRefunds)).filter((r) => r.leaseId === l.id);
+    diff(
+      `${p} refunded`,
+      refundRows.reduce((s, r) => s + BigInt(r.fromEarnings), 0n),
+      chain.refunded,
+    );
     // The chain keeps no hash before the first update (revision 0 runs the order's spec).
     const [specHash, revision] = await read<[string, number]>("getLeaseSpec", [BigInt(l.id)]);
     const order = orderRows.find((o) => o.id === l.id);
@@ -92,12 +111,17 @@ export async function compareWithChain(db: Db, pub: PublicClient, market: Addres
     diff(`${p} revision rows`, revisions.length, revision);
     if (l.status === "closed")
       diff(`${p} accrued`, l.withdrawn, await read<bigint>("accrued", [BigInt(l.id)]));
-    // Money in = money out for a closed lease: deposit + top-ups = withdrawals + fees + refunds.
+    // Money in = money out for a closed lease: deposit + top-ups = withdrawals + fees + refunds + SLA
+    // refunds out of earnings (bond money paid to the tenant, "slash", is not escrow).
     if (l.status === "closed") {
       const rows = (await db.select().from(payments)).filter((x) => x.orderId === l.id);
       const sum = (kinds: string[]) =>
         rows.filter((x) => kinds.includes(x.kind)).reduce((s, x) => s + BigInt(x.amount), 0n);
-      diff(`${p} payments balance`, sum(["deposit", "topup"]), sum(["withdrawal", "fee", "refund"]));
+      diff(
+        `${p} payments balance`,
+        sum(["deposit", "topup"]),
+        sum(["withdrawal", "fee", "refund", "sla-refund"]),
+      );
     }
   }
 
@@ -105,6 +129,16 @@ export async function compareWithChain(db: Db, pub: PublicClient, market: Addres
     const chain = await read<{ operator: string; registered: boolean }>("getProvider", [pr.address]);
     const p = `provider ${pr.address}`;
     diff(`${p} registered`, pr.registered, chain.registered);
+    diff(`${p} reputation`, pr.reputation, (chain as { reputation?: number }).reputation ?? 0);
+    const bond = await getProviderBond(db, pr.address);
+    if (bond) {
+      const onChain = await read<{ total: bigint; locked: bigint; unbonding: bigint }>("getBond", [
+        pr.address,
+      ]);
+      diff(`${p} bond total`, bond.total, onChain.total);
+      diff(`${p} bond locked`, bond.locked, onChain.locked);
+      diff(`${p} bond unbonding`, bond.unbonding, onChain.unbonding);
+    }
     diff(`${p} operator`, pr.operator ?? ZERO, chain.operator.toLowerCase());
     for (const label of pr.attributes) {
       const [key = "", value = ""] = label.split("=");
@@ -145,6 +179,31 @@ export async function dumpIndexedTables(db: Db) {
         .from(leaseDelegates)
         .orderBy(asc(leaseDelegates.blockNumber), asc(leaseDelegates.logIndex))
     ).map(json),
+    bondEvents: strip(
+      await db.select().from(bondEvents).orderBy(asc(bondEvents.blockNumber), asc(bondEvents.logIndex)),
+      true,
+    ),
+    downtimeRefunds: strip(
+      await db
+        .select()
+        .from(downtimeRefunds)
+        .orderBy(asc(downtimeRefunds.blockNumber), asc(downtimeRefunds.logIndex)),
+      true,
+    ),
+    reputationAttestations: (
+      await db
+        .select()
+        .from(reputationAttestations)
+        .orderBy(asc(reputationAttestations.blockNumber), asc(reputationAttestations.logIndex))
+    ).map(json),
+    sealedBids: (
+      await db.select().from(sealedBids).orderBy(asc(sealedBids.blockNumber), asc(sealedBids.logIndex))
+    ).map(json),
+    // Bonds are read at the end of each indexed range, so which blocks have a reading depends on the batch
+    // size; the latest reading per provider (what every reader uses) does not.
+    providerBonds: [...(await listProviderBonds(db)).values()]
+      .sort((a, b) => a.provider.localeCompare(b.provider))
+      .map(({ blockNumber: _b, at: _a, ...bond }) => json(bond)),
     chainEvents: (
       await db.select().from(chainEvents).orderBy(asc(chainEvents.blockNumber), asc(chainEvents.logIndex))
     ).map(json),

@@ -4,8 +4,8 @@
 // leaves half a range. Re-running a range is a no-op (events already in chain_events are not re-applied).
 import "server-only";
 import type { Address, Hex, PublicClient } from "viem";
-import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import type { Db } from "@/db/client";
+import { computeMarketAbi } from "@/lib/chain/generated/contracts";
 import { applyMarketEvent, bondTouches, emptyEventRows, eventKeys } from "./apply-market-event";
 import { decodeMarketLog, type MarketEvent } from "./decode-market-log";
 import {
@@ -193,15 +193,15 @@ async function readBonds(
   blockNumber: bigint,
   at: Date,
 ): Promise<BondSnapshot[]> {
-  const read = client.readContract;
-  if (!read || providers.length === 0) return [];
+  if (!client.readContract || providers.length === 0) return [];
+  const reader = client as Pick<PublicClient, "readContract">;
   const out: BondSnapshot[] = [];
   for (let i = 0; i < providers.length; i += BOND_READ_CONCURRENCY) {
     const batch = providers.slice(i, i + BOND_READ_CONCURRENCY);
     const bonds = await Promise.all(
       batch.map((provider) =>
         withRpcRetry(() =>
-          read.call(client, {
+          reader.readContract({
             address: market,
             abi: computeMarketAbi,
             functionName: "getBond",

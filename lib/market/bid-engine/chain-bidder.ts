@@ -8,7 +8,8 @@ import { getConfig } from "@/lib/config";
 import { marketChain } from "@/lib/wagmi/config";
 import type { BidChain } from "./run-bid-engine";
 
-// The bid engine's chain access through the operator key (OPERATOR_PRIVATE_KEY). Each bid is
+// The bid engine's chain access through the operator key (OPERATOR_PRIVATE_KEY): bids, sealed commits and
+// reveals, and the reads that decide them (provider, best bid, bond, commit). Each transaction is
 // simulated first (a revert such as BidNotLower surfaces by name, without spending gas), then sent
 // and awaited; the caller sends one at a time, so viem's pending-nonce lookup is always right.
 
@@ -26,6 +27,25 @@ export function createChainBidder(): BidChain | null {
   const wallet = createWalletClient({ account, chain, transport: http(config.RPC_URL, { timeout: 10_000 }) });
   const client = getPublicClient();
 
+  // Simulated first (a revert surfaces by name, without gas), then sent and awaited.
+  const send = async (functionName: "placeBid" | "commitBid" | "revealBid", args: readonly unknown[]) => {
+    try {
+      const { request } = await client.simulateContract({
+        account,
+        address: market,
+        abi: computeMarketAbi,
+        functionName,
+        args,
+      } as never);
+      const hash = await wallet.writeContract(request as never);
+      const receipt = await client.waitForTransactionReceipt({ hash, timeout: 30_000 });
+      if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+      return hash;
+    } catch (error) {
+      throw new Error(revertName(error));
+    }
+  };
+
   return {
     operator: account.address,
     async getProvider(provider) {
@@ -35,7 +55,7 @@ export function createChainBidder(): BidChain | null {
         functionName: "getProvider",
         args: [provider],
       });
-      return { registered: p.registered, operator: p.operator };
+      return { registered: p.registered, operator: p.operator, reputation: p.reputation };
     },
     hasAttribute(provider, attribute) {
       return client.readContract({
@@ -55,21 +75,40 @@ export function createChainBidder(): BidChain | null {
       return provider === "0x0000000000000000000000000000000000000000" ? null : { provider, price };
     },
     async placeBid({ orderId, provider, price, requiredAttributes }) {
-      try {
-        const { request } = await client.simulateContract({
-          account,
-          address: market,
-          abi: computeMarketAbi,
-          functionName: "placeBid",
-          args: [orderId, provider, price, requiredAttributes],
-        });
-        const hash = await wallet.writeContract(request);
-        const receipt = await client.waitForTransactionReceipt({ hash, timeout: 30_000 });
-        if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
-        return hash;
-      } catch (error) {
-        throw new Error(revertName(error));
-      }
+      return send("placeBid", [orderId, provider, price, requiredAttributes]);
+    },
+    bondRequired(pricePerHour, duration) {
+      return client.readContract({
+        address: market,
+        abi: computeMarketAbi,
+        functionName: "bondRequired",
+        args: [pricePerHour, duration],
+      });
+    },
+    async freeBond(provider) {
+      const b = await client.readContract({
+        address: market,
+        abi: computeMarketAbi,
+        functionName: "getBond",
+        args: [provider],
+      });
+      const free = BigInt(b.total) - BigInt(b.locked) - BigInt(b.unbonding);
+      return free > 0n ? free : 0n;
+    },
+    async getCommit(orderId, provider) {
+      const c = await client.readContract({
+        address: market,
+        abi: computeMarketAbi,
+        functionName: "getCommit",
+        args: [orderId, provider],
+      });
+      return { commitment: c.commitment, revealed: c.revealed };
+    },
+    commitBid({ orderId, provider, commitment, requiredAttributes }) {
+      return send("commitBid", [orderId, provider, commitment, requiredAttributes]);
+    },
+    revealBid({ orderId, provider, price, salt }) {
+      return send("revealBid", [orderId, provider, price, salt]);
     },
   };
 }

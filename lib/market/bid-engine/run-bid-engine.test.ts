@@ -5,6 +5,7 @@ import type { DbHandle } from "@/db/client";
 import {
   bidClaims,
   bidDecisions,
+  bidSecrets,
   clusters,
   type InventoryNode,
   inventorySnapshots,
@@ -14,12 +15,15 @@ import {
 } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
 import { attributeId } from "@/lib/chain/order-types";
+import { sealedCommitment } from "@/lib/market/bid-engine/sealed-commitment";
+import { bondRequired } from "@/lib/market/bond-required";
 import { fitOrder, manifestWorkload } from "@/lib/market/fit-order";
 import { canonicalizeManifest } from "@/lib/market/manifest";
 import { decideBid } from "./decide-bid";
 import { type BidChain, runBidEngineTick } from "./run-bid-engine";
 
 const OPERATOR = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8" as Address;
+const ZERO_HASH = `0x${"0".repeat(64)}` as Hex;
 const PROVIDER = "0x14dc79964da2c08b23698b3d3cc7ca32193d9955";
 const RIVAL = "0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f" as Address;
 const GIB = 1024 ** 3;
@@ -54,7 +58,36 @@ class FakeChain implements BidChain {
   delayMs = 0;
   attributes = new Set<Hex>([REGION]);
   async getProvider() {
-    return { registered: true, operator: OPERATOR };
+    return { registered: true, operator: OPERATOR, reputation: this.reputation };
+  }
+  reputation = 50;
+  /** Free bond per provider (lower case); unlisted: plenty. */
+  free = new Map<string, bigint>();
+  async bondRequired(price: bigint, duration: number) {
+    return bondRequired(price, duration, { bondBps: 2000, bondCap: 1_000_000_000n });
+  }
+  async freeBond(provider: Address) {
+    return this.free.get(provider.toLowerCase()) ?? 10n ** 18n;
+  }
+  commits = new Map<string, { commitment: Hex; revealed: boolean; price?: bigint }>();
+  async getCommit(orderId: bigint, provider: Address) {
+    return (
+      this.commits.get(`${orderId}:${provider.toLowerCase()}`) ?? { commitment: ZERO_HASH, revealed: false }
+    );
+  }
+  async commitBid(a: { orderId: bigint; provider: Address; commitment: Hex }) {
+    this.commits.set(`${a.orderId}:${a.provider.toLowerCase()}`, {
+      commitment: a.commitment,
+      revealed: false,
+    });
+    return `0x${"cc".repeat(32)}` as Hex;
+  }
+  async revealBid(a: { orderId: bigint; provider: Address; price: bigint; salt: Hex }) {
+    const key = `${a.orderId}:${a.provider.toLowerCase()}`;
+    const c = this.commits.get(key);
+    if (!c || c.commitment !== sealedCommitment(a)) throw new Error("InvalidReveal");
+    this.commits.set(key, { ...c, revealed: true, price: a.price });
+    return `0x${"dd".repeat(32)}` as Hex;
   }
   async hasAttribute(_p: Address, a: Hex) {
     return this.attributes.has(a);
@@ -91,6 +124,7 @@ beforeEach(async () => {
   chain = new FakeChain();
   await h.db.delete(bidDecisions);
   await h.db.delete(bidClaims);
+  await h.db.delete(bidSecrets);
   await h.db.delete(orders);
   await h.db.delete(manifests);
   await h.db.delete(inventorySnapshots);
@@ -131,6 +165,7 @@ async function addOrder(
   resources: { cpuMillis: number; memoryMiB: number; gpuCount?: number; gpuModel?: string },
   maxPrice: string,
   replicas = 1,
+  extra: Partial<typeof orders.$inferInsert> = {},
 ): Promise<bigint> {
   const id = BigInt(nextOrder++);
   const gpu = resources.gpuCount ?? 0;
@@ -160,6 +195,7 @@ async function addOrder(
     bidWindowEndsAt: new Date(Date.now() + 60_000),
     createdBlock: 1n,
     txHash: "0x",
+    ...extra,
   });
   return id;
 }
@@ -349,6 +385,102 @@ describe("bid engine", () => {
     chain.attributes.add(REGION);
     await runBidEngineTick({ db: h.db, chain });
     expect(chain.sent).toHaveLength(0);
+  });
+});
+
+describe("bid engine: bonds, reputation and sealed auctions", () => {
+  it("skips, with its reason, an order whose bond lock its free bond cannot cover, then bids once it can", async () => {
+    // Undercut opens at the max 0.05/h × 24 h: the lease is worth 1.2, 20 % of it (0.24) is locked.
+    const id = await addOrder({ cpuMillis: 2000, memoryMiB: 4096 }, "50000", 1, { durationSeconds: 86_400 });
+    chain.free.set(PROVIDER, 200_000n);
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toHaveLength(0);
+    const [d] = await decisions();
+    expect(d).toMatchObject({ action: "skip", price: "50000" });
+    expect(d!.reason).toBe("skipped: a bid at 0.05/h locks 0.24 of bond, 0.20 free (deposit more bond)");
+    chain.free.set(PROVIDER, 240_000n);
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toEqual([{ orderId: id, price: 50_000n }]);
+  });
+
+  it("skips an order whose minimum reputation the provider's on-chain score misses", async () => {
+    await addOrder({ cpuMillis: 2000, memoryMiB: 4096 }, "50000", 1, { minReputation: 60 });
+    chain.reputation = 59;
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toHaveLength(0);
+    expect((await decisions())[0]!.reason).toBe(
+      "skipped: on-chain reputation 59 is below the order's minimum 60",
+    );
+    chain.reputation = 60;
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toHaveLength(1);
+  });
+
+  it("commits a sealed bid at the floor with its secret stored first, and reveals it after the window, across a restart", async () => {
+    const id = await addOrder({ cpuMillis: 2000, memoryMiB: 4096 }, "50000", 1, {
+      auctionFormat: "sealed",
+      revealWindowSeconds: 600,
+    });
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.sent).toHaveLength(0);
+    const [secret] = await h.db.select().from(bidSecrets);
+    // The floor (0.028/h), whatever the open-auction strategy (undercut would open at the max).
+    expect(secret).toMatchObject({ orderId: id.toString(), provider: PROVIDER, price: "28000" });
+    expect(secret!.salt).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(secret!.committedAt).not.toBeNull();
+    expect(chain.commits.get(`${id}:${PROVIDER}`)?.commitment).toBe(secret!.commitment);
+    expect((await decisions())[0]).toMatchObject({ action: "commit", price: "28000" });
+    // More ticks in the window: no second commit.
+    await runBidEngineTick({ db: h.db, chain });
+    expect(await decisions()).toHaveLength(1);
+
+    // A "restart": a fresh engine with only the database, after the bid window.
+    const after = new Date(Date.now() + 120_000);
+    const restarted = Object.assign(new FakeChain(), { commits: chain.commits });
+    const tick = await runBidEngineTick({ db: h.db, chain: restarted, now: after });
+    expect(tick.reveals).toBe(1);
+    expect(restarted.commits.get(`${id}:${PROVIDER}`)).toMatchObject({ revealed: true, price: 28_000n });
+    expect((await decisions())[0]).toMatchObject({ action: "reveal", price: "28000" });
+    await runBidEngineTick({ db: h.db, chain: restarted, now: after });
+    expect(await decisions()).toHaveLength(2);
+  });
+
+  it("resends a commit whose sender crashed before it landed, with the same price and salt", async () => {
+    const id = await addOrder({ cpuMillis: 2000, memoryMiB: 4096 }, "50000", 1, {
+      auctionFormat: "sealed",
+      revealWindowSeconds: 600,
+    });
+    // A previous process stored the secret and died before the commit was mined.
+    const salt = `0x${"11".repeat(32)}` as Hex;
+    const commitment = sealedCommitment({ orderId: id, provider: PROVIDER as Hex, price: 30_000n, salt });
+    await h.db.insert(bidSecrets).values({
+      orderId: id.toString(),
+      provider: PROVIDER,
+      price: "30000",
+      salt,
+      commitment,
+      updatedAt: new Date(Date.now() - 120_000),
+    });
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.commits.get(`${id}:${PROVIDER}`)?.commitment).toBe(commitment);
+    const [secret] = await h.db.select().from(bidSecrets);
+    expect(secret).toMatchObject({ price: "30000", salt });
+    expect(secret!.committedAt).not.toBeNull();
+  });
+
+  it("does not commit to a sealed order whose max-price lock its free bond cannot cover", async () => {
+    await addOrder({ cpuMillis: 2000, memoryMiB: 4096 }, "50000", 1, {
+      auctionFormat: "sealed",
+      revealWindowSeconds: 600,
+      durationSeconds: 86_400,
+    });
+    chain.free.set(PROVIDER, 0n);
+    await runBidEngineTick({ db: h.db, chain });
+    expect(chain.commits.size).toBe(0);
+    expect(await h.db.select().from(bidSecrets)).toHaveLength(0);
+    expect((await decisions())[0]!.reason).toBe(
+      "skipped: a sealed commit (locked at the max price) at 0.05/h locks 0.24 of bond, 0.00 free (deposit more bond)",
+    );
   });
 });
 

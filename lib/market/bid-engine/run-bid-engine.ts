@@ -20,8 +20,8 @@ import { manifestTotals } from "@/lib/market/manifest";
 import { formatTokenAmount, providerPricingSchema } from "@/lib/market/price-order";
 import { claimBid, markBidSent, releaseBid } from "./claim-bid";
 import { decideBid } from "./decide-bid";
-import { randomSalt, sealedCommitment } from "./sealed-commitment";
 import { sealedBidPrice } from "./sealed-bid-price";
+import { randomSalt, sealedCommitment } from "./sealed-commitment";
 
 // One tick of the bid engine. For each open order still in its bid window (orders table, written by
 // the indexer) and each provider with auto-bid on that names our operator on-chain and holds the
@@ -67,7 +67,12 @@ export interface BidChain {
   /** The provider's commitment on a sealed order (zero hash: none) and whether it was revealed. */
   getCommit(orderId: bigint, provider: Address): Promise<{ commitment: Hex; revealed: boolean }>;
   /** Sends commitBid and waits for the receipt; throws a readable Error on revert or failure. */
-  commitBid(args: { orderId: bigint; provider: Address; commitment: Hex }): Promise<Hex>;
+  commitBid(args: {
+    orderId: bigint;
+    provider: Address;
+    commitment: Hex;
+    requiredAttributes: Hex[];
+  }): Promise<Hex>;
   /** Sends revealBid and waits for the receipt; throws a readable Error on revert or failure. */
   revealBid(args: { orderId: bigint; provider: Address; price: bigint; salt: Hex }): Promise<Hex>;
 }
@@ -359,12 +364,13 @@ async function bondShortfall(
   provider: Address,
   price: bigint,
   duration: number,
+  what = "a bid",
 ): Promise<string | null> {
   const required = await chain.bondRequired(price, duration);
   if (required === 0n) return null;
   const free = await chain.freeBond(provider);
   if (free >= required) return null;
-  return `skipped: a bid at ${formatTokenAmount(price)}/h locks ${formatTokenAmount(required)} of bond, ${formatTokenAmount(free)} free (deposit more bond)`;
+  return `skipped: ${what} at ${formatTokenAmount(price)}/h locks ${formatTokenAmount(required)} of bond, ${formatTokenAmount(free)} free (deposit more bond)`;
 }
 
 /**
@@ -392,17 +398,28 @@ async function commitSealedBid(a: {
   if (!secret) {
     const decision = sealedBidPrice({ floor: a.floor, maxPricePerHour: BigInt(order.maxPricePerHour) });
     if (decision.action === "skip") {
-      await a.record({ ...base, action: "skip", price: decision.price?.toString() ?? null, reason: decision.reason });
+      await a.record({
+        ...base,
+        action: "skip",
+        price: decision.price?.toString() ?? null,
+        reason: decision.reason,
+      });
       return;
     }
     const max = BigInt(order.maxPricePerHour);
-    const bond = await bondShortfall(chain, provider, max, order.durationSeconds);
+    const bond = await bondShortfall(
+      chain,
+      provider,
+      max,
+      order.durationSeconds,
+      "a sealed commit (locked at the max price)",
+    );
     if (bond) {
       await a.record({
         ...base,
         action: "skip",
         price: decision.price.toString(),
-        reason: bond.replace("a bid at", "a sealed commit (max price)"),
+        reason: bond,
       });
       return;
     }
@@ -412,7 +429,14 @@ async function commitSealedBid(a: {
     // primary key is the claim: a second engine finds the row and leaves the commit to the first.
     const [inserted] = await db
       .insert(bidSecrets)
-      .values({ orderId: order.id, provider: base.provider, price: decision.price.toString(), salt, commitment, clusterId: a.clusterId })
+      .values({
+        orderId: order.id,
+        provider: base.provider,
+        price: decision.price.toString(),
+        salt,
+        commitment,
+        clusterId: a.clusterId,
+      })
       .onConflictDoNothing()
       .returning();
     if (!inserted) return;
@@ -429,8 +453,16 @@ async function commitSealedBid(a: {
   }
   const price = BigInt(secret.price);
   try {
-    const txHash = await chain.commitBid({ orderId, provider, commitment: secret.commitment as Hex });
-    await db.update(bidSecrets).set({ commitTxHash: txHash, committedAt: new Date(), updatedAt: new Date() }).where(keyOf);
+    const txHash = await chain.commitBid({
+      orderId,
+      provider,
+      commitment: secret.commitment as Hex,
+      requiredAttributes: (order.requiredAttributes ?? []) as Hex[],
+    });
+    await db
+      .update(bidSecrets)
+      .set({ commitTxHash: txHash, committedAt: new Date(), updatedAt: new Date() })
+      .where(keyOf);
     a.result.commits++;
     await a.record({
       ...base,
@@ -495,7 +527,10 @@ async function revealSealedBids(a: { db: Db; chain: BidChain; now: Date; result:
         price: BigInt(secret.price),
         salt: secret.salt as Hex,
       });
-      await db.update(bidSecrets).set({ revealTxHash: txHash, revealedAt: new Date(), updatedAt: new Date() }).where(keyOf);
+      await db
+        .update(bidSecrets)
+        .set({ revealTxHash: txHash, revealedAt: new Date(), updatedAt: new Date() })
+        .where(keyOf);
       a.result.reveals++;
       const [row] = await db
         .insert(bidDecisions)
