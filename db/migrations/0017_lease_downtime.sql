@@ -27,8 +27,6 @@ CREATE TABLE "lease_sla" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "bid_secrets" ADD COLUMN "committed_at" timestamp with time zone;--> statement-breakpoint
-ALTER TABLE "bid_secrets" ADD COLUMN "revealed_at" timestamp with time zone;--> statement-breakpoint
 CREATE UNIQUE INDEX "deployer_txs_pending_nonce_idx" ON "deployer_txs" USING btree ("sender","nonce") WHERE "deployer_txs"."state" = 'pending';--> statement-breakpoint
 CREATE INDEX "lease_downtime_lease_idx" ON "lease_downtime" USING btree ("lease_id","started_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "lease_downtime_open_idx" ON "lease_downtime" USING btree ("lease_id") WHERE "lease_downtime"."ended_at" is null;
