@@ -25,16 +25,20 @@ export async function runGasScenario(rpcUrl: string): Promise<Map<string, bigint
   const transport = http(rpcUrl);
   const pub = createPublicClient({ transport }) as PublicClient;
   const test = createTestClient({ transport, mode: "anvil" });
+  // The attesting deployer key: a funded anvil account here (the dev stack's index-11 key has no gas).
+  const attesterKey = devRoles.e2e[1].privateKey;
   const { marketAddress, tokenAddress, chainId } = await deployMarket({
     rpcUrl,
     deployerPrivateKey: devRoles.deployer.privateKey,
     feeBps: 100,
+    deployer: privateKeyToAccount(attesterKey).address,
   });
   const wallet = (key: Hex) => createWalletClient({ account: privateKeyToAccount(key), transport });
   const tenant = wallet(devRoles.tenants[0].privateKey);
   const relayer = wallet(devRoles.e2e[0].privateKey);
   const operator = wallet(devRoles.bidEngineOperator.privateKey);
   const providers = devRoles.providers.map((p) => wallet(p.privateKey));
+  const attester = wallet(attesterKey);
   const results = new Map<string, bigint>();
 
   const send = async (hashPromise: Promise<Hex>): Promise<bigint> => {
@@ -64,7 +68,26 @@ export async function runGasScenario(rpcUrl: string): Promise<Map<string, bigint
         args: [operator.account.address, region, [toBytes32Text("nvidia-a100")], []],
       }),
     );
+    await send(p.writeContract({ ...token, functionName: "approve", args: [marketAddress, maxUint256] }));
   }
+  // Bonds: the first deposit is measured (fresh bond slot), the others are setup.
+  results.set(
+    "depositBond",
+    await send(
+      providers[0]!.writeContract({ ...market, functionName: "depositBond", args: [20_000n * USD] }),
+    ),
+  );
+  for (const p of providers.slice(1)) {
+    await send(p.writeContract({ ...market, functionName: "depositBond", args: [20_000n * USD] }));
+  }
+  const attest = (id: bigint) =>
+    send(
+      attester.writeContract({
+        ...market,
+        functionName: "attestStart",
+        args: [id, toBytes32Text(`manifest-${id - 1n}`)],
+      }),
+    );
 
   let nonce = 0n;
   const now = async () => (await pub.getBlock()).timestamp;
@@ -153,7 +176,8 @@ export async function runGasScenario(rpcUrl: string): Promise<Map<string, bigint
     await send(tenant.writeContract({ ...market, functionName: "acceptBid", args: [early.id] })),
   );
 
-  // Lease operations on the early-accepted lease.
+  // Lease operations on the early-accepted lease: the deployer attests its start, an hour passes.
+  results.set("attestStart", await attest(early.id));
   await advance(3600);
   results.set(
     "withdraw",
@@ -211,6 +235,7 @@ export async function runGasScenario(rpcUrl: string): Promise<Map<string, bigint
   const low = await create(10n * USD);
   await bid(low.id, p0, USD);
   await send(tenant.writeContract({ ...market, functionName: "acceptBid", args: [low.id] }));
+  await attest(low.id);
   results.set(
     "setAutoTopUp",
     await send(
@@ -233,6 +258,22 @@ export async function runGasScenario(rpcUrl: string): Promise<Map<string, bigint
 
   await advance(1800);
   results.set(
+    "attestDowntime_1_lease",
+    await send(
+      attester.writeContract({ ...market, functionName: "attestDowntime", args: [[early.id], [120]] }),
+    ),
+  );
+  results.set(
+    "attestReputation_3_providers",
+    await send(
+      attester.writeContract({
+        ...market,
+        functionName: "attestReputation",
+        args: [providers.map((p) => p.account.address), [90, 80, 70]],
+      }),
+    ),
+  );
+  results.set(
     "closeLease",
     await send(
       tenant.writeContract({
@@ -241,6 +282,60 @@ export async function runGasScenario(rpcUrl: string): Promise<Map<string, bigint
         args: [early.id, toBytes32Text("done")],
       }),
     ),
+  );
+
+  // A lease never started: past its start deadline (600 s) anyone cancels it (the keeper does).
+  const unstarted = await create();
+  await bid(unstarted.id, p0, USD);
+  await send(tenant.writeContract({ ...market, functionName: "acceptBid", args: [unstarted.id] }));
+  await advance(601);
+  results.set(
+    "cancelUnstarted",
+    await send(relayer.writeContract({ ...market, functionName: "cancelUnstarted", args: [unstarted.id] })),
+  );
+
+  // Sealed-bid second-price auction: two commits, two reveals, settle at the second price.
+  const sealedOrder = { ...(await makeOrder()), auctionFormat: 1, revealWindow: 300 };
+  await send(tenant.writeContract({ ...market, functionName: "createOrder", args: [sealedOrder] }));
+  const sealedId =
+    (await pub.readContract({ address: marketAddress, abi: computeMarketAbi, functionName: "nextOrderId" })) -
+    1n;
+  const salt = (i: number) => toBytes32Text(`salt-${i}`);
+  const sealedBids: [Address, bigint][] = [
+    [p0, USD],
+    [p1, USD + 100_000n],
+  ];
+  for (const [i, [provider, price]] of sealedBids.entries()) {
+    const commitment = await pub.readContract({
+      address: marketAddress,
+      abi: computeMarketAbi,
+      functionName: "bidCommitment",
+      args: [sealedId, provider, price, salt(i)],
+    });
+    const gas = await send(
+      operator.writeContract({
+        ...market,
+        functionName: "commitBid",
+        args: [sealedId, provider, commitment, required],
+      }),
+    );
+    if (i === 0) results.set("commitBid", gas);
+  }
+  await advance(601);
+  for (const [i, [provider, price]] of sealedBids.entries()) {
+    const gas = await send(
+      operator.writeContract({
+        ...market,
+        functionName: "revealBid",
+        args: [sealedId, provider, price, salt(i)],
+      }),
+    );
+    results.set(i === 0 ? "revealBid_first" : "revealBid_second", gas);
+  }
+  await advance(301);
+  results.set(
+    "settle_sealed",
+    await send(tenant.writeContract({ ...market, functionName: "settle", args: [sealedId] })),
   );
   return results;
 }

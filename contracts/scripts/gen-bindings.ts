@@ -10,16 +10,21 @@ export const bindingsPath = join(repoRoot, "lib", "chain", "generated", "contrac
 /**
  * Contracts exported to TypeScript: artifacts (`<file>/<name>.json`) → export prefix. The ABI is the union of
  * the artifacts' ABIs (first wins per signature) and the bytecode the first artifact's: ComputeMarket serves
- * the extension's functions through its fallback (delegatecall), so TS sees one ABI at one address.
+ * the extension's functions through its fallback (delegatecall), and the extension the views' through its
+ * own, so TS sees one ABI at one address (`computeMarketAbi`).
  */
 const CONTRACTS = [
   {
     artifacts: [
       "ComputeMarket.sol/ComputeMarket.json",
       "ComputeMarketExtension.sol/ComputeMarketExtension.json",
+      "ComputeMarketViews.sol/ComputeMarketViews.json",
     ],
     prefix: "computeMarket",
   },
+  // Deployed first (views, then the extension naming it), then the market naming the extension.
+  { artifacts: ["ComputeMarketExtension.sol/ComputeMarketExtension.json"], prefix: "computeMarketExtension" },
+  { artifacts: ["ComputeMarketViews.sol/ComputeMarketViews.json"], prefix: "computeMarketViews" },
   { artifacts: ["MockStablecoin.sol/MockStablecoin.json"], prefix: "mockStablecoin" },
 ] as const;
 

@@ -9,6 +9,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 
 import {IComputeMarket} from "./interfaces/IComputeMarket.sol";
 import {LeaseUpdate, LeaseUpdateLib} from "./libraries/LeaseUpdateLib.sol";
+import {OrderLib} from "./libraries/OrderLib.sol";
 
 /// @title MarketStorage
 /// @notice The storage, immutables and bases shared by `ComputeMarket` and `ComputeMarketExtension`. The market
@@ -27,11 +28,11 @@ abstract contract MarketStorage is EIP712, Ownable2Step, ReentrancyGuardTransien
     bytes32 public constant GPU_KEY = "gpu";
 
     /// @notice Shortest start deadline an order may ask for, seconds.
-    uint16 public constant MIN_START_DEADLINE = 30;
+    uint16 internal constant MIN_START_DEADLINE = 30;
     /// @notice Longest reveal window a sealed order may ask for, seconds.
-    uint32 public constant MAX_REVEAL_WINDOW = 1 days;
+    uint32 internal constant MAX_REVEAL_WINDOW = 1 days;
     /// @notice Highest reputation score.
-    uint8 public constant MAX_REPUTATION = 100;
+    uint8 internal constant MAX_REPUTATION = 100;
 
     uint256 internal constant BPS = 10_000;
     uint256 internal constant SECONDS_PER_HOUR = 3_600;
@@ -40,23 +41,62 @@ abstract contract MarketStorage is EIP712, Ownable2Step, ReentrancyGuardTransien
     IERC20 public immutable token;
 
     /// @dev One order and, once settled, its lease (`leaseId == orderId`). Three slots:
-    ///  slot 0: tenant | status | feeBps | bidEnd | duration  (read by every call, written on status changes)
-    ///  slot 1: bestProvider | bestPrice                         (the whole auction state: one SSTORE per bid)
-    ///  slot 2: escrow | paidOut | requirementsTag               (money)
-    /// `bidEnd` is the end of the bid window while Open and becomes the lease start on settlement (the auction
-    /// ends when it settles). `bestPrice` starts at `maxPricePerHour + 1` with no provider, so "at or below the
-    /// max and strictly below the best" is one comparison and the first bid rewrites a warm non-zero slot.
+    ///  slot 0: tenant | status | startDeadline | bidEnd | duration  (read by every call)
+    ///  slot 1: bestProvider | bestPrice                             (the whole auction state: one SSTORE per bid)
+    ///  slot 2: escrow | paidOut | requirementsTag | minReputation    (money, bid screening)
+    /// `bidEnd` is the end of the bid window while Open and becomes the settlement time on settlement. An open
+    /// auction's `bestPrice` starts at `maxPricePerHour + 1` with no provider, so "at or below the max and
+    /// strictly below the best" is one comparison; a sealed auction's stays 0 until reveals, so `placeBid`
+    /// refuses it in its revert branch at no cost to open auctions. `paidOut` is what `withdraw` paid (gross);
+    /// SLA refunds out of earnings are `LeaseState.refunded`.
     struct OrderState {
         address tenant;
         IComputeMarket.OrderStatus status;
-        uint16 feeBps;
+        uint16 startDeadline;
         uint40 bidEnd;
         uint32 duration;
         address bestProvider;
         uint96 bestPrice;
         uint96 escrow;
         uint96 paidOut;
-        uint64 requirementsTag;
+        uint56 requirementsTag;
+        uint8 minReputation;
+    }
+
+    /// @dev Per-lease slot written at settlement: the fee snapshot, the attested start (0: not yet; nothing
+    /// accrues before), attested downtime and what SLA refunds took out of the provider's earnings.
+    struct LeaseState {
+        uint16 feeBps;
+        uint40 attestedAt;
+        uint32 downtimeSeconds;
+        uint96 refunded;
+    }
+
+    /// @dev A provider's bond. Slot 0 (`active | locked`) is all a bid touches; `active` excludes what is
+    /// unbonding, so free bond is `active - locked` (saturating: an SLA slash may take `active` below `locked`).
+    struct Bond {
+        uint96 active;
+        uint96 locked;
+        uint96 unbonding;
+        uint40 unbondAt;
+    }
+
+    /// @dev A sealed auction, one slot, written only for sealed orders. `secondPrice` is the second-lowest
+    /// reveal (0 while fewer than two); the lowest is the order's best bid.
+    struct SealedState {
+        uint40 revealEnd;
+        uint96 maxPrice;
+        uint96 secondPrice;
+        uint8 commits;
+        uint8 reveals;
+    }
+
+    /// @dev A provider's commit: slot 0 the commitment; slot 1 the revealed price and flags.
+    struct CommitState {
+        bytes32 commitment;
+        uint96 price;
+        bool revealed;
+        bool closed;
     }
 
     /// @notice Id the next order gets (ids start at 1).
@@ -90,8 +130,24 @@ abstract contract MarketStorage is EIP712, Ownable2Step, ReentrancyGuardTransien
     /// @dev tenant => deploy key => lease id (0: all of the tenant's leases) => may update specs.
     mapping(address tenant => mapping(address delegate => mapping(uint256 leaseId => bool))) internal _delegates;
 
+    /// @notice keccak256 of the integrity parameters: the market checks its extensions were built with its own.
+    function paramsHash() external view returns (bytes32) {
+        return _paramsHash();
+    }
+
+    function _paramsHash() internal view returns (bytes32) {
+        return keccak256(abi.encode(address(token), _bondBps, _bondCap, _unbondingDelay, _startSlashBps, _forfeitBps));
+    }
+
     /// @dev The marketplace's deployer: attests starts, downtime and reputation (`setDeployer`).
     address internal _deployer;
+    mapping(uint256 leaseId => LeaseState) internal _leases;
+    mapping(address provider => Bond) internal _bonds;
+    mapping(uint256 orderId => SealedState) internal _sealed;
+    mapping(uint256 orderId => mapping(address provider => CommitState)) internal _commits;
+
+    /// @notice Most commits one sealed auction takes.
+    uint8 internal constant MAX_COMMITS = type(uint8).max;
 
     /// @dev Integrity parameters (`IComputeMarket.IntegrityParams`), immutable.
     uint16 internal immutable _bondBps;
@@ -136,5 +192,124 @@ abstract contract MarketStorage is EIP712, Ownable2Step, ReentrancyGuardTransien
 
     function _leaseUpdateDigest(LeaseUpdate calldata update) internal view returns (bytes32) {
         return _hashTypedDataV4(LeaseUpdateLib.hash(update.leaseId, update.specHash, update.nonce, update.deadline));
+    }
+
+    // ================================================================ shared helpers
+
+    /// @dev One copy of the three-slot load per contract.
+    function _load(uint256 id) internal view returns (OrderState memory) {
+        return _orders[id];
+    }
+
+    /// @dev A lease that is running: active, and neither exhausted nor past its duration.
+    function _loadRunning(uint256 leaseId) internal view returns (OrderState memory s, LeaseState memory ls) {
+        s = _load(leaseId);
+        if (s.status != IComputeMarket.OrderStatus.Active) revert IComputeMarket.UnexpectedStatus(leaseId, s.status);
+        ls = _leases[leaseId];
+        if (_isOver(s, ls, block.timestamp)) revert IComputeMarket.LeaseOver(leaseId);
+    }
+
+    /// @dev Gross earnings at time `t`: `pricePerHour * seconds since the attested start / 3600`, rounded down,
+    /// capped by the duration and the escrow; 0 before the start is attested. Always computed from the start,
+    /// so rounding loses at most one base unit per lease, in the tenant's favour.
+    function _accrued(OrderState memory s, LeaseState memory ls, uint256 t) internal pure returns (uint256) {
+        uint256 start = ls.attestedAt;
+        if (start == 0 || t <= start) return 0;
+        uint256 elapsed = t - start;
+        if (elapsed > s.duration) elapsed = s.duration;
+        uint256 earned = uint256(s.bestPrice) * elapsed / SECONDS_PER_HOUR;
+        return earned < s.escrow ? earned : s.escrow;
+    }
+
+    /// @dev Started, and the duration is over or the escrow fully earned. A lease never started is not over
+    /// (it ends by `cancelUnstarted` or by a party closing it).
+    function _isOver(OrderState memory s, LeaseState memory ls, uint256 t) internal pure returns (bool) {
+        if (ls.attestedAt == 0) return false;
+        return t >= uint256(ls.attestedAt) + s.duration || _accrued(s, ls, t) >= s.escrow;
+    }
+
+    /// @dev Fee rounds down (in the provider's favour); kept in `feesAccrued` until claimed.
+    function _takeFee(uint256 amount, uint16 bps) internal returns (uint256 fee) {
+        fee = amount * bps / BPS;
+        // forge-lint: disable-next-line(unsafe-typecast) — fee <= 10% of a uint96 escrow amount
+        if (fee != 0) feesAccrued += uint96(fee);
+    }
+
+    /// @dev `min(price * duration / 3600 * bondBps / 10000, bondCap)`.
+    function _bondRequired(uint256 pricePerHour, uint256 duration) internal view returns (uint256) {
+        uint256 lock = pricePerHour * duration / SECONDS_PER_HOUR * _bondBps / BPS;
+        return lock < _bondCap ? lock : _bondCap;
+    }
+
+    /// @dev Locks `amount` of `provider`'s free bond or reverts `InsufficientBond`.
+    function _lock(address provider, uint256 amount) internal {
+        Bond storage b = _bonds[provider];
+        (uint256 active, uint256 locked) = (b.active, b.locked);
+        uint256 free = active > locked ? active - locked : 0;
+        if (amount > free) revert IComputeMarket.InsufficientBond(provider, amount, free);
+        // forge-lint: disable-next-line(unsafe-typecast) — locked + amount <= active, a uint96
+        b.locked = uint96(locked + amount);
+    }
+
+    /// @dev Releases up to `amount` of `provider`'s lock (saturating: slashes may have eaten into it).
+    function _release(address provider, uint256 amount) internal {
+        Bond storage b = _bonds[provider];
+        uint256 locked = b.locked;
+        // forge-lint: disable-next-line(unsafe-typecast) — at most `locked`, a uint96
+        b.locked = uint96(locked > amount ? locked - amount : 0);
+    }
+
+    /// @dev Takes up to `amount` from `provider`'s active bond and returns what was taken (the caller pays it
+    /// out and releases the lock it came from).
+    function _slash(address provider, uint256 amount) internal returns (uint256 taken) {
+        Bond storage b = _bonds[provider];
+        uint256 active = b.active;
+        taken = amount < active ? amount : active;
+        // forge-lint: disable-next-line(unsafe-typecast) — at most the uint96 original
+        b.active = uint96(active - taken);
+    }
+
+    /// @dev The bidder checks `placeBid` shares with `commitBid` (in the extension): registered, sent by the
+    /// provider or its operator, reputation at least the order's minimum, required attributes held.
+    function _screen(
+        uint256 orderId,
+        OrderState storage o,
+        address provider,
+        IComputeMarket.ProviderInfo memory p,
+        bytes32[] calldata requiredAttributes
+    ) internal view {
+        if (!p.registered) revert IComputeMarket.ProviderNotRegistered(provider);
+        if (msg.sender != provider && msg.sender != p.operator) revert IComputeMarket.NotProviderOrOperator(msg.sender, provider);
+        (uint56 tag, uint8 minReputation) = (o.requirementsTag, o.minReputation);
+        if (p.reputation < minReputation) revert IComputeMarket.ReputationTooLow(provider, p.reputation, minReputation);
+        if (tag != 0 || requiredAttributes.length != 0) {
+            // Bounded: a matching tag implies the list is the order's, which has at most 8 entries.
+            if (OrderLib.requirementsTag(requiredAttributes) != tag) revert IComputeMarket.RequirementsMismatch(orderId);
+            mapping(bytes32 => uint32) storage held = _attributeEpochs[provider];
+            for (uint256 i; i < requiredAttributes.length; ++i) {
+                if (held[requiredAttributes[i]] != p.attributeEpoch) {
+                    revert IComputeMarket.MissingAttribute(provider, requiredAttributes[i]);
+                }
+            }
+        }
+    }
+
+
+    /// @dev Active: accrued now; Closed: what the provider earned in the end (paid out plus refunded).
+    function _earned(OrderState memory s, LeaseState memory ls) internal view returns (uint256) {
+        if (s.status == IComputeMarket.OrderStatus.Active) return _accrued(s, ls, block.timestamp);
+        if (s.status == IComputeMarket.OrderStatus.Closed) return uint256(s.paidOut) + ls.refunded;
+        return 0;
+    }
+
+    /// @dev Runs the current call in `target` on this contract's storage and returns or reverts with its result.
+    function _delegate(address target) internal {
+        assembly ("memory-safe") {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), target, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
     }
 }

@@ -2,10 +2,12 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {devIntegrityParams} from "./utils/IntegrityParams.sol";
+import {deployMarket, devIntegrityParams} from "./utils/IntegrityParams.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {MarketFixture} from "./utils/MarketFixture.sol";
 import {ComputeMarket} from "../src/ComputeMarket.sol";
+import {ComputeMarketExtension} from "../src/ComputeMarketExtension.sol";
+import {ComputeMarketViews} from "../src/ComputeMarketViews.sol";
 import {IComputeMarket} from "../src/interfaces/IComputeMarket.sol";
 import {Order, OrderLib} from "../src/libraries/OrderLib.sol";
 import {MockStablecoin} from "../src/mocks/MockStablecoin.sol";
@@ -16,7 +18,9 @@ contract ComputeMarketAdminTest is MarketFixture {
     /// @dev Tests deploy without the EIP-170 limit; a real chain refuses a larger contract.
     function test_runtimeSize_withinEip170() public view {
         assertLe(address(market).code.length, 24_576);
-        assertLe(market.extension().code.length, 24_576);
+        address ext = market.extension();
+        assertLe(ext.code.length, 24_576);
+        assertLe(ComputeMarketExtension(payable(ext)).views().code.length, 24_576);
     }
 
     function test_constructor_setsConfig() public view {
@@ -29,17 +33,36 @@ contract ComputeMarketAdminTest is MarketFixture {
 
     function test_constructor_revertsWhen_zeroToken() public {
         vm.expectRevert(IComputeMarket.ZeroAddress.selector);
-        new ComputeMarket(IERC20(address(0)), owner, treasury, 0, devIntegrityParams());
+        new ComputeMarketViews(IERC20(address(0)), owner, treasury, 0, devIntegrityParams());
     }
 
     function test_constructor_revertsWhen_zeroTreasury() public {
         vm.expectRevert(IComputeMarket.ZeroAddress.selector);
-        new ComputeMarket(IERC20(address(usd)), owner, address(0), 0, devIntegrityParams());
+        new ComputeMarketViews(IERC20(address(usd)), owner, address(0), 0, devIntegrityParams());
     }
 
     function test_constructor_revertsWhen_feeTooHigh() public {
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.FeeTooHigh.selector, 1001, 1000));
-        new ComputeMarket(IERC20(address(usd)), owner, treasury, 1001, devIntegrityParams());
+        new ComputeMarketViews(IERC20(address(usd)), owner, treasury, 1001, devIntegrityParams());
+    }
+
+    function test_constructor_revertsWhen_extensionBuiltWithOtherParams() public {
+        IComputeMarket.IntegrityParams memory other = devIntegrityParams();
+        other.bondBps = 1;
+        ComputeMarketViews views = new ComputeMarketViews(IERC20(address(usd)), owner, treasury, 0, other);
+        ComputeMarketExtension ext =
+            new ComputeMarketExtension(IERC20(address(usd)), owner, treasury, 0, other, address(views));
+        vm.expectRevert(abi.encodeWithSelector(IComputeMarket.InvalidIntegrityParam.selector, bytes32("extension")));
+        new ComputeMarket(IERC20(address(usd)), owner, treasury, 0, devIntegrityParams(), address(ext));
+        vm.expectRevert(abi.encodeWithSelector(IComputeMarket.InvalidIntegrityParam.selector, bytes32("views")));
+        new ComputeMarketExtension(IERC20(address(usd)), owner, treasury, 0, devIntegrityParams(), address(views));
+    }
+
+    function test_constructor_revertsWhen_bpsAboveOneHundredPercent() public {
+        IComputeMarket.IntegrityParams memory p = devIntegrityParams();
+        p.startSlashBps = 10_001;
+        vm.expectRevert(abi.encodeWithSelector(IComputeMarket.InvalidIntegrityParam.selector, bytes32("startSlashBps")));
+        new ComputeMarketViews(IERC20(address(usd)), owner, treasury, 0, p);
     }
 
     // ------------------------------------------------------------ setFee / setTreasury / claimFees

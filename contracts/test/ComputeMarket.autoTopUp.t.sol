@@ -27,6 +27,7 @@ contract ComputeMarketAutoTopUpTest is MarketFixture {
         _bid(id, alice, PRICE);
         vm.prank(tenant);
         market.acceptBid(id);
+        _attest(id);
         start = block.timestamp;
     }
 

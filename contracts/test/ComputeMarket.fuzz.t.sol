@@ -31,6 +31,7 @@ contract ComputeMarketFuzzTest is MarketFixture {
         _bid(id, alice, p.price);
         vm.prank(tenant);
         market.acceptBid(id);
+        _attest(id);
     }
 
     function _expected(Params memory p, uint256 elapsed, uint256 escrow) internal pure returns (uint256) {
@@ -87,7 +88,7 @@ contract ComputeMarketFuzzTest is MarketFixture {
         assertGe(providerNet + 3, gross - gross * FEE_BPS / 10_000);
         assertEq(providerNet + market.feesAccrued(), gross, "payout + fee = accrued");
         assertEq(refund, p.deposit - gross, "tenant gets the unspent rest");
-        assertEq(usd.balanceOf(address(market)), market.feesAccrued(), "only fees stay");
+        assertEq(_held(), market.feesAccrued(), "only fees stay");
     }
 
     function testFuzz_closeWithTopUp_splitsEscrowExactly(
@@ -121,7 +122,7 @@ contract ComputeMarketFuzzTest is MarketFixture {
         assertEq(usd.balanceOf(alice) - aliceBefore, gross - fee);
         assertEq(usd.balanceOf(tenant) - tenantBefore, escrow - gross);
         assertEq(market.feesAccrued(), fee);
-        assertEq(usd.balanceOf(address(market)), fee);
+        assertEq(_held(), fee);
     }
 
     function testFuzz_cancelAndExpire_refundWholeDeposit(uint96 deposit, bool cancel) public {
@@ -137,7 +138,7 @@ contract ComputeMarketFuzzTest is MarketFixture {
             market.settle(id);
         }
         assertEq(usd.balanceOf(tenant), before + o.deposit);
-        assertEq(usd.balanceOf(address(market)), 0);
+        assertEq(_held(), 0);
         assertTrue(market.getOrder(id).status != IComputeMarket.OrderStatus.Open);
     }
 

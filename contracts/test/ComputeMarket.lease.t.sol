@@ -97,7 +97,7 @@ contract ComputeMarketLeaseTest is MarketFixture {
         vm.prank(stranger); // anyone may top up
         market.topUp(id, 5e6);
         assertEq(market.getLease(id).escrow, DEPOSIT + 5e6);
-        assertEq(usd.balanceOf(address(market)), DEPOSIT + 5e6);
+        assertEq(_held(), DEPOSIT + 5e6);
     }
 
     function test_topUp_extendsExhaustionPoint() public {
@@ -136,6 +136,7 @@ contract ComputeMarketLeaseTest is MarketFixture {
         _bid(small, alice, PRICE);
         vm.prank(tenant);
         market.acceptBid(small);
+        _attest(small);
         vm.warp(block.timestamp + 1 hours);
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.LeaseOver.selector, small));
         market.topUp(small, 1e6);
@@ -158,7 +159,7 @@ contract ComputeMarketLeaseTest is MarketFixture {
         market.closeLease(id, "not needed");
         assertEq(usd.balanceOf(alice), aliceBefore + 15e5 - 15e3);
         assertEq(usd.balanceOf(tenant), tenantBefore + DEPOSIT - 15e5);
-        assertEq(usd.balanceOf(address(market)), 15e3); // only the fee stays
+        assertEq(_held(), 15e3); // only the fee stays
         assertTrue(market.getLease(id).status == IComputeMarket.OrderStatus.Closed);
         assertEq(market.accrued(id), 15e5);
         assertEq(market.getProvider(alice).activeLeases, 0);

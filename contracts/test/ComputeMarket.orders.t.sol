@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {devIntegrityParams} from "./utils/IntegrityParams.sol";
+import {deployMarket, devIntegrityParams} from "./utils/IntegrityParams.sol";
 import {MarketFixture} from "./utils/MarketFixture.sol";
 import {ERC1271WalletMock} from "./mocks/ERC1271WalletMock.sol";
 import {ComputeMarket} from "../src/ComputeMarket.sol";
@@ -23,7 +23,7 @@ contract ComputeMarketOrdersTest is MarketFixture {
         assertEq(id, 1);
         assertEq(market.nextOrderId(), 2);
         assertEq(usd.balanceOf(tenant), before - DEPOSIT);
-        assertEq(usd.balanceOf(address(market)), DEPOSIT);
+        assertEq(_held(), DEPOSIT);
         assertTrue(market.nonceUsed(tenant, o.nonce));
         IComputeMarket.OrderInfo memory info = market.getOrder(id);
         assertEq(info.tenant, tenant);
@@ -37,7 +37,7 @@ contract ComputeMarketOrdersTest is MarketFixture {
     }
 
     function _tag(bytes32[] memory a) internal pure returns (uint64) {
-        return uint64(uint256(keccak256(abi.encodePacked(a))));
+        return uint56(uint256(keccak256(abi.encodePacked(a))));
     }
 
     function test_createOrder_revertsWhen_callerNotTenant() public {
@@ -128,7 +128,7 @@ contract ComputeMarketOrdersTest is MarketFixture {
         vm.prank(stranger);
         uint256 id = market.createOrderWithSignature(o, sig);
         assertEq(market.getOrder(id).tenant, tenant);
-        assertEq(usd.balanceOf(address(market)), DEPOSIT);
+        assertEq(_held(), DEPOSIT);
         assertTrue(market.nonceUsed(tenant, o.nonce));
     }
 
@@ -198,7 +198,7 @@ contract ComputeMarketOrdersTest is MarketFixture {
     }
 
     function test_createOrderWithSignature_revertsWhen_signedForOtherContract() public {
-        ComputeMarket other = new ComputeMarket(IERC20(address(usd)), owner, treasury, 0, devIntegrityParams());
+        ComputeMarket other = deployMarket(IERC20(address(usd)), owner, treasury, 0, devIntegrityParams());
         Order memory o = _order();
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(tenantKey, other.hashOrder(o));
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.InvalidSignature.selector, tenant, market.hashOrder(o)));
@@ -236,7 +236,7 @@ contract ComputeMarketOrdersTest is MarketFixture {
         vm.prank(stranger);
         uint256 id = market.createOrderWithPermit(o, sig, block.timestamp + 1 hours, v, r, s);
         assertEq(market.getOrder(id).escrow, DEPOSIT);
-        assertEq(usd.balanceOf(address(market)), DEPOSIT);
+        assertEq(_held(), DEPOSIT);
     }
 
     function test_createOrderWithPermit_toleratesFrontRunPermit() public {
@@ -270,7 +270,7 @@ contract ComputeMarketOrdersTest is MarketFixture {
         vm.prank(tenant);
         market.cancelOrder(id);
         assertEq(usd.balanceOf(tenant), before + DEPOSIT);
-        assertEq(usd.balanceOf(address(market)), 0);
+        assertEq(_held(), 0);
         assertTrue(market.getOrder(id).status == IComputeMarket.OrderStatus.Cancelled);
     }
 

@@ -6,6 +6,10 @@ import { privateKeyToAccount } from "viem/accounts";
 import {
   computeMarketAbi,
   computeMarketBytecode,
+  computeMarketExtensionAbi,
+  computeMarketExtensionBytecode,
+  computeMarketViewsAbi,
+  computeMarketViewsBytecode,
   mockStablecoinAbi,
   mockStablecoinBytecode,
 } from "@/lib/chain/generated/contracts";
@@ -57,7 +61,8 @@ export type DeployedMarket = {
 };
 
 /**
- * Deploy ComputeMarket (and a MockStablecoin unless `token` is given); the deploying key becomes owner and,
+ * Deploy ComputeMarket with its extension and views (and a MockStablecoin unless `token` is given); the
+ * deploying key becomes owner and,
  * when `deployer` is given, names it the marketplace's deployer.
  */
 export async function deployMarket(opts: DeployMarketOptions): Promise<DeployedMarket> {
@@ -80,16 +85,39 @@ export async function deployMarket(opts: DeployMarketOptions): Promise<DeployedM
     tokenAddress = getAddress(receipt.contractAddress);
   }
 
+  // Three contracts (each under EIP-170, together over the EIP-3860 initcode limit): the views, the
+  // extension naming them, the market naming the extension; all with the same immutables.
+  const owner = account.address;
+  const treasury = opts.treasury ?? account.address;
+  const feeBps = opts.feeBps ?? 0;
+  const integrity = opts.integrity ?? devIntegrityParams;
+  const deployed = async (hash: Hex, name: string): Promise<{ address: Address; blockNumber: bigint }> => {
+    const r = await publicClient.waitForTransactionReceipt({ hash });
+    if (!r.contractAddress || r.status !== "success") throw new Error(`${name} deploy failed`);
+    return { address: getAddress(r.contractAddress), blockNumber: r.blockNumber };
+  };
+  const views = await deployed(
+    await wallet.deployContract({
+      abi: computeMarketViewsAbi,
+      bytecode: computeMarketViewsBytecode,
+      args: [tokenAddress, owner, treasury, feeBps, integrity],
+      chain: null,
+    }),
+    "ComputeMarketViews",
+  );
+  const extension = await deployed(
+    await wallet.deployContract({
+      abi: computeMarketExtensionAbi,
+      bytecode: computeMarketExtensionBytecode,
+      args: [tokenAddress, owner, treasury, feeBps, integrity, views.address],
+      chain: null,
+    }),
+    "ComputeMarketExtension",
+  );
   const hash = await wallet.deployContract({
     abi: computeMarketAbi,
     bytecode: computeMarketBytecode,
-    args: [
-      tokenAddress,
-      account.address,
-      opts.treasury ?? account.address,
-      opts.feeBps ?? 0,
-      opts.integrity ?? devIntegrityParams,
-    ],
+    args: [tokenAddress, owner, treasury, feeBps, integrity, extension.address],
     chain: null,
   });
   const receipt = await publicClient.waitForTransactionReceipt({ hash });

@@ -193,10 +193,10 @@ export function attributeId(key: string, value: string): Hex {
   );
 }
 
-/** `OrderLib.requirementsTag`: low 64 bits of keccak256(packed ids), 0 for none (1 if that would be 0). */
+/** `OrderLib.requirementsTag`: low 56 bits of keccak256(packed ids), 0 for none (1 if that would be 0). */
 export function requirementsTag(requiredAttributes: readonly Hex[]): bigint {
   if (requiredAttributes.length === 0) return 0n;
   const packed = `0x${requiredAttributes.map((a) => a.slice(2)).join("")}` as Hex;
-  const tag = BigInt(keccak256(packed)) & ((1n << 64n) - 1n);
+  const tag = BigInt(keccak256(packed)) & ((1n << 56n) - 1n);
   return tag === 0n ? 1n : tag;
 }

@@ -263,6 +263,8 @@ interface IComputeMarket {
     error LengthMismatch(uint256 a, uint256 b);
     /// @notice A reputation score above 100.
     error ScoreOutOfRange(uint256 score);
+    /// @notice The sealed auction already holds the most commits it takes.
+    error TooManyCommits(uint256 orderId, uint256 max);
     /// @notice A constructor integrity parameter is out of range (`field` names it).
     error InvalidIntegrityParam(bytes32 field);
 
@@ -376,30 +378,9 @@ interface IComputeMarket {
 
     // ---------------------------------------------------------------- providers
 
-    /// @notice Register the caller as a provider with its attributes and an optional operator.
-    /// @param operator Address allowed to bid and close for the provider (zero for none).
-    /// @param region Region text, stored as attribute ("region", region) when non-zero.
-    /// @param gpuModels GPU models, each stored as attribute ("gpu", model).
-    /// @param attributes Free-form key/value attributes.
-    function registerProvider(
-        address operator,
-        bytes32 region,
-        bytes32[] calldata gpuModels,
-        Attribute[] calldata attributes
-    ) external;
 
-    /// @notice Replace the caller's attributes; the previous set stops counting at once.
-    /// @param region Region text (zero: none).
-    /// @param gpuModels GPU models.
-    /// @param attributes Free-form key/value attributes.
-    function updateProvider(bytes32 region, bytes32[] calldata gpuModels, Attribute[] calldata attributes) external;
 
-    /// @notice Name (or clear with zero) the operator that may bid and close leases for the caller.
-    /// @param operator The new operator.
-    function setOperator(address operator) external;
 
-    /// @notice Leave the market; only without active leases.
-    function deregisterProvider() external;
 
     // ---------------------------------------------------------------- orders
 
@@ -432,13 +413,7 @@ interface IComputeMarket {
         bytes32 s
     ) external returns (uint256 orderId);
 
-    /// @notice Cancel an open order (no lease yet) and refund the whole escrow to the tenant.
-    /// @param orderId The order.
-    function cancelOrder(uint256 orderId) external;
 
-    /// @notice Burn one of the caller's nonces so a signed order using it can never be created.
-    /// @param nonce The nonce.
-    function invalidateNonce(uint256 nonce) external;
 
     // ---------------------------------------------------------------- auction
 
@@ -467,10 +442,6 @@ interface IComputeMarket {
     /// @param leaseId The lease.
     function withdraw(uint256 leaseId) external;
 
-    /// @notice Add `amount` to a running lease's escrow, pulled from the caller by allowance.
-    /// @param leaseId The lease.
-    /// @param amount Token base units.
-    function topUp(uint256 leaseId, uint256 amount) external;
 
     /// @notice Close a lease: pay the provider its accrual, refund the tenant the unspent rest.
     /// @dev Tenant, provider or operator may close any time; anyone once escrow or duration is used up.
@@ -478,66 +449,77 @@ interface IComputeMarket {
     /// @param reason Free-form reason recorded in `LeaseClosed` (bytes32 text).
     function closeLease(uint256 leaseId, bytes32 reason) external;
 
-    /// @notice Relay a lease update signed by the tenant or a delegate authorised for the lease (EOA or
-    /// ERC-1271); anyone may submit it. Only while the lease runs (active, not exhausted or over).
-    /// @param update The signed update; `update.nonce` must be the lease's current revision.
-    /// @param signer Who signed (the tenant or a delegate): needed to check ERC-1271 signatures.
-    /// @param signature The signer's EIP-712 signature over `update`.
-    function updateLeaseSpec(LeaseUpdate calldata update, address signer, bytes calldata signature) external;
 
-    /// @notice As the tenant or a delegate, move the lease to `specHash` directly (no signature, no nonce:
-    /// the caller is authenticated by the transaction). Bumps the revision, so pending signatures lapse.
-    /// @param leaseId The lease.
-    /// @param specHash keccak256 of the canonical manifest.
-    function setLeaseSpec(uint256 leaseId, bytes32 specHash) external;
 
-    /// @notice Authorise (or revoke) `delegate` to update specs of the caller's lease `leaseId`, or of all its
-    /// leases with `leaseId == 0`. A delegate can do nothing else: it cannot close, cancel, accept, withdraw
-    /// for, top up from, or change the rules of the tenant.
-    /// @param delegate The deploy key.
-    /// @param leaseId One of the caller's orders/leases, or 0 for all of them.
-    /// @param allowed True to grant, false to revoke.
-    function setDelegate(address delegate, uint256 leaseId, bool allowed) external;
 
-    /// @notice Tenant only: set the lease's auto top-up rule (all zeros clear it). Top-ups are pulled from the
-    /// tenant's allowance to the market; what they already added keeps counting against a new `totalCap`.
-    /// @param leaseId An open order or active lease of the caller.
-    /// @param amountPerTopUp Added by each `autoTopUp`.
-    /// @param totalCap Most all auto top-ups of the lease may add together.
-    /// @param minRunwaySeconds Top up only while the escrow lasts fewer seconds than this.
-    function setAutoTopUp(uint256 leaseId, uint96 amountPerTopUp, uint96 totalCap, uint32 minRunwaySeconds) external;
 
-    /// @notice Anyone (the keeper): add exactly `amountPerTopUp` from the tenant to a running lease whose escrow
-    /// lasts fewer than `minRunwaySeconds` and does not already cover the rest of the lease, within `totalCap`.
-    /// @param leaseId The lease.
-    function autoTopUp(uint256 leaseId) external;
 
     // ---------------------------------------------------------------- admin
 
     // ---------------------------------------------------------------- views
 
-    /// @notice Order state by id (lease fields are in `getLease`).
+
+
+
+
+    /// @notice The EIP-712 digest a tenant signs for `order`.
+    /// @param order The order.
+    /// @return The digest.
+    function hashOrder(Order calldata order) external view returns (bytes32);
+
+    // ---------------------------------------------------------------- providers, cancellation, admin
+
+    /// @notice Register the caller as a provider with its attributes and an optional operator.
+    /// @param operator Address allowed to bid and close for the provider (zero for none).
+    /// @param region Region text, stored as attribute ("region", region) when non-zero.
+    /// @param gpuModels GPU models, each stored as attribute ("gpu", model).
+    /// @param attributes Free-form key/value attributes.
+    function registerProvider(
+        address operator,
+        bytes32 region,
+        bytes32[] calldata gpuModels,
+        Attribute[] calldata attributes
+    ) external;
+
+    /// @notice Replace the caller's attributes; the previous set stops counting at once.
+    /// @param region Region text (zero: none).
+    /// @param gpuModels GPU models.
+    /// @param attributes Free-form key/value attributes.
+    function updateProvider(bytes32 region, bytes32[] calldata gpuModels, Attribute[] calldata attributes) external;
+
+    /// @notice Name (or clear with zero) the operator that may bid and close leases for the caller.
+    /// @param operator The new operator.
+    function setOperator(address operator) external;
+
+    /// @notice Leave the market; only without active leases.
+    function deregisterProvider() external;
+
+    /// @notice Cancel an open order (no lease yet) and refund the whole escrow to the tenant.
     /// @param orderId The order.
-    /// @return The order's read model.
-    function getOrder(uint256 orderId) external view returns (OrderInfo memory);
+    function cancelOrder(uint256 orderId) external;
 
-    /// @notice Lease state by id, including the current accrual.
-    /// @param leaseId The lease (= order id).
-    /// @return The lease's read model.
-    function getLease(uint256 leaseId) external view returns (LeaseInfo memory);
+    /// @notice Burn one of the caller's nonces so a signed order using it can never be created.
+    /// @param nonce The nonce.
+    function invalidateNonce(uint256 nonce) external;
 
-    /// @notice Gross amount the provider has earned so far (paid or not).
-    /// @param leaseId The lease.
-    /// @return Token base units.
-    function accrued(uint256 leaseId) external view returns (uint256);
+    /// @notice Owner: set the protocol fee (basis points of provider payouts) for leases settled from now on.
+    /// @param newFeeBps At most `maxFeeBps`.
+    function setFee(uint16 newFeeBps) external;
+
+    /// @notice Owner: set the address fees are sent to.
+    /// @param newTreasury Non-zero address.
+    function setTreasury(address newTreasury) external;
+
+    /// @notice Send all accumulated fees to the treasury (anyone may call).
+    function claimFees() external;
 
     /// @notice What `withdraw` would pay now, gross of fee.
     /// @param leaseId The lease.
     /// @return Token base units.
     function withdrawable(uint256 leaseId) external view returns (uint256);
 
-    /// @notice The EIP-712 digest a tenant signs for `order`.
-    /// @param order The order.
-    /// @return The digest.
-    function hashOrder(Order calldata order) external view returns (bytes32);
+    /// @notice Gross amount the provider has earned so far (paid or not).
+    /// @param leaseId The lease.
+    /// @return Token base units.
+    function accrued(uint256 leaseId) external view returns (uint256);
 }

@@ -17,20 +17,8 @@ interface IComputeMarketExtension {
     /// @param newDeployer The deployer key.
     function setDeployer(address newDeployer) external;
 
-    /// @notice The marketplace's deployer (zero: none).
-    /// @return The deployer key.
-    function deployer() external view returns (address);
 
-    /// @notice The immutable integrity parameters the market was deployed with.
-    /// @return The parameters.
-    function integrityParams() external view returns (IComputeMarket.IntegrityParams memory);
 
-    /// @notice What a bid at `pricePerHour` on a lease of `duration` seconds locks from the provider's bond:
-    /// `min(pricePerHour * duration / 3600 * bondBps / 10000, bondCap)`.
-    /// @param pricePerHour Price in token base units per hour.
-    /// @param duration Lease length in seconds.
-    /// @return Token base units.
-    function bondRequired(uint96 pricePerHour, uint32 duration) external view returns (uint256);
 
     // ---------------------------------------------------------------- bonds
 
@@ -46,10 +34,6 @@ interface IComputeMarketExtension {
     /// @notice Pay the caller its unbonding amount once `unbondAt` has passed.
     function withdrawBond() external;
 
-    /// @notice A provider's bond.
-    /// @param provider The provider.
-    /// @return The bond (free = total - locked - unbonding).
-    function getBond(address provider) external view returns (IComputeMarket.BondInfo memory);
 
     // ---------------------------------------------------------------- sealed-bid auction
 
@@ -78,27 +62,8 @@ interface IComputeMarketExtension {
     /// @param provider The provider whose commit was not revealed.
     function forfeitCommit(uint256 orderId, address provider) external;
 
-    /// @notice The sealed auction's state (best reveal in `bestBid`).
-    /// @param orderId The order.
-    /// @return The state; zeros for an open-auction order.
-    function getSealedAuction(uint256 orderId) external view returns (IComputeMarket.SealedAuctionInfo memory);
 
-    /// @notice A provider's commit on an order.
-    /// @param orderId The order.
-    /// @param provider The provider.
-    /// @return The commit (zero commitment: none).
-    function getCommit(uint256 orderId, address provider) external view returns (IComputeMarket.CommitInfo memory);
 
-    /// @notice The commitment a sealed bid must carry: keccak256(abi.encode(orderId, provider, price, salt)).
-    /// @param orderId The order.
-    /// @param provider The provider.
-    /// @param price Price per hour.
-    /// @param salt Random 32 bytes, kept secret until the reveal.
-    /// @return The commitment.
-    function bidCommitment(uint256 orderId, address provider, uint96 price, bytes32 salt)
-        external
-        pure
-        returns (bytes32);
 
     // ---------------------------------------------------------------- attestations
 
@@ -128,76 +93,67 @@ interface IComputeMarketExtension {
 
     // ---------------------------------------------------------------- admin and views (moved out of the market)
 
-    /// @notice Owner: set the protocol fee (basis points of provider payouts) for leases settled from now on.
-    /// @param newFeeBps At most `maxFeeBps`.
-    function setFee(uint16 newFeeBps) external;
 
-    /// @notice Owner: set the address fees are sent to.
-    /// @param newTreasury Non-zero address.
-    function setTreasury(address newTreasury) external;
 
-    /// @notice Send all accumulated fees to the treasury (anyone may call).
-    function claimFees() external;
 
-    /// @notice A provider's record.
-    /// @param account The provider address.
-    /// @return The record.
-    function getProvider(address account) external view returns (IComputeMarket.ProviderInfo memory);
 
-    /// @notice Whether a provider currently holds an attribute id.
-    /// @param account The provider.
-    /// @param attributeId `attributeId(key, value)`.
-    /// @return True if held in the current epoch.
-    function providerHasAttribute(address account, bytes32 attributeId) external view returns (bool);
 
-    /// @notice Whether a tenant's nonce is used (or invalidated).
-    /// @param tenant The tenant.
-    /// @param nonce The nonce.
-    /// @return True if used.
-    function nonceUsed(address tenant, uint256 nonce) external view returns (bool);
 
-    /// @notice The EIP-712 domain separator (name "KubeBid ComputeMarket", version "1").
-    /// @return The separator for this chain and contract.
-    function domainSeparator() external view returns (bytes32);
 
-    /// @notice `keccak256(abi.encode(key, value))`, the id used for provider attributes.
-    /// @param key Attribute key (bytes32 text).
-    /// @param value Attribute value (bytes32 text).
-    /// @return The id.
-    function attributeId(bytes32 key, bytes32 value) external pure returns (bytes32);
 
-    /// @notice Whether `delegate` may update the spec of `tenant`'s lease `leaseId` (by a grant for that lease
-    /// or for all of the tenant's leases). Does not check that `tenant` owns the lease.
-    /// @param tenant The tenant.
+
+
+
+
+
+    // ---------------------------------------------------------------- providers, orders, leases (cold paths)
+
+
+
+
+
+
+
+    /// @notice Add `amount` to a running lease's escrow, pulled from the caller by allowance.
+    /// @param leaseId The lease.
+    /// @param amount Token base units.
+    function topUp(uint256 leaseId, uint256 amount) external;
+
+    /// @notice Relay a lease update signed by the tenant or a delegate authorised for the lease (EOA or
+    /// ERC-1271); anyone may submit it. Only while the lease runs (active, not exhausted or over).
+    /// @param update The signed update; `update.nonce` must be the lease's current revision.
+    /// @param signer Who signed (the tenant or a delegate): needed to check ERC-1271 signatures.
+    /// @param signature The signer's EIP-712 signature over `update`.
+    function updateLeaseSpec(LeaseUpdate calldata update, address signer, bytes calldata signature) external;
+
+    /// @notice As the tenant or a delegate, move the lease to `specHash` directly (no signature, no nonce:
+    /// the caller is authenticated by the transaction). Bumps the revision, so pending signatures lapse.
+    /// @param leaseId The lease.
+    /// @param specHash keccak256 of the canonical manifest.
+    function setLeaseSpec(uint256 leaseId, bytes32 specHash) external;
+
+    /// @notice Authorise (or revoke) `delegate` to update specs of the caller's lease `leaseId`, or of all its
+    /// leases with `leaseId == 0`. A delegate can do nothing else: it cannot close, cancel, accept, withdraw
+    /// for, top up from, or change the rules of the tenant.
     /// @param delegate The deploy key.
+    /// @param leaseId One of the caller's orders/leases, or 0 for all of them.
+    /// @param allowed True to grant, false to revoke.
+    function setDelegate(address delegate, uint256 leaseId, bool allowed) external;
+
+    /// @notice Tenant only: set the lease's auto top-up rule (all zeros clear it). Top-ups are pulled from the
+    /// tenant's allowance to the market; what they already added keeps counting against a new `totalCap`.
+    /// @param leaseId An open order or active lease of the caller.
+    /// @param amountPerTopUp Added by each `autoTopUp`.
+    /// @param totalCap Most all auto top-ups of the lease may add together.
+    /// @param minRunwaySeconds Top up only while the escrow lasts fewer seconds than this.
+    function setAutoTopUp(uint256 leaseId, uint96 amountPerTopUp, uint96 totalCap, uint32 minRunwaySeconds) external;
+
+    /// @notice Anyone (the keeper): add exactly `amountPerTopUp` from the tenant to a running lease whose escrow
+    /// lasts fewer than `minRunwaySeconds` and does not already cover the rest of the lease, within `totalCap`.
     /// @param leaseId The lease.
-    /// @return True if authorised.
-    function isDelegate(address tenant, address delegate, uint256 leaseId) external view returns (bool);
+    function autoTopUp(uint256 leaseId) external;
 
-    /// @notice A lease's auto top-up rule (zeros: none) and what its auto top-ups added so far.
-    /// @param leaseId The lease.
-    /// @return rule The rule.
-    /// @return used Sum of the lease's auto top-ups.
-    function getAutoTopUp(uint256 leaseId)
-        external
-        view
-        returns (IComputeMarket.AutoTopUpRule memory rule, uint256 used);
 
-    /// @notice The lease's current manifest hash and revision. At revision 0 the hash is zero: the lease runs
-    /// the order's `specHash` (in `OrderCreated`; not stored, to keep `createOrder` cheap).
-    /// @param leaseId The lease.
-    /// @return specHash The hash of the latest update (zero before any).
-    /// @return revision Number of updates so far; the nonce the next signed update must carry.
-    function getLeaseSpec(uint256 leaseId) external view returns (bytes32 specHash, uint32 revision);
 
-    /// @notice The EIP-712 digest a tenant or delegate signs for `update`.
-    /// @param update The update.
-    /// @return The digest.
-    function hashLeaseUpdate(LeaseUpdate calldata update) external view returns (bytes32);
 
-    /// @notice The best bid of an order; zeros if none.
-    /// @param orderId The order.
-    /// @return provider The best bidder.
-    /// @return pricePerHour Its price.
-    function bestBid(uint256 orderId) external view returns (address provider, uint96 pricePerHour);
 }

@@ -91,13 +91,14 @@ library OrderLib {
         return keccak256(abi.encodePacked(attributes));
     }
 
-    /// @notice The 64-bit tag an order stores for its required attributes; 0 means "no requirement".
+    /// @notice The 56-bit tag an order stores for its required attributes; 0 means "no requirement".
     /// @dev A bidder re-supplies the list and `placeBid` checks it against this tag, so the list never
-    /// occupies storage. Truncation to 64 bits keeps the order in three slots; forging a different list
-    /// with the same tag is a 2^64 second-preimage search, far beyond what winning one lease is worth.
-    function requirementsTag(bytes32[] calldata attributes) internal pure returns (uint64) {
+    /// occupies storage. Truncation to 56 bits keeps the order in three slots (beside `minReputation`); a
+    /// bidder forging another list with the same tag needs a 2^56 second-preimage search over attribute
+    /// sets it registers, far beyond what winning one lease is worth.
+    function requirementsTag(bytes32[] calldata attributes) internal pure returns (uint56) {
         if (attributes.length == 0) return 0;
-        uint64 tag = uint64(uint256(hashAttributes(attributes)));
+        uint56 tag = uint56(uint256(hashAttributes(attributes)));
         return tag == 0 ? 1 : tag;
     }
 

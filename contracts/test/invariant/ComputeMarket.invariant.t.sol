@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IComputeMarketFull} from "../../src/interfaces/IComputeMarketFull.sol";
-import {devIntegrityParams} from "../utils/IntegrityParams.sol";
+import {deployMarket, devIntegrityParams} from "../utils/IntegrityParams.sol";
 import {StdInvariant, Test} from "../utils/Test.sol";
 import {MarketHandler} from "./MarketHandler.sol";
 import {ComputeMarket} from "../../src/ComputeMarket.sol";
@@ -23,13 +23,14 @@ contract ComputeMarketInvariantTest is StdInvariant, Test {
         usd = new MockStablecoin();
         market = IComputeMarketFull(
             address(
-                new ComputeMarket(IERC20(address(usd)), address(this), makeAddr("treasury"), 250, devIntegrityParams())
+                deployMarket(IERC20(address(usd)), address(this), makeAddr("treasury"), 250, devIntegrityParams())
             )
         );
         handler = new MarketHandler(market, usd);
+        market.setDeployer(address(handler));
         targetContract(address(handler));
         // Only the actions: the handler's public getters would waste the call budget.
-        bytes4[] memory actions = new bytes4[](16);
+        bytes4[] memory actions = new bytes4[](20);
         actions[0] = MarketHandler.createOrder.selector;
         actions[1] = MarketHandler.placeBid.selector;
         actions[2] = MarketHandler.settle.selector;
@@ -46,6 +47,10 @@ contract ComputeMarketInvariantTest is StdInvariant, Test {
         actions[13] = MarketHandler.setAutoTopUp.selector;
         actions[14] = MarketHandler.autoTopUp.selector;
         actions[15] = MarketHandler.openLease.selector;
+        actions[16] = MarketHandler.attestStart.selector;
+        actions[17] = MarketHandler.cancelUnstarted.selector;
+        actions[18] = MarketHandler.attestDowntime.selector;
+        actions[19] = MarketHandler.bondWithdrawal.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
@@ -59,23 +64,58 @@ contract ComputeMarketInvariantTest is StdInvariant, Test {
                 held += o.escrow;
             } else if (o.status == IComputeMarket.OrderStatus.Active) {
                 IComputeMarket.LeaseInfo memory l = market.getLease(id);
-                assertLe(l.paidOut, l.escrow, "paidOut <= escrow");
+                assertLe(uint256(l.paidOut) + l.refunded, l.accrued, "paidOut + refunded <= accrued");
                 assertLe(l.accrued, l.escrow, "accrued <= escrow");
-                held += l.escrow - l.paidOut;
+                held += l.escrow - l.paidOut - l.refunded;
             }
         }
     }
 
-    function invariant_balanceCoversEveryEscrow() public view {
-        assertEq(usd.balanceOf(address(market)), _held() + market.feesAccrued(), "balance == escrows + fees");
+    /// @dev Every provider bond (free, locked and unbonding).
+    function _bonds() internal view returns (uint256 sum) {
+        for (uint256 i; i < 3; ++i) {
+            sum += market.getBond(handler.providers(i)).total;
+        }
+    }
+
+    function invariant_balanceCoversEveryEscrowAndBond() public view {
+        assertEq(
+            usd.balanceOf(address(market)), _held() + _bonds() + market.feesAccrued(), "balance == escrows + bonds + fees"
+        );
     }
 
     function invariant_moneyIsConserved() public view {
-        uint256 inflow = handler.ghostDeposits() + handler.ghostTopUps() + handler.ghostAutoTopUps();
+        uint256 inflow =
+            handler.ghostDeposits() + handler.ghostTopUps() + handler.ghostAutoTopUps() + handler.ghostBondDeposits();
         uint256 fees = market.feesAccrued() + handler.ghostFeesClaimed();
-        uint256 outflow = handler.ghostProviderPayouts() + fees + handler.ghostRefunds();
-        // held: escrow still owed to someone, summed from the views (the balance check is the invariant above)
-        assertEq(inflow, outflow + _held(), "deposits + top-ups (manual and auto) = payouts + fees + refunds + held");
+        uint256 outflow = handler.ghostProviderPayouts() + fees + handler.ghostRefunds() + handler.ghostSlashes();
+        // held: escrow still owed to someone plus the bonds, summed from the views
+        assertEq(
+            inflow,
+            outflow + _held() + _bonds(),
+            "deposits + top-ups + bonds = payouts (incl. bond withdrawals) + fees + refunds + slashes + held"
+        );
+    }
+
+    /// @dev Locks are recomputable: each provider's locked bond is the sum of bondRequired over the open
+    /// orders it leads and its active leases.
+    function invariant_locksMatchBestBidsAndLeases() public view {
+        uint256[3] memory expected;
+        uint256 n = handler.idCount();
+        for (uint256 i; i < n; ++i) {
+            IComputeMarket.OrderInfo memory o = market.getOrder(handler.ids(i));
+            bool holds = (o.status == IComputeMarket.OrderStatus.Open || o.status == IComputeMarket.OrderStatus.Active)
+                && o.bestProvider != address(0);
+            if (!holds) continue;
+            for (uint256 k; k < 3; ++k) {
+                if (handler.providers(k) == o.bestProvider) {
+                    expected[k] += market.bondRequired(o.bestPrice, o.duration);
+                }
+            }
+        }
+        for (uint256 k; k < 3; ++k) {
+            assertEq(market.getBond(handler.providers(k)).locked, expected[k], "locked == sum of recomputed locks");
+        }
     }
 
     function invariant_activeLeaseCountsMatch() public view {

@@ -27,6 +27,12 @@ contract MarketHandler is Test {
     uint256 public ghostRefunds;
     uint256 public ghostFeesClaimed;
     uint256 public ghostAutoTopUps;
+    /// @dev Bonds in, bonds withdrawn (part of the providers' payouts), and bond slashed to tenants (kept out of
+    /// `ghostRefunds`): deposits + bonds = payouts + refunds + slashes + held.
+    uint256 public ghostBondDeposits;
+    uint256 public ghostBondWithdrawals;
+    uint256 public ghostSlashes;
+    uint256 internal pendingSlash;
 
     /// @dev Keys that sign spec updates: the tenants' own (index < 3) and two deploy keys (3, 4).
     uint256[] internal keys;
@@ -62,6 +68,12 @@ contract MarketHandler is Test {
             providers.push(p);
             vm.prank(p);
             market.registerProvider(address(0), "eu-west", new bytes32[](0), new IComputeMarket.Attribute[](0));
+            usd.mint(p, 100_000e6);
+            vm.startPrank(p);
+            usd.approve(address(market), type(uint256).max);
+            market.depositBond(100_000e6);
+            vm.stopPrank();
+            ghostBondDeposits += 100_000e6;
             keys.push(uint256(keccak256(abi.encode("tenant", i))));
         }
         for (uint256 i; i < 2; ++i) {
@@ -95,8 +107,63 @@ contract MarketHandler is Test {
         uint256 providersBefore = _sumBalances(providers);
         _;
         uint256 tenantsAfter = _sumBalances(tenants);
-        if (tenantsAfter > tenantsBefore) ghostRefunds += tenantsAfter - tenantsBefore;
+        if (tenantsAfter > tenantsBefore) ghostRefunds += tenantsAfter - tenantsBefore - pendingSlash;
+        ghostSlashes += pendingSlash;
+        pendingSlash = 0;
         ghostProviderPayouts += _sumBalances(providers) - providersBefore;
+    }
+
+    function _bondTotals() internal view returns (uint256 sum) {
+        for (uint256 i; i < providers.length; ++i) {
+            sum += market.getBond(providers[i]).total;
+        }
+    }
+
+    // ------------------------------------------------------------ integrity actions (the handler is the deployer)
+
+    function attestStart(uint256 idSeed) external {
+        uint256 id = _id(idSeed);
+        (bytes32 spec,) = market.getLeaseSpec(id);
+        try market.attestStart(id, spec == bytes32(0) ? keccak256("order spec") : spec) {
+            ++calls["attestStart"];
+        } catch {}
+    }
+
+    function cancelUnstarted(uint256 idSeed) external accounted {
+        uint256 before = _bondTotals();
+        try market.cancelUnstarted(_id(idSeed)) {
+            ++calls["cancelUnstarted"];
+        } catch {}
+        pendingSlash = before - _bondTotals();
+    }
+
+    function attestDowntime(uint256 idSeed, uint32 secs) external accounted {
+        uint256[] memory ids_ = new uint256[](1);
+        ids_[0] = _id(idSeed);
+        uint32[] memory secs_ = new uint32[](1);
+        secs_[0] = uint32(bound(secs, 1, 2 days));
+        uint256 before = _bondTotals();
+        try market.attestDowntime(ids_, secs_) {
+            ++calls["attestDowntime"];
+        } catch {}
+        pendingSlash = before - _bondTotals();
+    }
+
+    function bondWithdrawal(uint256 providerSeed, uint96 amount, bool complete) external accounted {
+        address p = providers[providerSeed % providers.length];
+        vm.startPrank(p);
+        if (complete) {
+            uint256 before = usd.balanceOf(p);
+            try market.withdrawBond() {
+                ++calls["withdrawBond"];
+                ghostBondWithdrawals += usd.balanceOf(p) - before;
+            } catch {}
+        } else {
+            try market.requestBondWithdrawal(bound(amount, 1, 50_000e6)) {
+                ++calls["requestBondWithdrawal"];
+            } catch {}
+        }
+        vm.stopPrank();
     }
 
     function createOrder(uint256 actor, uint96 maxPrice, uint96 deposit, uint32 duration, uint32 window) external {
@@ -163,6 +230,7 @@ contract MarketHandler is Test {
         vm.prank(t);
         market.acceptBid(id);
         ++calls["openLease"];
+        if (price % 3 != 0) market.attestStart(id, keccak256("order spec"));
         // Every other lease starts with an auto top-up rule, so keeper calls often find one.
         if (hoursFunded % 2 == 0) {
             uint96 amount = p * uint96(bound(hoursFunded, 1, 12));

@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {devIntegrityParams} from "./IntegrityParams.sol";
+import {deployMarket, devIntegrityParams} from "./IntegrityParams.sol";
 import {Test} from "./Test.sol";
 import {ComputeMarket} from "../../src/ComputeMarket.sol";
 import {IComputeMarket} from "../../src/interfaces/IComputeMarket.sol";
@@ -24,6 +24,7 @@ abstract contract MarketFixture is Test {
     address internal bob; // provider, no operator
     address internal operator;
     address internal stranger;
+    address internal attester; // the marketplace's deployer key
 
     bytes32 internal constant REGION = "eu-west";
     bytes32 internal constant GPU = "nvidia-a100";
@@ -43,11 +44,12 @@ abstract contract MarketFixture is Test {
         bob = makeAddr("bob");
         operator = makeAddr("operator");
         stranger = makeAddr("stranger");
+        attester = makeAddr("attester");
         vm.warp(1_700_000_000);
 
         usd = new MockStablecoin();
         market = IComputeMarketFull(
-            address(new ComputeMarket(IERC20(address(usd)), owner, treasury, FEE_BPS, devIntegrityParams()))
+            address(deployMarket(IERC20(address(usd)), owner, treasury, FEE_BPS, devIntegrityParams()))
         );
         _fund(tenant, 1_000_000e6);
         _fund(stranger, 1_000_000e6);
@@ -56,6 +58,31 @@ abstract contract MarketFixture is Test {
         market.registerProvider(operator, REGION, _one(GPU), new IComputeMarket.Attribute[](0));
         vm.prank(bob);
         market.registerProvider(address(0), REGION, new bytes32[](0), new IComputeMarket.Attribute[](0));
+        vm.prank(owner);
+        market.setDeployer(attester);
+        // Both providers bond enough for any lease of the default order (bondRequired caps at 1,000 USD).
+        _bond(alice, BOND);
+        _bond(bob, BOND);
+    }
+
+    uint256 internal constant BOND = 10_000e6;
+
+    function _bond(address provider, uint256 amount) internal {
+        _fund(provider, amount);
+        vm.prank(provider);
+        market.depositBond(amount);
+    }
+
+    /// @dev The market's balance minus every provider bond (alice's and bob's): what escrows and fees hold.
+    function _held() internal view returns (uint256) {
+        return usd.balanceOf(address(market)) - market.getBond(alice).total - market.getBond(bob).total;
+    }
+
+    /// @dev The deployer attests the lease's start now (its spec: the order's, unless updated on chain).
+    function _attest(uint256 id) internal {
+        (bytes32 spec,) = market.getLeaseSpec(id);
+        vm.prank(attester);
+        market.attestStart(id, spec == bytes32(0) ? keccak256("manifest") : spec);
     }
 
     function _fund(address who, uint256 amount) internal {
@@ -115,11 +142,13 @@ abstract contract MarketFixture is Test {
         return abi.encodePacked(r, s, v);
     }
 
-    /// @dev An active lease: default order, alice bids `price`, the tenant accepts.
+    /// @dev An active, started lease: default order, alice bids `price`, the tenant accepts, the deployer
+    /// attests the start at once (so it accrues from now, as every lease did before attestation existed).
     function _lease(uint96 price) internal returns (uint256 id) {
         id = _createDefault();
         _bid(id, alice, price);
         vm.prank(tenant);
         market.acceptBid(id);
+        _attest(id);
     }
 }

@@ -56,6 +56,11 @@ export const computeMarketAbi = [
             "internalType": "uint16"
           }
         ]
+      },
+      {
+        "name": "extension_",
+        "type": "address",
+        "internalType": "address"
       }
     ],
     "stateMutability": "nonpayable"
@@ -118,45 +123,6 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "MAX_REPUTATION",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint8",
-        "internalType": "uint8"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "MAX_REVEAL_WINDOW",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint32",
-        "internalType": "uint32"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "MIN_START_DEADLINE",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint16",
-        "internalType": "uint16"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "REGION_KEY",
     "inputs": [],
     "outputs": [
@@ -209,10 +175,10 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "autoTopUp",
+    "name": "cancelOrder",
     "inputs": [
       {
-        "name": "leaseId",
+        "name": "orderId",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -222,14 +188,8 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "cancelOrder",
-    "inputs": [
-      {
-        "name": "orderId",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
+    "name": "claimFees",
+    "inputs": [],
     "outputs": [],
     "stateMutability": "nonpayable"
   },
@@ -705,173 +665,6 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "getLease",
-    "inputs": [
-      {
-        "name": "leaseId",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "info",
-        "type": "tuple",
-        "internalType": "struct IComputeMarket.LeaseInfo",
-        "components": [
-          {
-            "name": "tenant",
-            "type": "address",
-            "internalType": "address"
-          },
-          {
-            "name": "provider",
-            "type": "address",
-            "internalType": "address"
-          },
-          {
-            "name": "status",
-            "type": "uint8",
-            "internalType": "enum IComputeMarket.OrderStatus"
-          },
-          {
-            "name": "pricePerHour",
-            "type": "uint96",
-            "internalType": "uint96"
-          },
-          {
-            "name": "startedAt",
-            "type": "uint40",
-            "internalType": "uint40"
-          },
-          {
-            "name": "endsAt",
-            "type": "uint40",
-            "internalType": "uint40"
-          },
-          {
-            "name": "feeBps",
-            "type": "uint16",
-            "internalType": "uint16"
-          },
-          {
-            "name": "escrow",
-            "type": "uint96",
-            "internalType": "uint96"
-          },
-          {
-            "name": "paidOut",
-            "type": "uint96",
-            "internalType": "uint96"
-          },
-          {
-            "name": "accrued",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "attestedAt",
-            "type": "uint40",
-            "internalType": "uint40"
-          },
-          {
-            "name": "startDeadline",
-            "type": "uint40",
-            "internalType": "uint40"
-          },
-          {
-            "name": "downtimeSeconds",
-            "type": "uint32",
-            "internalType": "uint32"
-          },
-          {
-            "name": "refunded",
-            "type": "uint96",
-            "internalType": "uint96"
-          }
-        ]
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "getOrder",
-    "inputs": [
-      {
-        "name": "orderId",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "info",
-        "type": "tuple",
-        "internalType": "struct IComputeMarket.OrderInfo",
-        "components": [
-          {
-            "name": "tenant",
-            "type": "address",
-            "internalType": "address"
-          },
-          {
-            "name": "status",
-            "type": "uint8",
-            "internalType": "enum IComputeMarket.OrderStatus"
-          },
-          {
-            "name": "bidEnd",
-            "type": "uint40",
-            "internalType": "uint40"
-          },
-          {
-            "name": "duration",
-            "type": "uint32",
-            "internalType": "uint32"
-          },
-          {
-            "name": "escrow",
-            "type": "uint96",
-            "internalType": "uint96"
-          },
-          {
-            "name": "bestProvider",
-            "type": "address",
-            "internalType": "address"
-          },
-          {
-            "name": "bestPrice",
-            "type": "uint96",
-            "internalType": "uint96"
-          },
-          {
-            "name": "requirementsTag",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "auctionFormat",
-            "type": "uint8",
-            "internalType": "uint8"
-          },
-          {
-            "name": "minReputation",
-            "type": "uint8",
-            "internalType": "uint8"
-          },
-          {
-            "name": "startDeadline",
-            "type": "uint16",
-            "internalType": "uint16"
-          }
-        ]
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "hashOrder",
     "inputs": [
       {
@@ -1022,6 +815,19 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
+    "name": "paramsHash",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "pendingOwner",
     "inputs": [],
     "outputs": [
@@ -1110,68 +916,12 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "setAutoTopUp",
+    "name": "setFee",
     "inputs": [
       {
-        "name": "leaseId",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "amountPerTopUp",
-        "type": "uint96",
-        "internalType": "uint96"
-      },
-      {
-        "name": "totalCap",
-        "type": "uint96",
-        "internalType": "uint96"
-      },
-      {
-        "name": "minRunwaySeconds",
-        "type": "uint32",
-        "internalType": "uint32"
-      }
-    ],
-    "outputs": [],
-    "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "setDelegate",
-    "inputs": [
-      {
-        "name": "delegate",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "leaseId",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "allowed",
-        "type": "bool",
-        "internalType": "bool"
-      }
-    ],
-    "outputs": [],
-    "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "setLeaseSpec",
-    "inputs": [
-      {
-        "name": "leaseId",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "specHash",
-        "type": "bytes32",
-        "internalType": "bytes32"
+        "name": "newFeeBps",
+        "type": "uint16",
+        "internalType": "uint16"
       }
     ],
     "outputs": [],
@@ -1183,6 +933,19 @@ export const computeMarketAbi = [
     "inputs": [
       {
         "name": "operator",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setTreasury",
+    "inputs": [
+      {
+        "name": "newTreasury",
         "type": "address",
         "internalType": "address"
       }
@@ -1218,24 +981,6 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "topUp",
-    "inputs": [
-      {
-        "name": "leaseId",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "amount",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [],
-    "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
     "name": "transferOwnership",
     "inputs": [
       {
@@ -1259,51 +1004,6 @@ export const computeMarketAbi = [
       }
     ],
     "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "updateLeaseSpec",
-    "inputs": [
-      {
-        "name": "update",
-        "type": "tuple",
-        "internalType": "struct LeaseUpdate",
-        "components": [
-          {
-            "name": "leaseId",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "specHash",
-            "type": "bytes32",
-            "internalType": "bytes32"
-          },
-          {
-            "name": "nonce",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "deadline",
-            "type": "uint256",
-            "internalType": "uint256"
-          }
-        ]
-      },
-      {
-        "name": "signer",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "signature",
-        "type": "bytes",
-        "internalType": "bytes"
-      }
-    ],
-    "outputs": [],
-    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -3209,6 +2909,22 @@ export const computeMarketAbi = [
   },
   {
     "type": "error",
+    "name": "TooManyCommits",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "max",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "TooManyRequiredAttributes",
     "inputs": [
       {
@@ -3281,54 +2997,345 @@ export const computeMarketAbi = [
     "name": "attestDowntime",
     "inputs": [
       {
-        "name": "",
+        "name": "leaseIds",
         "type": "uint256[]",
         "internalType": "uint256[]"
       },
       {
-        "name": "",
+        "name": "seconds_",
         "type": "uint32[]",
         "internalType": "uint32[]"
       }
     ],
     "outputs": [],
-    "stateMutability": "view"
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
     "name": "attestReputation",
     "inputs": [
       {
-        "name": "",
+        "name": "providers",
         "type": "address[]",
         "internalType": "address[]"
       },
       {
-        "name": "",
+        "name": "scores",
         "type": "uint8[]",
         "internalType": "uint8[]"
       }
     ],
     "outputs": [],
-    "stateMutability": "view"
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
     "name": "attestStart",
     "inputs": [
       {
-        "name": "",
+        "name": "leaseId",
         "type": "uint256",
         "internalType": "uint256"
       },
       {
-        "name": "",
+        "name": "specHash",
         "type": "bytes32",
         "internalType": "bytes32"
       }
     ],
     "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "autoTopUp",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "cancelUnstarted",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "commitBid",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "commitment",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "requiredAttributes",
+        "type": "bytes32[]",
+        "internalType": "bytes32[]"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "depositBond",
+    "inputs": [
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "forfeitCommit",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "requestBondWithdrawal",
+    "inputs": [
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "revealBid",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "price",
+        "type": "uint96",
+        "internalType": "uint96"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setAutoTopUp",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "amountPerTopUp",
+        "type": "uint96",
+        "internalType": "uint96"
+      },
+      {
+        "name": "totalCap",
+        "type": "uint96",
+        "internalType": "uint96"
+      },
+      {
+        "name": "minRunwaySeconds",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setDelegate",
+    "inputs": [
+      {
+        "name": "delegate",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "allowed",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setDeployer",
+    "inputs": [
+      {
+        "name": "newDeployer",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setLeaseSpec",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "specHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "topUp",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "updateLeaseSpec",
+    "inputs": [
+      {
+        "name": "update",
+        "type": "tuple",
+        "internalType": "struct LeaseUpdate",
+        "components": [
+          {
+            "name": "leaseId",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "specHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "nonce",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "deadline",
+            "type": "uint256",
+            "internalType": "uint256"
+          }
+        ]
+      },
+      {
+        "name": "signer",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "signature",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "views",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "withdrawBond",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -3438,54 +3445,6 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "cancelUnstarted",
-    "inputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [],
-    "stateMutability": "pure"
-  },
-  {
-    "type": "function",
-    "name": "claimFees",
-    "inputs": [],
-    "outputs": [],
-    "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "commitBid",
-    "inputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      },
-      {
-        "name": "",
-        "type": "bytes32[]",
-        "internalType": "bytes32[]"
-      }
-    ],
-    "outputs": [],
-    "stateMutability": "pure"
-  },
-  {
-    "type": "function",
     "name": "deployer",
     "inputs": [],
     "outputs": [
@@ -3499,19 +3458,6 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "depositBond",
-    "inputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [],
-    "stateMutability": "pure"
-  },
-  {
-    "type": "function",
     "name": "domainSeparator",
     "inputs": [],
     "outputs": [
@@ -3522,24 +3468,6 @@ export const computeMarketAbi = [
       }
     ],
     "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "forfeitCommit",
-    "inputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "",
-        "type": "address",
-        "internalType": "address"
-      }
-    ],
-    "outputs": [],
-    "stateMutability": "pure"
   },
   {
     "type": "function",
@@ -3587,7 +3515,7 @@ export const computeMarketAbi = [
     "name": "getBond",
     "inputs": [
       {
-        "name": "",
+        "name": "provider",
         "type": "address",
         "internalType": "address"
       }
@@ -3621,19 +3549,19 @@ export const computeMarketAbi = [
         ]
       }
     ],
-    "stateMutability": "pure"
+    "stateMutability": "view"
   },
   {
     "type": "function",
     "name": "getCommit",
     "inputs": [
       {
-        "name": "",
+        "name": "orderId",
         "type": "uint256",
         "internalType": "uint256"
       },
       {
-        "name": "",
+        "name": "provider",
         "type": "address",
         "internalType": "address"
       }
@@ -3667,7 +3595,98 @@ export const computeMarketAbi = [
         ]
       }
     ],
-    "stateMutability": "pure"
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getLease",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "info",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.LeaseInfo",
+        "components": [
+          {
+            "name": "tenant",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "provider",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "status",
+            "type": "uint8",
+            "internalType": "enum IComputeMarket.OrderStatus"
+          },
+          {
+            "name": "pricePerHour",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "startedAt",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "endsAt",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "feeBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "escrow",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "paidOut",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "accrued",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "attestedAt",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "startDeadline",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "downtimeSeconds",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "refunded",
+            "type": "uint96",
+            "internalType": "uint96"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -3689,6 +3708,82 @@ export const computeMarketAbi = [
         "name": "revision",
         "type": "uint32",
         "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getOrder",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "info",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.OrderInfo",
+        "components": [
+          {
+            "name": "tenant",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "status",
+            "type": "uint8",
+            "internalType": "enum IComputeMarket.OrderStatus"
+          },
+          {
+            "name": "bidEnd",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "duration",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "escrow",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "bestProvider",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "bestPrice",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "requirementsTag",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "auctionFormat",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "minReputation",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "startDeadline",
+            "type": "uint16",
+            "internalType": "uint16"
+          }
+        ]
       }
     ],
     "stateMutability": "view"
@@ -3744,7 +3839,7 @@ export const computeMarketAbi = [
     "name": "getSealedAuction",
     "inputs": [
       {
-        "name": "",
+        "name": "orderId",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -3778,7 +3873,7 @@ export const computeMarketAbi = [
         ]
       }
     ],
-    "stateMutability": "pure"
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -3937,47 +4032,509 @@ export const computeMarketAbi = [
       }
     ],
     "stateMutability": "view"
-  },
+  }
+] as const;
+
+export const computeMarketBytecode = "0x61024060405260038054600160a01b600160e01b031916600160a01b179055348015610029575f5ffd5b506040516162633803806162638339810160408190526100489161064a565b8585858585836040518060400160405280601581526020017f4b75626542696420436f6d707574654d61726b65740000000000000000000000815250604051806040016040528060018152602001603160f81b8152506100ad8261046e60201b60201c565b610120526100ba8161046e565b61014052815160208084019190912060e052815190820120610100524660a0526100e26104ab565b60805250503060c0526001600160a01b03811661011957604051631e4fbdf760e01b81525f60048201526024015b60405180910390fd5b61012281610515565b506001600160a01b038516158061014057506001600160a01b038316155b1561015e5760405163d92e233d60e01b815260040160405180910390fd5b6103e861ffff83161115610193576040516373ab893560e11b815261ffff831660048201526103e86024820152604401610110565b612710815f015161ffff1611156101c9576040516307128de760e51b815266626f6e6442707360c81b6004820152602401610110565b612710816060015161ffff161115610206576040516307128de760e51b81526c7374617274536c61736842707360981b6004820152602401610110565b612710816080015161ffff161115610240576040516307128de760e51b815269666f726665697442707360b01b6004820152602401610110565b6001600160a01b0394851661016052600480549386166c01000000000000000000000000026001600160601b039485161790556003805461ffff938416600160e01b0261ffff60e01b19909116179055805182166101805260208101519092166101a052604082015163ffffffff166101c052606082015181166101e052608090910151166102005250819081163b158061034c5750866001600160a01b0316816001600160a01b031663fc0c546a6040518163ffffffff1660e01b8152600401602060405180830381865afa15801561031c573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190610340919061074f565b6001600160a01b031614155b806103bd575061035a610531565b816001600160a01b03166386a426636040518163ffffffff1660e01b8152600401602060405180830381865afa158015610396573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906103ba9190610771565b14155b156103e9576040516307128de760e51b81526832bc3a32b739b4b7b760b91b6004820152602401610110565b6001600160a01b0380831661022052604051908616905f907f21eb548722a564f6e09f039f7aa858ae94c911910f3823b37af2250eeca4f403908290a3604080515f815261ffff861660208201527f5eceb83a41b09b5e263d7630d38aa237669c42bf1a589221313ea56e6d799e88910160405180910390a1505050505050506107e3565b5f5f829050601f81511115610498578260405163305a27a960e01b81526004016101109190610788565b80516104a3826107bd565b179392505050565b60e05161010051604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201529081019290925260608201524660808201523060a08201525f9060c0015b60405160208183030381529060405280519060200120905090565b600380546001600160a01b031916905561052e8161059b565b50565b61016051610180516101a0516101c0516101e05161020051604080516001600160a01b03909716602088015261ffff958616908701526001600160601b03909316606086015263ffffffff9091166080850152821660a08401521660c08201525f9060e0016104fa565b600280546001600160a01b038381166001600160a01b0319831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b6001600160a01b038116811461052e575f5ffd5b805161060b816105ec565b919050565b805161ffff8116811461060b575f5ffd5b80516001600160601b038116811461060b575f5ffd5b805163ffffffff8116811461060b575f5ffd5b5f5f5f5f5f5f868803610140811215610661575f5ffd5b875161066c816105ec565b602089015190975061067d816105ec565b604089015190965061068e816105ec565b945061069c60608901610610565b935060a0607f19820112156106af575f5ffd5b5060405160a081016001600160401b03811182821017156106de57634e487b7160e01b5f52604160045260245ffd5b6040526106ed60808901610610565b81526106fb60a08901610621565b602082015261070c60c08901610637565b604082015261071d60e08901610610565b606082015261072f6101008901610610565b608082015291506107436101208801610600565b90509295509295509295565b5f6020828403121561075f575f5ffd5b815161076a816105ec565b9392505050565b5f60208284031215610781575f5ffd5b5051919050565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b805160208083015191908110156107dd575f198160200360031b1b821691505b50919050565b60805160a05160c05160e05161010051610120516101405161016051610180516101a0516101c0516101e05161020051610220516159956108ce5f395f8181610295015261034f01525f61396f01525f61394701525f61392001525f818161363e0152818161367301526138f401525f81816135ef01526138bd01525f81816105ff01528181610ccf01528181610d28015281816110c9015281816114da015281816119f601528181612226015281816135a7015261389301525f61386101525f61383601525f614bc701525f614b9f01525f61496501525f61498f01525f6149b901526159955ff3fe608060405234801561000f575f5ffd5b5060043610610290575f3560e01c8063904c98331161015e578063d294f093116100d6578063f11988e01161008a578063f52981f41161006f578063f52981f4146105e7578063fc0c546a146105fa578063fc1db0cb1461062157610290565b8063f11988e0146105c1578063f2fde38b146105d457610290565b8063daea8a0e116100bb578063daea8a0e1461058a578063e30c39781461059d578063f0f44260146105ae57610290565b8063d294f09314610579578063d55be8c61461058157610290565b8063b3ab15fb1161012d578063ba31486f11610112578063ba31486f1461052c578063c6cb658d1461053f578063c7ebad1a1461056657610290565b8063b3ab15fb14610506578063b70e36f01461051957610290565b8063904c98331461048f57806391db912e146104a257806394db0595146104c9578063b2df3223146104fe57610290565b806360dd162f1161020c57806384b0196e116101c05780638da5cb5b116101a55780638da5cb5b146104585780638df82800146104695780638e0055531461047c57610290565b806384b0196e1461043557806386a426631461045057610290565b8063715018a6116101f1578063715018a61461040657806379ba50971461040e578063838d27ab1461041657610290565b806360dd162f146103d057806361d027b3146103e357610290565b80632b1fd58a116102635780632e1a7d4d116102485780632e1a7d4d1461038957806333dfeb501461039c578063514fcac7146103bd57610290565b80632b1fd58a146103375780632d5537b01461034a57610290565b80630ce8a33b146102bb57806311c967b8146102c357806324a9d853146102d65780632a58b33014610303575b6102b97f0000000000000000000000000000000000000000000000000000000000000000610634565b005b6102b9610651565b6102b96102d1366004614d70565b610782565b6003546102eb90600160e01b900461ffff1681565b60405161ffff90911681526020015b60405180910390f35b60035461031e90600160a01b900467ffffffffffffffff1681565b60405167ffffffffffffffff90911681526020016102fa565b6102b9610345366004614de9565b610888565b6103717f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b0390911681526020016102fa565b6102b9610397366004614de9565b610a71565b6103af6103aa366004614e65565b610d07565b6040519081526020016102fa565b6102b96103cb366004614de9565b610e2f565b6102b96103de366004614efb565b6110fd565b600454610371906c0100000000000000000000000090046001600160a01b031681565b6102b9611516565b6102b9611529565b61042062278d0081565b60405163ffffffff90911681526020016102fa565b61043d611583565b6040516102fa9796959493929190614f67565b6103af6115e1565b6002546001600160a01b0316610371565b6102b9610477366004614de9565b6115ef565b6102b961048a36600461502a565b611a85565b6103af61049d366004615043565b611b60565b6103af7f726567696f6e000000000000000000000000000000000000000000000000000081565b6004546104e1906bffffffffffffffffffffffff1681565b6040516bffffffffffffffffffffffff90911681526020016102fa565b6103af602081565b6102b96105143660046150c2565b611b8e565b6102b9610527366004614de9565b611c41565b6103af61053a3660046150db565b611d00565b6103af7f677075000000000000000000000000000000000000000000000000000000000081565b6102b9610574366004615128565b611d18565b6102b961214c565b6102eb6103e881565b6103af6105983660046150db565b612257565b6003546001600160a01b0316610371565b6102b96105bc3660046150c2565b6122f7565b6103af6105cf366004614de9565b6123be565b6102b96105e23660046150c2565b6124c3565b6103af6105f5366004614de9565b61254c565b6103717f000000000000000000000000000000000000000000000000000000000000000081565b6102b961062f366004615181565b6125ce565b365f5f375f5f365f845af43d5f5f3e8061064c573d5ffd5b503d5ff35b335f9081526006602052604090208054600160e01b900460ff166106a8576040517f232cb27a0000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b80547801000000000000000000000000000000000000000000000000900463ffffffff161561072f5780546040517fb52e38db000000000000000000000000000000000000000000000000000000008152336004820152780100000000000000000000000000000000000000000000000090910463ffffffff16602482015260440161069f565b80547fffffff00ffffffffffffffff000000000000000000000000000000000000000016815560405133907ff04091b4a187e321a42001e46961e45b6a75b203fc6fb766b7e05505f6080abb905f90a250565b335f9081526006602052604090208054600160e01b900460ff166107d4576040517f232cb27a00000000000000000000000000000000000000000000000000000000815233600482015260240161069f565b80545f906107f090600160a01b900463ffffffff166001615237565b82547fffffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff16600160a01b63ffffffff8316021783559050610834818888888888612718565b336001600160a01b03167f3f6ec42fc93e614c87002468b85b1c2a855aea786f5817858aae118a047aa02f8888888888876040516108779695949392919061529c565b60405180910390a250505050505050565b5f81815260056020526040902080546001600160a01b03811690600160a01b900460ff1660018160058111156108c0576108c061530c565b146108fb5783816040517f231e950a00000000000000000000000000000000000000000000000000000000815260040161069f929190615339565b336001600160a01b03831614610946576040517fdd2c595d0000000000000000000000000000000000000000000000000000000081526004810185905233602482015260440161069f565b5f8481526010602052604090205464ffffffffff1615610995576040517f83f356840000000000000000000000000000000000000000000000000000000081526004810185905260240161069f565b60018301546001600160a01b0316806109dd576040517f62f5ad8e0000000000000000000000000000000000000000000000000000000081526004810186905260240161069f565b6001600160a01b0381165f90815260066020526040902054600160e01b900460ff16610a40576040517f232cb27a0000000000000000000000000000000000000000000000000000000081526001600160a01b038216600482015260240161069f565b610a6a8585838760010160149054906101000a90046bffffffffffffffffffffffff16600161292d565b5050505050565b610a79612add565b5f610a8382612b12565b9050600481602001516005811115610a9d57610a9d61530c565b14610adb5760208101516040517f231e950a00000000000000000000000000000000000000000000000000000000815261069f918491600401615339565b5f828152600e602090815260408083208151608081018352905461ffff8116825262010000810464ffffffffff1693820193909352670100000000000000830463ffffffff16918101919091526b0100000000000000000000009091046bffffffffffffffffffffffff16606082015290610b57838342612cd9565b90505f82606001516bffffffffffffffffffffffff168461010001516bffffffffffffffffffffffff16610b8b9190615382565b9050808211610bc9576040517f155eed360000000000000000000000000000000000000000000000000000000081526004810186905260240161069f565b5f610bd48284615395565b9050808561010001516bffffffffffffffffffffffff16610bf59190615382565b5f87815260056020526040812060020180546bffffffffffffffffffffffff939093166c01000000000000000000000000027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff909316929092179091558451610c5f908390612d8d565b90508560a001516001600160a01b0316877f1c84cc0f96161bdafea718a9094dd21c21d1fb2f9ca2ebb9bd4e39918efbaace8484604051610caa929190918252602082015260400190565b60405180910390a360a0860151610cf690610cc58385615395565b6001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000169190612e07565b505050505050610d04612e5a565b50565b5f610d10612add565b5f610d1c898989612e84565b90506001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001663d505accf610d5a60208c018c6150c2565b30610d6d6101608e016101408f016153a8565b6040517fffffffff0000000000000000000000000000000000000000000000000000000060e086901b1681526001600160a01b0393841660048201529290911660248301526bffffffffffffffffffffffff1660448201526064810189905260ff8816608482015260a4810187905260c4810186905260e4015f604051808303815f87803b158015610dfd575f5ffd5b505af1925050508015610e0e575060015b50610e198982612f01565b915050610e24612e5a565b979650505050505050565b610e37612add565b5f81815260056020526040902080546001600160a01b03811690600160a01b900460ff166001816005811115610e6f57610e6f61530c565b14610eaa5783816040517f231e950a00000000000000000000000000000000000000000000000000000000815260040161069f929190615339565b336001600160a01b03831614610ef5576040517fdd2c595d0000000000000000000000000000000000000000000000000000000081526004810185905233602482015260440161069f565b82547fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff167402000000000000000000000000000000000000000017835560018301546001600160a01b03168015801590610f6157505f8581526010602052604090205464ffffffffff16155b15610fa45760018401548454610fa4918391610f9f91600160a01b90046bffffffffffffffffffffffff1690600160e01b900463ffffffff166135e5565b6136af565b6001600160a01b03811615801590610fcf57505f8581526010602052604090205464ffffffffff1615155b15611071575f8581526011602090815260408083206001600160a01b0385168452825280832060010180547fffffffffffffffffffffffffffffffffffff00ffffffffffffffffffffffffff166d010000000000000000000000000017905587835260109091529020548454611071918391610f9f916bffffffffffffffffffffffff65010000000000909104169063ffffffff600160e01b909104166135e5565b60028401546040516bffffffffffffffffffffffff9091168082529086907faa2a006d186dc89a3d6851834c85d16226329ac40bcad6531a5756a38ed1c90f9060200160405180910390a26110f06001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168583612e07565b5050505050610d04612e5a565b611105612add565b5f61110f83612b12565b90506004816020015160058111156111295761112961530c565b146111675760208101516040517f231e950a00000000000000000000000000000000000000000000000000000000815261069f918591600401615339565b5f838152600e60209081526040918290208251608081018452905461ffff8116825262010000810464ffffffffff1692820192909252670100000000000000820463ffffffff16928101929092526b01000000000000000000000090046bffffffffffffffffffffffff166060820152815142906001600160a01b0316331480159061120957508260a001516001600160a01b0316336001600160a01b031614155b801561121d575061121b83838361374c565b155b8015611247575060a08301516001600160a01b039081165f90815260066020526040902054163314155b15611287576040517ff4bc5b7e0000000000000000000000000000000000000000000000000000000081526004810186905233602482015260440161069f565b5f611293848484612cd9565b5f87815260056020526040812080547fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff167405000000000000000000000000000000000000000017815560608601516101008801519394509092611308916bffffffffffffffffffffffff9081169116615382565b90505f818411611318575f611322565b6113228285615395565b9050808761010001516bffffffffffffffffffffffff166113439190615382565b6002840180546bffffffffffffffffffffffff929092166c01000000000000000000000000027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff90921691909117905560a08701516001600160a01b03165f90815260066020526040902080546018906113df9063ffffffff7801000000000000000000000000000000000000000000000000909104166153c1565b91906101000a81548163ffffffff021916908363ffffffff16021790555061142b8760a00151610f9f8960c001516bffffffffffffffffffffffff168a6080015163ffffffff166135e5565b5f61143982885f0151612d8d565b90505f858960e001516bffffffffffffffffffffffff1661145a9190615395565b604080518c8152602081018690529081018490526060810182905290915033908c907f3fcb7d916b28f78bc6acf45432d4f5e79321044619cd5294997e04aab54d203e9060800160405180910390a3818311156114c45760a08901516114c490610cc58486615395565b8015611501578851611501906001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000169083612e07565b505050505050505050611512612e5a565b5050565b61151e6137b8565b6115275f6137fe565b565b60035433906001600160a01b0316811461157a576040517f118cdaa70000000000000000000000000000000000000000000000000000000081526001600160a01b038216600482015260240161069f565b610d04816137fe565b5f6060805f5f5f606061159461382f565b61159c61385a565b604080515f808252602082019092527f0f000000000000000000000000000000000000000000000000000000000000009b939a50919850469750309650945092509050565b5f6115ea613885565b905090565b6115f7612add565b5f8181526005602052604090208054600160a01b810460ff169077010000000000000000000000000000000000000000000000810464ffffffffff1690600160e01b900463ffffffff1660018360058111156116555761165561530c565b146116905784836040517f231e950a00000000000000000000000000000000000000000000000000000000815260040161069f929190615339565b8164ffffffffff164210156116e1576040517fbe2899180000000000000000000000000000000000000000000000000000000081526004810186905264ffffffffff8316602482015260440161069f565b60018401545f868152601060209081526040808320815160a081018352905464ffffffffff81168083526bffffffffffffffffffffffff6501000000000083048116958401959095527101000000000000000000000000000000000082048516938301939093527d010000000000000000000000000000000000000000000000000000000000810460ff90811660608401527e010000000000000000000000000000000000000000000000000000000000009091041660808201526001600160a01b03851694600160a01b90049092169290156118e857815164ffffffffff1642101561180d5781516040517f17c8759e000000000000000000000000000000000000000000000000000000008152600481018b905264ffffffffff909116602482015260440161069f565b61182f82602001516bffffffffffffffffffffffff168663ffffffff166135e5565b90506001600160a01b038416156118e3575f8981526011602090815260408083206001600160a01b03881684529091529020600190810180547fffffffffffffffffffffffffffffffffffff00ffffffffffffffffffffffffff166d0100000000000000000000000000179055608083015160ff16116118b35781602001516118b9565b81604001515b6001890180546001600160a01b0316600160a01b6bffffffffffffffffffffffff84160217905592505b611909565b611906836bffffffffffffffffffffffff168663ffffffff166135e5565b90505b6001600160a01b038416158061193e57506001600160a01b0384165f90815260066020526040902054600160e01b900460ff16155b15611a2d576001600160a01b0384161561195c5761195c84826136af565b8754740300000000000000000000000000000000000000007fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff90911617885560028801546040516bffffffffffffffffffffffff909116808252908a907f4b2d84db364a91e770868e6b301e0987c2210f5bf1b235bc37f0ef66abb7f3e29060200160405180910390a28854611a1f906001600160a01b037f00000000000000000000000000000000000000000000000000000000000000008116911683612e07565b505050505050505050611a7d565b815164ffffffffff1615611a6757611a6784611a5d856bffffffffffffffffffffffff168863ffffffff166135e5565b610f9f9084615395565b611a74898986865f61292d565b50505050505050505b610d04612e5a565b611a8d6137b8565b6103e861ffff82161115611adb576040517fe757126a00000000000000000000000000000000000000000000000000000000815261ffff821660048201526103e8602482015260440161069f565b6003546040805161ffff600160e01b9093048316815291831660208301527f5eceb83a41b09b5e263d7630d38aa237669c42bf1a589221313ea56e6d799e88910160405180910390a16003805461ffff909216600160e01b027fffff0000ffffffffffffffffffffffffffffffffffffffffffffffffffffffff909216919091179055565b5f611b69612add565b611b7d84611b78868686612e84565b612f01565b9050611b87612e5a565b9392505050565b335f9081526006602052604090208054600160e01b900460ff16611be0576040517f232cb27a00000000000000000000000000000000000000000000000000000000815233600482015260240161069f565b80547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b038316908117825560405133907ffd489696792cc4c5d5b226c46f008e459c8ec9b746c49191d74bb92c19fd1867905f90a35050565b335f9081526008602081815260408084209285901c8452919052902054600160ff83161b9080821615611ca9576040517fe90aded40000000000000000000000000000000000000000000000000000000081523360048201526024810184905260440161069f565b335f8181526008602081815260408084209288901c8452918152918190208585179055518581527f1800cd2301fbc20790ed94f3d55a28ef2306a9c31cd3c72b5b71b6e4cf5c6241910160405180910390a2505050565b5f611d12611d0d836139b8565b613c68565b92915050565b5f8581526005602052604090208054600160a01b810460ff169077010000000000000000000000000000000000000000000000810464ffffffffff1690600160e01b900463ffffffff166001836005811115611d7657611d7661530c565b14611db15788836040517f231e950a00000000000000000000000000000000000000000000000000000000815260040161069f929190615339565b8164ffffffffff164210611e01576040517f3b640af1000000000000000000000000000000000000000000000000000000008152600481018a905264ffffffffff8316602482015260440161069f565b866bffffffffffffffffffffffff165f03611e4b576040517f77771850000000000000000000000000000000000000000000000000000000008152600481018a905260240161069f565b60018401546001600160a01b038116906bffffffffffffffffffffffff600160a01b90910481169089168111611f8257806bffffffffffffffffffffffff165f03611ec5576040517f83f35684000000000000000000000000000000000000000000000000000000008152600481018c905260240161069f565b6001600160a01b038216611f31578a89611ee06001846153fe565b6040517fbef5ae8b00000000000000000000000000000000000000000000000000000000815260048101939093526bffffffffffffffffffffffff918216602484015216604482015260640161069f565b6040517fcbe94c47000000000000000000000000000000000000000000000000000000008152600481018c90526bffffffffffffffffffffffff808b1660248301528216604482015260640161069f565b6001600160a01b03808b165f90815260066020908152604091829020825160a0810184529054938416815263ffffffff600160a01b8504811692820192909252780100000000000000000000000000000000000000000000000084049091169181019190915260ff600160e01b83048116151560608301527d01000000000000000000000000000000000000000000000000000000000090920490911660808201526120328c888d848d8d613caf565b5f6120518b6bffffffffffffffffffffffff168663ffffffff166135e5565b90508b6001600160a01b0316846001600160a01b03160361209e576120998c8261208f866bffffffffffffffffffffffff168963ffffffff166135e5565b610f9f9190615395565b6120d9565b6120a88c82613f5f565b6001600160a01b038416156120d9576120d984610f9f856bffffffffffffffffffffffff168863ffffffff166135e5565b6001600160a01b038c16600160a01b6bffffffffffffffffffffffff8d16908102821760018b01556040805133815260208101929092528f917f836da6777931ae02967e713dba0106b1b3ac2c491bcadcbe1e3465a09cb8bdcc910160405180910390a350505050505050505050505050565b612154612add565b6004546bffffffffffffffffffffffff165f81900361219f576040517f1f2a200500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b600480547fffffffffffffffffffffffffffffffffffffffff00000000000000000000000016908190556040518281526c010000000000000000000000009091046001600160a01b03169081907f9493e5bbe4e8e0ac67284469a2d677403d0378a85a59e341d3abc433d0d9a2099060200160405180910390a261224d6001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168284612e07565b5050611527612e5a565b5f612260612add565b61226d60208301836150c2565b6001600160a01b0316336001600160a01b0316146122d8573361229360208401846150c2565b6040517f7d2fa96b0000000000000000000000000000000000000000000000000000000081526001600160a01b0392831660048201529116602482015260440161069f565b6122e882611b78611d0d856139b8565b90506122f2612e5a565b919050565b6122ff6137b8565b6001600160a01b03811661233f576040517fd92e233d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6004546040516001600160a01b03808416926c01000000000000000000000000900416907f21eb548722a564f6e09f039f7aa858ae94c911910f3823b37af2250eeca4f403905f90a3600480546001600160a01b039092166c01000000000000000000000000026bffffffffffffffffffffffff909216919091179055565b5f5f6123c983612b12565b90506004816020015160058111156123e3576123e361530c565b146123f057505f92915050565b5f838152600e602090815260408083208151608081018352905461ffff8116825262010000810464ffffffffff1693820193909352670100000000000000830463ffffffff16918101919091526b0100000000000000000000009091046bffffffffffffffffffffffff1660608201529061246c838342612cd9565b90505f82606001516bffffffffffffffffffffffff168461010001516bffffffffffffffffffffffff166124a09190615382565b90508082116124af575f6124b9565b6124b98183615395565b9695505050505050565b6124cb6137b8565b600380546001600160a01b0383167fffffffffffffffffffffffff000000000000000000000000000000000000000090911681179091556125146002546001600160a01b031690565b6001600160a01b03167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a350565b5f611d1261255983612b12565b5f848152600e60209081526040918290208251608081018452905461ffff8116825262010000810464ffffffffff1692820192909252670100000000000000820463ffffffff16928101929092526b01000000000000000000000090046bffffffffffffffffffffffff166060820152614064565b335f9081526006602052604090208054600160e01b900460ff1615612621576040517f74f7822a00000000000000000000000000000000000000000000000000000000815233600482015260240161069f565b80545f9061263d90600160a01b900463ffffffff166001615237565b82547fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff63ffffffff8316600160a01b027fffffffffffffffff0000000000000000000000000000000000000000000000009092166001600160a01b038c16179190911716600160e01b17835590506126b9818888888888612718565b876001600160a01b0316336001600160a01b03167f1e3d7057cb9bdd3d498e5b51a7aa5082ec9d70b2ef062902025bb55b9ded48498989898989886040516127069695949392919061529c565b60405180910390a35050505050505050565b5f8515612726576001612728565b5f5b60ff166127358386615382565b61273f9190615382565b90506020811115612786576040517fd7ce981c000000000000000000000000000000000000000000000000000000008152600481018290526020602482015260440161069f565b335f90815260076020526040902086156127f25787815f6127c77f726567696f6e00000000000000000000000000000000000000000000000000008b6140ea565b81526020019081526020015f205f6101000a81548163ffffffff021916908363ffffffff1602179055505b5f5b8581101561288b5788825f6128417f67707500000000000000000000000000000000000000000000000000000000008b8b8781811061283557612835615422565b905060200201356140ea565b815260208101919091526040015f2080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff000000001663ffffffff929092169190911790556001016127f4565b505f5b838110156129225788825f6128d88888868181106128ae576128ae615422565b9050604002015f01358989878181106128c9576128c9615422565b905060400201602001356140ea565b815260208101919091526040015f2080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff000000001663ffffffff9290921691909117905560010161288e565b505050505050505050565b600354845464ffffffffff4290811677010000000000000000000000000000000000000000000000027fffffffff0000000000ffff00ffffffffffffffffffffffffffffffffffffffff90921691909117740400000000000000000000000000000000000000001786555f878152600e6020908152604080832080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00001661ffff600160e01b9097049690961695861790556001600160a01b0388168352600690915290208054601890612a239063ffffffff78010000000000000000000000000000000000000000000000009091041661544f565b82546101009290920a63ffffffff81810219909316918316021790915586546001600160a01b0380821692908816918a917f2e1d4025bcf74716f554a55adc742d340539876ae75a8facd7c17b0402b569979189918791612a8d91600160e01b9091041682615473565b604080516bffffffffffffffffffffffff909416845264ffffffffff928316602085015291169082015261ffff87166060820152871515608082015260a00160405180910390a450505050505050565b612ae561411f565b61152760017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90614178565b60408051610160810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e08101829052610100810182905261012081018290526101408101919091525f828152600560208181526040928390208351610160810190945280546001600160a01b0381168552909291840191600160a01b90910460ff1690811115612bb457612bb461530c565b6005811115612bc557612bc561530c565b815281547501000000000000000000000000000000000000000000810461ffff16602083015277010000000000000000000000000000000000000000000000810464ffffffffff166040830152600160e01b900463ffffffff16606082015260018201546001600160a01b0381166080830152600160a01b90046bffffffffffffffffffffffff90811660a083015260029092015480831660c08301526c01000000000000000000000000810490921660e08201527801000000000000000000000000000000000000000000000000820466ffffffffffffff166101008201527f010000000000000000000000000000000000000000000000000000000000000090910460ff166101209091015292915050565b60208201515f9064ffffffffff16801580612cf45750808311155b15612d02575f915050611b87565b5f612d0d8285615395565b9050856080015163ffffffff16811115612d2e5750608085015163ffffffff165b5f610e10828860c001516bffffffffffffffffffffffff16612d509190615490565b612d5a91906154a7565b90508660e001516bffffffffffffffffffffffff1681106124b9578660e001516bffffffffffffffffffffffff16610e24565b5f612710612d9f61ffff841685615490565b612da991906154a7565b90508015611d1257600480548291905f90612dd39084906bffffffffffffffffffffffff166154df565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff16021790555092915050565b612e14838383600161417f565b612e55576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b038416600482015260240161069f565b505050565b6115275f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00612b0c565b5f612e91611d0d856139b8565b9050612eab612ea360208601866150c2565b8285856141fa565b611b8757612ebc60208501856150c2565b6040517f0e96aab80000000000000000000000000000000000000000000000000000000081526001600160a01b0390911660048201526024810182905260440161069f565b5f612f0b8361426e565b612f26612f1b60208501856150c2565b846101800135614766565b50600354600160a01b900467ffffffffffffffff16612f46816001615382565b6003805467ffffffffffffffff92909216600160a01b027fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff9092169190911790555f612f9a61018085016101608601615516565b612faa9063ffffffff1642615382565b90505f6001612fc161020087016101e0880161552f565b60ff16149050604051806101600160405280865f016020810190612fe591906150c2565b6001600160a01b031681526020016001815260200161300c6101e088016101c0890161502a565b61ffff16815264ffffffffff8416602082015260400161303461014088016101208901615516565b63ffffffff1681525f60208201526040018261306c5761305c610120880161010089016153a8565b6130679060016154df565b61306e565b5f5b6bffffffffffffffffffffffff168152602001613093610160880161014089016153a8565b6bffffffffffffffffffffffff1681525f60208201526040016130c16130bc60e0890189615548565b61480f565b66ffffffffffffff1681526020016130e16102408801610220890161552f565b60ff1690525f848152600560208181526040909220835181547fffffffffffffffffffffffff000000000000000000000000000000000000000081166001600160a01b039092169182178355938501519193919284927fffffffffffffffffffffff0000000000000000000000000000000000000000001690911790600160a01b9084908111156131745761317461530c565b0217905550604082015181546060840151608085015163ffffffff16600160e01b027bffffffffffffffffffffffffffffffffffffffffffffffffffffffff64ffffffffff90921677010000000000000000000000000000000000000000000000027fffffffff0000000000ffffffffffffffffffffffffffffffffffffffffffffff61ffff909516750100000000000000000000000000000000000000000002949094167fffffffff00000000000000ffffffffffffffffffffffffffffffffffffffffff90931692909217929092179190911617815560a082015160c08301516bffffffffffffffffffffffff908116600160a01b026001600160a01b0390921691909117600183015560e0830151600290920180546101008501516101208601516101409096015160ff167f0100000000000000000000000000000000000000000000000000000000000000027effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff66ffffffffffffff9097167801000000000000000000000000000000000000000000000000029690961677ffffffffffffffffffffffffffffffffffffffffffffffff9185166c01000000000000000000000000027fffffffffffffffff00000000000000000000000000000000000000000000000090931695909416949094171792909216179190911790558015613529576040805160a081019091528061339561022088016102008901615516565b6133a59063ffffffff1685615473565b64ffffffffff1681526020016133c3610120880161010089016153a8565b6bffffffffffffffffffffffff90811682525f60208084018290526040808501839052606094850183905288835260108252918290208551815492870151938701519587015160809097015164ffffffffff9091167fffffffffffffffffffffffffffffff0000000000000000000000000000000000909316929092176501000000000093851693909302929092177fffff00000000000000000000000000ffffffffffffffffffffffffffffffffff167101000000000000000000000000000000000094909316939093027fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff16919091177d01000000000000000000000000000000000000000000000000000000000060ff94851602177fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff167e0100000000000000000000000000000000000000000000000000000000000093909216929092021790555b8361353760208701876150c2565b6001600160a01b0316847fa8d70630d17021aa275f78136751a2b3e05186f70375be036b000308a5034e4f858960405161357292919061560f565b60405180910390a46135dd61358a60208701876150c2565b3061359d61016089016101408a016153a8565b6001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000169291906bffffffffffffffffffffffff1661484a565b505092915050565b5f8061271061ffff7f000000000000000000000000000000000000000000000000000000000000000016610e1061361c8688615490565b61362691906154a7565b6136309190615490565b61363a91906154a7565b90507f00000000000000000000000000000000000000000000000000000000000000006bffffffffffffffffffffffff1681106136a5577f00000000000000000000000000000000000000000000000000000000000000006bffffffffffffffffffffffff166136a7565b805b949350505050565b6001600160a01b0382165f908152600f6020526040902080546c0100000000000000000000000090046bffffffffffffffffffffffff168281116136f3575f6136fd565b6136fd8382615395565b82546bffffffffffffffffffffffff919091166c01000000000000000000000000027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff90911617909155505050565b5f826020015164ffffffffff165f0361376657505f611b87565b836080015163ffffffff16836020015164ffffffffff166137879190615382565b821015806136a757508360e001516bffffffffffffffffffffffff166137ae858585612cd9565b1015949350505050565b6002546001600160a01b03163314611527576040517f118cdaa700000000000000000000000000000000000000000000000000000000815233600482015260240161069f565b600380547fffffffffffffffffffffffff0000000000000000000000000000000000000000169055610d048161489f565b60606115ea7f0000000000000000000000000000000000000000000000000000000000000000614908565b60606115ea7f0000000000000000000000000000000000000000000000000000000000000000614908565b604080516001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016602082015261ffff7f00000000000000000000000000000000000000000000000000000000000000008116928201929092526bffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016606082015263ffffffff7f00000000000000000000000000000000000000000000000000000000000000001660808201527f0000000000000000000000000000000000000000000000000000000000000000821660a08201527f00000000000000000000000000000000000000000000000000000000000000009190911660c08201525f9060e0015b60405160208183030381529060405280519060200120905090565b5f604051806101800160405280610153815260200161584261015391398051602091820120906139ea908401846150c2565b60208401356139ff6060860160408701615516565b613a0f6080870160608801615516565b613a1f60a0880160808901615516565b613a2f60c0890160a08a0161502a565b6040805160208101989098526001600160a01b0390961695870195909552606086019390935263ffffffff9182166080860152811660a08501521660c08381019190915261ffff90911660e083015283013561010082015261012001604080517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0818403018152919052613ace613ac960e0850185615548565b614945565b613ae0610120850161010086016153a8565b613af261014086016101208701615516565b613b04610160870161014088016153a8565b613b1661018088016101608901615516565b6040805160208101969096526bffffffffffffffffffffffff9485169086015263ffffffff9283166060860152921660808401521660a082015261018084013560c08201526101a084013560e082015261010001604080517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0818403018152919052613baa6101e085016101c0860161502a565b613bbc61020086016101e0870161552f565b613bce61022087016102008801615516565b613be06102408801610220890161552f565b6040805161ffff909516602086015260ff9384169085015263ffffffff909116606084015216608082015260a001604080517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe081840301815290829052613c4b9392916020016157e4565b604051602081830303815290604052805190602001209050919050565b5f611d12613c74614959565b836040517f19010000000000000000000000000000000000000000000000000000000000008152600281019290925260228201526042902090565b8260600151613cf5576040517f232cb27a0000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015260240161069f565b336001600160a01b03851614801590613d18575082516001600160a01b03163314155b15613d60576040517fdbcca33e0000000000000000000000000000000000000000000000000000000081523360048201526001600160a01b038516602482015260440161069f565b6002850154608084015166ffffffffffffff78010000000000000000000000000000000000000000000000008304169160ff7f010000000000000000000000000000000000000000000000000000000000000090910481169116811115613e155760808501516040517faa7e64da0000000000000000000000000000000000000000000000000000000081526001600160a01b038816600482015260ff9182166024820152908216604482015260640161069f565b66ffffffffffffff8216151580613e2b57508215155b15613f55578166ffffffffffffff16613e44858561480f565b66ffffffffffffff1614613e87576040517fa426b54a0000000000000000000000000000000000000000000000000000000081526004810189905260240161069f565b6001600160a01b0386165f908152600760205260408120905b84811015613f5257866020015163ffffffff16825f888885818110613ec757613ec7615422565b602090810292909201358352508101919091526040015f205463ffffffff1614613f4a5787868683818110613efe57613efe615422565b6040517f06c0cffd0000000000000000000000000000000000000000000000000000000081526001600160a01b039094166004850152602002919091013560248301525060440161069f565b600101613ea0565b50505b5050505050505050565b6001600160a01b0382165f908152600f60205260408120805490916bffffffffffffffffffffffff808316926c0100000000000000000000000090041690818311613faa575f613fb4565b613fb48284615395565b905080851115614009576040517ffbc2ab430000000000000000000000000000000000000000000000000000000081526001600160a01b0387166004820152602481018690526044810182905260640161069f565b6140138583615382565b84546bffffffffffffffffffffffff919091166c01000000000000000000000000027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff909116179093555050505050565b5f60048360200151600581111561407d5761407d61530c565b036140945761408d838342612cd9565b9050611d12565b6005836020015160058111156140ac576140ac61530c565b036140e25781606001516bffffffffffffffffffffffff168361010001516bffffffffffffffffffffffff1661408d9190615382565b505f92915050565b60408051602081018490529081018290525f906060015b60405160208183030381529060405280519060200120905092915050565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15611527576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b80825d5050565b6040517fa9059cbb000000000000000000000000000000000000000000000000000000005f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f511483166141ee5783831516156141e2573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b5f846001600160a01b03163b5f03614259575f5f6142198686866149e3565b5090925090505f8160038111156142325761423261530c565b1480156142505750866001600160a01b0316826001600160a01b0316145b925050506136a7565b61426585858585614a2a565b95945050505050565b806101a001354211156142ba576040517f7dde46b00000000000000000000000000000000000000000000000000000000081526101a0820135600482015242602482015260440161069f565b6142cc61014082016101208301615516565b63ffffffff165f0361432c576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6475726174696f6e000000000000000000000000000000000000000000000000600482015260240161069f565b61433e61018082016101608301615516565b63ffffffff161580614369575062278d0061436161018083016101608401615516565b63ffffffff16115b156143c2576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f62696457696e646f770000000000000000000000000000000000000000000000600482015260240161069f565b6143d4610120820161010083016153a8565b6bffffffffffffffffffffffff16158061441857506bffffffffffffffffffffffff614408610120830161010084016153a8565b6bffffffffffffffffffffffff16145b15614471576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6d61785072696365506572486f75720000000000000000000000000000000000600482015260240161069f565b614483610160820161014083016153a8565b6bffffffffffffffffffffffff165f036144eb576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6465706f73697400000000000000000000000000000000000000000000000000600482015260240161069f565b601e6144ff6101e083016101c0840161502a565b61ffff16101561455d576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f7374617274446561646c696e6500000000000000000000000000000000000000600482015260240161069f565b600161457161020083016101e0840161552f565b60ff1611156145ce576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f61756374696f6e466f726d617400000000000000000000000000000000000000600482015260240161069f565b60016145e261020083016101e0840161552f565b60ff1614614609576145fc61022082016102008301615516565b63ffffffff161515614646565b61461b61022082016102008301615516565b63ffffffff16158061464657506201518061463e61022083016102008401615516565b63ffffffff16115b1561469f576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f72657665616c57696e646f770000000000000000000000000000000000000000600482015260240161069f565b60646146b36102408301610220840161552f565b60ff161115614710576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6d696e52657075746174696f6e00000000000000000000000000000000000000600482015260240161069f565b5f61471e60e0830183615548565b9150506008811115611512576040517fb8d6e8b4000000000000000000000000000000000000000000000000000000008152600481018290526008602482015260440161069f565b6001600160a01b0382165f9081526008602081815260408084209285901c8452919052902054600160ff83161b90808216156147e0576040517fe90aded40000000000000000000000000000000000000000000000000000000081526001600160a01b03851660048201526024810184905260440161069f565b6001600160a01b039093165f9081526008602081815260408084209590921c8352939093529190912091179055565b5f81810361481e57505f611d12565b5f6148298484614945565b905066ffffffffffffff81161561484057806136a7565b5060019392505050565b614858848484846001614aad565b614899576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015260240161069f565b50505050565b600280546001600160a01b038381167fffffffffffffffffffffffff0000000000000000000000000000000000000000831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b60605f61491483614b33565b6040805160208082528183019092529192505f91906020820181803683375050509182525060208101929092525090565b5f8282604051602001614101929190615801565b5f306001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000161480156149b157507f000000000000000000000000000000000000000000000000000000000000000046145b156149db57507f000000000000000000000000000000000000000000000000000000000000000090565b6115ea614b73565b5f80806041849003614a17578435602086013560408701355f1a614a0989828585614c01565b955095509550505050614a21565b505f915060029050825b93509350939050565b604080517f1626ba7e00000000000000000000000000000000000000000000000000000000808252600482018690526024820192909252604481018390525f91908390818660648301375f82606483010152601f820160051c60051b915060205f60648401838b5afa9050825f5114601f3d111681169350505050949350505050565b6040517f23b872dd000000000000000000000000000000000000000000000000000000005f8181526001600160a01b038781166004528616602452604485905291602083606481808c5af1925060015f51148316614b22578383151615614b16573d5f823e3d81fd5b5f883b113d1516831692505b604052505f60605295945050505050565b5f60ff8216601f811115611d12576040517fb3512b0c00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f0000000000000000000000000000000000000000000000000000000000000000918101919091527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a08201525f9060c00161399d565b5f80807f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0841115614c3a57505f91506003905082614cdd565b604080515f808252602082018084528a905260ff891692820192909252606081018790526080810186905260019060a0016020604051602081039080840390855afa158015614c8b573d5f5f3e3d5ffd5b50506040517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe001519150506001600160a01b038116614cd457505f925060019150829050614cdd565b92505f91508190505b9450945094915050565b5f5f83601f840112614cf7575f5ffd5b50813567ffffffffffffffff811115614d0e575f5ffd5b6020830191508360208260051b8501011115614d28575f5ffd5b9250929050565b5f5f83601f840112614d3f575f5ffd5b50813567ffffffffffffffff811115614d56575f5ffd5b6020830191508360208260061b8501011115614d28575f5ffd5b5f5f5f5f5f60608688031215614d84575f5ffd5b85359450602086013567ffffffffffffffff811115614da1575f5ffd5b614dad88828901614ce7565b909550935050604086013567ffffffffffffffff811115614dcc575f5ffd5b614dd888828901614d2f565b969995985093965092949392505050565b5f60208284031215614df9575f5ffd5b5035919050565b5f6102408284031215614e11575f5ffd5b50919050565b5f5f83601f840112614e27575f5ffd5b50813567ffffffffffffffff811115614e3e575f5ffd5b602083019150836020828501011115614d28575f5ffd5b803560ff811681146122f2575f5ffd5b5f5f5f5f5f5f5f60c0888a031215614e7b575f5ffd5b873567ffffffffffffffff811115614e91575f5ffd5b614e9d8a828b01614e00565b975050602088013567ffffffffffffffff811115614eb9575f5ffd5b614ec58a828b01614e17565b90975095505060408801359350614ede60608901614e55565b969995985093969295946080840135945060a09093013592915050565b5f5f60408385031215614f0c575f5ffd5b50508035926020909101359150565b5f81518084528060208401602086015e5f6020828601015260207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011685010191505092915050565b7fff000000000000000000000000000000000000000000000000000000000000008816815260e060208201525f614fa160e0830189614f1b565b8281036040840152614fb38189614f1b565b606084018890526001600160a01b038716608085015260a0840186905283810360c0850152845180825260208087019350909101905f5b81811015615008578351835260209384019390920191600101614fea565b50909b9a5050505050505050505050565b803561ffff811681146122f2575f5ffd5b5f6020828403121561503a575f5ffd5b611b8782615019565b5f5f5f60408486031215615055575f5ffd5b833567ffffffffffffffff81111561506b575f5ffd5b61507786828701614e00565b935050602084013567ffffffffffffffff811115615093575f5ffd5b61509f86828701614e17565b9497909650939450505050565b80356001600160a01b03811681146122f2575f5ffd5b5f602082840312156150d2575f5ffd5b611b87826150ac565b5f602082840312156150eb575f5ffd5b813567ffffffffffffffff811115615101575f5ffd5b6136a784828501614e00565b80356bffffffffffffffffffffffff811681146122f2575f5ffd5b5f5f5f5f5f6080868803121561513c575f5ffd5b8535945061514c602087016150ac565b935061515a6040870161510d565b9250606086013567ffffffffffffffff811115615175575f5ffd5b614dd888828901614ce7565b5f5f5f5f5f5f60808789031215615196575f5ffd5b61519f876150ac565b955060208701359450604087013567ffffffffffffffff8111156151c1575f5ffd5b6151cd89828a01614ce7565b909550935050606087013567ffffffffffffffff8111156151ec575f5ffd5b6151f889828a01614d2f565b979a9699509497509295939492505050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b63ffffffff8181168382160190811115611d1257611d1261520a565b8183525f7f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff831115615283575f5ffd5b8260051b80836020870137939093016020019392505050565b868152608060208201525f6152b5608083018789615253565b828103604084015284815285906020015f5b868110156152ef578235825260208084013590830152604092830192909101906001016152c7565b50809250505063ffffffff83166060830152979650505050505050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b8281526040810160068310615375577f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b8260208301529392505050565b80820180821115611d1257611d1261520a565b81810381811115611d1257611d1261520a565b5f602082840312156153b8575f5ffd5b611b878261510d565b5f63ffffffff8216806153d6576153d661520a565b7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0192915050565b6bffffffffffffffffffffffff8281168282160390811115611d1257611d1261520a565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b5f63ffffffff821663ffffffff810361546a5761546a61520a565b60010192915050565b64ffffffffff8181168382160190811115611d1257611d1261520a565b8082028115828204841417611d1257611d1261520a565b5f826154da577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b6bffffffffffffffffffffffff8181168382160190811115611d1257611d1261520a565b803563ffffffff811681146122f2575f5ffd5b5f60208284031215615526575f5ffd5b611b8782615503565b5f6020828403121561553f575f5ffd5b611b8782614e55565b5f5f83357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe184360301811261557b575f5ffd5b83018035915067ffffffffffffffff821115615595575f5ffd5b6020019150600581901b3603821315614d28575f5ffd5b5f5f83357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe18436030181126155df575f5ffd5b830160208101925035905067ffffffffffffffff8111156155fe575f5ffd5b8060051b3603821315614d28575f5ffd5b64ffffffffff831681526040602082015261563d60408201615630846150ac565b6001600160a01b03169052565b602082013560608201525f61565460408401615503565b63ffffffff16608083015261566b60608401615503565b63ffffffff1660a083015261568260808401615503565b63ffffffff1660c083015261569960a08401615019565b61ffff811660e08401525060c08301356101008301526156bc60e08401846155ac565b6102406101208501526156d461028085018284615253565b9150506156e4610100850161510d565b6bffffffffffffffffffffffff166101408401526157056101208501615503565b63ffffffff1661016084015261571e610140850161510d565b6bffffffffffffffffffffffff1661018084015261573f6101608501615503565b63ffffffff81166101a0850152506101808401356101c0848101919091526101a08501356101e0850152615774908501615019565b61ffff1661020084015261578b6101e08501614e55565b60ff166102208401526157a16102008501615503565b63ffffffff166102408401526157ba6102208501614e55565b60ff811661026085015250949350505050565b5f81518060208401855e5f93019283525090919050565b5f6142656157fb6157f584886157cd565b866157cd565b846157cd565b5f7f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff83111561582e575f5ffd5b8260051b8085843791909101939250505056fe4f7264657228616464726573732074656e616e742c627974657333322073706563486173682c75696e743332206370754d696c6c69636f7265732c75696e743332206d656d6f72794d69422c75696e7433322073746f726167654d69422c75696e74313620677075436f756e742c62797465733332206770754d6f64656c2c627974657333325b5d207265717569726564417474726962757465732c75696e743936206d61785072696365506572486f75722c75696e743332206475726174696f6e2c75696e743936206465706f7369742c75696e7433322062696457696e646f772c75696e74323536206e6f6e63652c75696e7432353620646561646c696e652c75696e743136207374617274446561646c696e652c75696e74382061756374696f6e466f726d61742c75696e7433322072657665616c57696e646f772c75696e7438206d696e52657075746174696f6e29" as const;
+
+export const computeMarketExtensionAbi = [
   {
-    "type": "function",
-    "name": "requestBondWithdrawal",
+    "type": "constructor",
     "inputs": [
       {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [],
-    "stateMutability": "pure"
-  },
-  {
-    "type": "function",
-    "name": "revealBid",
-    "inputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
+        "name": "token_",
+        "type": "address",
+        "internalType": "contract IERC20"
       },
       {
-        "name": "",
+        "name": "owner_",
         "type": "address",
         "internalType": "address"
       },
       {
-        "name": "",
-        "type": "uint96",
-        "internalType": "uint96"
+        "name": "treasury_",
+        "type": "address",
+        "internalType": "address"
       },
+      {
+        "name": "feeBps_",
+        "type": "uint16",
+        "internalType": "uint16"
+      },
+      {
+        "name": "params",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.IntegrityParams",
+        "components": [
+          {
+            "name": "bondBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "bondCap",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "unbondingDelay",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "startSlashBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "forfeitBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          }
+        ]
+      },
+      {
+        "name": "views_",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "fallback",
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "GPU_KEY",
+    "inputs": [],
+    "outputs": [
       {
         "name": "",
         "type": "bytes32",
         "internalType": "bytes32"
       }
     ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_BID_WINDOW",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_FEE_BPS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_PROVIDER_ATTRIBUTES",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "REGION_KEY",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "acceptOwnership",
+    "inputs": [],
     "outputs": [],
-    "stateMutability": "pure"
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "attestDowntime",
+    "inputs": [
+      {
+        "name": "leaseIds",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
+      },
+      {
+        "name": "seconds_",
+        "type": "uint32[]",
+        "internalType": "uint32[]"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "attestReputation",
+    "inputs": [
+      {
+        "name": "providers",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "scores",
+        "type": "uint8[]",
+        "internalType": "uint8[]"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "attestStart",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "specHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "autoTopUp",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "cancelUnstarted",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "commitBid",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "commitment",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "requiredAttributes",
+        "type": "bytes32[]",
+        "internalType": "bytes32[]"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "depositBond",
+    "inputs": [
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "eip712Domain",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "fields",
+        "type": "bytes1",
+        "internalType": "bytes1"
+      },
+      {
+        "name": "name",
+        "type": "string",
+        "internalType": "string"
+      },
+      {
+        "name": "version",
+        "type": "string",
+        "internalType": "string"
+      },
+      {
+        "name": "chainId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "verifyingContract",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "extensions",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "feeBps",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "feesAccrued",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint96",
+        "internalType": "uint96"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "forfeitCommit",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "nextOrderId",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "owner",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "paramsHash",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "pendingOwner",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "renounceOwnership",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "requestBondWithdrawal",
+    "inputs": [
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "revealBid",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "price",
+        "type": "uint96",
+        "internalType": "uint96"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setAutoTopUp",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "amountPerTopUp",
+        "type": "uint96",
+        "internalType": "uint96"
+      },
+      {
+        "name": "totalCap",
+        "type": "uint96",
+        "internalType": "uint96"
+      },
+      {
+        "name": "minRunwaySeconds",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setDelegate",
+    "inputs": [
+      {
+        "name": "delegate",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "allowed",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -3994,12 +4551,17 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "setFee",
+    "name": "setLeaseSpec",
     "inputs": [
       {
-        "name": "newFeeBps",
-        "type": "uint16",
-        "internalType": "uint16"
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "specHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ],
     "outputs": [],
@@ -4007,10 +4569,41 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
-    "name": "setTreasury",
+    "name": "token",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "contract IERC20"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "topUp",
     "inputs": [
       {
-        "name": "newTreasury",
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "transferOwnership",
+    "inputs": [
+      {
+        "name": "newOwner",
         "type": "address",
         "internalType": "address"
       }
@@ -4020,14 +4613,2390 @@ export const computeMarketAbi = [
   },
   {
     "type": "function",
+    "name": "treasury",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "updateLeaseSpec",
+    "inputs": [
+      {
+        "name": "update",
+        "type": "tuple",
+        "internalType": "struct LeaseUpdate",
+        "components": [
+          {
+            "name": "leaseId",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "specHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "nonce",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "deadline",
+            "type": "uint256",
+            "internalType": "uint256"
+          }
+        ]
+      },
+      {
+        "name": "signer",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "signature",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "views",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "withdrawBond",
     "inputs": [],
     "outputs": [],
-    "stateMutability": "pure"
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "event",
+    "name": "AutoTopUpSet",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "amountPerTopUp",
+        "type": "uint96",
+        "indexed": false,
+        "internalType": "uint96"
+      },
+      {
+        "name": "totalCap",
+        "type": "uint96",
+        "indexed": false,
+        "internalType": "uint96"
+      },
+      {
+        "name": "minRunwaySeconds",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "AutoToppedUp",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "keeper",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "used",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BidCommitted",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "bidder",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BidRevealed",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "price",
+        "type": "uint96",
+        "indexed": false,
+        "internalType": "uint96"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BondDeposited",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "total",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BondSlashed",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "to",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "reason",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BondWithdrawalRequested",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "unbondAt",
+        "type": "uint40",
+        "indexed": false,
+        "internalType": "uint40"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BondWithdrawn",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "CommitForfeited",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DelegateSet",
+    "inputs": [
+      {
+        "name": "tenant",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "delegate",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "allowed",
+        "type": "bool",
+        "indexed": false,
+        "internalType": "bool"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DeployerSet",
+    "inputs": [
+      {
+        "name": "oldDeployer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "newDeployer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DowntimeRefunded",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "downtimeSeconds",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      },
+      {
+        "name": "fromEarnings",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "fromBond",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "EIP712DomainChanged",
+    "inputs": [],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "LeaseClosed",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "closedBy",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "reason",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "providerAmount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "fee",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "tenantRefund",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "LeaseSpecUpdated",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "specHash",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "revision",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      },
+      {
+        "name": "signer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "LeaseStartAttested",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "specHash",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "startedAt",
+        "type": "uint40",
+        "indexed": false,
+        "internalType": "uint40"
+      },
+      {
+        "name": "endsAt",
+        "type": "uint40",
+        "indexed": false,
+        "internalType": "uint40"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "LeaseToppedUp",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "from",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "escrow",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "LeaseUnstarted",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "refund",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "slashed",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OwnershipTransferStarted",
+    "inputs": [
+      {
+        "name": "previousOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "newOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OwnershipTransferred",
+    "inputs": [
+      {
+        "name": "previousOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "newOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "ReputationAttested",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "score",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "AlreadyAttested",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "AlreadyCommitted",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "AlreadyRevealed",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "AutoTopUpCapReached",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "used",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "totalCap",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "BiddingClosed",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "bidEnd",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "EscrowOverflow",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "FeeTooHigh",
+    "inputs": [
+      {
+        "name": "feeBps",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "maxFeeBps",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InsufficientBond",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "required",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "free",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidAutoTopUpRule",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "InvalidIntegrityParam",
+    "inputs": [
+      {
+        "name": "field",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidLeaseUpdateNonce",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "nonce",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "expected",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidReveal",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidShortString",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "InvalidSignature",
+    "inputs": [
+      {
+        "name": "tenant",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "orderHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "LeaseOver",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "LeaseUpdateExpired",
+    "inputs": [
+      {
+        "name": "deadline",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "timestamp",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "LengthMismatch",
+    "inputs": [
+      {
+        "name": "a",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "b",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "MissingAttribute",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "attributeId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NoAutoTopUpRule",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NoCommit",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotDeployer",
+    "inputs": [
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotProviderOrOperator",
+    "inputs": [
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotRevealPhase",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "bidEnd",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "revealEnd",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotSealedAuction",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotTenant",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotTenantOrDelegate",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NothingUnbonding",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "OwnableInvalidOwner",
+    "inputs": [
+      {
+        "name": "owner",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OwnableUnauthorizedAccount",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ProviderNotRegistered",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ReentrancyGuardReentrantCall",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "ReputationTooLow",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "score",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "min",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "RequirementsMismatch",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "RevealOpen",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "revealEnd",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "RunwayNotLow",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "runway",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "minRunway",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SafeERC20FailedOperation",
+    "inputs": [
+      {
+        "name": "token",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ScoreOutOfRange",
+    "inputs": [
+      {
+        "name": "score",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SpecHashMismatch",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "specHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "expected",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "StartDeadlineNotPassed",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "startDeadline",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "StartDeadlinePassed",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "startDeadline",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "StringTooLong",
+    "inputs": [
+      {
+        "name": "str",
+        "type": "string",
+        "internalType": "string"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TooManyCommits",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "max",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UnbondingNotOver",
+    "inputs": [
+      {
+        "name": "unbondAt",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UnexpectedStatus",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "status",
+        "type": "uint8",
+        "internalType": "enum IComputeMarket.OrderStatus"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ZeroAddress",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "ZeroAmount",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "ZeroSpecHash",
+    "inputs": []
   }
 ] as const;
 
-export const computeMarketBytecode = "0x61024060405260038054600160a01b600160e01b031916600160a01b179055348015610029575f5ffd5b50604051618b30380380618b3083398101604081905261004891610569565b8484848484836040518060400160405280601581526020017f4b75626542696420436f6d707574654d61726b65740000000000000000000000815250604051806040016040528060018152602001603160f81b8152506100ad8261045f60201b60201c565b610120526100ba8161045f565b61014052815160208084019190912060e052815190820120610100524660a05261014660e05161010051604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201529081019290925260608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b60805250503060c0526001600160a01b03811661017d57604051631e4fbdf760e01b81525f60048201526024015b60405180910390fd5b6101868161049c565b506001600160a01b03851615806101a457506001600160a01b038316155b156101c25760405163d92e233d60e01b815260040160405180910390fd5b6103e861ffff831611156101f7576040516373ab893560e11b815261ffff831660048201526103e86024820152604401610174565b612710815f015161ffff16111561022d576040516307128de760e51b815266626f6e6442707360c81b6004820152602401610174565b612710816060015161ffff16111561026a576040516307128de760e51b81526c7374617274536c61736842707360981b6004820152602401610174565b612710816080015161ffff1611156102a4576040516307128de760e51b815269666f726665697442707360b01b6004820152602401610174565b6001600160a01b039485166101605260048054939095166c01000000000000000000000000026001600160601b03938416179094556003805461ffff928316600160e01b0261ffff60e01b19909116179055835181166101805260208401519091166101a05260408084015163ffffffff166101c052606084015182166101e052608090930151166102005250518590859085908590859061034590610509565b6001600160a01b0395861681529385166020808601919091529490921660408085019190915261ffff91821660608086019190915283518316608080870191909152958401516001600160601b031660a08601529083015163ffffffff1660c0850152820151811660e084015292015190911661010082015261012001604051809103905ff0801580156103db573d5f5f3e3d5ffd5b506001600160a01b0390811661022052604051908416905f907f21eb548722a564f6e09f039f7aa858ae94c911910f3823b37af2250eeca4f403908290a3604080515f815261ffff841660208201527f5eceb83a41b09b5e263d7630d38aa237669c42bf1a589221313ea56e6d799e88910160405180910390a150505050506106bb565b5f5f829050601f81511115610489578260405163305a27a960e01b81526004016101749190610660565b805161049482610695565b179392505050565b600380546001600160a01b03191690556104b5816104b8565b50565b600280546001600160a01b038381166001600160a01b0319831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b61272d8061640383390190565b6001600160a01b03811681146104b5575f5ffd5b805161ffff8116811461053b575f5ffd5b919050565b80516001600160601b038116811461053b575f5ffd5b805163ffffffff8116811461053b575f5ffd5b5f5f5f5f5f85870361012081121561057f575f5ffd5b865161058a81610516565b602088015190965061059b81610516565b60408801519095506105ac81610516565b93506105ba6060880161052a565b925060a0607f19820112156105cd575f5ffd5b5060405160a081016001600160401b03811182821017156105fc57634e487b7160e01b5f52604160045260245ffd5b60405261060b6080880161052a565b815261061960a08801610540565b602082015261062a60c08801610556565b604082015261063b60e0880161052a565b606082015261064d610100880161052a565b6080820152809150509295509295909350565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b805160208083015191908110156106b5575f198160200360031b1b821691505b50919050565b60805160a05160c05160e05161010051610120516101405161016051610180516101a0516101c0516101e0516102005161022051615c8861077b5f395f81816102ff01526103e401525f50505f50505f50505f50505f50505f818161072901528181610f8c01528181610fe3015281816115770152818161188b01528181611c830152818161378901526139aa01525f613ad701525f613aa701525f61489f01525f61487701525f6147d201525f6147fc01525f6148260152615c885ff3fe608060405234801561000f575f5ffd5b50600436106102fd575f3560e01c806391db912e1161019a578063d213c0f2116100ec578063e30c397811610095578063f52981f41161006f578063f52981f414610711578063fc0c546a14610724578063fc1db0cb1461074b576102fd565b8063e30c3978146106da578063f11988e0146106eb578063f2fde38b146106fe576102fd565b8063daea8a0e116100c6578063daea8a0e146106a1578063ddd003ce146106b4578063de643a71146106c7576102fd565b8063d213c0f21461066b578063d55be8c614610685578063d9fa9a1c1461068e576102fd565b8063b3ab15fb1161014e578063c6cb658d11610128578063c6cb658d14610611578063c7ebad1a14610638578063d09ef2411461064b576102fd565b8063b3ab15fb146105d8578063b70e36f0146105eb578063ba31486f146105fe576102fd565b80639b7362461161017f5780639b736246146105a85780639f44657c146105b0578063b2df3223146105d0576102fd565b806391db912e1461054c57806394db059514610573576102fd565b806360dd162f11610253578063838d27ab116102075780638da5cb5b116101e15780638da5cb5b146105155780638df8280014610526578063904c983314610539576102fd565b8063838d27ab146104d157806384b0196e146104f05780638973bc7e1461050b576102fd565b8063715018a611610238578063715018a6146104ae57806375bca0e4146104b657806379ba5097146104c9576102fd565b806360dd162f1461047857806361d027b31461048b576102fd565b80632b1fd58a116102b557806333dfeb501161028f57806333dfeb50146104315780633442e16914610452578063514fcac714610465576102fd565b80632b1fd58a146103cc5780632d5537b0146103df5780632e1a7d4d1461041e576102fd565b806311c967b8116102e657806311c967b81461035857806324a9d8531461036b5780632a58b33014610398576102fd565b80630ce8a33b1461033b57806310f1477a14610345575b7f0000000000000000000000000000000000000000000000000000000000000000365f80375f5f365f845af43d5f5f3e80610336573d5ffd5b503d5ff35b61034361075e565b005b610343610353366004614c50565b61088f565b610343610366366004614d23565b610b60565b60035461038090600160e01b900461ffff1681565b60405161ffff90911681526020015b60405180910390f35b6003546103b390600160a01b900467ffffffffffffffff1681565b60405167ffffffffffffffff909116815260200161038f565b6103436103da366004614d9c565b610c66565b6104067f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b03909116815260200161038f565b61034361042c366004614d9c565b610de3565b61044461043f366004614e18565b610fc2565b60405190815260200161038f565b610343610460366004614d9c565b6110ea565b610343610473366004614d9c565b61141a565b610343610486366004614eae565b61159e565b600454610406906c0100000000000000000000000090046001600160a01b031681565b6103436118c5565b6103436104c4366004614ee4565b6118d8565b610343611a0e565b6104db62278d0081565b60405163ffffffff909116815260200161038f565b6104f8611a68565b60405161038f9796959493929190614f71565b6104db6201518081565b6002546001600160a01b0316610406565b610343610534366004614d9c565b611ac6565b610444610547366004615023565b611cca565b6104447f726567696f6e000000000000000000000000000000000000000000000000000081565b60045461058b906bffffffffffffffffffffffff1681565b6040516bffffffffffffffffffffffff909116815260200161038f565b610380601e81565b6105c36105be366004614d9c565b611cf8565b60405161038f91906150f2565b610444602081565b6103436105e6366004615259565b611ee2565b6103436105f9366004614d9c565b611f95565b61044461060c366004615272565b611fd7565b6104447f677075000000000000000000000000000000000000000000000000000000000081565b6103436106463660046152a4565b611fef565b61065e610659366004614d9c565b61251e565b60405161038f91906152fd565b610673606481565b60405160ff909116815260200161038f565b6103806103e881565b61034361069c36600461540f565b612679565b6104446106af366004615272565b6127a9565b6103436106c2366004614eae565b612849565b6103436106d5366004614eae565b61286c565b6003546001600160a01b0316610406565b6104446106f9366004614d9c565b6128db565b61034361070c366004615259565b612935565b61044461071f366004614d9c565b6129be565b6104067f000000000000000000000000000000000000000000000000000000000000000081565b610343610759366004615473565b612a30565b335f9081526006602052604090208054600160e01b900460ff166107b5576040517f232cb27a0000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b80547801000000000000000000000000000000000000000000000000900463ffffffff161561083c5780546040517fb52e38db000000000000000000000000000000000000000000000000000000008152336004820152780100000000000000000000000000000000000000000000000090910463ffffffff1660248201526044016107ac565b80547fffffff00ffffffffffffffff000000000000000000000000000000000000000016815560405133907ff04091b4a187e321a42001e46961e45b6a75b203fc6fb766b7e05505f6080abb905f90a250565b5f84815260056020526040902080546001600160a01b03811690600160a01b900460ff163382146108f5576040517fdd2c595d000000000000000000000000000000000000000000000000000000008152600481018890523360248201526044016107ac565b60018160058111156109095761090961508c565b14158015610929575060048160058111156109265761092661508c565b14155b156109645786816040517f231e950a0000000000000000000000000000000000000000000000000000000081526004016107ac9291906154fc565b5f6bffffffffffffffffffffffff871615801561098d57506bffffffffffffffffffffffff8616155b801561099d575063ffffffff8516155b9050801580156109ed57506bffffffffffffffffffffffff871615806109de5750866bffffffffffffffffffffffff16866bffffffffffffffffffffffff16105b806109ed575063ffffffff8516155b15610a24576040517fe1204fc500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b604080516060810182526bffffffffffffffffffffffff808a168252888116602080840191825263ffffffff808b168587019081525f8f8152600b9093529186902094518554935192519091167801000000000000000000000000000000000000000000000000027fffffffff00000000ffffffffffffffffffffffffffffffffffffffffffffffff9285166c01000000000000000000000000027fffffffffffffffff000000000000000000000000000000000000000000000000909416919094161791909117161790555188907fdedcc2191a77d5d5335322ecdf08c69182a74525bea3142f490145c3d0b667e790610b4e908a908a908a906bffffffffffffffffffffffff938416815291909216602082015263ffffffff91909116604082015260600190565b60405180910390a25050505050505050565b335f9081526006602052604090208054600160e01b900460ff16610bb2576040517f232cb27a0000000000000000000000000000000000000000000000000000000081523360048201526024016107ac565b80545f90610bce90600160a01b900463ffffffff16600161553d565b82547fffffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff16600160a01b63ffffffff8316021783559050610c12818888888888612b7a565b336001600160a01b03167f3f6ec42fc93e614c87002468b85b1c2a855aea786f5817858aae118a047aa02f888888888887604051610c55969594939291906155a2565b60405180910390a250505050505050565b5f81815260056020526040902080546001600160a01b03811690600160a01b900460ff166001816005811115610c9e57610c9e61508c565b14610cd95783816040517f231e950a0000000000000000000000000000000000000000000000000000000081526004016107ac9291906154fc565b336001600160a01b03831614610d24576040517fdd2c595d000000000000000000000000000000000000000000000000000000008152600481018590523360248201526044016107ac565b60018301546001600160a01b031680610d6c576040517f62f5ad8e000000000000000000000000000000000000000000000000000000008152600481018690526024016107ac565b6001600160a01b0381165f90815260066020526040902054600160e01b900460ff16610dcf576040517f232cb27a0000000000000000000000000000000000000000000000000000000081526001600160a01b03821660048201526024016107ac565b610ddc8585836001612d8f565b5050505050565b610deb612f62565b5f610df582612f97565b9050600481602001516005811115610e0f57610e0f61508c565b14610e4d5760208101516040517f231e950a0000000000000000000000000000000000000000000000000000000081526107ac9184916004016154fc565b5f610e58824261312b565b90505f8261010001516bffffffffffffffffffffffff1682610e7a9190615612565b9050805f03610eb8576040517f155eed36000000000000000000000000000000000000000000000000000000008152600481018590526024016107ac565b5f8481526005602052604080822060020180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff166c010000000000000000000000006bffffffffffffffffffffffff871602179055840151610f1c9083906131cf565b90508360a001516001600160a01b0316857f1c84cc0f96161bdafea718a9094dd21c21d1fb2f9ca2ebb9bd4e39918efbaace8484604051610f67929190918252602082015260400190565b60405180910390a360a0840151610fb390610f828385615612565b6001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000169190613249565b50505050610fbf61329c565b50565b5f610fcb612f62565b5f610fd78989896132c6565b90506001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001663d505accf61101560208c018c615259565b306110286101608e016101408f01615625565b6040517fffffffff0000000000000000000000000000000000000000000000000000000060e086901b1681526001600160a01b0393841660048201529290911660248301526bffffffffffffffffffffffff1660448201526064810189905260ff8816608482015260a4810187905260c4810186905260e4015f604051808303815f87803b1580156110b8575f5ffd5b505af19250505080156110c9575060015b506110d48982613343565b9150506110df61329c565b979650505050505050565b6110f2612f62565b5f818152600b60209081526040808320815160608101835290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116948301949094527801000000000000000000000000000000000000000000000000900463ffffffff16918101919091529181900361119f576040517f3cfd26fe000000000000000000000000000000000000000000000000000000008152600481018490526024016107ac565b5f6111a9846137c6565b90505f4290505f8260c001516bffffffffffffffffffffffff16610e106111d0858561312b565b8560e001516bffffffffffffffffffffffff166111ed9190615612565b6111f7919061563e565b6112019190615655565b90505f8360e001516bffffffffffffffffffffffff16610e10856080015163ffffffff168660c001516bffffffffffffffffffffffff16611242919061563e565b61124c9190615655565b1115905080806112665750856040015163ffffffff168210155b156112b95760408087015190517f2918e717000000000000000000000000000000000000000000000000000000008152600481018990526024810184905263ffffffff90911660448201526064016107ac565b5f878152600a6020526040812080549091906112ec90889064010000000090046bffffffffffffffffffffffff1661568d565b905087602001516bffffffffffffffffffffffff1681111561136f57815460208901516040517f211ec7b2000000000000000000000000000000000000000000000000000000008152600481018c90526401000000009092046bffffffffffffffffffffffff9081166024840152604483018a90521660648201526084016107ac565b81547fffffffffffffffffffffffffffffffff000000000000000000000000ffffffff166401000000006bffffffffffffffffffffffff831602178255604080518881526020810183905233918b917fa59308eb1817b3ddfa0410c393ca94b77c29e05199b18b090be47ee360a4fd99910160405180910390a361140a898760e001516bffffffffffffffffffffffff1689895f01516138bb565b5050505050505050610fbf61329c565b611422612f62565b5f81815260056020526040902080546001600160a01b03811690600160a01b900460ff16600181600581111561145a5761145a61508c565b146114955783816040517f231e950a0000000000000000000000000000000000000000000000000000000081526004016107ac9291906154fc565b336001600160a01b038316146114e0576040517fdd2c595d000000000000000000000000000000000000000000000000000000008152600481018590523360248201526044016107ac565b8254740200000000000000000000000000000000000000007fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff90911617835560028301546040516bffffffffffffffffffffffff9091168082529085907faa2a006d186dc89a3d6851834c85d16226329ac40bcad6531a5756a38ed1c90f9060200160405180910390a2610fb36001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168483613249565b6115a6612f62565b5f6115b083612f97565b90506004816020015160058111156115ca576115ca61508c565b146116085760208101516040517f231e950a0000000000000000000000000000000000000000000000000000000081526107ac9185916004016154fc565b805142906001600160a01b0316331480159061163a57508160a001516001600160a01b0316336001600160a01b031614155b801561164d575061164b82826139d8565b155b8015611677575060a08201516001600160a01b039081165f90815260066020526040902054163314155b156116b7576040517ff4bc5b7e000000000000000000000000000000000000000000000000000000008152600481018590523360248201526044016107ac565b5f6116c2838361312b565b5f86815260056020819052604090912080549293509182907fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff16600160a01b8302179055506002810180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff166c010000000000000000000000006bffffffffffffffffffffffff85160217905560a08401516001600160a01b03165f908152600660205260409020805460189061179b907801000000000000000000000000000000000000000000000000900463ffffffff166156a0565b91906101000a81548163ffffffff021916908363ffffffff1602179055505f8461010001516bffffffffffffffffffffffff16836117d99190615612565b90505f6117ea8287604001516131cf565b90505f848760e001516bffffffffffffffffffffffff1661180b9190615612565b604080518a8152602081018690529081018490526060810182905290915033908a907f3fcb7d916b28f78bc6acf45432d4f5e79321044619cd5294997e04aab54d203e9060800160405180910390a3818311156118755760a087015161187590610f828486615612565b80156118b25786516118b2906001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000169083613249565b505050505050506118c161329c565b5050565b6118cd613a29565b6118d65f613a6f565b565b6001600160a01b038316611918576040517fd92e233d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b811580159061193d57505f828152600560205260409020546001600160a01b03163314155b1561197d576040517fdd2c595d000000000000000000000000000000000000000000000000000000008152600481018390523360248201526044016107ac565b335f818152600c602090815260408083206001600160a01b03881680855290835281842087855283529281902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff001686151590811790915590519081528593917e9e6a6ee669dacedfe5aaecbe048008673141c1284f829dc32407276b64133e910160405180910390a4505050565b60035433906001600160a01b03168114611a5f576040517f118cdaa70000000000000000000000000000000000000000000000000000000081526001600160a01b03821660048201526024016107ac565b610fbf81613a6f565b5f6060805f5f5f6060611a79613aa0565b611a81613ad0565b604080515f808252602082019092527f0f000000000000000000000000000000000000000000000000000000000000009b939a50919850469750309650945092509050565b611ace612f62565b5f8181526005602052604090208054600160a01b810460ff169077010000000000000000000000000000000000000000000000900464ffffffffff166001826005811115611b1e57611b1e61508c565b14611b595783826040517f231e950a0000000000000000000000000000000000000000000000000000000081526004016107ac9291906154fc565b8064ffffffffff16421015611baa576040517fbe2899180000000000000000000000000000000000000000000000000000000081526004810185905264ffffffffff821660248201526044016107ac565b60018301546001600160a01b0316801580611be457506001600160a01b0381165f90815260066020526040902054600160e01b900460ff16155b15611cb6578354740300000000000000000000000000000000000000007fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff90911617845560028401546040516bffffffffffffffffffffffff9091168082529086907f4b2d84db364a91e770868e6b301e0987c2210f5bf1b235bc37f0ef66abb7f3e29060200160405180910390a28454611cac906001600160a01b037f00000000000000000000000000000000000000000000000000000000000000008116911683613249565b5050505050611cc2565b610fb38585835f612d8f565b610fbf61329c565b5f611cd3612f62565b611ce784611ce28686866132c6565b613343565b9050611cf161329c565b9392505050565b604080516101c0810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e08101829052610100810182905261012081018290526101408101829052610160810182905261018081018290526101a0810182905290611d7183612f97565b80516001600160a01b03168352602081015190915060408301906005811115611d9c57611d9c61508c565b90816005811115611daf57611daf61508c565b905250600481602001516005811115611dca57611dca61508c565b14158015611dee5750600581602001516005811115611deb57611deb61508c565b14155b15611df95750919050565b60a08101516001600160a01b0316602083015260c08101516bffffffffffffffffffffffff166060808401919091528101805164ffffffffff166080808501919091528201519051611e519163ffffffff16906156dd565b64ffffffffff1660a0830152604081015161ffff1660c083015260e0808201516bffffffffffffffffffffffff908116918401919091526101008083015190911690830152600481602001516005811115611eae57611eae61508c565b14611ecc578061010001516bffffffffffffffffffffffff16611ed6565b611ed6814261312b565b61012083015250919050565b335f9081526006602052604090208054600160e01b900460ff16611f34576040517f232cb27a0000000000000000000000000000000000000000000000000000000081523360048201526024016107ac565b80547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b038316908117825560405133907ffd489696792cc4c5d5b226c46f008e459c8ec9b746c49191d74bb92c19fd1867905f90a35050565b611f9f3382613afb565b60405181815233907f1800cd2301fbc20790ed94f3d55a28ef2306a9c31cd3c72b5b71b6e4cf5c62419060200160405180910390a250565b5f611fe9611fe483613ba4565b613e54565b92915050565b5f8581526005602052604090208054600160a01b810460ff169077010000000000000000000000000000000000000000000000900464ffffffffff16600182600581111561203f5761203f61508c565b1461207a5787826040517f231e950a0000000000000000000000000000000000000000000000000000000081526004016107ac9291906154fc565b8064ffffffffff1642106120ca576040517f3b640af10000000000000000000000000000000000000000000000000000000081526004810189905264ffffffffff821660248201526044016107ac565b856bffffffffffffffffffffffff165f03612114576040517f77771850000000000000000000000000000000000000000000000000000000008152600481018990526024016107ac565b60018301546bffffffffffffffffffffffff600160a01b909104811690871681116121fa5760018401546001600160a01b03166121a95788876121586001846156fa565b6040517fbef5ae8b00000000000000000000000000000000000000000000000000000000815260048101939093526bffffffffffffffffffffffff91821660248401521660448201526064016107ac565b6040517fcbe94c47000000000000000000000000000000000000000000000000000000008152600481018a90526bffffffffffffffffffffffff8089166024830152821660448201526064016107ac565b6001600160a01b038089165f90815260066020908152604091829020825160a0810184529054938416815263ffffffff600160a01b8504811692820192909252780100000000000000000000000000000000000000000000000084049091169181019190915260ff600160e01b830481161515606083018190527d010000000000000000000000000000000000000000000000000000000000909304166080820152906122de576040517f232cb27a0000000000000000000000000000000000000000000000000000000081526001600160a01b038a1660048201526024016107ac565b336001600160a01b038a1614801590612301575080516001600160a01b03163314155b15612349576040517fdbcca33e0000000000000000000000000000000000000000000000000000000081523360048201526001600160a01b038a1660248201526044016107ac565b60028501547801000000000000000000000000000000000000000000000000900467ffffffffffffffff168015158061238157508615155b156124ad578067ffffffffffffffff1661239b8989613e9b565b67ffffffffffffffff16146123df576040517fa426b54a000000000000000000000000000000000000000000000000000000008152600481018c90526024016107ac565b6001600160a01b038a165f908152600760205260408120905b888110156124aa57836020015163ffffffff16825f8c8c8581811061241f5761241f61571e565b602090810292909201358352508101919091526040015f205463ffffffff16146124a2578b8a8a838181106124565761245661571e565b6040517f06c0cffd0000000000000000000000000000000000000000000000000000000081526001600160a01b03909416600485015260200291909101356024830152506044016107ac565b6001016123f8565b50505b6001600160a01b038a16600160a01b6bffffffffffffffffffffffff8b16908102821760018901556040805133815260208101929092528d917f836da6777931ae02967e713dba0106b1b3ac2c491bcadcbe1e3465a09cb8bdcc910160405180910390a35050505050505050505050565b60408051610160810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e081018290526101008101829052610120810182905261014081018290529061257f83612f97565b90505f5f6001600160a01b03168260a001516001600160a01b031614159050604051806101600160405280835f01516001600160a01b03168152602001836020015160058111156125d2576125d261508c565b8152602001836060015164ffffffffff168152602001836080015163ffffffff1681526020018360e001516bffffffffffffffffffffffff1681526020018360a001516001600160a01b031681526020018261262e575f612634565b8360c001515b6bffffffffffffffffffffffff1681526101209093015167ffffffffffffffff1660208401525f60408401819052606084018190526080909301929092525092915050565b83606001354211156126c3576040517ff60bbdd3000000000000000000000000000000000000000000000000000000008152606085013560048201524260248201526044016107ac565b83355f908152600a6020526040908190205463ffffffff1690850135811461273057604080517fa115383d0000000000000000000000000000000000000000000000000000000081528635600482015290860135602482015263ffffffff821660448201526064016107ac565b5f61273a86613ed8565b905061274885828686613ef5565b612790576040517f0e96aab80000000000000000000000000000000000000000000000000000000081526001600160a01b0386166004820152602481018290526044016107ac565b6127a1863560208801358785613f60565b505050505050565b5f6127b2612f62565b6127bf6020830183615259565b6001600160a01b0316336001600160a01b03161461282a57336127e56020840184615259565b6040517f7d2fa96b0000000000000000000000000000000000000000000000000000000081526001600160a01b039283166004820152911660248201526044016107ac565b61283a82611ce2611fe485613ba4565b905061284461329c565b919050565b5f828152600a60205260409020546118c19083908390339063ffffffff16613f60565b612874612f62565b805f036128ad576040517f1f2a200500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6128d3826128ba846137c6565b60e001516bffffffffffffffffffffffff1683336138bb565b6118c161329c565b5f5f6128e683612f97565b90506004816020015160058111156129005761290061508c565b1461290d57505f92915050565b8061010001516bffffffffffffffffffffffff1661292b824261312b565b611cf19190615612565b61293d613a29565b600380546001600160a01b0383167fffffffffffffffffffffffff000000000000000000000000000000000000000090911681179091556129866002546001600160a01b031690565b6001600160a01b03167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a350565b5f5f6129c983612f97565b90506004816020015160058111156129e3576129e361508c565b036129f257611cf1814261312b565b600581602001516005811115612a0a57612a0a61508c565b03612a285761010001516bffffffffffffffffffffffff1692915050565b505f92915050565b335f9081526006602052604090208054600160e01b900460ff1615612a83576040517f74f7822a0000000000000000000000000000000000000000000000000000000081523360048201526024016107ac565b80545f90612a9f90600160a01b900463ffffffff16600161553d565b82547fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff63ffffffff8316600160a01b027fffffffffffffffff0000000000000000000000000000000000000000000000009092166001600160a01b038c16179190911716600160e01b1783559050612b1b818888888888612b7a565b876001600160a01b0316336001600160a01b03167f1e3d7057cb9bdd3d498e5b51a7aa5082ec9d70b2ef062902025bb55b9ded4849898989898988604051612b68969594939291906155a2565b60405180910390a35050505050505050565b5f8515612b88576001612b8a565b5f5b60ff16612b97838661568d565b612ba1919061568d565b90506020811115612be8576040517fd7ce981c00000000000000000000000000000000000000000000000000000000815260048101829052602060248201526044016107ac565b335f9081526007602052604090208615612c545787815f612c297f726567696f6e00000000000000000000000000000000000000000000000000008b6140b5565b81526020019081526020015f205f6101000a81548163ffffffff021916908363ffffffff1602179055505b5f5b85811015612ced5788825f612ca37f67707500000000000000000000000000000000000000000000000000000000008b8b87818110612c9757612c9761571e565b905060200201356140b5565b815260208101919091526040015f2080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff000000001663ffffffff92909216919091179055600101612c56565b505f5b83811015612d845788825f612d3a888886818110612d1057612d1061571e565b9050604002015f0135898987818110612d2b57612d2b61571e565b905060400201602001356140b5565b815260208101919091526040015f2080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff000000001663ffffffff92909216919091179055600101612cf0565b505050505050505050565b6003548354750100000000000000000000000000000000000000000061ffff600160e01b909304929092169182027fffffffffffffffffff0000ffffffffffffffffffffffffffffffffffffffffff64ffffffffff429081167701000000000000000000000000000000000000000000000002919091167fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff9093169290921717740400000000000000000000000000000000000000001785556001600160a01b0384165f9081526006602052604090208054601890612e909063ffffffff78010000000000000000000000000000000000000000000000009091041661574b565b82546101009290920a63ffffffff818102199093169183160217909155855460018701546001600160a01b0380831693908816928a927f2e1d4025bcf74716f554a55adc742d340539876ae75a8facd7c17b0402b5699792600160a01b9091046bffffffffffffffffffffffff16918791612f1391600160e01b900416826156dd565b604080516bffffffffffffffffffffffff909416845264ffffffffff928316602085015291169082015261ffff87166060820152871515608082015260a00160405180910390a4505050505050565b612f6a6140ea565b6118d660017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90614143565b60408051610140810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e0810182905261010081018290526101208101919091525f828152600560208181526040928390208351610140810190945280546001600160a01b0381168552909291840191600160a01b90910460ff16908111156130315761303161508c565b60058111156130425761304261508c565b815281547501000000000000000000000000000000000000000000810461ffff16602083015277010000000000000000000000000000000000000000000000810464ffffffffff166040830152600160e01b900463ffffffff16606082015260018201546001600160a01b0381166080830152600160a01b90046bffffffffffffffffffffffff90811660a083015260029092015480831660c08301526c01000000000000000000000000810490921660e0820152780100000000000000000000000000000000000000000000000090910467ffffffffffffffff166101009091015292915050565b5f5f836060015164ffffffffff16836131449190615612565b9050836080015163ffffffff168111156131655750608083015163ffffffff165b5f610e10828660c001516bffffffffffffffffffffffff16613187919061563e565b6131919190615655565b90508460e001516bffffffffffffffffffffffff1681106131c4578460e001516bffffffffffffffffffffffff166131c6565b805b95945050505050565b5f6127106131e161ffff84168561563e565b6131eb9190615655565b90508015611fe957600480548291905f906132159084906bffffffffffffffffffffffff1661576f565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff16021790555092915050565b613256838383600161414a565b613297576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b03841660048201526024016107ac565b505050565b6118d65f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00612f91565b5f6132d3611fe485613ba4565b90506132ed6132e56020860186615259565b828585613ef5565b611cf1576132fe6020850185615259565b6040517f0e96aab80000000000000000000000000000000000000000000000000000000081526001600160a01b039091166004820152602481018290526044016107ac565b5f61334d836141c5565b61336861335d6020850185615259565b846101800135613afb565b50600354600160a01b900467ffffffffffffffff1661338881600161568d565b6003805467ffffffffffffffff92909216600160a01b027fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff9092169190911790555f6133dc61018085016101608601615793565b6133ec9063ffffffff164261568d565b604080516101408101909152909150806134096020870187615259565b6001600160a01b03168152602001600181525f602082015264ffffffffff8316604082015260600161344361014087016101208801615793565b63ffffffff1681525f602082015260400161346661012087016101008801615625565b61347190600161576f565b6bffffffffffffffffffffffff16815260200161349661016087016101408801615625565b6bffffffffffffffffffffffff1681525f60208201526040016134c46134bf60e08801886157ac565b613e9b565b67ffffffffffffffff1690525f838152600560208181526040909220835181547fffffffffffffffffffffffff000000000000000000000000000000000000000081166001600160a01b039092169182178355938501519193919284927fffffffffffffffffffffff0000000000000000000000000000000000000000001690911790600160a01b90849081111561355e5761355e61508c565b021790555060408201518154606084015160808501517fffffffff00000000000000ffffffffffffffffffffffffffffffffffffffffff909216750100000000000000000000000000000000000000000061ffff909416939093027fffffffff0000000000ffffffffffffffffffffffffffffffffffffffffffffff16929092177701000000000000000000000000000000000000000000000064ffffffffff90931692909202919091177bffffffffffffffffffffffffffffffffffffffffffffffffffffffff16600160e01b63ffffffff9092169190910217815560a082015160c08301516001600160a01b03909116600160a01b6bffffffffffffffffffffffff9283160217600183015560e083015160029092018054610100850151610120909501519383167fffffffffffffffff000000000000000000000000000000000000000000000000909116176c0100000000000000000000000094909216939093021777ffffffffffffffffffffffffffffffffffffffffffffffff16780100000000000000000000000000000000000000000000000067ffffffffffffffff90921691909102179055826137196020860186615259565b6001600160a01b0316837fa8d70630d17021aa275f78136751a2b3e05186f70375be036b000308a5034e4f8488604051613754929190615884565b60405180910390a46137bf61376c6020860186615259565b3061377f61016088016101408901615625565b6001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000169291906bffffffffffffffffffffffff166146bd565b5092915050565b60408051610140810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e08101829052610100810182905261012081019190915261381f82612f97565b90506004816020015160058111156138395761383961508c565b146138775760208101516040517f231e950a0000000000000000000000000000000000000000000000000000000081526107ac9184916004016154fc565b61388181426139d8565b15612844576040517f3f9bbdbe000000000000000000000000000000000000000000000000000000008152600481018390526024016107ac565b6138c5828461568d565b92506bffffffffffffffffffffffff831115613910576040517fe83f328d000000000000000000000000000000000000000000000000000000008152600481018590526024016107ac565b5f8481526005602090815260409182902060020180547fffffffffffffffffffffffffffffffffffffffff000000000000000000000000166bffffffffffffffffffffffff871617905581518481529081018590526001600160a01b0383169186917f56719cb3354f779b1f66b5ed3c2098b80964a5256a6547e18f2d9ef2f3482615910160405180910390a36139d26001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168230856146bd565b50505050565b5f826080015163ffffffff16836060015164ffffffffff166139fa919061568d565b82101580611cf157508260e001516bffffffffffffffffffffffff16613a20848461312b565b10159392505050565b6002546001600160a01b031633146118d6576040517f118cdaa70000000000000000000000000000000000000000000000000000000081523360048201526024016107ac565b600380547fffffffffffffffffffffffff0000000000000000000000000000000000000000169055610fbf8161470c565b6060613acb7f0000000000000000000000000000000000000000000000000000000000000000614775565b905090565b6060613acb7f0000000000000000000000000000000000000000000000000000000000000000614775565b6001600160a01b0382165f9081526008602081815260408084209285901c8452919052902054600160ff83161b9080821615613b75576040517fe90aded40000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602481018490526044016107ac565b6001600160a01b039093165f9081526008602081815260408084209590921c8352939093529190912091179055565b5f6040518061018001604052806101538152602001615b356101539139805160209182012090613bd690840184615259565b6020840135613beb6060860160408701615793565b613bfb6080870160608801615793565b613c0b60a0880160808901615793565b613c1b60c0890160a08a01615a42565b6040805160208101989098526001600160a01b0390961695870195909552606086019390935263ffffffff9182166080860152811660a08501521660c08381019190915261ffff90911660e083015283013561010082015261012001604080517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0818403018152919052613cba613cb560e08501856157ac565b6147b2565b613ccc61012085016101008601615625565b613cde61014086016101208701615793565b613cf061016087016101408801615625565b613d0261018088016101608901615793565b6040805160208101969096526bffffffffffffffffffffffff9485169086015263ffffffff9283166060860152921660808401521660a082015261018084013560c08201526101a084013560e082015261010001604080517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0818403018152919052613d966101e085016101c08601615a42565b613da861020086016101e08701615a5b565b613dba61022087016102008801615793565b613dcc61024088016102208901615a5b565b6040805161ffff909516602086015260ff9384169085015263ffffffff909116606084015216608082015260a001604080517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe081840301815290829052613e37939291602001615a8b565b604051602081830303815290604052805190602001209050919050565b5f611fe9613e606147c6565b836040517f19010000000000000000000000000000000000000000000000000000000000008152600281019290925260228201526042902090565b5f818103613eaa57505f611fe9565b5f613eb584846147b2565b905067ffffffffffffffff811615613ecd5780613ed0565b60015b949350505050565b5f611fe9611fe483356020850135604086013560608701356148ef565b5f846001600160a01b03163b5f03613f54575f5f613f14868686614959565b5090925090505f816003811115613f2d57613f2d61508c565b148015613f4b5750866001600160a01b0316826001600160a01b0316145b92505050613ed0565b6131c6858585856149a0565b82613f97576040517f5e075aba00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f613fa1856137c6565b5190506001600160a01b0383811690821614801590613fc85750613fc6818487614a23565b155b15614011576040517f35bf3a2e000000000000000000000000000000000000000000000000000000008152600481018690526001600160a01b03841660248201526044016107ac565b5f61401d83600161553d565b5f878152600960209081526040808320899055600a82529182902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff000000001663ffffffff85169081179091558251898152918201529192506001600160a01b0386169188917f987e276c26b31c55b0d6cbf1bee838a9a79d8d5ddb99e469e980e6436556c102910160405180910390a3505050505050565b60408051602081018490529081018290525f906060015b60405160208183030381529060405280519060200120905092915050565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c156118d6576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b80825d5050565b6040517fa9059cbb000000000000000000000000000000000000000000000000000000005f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f511483166141b95783831516156141ad573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b806101a00135421115614211576040517f7dde46b00000000000000000000000000000000000000000000000000000000081526101a082013560048201524260248201526044016107ac565b61422361014082016101208301615793565b63ffffffff165f03614283576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6475726174696f6e00000000000000000000000000000000000000000000000060048201526024016107ac565b61429561018082016101608301615793565b63ffffffff1615806142c0575062278d006142b861018083016101608401615793565b63ffffffff16115b15614319576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f62696457696e646f77000000000000000000000000000000000000000000000060048201526024016107ac565b61432b61012082016101008301615625565b6bffffffffffffffffffffffff16158061436f57506bffffffffffffffffffffffff61435f61012083016101008401615625565b6bffffffffffffffffffffffff16145b156143c8576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6d61785072696365506572486f7572000000000000000000000000000000000060048201526024016107ac565b6143da61016082016101408301615625565b6bffffffffffffffffffffffff165f03614442576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6465706f7369740000000000000000000000000000000000000000000000000060048201526024016107ac565b601e6144566101e083016101c08401615a42565b61ffff1610156144b4576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f7374617274446561646c696e650000000000000000000000000000000000000060048201526024016107ac565b60016144c861020083016101e08401615a5b565b60ff161115614525576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f61756374696f6e466f726d61740000000000000000000000000000000000000060048201526024016107ac565b600161453961020083016101e08401615a5b565b60ff16146145605761455361022082016102008301615793565b63ffffffff16151561459d565b61457261022082016102008301615793565b63ffffffff16158061459d57506201518061459561022083016102008401615793565b63ffffffff16115b156145f6576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f72657665616c57696e646f77000000000000000000000000000000000000000060048201526024016107ac565b606461460a61024083016102208401615a5b565b60ff161115614667576040517f2bdb69d20000000000000000000000000000000000000000000000000000000081527f6d696e52657075746174696f6e0000000000000000000000000000000000000060048201526024016107ac565b5f61467560e08301836157ac565b91505060088111156118c1576040517fb8d6e8b400000000000000000000000000000000000000000000000000000000815260048101829052600860248201526044016107ac565b6146cb848484846001614a76565b6139d2576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b03851660048201526024016107ac565b600280546001600160a01b038381167fffffffffffffffffffffffff0000000000000000000000000000000000000000831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b60605f61478183614afc565b6040805160208082528183019092529192505f91906020820181803683375050509182525060208101929092525090565b5f82826040516020016140cc929190615aa8565b5f306001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614801561481e57507f000000000000000000000000000000000000000000000000000000000000000046145b1561484857507f000000000000000000000000000000000000000000000000000000000000000090565b613acb604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f0000000000000000000000000000000000000000000000000000000000000000918101919091527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b5f6040518060800160405280604c8152602001615ae9604c9139805160209182012060408051928301919091528101869052606081018590526080810184905260a0810183905260c001604051602081830303815290604052805190602001209050949350505050565b5f8080604184900361498d578435602086013560408701355f1a61497f89828585614b3c565b955095509550505050614997565b505f915060029050825b93509350939050565b604080517f1626ba7e00000000000000000000000000000000000000000000000000000000808252600482018690526024820192909252604481018390525f91908390818660648301375f82606483010152601f820160051c60051b915060205f60648401838b5afa9050825f5114601f3d111681169350505050949350505050565b6001600160a01b038084165f908152600c602090815260408083209386168352928152828220828052908190529181205490919060ff16806131c657505f92835260205250604090205460ff1692915050565b6040517f23b872dd000000000000000000000000000000000000000000000000000000005f8181526001600160a01b038781166004528616602452604485905291602083606481808c5af1925060015f51148316614aeb578383151615614adf573d5f823e3d81fd5b5f883b113d1516831692505b604052505f60605295945050505050565b5f60ff8216601f811115611fe9576040517fb3512b0c00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f80807f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0841115614b7557505f91506003905082614c18565b604080515f808252602082018084528a905260ff891692820192909252606081018790526080810186905260019060a0016020604051602081039080840390855afa158015614bc6573d5f5f3e3d5ffd5b50506040517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe001519150506001600160a01b038116614c0f57505f925060019150829050614c18565b92505f91508190505b9450945094915050565b80356bffffffffffffffffffffffff81168114612844575f5ffd5b803563ffffffff81168114612844575f5ffd5b5f5f5f5f60808587031215614c63575f5ffd5b84359350614c7360208601614c22565b9250614c8160408601614c22565b9150614c8f60608601614c3d565b905092959194509250565b5f5f83601f840112614caa575f5ffd5b50813567ffffffffffffffff811115614cc1575f5ffd5b6020830191508360208260051b8501011115614cdb575f5ffd5b9250929050565b5f5f83601f840112614cf2575f5ffd5b50813567ffffffffffffffff811115614d09575f5ffd5b6020830191508360208260061b8501011115614cdb575f5ffd5b5f5f5f5f5f60608688031215614d37575f5ffd5b85359450602086013567ffffffffffffffff811115614d54575f5ffd5b614d6088828901614c9a565b909550935050604086013567ffffffffffffffff811115614d7f575f5ffd5b614d8b88828901614ce2565b969995985093965092949392505050565b5f60208284031215614dac575f5ffd5b5035919050565b5f6102408284031215614dc4575f5ffd5b50919050565b5f5f83601f840112614dda575f5ffd5b50813567ffffffffffffffff811115614df1575f5ffd5b602083019150836020828501011115614cdb575f5ffd5b803560ff81168114612844575f5ffd5b5f5f5f5f5f5f5f60c0888a031215614e2e575f5ffd5b873567ffffffffffffffff811115614e44575f5ffd5b614e508a828b01614db3565b975050602088013567ffffffffffffffff811115614e6c575f5ffd5b614e788a828b01614dca565b90975095505060408801359350614e9160608901614e08565b969995985093969295946080840135945060a09093013592915050565b5f5f60408385031215614ebf575f5ffd5b50508035926020909101359150565b80356001600160a01b0381168114612844575f5ffd5b5f5f5f60608486031215614ef6575f5ffd5b614eff84614ece565b92506020840135915060408401358015158114614f1a575f5ffd5b809150509250925092565b5f81518084528060208401602086015e5f6020828601015260207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011685010191505092915050565b7fff000000000000000000000000000000000000000000000000000000000000008816815260e060208201525f614fab60e0830189614f25565b8281036040840152614fbd8189614f25565b606084018890526001600160a01b038716608085015260a0840186905283810360c0850152845180825260208087019350909101905f5b81811015615012578351835260209384019390920191600101614ff4565b50909b9a5050505050505050505050565b5f5f5f60408486031215615035575f5ffd5b833567ffffffffffffffff81111561504b575f5ffd5b61505786828701614db3565b935050602084013567ffffffffffffffff811115615073575f5ffd5b61507f86828701614dca565b9497909650939450505050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b600681106150ee577f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b9052565b81516001600160a01b031681526101c08101602083015161511e60208401826001600160a01b03169052565b50604083015161513160408401826150b9565b50606083015161515160608401826bffffffffffffffffffffffff169052565b50608083015161516a608084018264ffffffffff169052565b5060a083015161518360a084018264ffffffffff169052565b5060c083015161519960c084018261ffff169052565b5060e08301516151b960e08401826bffffffffffffffffffffffff169052565b506101008301516151db6101008401826bffffffffffffffffffffffff169052565b5061012083015161012083015261014083015161520261014084018264ffffffffff169052565b5061016083015161521d61016084018264ffffffffff169052565b5061018083015161523761018084018263ffffffff169052565b506101a08301516137bf6101a08401826bffffffffffffffffffffffff169052565b5f60208284031215615269575f5ffd5b611cf182614ece565b5f60208284031215615282575f5ffd5b813567ffffffffffffffff811115615298575f5ffd5b613ed084828501614db3565b5f5f5f5f5f608086880312156152b8575f5ffd5b853594506152c860208701614ece565b93506152d660408701614c22565b9250606086013567ffffffffffffffff8111156152f1575f5ffd5b614d8b88828901614c9a565b81516001600160a01b031681526101608101602083015161532160208401826150b9565b50604083015161533a604084018264ffffffffff169052565b506060830151615352606084018263ffffffff169052565b50608083015161537260808401826bffffffffffffffffffffffff169052565b5060a083015161538d60a08401826001600160a01b03169052565b5060c08301516153ad60c08401826bffffffffffffffffffffffff169052565b5060e08301516153c960e084018267ffffffffffffffff169052565b506101008301516153e061010084018260ff169052565b506101208301516153f761012084018260ff169052565b506101408301516137bf61014084018261ffff169052565b5f5f5f5f84860360c0811215615423575f5ffd5b6080811215615430575f5ffd5b5084935061544060808601614ece565b925060a085013567ffffffffffffffff81111561545b575f5ffd5b61546787828801614dca565b95989497509550505050565b5f5f5f5f5f5f60808789031215615488575f5ffd5b61549187614ece565b955060208701359450604087013567ffffffffffffffff8111156154b3575f5ffd5b6154bf89828a01614c9a565b909550935050606087013567ffffffffffffffff8111156154de575f5ffd5b6154ea89828a01614ce2565b979a9699509497509295939492505050565b82815260408101611cf160208301846150b9565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b63ffffffff8181168382160190811115611fe957611fe9615510565b8183525f7f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff831115615589575f5ffd5b8260051b80836020870137939093016020019392505050565b868152608060208201525f6155bb608083018789615559565b828103604084015284815285906020015f5b868110156155f5578235825260208084013590830152604092830192909101906001016155cd565b50809250505063ffffffff83166060830152979650505050505050565b81810381811115611fe957611fe9615510565b5f60208284031215615635575f5ffd5b611cf182614c22565b8082028115828204841417611fe957611fe9615510565b5f82615688577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b80820180821115611fe957611fe9615510565b5f63ffffffff8216806156b5576156b5615510565b7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0192915050565b64ffffffffff8181168382160190811115611fe957611fe9615510565b6bffffffffffffffffffffffff8281168282160390811115611fe957611fe9615510565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b5f63ffffffff821663ffffffff810361576657615766615510565b60010192915050565b6bffffffffffffffffffffffff8181168382160190811115611fe957611fe9615510565b5f602082840312156157a3575f5ffd5b611cf182614c3d565b5f5f83357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe18436030181126157df575f5ffd5b83018035915067ffffffffffffffff8211156157f9575f5ffd5b6020019150600581901b3603821315614cdb575f5ffd5b803561ffff81168114612844575f5ffd5b5f5f83357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe1843603018112615854575f5ffd5b830160208101925035905067ffffffffffffffff811115615873575f5ffd5b8060051b3603821315614cdb575f5ffd5b64ffffffffff83168152604060208201526158b2604082016158a584614ece565b6001600160a01b03169052565b602082013560608201525f6158c960408401614c3d565b63ffffffff1660808301526158e060608401614c3d565b63ffffffff1660a08301526158f760808401614c3d565b63ffffffff1660c083015261590e60a08401615810565b61ffff811660e08401525060c083013561010083015261593160e0840184615821565b61024061012085015261594961028085018284615559565b9150506159596101008501614c22565b6bffffffffffffffffffffffff1661014084015261597a6101208501614c3d565b63ffffffff166101608401526159936101408501614c22565b6bffffffffffffffffffffffff166101808401526159b46101608501614c3d565b63ffffffff81166101a0850152506101808401356101c0848101919091526101a08501356101e08501526159e9908501615810565b61ffff16610200840152615a006101e08501614e08565b60ff16610220840152615a166102008501614c3d565b63ffffffff16610240840152615a2f6102208501614e08565b60ff811661026085015250949350505050565b5f60208284031215615a52575f5ffd5b611cf182615810565b5f60208284031215615a6b575f5ffd5b611cf182614e08565b5f81518060208401855e5f93019283525090919050565b5f6131c6615aa2615a9c8488615a74565b86615a74565b84615a74565b5f7f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff831115615ad5575f5ffd5b8260051b8085843791909101939250505056fe4c656173655570646174652875696e74323536206c6561736549642c627974657333322073706563486173682c75696e74323536206e6f6e63652c75696e7432353620646561646c696e65294f7264657228616464726573732074656e616e742c627974657333322073706563486173682c75696e743332206370754d696c6c69636f7265732c75696e743332206d656d6f72794d69422c75696e7433322073746f726167654d69422c75696e74313620677075436f756e742c62797465733332206770754d6f64656c2c627974657333325b5d207265717569726564417474726962757465732c75696e743936206d61785072696365506572486f75722c75696e743332206475726174696f6e2c75696e743936206465706f7369742c75696e7433322062696457696e646f772c75696e74323536206e6f6e63652c75696e7432353620646561646c696e652c75696e743136207374617274446561646c696e652c75696e74382061756374696f6e466f726d61742c75696e7433322072657665616c57696e646f772c75696e7438206d696e52657075746174696f6e2961022060405260038054600160a01b600160e01b031916600160a01b179055348015610029575f5ffd5b5060405161272d38038061272d8339810160408190526100489161043a565b8484848484836040518060400160405280601581526020017f4b75626542696420436f6d707574654d61726b65740000000000000000000000815250604051806040016040528060018152602001603160f81b8152506100ad8261033d60201b60201c565b610120526100ba8161033d565b61014052815160208084019190912060e052815190820120610100524660a05261014660e05161010051604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201529081019290925260608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b60805250503060c0526001600160a01b03811661017d57604051631e4fbdf760e01b81525f60048201526024015b60405180910390fd5b6101868161037a565b506001600160a01b03851615806101a457506001600160a01b038316155b156101c25760405163d92e233d60e01b815260040160405180910390fd5b6103e861ffff831611156101f7576040516373ab893560e11b815261ffff831660048201526103e86024820152604401610174565b612710815f015161ffff16111561022d576040516307128de760e51b815266626f6e6442707360c81b6004820152602401610174565b612710816060015161ffff16111561026a576040516307128de760e51b81526c7374617274536c61736842707360981b6004820152602401610174565b612710816080015161ffff1611156102a4576040516307128de760e51b815269666f726665697442707360b01b6004820152602401610174565b6001600160a01b039485166101605260048054939095166c01000000000000000000000000026001600160601b03938416179094556003805461ffff928316600160e01b0261ffff60e01b19909116179055835181166101805260208401519091166101a052604083015163ffffffff166101c052606083015181166101e052608090920151909116610200525061058c945050505050565b5f5f829050601f81511115610367578260405163305a27a960e01b81526004016101749190610531565b805161037282610566565b179392505050565b600380546001600160a01b031916905561039381610396565b50565b600280546001600160a01b038381166001600160a01b0319831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b6001600160a01b0381168114610393575f5ffd5b805161ffff8116811461040c575f5ffd5b919050565b80516001600160601b038116811461040c575f5ffd5b805163ffffffff8116811461040c575f5ffd5b5f5f5f5f5f858703610120811215610450575f5ffd5b865161045b816103e7565b602088015190965061046c816103e7565b604088015190955061047d816103e7565b935061048b606088016103fb565b925060a0607f198201121561049e575f5ffd5b5060405160a081016001600160401b03811182821017156104cd57634e487b7160e01b5f52604160045260245ffd5b6040526104dc608088016103fb565b81526104ea60a08801610411565b60208201526104fb60c08801610427565b604082015261050c60e088016103fb565b606082015261051e61010088016103fb565b6080820152809150509295509295909350565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b80516020808301519190811015610586575f198160200360031b1b821691505b50919050565b60805160a05160c05160e05161010051610120516101405161016051610180516101a0516101c0516101e051610200516120f86106355f395f610add01525f610ab301525f610a8701525f8181610a530152818161174f015261178401525f8181610a29015261170001525f8181610c8a015261136601525f6116d201525f6116a701525f61197d01525f61195501525f6118b001525f6118da01525f61190401526120f85ff3fe608060405234801561000f575f5ffd5b5060043610610325575f3560e01c806392e058cc116101a8578063d213c0f2116100f3578063e30c39781161009e578063f2f56ffe11610079578063f2f56ffe14610c17578063f2fde38b14610c6a578063f698da2514610c7d578063fc0c546a14610c85575f5ffd5b8063e30c397814610bd3578063f0f4426014610bf1578063f10cbfc914610c04575f5ffd5b8063d5f39488116100ce578063d5f3948814610b94578063d676164714610bb2578063d8e5800614610bc0575f5ffd5b8063d213c0f214610b69578063d294f09314610b83578063d55be8c614610b8b575f5ffd5b8063b25b1b6711610153578063c6cb658d1161012e578063c6cb658d1461097c578063c77cb6be146109a3578063ccafb6b9146109ef575f5ffd5b8063b25b1b6714610912578063b2df322314610925578063b7f5f1991461092d575f5ffd5b8063987b767e11610183578063987b767e146108e45780639a7e2dd8146108f75780639b7362461461090a575f5ffd5b806392e058cc146107b257806394db05951461089c57806396214735146108d1575f5ffd5b8063635d3d1511610273578063838d27ab1161021e5780638973bc7e116101f95780638973bc7e146107425780638da5cb5b1461074c5780638e0055531461076a57806391db912e1461077d575f5ffd5b8063838d27ab1461070857806383c6a4161461046b57806384b0196e14610727575f5ffd5b8063715018a61161024e578063715018a61461068d578063746c4dab1461069557806379ba509714610700575f5ffd5b8063635d3d151461066957806366eb9cec14610677578063698baac21461067f575f5ffd5b80633c9be0c3116102d357806355f21eb7116102ae57806355f21eb71461049f578063598211711461045657806361d027b314610614575f5ffd5b80633c9be0c31461047e57806349c3d3d2146104915780634dcb05f914610456575f5ffd5b80632a58b330116103035780632a58b330146104115780632ab272d914610456578063332208d11461046b575f5ffd5b80630d8912f3146103295780631647795e146103ad57806324a9d853146103d0575b5f5ffd5b61033c610337366004611c66565b610cac565b6040516103a491905f6080820190506bffffffffffffffffffffffff83511682526bffffffffffffffffffffffff60208401511660208301526bffffffffffffffffffffffff604084015116604083015264ffffffffff606084015116606083015292915050565b60405180910390f35b6103c06103bb366004611c7f565b610d37565b60405190151581526020016103a4565b6003546103fe907c0100000000000000000000000000000000000000000000000000000000900461ffff1681565b60405161ffff90911681526020016103a4565b60035461043d9074010000000000000000000000000000000000000000900467ffffffffffffffff1681565b60405167ffffffffffffffff90911681526020016103a4565b610469610464366004611ca7565b610cd0565b005b610469610479366004611d06565b610d7b565b6103c061048c366004611d72565b610dce565b610469610464366004611dac565b6105ac6104ad366004611c66565b6040805160a080820183525f80835260208084018290528385018290526060808501839052608094850183905273ffffffffffffffffffffffffffffffffffffffff968716835260068252918590208551938401865254958616835263ffffffff74010000000000000000000000000000000000000000870481169184019190915278010000000000000000000000000000000000000000000000008604169382019390935260ff7c0100000000000000000000000000000000000000000000000000000000850481161515938201939093527d0100000000000000000000000000000000000000000000000000000000009093049091169082015290565b6040516103a491905f60a08201905073ffffffffffffffffffffffffffffffffffffffff835116825263ffffffff602084015116602083015263ffffffff604084015116604083015260608301511515606083015260ff608084015116608083015292915050565b600454610644906c01000000000000000000000000900473ffffffffffffffffffffffffffffffffffffffff1681565b60405173ffffffffffffffffffffffffffffffffffffffff90911681526020016103a4565b610469610464366004611dd6565b610469610cd0565b610469610479366004611e39565b610469610de2565b6106a86106a3366004611ca7565b610df5565b6040516103a491905f60808201905064ffffffffff83511682526bffffffffffffffffffffffff602084015116602083015263ffffffff604084015116604083015263ffffffff606084015116606083015292915050565b610469610e1d565b61071262278d0081565b60405163ffffffff90911681526020016103a4565b61072f610e94565b6040516103a49796959493929190611ea5565b6107126201518081565b60025473ffffffffffffffffffffffffffffffffffffffff16610644565b610469610778366004611f64565b610ef2565b6107a47f726567696f6e000000000000000000000000000000000000000000000000000081565b6040519081526020016103a4565b61085c6107c0366004611ca7565b60408051606080820183525f8083526020808401829052928401819052938452600b8252828420600a835293839020548351918201845293546bffffffffffffffffffffffff80821683526c0100000000000000000000000082048116938301939093527801000000000000000000000000000000000000000000000000900463ffffffff169281019290925290926401000000009092041690565b6040805183516bffffffffffffffffffffffff9081168252602080860151909116908201529281015163ffffffff169083015260608201526080016103a4565b6004546108b4906bffffffffffffffffffffffff1681565b6040516bffffffffffffffffffffffff90911681526020016103a4565b6104696108df366004611c66565b610fff565b6107a46108f2366004611e39565b611094565b6107a4610905366004611fa0565b6110c6565b6103fe601e81565b6103c0610920366004611c7f565b6110e5565b6107a4602081565b61096261093b366004611ca7565b5f90815260096020908152604080832054600a90925290912054909163ffffffff90911690565b6040805192835263ffffffff9091166020830152016103a4565b6107a47f677075000000000000000000000000000000000000000000000000000000000081565b6109b66109b1366004611ca7565b61120e565b6040805173ffffffffffffffffffffffffffffffffffffffff90931683526bffffffffffffffffffffffff9091166020830152016103a4565b610b086040805160a0810182525f808252602082018190529181018290526060810182905260808101919091526040518060a001604052807f000000000000000000000000000000000000000000000000000000000000000061ffff1681526020017f00000000000000000000000000000000000000000000000000000000000000006bffffffffffffffffffffffff1681526020017f000000000000000000000000000000000000000000000000000000000000000063ffffffff1681526020017f000000000000000000000000000000000000000000000000000000000000000061ffff1681526020017f000000000000000000000000000000000000000000000000000000000000000061ffff16815250905090565b6040516103a491905f60a08201905061ffff83511682526bffffffffffffffffffffffff602084015116602083015263ffffffff604084015116604083015261ffff606084015116606083015261ffff608084015116608083015292915050565b610b71606481565b60405160ff90911681526020016103a4565b610469611272565b6103fe6103e881565b600d5473ffffffffffffffffffffffffffffffffffffffff16610644565b610469610464366004611fdd565b6107a4610bce366004611fdd565b611397565b60035473ffffffffffffffffffffffffffffffffffffffff16610644565b610469610bff366004611c66565b611401565b6107a4610c1236600461201e565b6114ef565b610c256106a3366004611dac565b6040516103a49190815181526020808301516bffffffffffffffffffffffff169082015260408083015115159082015260609182015115159181019190915260800190565b610469610c78366004611c66565b6114f9565b6107a46115a9565b6106447f000000000000000000000000000000000000000000000000000000000000000081565b604080516080810182525f8082526020820181905291810182905260608101919091525b6040517f08c379a000000000000000000000000000000000000000000000000000000000815260206004820152600f60248201527f6e6f7420696d706c656d656e746564000000000000000000000000000000000060448201526064015b60405180910390fd5b73ffffffffffffffffffffffffffffffffffffffff82165f9081526008602081815260408084209285901c8452919052902054600160ff83161b1615155b92915050565b600d5473ffffffffffffffffffffffffffffffffffffffff163314610cd0576040517f0c8cc036000000000000000000000000000000000000000000000000000000008152336004820152602401610d2e565b5f610dda8484846115b7565b949350505050565b610dea61161c565b610df35f61166f565b565b604080516080810182525f808252602082018190529181018290526060810191909152610cd0565b600354339073ffffffffffffffffffffffffffffffffffffffff168114610e88576040517f118cdaa700000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff82166004820152602401610d2e565b610e918161166f565b50565b5f6060805f5f5f6060610ea56116a0565b610ead6116cb565b604080515f808252602082019092527f0f000000000000000000000000000000000000000000000000000000000000009b939a50919850469750309650945092509050565b610efa61161c565b6103e861ffff82161115610f48576040517fe757126a00000000000000000000000000000000000000000000000000000000815261ffff821660048201526103e86024820152604401610d2e565b6003546040805161ffff7c01000000000000000000000000000000000000000000000000000000009093048316815291831660208301527f5eceb83a41b09b5e263d7630d38aa237669c42bf1a589221313ea56e6d799e88910160405180910390a16003805461ffff9092167c0100000000000000000000000000000000000000000000000000000000027fffff0000ffffffffffffffffffffffffffffffffffffffffffffffffffffffff909216919091179055565b61100761161c565b600d5460405173ffffffffffffffffffffffffffffffffffffffff8084169216907f9f00477a7224dd6a6a421b4d1b36201ecc8f7396e3d2125129db5f6898bc37ba905f90a3600d80547fffffffffffffffffffffffff00000000000000000000000000000000000000001673ffffffffffffffffffffffffffffffffffffffff92909216919091179055565b604080516020808201859052818301849052825180830384018152606090920190925280519101205f905b9392505050565b5f6110bf836bffffffffffffffffffffffff168363ffffffff166116f6565b73ffffffffffffffffffffffffffffffffffffffff8083165f908152600660209081526040808320815160a0810183529054948516815263ffffffff740100000000000000000000000000000000000000008604811693820193909352780100000000000000000000000000000000000000000000000085049092169082015260ff7c010000000000000000000000000000000000000000000000000000000084048116158015606084018190527d010000000000000000000000000000000000000000000000000000000000909504909116608083015291929091610dda575060208082015173ffffffffffffffffffffffffffffffffffffffff86165f908152600783526040808220878352909352919091205463ffffffff908116911614949350505050565b5f818152600560205260408120600181015473ffffffffffffffffffffffffffffffffffffffff169190821561126c5760018101547401000000000000000000000000000000000000000090046bffffffffffffffffffffffff1691505b50915091565b61127a6117b6565b6004546bffffffffffffffffffffffff165f8190036112c5576040517f1f2a200500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b600480547fffffffffffffffffffffffffffffffffffffffff00000000000000000000000016908190556040518281526c0100000000000000000000000090910473ffffffffffffffffffffffffffffffffffffffff169081907f9493e5bbe4e8e0ac67284469a2d677403d0378a85a59e341d3abc433d0d9a2099060200160405180910390a261138d73ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001682846117eb565b5050610df361184b565b604080516020810186905273ffffffffffffffffffffffffffffffffffffffff8516918101919091526bffffffffffffffffffffffff83166060820152608081018290525f9060a0015b604051602081830303815290604052805190602001209050949350505050565b61140961161c565b73ffffffffffffffffffffffffffffffffffffffff8116611456576040517fd92e233d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b60045460405173ffffffffffffffffffffffffffffffffffffffff808416926c01000000000000000000000000900416907f21eb548722a564f6e09f039f7aa858ae94c911910f3823b37af2250eeca4f403905f90a36004805473ffffffffffffffffffffffffffffffffffffffff9092166c01000000000000000000000000026bffffffffffffffffffffffff909216919091179055565b5f610d7582611875565b61150161161c565b6003805473ffffffffffffffffffffffffffffffffffffffff83167fffffffffffffffffffffffff0000000000000000000000000000000000000000909116811790915561156460025473ffffffffffffffffffffffffffffffffffffffff1690565b73ffffffffffffffffffffffffffffffffffffffff167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a350565b5f6115b2611897565b905090565b73ffffffffffffffffffffffffffffffffffffffff8084165f908152600c602090815260408083209386168352928152828220828052908190529181205490919060ff168061161357505f8381526020829052604090205460ff165b95945050505050565b60025473ffffffffffffffffffffffffffffffffffffffff163314610df3576040517f118cdaa7000000000000000000000000000000000000000000000000000000008152336004820152602401610d2e565b600380547fffffffffffffffffffffffff0000000000000000000000000000000000000000169055610e91816119cd565b60606115b27f0000000000000000000000000000000000000000000000000000000000000000611a43565b60606115b27f0000000000000000000000000000000000000000000000000000000000000000611a43565b5f8061271061ffff7f000000000000000000000000000000000000000000000000000000000000000016610e1061172d8688612037565b6117379190612073565b6117419190612037565b61174b9190612073565b90507f00000000000000000000000000000000000000000000000000000000000000006bffffffffffffffffffffffff1681106110bf577f00000000000000000000000000000000000000000000000000000000000000006bffffffffffffffffffffffff16610dda565b6117be611a80565b610df360017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90611ad9565b6117f88383836001611ae0565b611846576040517f5274afe700000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff84166004820152602401610d2e565b505050565b610df35f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f006117e5565b5f610d756118928335602085013560408601356060870135611b68565b611bb7565b5f3073ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000161480156118fc57507f000000000000000000000000000000000000000000000000000000000000000046145b1561192657507f000000000000000000000000000000000000000000000000000000000000000090565b6115b2604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f0000000000000000000000000000000000000000000000000000000000000000918101919091527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b6002805473ffffffffffffffffffffffffffffffffffffffff8381167fffffffffffffffffffffffff0000000000000000000000000000000000000000831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b60605f611a4f83611bfe565b6040805160208082528183019092529192505f91906020820181803683375050509182525060208101929092525090565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15610df3576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b80825d5050565b6040517fa9059cbb000000000000000000000000000000000000000000000000000000005f81815273ffffffffffffffffffffffffffffffffffffffff8616600452602485905291602083604481808b5af1925060015f51148316611b5c578383151615611b50573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b5f6040518060800160405280604c81526020016120ac604c9139805160209182012060408051928301919091528101869052606081018590526080810184905260a0810183905260c0016113e1565b5f610d75611bc3611897565b836040517f19010000000000000000000000000000000000000000000000000000000000008152600281019290925260228201526042902090565b5f60ff8216601f811115610d75576040517fb3512b0c00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b803573ffffffffffffffffffffffffffffffffffffffff81168114611c61575f5ffd5b919050565b5f60208284031215611c76575f5ffd5b6110bf82611c3e565b5f5f60408385031215611c90575f5ffd5b611c9983611c3e565b946020939093013593505050565b5f60208284031215611cb7575f5ffd5b5035919050565b5f5f83601f840112611cce575f5ffd5b50813567ffffffffffffffff811115611ce5575f5ffd5b6020830191508360208260051b8501011115611cff575f5ffd5b9250929050565b5f5f5f5f60408587031215611d19575f5ffd5b843567ffffffffffffffff811115611d2f575f5ffd5b611d3b87828801611cbe565b909550935050602085013567ffffffffffffffff811115611d5a575f5ffd5b611d6687828801611cbe565b95989497509550505050565b5f5f5f60608486031215611d84575f5ffd5b611d8d84611c3e565b9250611d9b60208501611c3e565b929592945050506040919091013590565b5f5f60408385031215611dbd575f5ffd5b82359150611dcd60208401611c3e565b90509250929050565b5f5f5f5f5f60808688031215611dea575f5ffd5b85359450611dfa60208701611c3e565b935060408601359250606086013567ffffffffffffffff811115611e1c575f5ffd5b611e2888828901611cbe565b969995985093965092949392505050565b5f5f60408385031215611e4a575f5ffd5b50508035926020909101359150565b5f81518084528060208401602086015e5f6020828601015260207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011685010191505092915050565b7fff000000000000000000000000000000000000000000000000000000000000008816815260e060208201525f611edf60e0830189611e59565b8281036040840152611ef18189611e59565b6060840188905273ffffffffffffffffffffffffffffffffffffffff8716608085015260a0840186905283810360c0850152845180825260208087019350909101905f5b81811015611f53578351835260209384019390920191600101611f35565b50909b9a5050505050505050505050565b5f60208284031215611f74575f5ffd5b813561ffff811681146110bf575f5ffd5b80356bffffffffffffffffffffffff81168114611c61575f5ffd5b5f5f60408385031215611fb1575f5ffd5b611fba83611f85565b9150602083013563ffffffff81168114611fd2575f5ffd5b809150509250929050565b5f5f5f5f60808587031215611ff0575f5ffd5b8435935061200060208601611c3e565b925061200e60408601611f85565b9396929550929360600135925050565b5f608082840312801561202f575f5ffd5b509092915050565b8082028115828204841417610d75577f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b5f826120a6577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b50049056fe4c656173655570646174652875696e74323536206c6561736549642c627974657333322073706563486173682c75696e74323536206e6f6e63652c75696e7432353620646561646c696e6529" as const;
+export const computeMarketExtensionBytecode = "0x61024060405260038054600160a01b600160e01b031916600160a01b179055348015610029575f5ffd5b506040516159ea3803806159ea833981016040819052610048916105da565b8585858585836040518060400160405280601581526020017f4b75626542696420436f6d707574654d61726b65740000000000000000000000815250604051806040016040528060018152602001603160f81b8152506100ad826103fe60201b60201c565b610120526100ba816103fe565b61014052815160208084019190912060e052815190820120610100524660a0526100e261043b565b60805250503060c0526001600160a01b03811661011957604051631e4fbdf760e01b81525f60048201526024015b60405180910390fd5b610122816104a5565b506001600160a01b038516158061014057506001600160a01b038316155b1561015e5760405163d92e233d60e01b815260040160405180910390fd5b6103e861ffff83161115610193576040516373ab893560e11b815261ffff831660048201526103e86024820152604401610110565b612710815f015161ffff1611156101c9576040516307128de760e51b815266626f6e6442707360c81b6004820152602401610110565b612710816060015161ffff161115610206576040516307128de760e51b81526c7374617274536c61736842707360981b6004820152602401610110565b612710816080015161ffff161115610240576040516307128de760e51b815269666f726665697442707360b01b6004820152602401610110565b6001600160a01b0394851661016052600480549386166c01000000000000000000000000026001600160601b039485161790556003805461ffff938416600160e01b0261ffff60e01b19909116179055805182166101805260208101519092166101a052604082015163ffffffff166101c052606082015181166101e052608090910151166102005250819081163b158061034c5750866001600160a01b0316816001600160a01b031663fc0c546a6040518163ffffffff1660e01b8152600401602060405180830381865afa15801561031c573d5f5f3e3d5ffd5b505050506040513d601f19601f8201168201806040525081019061034091906106df565b6001600160a01b031614155b806103bd575061035a6104c1565b816001600160a01b03166386a426636040518163ffffffff1660e01b8152600401602060405180830381865afa158015610396573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906103ba9190610701565b14155b156103e5576040516307128de760e51b815264766965777360d81b6004820152602401610110565b506001600160a01b031661022052506107739350505050565b5f5f829050601f81511115610428578260405163305a27a960e01b81526004016101109190610718565b80516104338261074d565b179392505050565b60e05161010051604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201529081019290925260608201524660808201523060a08201525f9060c0015b60405160208183030381529060405280519060200120905090565b600380546001600160a01b03191690556104be8161052b565b50565b61016051610180516101a0516101c0516101e05161020051604080516001600160a01b03909716602088015261ffff958616908701526001600160601b03909316606086015263ffffffff9091166080850152821660a08401521660c08201525f9060e00161048a565b600280546001600160a01b038381166001600160a01b0319831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b6001600160a01b03811681146104be575f5ffd5b805161059b8161057c565b919050565b805161ffff8116811461059b575f5ffd5b80516001600160601b038116811461059b575f5ffd5b805163ffffffff8116811461059b575f5ffd5b5f5f5f5f5f5f8688036101408112156105f1575f5ffd5b87516105fc8161057c565b602089015190975061060d8161057c565b604089015190965061061e8161057c565b945061062c606089016105a0565b935060a0607f198201121561063f575f5ffd5b5060405160a081016001600160401b038111828210171561066e57634e487b7160e01b5f52604160045260245ffd5b60405261067d608089016105a0565b815261068b60a089016105b1565b602082015261069c60c089016105c7565b60408201526106ad60e089016105a0565b60608201526106bf61010089016105a0565b608082015291506106d36101208801610590565b90509295509295509295565b5f602082840312156106ef575f5ffd5b81516106fa8161057c565b9392505050565b5f60208284031215610711575f5ffd5b5051919050565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b8051602080830151919081101561076d575f198160200360031b1b821691505b50919050565b60805160a05160c05160e05161010051610120516101405161016051610180516101a0516101c0516101e05161020051610220516151856108655f395f8181610244015261052601525f818161136d0152613e6401525f818161189c0152613e3c01525f81816109bf0152613e1501525f818161315e015281816131930152613de901525f818161310f0152613db201525f81816105bd015281816114880152818161168b01528181611a5701528181612032015281816130b30152613d8801525f613d5601525f613d2b01525f614a3a01525f614a1201525f61488201525f6148ac01525f6148d601526151855ff3fe608060405234801561000f575f5ffd5b506004361061023f575f3560e01c806383c6a41611610143578063d55be8c6116100bb578063ddd003ce1161008a578063e30c39781161006f578063e30c397814610594578063f2fde38b146105a5578063fc0c546a146105b85761023f565b8063ddd003ce1461056e578063de643a71146105815761023f565b8063d55be8c614610518578063d65e880d14610521578063d676164714610548578063d9fa9a1c1461055b5761023f565b806391db912e1161011257806396214735116100f757806396214735146104d6578063b2df3223146104e9578063c6cb658d146104f15761023f565b806391db912e1461047a57806394db0595146104a15761023f565b806383c6a4161461042557806384b0196e1461043857806386a42663146104535780638da5cb5b146104695761023f565b806359821171116101d6578063698baac2116101a557806375bca0e41161018a57806375bca0e4146103eb57806379ba5097146103fe578063838d27ab146104065761023f565b8063698baac2146103d0578063715018a6146103e35761023f565b8063598211711461036757806361d027b31461037a578063635d3d15146103b557806366eb9cec146103c85761023f565b8063332208d111610212578063332208d11461031b5780633442e1691461032e57806349c3d3d2146103415780634dcb05f9146103545761023f565b806310f1477a1461026a57806324a9d8531461027d5780632a58b330146102c35780632ab272d914610308575b6102687f00000000000000000000000000000000000000000000000000000000000000006105df565b005b610268610278366004614aa7565b6105fc565b6003546102ab907c0100000000000000000000000000000000000000000000000000000000900461ffff1681565b60405161ffff90911681526020015b60405180910390f35b6003546102ef9074010000000000000000000000000000000000000000900467ffffffffffffffff1681565b60405167ffffffffffffffff90911681526020016102ba565b610268610316366004614af1565b6108e3565b610268610329366004614b50565b610aec565b61026861033c366004614af1565b610cfb565b61026861034f366004614bd2565b61102e565b610268610362366004614af1565b6114c3565b610268610375366004614af1565b6116bd565b60045461039d906c0100000000000000000000000090046001600160a01b031681565b6040516001600160a01b0390911681526020016102ba565b6102686103c3366004614bfc565b611a8a565b610268611eec565b6102686103de366004614c5f565b612065565b61026861230c565b6102686103f9366004614c7f565b61231d565b610268612453565b61041062278d0081565b60405163ffffffff90911681526020016102ba565b610268610433366004614b50565b6124ad565b6104406125a7565b6040516102ba9796959493929190614d0c565b61045b612605565b6040519081526020016102ba565b6002546001600160a01b031661039d565b61045b7f726567696f6e000000000000000000000000000000000000000000000000000081565b6004546104b9906bffffffffffffffffffffffff1681565b6040516bffffffffffffffffffffffff90911681526020016102ba565b6102686104e4366004614dbe565b612613565b61045b602081565b61045b7f677075000000000000000000000000000000000000000000000000000000000081565b6102ab6103e881565b61039d7f000000000000000000000000000000000000000000000000000000000000000081565b610268610556366004614dd7565b61268e565b610268610569366004614e18565b612aea565b61026861057c366004614c5f565b612c1a565b61026861058f366004614c5f565b612c3d565b6003546001600160a01b031661039d565b6102686105b3366004614dbe565b612cb2565b61039d7f000000000000000000000000000000000000000000000000000000000000000081565b365f5f375f5f365f845af43d5f5f3e806105f7573d5ffd5b503d5ff35b5f84815260056020526040902080546001600160a01b0381169074010000000000000000000000000000000000000000900460ff16338214610678576040517fdd2c595d000000000000000000000000000000000000000000000000000000008152600481018890523360248201526044015b60405180910390fd5b600181600581111561068c5761068c614ea9565b141580156106ac575060048160058111156106a9576106a9614ea9565b14155b156106e75786816040517f231e950a00000000000000000000000000000000000000000000000000000000815260040161066f929190614ed6565b5f6bffffffffffffffffffffffff871615801561071057506bffffffffffffffffffffffff8616155b8015610720575063ffffffff8516155b90508015801561077057506bffffffffffffffffffffffff871615806107615750866bffffffffffffffffffffffff16866bffffffffffffffffffffffff16105b80610770575063ffffffff8516155b156107a7576040517fe1204fc500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b604080516060810182526bffffffffffffffffffffffff808a168252888116602080840191825263ffffffff808b168587019081525f8f8152600b9093529186902094518554935192519091167801000000000000000000000000000000000000000000000000027fffffffff00000000ffffffffffffffffffffffffffffffffffffffffffffffff9285166c01000000000000000000000000027fffffffffffffffff000000000000000000000000000000000000000000000000909416919094161791909117161790555188907fdedcc2191a77d5d5335322ecdf08c69182a74525bea3142f490145c3d0b667e7906108d1908a908a908a906bffffffffffffffffffffffff938416815291909216602082015263ffffffff91909116604082015260600190565b60405180910390a25050505050505050565b805f0361091c576040517f1f2a200500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b335f908152600f60205260408120805490916bffffffffffffffffffffffff808316926c010000000000000000000000009004169081831161095e575f610968565b6109688284614f4c565b9050808511156109b4576040517ffbc2ab43000000000000000000000000000000000000000000000000000000008152336004820152602481018690526044810182905260640161066f565b5f6109e563ffffffff7f00000000000000000000000000000000000000000000000000000000000000001642614f5f565b90506109f18685614f4c565b85547fffffffffffffffffffffffffffffffffffffffff000000000000000000000000166bffffffffffffffffffffffff91821617865560018601805488925f91610a3e91859116614f72565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff1602179055508085600101600c6101000a81548164ffffffffff021916908364ffffffffff160217905550336001600160a01b03167f0d7d6b7c00215551d14f6d7ad86fdc6f505a37975dc3e26ad8f0a510fbd4fae78783604051610adc92919091825264ffffffffff16602082015260400190565b60405180910390a2505050505050565b600d546001600160a01b03163314610b32576040517f0c8cc03600000000000000000000000000000000000000000000000000000000815233600482015260240161066f565b828114610b75576040517fab8b67c6000000000000000000000000000000000000000000000000000000008152600481018490526024810182905260440161066f565b5f5b83811015610cf4575f838383818110610b9257610b92614f96565b9050602002016020810190610ba79190614fc3565b9050606460ff82161115610bec576040517f8410363200000000000000000000000000000000000000000000000000000000815260ff8216600482015260240161066f565b8060065f888886818110610c0257610c02614f96565b9050602002016020810190610c179190614dbe565b6001600160a01b0316815260208101919091526040015f20805460ff929092167d010000000000000000000000000000000000000000000000000000000000027fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff909216919091179055858583818110610c9357610c93614f96565b9050602002016020810190610ca89190614dbe565b60405160ff831681526001600160a01b0391909116907f765b0d5448692aac282784e3daf8daf3362c1815736ad09adbc6fd3ef8b7b25e9060200160405180910390a250600101610b77565b5050505050565b610d03612d3b565b5f818152600b60209081526040808320815160608101835290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116948301949094527801000000000000000000000000000000000000000000000000900463ffffffff169181019190915291819003610db0576040517f3cfd26fe0000000000000000000000000000000000000000000000000000000081526004810184905260240161066f565b5f5f610dbb85612d70565b915091505f8260c001516bffffffffffffffffffffffff16610e10610de1858542612f01565b8560e001516bffffffffffffffffffffffff16610dfe9190614f4c565b610e089190614fe3565b610e129190614ffa565b90505f8360e001516bffffffffffffffffffffffff16610e10856080015163ffffffff168660c001516bffffffffffffffffffffffff16610e539190614fe3565b610e5d9190614ffa565b111590508080610e775750856040015163ffffffff168210155b15610eca5760408087015190517f2918e717000000000000000000000000000000000000000000000000000000008152600481018990526024810184905263ffffffff909116604482015260640161066f565b5f878152600a602052604081208054909190610efd90889064010000000090046bffffffffffffffffffffffff16614f5f565b905087602001516bffffffffffffffffffffffff16811115610f8057815460208901516040517f211ec7b2000000000000000000000000000000000000000000000000000000008152600481018c90526401000000009092046bffffffffffffffffffffffff9081166024840152604483018a905216606482015260840161066f565b81547fffffffffffffffffffffffffffffffff000000000000000000000000ffffffff166401000000006bffffffffffffffffffffffff831602178255604080518881526020810183905233918b917fa59308eb1817b3ddfa0410c393ca94b77c29e05199b18b090be47ee360a4fd99910160405180910390a361101b898760e001516bffffffffffffffffffffffff1689895f0151612fc4565b505050505050505061102b6130db565b50565b611036612d3b565b5f828152600560209081526040808320805460108452828520835160a081018552905464ffffffffff81168083526501000000000082046bffffffffffffffffffffffff908116978401979097527101000000000000000000000000000000000082049096169482019490945260ff7d0100000000000000000000000000000000000000000000000000000000008504811660608301527e01000000000000000000000000000000000000000000000000000000000000909404841660808201529194740100000000000000000000000000000000000000008204909316936001600160a01b038216937c010000000000000000000000000000000000000000000000000000000090920463ffffffff16929103611183576040517fb915c35d0000000000000000000000000000000000000000000000000000000081526004810188905260240161066f565b5f8781526011602090815260408083206001600160a01b038a1684529091529020805415806111c7575060018101546d0100000000000000000000000000900460ff165b15611210576040517f4c7e1fb1000000000000000000000000000000000000000000000000000000008152600481018990526001600160a01b038816602482015260440161066f565b60018101546c01000000000000000000000000900460ff1615611271576040517fc339a8ea000000000000000000000000000000000000000000000000000000008152600481018990526001600160a01b038816602482015260440161066f565b600185600581111561128557611285614ea9565b1480156112995750815164ffffffffff1642105b156112e35781516040517f17c8759e000000000000000000000000000000000000000000000000000000008152600481018a905264ffffffffff909116602482015260440161066f565b6001810180547fffffffffffffffffffffffffffffffffffff00ffffffffffffffffffffffffff166d010000000000000000000000000017905560208201515f90611342906bffffffffffffffffffffffff1663ffffffff8616613105565b90505f600287600581111561135957611359614ea9565b146113a7576113a28961271061139361ffff7f00000000000000000000000000000000000000000000000000000000000000001686614fe3565b61139d9190614ffa565b6131d1565b6113a9565b5f5b90506113b58983613253565b886001600160a01b03168a7f82cc9d154e274ed2ca3cab1542a20653acf2629b78c27a7097e88deee0a2e1ae836040516113f191815260200190565b60405180910390a380156114af5789896001600160a01b03167f9e79c1f48758db9cb918a2d41ea5120c17484571ed6cd974152bc324f1b3888783896040516114739291909182526001600160a01b031660208201527f666f726665697400000000000000000000000000000000000000000000000000604082015260600190565b60405180910390a36114af6001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001687836132f0565b50505050505050506114bf6130db565b5050565b6114cb612d3b565b805f03611504576040517f1f2a200500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b335f908152600660205260409020547c0100000000000000000000000000000000000000000000000000000000900460ff1661156e576040517f232cb27a00000000000000000000000000000000000000000000000000000000815233600482015260240161066f565b335f908152600f60205260408120805490919061159a9084906bffffffffffffffffffffffff16614f5f565b60018301549091506bffffffffffffffffffffffff906115bc90821683614f5f565b11156115f6576040517fe83f328d0000000000000000000000000000000000000000000000000000000081525f600482015260240161066f565b81547fffffffffffffffffffffffffffffffffffffffff000000000000000000000000166bffffffffffffffffffffffff828116919091178355600183015433917f53709ba3cdfc6888ee4e1f05692566dfc3446e917fd4402db50e328307e6b393918691611666911685614f5f565b6040805192835260208301919091520160405180910390a26116b36001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016333086613343565b505061102b6130db565b6116c5612d3b565b5f6116cf82613392565b90506004816020015160058111156116e9576116e9614ea9565b146117275760208101516040517f231e950a00000000000000000000000000000000000000000000000000000000815261066f918491600401614ed6565b5f816040015161ffff16826060015164ffffffffff166117479190614f5f565b5f848152600e602052604090205490915062010000900464ffffffffff161515806117725750804211155b156117b3576040517fe6f5b8e5000000000000000000000000000000000000000000000000000000008152600481018490526024810182905260440161066f565b5f83815260056020908152604080832080547fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff167405000000000000000000000000000000000000000017905560a08501516001600160a01b03168352600690915290208054601890611847907801000000000000000000000000000000000000000000000000900463ffffffff16615032565b91906101000a81548163ffffffff021916908363ffffffff1602179055505f61188c8360c001516bffffffffffffffffffffffff16846080015163ffffffff16613105565b90505f6118ca8460a001516127107f000000000000000000000000000000000000000000000000000000000000000061ffff16856113939190614fe3565b90506118da8460a0015183613253565b848460a001516001600160a01b03167f9e79c1f48758db9cb918a2d41ea5120c17484571ed6cd974152bc324f1b3888783875f01516040516119559291909182526001600160a01b031660208201527f7374617274000000000000000000000000000000000000000000000000000000604082015260600190565b60405180910390a360e0840151604080516bffffffffffffffffffffffff90921682526020820183905286917fa9c8c0f3e45ca079772ba97bb2e3a2c3be06018af8208b00c2ac68c45102a525910160405180910390a260e0840151604080517f756e73746172746564000000000000000000000000000000000000000000000081525f60208201819052818301526bffffffffffffffffffffffff909216606083015251339187917f3fcb7d916b28f78bc6acf45432d4f5e79321044619cd5294997e04aab54d203e9181900360800190a3611a7e845f0151828660e001516bffffffffffffffffffffffff16611a4d9190614f5f565b6001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001691906132f0565b5050505061102b6130db565b5f858152600560205260409020805474010000000000000000000000000000000000000000810460ff169077010000000000000000000000000000000000000000000000810464ffffffffff16907c0100000000000000000000000000000000000000000000000000000000900463ffffffff166001836005811115611b1257611b12614ea9565b14611b4d5788836040517f231e950a00000000000000000000000000000000000000000000000000000000815260040161066f929190614ed6565b5f8981526010602052604081208054909164ffffffffff9091169003611ba2576040517fb915c35d000000000000000000000000000000000000000000000000000000008152600481018b905260240161066f565b8264ffffffffff164210611bf2576040517f3b640af1000000000000000000000000000000000000000000000000000000008152600481018b905264ffffffffff8416602482015260440161066f565b87611c3b576040517fe4ced2b1000000000000000000000000000000000000000000000000000000008152600481018b90526001600160a01b038a16602482015260440161066f565b6001600160a01b03808a165f90815260066020908152604091829020825160a0810184529054938416815263ffffffff740100000000000000000000000000000000000000008504811692820192909252780100000000000000000000000000000000000000000000000084049091169181019190915260ff7c010000000000000000000000000000000000000000000000000000000083048116151560608301527d0100000000000000000000000000000000000000000000000000000000009092049091166080820152611d18908b9087908c908b8b613594565b5f8a81526011602090815260408083206001600160a01b038d1684529091529020805415611d84576040517fd42c3985000000000000000000000000000000000000000000000000000000008152600481018c90526001600160a01b038b16602482015260440161066f565b81547d010000000000000000000000000000000000000000000000000000000000900460ff167fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff018101611e0d576040517f7b84d09d000000000000000000000000000000000000000000000000000000008152600481018d905260ff602482015260440161066f565b8254611e41908c90611e3c906501000000000090046bffffffffffffffffffffffff1663ffffffff8816613105565b613844565b898255611e4f81600161506f565b835460ff919091167d010000000000000000000000000000000000000000000000000000000000027fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9091161783556040513381526001600160a01b038c16908d907f852523a2897dc0e79986ac85de7e3d35cd10bf5db3629c64d9b42656d94ef3619060200160405180910390a3505050505050505050505050565b611ef4612d3b565b335f908152600f60205260408120600181015490916bffffffffffffffffffffffff90911690819003611f53576040517f262b9d7400000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b60018201546c01000000000000000000000000900464ffffffffff16421015611fc65760018201546040517f14969af20000000000000000000000000000000000000000000000000000000081526c0100000000000000000000000090910464ffffffffff16600482015260240161066f565b6001820180547fffffffffffffffffffffffffffffff000000000000000000000000000000000016905560405181815233907f0d41118e36df44efb77a471fc49fb9c0be0406d802ef95520e9fbf606e65b4559060200160405180910390a26120596001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001633836132f0565b50506120636130db565b565b600d546001600160a01b031633146120ab576040517f0c8cc03600000000000000000000000000000000000000000000000000000000815233600482015260240161066f565b5f6120b583613392565b90506004816020015160058111156120cf576120cf614ea9565b1461210d5760208101516040517f231e950a00000000000000000000000000000000000000000000000000000000815261066f918591600401614ed6565b5f838152600e60205260409020805462010000900464ffffffffff1615612163576040517f0d1177f50000000000000000000000000000000000000000000000000000000081526004810185905260240161066f565b5f826040015161ffff16836060015164ffffffffff166121839190614f5f565b9050804211156121c9576040517f38ebde5c000000000000000000000000000000000000000000000000000000008152600481018690526024810182905260440161066f565b83612200576040517f5e075aba00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f85815260096020526040902054801580159061221d5750848114155b15612265576040517fbf73524b00000000000000000000000000000000000000000000000000000000815260048101879052602481018690526044810182905260640161066f565b825464ffffffffff4290811662010000027fffffffffffffffffffffffffffffffffffffffffffffffffff0000000000ffff909216919091178455608085015187907f1174bb8dd1f3dca5d0182aa5ca16e8fdc35920e1001cf59aee724059b64b6fc890889084906122dd9063ffffffff1682615088565b6040805193845264ffffffffff928316602085015291169082015260600160405180910390a250505050505050565b612314613949565b6120635f61398f565b6001600160a01b03831661235d576040517fd92e233d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b811580159061238257505f828152600560205260409020546001600160a01b03163314155b156123c2576040517fdd2c595d0000000000000000000000000000000000000000000000000000000081526004810183905233602482015260440161066f565b335f818152600c602090815260408083206001600160a01b03881680855290835281842087855283529281902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff001686151590811790915590519081528593917e9e6a6ee669dacedfe5aaecbe048008673141c1284f829dc32407276b64133e910160405180910390a4505050565b60035433906001600160a01b031681146124a4576040517f118cdaa70000000000000000000000000000000000000000000000000000000081526001600160a01b038216600482015260240161066f565b61102b8161398f565b600d546001600160a01b031633146124f3576040517f0c8cc03600000000000000000000000000000000000000000000000000000000815233600482015260240161066f565b6124fb612d3b565b82811461253e576040517fab8b67c6000000000000000000000000000000000000000000000000000000008152600481018490526024810182905260440161066f565b5f5b838110156125985761259085858381811061255d5761255d614f96565b9050602002013584848481811061257657612576614f96565b905060200201602081019061258b91906150a5565b6139c0565b600101612540565b506125a16130db565b50505050565b5f6060805f5f5f60606125b8613d24565b6125c0613d4f565b604080515f808252602082019092527f0f000000000000000000000000000000000000000000000000000000000000009b939a50919850469750309650945092509050565b5f61260e613d7a565b905090565b61261b613949565b600d546040516001600160a01b038084169216907f9f00477a7224dd6a6a421b4d1b36201ecc8f7396e3d2125129db5f6898bc37ba905f90a3600d80547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0392909216919091179055565b5f848152600560205260409020805474010000000000000000000000000000000000000000810460ff169077010000000000000000000000000000000000000000000000810464ffffffffff16907c0100000000000000000000000000000000000000000000000000000000900463ffffffff16600183600581111561271657612716614ea9565b146127515787836040517f231e950a00000000000000000000000000000000000000000000000000000000815260040161066f929190614ed6565b5f888152601060209081526040808320815160a081018352905464ffffffffff81168083526bffffffffffffffffffffffff6501000000000083048116958401959095527101000000000000000000000000000000000082049094169282019290925260ff7d0100000000000000000000000000000000000000000000000000000000008304811660608301527e0100000000000000000000000000000000000000000000000000000000000090920490911660808201529103612844576040517fb915c35d000000000000000000000000000000000000000000000000000000008152600481018a905260240161066f565b8264ffffffffff164210806128615750805164ffffffffff164210155b156128b35780516040517f6cd869f5000000000000000000000000000000000000000000000000000000008152600481018b905264ffffffffff8086166024830152909116604482015260640161066f565b5f8981526011602090815260408083206001600160a01b038c1684529091529020805461291e576040517f4c7e1fb1000000000000000000000000000000000000000000000000000000008152600481018b90526001600160a01b038a16602482015260440161066f565b60018101546c01000000000000000000000000900460ff161561297f576040517fc339a8ea000000000000000000000000000000000000000000000000000000008152600481018b90526001600160a01b038a16602482015260440161066f565b6bffffffffffffffffffffffff881615806129b9575081602001516bffffffffffffffffffffffff16886bffffffffffffffffffffffff16115b806129d057506129cb8a8a8a8a613ead565b815414155b15612a19576040517fe4ced2b1000000000000000000000000000000000000000000000000000000008152600481018b90526001600160a01b038a16602482015260440161066f565b6001810180546bffffffffffffffffffffffff808b167fffffffffffffffffffffffffffffffffffffff00000000000000000000000000909216919091176c01000000000000000000000000179091556020830151612a90918c9189918d918d91612a8b911663ffffffff8a16613105565b613f0b565b6040516bffffffffffffffffffffffff891681526001600160a01b038a16908b907f2cce53387f4422c08208c1c681f93018801b114d4615a7850280fa4ef6452efd9060200160405180910390a350505050505050505050565b8360600135421115612b34576040517ff60bbdd30000000000000000000000000000000000000000000000000000000081526060850135600482015242602482015260440161066f565b83355f908152600a6020526040908190205463ffffffff16908501358114612ba157604080517fa115383d0000000000000000000000000000000000000000000000000000000081528635600482015290860135602482015263ffffffff8216604482015260640161066f565b5f612bab866141b1565b9050612bb9858286866141d3565b612c01576040517f0e96aab80000000000000000000000000000000000000000000000000000000081526001600160a01b03861660048201526024810182905260440161066f565b612c12863560208801358785614245565b505050505050565b5f828152600a60205260409020546114bf9083908390339063ffffffff16614245565b612c45612d3b565b805f03612c7e576040517f1f2a200500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f612c8883612d70565b509050612ca9838260e001516bffffffffffffffffffffffff168433612fc4565b506114bf6130db565b612cba613949565b600380546001600160a01b0383167fffffffffffffffffffffffff00000000000000000000000000000000000000009091168117909155612d036002546001600160a01b031690565b6001600160a01b03167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a350565b612d4361439e565b61206360017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b906143f7565b60408051610160810182525f80825260208083018290528284018290526060808401839052608080850184905260a0850184905260c0850184905260e08501849052610100850184905261012085018490526101408501849052855190810186528381529182018390529381018290529283015290612dee83613392565b9150600482602001516005811115612e0857612e08614ea9565b14612e465760208201516040517f231e950a00000000000000000000000000000000000000000000000000000000815261066f918591600401614ed6565b505f828152600e60209081526040918290208251608081018452905461ffff8116825262010000810464ffffffffff1692820192909252670100000000000000820463ffffffff16928101929092526b01000000000000000000000090046bffffffffffffffffffffffff166060820152612ec28282426143fe565b15612efc576040517f3f9bbdbe0000000000000000000000000000000000000000000000000000000081526004810184905260240161066f565b915091565b60208201515f9064ffffffffff16801580612f1c5750808311155b15612f2a575f915050612fbd565b5f612f358285614f4c565b9050856080015163ffffffff16811115612f565750608085015163ffffffff165b5f610e10828860c001516bffffffffffffffffffffffff16612f789190614fe3565b612f829190614ffa565b90508660e001516bffffffffffffffffffffffff168110612fb5578660e001516bffffffffffffffffffffffff16612fb7565b805b93505050505b9392505050565b612fce8284614f5f565b92506bffffffffffffffffffffffff831115613019576040517fe83f328d0000000000000000000000000000000000000000000000000000000081526004810185905260240161066f565b5f8481526005602090815260409182902060020180547fffffffffffffffffffffffffffffffffffffffff000000000000000000000000166bffffffffffffffffffffffff871617905581518481529081018590526001600160a01b0383169186917f56719cb3354f779b1f66b5ed3c2098b80964a5256a6547e18f2d9ef2f3482615910160405180910390a36125a16001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016823085613343565b6120635f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00612d6a565b5f8061271061ffff7f000000000000000000000000000000000000000000000000000000000000000016610e1061313c8688614fe3565b6131469190614ffa565b6131509190614fe3565b61315a9190614ffa565b90507f00000000000000000000000000000000000000000000000000000000000000006bffffffffffffffffffffffff1681106131c5577f00000000000000000000000000000000000000000000000000000000000000006bffffffffffffffffffffffff166131c7565b805b9150505b92915050565b6001600160a01b0382165f908152600f6020526040812080546bffffffffffffffffffffffff168084106132055780613207565b835b92506132138382614f4c565b82547fffffffffffffffffffffffffffffffffffffffff000000000000000000000000166bffffffffffffffffffffffff91909116179091555092915050565b6001600160a01b0382165f908152600f6020526040902080546c0100000000000000000000000090046bffffffffffffffffffffffff16828111613297575f6132a1565b6132a18382614f4c565b82546bffffffffffffffffffffffff919091166c01000000000000000000000000027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff90911617909155505050565b6132fd838383600161446a565b61333e576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b038416600482015260240161066f565b505050565b6133518484848460016144e5565b6125a1576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015260240161066f565b60408051610160810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e08101829052610100810182905261012081018290526101408101919091525f828152600560208181526040928390208351610160810190945280546001600160a01b03811685529092918401917401000000000000000000000000000000000000000090910460ff169081111561344557613445614ea9565b600581111561345657613456614ea9565b815281547501000000000000000000000000000000000000000000810461ffff16602083015277010000000000000000000000000000000000000000000000810464ffffffffff1660408301527c0100000000000000000000000000000000000000000000000000000000900463ffffffff16606082015260018201546001600160a01b03811660808301527401000000000000000000000000000000000000000090046bffffffffffffffffffffffff90811660a083015260029092015480831660c08301526c01000000000000000000000000810490921660e08201527801000000000000000000000000000000000000000000000000820466ffffffffffffff166101008201527f010000000000000000000000000000000000000000000000000000000000000090910460ff166101209091015292915050565b82606001516135da576040517f232cb27a0000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015260240161066f565b336001600160a01b038516148015906135fd575082516001600160a01b03163314155b15613645576040517fdbcca33e0000000000000000000000000000000000000000000000000000000081523360048201526001600160a01b038516602482015260440161066f565b6002850154608084015166ffffffffffffff78010000000000000000000000000000000000000000000000008304169160ff7f0100000000000000000000000000000000000000000000000000000000000000909104811691168111156136fa5760808501516040517faa7e64da0000000000000000000000000000000000000000000000000000000081526001600160a01b038816600482015260ff9182166024820152908216604482015260640161066f565b66ffffffffffffff821615158061371057508215155b1561383a578166ffffffffffffff16613729858561456b565b66ffffffffffffff161461376c576040517fa426b54a0000000000000000000000000000000000000000000000000000000081526004810189905260240161066f565b6001600160a01b0386165f908152600760205260408120905b8481101561383757866020015163ffffffff16825f8888858181106137ac576137ac614f96565b602090810292909201358352508101919091526040015f205463ffffffff161461382f57878686838181106137e3576137e3614f96565b6040517f06c0cffd0000000000000000000000000000000000000000000000000000000081526001600160a01b039094166004850152602002919091013560248301525060440161066f565b600101613785565b50505b5050505050505050565b6001600160a01b0382165f908152600f60205260408120805490916bffffffffffffffffffffffff808316926c010000000000000000000000009004169081831161388f575f613899565b6138998284614f4c565b9050808511156138ee576040517ffbc2ab430000000000000000000000000000000000000000000000000000000081526001600160a01b0387166004820152602481018690526044810182905260640161066f565b6138f88583614f5f565b84546bffffffffffffffffffffffff919091166c01000000000000000000000000027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff909116179093555050505050565b6002546001600160a01b03163314612063576040517f118cdaa700000000000000000000000000000000000000000000000000000000815233600482015260240161066f565b600380547fffffffffffffffffffffffff000000000000000000000000000000000000000016905561102b816145a6565b5f6139ca83613392565b5f848152600e60209081526040918290208251608081018452905461ffff8116825262010000810464ffffffffff1692820192909252670100000000000000820463ffffffff908116938201939093526b0100000000000000000000009091046bffffffffffffffffffffffff16606082015291925083161580613a645750600482602001516005811115613a6157613a61614ea9565b14155b80613a785750602081015164ffffffffff16155b15613a835750505050565b5f610e108463ffffffff168460c001516bffffffffffffffffffffffff16613aab9190614fe3565b613ab59190614ffa565b90505f613ac3848442612f01565b90505f83606001516bffffffffffffffffffffffff168561010001516bffffffffffffffffffffffff16613af79190614f5f565b90505f818311613b07575f613b11565b613b118284614f4c565b90505f818510613b215781613b23565b845b90505f818611613b33575f613b46565b60a0880151613b469061139d8489614f4c565b5f8b8152600e60205260409020606089015191925090613b759084906bffffffffffffffffffffffff16614f5f565b81546bffffffffffffffffffffffff919091166b010000000000000000000000027fffffffffffffffffff000000000000000000000000ffffffffffffffffffffff90911617815560408801515f90613bd79063ffffffff808e169116614f5f565b905063ffffffff8111613bea5780613bf0565b63ffffffff5b82547fffffffffffffffffffffffffffffffffffffffffff00000000ffffffffffffff1667010000000000000063ffffffff9283160217835560408051918d1682526020820186905281018490528c907f39017862a8fd4e5d193ccc29cf8729cf94faa56ed8714a992751db9f24a6cf3d9060600160405180910390a28215613cf7578b8a60a001516001600160a01b03167f9e79c1f48758db9cb918a2d41ea5120c17484571ed6cd974152bc324f1b38887858d5f0151604051613cee9291909182526001600160a01b031660208201527f736c610000000000000000000000000000000000000000000000000000000000604082015260600190565b60405180910390a35b613d018385614f5f565b15613d16578951613d1690611a4d8587614f5f565b505050505050505050505050565b606061260e7f000000000000000000000000000000000000000000000000000000000000000061460f565b606061260e7f000000000000000000000000000000000000000000000000000000000000000061460f565b604080516001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016602082015261ffff7f00000000000000000000000000000000000000000000000000000000000000008116928201929092526bffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016606082015263ffffffff7f00000000000000000000000000000000000000000000000000000000000000001660808201527f0000000000000000000000000000000000000000000000000000000000000000821660a08201527f00000000000000000000000000000000000000000000000000000000000000009190911660c08201525f9060e0015b60405160208183030381529060405280519060200120905090565b60408051602081018690526001600160a01b038516918101919091526bffffffffffffffffffffffff83166060820152608081018290525f9060a0015b6040516020818303038152906040528051906020012090505b949350505050565b5f858152601060205260409020600185015481546001600160a01b038216916bffffffffffffffffffffffff740100000000000000000000000000000000000000009091048116917101000000000000000000000000000000000090041682613fa9576bffffffffffffffffffffffff861674010000000000000000000000000000000000000000026001600160a01b038816176001890155614110565b816bffffffffffffffffffffffff16866bffffffffffffffffffffffff16101561406e57506001600160a01b03868116740100000000000000000000000000000000000000006bffffffffffffffffffffffff881602176001898101919091555f8a81526011602090815260408083209487168352939052919091200180546d01000000000000000000000000007fffffffffffffffffffffffffffffffffffff00ffffffffffffffffffffffffff909116179055806140698386613253565b614110565b6bffffffffffffffffffffffff811615806140a45750806bffffffffffffffffffffffff16866bffffffffffffffffffffffff16105b156140ac5750845b5f8981526011602090815260408083206001600160a01b038b168452909152902060010180547fffffffffffffffffffffffffffffffffffff00ffffffffffffffffffffffffff166d01000000000000000000000000001790556141108786613253565b83547fffffff000000000000000000000000ffffffffffffffffffffffffffffffffff16710100000000000000000000000000000000006bffffffffffffffffffffffff831602178085558490601e9061418e907e01000000000000000000000000000000000000000000000000000000000000900460ff166150be565b91906101000a81548160ff021916908360ff160217905550505050505050505050565b5f6131cb6141ce833560208501356040860135606087013561464c565b61469b565b5f846001600160a01b03163b5f03614232575f5f6141f28686866146e2565b5090925090505f81600381111561420b5761420b614ea9565b1480156142295750866001600160a01b0316826001600160a01b0316145b92505050613f03565b61423e85858585614729565b9050613f03565b8261427c576040517f5e075aba00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f61428685612d70565b5080519091506001600160a01b03848116908216148015906142b057506142ae8185886147ac565b155b156142f9576040517f35bf3a2e000000000000000000000000000000000000000000000000000000008152600481018790526001600160a01b038516602482015260440161066f565b5f6143058460016150dc565b5f8881526009602090815260408083208a9055600a82529182902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff000000001663ffffffff851690811790915582518a8152918201529192506001600160a01b0387169189917f987e276c26b31c55b0d6cbf1bee838a9a79d8d5ddb99e469e980e6436556c102910160405180910390a350505050505050565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15612063576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b80825d5050565b5f826020015164ffffffffff165f0361441857505f612fbd565b836080015163ffffffff16836020015164ffffffffff166144399190614f5f565b82101580613f0357508360e001516bffffffffffffffffffffffff16614460858585612f01565b1015949350505050565b6040517fa9059cbb000000000000000000000000000000000000000000000000000000005f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f511483166144d95783831516156144cd573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b6040517f23b872dd000000000000000000000000000000000000000000000000000000005f8181526001600160a01b038781166004528616602452604485905291602083606481808c5af1925060015f5114831661455a57838315161561454e573d5f823e3d81fd5b5f883b113d1516831692505b604052505f60605295945050505050565b5f81810361457a57505f6131cb565b5f6145858484614804565b905066ffffffffffffff81161561459c57806131c7565b5060019392505050565b600280546001600160a01b038381167fffffffffffffffffffffffff0000000000000000000000000000000000000000831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b60605f61461b83614836565b6040805160208082528183019092529192505f91906020820181803683375050509182525060208101929092525090565b5f6040518060800160405280604c8152602001615139604c9139805160209182012060408051928301919091528101869052606081018590526080810184905260a0810183905260c001613eea565b5f6131cb6146a7614876565b836040517f19010000000000000000000000000000000000000000000000000000000000008152600281019290925260228201526042902090565b5f80806041849003614716578435602086013560408701355f1a61470889828585614900565b955095509550505050614720565b505f915060029050825b93509350939050565b604080517f1626ba7e00000000000000000000000000000000000000000000000000000000808252600482018690526024820192909252604481018390525f91908390818660648301375f82606483010152601f820160051c60051b915060205f60648401838b5afa9050825f5114601f3d111681169350505050949350505050565b6001600160a01b038084165f908152600c602090815260408083209386168352928152828220828052908190529181205490919060ff16806147fb57505f8381526020829052604090205460ff165b95945050505050565b5f82826040516020016148189291906150f8565b60405160208183030381529060405280519060200120905092915050565b5f60ff8216601f8111156131cb576040517fb3512b0c00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f306001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000161480156148ce57507f000000000000000000000000000000000000000000000000000000000000000046145b156148f857507f000000000000000000000000000000000000000000000000000000000000000090565b61260e6149e6565b5f80807f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a084111561493957505f915060039050826149dc565b604080515f808252602082018084528a905260ff891692820192909252606081018790526080810186905260019060a0016020604051602081039080840390855afa15801561498a573d5f5f3e3d5ffd5b50506040517fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe001519150506001600160a01b0381166149d357505f9250600191508290506149dc565b92505f91508190505b9450945094915050565b604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f0000000000000000000000000000000000000000000000000000000000000000918101919091527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a08201525f9060c001613e92565b80356bffffffffffffffffffffffff81168114614a8f575f5ffd5b919050565b803563ffffffff81168114614a8f575f5ffd5b5f5f5f5f60808587031215614aba575f5ffd5b84359350614aca60208601614a74565b9250614ad860408601614a74565b9150614ae660608601614a94565b905092959194509250565b5f60208284031215614b01575f5ffd5b5035919050565b5f5f83601f840112614b18575f5ffd5b50813567ffffffffffffffff811115614b2f575f5ffd5b6020830191508360208260051b8501011115614b49575f5ffd5b9250929050565b5f5f5f5f60408587031215614b63575f5ffd5b843567ffffffffffffffff811115614b79575f5ffd5b614b8587828801614b08565b909550935050602085013567ffffffffffffffff811115614ba4575f5ffd5b614bb087828801614b08565b95989497509550505050565b80356001600160a01b0381168114614a8f575f5ffd5b5f5f60408385031215614be3575f5ffd5b82359150614bf360208401614bbc565b90509250929050565b5f5f5f5f5f60808688031215614c10575f5ffd5b85359450614c2060208701614bbc565b935060408601359250606086013567ffffffffffffffff811115614c42575f5ffd5b614c4e88828901614b08565b969995985093965092949392505050565b5f5f60408385031215614c70575f5ffd5b50508035926020909101359150565b5f5f5f60608486031215614c91575f5ffd5b614c9a84614bbc565b92506020840135915060408401358015158114614cb5575f5ffd5b809150509250925092565b5f81518084528060208401602086015e5f6020828601015260207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011685010191505092915050565b7fff000000000000000000000000000000000000000000000000000000000000008816815260e060208201525f614d4660e0830189614cc0565b8281036040840152614d588189614cc0565b606084018890526001600160a01b038716608085015260a0840186905283810360c0850152845180825260208087019350909101905f5b81811015614dad578351835260209384019390920191600101614d8f565b50909b9a5050505050505050505050565b5f60208284031215614dce575f5ffd5b612fbd82614bbc565b5f5f5f5f60808587031215614dea575f5ffd5b84359350614dfa60208601614bbc565b9250614e0860408601614a74565b9396929550929360600135925050565b5f5f5f5f84860360c0811215614e2c575f5ffd5b6080811215614e39575f5ffd5b50849350614e4960808601614bbc565b925060a085013567ffffffffffffffff811115614e64575f5ffd5b8501601f81018713614e74575f5ffd5b803567ffffffffffffffff811115614e8a575f5ffd5b876020828401011115614e9b575f5ffd5b949793965060200194505050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b8281526040810160068310614f12577f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b8260208301529392505050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b818103818111156131cb576131cb614f1f565b808201808211156131cb576131cb614f1f565b6bffffffffffffffffffffffff81811683821601908111156131cb576131cb614f1f565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b5f60208284031215614fd3575f5ffd5b813560ff811681146131c5575f5ffd5b80820281158282048414176131cb576131cb614f1f565b5f8261502d577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b5f63ffffffff82168061504757615047614f1f565b7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0192915050565b60ff81811683821601908111156131cb576131cb614f1f565b64ffffffffff81811683821601908111156131cb576131cb614f1f565b5f602082840312156150b5575f5ffd5b612fbd82614a94565b5f60ff821660ff81036150d3576150d3614f1f565b60010192915050565b63ffffffff81811683821601908111156131cb576131cb614f1f565b5f7f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff831115615125575f5ffd5b8260051b8085843791909101939250505056fe4c656173655570646174652875696e74323536206c6561736549642c627974657333322073706563486173682c75696e74323536206e6f6e63652c75696e7432353620646561646c696e6529" as const;
+
+export const computeMarketViewsAbi = [
+  {
+    "type": "constructor",
+    "inputs": [
+      {
+        "name": "token_",
+        "type": "address",
+        "internalType": "contract IERC20"
+      },
+      {
+        "name": "owner_",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "treasury_",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "feeBps_",
+        "type": "uint16",
+        "internalType": "uint16"
+      },
+      {
+        "name": "params",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.IntegrityParams",
+        "components": [
+          {
+            "name": "bondBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "bondCap",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "unbondingDelay",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "startSlashBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "forfeitBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "GPU_KEY",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_BID_WINDOW",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_FEE_BPS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_PROVIDER_ATTRIBUTES",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "REGION_KEY",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "acceptOwnership",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "attributeId",
+    "inputs": [
+      {
+        "name": "key",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "value",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "bestBid",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "pricePerHour",
+        "type": "uint96",
+        "internalType": "uint96"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "bidCommitment",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "price",
+        "type": "uint96",
+        "internalType": "uint96"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "bondRequired",
+    "inputs": [
+      {
+        "name": "pricePerHour",
+        "type": "uint96",
+        "internalType": "uint96"
+      },
+      {
+        "name": "duration",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "deployer",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "domainSeparator",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "eip712Domain",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "fields",
+        "type": "bytes1",
+        "internalType": "bytes1"
+      },
+      {
+        "name": "name",
+        "type": "string",
+        "internalType": "string"
+      },
+      {
+        "name": "version",
+        "type": "string",
+        "internalType": "string"
+      },
+      {
+        "name": "chainId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "verifyingContract",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "extensions",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "feeBps",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint16",
+        "internalType": "uint16"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "feesAccrued",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint96",
+        "internalType": "uint96"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getAutoTopUp",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "rule",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.AutoTopUpRule",
+        "components": [
+          {
+            "name": "amountPerTopUp",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "totalCap",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "minRunwaySeconds",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      },
+      {
+        "name": "used",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getBond",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.BondInfo",
+        "components": [
+          {
+            "name": "total",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "locked",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "unbonding",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "unbondAt",
+            "type": "uint40",
+            "internalType": "uint40"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getCommit",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.CommitInfo",
+        "components": [
+          {
+            "name": "commitment",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "price",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "revealed",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "closed",
+            "type": "bool",
+            "internalType": "bool"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getLease",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "info",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.LeaseInfo",
+        "components": [
+          {
+            "name": "tenant",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "provider",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "status",
+            "type": "uint8",
+            "internalType": "enum IComputeMarket.OrderStatus"
+          },
+          {
+            "name": "pricePerHour",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "startedAt",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "endsAt",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "feeBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "escrow",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "paidOut",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "accrued",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "attestedAt",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "startDeadline",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "downtimeSeconds",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "refunded",
+            "type": "uint96",
+            "internalType": "uint96"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getLeaseSpec",
+    "inputs": [
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "specHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "revision",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getOrder",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "info",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.OrderInfo",
+        "components": [
+          {
+            "name": "tenant",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "status",
+            "type": "uint8",
+            "internalType": "enum IComputeMarket.OrderStatus"
+          },
+          {
+            "name": "bidEnd",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "duration",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "escrow",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "bestProvider",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "bestPrice",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "requirementsTag",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "auctionFormat",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "minReputation",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "startDeadline",
+            "type": "uint16",
+            "internalType": "uint16"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getProvider",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.ProviderInfo",
+        "components": [
+          {
+            "name": "operator",
+            "type": "address",
+            "internalType": "address"
+          },
+          {
+            "name": "attributeEpoch",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "activeLeases",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "registered",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
+            "name": "reputation",
+            "type": "uint8",
+            "internalType": "uint8"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getSealedAuction",
+    "inputs": [
+      {
+        "name": "orderId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.SealedAuctionInfo",
+        "components": [
+          {
+            "name": "revealEnd",
+            "type": "uint40",
+            "internalType": "uint40"
+          },
+          {
+            "name": "secondPrice",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "commits",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "reveals",
+            "type": "uint32",
+            "internalType": "uint32"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "hashLeaseUpdate",
+    "inputs": [
+      {
+        "name": "update",
+        "type": "tuple",
+        "internalType": "struct LeaseUpdate",
+        "components": [
+          {
+            "name": "leaseId",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "specHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "nonce",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "deadline",
+            "type": "uint256",
+            "internalType": "uint256"
+          }
+        ]
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "integrityParams",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IComputeMarket.IntegrityParams",
+        "components": [
+          {
+            "name": "bondBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "bondCap",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "unbondingDelay",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "startSlashBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "forfeitBps",
+            "type": "uint16",
+            "internalType": "uint16"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isDelegate",
+    "inputs": [
+      {
+        "name": "tenant",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "delegate",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "leaseId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "nextOrderId",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "nonceUsed",
+    "inputs": [
+      {
+        "name": "tenant",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "nonce",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "owner",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "paramsHash",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "pendingOwner",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "providerHasAttribute",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "attributeId_",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "renounceOwnership",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "token",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "contract IERC20"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "transferOwnership",
+    "inputs": [
+      {
+        "name": "newOwner",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "treasury",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "event",
+    "name": "EIP712DomainChanged",
+    "inputs": [],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OwnershipTransferStarted",
+    "inputs": [
+      {
+        "name": "previousOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "newOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "OwnershipTransferred",
+    "inputs": [
+      {
+        "name": "previousOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "newOwner",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "FeeTooHigh",
+    "inputs": [
+      {
+        "name": "feeBps",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "maxFeeBps",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidIntegrityParam",
+    "inputs": [
+      {
+        "name": "field",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "InvalidShortString",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "OwnableInvalidOwner",
+    "inputs": [
+      {
+        "name": "owner",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OwnableUnauthorizedAccount",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ReentrancyGuardReentrantCall",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "StringTooLong",
+    "inputs": [
+      {
+        "name": "str",
+        "type": "string",
+        "internalType": "string"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ZeroAddress",
+    "inputs": []
+  }
+] as const;
+
+export const computeMarketViewsBytecode = "0x61022060405260038054600160a01b600160e01b031916600160a01b179055348015610029575f5ffd5b50604051612dec380380612dec8339810160408190526100489161043a565b8484848484836040518060400160405280601581526020017f4b75626542696420436f6d707574654d61726b65740000000000000000000000815250604051806040016040528060018152602001603160f81b8152506100ad8261033d60201b60201c565b610120526100ba8161033d565b61014052815160208084019190912060e052815190820120610100524660a05261014660e05161010051604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201529081019290925260608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b60805250503060c0526001600160a01b03811661017d57604051631e4fbdf760e01b81525f60048201526024015b60405180910390fd5b6101868161037a565b506001600160a01b03851615806101a457506001600160a01b038316155b156101c25760405163d92e233d60e01b815260040160405180910390fd5b6103e861ffff831611156101f7576040516373ab893560e11b815261ffff831660048201526103e86024820152604401610174565b612710815f015161ffff16111561022d576040516307128de760e51b815266626f6e6442707360c81b6004820152602401610174565b612710816060015161ffff16111561026a576040516307128de760e51b81526c7374617274536c61736842707360981b6004820152602401610174565b612710816080015161ffff1611156102a4576040516307128de760e51b815269666f726665697442707360b01b6004820152602401610174565b6001600160a01b039485166101605260048054939095166c01000000000000000000000000026001600160601b03938416179094556003805461ffff928316600160e01b0261ffff60e01b19909116179055835181166101805260208401519091166101a052604083015163ffffffff166101c052606083015181166101e052608090920151909116610200525061058c945050505050565b5f5f829050601f81511115610367578260405163305a27a960e01b81526004016101749190610531565b805161037282610566565b179392505050565b600380546001600160a01b031916905561039381610396565b50565b600280546001600160a01b038381166001600160a01b0319831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b6001600160a01b0381168114610393575f5ffd5b805161ffff8116811461040c575f5ffd5b919050565b80516001600160601b038116811461040c575f5ffd5b805163ffffffff8116811461040c575f5ffd5b5f5f5f5f5f858703610120811215610450575f5ffd5b865161045b816103e7565b602088015190965061046c816103e7565b604088015190955061047d816103e7565b935061048b606088016103fb565b925060a0607f198201121561049e575f5ffd5b5060405160a081016001600160401b03811182821017156104cd57634e487b7160e01b5f52604160045260245ffd5b6040526104dc608088016103fb565b81526104ea60a08801610411565b60208201526104fb60c08801610427565b604082015261050c60e088016103fb565b606082015261051e61010088016103fb565b6080820152809150509295509295909350565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b80516020808301519190811015610586575f198160200360031b1b821691505b50919050565b60805160a05160c05160e05161010051610120516101405161016051610180516101a0516101c0516101e051610200516127946106585f395f8181610a9d01526118e301525f8181610a7301526118bb01525f8181610a47015261189401525f8181610a13015281816118680152818161198501526119ba01525f81816109e901528181611831015261193601525f8181610d03015261180701525f6117c801525f61179d01525f61200f01525f611fe701525f611d3301525f611d5d01525f611d8701526127945ff3fe608060405234801561000f575f5ffd5b506004361061024f575f3560e01c80639a7e2dd81161013d578063d55be8c6116100b8578063f10cbfc911610088578063f2fde38b1161006e578063f2fde38b14610ce3578063f698da2514610cf6578063fc0c546a14610cfe575f5ffd5b8063f10cbfc914610ba1578063f2f56ffe14610bb4575f5ffd5b8063d55be8c614610b49578063d5f3948814610b52578063d8e5800614610b70578063e30c397814610b83575f5ffd5b8063b7f5f1991161010d578063c77cb6be116100f3578063c77cb6be14610963578063ccafb6b9146109af578063d09ef24114610b29575f5ffd5b8063b7f5f199146108ed578063c6cb658d1461093c575f5ffd5b80639a7e2dd81461089f5780639f44657c146108b2578063b25b1b67146108d2578063b2df3223146108e5575f5ffd5b806379ba5097116101cd5780638da5cb5b1161019d57806392e058cc1161018357806392e058cc1461076d57806394db059514610857578063987b767e1461088c575f5ffd5b80638da5cb5b1461072857806391db912e14610746575f5ffd5b806379ba5097146106d0578063838d27ab146106d857806384b0196e146106f757806386a4266314610712575f5ffd5b80633c9be0c31161022257806361d027b31161020857806361d027b314610508578063715018a61461055d578063746c4dab14610567575f5ffd5b80633c9be0c31461038057806355f21eb714610393575f5ffd5b80630d8912f3146102535780631647795e146102d757806324a9d853146102fa5780632a58b3301461033b575b5f5ffd5b6102666102613660046120b1565b610d25565b6040516102ce91905f6080820190506bffffffffffffffffffffffff83511682526bffffffffffffffffffffffff60208401511660208301526bffffffffffffffffffffffff604084015116604083015264ffffffffff606084015116606083015292915050565b60405180910390f35b6102ea6102e53660046120ca565b610e37565b60405190151581526020016102ce565b600354610328907c0100000000000000000000000000000000000000000000000000000000900461ffff1681565b60405161ffff90911681526020016102ce565b6003546103679074010000000000000000000000000000000000000000900467ffffffffffffffff1681565b60405167ffffffffffffffff90911681526020016102ce565b6102ea61038e3660046120f2565b610e7b565b6104a06103a13660046120b1565b6040805160a080820183525f80835260208084018290528385018290526060808501839052608094850183905273ffffffffffffffffffffffffffffffffffffffff968716835260068252918590208551938401865254958616835263ffffffff74010000000000000000000000000000000000000000870481169184019190915278010000000000000000000000000000000000000000000000008604169382019390935260ff7c0100000000000000000000000000000000000000000000000000000000850481161515938201939093527d0100000000000000000000000000000000000000000000000000000000009093049091169082015290565b6040516102ce91905f60a08201905073ffffffffffffffffffffffffffffffffffffffff835116825263ffffffff602084015116602083015263ffffffff604084015116604083015260608301511515606083015260ff608084015116608083015292915050565b600454610538906c01000000000000000000000000900473ffffffffffffffffffffffffffffffffffffffff1681565b60405173ffffffffffffffffffffffffffffffffffffffff90911681526020016102ce565b610565610e91565b005b61067861057536600461212c565b60408051608080820183525f8083526020808401829052838501829052606093840182905294815260108552839020835160a081018552905464ffffffffff80821683526bffffffffffffffffffffffff650100000000008304811684890152710100000000000000000000000000000000008304811684880190815260ff7d010000000000000000000000000000000000000000000000000000000000850481168689019081527e01000000000000000000000000000000000000000000000000000000000000909504811686880190815289519788018a52955190931686525116968401969096525185169382019390935291519092169181019190915290565b6040516102ce91905f60808201905064ffffffffff83511682526bffffffffffffffffffffffff602084015116602083015263ffffffff604084015116604083015263ffffffff606084015116606083015292915050565b610565610ea4565b6106e262278d0081565b60405163ffffffff90911681526020016102ce565b6106ff610f20565b6040516102ce979695949392919061218f565b61071a610f7e565b6040519081526020016102ce565b60025473ffffffffffffffffffffffffffffffffffffffff16610538565b61071a7f726567696f6e000000000000000000000000000000000000000000000000000081565b61081761077b36600461212c565b60408051606080820183525f8083526020808401829052928401819052938452600b8252828420600a835293839020548351918201845293546bffffffffffffffffffffffff80821683526c0100000000000000000000000082048116938301939093527801000000000000000000000000000000000000000000000000900463ffffffff169281019290925290926401000000009092041690565b6040805183516bffffffffffffffffffffffff9081168252602080860151909116908201529281015163ffffffff169083015260608201526080016102ce565b60045461086f906bffffffffffffffffffffffff1681565b6040516bffffffffffffffffffffffff90911681526020016102ce565b61071a61089a36600461224e565b610f8c565b61071a6108ad366004612289565b610fbb565b6108c56108c036600461212c565b610fda565b6040516102ce919061232c565b6102ea6108e03660046120ca565b611286565b61071a602081565b6109226108fb36600461212c565b5f90815260096020908152604080832054600a90925290912054909163ffffffff90911690565b6040805192835263ffffffff9091166020830152016102ce565b61071a7f677075000000000000000000000000000000000000000000000000000000000081565b61097661097136600461212c565b6113b0565b6040805173ffffffffffffffffffffffffffffffffffffffff90931683526bffffffffffffffffffffffff9091166020830152016102ce565b610ac86040805160a0810182525f808252602082018190529181018290526060810182905260808101919091526040518060a001604052807f000000000000000000000000000000000000000000000000000000000000000061ffff1681526020017f00000000000000000000000000000000000000000000000000000000000000006bffffffffffffffffffffffff1681526020017f000000000000000000000000000000000000000000000000000000000000000063ffffffff1681526020017f000000000000000000000000000000000000000000000000000000000000000061ffff1681526020017f000000000000000000000000000000000000000000000000000000000000000061ffff16815250905090565b6040516102ce91905f60a08201905061ffff83511682526bffffffffffffffffffffffff602084015116602083015263ffffffff604084015116604083015261ffff606084015116606083015261ffff608084015116608083015292915050565b610b3c610b3736600461212c565b611414565b6040516102ce91906124b4565b6103286103e881565b600d5473ffffffffffffffffffffffffffffffffffffffff16610538565b61071a610b7e3660046125e0565b6115d9565b60035473ffffffffffffffffffffffffffffffffffffffff16610538565b61071a610baf366004612621565b6115ef565b610c9e610bc236600461263a565b60408051608080820183525f808352602080840182905283850182905260609384018290529581526011865283812073ffffffffffffffffffffffffffffffffffffffff9590951681529385529282902082518085018452815481526001909101546bffffffffffffffffffffffff80821683880190815260ff6c010000000000000000000000008404811615158588019081526d010000000000000000000000000090940416151584860190815286519788018752935187525116958501959095529351151591830191909152915115159181019190915290565b6040516102ce9190815181526020808301516bffffffffffffffffffffffff169082015260408083015115159082015260609182015115159181019190915260800190565b610565610cf13660046120b1565b6115f9565b61071a6116a9565b6105387f000000000000000000000000000000000000000000000000000000000000000081565b604080516080810182525f80825260208201819052918101829052606081019190915273ffffffffffffffffffffffffffffffffffffffff82165f908152600f602090815260409182902082516080808201855282546bffffffffffffffffffffffff80821684526c01000000000000000000000000918290048116958401959095526001909301549384168286019081529290930464ffffffffff16606082015283519283019093525182518291610ddd91612691565b6bffffffffffffffffffffffff16815260200182602001516bffffffffffffffffffffffff16815260200182604001516bffffffffffffffffffffffff168152602001826060015164ffffffffff16815250915050919050565b73ffffffffffffffffffffffffffffffffffffffff82165f9081526008602081815260408084209285901c8452919052902054600160ff83161b1615155b92915050565b5f610e878484846116b2565b90505b9392505050565b610e99611712565b610ea25f611765565b565b600354339073ffffffffffffffffffffffffffffffffffffffff168114610f14576040517f118cdaa700000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff821660048201526024015b60405180910390fd5b610f1d81611765565b50565b5f6060805f5f5f6060610f31611796565b610f396117c1565b604080515f808252602082019092527f0f000000000000000000000000000000000000000000000000000000000000009b939a50919850469750309650945092509050565b5f610f876117ec565b905090565b604080516020808201859052818301849052825180830384018152606090920190925280519101205f90610e8a565b5f610e8a836bffffffffffffffffffffffff168363ffffffff1661192c565b604080516101c0810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e08101829052610100810182905261012081018290526101408101829052610160810182905261018081018290526101a0810182905290611053836119ec565b805173ffffffffffffffffffffffffffffffffffffffff16835260208101519091506040830190600581111561108b5761108b6122c6565b9081600581111561109e5761109e6122c6565b9052506004816020015160058111156110b9576110b96122c6565b141580156110dd57506005816020015160058111156110da576110da6122c6565b14155b156110e85750919050565b5f838152600e602090815260408083208151608081018352905461ffff8116825264ffffffffff620100008204811683860190815263ffffffff670100000000000000840416948401949094526bffffffffffffffffffffffff6b010000000000000000000000909204821660608085019190915260a088015173ffffffffffffffffffffffffffffffffffffffff169589019590955260c08701519091169387019390935290519092911690036111a45781606001516111aa565b80602001515b64ffffffffff1660808085018290528301516111ce9163ffffffff909116906126b5565b64ffffffffff1660a0840152805161ffff1660c084015260e0808301516bffffffffffffffffffffffff90811691850191909152610100808401519091169084015261121a8282611c08565b610120840152602081015164ffffffffff166101408401526040820151606083015161124a9161ffff16906126b5565b64ffffffffff16610160840152604081015163ffffffff16610180840152606001516bffffffffffffffffffffffff166101a083015250919050565b73ffffffffffffffffffffffffffffffffffffffff8083165f908152600660209081526040808320815160a0810183529054948516815263ffffffff740100000000000000000000000000000000000000008604811693820193909352780100000000000000000000000000000000000000000000000085049092169082015260ff7c010000000000000000000000000000000000000000000000000000000084048116158015606084018190527d0100000000000000000000000000000000000000000000000000000000009095049091166080830152919290916113a8575060208082015173ffffffffffffffffffffffffffffffffffffffff86165f908152600783526040808220878352909352919091205463ffffffff9081169116145b949350505050565b5f818152600560205260408120600181015473ffffffffffffffffffffffffffffffffffffffff169190821561140e5760018101547401000000000000000000000000000000000000000090046bffffffffffffffffffffffff1691505b50915091565b60408051610160810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e0810182905261010081018290526101208101829052610140810182905290611475836119ec565b90505f5f73ffffffffffffffffffffffffffffffffffffffff168260a0015173ffffffffffffffffffffffffffffffffffffffff1614159050604051806101600160405280835f015173ffffffffffffffffffffffffffffffffffffffff168152602001836020015160058111156114ef576114ef6122c6565b8152602001836060015164ffffffffff168152602001836080015163ffffffff1681526020018360e001516bffffffffffffffffffffffff1681526020018360a0015173ffffffffffffffffffffffffffffffffffffffff16815260200182611558575f61155e565b8360c001515b6bffffffffffffffffffffffff16815261012084015166ffffffffffffff166020808301919091525f878152601090915260408082205492019164ffffffffff1690036115ab575f6115ae565b60015b60ff16815260200183610140015160ff168152602001836040015161ffff1681525092505050919050565b5f6115e685858585611c8e565b95945050505050565b5f610e7582611cf8565b611601611712565b6003805473ffffffffffffffffffffffffffffffffffffffff83167fffffffffffffffffffffffff0000000000000000000000000000000000000000909116811790915561166460025473ffffffffffffffffffffffffffffffffffffffff1690565b73ffffffffffffffffffffffffffffffffffffffff167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a350565b5f610f87611d1a565b73ffffffffffffffffffffffffffffffffffffffff8084165f908152600c602090815260408083209386168352928152828220828052908190529181205490919060ff16806115e657505f92835260205250604090205460ff1692915050565b60025473ffffffffffffffffffffffffffffffffffffffff163314610ea2576040517f118cdaa7000000000000000000000000000000000000000000000000000000008152336004820152602401610f0b565b600380547fffffffffffffffffffffffff0000000000000000000000000000000000000000169055610f1d81611db1565b6060610f877f0000000000000000000000000000000000000000000000000000000000000000611e27565b6060610f877f0000000000000000000000000000000000000000000000000000000000000000611e27565b6040805173ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016602082015261ffff7f00000000000000000000000000000000000000000000000000000000000000008116928201929092526bffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016606082015263ffffffff7f00000000000000000000000000000000000000000000000000000000000000001660808201527f0000000000000000000000000000000000000000000000000000000000000000821660a08201527f00000000000000000000000000000000000000000000000000000000000000009190911660c08201525f9060e0015b60405160208183030381529060405280519060200120905090565b5f8061271061ffff7f000000000000000000000000000000000000000000000000000000000000000016610e1061196386886126d2565b61196d91906126e9565b61197791906126d2565b61198191906126e9565b90507f00000000000000000000000000000000000000000000000000000000000000006bffffffffffffffffffffffff168110610e8a577f00000000000000000000000000000000000000000000000000000000000000006bffffffffffffffffffffffff166113a8565b60408051610160810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c0810182905260e08101829052610100810182905261012081018290526101408101919091525f8281526005602081815260409283902083516101608101909452805473ffffffffffffffffffffffffffffffffffffffff811685529092918401917401000000000000000000000000000000000000000090910460ff1690811115611aac57611aac6122c6565b6005811115611abd57611abd6122c6565b815281547501000000000000000000000000000000000000000000810461ffff16602083015277010000000000000000000000000000000000000000000000810464ffffffffff1660408301527c0100000000000000000000000000000000000000000000000000000000900463ffffffff166060820152600182015473ffffffffffffffffffffffffffffffffffffffff811660808301527401000000000000000000000000000000000000000090046bffffffffffffffffffffffff90811660a083015260029092015480831660c08301526c01000000000000000000000000810490921660e08201527801000000000000000000000000000000000000000000000000820466ffffffffffffff166101008201527f010000000000000000000000000000000000000000000000000000000000000090910460ff166101209091015292915050565b5f600483602001516005811115611c2157611c216122c6565b03611c3857611c31838342611e64565b9050610e75565b600583602001516005811115611c5057611c506122c6565b03611c865781606001516bffffffffffffffffffffffff168361010001516bffffffffffffffffffffffff16611c319190612721565b505f92915050565b604080516020810186905273ffffffffffffffffffffffffffffffffffffffff8516918101919091526bffffffffffffffffffffffff83166060820152608081018290525f9060a0015b604051602081830303815290604052805190602001209050949350505050565b5f610e75611d158335602085013560408601356060870135611f25565b611f74565b5f3073ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016148015611d7f57507f000000000000000000000000000000000000000000000000000000000000000046145b15611da957507f000000000000000000000000000000000000000000000000000000000000000090565b610f87611fbb565b6002805473ffffffffffffffffffffffffffffffffffffffff8381167fffffffffffffffffffffffff0000000000000000000000000000000000000000831681179093556040519116919082907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a35050565b60605f611e3383612049565b6040805160208082528183019092529192505f91906020820181803683375050509182525060208101929092525090565b60208201515f9064ffffffffff16801580611e7f5750808311155b15611e8d575f915050610e8a565b5f611e988285612734565b9050856080015163ffffffff16811115611eb95750608085015163ffffffff165b5f610e10828860c001516bffffffffffffffffffffffff16611edb91906126d2565b611ee591906126e9565b90508660e001516bffffffffffffffffffffffff168110611f18578660e001516bffffffffffffffffffffffff16611f1a565b805b979650505050505050565b5f6040518060800160405280604c8152602001612748604c9139805160209182012060408051928301919091528101869052606081018590526080810184905260a0810183905260c001611cd8565b5f610e75611f80611d1a565b836040517f19010000000000000000000000000000000000000000000000000000000000008152600281019290925260228201526042902090565b604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f0000000000000000000000000000000000000000000000000000000000000000918101919091527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a08201525f9060c001611911565b5f60ff8216601f811115610e75576040517fb3512b0c00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b803573ffffffffffffffffffffffffffffffffffffffff811681146120ac575f5ffd5b919050565b5f602082840312156120c1575f5ffd5b610e8a82612089565b5f5f604083850312156120db575f5ffd5b6120e483612089565b946020939093013593505050565b5f5f5f60608486031215612104575f5ffd5b61210d84612089565b925061211b60208501612089565b929592945050506040919091013590565b5f6020828403121561213c575f5ffd5b5035919050565b5f81518084528060208401602086015e5f6020828601015260207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011685010191505092915050565b7fff000000000000000000000000000000000000000000000000000000000000008816815260e060208201525f6121c960e0830189612143565b82810360408401526121db8189612143565b6060840188905273ffffffffffffffffffffffffffffffffffffffff8716608085015260a0840186905283810360c0850152845180825260208087019350909101905f5b8181101561223d57835183526020938401939092019160010161221f565b50909b9a5050505050505050505050565b5f5f6040838503121561225f575f5ffd5b50508035926020909101359150565b80356bffffffffffffffffffffffff811681146120ac575f5ffd5b5f5f6040838503121561229a575f5ffd5b6122a38361226e565b9150602083013563ffffffff811681146122bb575f5ffd5b809150509250929050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b60068110612328577f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b9052565b815173ffffffffffffffffffffffffffffffffffffffff1681526101c081016020830151612372602084018273ffffffffffffffffffffffffffffffffffffffff169052565b50604083015161238560408401826122f3565b5060608301516123a560608401826bffffffffffffffffffffffff169052565b5060808301516123be608084018264ffffffffff169052565b5060a08301516123d760a084018264ffffffffff169052565b5060c08301516123ed60c084018261ffff169052565b5060e083015161240d60e08401826bffffffffffffffffffffffff169052565b5061010083015161242f6101008401826bffffffffffffffffffffffff169052565b5061012083015161012083015261014083015161245661014084018264ffffffffff169052565b5061016083015161247161016084018264ffffffffff169052565b5061018083015161248b61018084018263ffffffff169052565b506101a08301516124ad6101a08401826bffffffffffffffffffffffff169052565b5092915050565b815173ffffffffffffffffffffffffffffffffffffffff168152610160810160208301516124e560208401826122f3565b5060408301516124fe604084018264ffffffffff169052565b506060830151612516606084018263ffffffff169052565b50608083015161253660808401826bffffffffffffffffffffffff169052565b5060a083015161255e60a084018273ffffffffffffffffffffffffffffffffffffffff169052565b5060c083015161257e60c08401826bffffffffffffffffffffffff169052565b5060e083015161259a60e084018267ffffffffffffffff169052565b506101008301516125b161010084018260ff169052565b506101208301516125c861012084018260ff169052565b506101408301516124ad61014084018261ffff169052565b5f5f5f5f608085870312156125f3575f5ffd5b8435935061260360208601612089565b92506126116040860161226e565b9396929550929360600135925050565b5f6080828403128015612632575f5ffd5b509092915050565b5f5f6040838503121561264b575f5ffd5b8235915061265b60208401612089565b90509250929050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b6bffffffffffffffffffffffff8181168382160190811115610e7557610e75612664565b64ffffffffff8181168382160190811115610e7557610e75612664565b8082028115828204841417610e7557610e75612664565b5f8261271c577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b80820180821115610e7557610e75612664565b81810381811115610e7557610e7561266456fe4c656173655570646174652875696e74323536206c6561736549642c627974657333322073706563486173682c75696e74323536206e6f6e63652c75696e7432353620646561646c696e6529" as const;
 
 export const mockStablecoinAbi = [
   {
