@@ -31,7 +31,7 @@ describe("ReputationBadge", () => {
     expect(out).toContain(`href="/providers/${ADDRESS.toLowerCase()}"`);
     expect(out).toContain('data-score="64"');
     expect(out).toContain(
-      'aria-label="Reputation 64 of 100. Cluster uptime: 97.5 % · Started on time: 4 of 5 · Ended early: 1 of 4 · SLA refunds: 0.30 for 2m 0s down · Median time to Running: 1m 15s. Open the provider&#x27;s page."',
+      'aria-label="64/100 reputation. Cluster uptime: 97.5 % · Started on time: 4 of 5 · Ended early: 1 of 4 · SLA refunds: 0.30 for 2m 0s down · Median time to Running: 1m 15s. Open the provider&#x27;s page."',
     );
     // Amber: 50..79.
     expect(out).toContain("bg-amber-100");
@@ -43,14 +43,14 @@ describe("ReputationBadge", () => {
     expect(visible("all")).toBe(
       "Cluster uptime 97.5 % · Started on time 4 of 5 · Ended early 1 of 4 · SLA refunds 0.30 for 2m 0s down · Median time to Running 1m 15s",
     );
-    expect(visible("short")).toBe("Cluster uptime 97.5 % · Started on time 4 of 5");
+    expect(visible("short")).toBe("97.5 % uptime · 4/5 on time");
     expect(visible("none")).toBeNull();
   });
 
   it("a provider without a reputation reads as new, still linking to its page", () => {
     const out = html(null);
     expect(out).toContain(">new<");
-    expect(out).toContain('aria-label="No reputation yet: open the provider&#x27;s page"');
+    expect(out).toContain('aria-label="new provider, no reputation yet: open its page"');
     expect(out).toContain(`href="/providers/${ADDRESS.toLowerCase()}"`);
   });
 });

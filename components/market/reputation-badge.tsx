@@ -3,6 +3,7 @@ import { Badge } from "@/components/ui/badge";
 import {
   type ReputationView,
   reputationParts,
+  reputationShort,
   reputationSummary,
   reputationTone,
 } from "@/lib/market/reputation-view";
@@ -27,18 +28,19 @@ export function ReputationBadge(props: {
         className="rounded-sm hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
         data-testid={props.testId ?? "reputation"}
         data-score=""
-        aria-label="No reputation yet: open the provider's page"
+        aria-label="new provider, no reputation yet: open its page"
       >
         <Badge tone="gray">new</Badge>
       </Link>
     );
-  const parts = reputationParts(r);
-  const shown =
+  const line =
     props.parts === "none"
-      ? []
+      ? null
       : props.parts === "short"
-        ? parts.filter((p) => p.key === "uptime" || p.key === "onTime")
-        : parts;
+        ? reputationShort(r)
+        : reputationParts(r)
+            .map((p) => `${p.label} ${p.value}`)
+            .join(" · ");
   return (
     <span className="inline-flex flex-col gap-0.5">
       <Link
@@ -46,22 +48,23 @@ export function ReputationBadge(props: {
         className="w-fit rounded-full focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
         data-testid={props.testId ?? "reputation"}
         data-score={r.score}
-        aria-label={`Reputation ${r.score} of 100. ${reputationSummary(r)}. Open the provider's page.`}
+        // The name starts with the visible text ("63/100"), then says what the colour and line show.
+        aria-label={`${r.score}/100 reputation. ${reputationSummary(r)}. Open the provider's page.`}
         title={reputationSummary(r)}
       >
         <Badge tone={reputationTone(r.score)}>
           <span aria-hidden="true">★ </span>
           {r.score}
-          <span className="font-normal opacity-80">/100</span>
+          <span className="font-normal">/100</span>
         </Badge>
       </Link>
-      {shown.length > 0 && (
+      {line && (
         <span
           className="text-xs text-zinc-600 dark:text-zinc-400"
           data-testid="reputation-parts"
           aria-hidden="true"
         >
-          {shown.map((p) => `${p.label} ${p.value}`).join(" · ")}
+          {line}
         </span>
       )}
     </span>

@@ -129,6 +129,14 @@ export function reputationParts(r: ReputationView): ReputationPart[] {
   ];
 }
 
+/** The two parts a table cell has room for: "99.6 % uptime · 12/12 on time". */
+export function reputationShort(r: ReputationView): string {
+  const uptime =
+    r.clusterUptimePercent === null ? "uptime not measured" : `${r.clusterUptimePercent} % uptime`;
+  const onTime = r.startsDue === 0 ? "no leases yet" : `${r.onTimeStarts}/${r.startsDue} on time`;
+  return `${uptime} · ${onTime}`;
+}
+
 /** One line naming every part, for a badge's accessible description and a compact cell. */
 export function reputationSummary(r: ReputationView): string {
   return reputationParts(r)

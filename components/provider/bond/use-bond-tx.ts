@@ -58,15 +58,19 @@ export function useBondTx() {
         );
       }
       setState({ phase: "wallet", step: "bond" });
-      const request = {
-        address: marketAddress,
-        abi: computeMarketAbi,
-        functionName: call.fn,
-        args: call.fn === "withdrawBond" ? [] : [call.amount],
-      };
-      // STAGE-1 ABI: integrity-contract's first commit declares the bond functions `pure` stubs, which
-      // wagmi's types refuse to write; the cast goes when its implementation (nonpayable) is merged.
-      const hash = await writeContractAsync(request as unknown as Parameters<typeof writeContractAsync>[0]);
+      const hash =
+        call.fn === "withdrawBond"
+          ? await writeContractAsync({
+              address: marketAddress,
+              abi: computeMarketAbi,
+              functionName: "withdrawBond",
+            })
+          : await writeContractAsync({
+              address: marketAddress,
+              abi: computeMarketAbi,
+              functionName: call.fn,
+              args: [call.amount],
+            });
       const receipt = await wait("bond", hash);
       setState({ phase: "confirmed", fn: call.fn, hash });
       return receipt;

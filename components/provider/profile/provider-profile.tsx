@@ -40,7 +40,7 @@ export function ProviderProfile({ profile: p, now }: { profile: Profile; now: nu
                 href={p.website}
                 rel="noopener noreferrer nofollow"
                 target="_blank"
-                className="text-brand-700 hover:underline dark:text-brand-400"
+                className="text-brand-700 underline dark:text-brand-400"
               >
                 {p.website.replace(/^https?:\/\//, "")}
               </a>
@@ -72,7 +72,7 @@ export function ProviderProfile({ profile: p, now }: { profile: Profile; now: nu
               {p.clusters.map((c) => (
                 <tr key={c.name} data-testid="profile-cluster">
                   <td className="font-medium">{c.name}</td>
-                  <td>{c.region ?? "—"}</td>
+                  <td className="whitespace-nowrap">{c.region ?? "—"}</td>
                   <td>
                     <Badge tone={c.status === "up" ? "green" : c.status === "down" ? "red" : "amber"}>
                       {c.status}
@@ -263,22 +263,30 @@ function UptimeChart({ leases }: { leases: ProviderProfileLease[] }) {
       <figcaption className="mb-2 text-xs text-zinc-600 dark:text-zinc-400">
         Uptime of the recent leases, oldest first (scale 90–100 %)
       </figcaption>
-      <div
-        className="flex h-24 items-end gap-1 border-b border-zinc-300 dark:border-zinc-700"
+      {/* SVG rather than styled divs: the page's CSP refuses inline style attributes in server HTML. */}
+      <svg
+        viewBox={`0 0 ${bars.length * 10} 100`}
+        preserveAspectRatio="none"
+        className="h-24 w-full border-b border-zinc-300 dark:border-zinc-700"
         aria-hidden="true"
       >
-        {bars.map((l) => {
+        {bars.map((l, i) => {
           const pct = l.uptimePercent ?? 100;
+          const h = height(pct);
           return (
-            <div
+            <rect
               key={l.id}
-              title={`Lease #${l.id}: ${pct} %`}
-              className={`min-w-1 flex-1 rounded-t ${pct >= 99 ? "bg-emerald-500" : pct >= 95 ? "bg-amber-500" : "bg-red-500"}`}
-              style={{ height: `${height(pct)}%` }}
-            />
+              x={i * 10 + 1}
+              width={8}
+              y={100 - h}
+              height={h}
+              className={pct >= 99 ? "fill-emerald-500" : pct >= 95 ? "fill-amber-500" : "fill-red-500"}
+            >
+              <title>{`Lease #${l.id}: ${pct} %`}</title>
+            </rect>
           );
         })}
-      </div>
+      </svg>
       <p className="sr-only">{bars.map((l) => `Lease ${l.id}: ${l.uptimePercent} % uptime`).join(", ")}.</p>
     </figure>
   );
