@@ -125,56 +125,56 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
         {sealed ? (
           <SealedAuctionPanel className="lg:col-span-2" order={order} />
         ) : (
-        <Card className="lg:col-span-2" title="Bids, newest first" testId="bids">
-          {bids.length === 0 ? (
-            <p className="py-6 text-center text-sm text-zinc-600 dark:text-zinc-400" data-testid="no-bids">
-              {open ? "Waiting for providers to bid…" : "No provider bid on this order."}
-            </p>
-          ) : (
-            <Table label="Bids">
-              <THead>
-                <Th>Provider</Th>
-                <Th>Reputation</Th>
-                <Th>Price per hour</Th>
-                <Th>When</Th>
-              </THead>
-              <TBody>
-                {bids.map((b, i) => (
-                  <tr
-                    key={`${b.txHash}-${i}`}
-                    data-testid="bid-row"
-                    className={i === 0 ? "font-medium" : "text-zinc-600 dark:text-zinc-400"}
-                  >
-                    <td>
-                      <Link
-                        href={`/providers/${b.provider}`}
-                        className="text-brand-700 hover:underline dark:text-brand-400"
-                        data-testid="bid-provider-link"
-                      >
-                        {b.providerName ?? "Provider"}
-                      </Link>{" "}
-                      <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
-                        {shortHex(b.provider)}
-                      </span>
-                      {i === 0 && <Badge tone="green">best</Badge>}
-                    </td>
-                    <td className="min-w-44 font-normal">
-                      <ReputationBadge
-                        address={b.provider}
-                        reputation={b.reputation}
-                        testId="bid-reputation"
-                      />
-                    </td>
-                    <td className="tabular-nums">{formatTokenAmount(b.price)} USD</td>
-                    <td className="tabular-nums" suppressHydrationWarning>
-                      {new Date(b.at).toLocaleTimeString()}
-                    </td>
-                  </tr>
-                ))}
-              </TBody>
-            </Table>
-          )}
-        </Card>
+          <Card className="lg:col-span-2" title="Bids, newest first" testId="bids">
+            {bids.length === 0 ? (
+              <p className="py-6 text-center text-sm text-zinc-600 dark:text-zinc-400" data-testid="no-bids">
+                {open ? "Waiting for providers to bid…" : "No provider bid on this order."}
+              </p>
+            ) : (
+              <Table label="Bids">
+                <THead>
+                  <Th>Provider</Th>
+                  <Th>Reputation</Th>
+                  <Th>Price per hour</Th>
+                  <Th>When</Th>
+                </THead>
+                <TBody>
+                  {bids.map((b, i) => (
+                    <tr
+                      key={`${b.txHash}-${i}`}
+                      data-testid="bid-row"
+                      className={i === 0 ? "font-medium" : "text-zinc-600 dark:text-zinc-400"}
+                    >
+                      <td>
+                        <Link
+                          href={`/providers/${b.provider}`}
+                          className="text-brand-700 hover:underline dark:text-brand-400"
+                          data-testid="bid-provider-link"
+                        >
+                          {b.providerName ?? "Provider"}
+                        </Link>{" "}
+                        <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
+                          {shortHex(b.provider)}
+                        </span>
+                        {i === 0 && <Badge tone="green">best</Badge>}
+                      </td>
+                      <td className="min-w-44 font-normal">
+                        <ReputationBadge
+                          address={b.provider}
+                          reputation={b.reputation}
+                          testId="bid-reputation"
+                        />
+                      </td>
+                      <td className="tabular-nums">{formatTokenAmount(b.price)} USD</td>
+                      <td className="tabular-nums" suppressHydrationWarning>
+                        {new Date(b.at).toLocaleTimeString()}
+                      </td>
+                    </tr>
+                  ))}
+                </TBody>
+              </Table>
+            )}
+          </Card>
         )}
 
         <Card title="Order">

@@ -43,10 +43,9 @@ export async function getOffers({
     pricing: ProviderPricing | null;
     registered: boolean;
     auto_bid: boolean;
-    reputation: number | null;
     bid_strategy: "floor" | "undercut";
     undercut_step: string;
-    reputation: number;
+    reputation: number | null;
   }>(providerRes)) {
     offers.set(p.address, {
       address: p.address,
@@ -55,7 +54,6 @@ export async function getOffers({
       pricing: p.pricing,
       registered: p.registered,
       autoBid: p.auto_bid,
-      reputation: p.reputation ?? 0,
       bidStrategy: p.bid_strategy === "floor" ? "floor" : "undercut",
       undercutStep: String(p.undercut_step),
       clusters: [],

@@ -35,8 +35,6 @@ export interface ProviderOffer {
    * units), for the price estimate and screening. */
   bidStrategy?: "floor" | "undercut";
   undercutStep?: string;
-  /** The on-chain reputation score (0..100) last attested for it; absent in offers built without it. */
-  reputation?: number;
   clusters: OfferCluster[];
   /** On-chain reputation score 0..100 (0 before any attestation). */
   reputation?: number;
