@@ -265,7 +265,11 @@ contract ComputeMarketExtension is MarketStorage, IComputeMarketExtension {
         OrderState memory s = _load(leaseId);
         LeaseState memory ls = _leases[leaseId];
         if (secs == 0 || s.status != I.OrderStatus.Active || ls.attestedAt == 0) return;
-        uint256 refund = uint256(s.bestPrice) * secs / SECONDS_PER_HOUR;
+        // Priced on the running total (like accrual: never a sum of rounded pieces), so batching loses at most
+        // one base unit over the lease's whole life, whatever the deployer's cadence.
+        uint256 before = ls.downtimeSeconds;
+        uint256 down = before + secs;
+        uint256 refund = uint256(s.bestPrice) * down / SECONDS_PER_HOUR - uint256(s.bestPrice) * before / SECONDS_PER_HOUR;
         uint256 earned = _accrued(s, ls, block.timestamp);
         uint256 taken = uint256(s.paidOut) + ls.refunded;
         uint256 available = earned > taken ? earned - taken : 0;
@@ -274,7 +278,6 @@ contract ComputeMarketExtension is MarketStorage, IComputeMarketExtension {
         LeaseState storage l = _leases[leaseId];
         // forge-lint: disable-next-line(unsafe-typecast) — refunded + fromEarnings <= earned <= escrow, a uint96
         l.refunded = uint96(ls.refunded + fromEarnings);
-        uint256 down = uint256(ls.downtimeSeconds) + secs;
         // forge-lint: disable-next-line(unsafe-typecast) — saturated just here
         l.downtimeSeconds = down > type(uint32).max ? type(uint32).max : uint32(down);
         emit I.DowntimeRefunded(leaseId, secs, fromEarnings, fromBond);

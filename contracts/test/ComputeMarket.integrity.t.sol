@@ -199,6 +199,28 @@ contract ComputeMarketIntegrityTest is MarketFixture {
         assertEq(_held(), market.feesAccrued()); // only fees stay besides the bonds
     }
 
+    /// Batching does not change the refund: n attestations of a few seconds each pay exactly what one
+    /// attestation of their sum pays (priced on the running total, rounded down once).
+    function testFuzz_attestDowntime_batchingDoesNotRound(uint96 price, uint8 batches, uint16 seed) public {
+        price = uint96(bound(price, 1, PRICE));
+        batches = uint8(bound(batches, 1, 40));
+        uint256 id = _lease(price);
+        vm.warp(block.timestamp + 1 hours);
+        uint256[] memory ids = new uint256[](1);
+        ids[0] = id;
+        uint32[] memory secs = new uint32[](1);
+        uint256 total;
+        uint256 before = usd.balanceOf(tenant);
+        for (uint256 i; i < batches; ++i) {
+            secs[0] = uint32(1 + (uint256(keccak256(abi.encode(seed, i))) % 7));
+            total += secs[0];
+            vm.prank(attester);
+            market.attestDowntime(ids, secs);
+        }
+        assertEq(usd.balanceOf(tenant) - before, uint256(price) * total / 3600);
+        assertEq(market.getLease(id).refunded, uint256(price) * total / 3600);
+    }
+
     function test_attestDowntime_skipsUnstartedAndChecksLengths() public {
         uint256 id = _accepted(PRICE);
         uint256[] memory ids = new uint256[](1);
