@@ -248,22 +248,36 @@ abstract contract MarketStorage is EIP712, Ownable2Step, ReentrancyGuardTransien
         return lock < cap ? lock : cap;
     }
 
-    /// @dev Locks `amount` of `provider`'s free bond or reverts `InsufficientBond`.
+    /// @dev Locks `amount` of `provider`'s free bond or reverts `InsufficientBond`. Bond slot 0 is read and
+    /// written as one word (`active` low 96 bits, `locked` the next 96): one SLOAD, one SSTORE.
     function _lock(address provider, uint256 amount) internal {
         Bond storage b = _bonds[provider];
-        (uint256 active, uint256 locked) = (b.active, b.locked);
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(b.slot)
+        }
+        (uint256 active, uint256 locked) = (uint96(word), uint96(word >> 96));
         uint256 free = active > locked ? active - locked : 0;
         if (amount > free) revert IComputeMarket.InsufficientBond(provider, amount, free);
-        // forge-lint: disable-next-line(unsafe-typecast) — locked + amount <= active, a uint96
-        b.locked = uint96(locked + amount);
+        _setLocked(b, word, locked + amount); // <= active, a uint96
     }
 
     /// @dev Releases up to `amount` of `provider`'s lock (saturating: slashes may have eaten into it).
     function _release(address provider, uint256 amount) internal {
         Bond storage b = _bonds[provider];
-        uint256 locked = b.locked;
-        // forge-lint: disable-next-line(unsafe-typecast) — at most `locked`, a uint96
-        b.locked = uint96(locked > amount ? locked - amount : 0);
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(b.slot)
+        }
+        uint256 locked = uint96(word >> 96);
+        _setLocked(b, word, locked > amount ? locked - amount : 0);
+    }
+
+    /// @dev Writes `locked` (a uint96 by the callers' checks) into bond slot 0 `word`, keeping its other bits.
+    function _setLocked(Bond storage b, uint256 word, uint256 locked) private {
+        assembly ("memory-safe") {
+            sstore(b.slot, or(and(word, not(shl(96, 0xffffffffffffffffffffffff))), shl(96, locked)))
+        }
     }
 
     /// @dev Takes up to `amount` from `provider`'s active bond and returns what was taken (the caller pays it
