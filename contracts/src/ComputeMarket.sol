@@ -179,7 +179,7 @@ contract ComputeMarket is MarketStorage, IComputeMarket {
             OrderStatus status;
             uint40 bidEnd;
             (status, bidEnd, duration, tag, minReputation) =
-                (o.status, o.bidEnd, o.duration, o.requirementsTag, o.minReputation);
+            (o.status, o.bidEnd, o.duration, o.requirementsTag, o.minReputation);
             if (status != OrderStatus.Open) revert UnexpectedStatus(orderId, status);
             if (block.timestamp >= bidEnd) revert BiddingClosed(orderId, bidEnd);
         }
