@@ -171,9 +171,18 @@ contract ComputeMarket is MarketStorage, IComputeMarket {
         external
     {
         OrderState storage o = _orders[orderId];
-        (OrderStatus status, uint40 bidEnd, uint32 duration) = (o.status, o.bidEnd, o.duration);
-        if (status != OrderStatus.Open) revert UnexpectedStatus(orderId, status);
-        if (block.timestamp >= bidEnd) revert BiddingClosed(orderId, bidEnd);
+        // Slot 0 holds everything a bid is screened with: one SLOAD.
+        uint32 duration;
+        uint56 tag;
+        uint8 minReputation;
+        {
+            OrderStatus status;
+            uint40 bidEnd;
+            (status, bidEnd, duration, tag, minReputation) =
+            (o.status, o.bidEnd, o.duration, o.requirementsTag, o.minReputation);
+            if (status != OrderStatus.Open) revert UnexpectedStatus(orderId, status);
+            if (block.timestamp >= bidEnd) revert BiddingClosed(orderId, bidEnd);
+        }
         if (pricePerHour == 0) revert ZeroPrice(orderId);
         (address prev, uint96 best) = (o.bestProvider, o.bestPrice);
         if (pricePerHour >= best) {
@@ -184,7 +193,7 @@ contract ComputeMarket is MarketStorage, IComputeMarket {
         }
 
         ProviderInfo memory p = _providers[provider];
-        _screen(orderId, o, provider, p, requiredAttributes);
+        _screen(orderId, tag, minReputation, provider, p, requiredAttributes);
 
         // Bond: the new best locks its bid's share of the lease value, the outbid best gets its lock back.
         uint256 lock = _bondRequired(pricePerHour, duration);

@@ -116,7 +116,7 @@ contract ComputeMarketExtension is MarketStorage, IComputeMarketExtension {
         if (sa.revealEnd == 0) revert I.NotSealedAuction(orderId);
         if (block.timestamp >= bidEnd) revert I.BiddingClosed(orderId, bidEnd);
         if (commitment == bytes32(0)) revert I.InvalidReveal(orderId, provider);
-        _screen(orderId, o, provider, _providers[provider], requiredAttributes);
+        _screen(orderId, o.requirementsTag, o.minReputation, provider, _providers[provider], requiredAttributes);
         CommitState storage c = _commits[orderId][provider];
         if (c.commitment != bytes32(0)) revert I.AlreadyCommitted(orderId, provider);
         uint8 commits = sa.commits;

@@ -41,26 +41,28 @@ abstract contract MarketStorage is EIP712, Ownable2Step, ReentrancyGuardTransien
     IERC20 public immutable token;
 
     /// @dev One order and, once settled, its lease (`leaseId == orderId`). Three slots:
-    ///  slot 0: tenant | status | startDeadline | bidEnd | duration  (read by every call)
-    ///  slot 1: bestProvider | bestPrice                             (the whole auction state: one SSTORE per bid)
-    ///  slot 2: escrow | paidOut | requirementsTag | minReputation    (money, bid screening)
+    ///  slot 0: status | startDeadline | bidEnd | duration | escrow | requirementsTag | minReputation
+    ///          (read by every call; everything `placeBid` screens a bid with)
+    ///  slot 1: bestProvider | bestPrice   (the whole auction state: one SSTORE per bid)
+    ///  slot 2: tenant | paidOut           (parties and payouts; `placeBid` never reads it)
+    /// A bid thus reads two order slots.
     /// `bidEnd` is the end of the bid window while Open and becomes the settlement time on settlement. An open
     /// auction's `bestPrice` starts at `maxPricePerHour + 1` with no provider, so "at or below the max and
     /// strictly below the best" is one comparison; a sealed auction's stays 0 until reveals, so `placeBid`
     /// refuses it in its revert branch at no cost to open auctions. `paidOut` is what `withdraw` paid (gross);
     /// SLA refunds out of earnings are `LeaseState.refunded`.
     struct OrderState {
-        address tenant;
         IComputeMarket.OrderStatus status;
         uint16 startDeadline;
         uint40 bidEnd;
         uint32 duration;
-        address bestProvider;
-        uint96 bestPrice;
         uint96 escrow;
-        uint96 paidOut;
         uint56 requirementsTag;
         uint8 minReputation;
+        address bestProvider;
+        uint96 bestPrice;
+        address tenant;
+        uint96 paidOut;
     }
 
     /// @dev Per-lease slot written at settlement: the fee snapshot, the attested start (0: not yet; nothing
@@ -236,27 +238,46 @@ abstract contract MarketStorage is EIP712, Ownable2Step, ReentrancyGuardTransien
     }
 
     /// @dev `min(price * duration / 3600 * bondBps / 10000, bondCap)`.
+    /// Callers pass a uint96 price and a uint32 duration, so the products stay below 2^142: unchecked.
     function _bondRequired(uint256 pricePerHour, uint256 duration) internal view returns (uint256) {
-        uint256 lock = pricePerHour * duration / SECONDS_PER_HOUR * _bondBps / BPS;
-        return lock < _bondCap ? lock : _bondCap;
+        uint256 lock;
+        unchecked {
+            lock = pricePerHour * duration / SECONDS_PER_HOUR * _bondBps / BPS;
+        }
+        uint256 cap = _bondCap;
+        return lock < cap ? lock : cap;
     }
 
-    /// @dev Locks `amount` of `provider`'s free bond or reverts `InsufficientBond`.
+    /// @dev Locks `amount` of `provider`'s free bond or reverts `InsufficientBond`. Bond slot 0 is read and
+    /// written as one word (`active` low 96 bits, `locked` the next 96): one SLOAD, one SSTORE.
     function _lock(address provider, uint256 amount) internal {
         Bond storage b = _bonds[provider];
-        (uint256 active, uint256 locked) = (b.active, b.locked);
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(b.slot)
+        }
+        (uint256 active, uint256 locked) = (uint96(word), uint96(word >> 96));
         uint256 free = active > locked ? active - locked : 0;
         if (amount > free) revert IComputeMarket.InsufficientBond(provider, amount, free);
-        // forge-lint: disable-next-line(unsafe-typecast) — locked + amount <= active, a uint96
-        b.locked = uint96(locked + amount);
+        _setLocked(b, word, locked + amount); // <= active, a uint96
     }
 
     /// @dev Releases up to `amount` of `provider`'s lock (saturating: slashes may have eaten into it).
     function _release(address provider, uint256 amount) internal {
         Bond storage b = _bonds[provider];
-        uint256 locked = b.locked;
-        // forge-lint: disable-next-line(unsafe-typecast) — at most `locked`, a uint96
-        b.locked = uint96(locked > amount ? locked - amount : 0);
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(b.slot)
+        }
+        uint256 locked = uint96(word >> 96);
+        _setLocked(b, word, locked > amount ? locked - amount : 0);
+    }
+
+    /// @dev Writes `locked` (a uint96 by the callers' checks) into bond slot 0 `word`, keeping its other bits.
+    function _setLocked(Bond storage b, uint256 word, uint256 locked) private {
+        assembly ("memory-safe") {
+            sstore(b.slot, or(and(word, not(shl(96, 0xffffffffffffffffffffffff))), shl(96, locked)))
+        }
     }
 
     /// @dev Takes up to `amount` from `provider`'s active bond and returns what was taken (the caller pays it
@@ -271,16 +292,17 @@ abstract contract MarketStorage is EIP712, Ownable2Step, ReentrancyGuardTransien
 
     /// @dev The bidder checks `placeBid` shares with `commitBid` (in the extension): registered, sent by the
     /// provider or its operator, reputation at least the order's minimum, required attributes held.
+    /// `tag` and `minReputation` are the order's (slot 0, already loaded by the caller).
     function _screen(
         uint256 orderId,
-        OrderState storage o,
+        uint56 tag,
+        uint8 minReputation,
         address provider,
         IComputeMarket.ProviderInfo memory p,
         bytes32[] calldata requiredAttributes
     ) internal view {
         if (!p.registered) revert IComputeMarket.ProviderNotRegistered(provider);
         if (msg.sender != provider && msg.sender != p.operator) revert IComputeMarket.NotProviderOrOperator(msg.sender, provider);
-        (uint56 tag, uint8 minReputation) = (o.requirementsTag, o.minReputation);
         if (p.reputation < minReputation) revert IComputeMarket.ReputationTooLow(provider, p.reputation, minReputation);
         if (tag != 0 || requiredAttributes.length != 0) {
             // Bounded: a matching tag implies the list is the order's, which has at most 8 entries.
