@@ -1,7 +1,9 @@
+import type { Page } from "@playwright/test";
 import { type Address, parseAbiItem } from "viem";
+import { devRoles } from "../lib/chain/dev-accounts";
 import { computeMarketAbi } from "../lib/chain/generated/contracts";
 import { formatTokenAmount } from "../lib/market/price-order";
-import { expect, test } from "./fixtures";
+import { expect, type TestWallet, test } from "./fixtures";
 import {
   acceptBestBid,
   createOrder,
@@ -25,7 +27,16 @@ import {
 const ACTIVE = 4;
 const CLOSED = 5;
 
-const TENANT = marketClients("http://unused").account.address;
+// The tenant is the test wallet's account 1, so the pages can be read signed in as it.
+const tenantKey = devRoles.e2e[1].privateKey;
+const TENANT = devRoles.e2e[1].address;
+
+async function signInAsTenant(page: Page, wallet: TestWallet, path: string): Promise<void> {
+  await wallet.use(1);
+  await page.goto(path);
+  await wallet.connect();
+  await page.getByTestId("sign-in").click();
+}
 
 async function waitFor<T>(what: string, read: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -52,6 +63,7 @@ test.describe("market integrity", () => {
 
   test("a provider that never deploys is slashed and the tenant refunded in full", async ({
     page,
+    wallet,
     stack,
   }) => {
     const chain = { rpcUrl: stack.rpcUrl, marketAddress: stack.marketAddress };
@@ -59,6 +71,7 @@ test.describe("market integrity", () => {
     const orderId = await createOrder({
       ...chain,
       tokenAddress: stack.tokenAddress,
+      tenantKey,
       region: "us-east-2",
       cpuMillis: 500,
       memoryMiB: 512,
@@ -86,7 +99,7 @@ test.describe("market integrity", () => {
       const bondBefore = await readBond(stack.rpcUrl, stack.marketAddress, provider);
       expect(bondBefore.locked).toBeGreaterThan(0n); // the bid locked part of the bond
 
-      await acceptBestBid({ ...chain, orderId });
+      await acceptBestBid({ ...chain, orderId, tenantKey });
       const started = await getLeaseInfo({ ...chain, leaseId: orderId });
       expect(started.status).toBe(ACTIVE);
       expect(started.attestedAt).toBe(0);
@@ -121,7 +134,7 @@ test.describe("market integrity", () => {
       expect(bondBefore.total - bondAfter.total).toBe(slashed);
 
       // The tenant's lease page says so.
-      await page.goto(`/leases/${orderId}`);
+      await signInAsTenant(page, wallet, `/leases/${orderId}`);
       const notice = page.getByTestId("unstarted");
       await expect(notice).toBeVisible({ timeout: 30_000 });
       await expect(notice).toContainText(/never started/i);
@@ -132,17 +145,18 @@ test.describe("market integrity", () => {
     }
   });
 
-  test("injected downtime shows uptime below 100 % and an SLA refund", async ({ page, stack }) => {
+  test("injected downtime shows uptime below 100 % and an SLA refund", async ({ page, wallet, stack }) => {
     const chain = { rpcUrl: stack.rpcUrl, marketAddress: stack.marketAddress };
     const orderId = await createOrder({
       ...chain,
       tokenAddress: stack.tokenAddress,
+      tenantKey,
       region: "eu-central-1",
       cpuMillis: 500,
       memoryMiB: 512,
       storageMiB: 512,
     });
-    await acceptBestBid({ ...chain, orderId });
+    await acceptBestBid({ ...chain, orderId, tenantKey });
     const attested = await waitFor(
       "the deployer's start attestation",
       async () => {
@@ -167,7 +181,7 @@ test.describe("market integrity", () => {
     // Refunded per second of downtime at the lease's price (rounded down).
     expect(refunded.refunded).toBe((refunded.pricePerHour * BigInt(refunded.downtimeSeconds)) / 3600n);
 
-    await page.goto(`/leases/${orderId}`);
+    await signInAsTenant(page, wallet, `/leases/${orderId}`);
     const uptime = page.getByTestId("uptime");
     await expect(uptime).toHaveText(/^\d{1,3}(\.\d)?\s?%$/, { timeout: 30_000 });
     expect(Number.parseFloat((await uptime.textContent()) ?? "100")).toBeLessThan(100);
@@ -194,7 +208,9 @@ test.describe("market integrity", () => {
     await row.getByTestId("bid-provider-link").click();
     await expect(page).toHaveURL(/\/providers\/0x[0-9a-fA-F]{40}$/);
     await expect(page.getByTestId("reputation-score")).toHaveText(/\d{1,3}/);
-    await expect(page.getByTestId("reputation-parts")).toBeVisible();
+    // Every part the score is made of, each explained: uptime, on-time starts, early ends, SLA refunds,
+    // time to Running.
+    await expect(page.locator('[data-testid^="reputation-part-"]')).toHaveCount(5);
   });
 
   test("a sealed-bid order settles at the second price", async ({ page, stack }) => {
