@@ -121,7 +121,8 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
       <SettlementNote order={order} secondsLeft={settleSecondsLeft} />
       {order.start && <StartWaitNote status="active" start={order.start} clock={order.clock} />}
 
-      <div className="grid gap-6 lg:grid-cols-3">
+      {/* grid-cols-1 (minmax(0, 1fr)): a wide bids table scrolls in its card instead of widening a phone's page */}
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         {sealed ? (
           <SealedAuctionPanel className="lg:col-span-2" order={order} />
         ) : (
@@ -148,7 +149,7 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
                       <td>
                         <Link
                           href={`/providers/${b.provider}`}
-                          className="text-brand-700 hover:underline dark:text-brand-400"
+                          className="text-brand-700 underline underline-offset-2 dark:text-brand-400"
                           data-testid="bid-provider-link"
                         >
                           {b.providerName ?? "Provider"}
