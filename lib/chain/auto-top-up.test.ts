@@ -9,14 +9,18 @@ import {
   maxUint256,
   type PublicClient,
 } from "viem";
+
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AutoTopUpState, autoTopUpDecision, readAutoTopUpState, runAutoTopUp } from "./auto-top-up";
-import { type DeployedMarket, deployMarket } from "./deploy-market";
+import { type DeployedMarket, deployMarket, devIntegrityParams } from "./deploy-market";
 import { devRoles } from "./dev-accounts";
 import { computeMarketAbi, mockStablecoinAbi } from "./generated/contracts";
 import { attributeId, type Order, toBytes32Text } from "./order-types";
 import { type AnvilInstance, startAnvil } from "./start-anvil";
+
+/** Bonds off (bondBps 0): these tests predate issue 13 and exercise other rules. */
+const noBondParams = { ...devIntegrityParams, bondBps: 0 };
 
 const USD = 1_000_000n;
 const HOUR = 3600;
@@ -73,7 +77,11 @@ describe("runAutoTopUp against the deployed contract", () => {
 
   beforeAll(async () => {
     anvil = await startAnvil();
-    deployed = await deployMarket({ rpcUrl: anvil.rpcUrl, deployerPrivateKey: devRoles.deployer.privateKey });
+    deployed = await deployMarket({
+      integrity: noBondParams,
+      rpcUrl: anvil.rpcUrl,
+      deployerPrivateKey: devRoles.deployer.privateKey,
+    });
     pub = createPublicClient({ transport: http(anvil.rpcUrl) }) as PublicClient;
   });
   afterAll(async () => {

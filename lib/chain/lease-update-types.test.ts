@@ -8,9 +8,10 @@ import {
   maxUint256,
   type PublicClient,
 } from "viem";
+
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DeployedMarket, deployMarket } from "./deploy-market";
+import { type DeployedMarket, deployMarket, devIntegrityParams } from "./deploy-market";
 import { devRoles } from "./dev-accounts";
 import { computeMarketAbi, mockStablecoinAbi } from "./generated/contracts";
 import {
@@ -22,6 +23,9 @@ import {
 } from "./lease-update-types";
 import { attributeId, type Order, toBytes32Text } from "./order-types";
 import { type AnvilInstance, startAnvil } from "./start-anvil";
+
+/** Bonds off (bondBps 0): these tests predate issue 13 and exercise other rules. */
+const noBondParams = { ...devIntegrityParams, bondBps: 0 };
 
 const USD = 1_000_000n;
 
@@ -47,7 +51,11 @@ describe("lease-update-types against the deployed contract", () => {
 
   beforeAll(async () => {
     anvil = await startAnvil();
-    deployed = await deployMarket({ rpcUrl: anvil.rpcUrl, deployerPrivateKey: devRoles.deployer.privateKey });
+    deployed = await deployMarket({
+      integrity: noBondParams,
+      rpcUrl: anvil.rpcUrl,
+      deployerPrivateKey: devRoles.deployer.privateKey,
+    });
     pub = createPublicClient({ transport: http(anvil.rpcUrl) }) as PublicClient;
   });
   afterAll(async () => {

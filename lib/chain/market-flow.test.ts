@@ -14,14 +14,18 @@ import {
   type PublicClient,
   parseEventLogs,
 } from "viem";
+
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LeaseTerms, leaseMoneyAt } from "@/lib/lease/lease-money-at";
-import { type DeployedMarket, deployMarket } from "./deploy-market";
+import { type DeployedMarket, deployMarket, devIntegrityParams } from "./deploy-market";
 import { devRoles } from "./dev-accounts";
 import { computeMarketAbi, mockStablecoinAbi } from "./generated/contracts";
 import { attributeId, hashOrder, type Order, orderTypedData, toBytes32Text } from "./order-types";
 import { type AnvilInstance, startAnvil } from "./start-anvil";
+
+/** Bonds off (bondBps 0): these tests predate issue 13 and exercise other rules. */
+const noBondParams = { ...devIntegrityParams, bondBps: 0 };
 
 const USD = 1_000_000n;
 const HOUR = 3600;
@@ -112,6 +116,7 @@ describe("ComputeMarket on anvil", () => {
   beforeAll(async () => {
     anvil = await startAnvil();
     deployed = await deployMarket({
+      integrity: noBondParams,
       rpcUrl: anvil.rpcUrl,
       deployerPrivateKey: devRoles.deployer.privateKey,
       feeBps: 100,

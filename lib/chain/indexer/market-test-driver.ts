@@ -2,6 +2,7 @@
 // dev-account wallets, funding, and one short helper per market call (each waits for its receipt and fails
 // on a revert). Not a test file itself; it is the "test-data builder" the tests share.
 import "server-only";
+
 import {
   type Address,
   createPublicClient,
@@ -14,11 +15,14 @@ import {
   type TransactionReceipt,
 } from "viem";
 import { type LocalAccount, privateKeyToAccount } from "viem/accounts";
-import { deployMarket } from "@/lib/chain/deploy-market";
+import { deployMarket, devIntegrityParams } from "@/lib/chain/deploy-market";
 import { devAccounts, devRoles } from "@/lib/chain/dev-accounts";
 import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contracts";
 import { leaseUpdateTypedData } from "@/lib/chain/lease-update-types";
 import { type Order, orderTypedData, toBytes32Text } from "@/lib/chain/order-types";
+
+/** Bonds off (bondBps 0): these tests predate issue 13 and exercise other rules. */
+const noBondParams = { ...devIntegrityParams, bondBps: 0 };
 
 export const USD = 1_000_000n;
 
@@ -29,6 +33,7 @@ export async function createMarketDriver(opts: { rpcUrl: string; feeBps?: number
   const pub = createPublicClient({ transport, pollingInterval: 50 }) as PublicClient;
   const test = createTestClient({ transport, mode: "anvil" });
   const deployed = await deployMarket({
+    integrity: noBondParams,
     rpcUrl: opts.rpcUrl,
     deployerPrivateKey: devRoles.deployer.privateKey,
     feeBps: opts.feeBps ?? 0,
