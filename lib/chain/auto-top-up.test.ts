@@ -19,8 +19,6 @@ import { computeMarketAbi, mockStablecoinAbi } from "./generated/contracts";
 import { attributeId, type Order, toBytes32Text } from "./order-types";
 import { type AnvilInstance, startAnvil } from "./start-anvil";
 
-/** Bonds off (bondBps 0): these tests predate issue 13 and exercise other rules. */
-const noBondParams = { ...devIntegrityParams, bondBps: 0 };
 
 const USD = 1_000_000n;
 const HOUR = 3600;
@@ -78,7 +76,8 @@ describe("runAutoTopUp against the deployed contract", () => {
   beforeAll(async () => {
     anvil = await startAnvil();
     deployed = await deployMarket({
-      integrity: noBondParams,
+      integrity: devIntegrityParams,
+      deployer: devRoles.attester.address,
       rpcUrl: anvil.rpcUrl,
       deployerPrivateKey: devRoles.deployer.privateKey,
     });
@@ -116,6 +115,12 @@ describe("runAutoTopUp against the deployed contract", () => {
         args: [provider.account.address, toBytes32Text("eu-west"), [], []],
       }),
     );
+    // A bid locks part of the provider's bond.
+    await mined(provider.writeContract({ ...token, functionName: "faucet", args: [100n * USD] }));
+    await mined(
+      provider.writeContract({ ...token, functionName: "approve", args: [deployed.marketAddress, maxUint256] }),
+    );
+    await mined(provider.writeContract({ ...market, functionName: "depositBond", args: [100n * USD] }));
     const order: Order = {
       tenant: tenant.account.address,
       specHash: toBytes32Text("v1"),
@@ -145,6 +150,10 @@ describe("runAutoTopUp against the deployed contract", () => {
       }),
     );
     await mined(tenant.writeContract({ ...market, functionName: "acceptBid", args: [1n] }));
+    // The runway shrinks only from the deployer's attested start (its key needs gas on anvil).
+    const attester = wallet(devRoles.attester.privateKey);
+    await test.setBalance({ address: attester.account.address, value: 10n ** 20n });
+    await mined(attester.writeContract({ ...market, functionName: "attestStart", args: [1n, order.specHash] }));
     await mined(
       tenant.writeContract({
         ...market,

@@ -24,8 +24,6 @@ import { computeMarketAbi, mockStablecoinAbi } from "./generated/contracts";
 import { attributeId, hashOrder, type Order, orderTypedData, toBytes32Text } from "./order-types";
 import { type AnvilInstance, startAnvil } from "./start-anvil";
 
-/** Bonds off (bondBps 0): these tests predate issue 13 and exercise other rules. */
-const noBondParams = { ...devIntegrityParams, bondBps: 0 };
 
 const USD = 1_000_000n;
 const HOUR = 3600;
@@ -57,6 +55,16 @@ describe("ComputeMarket on anvil", () => {
   let provider1: ReturnType<typeof wallet>;
   let provider2: ReturnType<typeof wallet>;
   let stranger: ReturnType<typeof wallet>;
+  let attester: ReturnType<typeof wallet>;
+  /** The deployer role attests the lease's start: from then on it accrues. */
+  const attestStart = (id: bigint) =>
+    mined(
+      attester.writeContract({
+        ...market(),
+        functionName: "attestStart",
+        args: [id, toBytes32Text(`manifest-${id}`)],
+      }),
+    );
   const region = attributeId("region", "eu-west");
   let nonce = 0n;
 
@@ -116,7 +124,8 @@ describe("ComputeMarket on anvil", () => {
   beforeAll(async () => {
     anvil = await startAnvil();
     deployed = await deployMarket({
-      integrity: noBondParams,
+      integrity: devIntegrityParams,
+      deployer: devRoles.attester.address,
       rpcUrl: anvil.rpcUrl,
       deployerPrivateKey: devRoles.deployer.privateKey,
       feeBps: 100,
@@ -127,6 +136,9 @@ describe("ComputeMarket on anvil", () => {
     tenantB = wallet(devRoles.tenants[1].privateKey);
     relayer = wallet(devRoles.e2e[0].privateKey);
     stranger = wallet(devRoles.e2e[1].privateKey);
+    attester = wallet(devRoles.attester.privateKey);
+    // Anvil funds only mnemonic indexes 0–9: the attesting deployer key needs gas.
+    await test.setBalance({ address: attester.account.address, value: 10n ** 20n });
     operator = wallet(devRoles.bidEngineOperator.privateKey);
     provider1 = wallet(devRoles.providers[0].privateKey);
     provider2 = wallet(devRoles.providers[1].privateKey);
@@ -150,6 +162,12 @@ describe("ComputeMarket on anvil", () => {
           args: [operator.account.address, toBytes32Text("eu-west"), [], []],
         }),
       );
+      // A bid locks part of the provider's bond: deposit one.
+      await mined(p.writeContract({ ...token(), functionName: "faucet", args: [2_000n * USD] }));
+      await mined(
+        p.writeContract({ ...token(), functionName: "approve", args: [deployed.marketAddress, maxUint256] }),
+      );
+      await mined(p.writeContract({ ...market(), functionName: "depositBond", args: [2_000n * USD] }));
     }
     const info = await pub.readContract({
       ...market(),
@@ -244,6 +262,7 @@ describe("ComputeMarket on anvil", () => {
 
     await mined(tenantA.writeContract({ ...market(), functionName: "acceptBid", args: [leaseA] }));
     expect((await lease(leaseA)).status).toBe(4); // Active
+    await attestStart(leaseA);
   });
 
   it("settles the relayed order after its window (anyone may settle)", async () => {
@@ -259,6 +278,7 @@ describe("ComputeMarket on anvil", () => {
     ).toBe("BiddingOpen");
     await advance(601);
     await mined(stranger.writeContract({ ...market(), functionName: "settle", args: [leaseB] }));
+    await attestStart(leaseB);
     const l = await lease(leaseB);
     expect(l.provider).toBe(provider1.account.address);
     expect(l.pricePerHour).toBe(USD);
@@ -346,13 +366,21 @@ describe("ComputeMarket on anvil", () => {
     expect((await pub.readContract({ ...market(), functionName: "getOrder", args: [id] })).status).toBe(3); // Expired
   });
 
-  it("keeps only unclaimed fees once every lease is closed, and pays them to the treasury", async () => {
+  it("keeps only unclaimed fees and the providers' bonds once every lease is closed, and pays the fees to the treasury", async () => {
     const fees = await pub.readContract({ ...market(), functionName: "feesAccrued" });
-    expect(await balance(deployed.marketAddress)).toBe(fees);
+    let bonds = 0n;
+    for (const p of [provider1, provider2]) {
+      const bond = await pub.readContract({ ...market(), functionName: "getBond", args: [p.account.address] });
+      // Every lease is closed: nothing stays locked, and nothing was slashed.
+      expect(bond.locked).toBe(0n);
+      expect(bond.total).toBe(2_000n * USD);
+      bonds += bond.total;
+    }
+    expect(await balance(deployed.marketAddress)).toBe(fees + bonds);
     const treasury = devRoles.deployer.address;
     const before = await balance(treasury);
     await mined(stranger.writeContract({ ...market(), functionName: "claimFees" }));
     expect(await balance(treasury)).toBe(before + fees);
-    expect(await balance(deployed.marketAddress)).toBe(0n);
+    expect(await balance(deployed.marketAddress)).toBe(bonds);
   });
 });

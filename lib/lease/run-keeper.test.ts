@@ -75,8 +75,10 @@ describe("keeper", () => {
     await m.bid(operator, order, provider!, USD);
     await sync();
     await new Promise((r) => setTimeout(r, 4500));
-    expect(await runKeeperTick({ db: h.db, chain: keeperChain() })).toEqual({ settled: 1, closed: 0, toppedUp: 0, failed: 0 });
+    expect(await runKeeperTick({ db: h.db, chain: keeperChain() })).toEqual({ settled: 1, closed: 0, toppedUp: 0, failed: 0, cancelledUnstarted: 0, forfeited: 0 });
     expect(await orderStatus(order)).toBe("active");
+    // The deployer attests the start, so later ticks neither cancel it as unstarted nor find it over.
+    await m.attestStart(order);
   });
 
   it("settles an order past its window with nobody calling settle, and expires one without a bid", async () => {
@@ -91,13 +93,16 @@ describe("keeper", () => {
       closed: 0,
       toppedUp: 0,
       failed: 0,
+      cancelledUnstarted: 0,
+      forfeited: 0,
     });
     expect(await actions()).toEqual([]);
 
     await m.advance(61);
     const r = await runKeeperTick({ db: h.db, chain: keeperChain() });
-    expect(r).toEqual({ settled: 2, closed: 0, toppedUp: 0, failed: 0 });
+    expect(r).toEqual({ settled: 2, closed: 0, toppedUp: 0, failed: 0, cancelledUnstarted: 0, forfeited: 0 });
     expect(await orderStatus(withBid)).toBe("active");
+    await m.attestStart(withBid);
     expect(await orderStatus(noBid)).toBe("expired");
 
     const rows = await actions();
@@ -135,13 +140,16 @@ describe("keeper", () => {
     await m.advance(31);
     await sync();
     expect((await runKeeperTick({ db: h.db, chain: keeperChain() })).settled).toBe(2);
+    // Leases accrue (and run out of escrow) only from their attested start.
+    await m.attestStart(short);
+    await m.attestStart(long);
     await sync();
 
     await m.advance(1800);
     expect((await runKeeperTick({ db: h.db, chain: keeperChain() })).closed).toBe(0);
     await m.advance(1801);
     const r = await runKeeperTick({ db: h.db, chain: keeperChain() });
-    expect(r).toEqual({ settled: 0, closed: 1, toppedUp: 0, failed: 0 });
+    expect(r).toEqual({ settled: 0, closed: 1, toppedUp: 0, failed: 0, cancelledUnstarted: 0, forfeited: 0 });
     expect((await keeperChain().getLease(short)).status).toBe("closed");
     expect((await keeperChain().getLease(long)).status).toBe("active");
     const [closed] = await h.db.select().from(keeperActions).where(eq(keeperActions.kind, "close"));
@@ -175,6 +183,7 @@ describe("keeper", () => {
     await runKeeperTick({ db: h.db, chain: keeperChain() });
     expect(await keeperNonce()).toBe(before + 1);
     expect(await actions()).toMatchObject([{ targetId: id.toString(), result: "done", attempts: 1 }]);
+    await m.attestStart(id);
   });
 
   it("leaves an order someone else settled first, and closes its claim of a failed attempt as skipped", async () => {
@@ -187,12 +196,15 @@ describe("keeper", () => {
       .insert(keeperActions)
       .values({ kind: "settle", targetId: id.toString(), result: "failed", detail: "x" });
     await m.settle(other, id);
+    await m.attestStart(id);
     const before = await keeperNonce();
     expect(await runKeeperTick({ db: h.db, chain: keeperChain() })).toEqual({
       settled: 0,
       closed: 0,
       toppedUp: 0,
       failed: 0,
+      cancelledUnstarted: 0,
+      forfeited: 0,
     });
     expect(await keeperNonce()).toBe(before);
     expect(await actions()).toMatchObject([{ result: "skipped", detail: "already active on-chain" }]);
@@ -250,6 +262,8 @@ describe("keeper auto top-up", () => {
     await m.advance(31);
     await sync();
     expect((await runKeeperTick({ db: h.db, chain: keeperChain() })).settled).toBe(1);
+    // The runway shrinks only from the attested start.
+    await m.attestStart(id);
     await m.setAutoTopUp(tenant, id, rule.amount, rule.cap, rule.minRunwaySeconds);
     await sync();
     return id;

@@ -339,6 +339,23 @@ describe("applyMarketEvent: market integrity", () => {
       at,
       rows,
     );
+    // The contract's LeaseClosed in the same transaction pays the escrow back (counted once).
+    applyMarketEvent(
+      state,
+      ev({
+        name: "LeaseClosed",
+        args: {
+          leaseId: 7n,
+          closedBy: "0x0000000000000000000000000000000000000001",
+          reason: `0x${Buffer.from("unstarted").toString("hex").padEnd(64, "0")}`,
+          providerAmount: 0n,
+          fee: 0n,
+          tenantRefund: 100n,
+        },
+      }),
+      at,
+      rows,
+    );
     expect(state.leases.get("7")).toMatchObject({
       status: "closed",
       closeReason: "unstarted",

@@ -332,17 +332,9 @@ export function applyMarketEvent(
         unstartedRefund: refund.toString(),
         unstartedSlash: slashed.toString(),
       });
-      // The slash reaches the tenant as its own BondSlashed (a "slash" payment); this is the escrow back.
-      if (refund > 0n) {
-        rows?.payments.push({
-          kind: "refund",
-          orderId: id,
-          leaseId: id,
-          account: lease.tenant,
-          amount: refund.toString(),
-          ...where,
-        });
-      }
+      // The escrow back is paid by the LeaseClosed("unstarted", tenantRefund = escrow) the contract emits
+      // in the same transaction (one "refund" payment there, not a second one here); the slash reaches the
+      // tenant as its own BondSlashed (a "slash" payment).
       return;
     }
     case "DowntimeRefunded": {

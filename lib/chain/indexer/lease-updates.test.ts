@@ -74,6 +74,7 @@ beforeAll(async () => {
   lease = await m.createOrder(await m.makeOrder(t0!, { maxPricePerHour: USD, deposit: 10n * USD }));
   await m.bid(p0!, lease, p0!, USD);
   await m.accept(t0!, lease);
+  await m.attestStart(lease);
 });
 
 afterAll(async () => {

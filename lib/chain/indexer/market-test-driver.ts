@@ -21,10 +21,10 @@ import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contr
 import { leaseUpdateTypedData } from "@/lib/chain/lease-update-types";
 import { type Order, orderTypedData, toBytes32Text } from "@/lib/chain/order-types";
 
-/** Bonds off (bondBps 0): these tests predate issue 13 and exercise other rules. */
-const noBondParams = { ...devIntegrityParams, bondBps: 0 };
-
 export const USD = 1_000_000n;
+
+/** What `register` deposits as the provider's bond unless told otherwise: five leases at the dev bond cap. */
+export const DEFAULT_BOND = 5n * devIntegrityParams.bondCap;
 
 export type MarketDriver = Awaited<ReturnType<typeof createMarketDriver>>;
 
@@ -33,14 +33,17 @@ export async function createMarketDriver(opts: { rpcUrl: string; feeBps?: number
   const pub = createPublicClient({ transport, pollingInterval: 50 }) as PublicClient;
   const test = createTestClient({ transport, mode: "anvil" });
   const deployed = await deployMarket({
-    integrity: noBondParams,
+    integrity: devIntegrityParams,
+    deployer: devRoles.attester.address,
     rpcUrl: opts.rpcUrl,
     deployerPrivateKey: devRoles.deployer.privateKey,
     feeBps: opts.feeBps ?? 0,
   });
   const { marketAddress: market, tokenAddress: token, chainId } = deployed;
+  // Anvil funds only mnemonic indexes 0–9: the attesting deployer key needs gas of its own.
+  await test.setBalance({ address: devRoles.attester.address, value: 10n ** 20n });
   const wallets = new Map(
-    devAccounts.map((a) => [
+    [...devAccounts, devRoles.attester].map((a) => [
       a.address.toLowerCase(),
       createWalletClient({ account: privateKeyToAccount(a.privateKey), transport }),
     ]),
@@ -97,11 +100,18 @@ export async function createMarketDriver(opts: { rpcUrl: string; feeBps?: number
         }),
       );
     },
-    register(
+    /** Registers, then funds and deposits `bond` (DEFAULT_BOND; 0 for none) so the provider can bid. */
+    async register(
       provider: Address,
-      o: { operator?: Address; region?: string; gpus?: string[]; attributes?: [string, string][] } = {},
+      o: {
+        operator?: Address;
+        region?: string;
+        gpus?: string[];
+        attributes?: [string, string][];
+        bond?: bigint;
+      } = {},
     ) {
-      return call(provider, "registerProvider", [
+      const receipt = await call(provider, "registerProvider", [
         o.operator ?? "0x0000000000000000000000000000000000000000",
         o.region ? toBytes32Text(o.region) : `0x${"0".repeat(64)}`,
         (o.gpus ?? []).map(toBytes32Text),
@@ -110,7 +120,34 @@ export async function createMarketDriver(opts: { rpcUrl: string; feeBps?: number
           value: toBytes32Text(value),
         })),
       ]);
+      const bond = o.bond ?? DEFAULT_BOND;
+      if (bond > 0n) await driver.depositBond(provider, bond);
+      return receipt;
     },
+    async depositBond(provider: Address, amount: bigint) {
+      await driver.fund(provider, amount);
+      return call(provider, "depositBond", [amount]);
+    },
+    getBond: (provider: Address) =>
+      pub.readContract({ address: market, abi: computeMarketAbi, functionName: "getBond", args: [provider] }),
+    /** The deployer role attests the lease's start (specHash: its current spec, else a placeholder). */
+    async attestStart(leaseId: bigint, specHash?: Hex) {
+      const [current] = await pub.readContract({
+        address: market,
+        abi: computeMarketAbi,
+        functionName: "getLeaseSpec",
+        args: [leaseId],
+      });
+      const hash = specHash ?? (BigInt(current) === 0n ? toBytes32Text(`started-${leaseId}`) : current);
+      return call(devRoles.attester.address, "attestStart", [leaseId, hash]);
+    },
+    attestDowntime: (leaseIds: bigint[], seconds: number[]) =>
+      call(devRoles.attester.address, "attestDowntime", [leaseIds, seconds]),
+    cancelUnstarted: (from: Address, leaseId: bigint) => call(from, "cancelUnstarted", [leaseId]),
+    commitBid: (from: Address, orderId: bigint, provider: Address, commitment: Hex, required: readonly Hex[] = []) =>
+      call(from, "commitBid", [orderId, provider, commitment, required]),
+    revealBid: (from: Address, orderId: bigint, provider: Address, price: bigint, salt: Hex) =>
+      call(from, "revealBid", [orderId, provider, price, salt]),
     update(provider: Address, o: { region?: string; gpus?: string[]; attributes?: [string, string][] }) {
       return call(provider, "updateProvider", [
         o.region ? toBytes32Text(o.region) : `0x${"0".repeat(64)}`,

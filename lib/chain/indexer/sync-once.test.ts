@@ -17,14 +17,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DbHandle, openDb } from "@/db/client";
 import {
   bids,
+  bondEvents,
   chainEvents,
+  downtimeRefunds,
   indexedBlocks,
   indexerCursor,
   leases,
   meta,
   orders,
   payments,
+  providerBondSnapshots,
   providers,
+  reputationAttestations,
+  sealedBids,
 } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
 import { devRoles } from "@/lib/chain/dev-accounts";
@@ -83,6 +88,7 @@ async function runFlows() {
   ids.b = await m.relayOrder(await m.makeOrder(t1!, { requiredAttributes: [eu], deposit: USD }), relayer);
   await m.bid(operator, ids.b, p0!, USD, [eu]);
   await m.accept(t1!, ids.b);
+  await m.attestStart(ids.b);
   // C: cancelled; D: expires without a bid; E: stays open with a bid.
   ids.c = await m.createOrder(await m.makeOrder(t0!));
   await m.bid(p1!, ids.c, p1!, USD);
@@ -93,6 +99,7 @@ async function runFlows() {
 
   await m.advance(601);
   await m.settle(relayer, ids.a);
+  await m.attestStart(ids.a);
   await m.settle(relayer, ids.d);
   await m.advance(3600);
   await m.withdraw(relayer, ids.a);
@@ -117,6 +124,11 @@ const counts = async (db: DbHandle["db"]) => {
 
 async function wipe(db: DbHandle["db"]) {
   for (const t of [
+    bondEvents,
+    providerBondSnapshots,
+    downtimeRefunds,
+    reputationAttestations,
+    sealedBids,
     chainEvents,
     bids,
     payments,
@@ -316,6 +328,8 @@ describe("syncOnce on anvil", () => {
       const client: IndexerClient = {
         getBlock: m.pub.getBlock,
         getBlockNumber: m.pub.getBlockNumber,
+        // Bond snapshots are read from the contract at each batch's last block.
+        readContract: m.pub.readContract,
         getLogs: ((args: { fromBlock: bigint; toBlock: bigint }) => {
           if (args.toBlock - args.fromBlock >= 8n) {
             refused++;
