@@ -10,7 +10,6 @@ import {
   getLeaseInfo,
   getOrderInfo,
   marketClients,
-  tokenBalance,
 } from "./helpers/create-order";
 import {
   injectClusterDowntime,
@@ -46,6 +45,36 @@ async function waitFor<T>(what: string, read: () => Promise<T | undefined>, time
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
+}
+
+/** The tenant ends what a test bought, so later specs find the market's capacity as it was. */
+async function endAsTenant(
+  stack: { rpcUrl: string; marketAddress: Address },
+  id: bigint,
+  key?: `0x${string}`,
+): Promise<void> {
+  const { publicClient, wallet } = marketClients(stack.rpcUrl, key);
+  const status = (await getOrderInfo({ ...stack, orderId: id })).status;
+  let hash: `0x${string}`;
+  if (status === 1)
+    hash = await wallet.writeContract({
+      chain: null,
+      address: stack.marketAddress,
+      abi: computeMarketAbi,
+      functionName: "cancelOrder",
+      args: [id],
+    });
+  else if (status === ACTIVE)
+    hash = await wallet.writeContract({
+      chain: null,
+      address: stack.marketAddress,
+      abi: computeMarketAbi,
+      functionName: "closeLease",
+      args: [id, `0x${"00".repeat(32)}`],
+    });
+  else return;
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`ending order ${id} reverted`);
 }
 
 async function readBond(rpcUrl: string, marketAddress: Address, provider: Address) {
@@ -192,6 +221,7 @@ test.describe("market integrity", () => {
     expect(Number.parseFloat((await uptime.textContent()) ?? "100")).toBeLessThan(100);
     await expect(page.getByTestId("sla-refund-row").first()).toBeVisible();
     await expect(page.getByTestId("sla-refunded")).not.toHaveText(/^0(\.0+)? USD$/);
+    await endAsTenant(chain, orderId, tenantKey);
   });
 
   test("reputation shows beside every bid", async ({ page, stack }) => {
@@ -216,6 +246,7 @@ test.describe("market integrity", () => {
     // Every part the score is made of, each explained: uptime, on-time starts, early ends, SLA refunds,
     // time to Running.
     await expect(page.locator('[data-testid^="reputation-part-"]')).toHaveCount(5);
+    await endAsTenant(chain, orderId);
   });
 
   test("a sealed-bid order settles at the second price", async ({ page, stack }) => {
@@ -258,5 +289,6 @@ test.describe("market integrity", () => {
     const outcome = page.getByTestId("sealed-second-price");
     await expect(outcome).toContainText(/second-lowest/i, { timeout: 30_000 });
     await expect(outcome).toContainText(`${formatTokenAmount(prices[1] as bigint)}/h`);
+    await endAsTenant(chain, orderId);
   });
 });
