@@ -43,7 +43,13 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
     queryKey: ["order", props.id],
     queryFn: () => fetchJson<OrderDetail>(`/api/orders/${props.id}`),
     initialData: props.initial,
-    refetchInterval: 1000,
+    // Each second while the auction runs (bids arrive, the page moves on the moment it settles); once it
+    // is a lease the page only tracks its start and status, which change on chain time, not per second.
+    refetchInterval: (q) => {
+      const d = q.state.data;
+      if (!d || d.status === "open") return 1000;
+      return d.start && d.start.attestedAt === null ? 2000 : 5000;
+    },
     retry: true,
     retryDelay: 500,
   });
