@@ -198,7 +198,7 @@ export async function runKeeperTick(opts: {
     .where(
       and(
         eq(orders.status, "open"),
-        lte(sql`${orders.bidWindowEndsAt} + make_interval(secs => ${orders.revealWindowSeconds})`, now),
+        sql`${orders.bidWindowEndsAt} + make_interval(secs => ${orders.revealWindowSeconds}) <= ${now.toISOString()}::timestamptz`,
         finished("settle", orders.id),
       ),
     )

@@ -502,7 +502,7 @@ async function revealSealedBids(a: { db: Db; chain: BidChain; now: Date; result:
         eq(orders.status, "open"),
         eq(orders.auctionFormat, "sealed"),
         lte(orders.bidWindowEndsAt, now),
-        gt(sql`${orders.bidWindowEndsAt} + make_interval(secs => ${orders.revealWindowSeconds})`, now),
+        sql`${orders.bidWindowEndsAt} + make_interval(secs => ${orders.revealWindowSeconds}) > ${now.toISOString()}::timestamptz`,
       ),
     );
   for (const { secret, order } of due) {
