@@ -332,7 +332,14 @@ describe("downtime on the simulator", () => {
     const ns = "kb-lease-20";
     await client.core.createNamespace({ body: { metadata: { name: ns } } });
     await client.apps.createNamespacedDeployment({ namespace: ns, body: deployment(2) });
-    await addRunningLease("20", new Date(Date.now() - 1000), { clusterId: simClusterId, namespace: ns });
+    // The real clock drives this controller: the lease runs from a minute ago for ten hours (not from the
+    // fake clock's T0, which a run later in the day would find already over, and torn down).
+    await addRunningLease("20", new Date(Date.now() - 1000), {
+      clusterId: simClusterId,
+      namespace: ns,
+      startedAt: new Date(Date.now() - 60_000),
+      endsAt: new Date(Date.now() + 10 * 3600_000),
+    });
     const controller = createLeaseController({
       db: handle.db,
       workload: k8sLeaseWorkload,
