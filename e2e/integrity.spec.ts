@@ -257,8 +257,9 @@ test.describe("market integrity", () => {
       cpuMillis: 500,
       memoryMiB: 512,
       storageMiB: 512,
-      bidWindowSeconds: 20,
-      sealed: { revealWindowSeconds: 20 },
+      // Windows with room for a busy machine: the engine commits within the first, reveals within the second.
+      bidWindowSeconds: 30,
+      sealed: { revealWindowSeconds: 45 },
     });
     // The keeper settles it after the reveal window.
     const lease = await waitFor(
@@ -267,7 +268,7 @@ test.describe("market integrity", () => {
         const l = await getLeaseInfo({ ...chain, leaseId: orderId });
         return l.status === ACTIVE || l.status === CLOSED ? l : undefined;
       },
-      120_000,
+      180_000,
     );
     const { publicClient } = marketClients(stack.rpcUrl);
     const reveals = await publicClient.getLogs({
