@@ -73,7 +73,7 @@ export async function readAutoTopUpState(opts: {
   blockNumber?: bigint;
 }): Promise<AutoTopUpState> {
   const { client, market, token, leaseId } = opts;
-  const blockNumber = opts.blockNumber ?? (await client.getBlockNumber());
+  const blockNumber = opts.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
   const [lease, [rule, used]] = await Promise.all([
     client.readContract({
       address: market,

@@ -26,7 +26,7 @@ export async function readProviderBond(provider: Address): Promise<ProviderBondV
   if (!market) return null;
   const client = getPublicClient();
   try {
-    const blockNumber = await client.getBlockNumber();
+    const blockNumber = await client.getBlockNumber({ cacheTime: 0 });
     const [bond, params] = await Promise.all([
       client.readContract({
         address: market,
