@@ -120,11 +120,21 @@ test("a web + PostgreSQL deployment is reachable on its public host and keeps it
   await page.reload();
   await expect(page.getByTestId("deploy-state")).toHaveText("running");
   await keepPage();
-  for (const p of ["/leases", `/orders/${leaseId}`, "/"]) {
-    await page.goto(p);
-    await page.waitForLoadState("networkidle");
-    await keepPage();
-  }
+  // Each page once its data is on it (not "network idle": a running lease's page polls for good).
+  await page.goto("/leases");
+  await expect(page.getByTestId("lease-item").first()).toBeVisible();
+  await keepPage();
+  // The order page as the server sends it (in the browser it moves on to its lease after a second).
+  const orderHtml = await page.request.get(`/orders/${leaseId}`);
+  expect(orderHtml.status()).toBe(200);
+  pageTexts.push({ url: `/orders/${leaseId}`, html: await orderHtml.text() });
+  await page.goto(`/orders/${leaseId}`);
+  await page.waitForURL(`**/leases/${leaseId}`);
+  await expect(page.getByTestId("deploy-state")).toHaveText("running");
+  await keepPage();
+  await page.goto("/");
+  await expect(page.getByTestId("market-totals")).toBeVisible();
+  await keepPage();
   for (const api of [`/api/leases/${leaseId}`, `/api/leases/${leaseId}/status`, `/api/orders/${leaseId}`]) {
     const res = await page.request.get(api);
     expect(res.status(), api).toBe(200);
