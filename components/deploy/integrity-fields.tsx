@@ -1,4 +1,4 @@
-import { Field, inputClass } from "@/components/ui/field";
+import { TextField } from "@/components/ui/field";
 import { formatDuration } from "@/lib/market/format";
 import {
   AUCTION_FORMAT_TEXT,
@@ -55,54 +55,44 @@ export function IntegrityFields(props: {
       </fieldset>
       <div className="grid gap-4 sm:grid-cols-2">
         {text.auctionFormat === "sealed" && (
-          <Field
+          <TextField
+            id="t-reveal"
+            testId="field-reveal-window"
             label="Reveal window (seconds)"
+            inputMode="numeric"
             error={errors.revealWindow}
-            htmlFor="t-reveal"
+            value={text.revealWindow}
+            onChange={(v) => props.onText({ revealWindow: v })}
             hint={
               <>
                 Bidders reveal their prices {reveal ? `within ${reveal} ` : ""}after the bid window; an
                 unrevealed bid forfeits part of its bond to you.
               </>
             }
-          >
-            <input
-              id="t-reveal"
-              data-testid="field-reveal-window"
-              inputMode="numeric"
-              aria-invalid={Boolean(errors.revealWindow)}
-              aria-describedby={errors.revealWindow ? "t-reveal-error" : undefined}
-              className={inputClass}
-              value={text.revealWindow}
-              onChange={(e) => props.onText({ revealWindow: e.target.value })}
-            />
-          </Field>
+          />
         )}
-        <Field
+        <TextField
+          id="t-start-deadline"
+          testId="field-start-deadline"
           label="Start deadline (seconds)"
+          inputMode="numeric"
           error={errors.startDeadline}
-          htmlFor="t-start-deadline"
+          value={text.startDeadline}
+          onChange={(v) => props.onText({ startDeadline: v })}
           hint={
             deadline
               ? `Running within ${deadline} of settlement, or you get the whole deposit back plus part of the provider's bond. You pay nothing before it runs.`
               : `${START_DEADLINE_MIN} s to ${formatDuration(START_DEADLINE_MAX)}.`
           }
-        >
-          <input
-            id="t-start-deadline"
-            data-testid="field-start-deadline"
-            inputMode="numeric"
-            aria-invalid={Boolean(errors.startDeadline)}
-            aria-describedby={errors.startDeadline ? "t-start-deadline-error" : undefined}
-            className={inputClass}
-            value={text.startDeadline}
-            onChange={(e) => props.onText({ startDeadline: e.target.value })}
-          />
-        </Field>
-        <Field
+        />
+        <TextField
+          id="t-min-reputation"
+          testId="field-min-reputation"
           label="Minimum provider reputation (0–100)"
+          inputMode="numeric"
           error={errors.minReputation}
-          htmlFor="t-min-reputation"
+          value={text.minReputation}
+          onChange={(v) => props.onText({ minReputation: v })}
           hint={
             props.reputation.known ? (
               <span data-testid="reputation-meeting">
@@ -113,18 +103,7 @@ export function IntegrityFields(props: {
               "0: any provider may bid"
             )
           }
-        >
-          <input
-            id="t-min-reputation"
-            data-testid="field-min-reputation"
-            inputMode="numeric"
-            aria-invalid={Boolean(errors.minReputation)}
-            aria-describedby={errors.minReputation ? "t-min-reputation-error" : undefined}
-            className={inputClass}
-            value={text.minReputation}
-            onChange={(e) => props.onText({ minReputation: e.target.value })}
-          />
-        </Field>
+        />
       </div>
     </div>
   );

@@ -5,7 +5,7 @@ import { useReadContract } from "wagmi";
 import { usePublicConfig } from "@/components/public-config";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { ErrorNote, Field, inputClass } from "@/components/ui/field";
+import { ErrorNote, inputClass, TextField } from "@/components/ui/field";
 import { Stepper } from "@/components/ui/stepper";
 import { computeMarketAbi, mockStablecoinAbi } from "@/lib/chain/generated/contracts";
 import { validateAutoTopUp } from "@/lib/lease/validate-auto-top-up";
@@ -67,9 +67,9 @@ export function AutoTopUpPanel(props: { leaseId: string; onChange: () => void })
 
   const check = validateAutoTopUp(draft, { used });
   const errors = check.ok ? {} : check.errors;
-  const edit = (field: keyof typeof draft) => (e: { target: { value: string } }) => {
+  const edit = (field: keyof typeof draft) => (value: string) => {
     setTouched(true);
-    setDraft((d) => ({ ...d, [field]: e.target.value }));
+    setDraft((d) => ({ ...d, [field]: value }));
   };
   const refresh = () => {
     void rule.refetch();
@@ -146,30 +146,22 @@ export function AutoTopUpPanel(props: { leaseId: string; onChange: () => void })
 
       <div className="mt-4 space-y-3 border-t border-zinc-100 pt-4 dark:border-zinc-800">
         <div className="grid grid-cols-2 gap-3">
-          <Field label="Amount per top-up (USD)" htmlFor="auto-top-up-amount" error={errors.amount}>
-            <input
-              id="auto-top-up-amount"
-              data-testid="auto-top-up-amount"
-              inputMode="decimal"
-              className={inputClass}
-              aria-invalid={Boolean(errors.amount)}
-              aria-describedby={errors.amount ? "auto-top-up-amount-error" : undefined}
-              value={draft.amount}
-              onChange={edit("amount")}
-            />
-          </Field>
-          <Field label="Total cap (USD)" htmlFor="auto-top-up-cap" error={errors.cap}>
-            <input
-              id="auto-top-up-cap"
-              data-testid="auto-top-up-cap"
-              inputMode="decimal"
-              className={inputClass}
-              aria-invalid={Boolean(errors.cap)}
-              aria-describedby={errors.cap ? "auto-top-up-cap-error" : undefined}
-              value={draft.cap}
-              onChange={edit("cap")}
-            />
-          </Field>
+          <TextField
+            id="auto-top-up-amount"
+            label="Amount per top-up (USD)"
+            inputMode="decimal"
+            error={errors.amount}
+            value={draft.amount}
+            onChange={edit("amount")}
+          />
+          <TextField
+            id="auto-top-up-cap"
+            label="Total cap (USD)"
+            inputMode="decimal"
+            error={errors.cap}
+            value={draft.cap}
+            onChange={edit("cap")}
+          />
         </div>
         <fieldset className="space-y-1">
           <legend className="block text-sm font-medium">Top up when the runway is below</legend>
@@ -182,7 +174,7 @@ export function AutoTopUpPanel(props: { leaseId: string; onChange: () => void })
               aria-invalid={Boolean(errors.threshold)}
               aria-describedby={errors.threshold ? "auto-top-up-threshold-error" : undefined}
               value={draft.hours}
-              onChange={edit("hours")}
+              onChange={(e) => edit("hours")(e.target.value)}
             />
             h
             <input
@@ -193,7 +185,7 @@ export function AutoTopUpPanel(props: { leaseId: string; onChange: () => void })
               aria-invalid={Boolean(errors.threshold)}
               aria-describedby={errors.threshold ? "auto-top-up-threshold-error" : undefined}
               value={draft.minutes}
-              onChange={edit("minutes")}
+              onChange={(e) => edit("minutes")(e.target.value)}
             />
             min
           </div>

@@ -46,3 +46,38 @@ export function ErrorNote(props: { children: ReactNode; testId?: string }) {
     </p>
   );
 }
+
+/**
+ * A `Field` around one text input, wired to it: the input is marked invalid and described by the error
+ * while there is one. `testId` defaults to the id.
+ */
+export function TextField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | null;
+  hint?: ReactNode;
+  testId?: string;
+  inputMode?: "numeric" | "decimal" | "text";
+  placeholder?: string;
+  disabled?: boolean;
+}) {
+  const { id, error } = props;
+  return (
+    <Field label={props.label} error={error} hint={props.hint} htmlFor={id}>
+      <input
+        id={id}
+        data-testid={props.testId ?? id}
+        inputMode={props.inputMode}
+        placeholder={props.placeholder}
+        disabled={props.disabled}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        className={inputClass}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </Field>
+  );
+}

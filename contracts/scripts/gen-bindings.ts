@@ -11,7 +11,9 @@ export const bindingsPath = join(repoRoot, "lib", "chain", "generated", "contrac
  * Contracts exported to TypeScript: artifacts (`<file>/<name>.json`) → export prefix. The ABI is the union of
  * the artifacts' ABIs (first wins per signature) and the bytecode the first artifact's: ComputeMarket serves
  * the extension's functions through its fallback (delegatecall), and the extension the views' through its
- * own, so TS sees one ABI at one address (`computeMarketAbi`).
+ * own, so TS sees one ABI at one address (`computeMarketAbi`). The two halves behind it are only ever
+ * deployed, never called at their own addresses: their export is the constructor alone
+ * (`…ConstructorAbi`), not a second copy of functions, events and errors the union already has.
  */
 const CONTRACTS = [
   {
@@ -23,10 +25,18 @@ const CONTRACTS = [
     prefix: "computeMarket",
   },
   // Deployed first (views, then the extension naming it), then the market naming the extension.
-  { artifacts: ["ComputeMarketExtension.sol/ComputeMarketExtension.json"], prefix: "computeMarketExtension" },
-  { artifacts: ["ComputeMarketViews.sol/ComputeMarketViews.json"], prefix: "computeMarketViews" },
+  {
+    artifacts: ["ComputeMarketExtension.sol/ComputeMarketExtension.json"],
+    prefix: "computeMarketExtension",
+    constructorOnly: true,
+  },
+  {
+    artifacts: ["ComputeMarketViews.sol/ComputeMarketViews.json"],
+    prefix: "computeMarketViews",
+    constructorOnly: true,
+  },
   { artifacts: ["MockStablecoin.sol/MockStablecoin.json"], prefix: "mockStablecoin" },
-] as const;
+] as const satisfies readonly { artifacts: readonly string[]; prefix: string; constructorOnly?: boolean }[];
 
 type AbiItem = { type: string; name?: string; inputs?: { type: string }[] };
 type Artifact = { abi: AbiItem[]; bytecode: { object: string } };
@@ -43,7 +53,9 @@ export function renderBindings(outDir = join(repoRoot, "contracts", "out")): str
     "// Safe for the browser: ABIs and bytecode only.",
     "",
   ];
-  for (const { artifacts, prefix } of CONTRACTS) {
+  for (const entry of CONTRACTS) {
+    const { artifacts, prefix } = entry;
+    const constructorOnly = "constructorOnly" in entry && entry.constructorOnly;
     const jsons = artifacts.map(
       (artifact) => JSON.parse(readFileSync(join(outDir, artifact), "utf8")) as Artifact,
     );
@@ -55,7 +67,9 @@ export function renderBindings(outDir = join(repoRoot, "contracts", "out")): str
     if (!main) throw new Error(`no artifact for ${prefix}`);
     const object = main.bytecode.object;
     const bytecode = object.startsWith("0x") ? object : `0x${object}`;
-    parts.push(`export const ${prefix}Abi = ${JSON.stringify([...abi.values()], null, 2)} as const;`, "");
+    const items = [...abi.values()].filter((item) => !constructorOnly || item.type === "constructor");
+    const name = constructorOnly ? `${prefix}ConstructorAbi` : `${prefix}Abi`;
+    parts.push(`export const ${name} = ${JSON.stringify(items, null, 2)} as const;`, "");
     parts.push(`export const ${prefix}Bytecode = "${bytecode}" as const;`, "");
   }
   return parts.join("\n");

@@ -6,9 +6,9 @@ import { privateKeyToAccount } from "viem/accounts";
 import {
   computeMarketAbi,
   computeMarketBytecode,
-  computeMarketExtensionAbi,
+  computeMarketExtensionConstructorAbi,
   computeMarketExtensionBytecode,
-  computeMarketViewsAbi,
+  computeMarketViewsConstructorAbi,
   computeMarketViewsBytecode,
   mockStablecoinAbi,
   mockStablecoinBytecode,
@@ -98,7 +98,7 @@ export async function deployMarket(opts: DeployMarketOptions): Promise<DeployedM
   };
   const views = await deployed(
     await wallet.deployContract({
-      abi: computeMarketViewsAbi,
+      abi: computeMarketViewsConstructorAbi,
       bytecode: computeMarketViewsBytecode,
       args: [tokenAddress, owner, treasury, feeBps, integrity],
       chain: null,
@@ -107,7 +107,7 @@ export async function deployMarket(opts: DeployMarketOptions): Promise<DeployedM
   );
   const extension = await deployed(
     await wallet.deployContract({
-      abi: computeMarketExtensionAbi,
+      abi: computeMarketExtensionConstructorAbi,
       bytecode: computeMarketExtensionBytecode,
       args: [tokenAddress, owner, treasury, feeBps, integrity, views.address],
       chain: null,

@@ -1,38 +1,19 @@
 import "server-only";
-import {
-  type Address,
-  BaseError,
-  ContractFunctionRevertedError,
-  createWalletClient,
-  type Hex,
-  http,
-  type PublicClient,
-} from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { type Address, BaseError, ContractFunctionRevertedError, type Hex } from "viem";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
+import { createMarketSigner, type MarketSignerOptions } from "@/lib/chain/market-signer";
 import { revertName } from "@/lib/chain/revert-name";
 import type { DeployerTxPayload } from "@/lib/lease/deployer-tx-payload";
 import { type DeployerChain, DeployerRevertError } from "@/lib/lease/run-deployer";
-import { marketChain } from "@/lib/wagmi/config";
 
 // The deployer's chain access through its own key (DEPLOYER_PRIVATE_KEY): the three onlyDeployer calls
 // (attestStart, attestDowntime, attestReputation), each simulated on the pending block first so that
 // a revert surfaces by name without spending gas, then sent with the nonce run-deployer.ts recorded
 // for it; and the reads it reconciles with (getLease, getProvider, the key's nonces).
 
-const STATUS = ["none", "open", "cancelled", "expired", "active", "closed"] as const;
-
-export function createDeployerChain(opts: {
-  privateKey: Hex;
-  market: Address;
-  rpcUrl: string;
-  chainId: number;
-  client: PublicClient;
-}): DeployerChain {
-  const account = privateKeyToAccount(opts.privateKey);
-  const chain = marketChain({ chainId: opts.chainId, rpcUrl: opts.rpcUrl });
-  const wallet = createWalletClient({ account, chain, transport: http(opts.rpcUrl, { timeout: 10_000 }) });
-  const { client, market } = opts;
+export function createDeployerChain(opts: MarketSignerOptions): DeployerChain {
+  const signer = createMarketSigner(opts);
+  const { account, wallet, client, market } = signer;
 
   const call = (p: DeployerTxPayload) => {
     switch (p.call) {
@@ -60,18 +41,11 @@ export function createDeployerChain(opts: {
       ]);
       return { mined, pending };
     },
-    async chainSeconds() {
-      return Number((await client.getBlock({ blockTag: "latest" })).timestamp);
-    },
+    chainSeconds: signer.chainSeconds,
     async getLease(id) {
-      const l = await client.readContract({
-        address: market,
-        abi: computeMarketAbi,
-        functionName: "getLease",
-        args: [id],
-      });
+      const l = await signer.readLease(id);
       return {
-        status: STATUS[l.status] ?? "none",
+        status: l.statusName,
         attestedAt: Number(l.attestedAt),
         startDeadline: Number(l.startDeadline),
         downtimeSeconds: Number(l.downtimeSeconds),
@@ -87,16 +61,9 @@ export function createDeployerChain(opts: {
       return Number(p.reputation);
     },
     async send(payload, nonce) {
-      let request: unknown;
+      let request: object;
       try {
-        // The pending block: the transaction is mined in the next one, at its time.
-        ({ request } = await client.simulateContract({
-          account,
-          address: market,
-          abi: computeMarketAbi,
-          ...call(payload),
-          blockTag: "pending",
-        } as never));
+        request = await signer.simulate(call(payload));
       } catch (error) {
         const reverted =
           error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError);
@@ -104,7 +71,7 @@ export function createDeployerChain(opts: {
         throw new Error(revertName(error));
       }
       try {
-        return await wallet.writeContract({ ...(request as object), nonce } as never);
+        return await wallet.writeContract({ ...request, nonce } as never);
       } catch (error) {
         throw new Error(revertName(error));
       }

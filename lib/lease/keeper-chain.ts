@@ -1,6 +1,5 @@
 import "server-only";
-import { type Address, createWalletClient, type Hex, http, type PublicClient, parseEventLogs } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { type Address, type Hex, parseEventLogs } from "viem";
 import {
   type AutoTopUpDecision,
   type AutoTopUpRun,
@@ -9,9 +8,14 @@ import {
   runAutoTopUp,
 } from "@/lib/chain/auto-top-up";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
+import {
+  createMarketSigner,
+  type MarketSignerOptions,
+  type MarketStatus,
+  marketStatus,
+} from "@/lib/chain/market-signer";
 import { toBytes32Text } from "@/lib/chain/order-types";
 import { revertName } from "@/lib/chain/revert-name";
-import { marketChain } from "@/lib/wagmi/config";
 
 // The keeper's chain access through its own key (KEEPER_PRIVATE_KEY): reads of an order or lease as
 // the contract sees it now, and the two calls anyone may make — settle after the bid window, and
@@ -20,8 +24,7 @@ import { marketChain } from "@/lib/wagmi/config";
 // someone settled first) surfaces by name without spending gas; then sent and awaited. The keeper
 // sends one transaction at a time, so viem's pending-nonce lookup is always right.
 
-const ORDER_STATUS = ["none", "open", "cancelled", "expired", "active", "closed"] as const;
-export type KeeperOrderStatus = (typeof ORDER_STATUS)[number];
+export type KeeperOrderStatus = MarketStatus;
 
 export interface KeeperChain {
   keeper: Address;
@@ -53,17 +56,9 @@ export interface KeeperChain {
   autoTopUp(id: bigint): Promise<AutoTopUpRun>;
 }
 
-export function createKeeperChain(opts: {
-  privateKey: Hex;
-  market: Address;
-  rpcUrl: string;
-  chainId: number;
-  client: PublicClient;
-}): KeeperChain {
-  const account = privateKeyToAccount(opts.privateKey);
-  const chain = marketChain({ chainId: opts.chainId, rpcUrl: opts.rpcUrl });
-  const wallet = createWalletClient({ account, chain, transport: http(opts.rpcUrl, { timeout: 10_000 }) });
-  const { client, market } = opts;
+export function createKeeperChain(opts: MarketSignerOptions): KeeperChain {
+  const signer = createMarketSigner(opts);
+  const { account, wallet, client, market } = signer;
   // The market's payment token, read once: the allowance and balance the top-up draws on are in it.
   let token: Promise<Address> | undefined;
   const marketToken = () => {
@@ -76,17 +71,7 @@ export function createKeeperChain(opts: {
     args: readonly [bigint] | readonly [bigint, Hex],
   ) => {
     try {
-      // Simulated on the pending block: the transaction is mined in the next block, at its time. The
-      // latest block's time can lag far behind when nothing was mined for a while (a quiet chain, or
-      // anvil mining only on demand), and the window that ended would still look open there.
-      const { request } = await client.simulateContract({
-        account,
-        address: market,
-        abi: computeMarketAbi,
-        functionName,
-        args,
-        blockTag: "pending",
-      } as never);
+      const request = await signer.simulate({ functionName, args });
       const hash = await wallet.writeContract(request as never);
       const receipt = await client.waitForTransactionReceipt({ hash, timeout: 30_000 });
       if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
@@ -98,9 +83,7 @@ export function createKeeperChain(opts: {
 
   return {
     keeper: account.address,
-    async chainSeconds() {
-      return Number((await client.getBlock({ blockTag: "latest" })).timestamp);
-    },
+    chainSeconds: signer.chainSeconds,
     async getOrder(id) {
       const o = await client.readContract({
         address: market,
@@ -109,20 +92,15 @@ export function createKeeperChain(opts: {
         args: [id],
       });
       return {
-        status: ORDER_STATUS[o.status] ?? "none",
+        status: marketStatus(o.status),
         bidEnd: Number(o.bidEnd),
         hasBid: BigInt(o.bestProvider) !== 0n,
       };
     },
     async getLease(id) {
-      const l = await client.readContract({
-        address: market,
-        abi: computeMarketAbi,
-        functionName: "getLease",
-        args: [id],
-      });
+      const l = await signer.readLease(id);
       return {
-        status: ORDER_STATUS[l.status] ?? "none",
+        status: l.statusName,
         endsAt: Number(l.endsAt),
         escrow: l.escrow,
         accrued: l.accrued,
