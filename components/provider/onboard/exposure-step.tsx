@@ -1,19 +1,19 @@
 "use client";
 
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
 import { ErrorNote, Field, inputClass } from "@/components/ui/field";
 import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { ApiError } from "@/lib/api/fetch-json";
 import type { TlsCheck } from "@/lib/k8s/check-exposure-tls";
 import type { IngressClassInfo, StorageClassInfo } from "@/lib/k8s/list-cluster-classes";
 import {
-  type ExposureForm as FormState,
   type ExposureSettings,
+  type ExposureForm as FormState,
   parseExposureForm,
   toExposureForm,
 } from "@/lib/provider/exposure-settings";
 import type { PublicDraft } from "@/lib/provider/onboarding-draft";
+import { FormFooter } from "./nav-buttons";
 import type { WizardStepProps } from "./onboard-wizard.types";
 
 // "Exposure & storage", shared by the wizard's step 6 and the console's cluster page: how tenants
@@ -382,20 +382,14 @@ export function ExposureForm(props: {
       </fieldset>
 
       {submitError && <ErrorNote>{submitError}</ErrorNote>}
-      <div className="flex items-center justify-between border-t border-zinc-200 pt-4 dark:border-zinc-800">
-        {props.onBack ? (
-          <Button variant="secondary" onClick={props.onBack} data-testid="wizard-back">
-            Back
-          </Button>
-        ) : (
-          <span className="text-sm text-emerald-700 dark:text-emerald-400" role="status">
-            {saved ? "Saved ✓" : ""}
-          </span>
-        )}
-        <Button type="submit" disabled={busy} data-testid={props.onBack ? "wizard-next" : `${p}-save`}>
-          {busy ? "Checking…" : props.submitLabel}
-        </Button>
-      </div>
+      <FormFooter
+        onBack={props.onBack}
+        saved={saved}
+        busy={busy}
+        busyLabel="Checking…"
+        submitLabel={props.submitLabel}
+        saveTestId={`${p}-save`}
+      />
     </form>
   );
 }

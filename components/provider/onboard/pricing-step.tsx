@@ -2,7 +2,6 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { Button } from "@/components/ui/button";
 import { ErrorNote, Field, inputClass } from "@/components/ui/field";
 import { Table, TBody, THead, Th } from "@/components/ui/table";
 import { fetchJson } from "@/lib/api/fetch-json";
@@ -16,6 +15,7 @@ import {
 } from "@/lib/market/price-order";
 import type { MarketPrices } from "@/lib/provider/market-prices";
 import type { BidSettings } from "@/lib/provider/provider-schemas";
+import { FormFooter } from "./nav-buttons";
 import type { WizardStepProps } from "./onboard-wizard.types";
 
 // Pricing and bid settings, shared by the wizard's step 7 and the console: unit prices in tokens
@@ -310,20 +310,14 @@ export function PricingForm(props: {
       </div>
 
       {submitError && <ErrorNote>{submitError}</ErrorNote>}
-      <div className="flex items-center justify-between border-t border-zinc-200 pt-4 dark:border-zinc-800">
-        {props.onBack ? (
-          <Button variant="secondary" onClick={props.onBack} data-testid="wizard-back">
-            Back
-          </Button>
-        ) : (
-          <span className="text-sm text-emerald-700 dark:text-emerald-400" role="status">
-            {saved ? "Saved ✓" : ""}
-          </span>
-        )}
-        <Button type="submit" disabled={busy} data-testid={props.onBack ? "wizard-next" : `${p}-save`}>
-          {busy ? "Saving…" : props.submitLabel}
-        </Button>
-      </div>
+      <FormFooter
+        onBack={props.onBack}
+        saved={saved}
+        busy={busy}
+        busyLabel="Saving…"
+        submitLabel={props.submitLabel}
+        saveTestId={`${p}-save`}
+      />
     </form>
   );
 }
