@@ -11,7 +11,7 @@ import type { AppContext, ContainerApp } from "./http-apps";
 import type { SimCni } from "./network-addons";
 import { type Connection, connectionAllowed, type Endpoint, enforcesNetworkPolicy } from "./network-policy";
 import { isTerminal } from "./pods";
-import { R, RESOURCES, type ResDef } from "./resources";
+import { R } from "./resources";
 import type { Store } from "./store";
 import type { Obj } from "./util";
 
