@@ -2,10 +2,11 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { AlertItem } from "@/components/alerts/alert-item";
 import { useAlerts } from "@/components/alerts/use-alerts";
 import { Button } from "@/components/ui/button";
+import { useDismiss } from "@/components/ui/use-dismiss";
 
 // The header's bell: the unread count on a button that opens the latest alerts (a disclosure, like
 // the header's menu: Escape or a click outside closes it and focus returns to the bell). The count
@@ -16,6 +17,7 @@ const SHOWN = 8;
 export function AlertBell() {
   const { signedIn, query, markRead } = useAlerts();
   const [open, setOpen] = useState(false);
+  const close = useCallback(() => setOpen(false), []);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const panelRef = useRef<HTMLElement>(null);
   const pathname = usePathname();
@@ -23,26 +25,7 @@ export function AlertBell() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on route change only
   useEffect(() => setOpen(false), [pathname]);
 
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !e.defaultPrevented) {
-        e.preventDefault();
-        setOpen(false);
-        buttonRef.current?.focus();
-      }
-    };
-    const onPointer = (e: MouseEvent) => {
-      const target = e.target as Node;
-      if (!panelRef.current?.contains(target) && !buttonRef.current?.contains(target)) setOpen(false);
-    };
-    document.addEventListener("keydown", onKey);
-    document.addEventListener("mousedown", onPointer);
-    return () => {
-      document.removeEventListener("keydown", onKey);
-      document.removeEventListener("mousedown", onPointer);
-    };
-  }, [open]);
+  useDismiss({ open, close, panel: panelRef, toggle: buttonRef, claimEscape: true });
 
   if (!signedIn) return null;
   const unread = query.data?.unread ?? 0;
