@@ -1,17 +1,20 @@
 import "server-only";
-import { type Address, createWalletClient, type Hex, http } from "viem";
+import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
+import { createMarketSigner } from "@/lib/chain/market-signer";
 import { getPublicClient } from "@/lib/chain/public-client";
 import { revertName } from "@/lib/chain/revert-name";
 import { getConfig } from "@/lib/config";
-import { marketChain } from "@/lib/wagmi/config";
 import type { BidChain } from "./run-bid-engine";
 
 // The bid engine's chain access through the operator key (OPERATOR_PRIVATE_KEY): bids, sealed commits and
 // reveals, and the reads that decide them (provider, best bid, bond, commit). Each transaction is
-// simulated first (a revert such as BidNotLower surfaces by name, without spending gas), then sent
-// and awaited; the caller sends one at a time, so viem's pending-nonce lookup is always right.
+// simulated first on the pending block (a revert such as BidNotLower surfaces by name, without spending
+// gas), then sent and awaited; the caller sends one at a time, so viem's pending-nonce lookup is always
+// right. The pending block, not the latest: a reveal is due once the bid window has ended, and on a
+// quiet chain (anvil mining only on demand) the latest block can be older than that end for as long as
+// nobody sends anything, so a reveal simulated there would fail tick after tick.
 
 export function operatorAddress(): Address | null {
   const key = getConfig().OPERATOR_PRIVATE_KEY;
@@ -21,22 +24,19 @@ export function operatorAddress(): Address | null {
 export function createChainBidder(): BidChain | null {
   const config = getConfig();
   if (!config.OPERATOR_PRIVATE_KEY || !config.MARKET_ADDRESS) return null;
-  const account = privateKeyToAccount(config.OPERATOR_PRIVATE_KEY as Hex);
-  const market = config.MARKET_ADDRESS as Address;
-  const chain = marketChain({ chainId: config.CHAIN_ID, rpcUrl: config.RPC_URL });
-  const wallet = createWalletClient({ account, chain, transport: http(config.RPC_URL, { timeout: 10_000 }) });
-  const client = getPublicClient();
+  const signer = createMarketSigner({
+    privateKey: config.OPERATOR_PRIVATE_KEY as Hex,
+    market: config.MARKET_ADDRESS as Address,
+    rpcUrl: config.RPC_URL,
+    chainId: config.CHAIN_ID,
+    client: getPublicClient(),
+  });
+  const { account, wallet, client, market } = signer;
 
   // Simulated first (a revert surfaces by name, without gas), then sent and awaited.
   const send = async (functionName: "placeBid" | "commitBid" | "revealBid", args: readonly unknown[]) => {
     try {
-      const { request } = await client.simulateContract({
-        account,
-        address: market,
-        abi: computeMarketAbi,
-        functionName,
-        args,
-      } as never);
+      const request = await signer.simulate({ functionName, args });
       const hash = await wallet.writeContract(request as never);
       const receipt = await client.waitForTransactionReceipt({ hash, timeout: 30_000 });
       if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
