@@ -2,7 +2,7 @@ import "server-only";
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { computeMarketAbi } from "@/lib/chain/generated/contracts";
-import { createMarketSigner } from "@/lib/chain/market-signer";
+import { createMarketSigner, type MarketSignerOptions } from "@/lib/chain/market-signer";
 import { getPublicClient } from "@/lib/chain/public-client";
 import { revertName } from "@/lib/chain/revert-name";
 import { getConfig } from "@/lib/config";
@@ -21,16 +21,24 @@ export function operatorAddress(): Address | null {
   return key ? privateKeyToAccount(key as Hex).address : null;
 }
 
-export function createChainBidder(): BidChain | null {
+/** The operator key, market and chain from the config; null without an operator key or a market. */
+function operatorSignerOptions(): MarketSignerOptions | null {
   const config = getConfig();
   if (!config.OPERATOR_PRIVATE_KEY || !config.MARKET_ADDRESS) return null;
-  const signer = createMarketSigner({
+  return {
     privateKey: config.OPERATOR_PRIVATE_KEY as Hex,
     market: config.MARKET_ADDRESS as Address,
     rpcUrl: config.RPC_URL,
     chainId: config.CHAIN_ID,
     client: getPublicClient(),
-  });
+  };
+}
+
+export function createChainBidder(
+  opts: MarketSignerOptions | null = operatorSignerOptions(),
+): BidChain | null {
+  if (!opts) return null;
+  const signer = createMarketSigner(opts);
   const { account, wallet, client, market } = signer;
 
   // Simulated first (a revert surfaces by name, without gas), then sent and awaited.
