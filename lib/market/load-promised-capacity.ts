@@ -1,9 +1,10 @@
 import "server-only";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
   type BidDecision,
   bidDecisions,
+  bidSecrets,
   type Lease,
   leases,
   manifests,
@@ -14,7 +15,8 @@ import { manifestWorkload, type Workload } from "@/lib/market/fit-order";
 import { type Manifest, manifestSchema } from "@/lib/market/manifest";
 
 // Capacity a provider has promised and is not running yet: every open order (in its window or waiting
-// to settle) it leads or has just bid on, and its leases whose workload is not deployed yet (running
+// to settle) it leads or has just bid on, every open sealed order it holds a commitment on (it may win
+// until the order settles, revealed or not), and its leases whose workload is not deployed yet (running
 // pods are already in the inventory). The bid engine fits new orders after these, and so does the
 // deploy page's screening (lib/market/get-offers.ts), so both see the same free room. Each promise is
 // sized from its stored manifest (v1 or v2) by manifestWorkload, as the order itself was screened.
@@ -23,6 +25,11 @@ export interface PromisedCapacity {
   openOrders: Order[];
   /** The last bid decision per `${orderId}:${provider}`; the bid engine updates it as it decides. */
   last: Map<string, BidDecision>;
+  /**
+   * The cluster (null: none named) per `${orderId}:${provider}` of each sealed commitment on an open
+   * order, sent or about to be: not one that never landed (marked done without a reveal).
+   */
+  sealedCommits: Map<string, string | null>;
   pendingLeases: Lease[];
   leasedOrders: Map<string, Order>;
   /** The stored manifest per spec hash (lower case). */
@@ -83,6 +90,20 @@ export async function loadPromisedCapacity({ db }: { db: Db }): Promise<Promised
     const ids = pendingLeases.map((l) => l.orderId);
     for (const o of await db.select().from(orders).where(inArray(orders.id, ids))) leasedOrders.set(o.id, o);
   }
+  const sealedCommits = new Map<string, string | null>();
+  const sealedIds = openOrders.filter((o) => o.auctionFormat === "sealed").map((o) => o.id);
+  if (sealedIds.length > 0) {
+    const secrets = await db
+      .select({ orderId: bidSecrets.orderId, provider: bidSecrets.provider, clusterId: bidSecrets.clusterId })
+      .from(bidSecrets)
+      .where(
+        and(
+          inArray(bidSecrets.orderId, sealedIds),
+          or(isNotNull(bidSecrets.committedAt), isNull(bidSecrets.revealedAt)),
+        ),
+      );
+    for (const s of secrets) sealedCommits.set(`${s.orderId}:${s.provider.toLowerCase()}`, s.clusterId);
+  }
   const specs = [...openOrders, ...leasedOrders.values()].map((o) => o.specHash.toLowerCase());
   return {
     openOrders,
@@ -90,6 +111,7 @@ export async function loadPromisedCapacity({ db }: { db: Db }): Promise<Promised
       db,
       openOrders.map((o) => o.id),
     ),
+    sealedCommits,
     pendingLeases,
     leasedOrders,
     manifests: await manifestsBySpec(db, [...new Set(specs)]),
@@ -108,7 +130,15 @@ export function promisedOn(
   const out: Workload[] = [];
   for (const o of c.openOrders) {
     if (o.id === opts.exceptOrder) continue;
-    const d = c.last.get(`${o.id}:${opts.provider}`);
+    const key = `${o.id}:${opts.provider}`;
+    const sealedCluster = c.sealedCommits.get(key);
+    if (sealedCluster !== undefined) {
+      if (sealedCluster && sealedCluster !== opts.clusterId) continue;
+      const m = manifestOfOrder(o, c);
+      if (m) out.push(workloadOf(m));
+      continue;
+    }
+    const d = c.last.get(key);
     const leads =
       o.bestProvider?.toLowerCase() === opts.provider ||
       (d && (d.action === "bid" || d.action === "undercut"));
