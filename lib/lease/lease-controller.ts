@@ -18,6 +18,7 @@ import { deleteLeaseStatus, saveLeaseStatus } from "@/lib/lease/lease-status-sto
 import {
   closeLeaseDowntime,
   type LeaseHealth,
+  providerHealth,
   readAttestedStarts,
   recordLeaseHealth,
   workloadHealth,
@@ -71,6 +72,8 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
   const saved = new Map<string, string>();
   /** The health last recorded per lease, and when: re-written at least every HEALTH_REFRESH_MS. */
   const recorded = new Map<string, { health: LeaseHealth; at: number }>();
+  /** `<lease>:<spec hash>` of each spec update this process has seen fully up since it was applied. */
+  const rolledOut = new Set<string>();
 
   /**
    * Records a started lease's health when it changed, or when the last record is old: another process
@@ -282,7 +285,11 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     log(`lease ${lease.id}: workload was gone, re-applied to cluster ${lease.clusterId}`);
   }
 
-  async function follow(lease: Lease, attestedAt: Date | undefined): Promise<void> {
+  async function follow(
+    lease: Lease,
+    attestedAt: Date | undefined,
+    updateAppliedAt: Date | undefined,
+  ): Promise<void> {
     if (!lease.clusterId) return setState(lease.id, { deployState: "pending" });
     let status: Awaited<ReturnType<LeaseWorkload["status"]>>;
     try {
@@ -292,7 +299,20 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
       await health(lease, attestedAt, "cluster-unreachable");
       throw error;
     }
-    await health(lease, attestedAt, workloadHealth(status));
+    const update = `${lease.id}:${lease.specHash?.toLowerCase()}`;
+    if (updateAppliedAt && workloadHealth(status) === "up") rolledOut.add(update);
+    await health(
+      lease,
+      attestedAt,
+      providerHealth({
+        status,
+        specRevision: lease.specRevision,
+        specHash: lease.specHash,
+        updateAppliedAt,
+        rolledOut: rolledOut.has(update),
+        now: now(),
+      }),
+    );
     // Shared with every app process's live lease page; written only when it changed.
     const json = JSON.stringify(status);
     if (saved.get(lease.id) !== json) {
@@ -325,17 +345,18 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
     await closeLeaseDowntime({ db: deps.db, leaseId: lease.id, at: closedAt });
     saved.delete(lease.id);
     recorded.delete(lease.id);
+    for (const key of rolledOut) if (key.startsWith(`${lease.id}:`)) rolledOut.delete(key);
     log(`lease ${lease.id}: torn down`);
   }
 
-  /** `<lease>:<spec hash>` of every spec applied, among these leases. */
-  async function appliedSpecs(ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
+  /** When each spec was applied, by `<lease>:<spec hash>`, among these leases. */
+  async function appliedSpecs(ids: string[]): Promise<Map<string, Date>> {
+    if (ids.length === 0) return new Map();
     const rows = await deps.db
-      .select({ leaseId: leaseDeploys.leaseId, specHash: leaseDeploys.specHash })
+      .select({ leaseId: leaseDeploys.leaseId, specHash: leaseDeploys.specHash, at: leaseDeploys.appliedAt })
       .from(leaseDeploys)
       .where(and(inArray(leaseDeploys.leaseId, ids), isNotNull(leaseDeploys.appliedAt)));
-    return new Set(rows.map((r) => `${r.leaseId}:${r.specHash}`));
+    return new Map(rows.map((r) => [`${r.leaseId}:${r.specHash}`, r.at as Date]));
   }
 
   async function exhausted(lease: Lease): Promise<boolean> {
@@ -372,9 +393,14 @@ export function createLeaseController(deps: LeaseControllerDeps): LeaseControlle
             await guarded(lease, "reconcile", () => repair(lease));
           if (lease.deployState === "deploying" || lease.deployState === "running") {
             // A spec update not applied yet: roll it out, then follow as usual.
-            if (lease.specRevision > 0 && !applied.has(`${lease.id}:${lease.specHash?.toLowerCase()}`))
+            const spec = `${lease.id}:${lease.specHash?.toLowerCase()}`;
+            let appliedAt = applied.get(spec);
+            if (lease.specRevision > 0 && !appliedAt) {
               await guarded(lease, "update", () => deploy(lease, true));
-            return guarded(lease, "status", () => follow(lease, attested.get(lease.id)));
+              // Rolled out just now: its first status read already falls within the tenant's rollout.
+              appliedAt = (await appliedSpecs([lease.id]).catch(() => new Map<string, Date>())).get(spec);
+            }
+            return guarded(lease, "status", () => follow(lease, attested.get(lease.id), appliedAt));
           }
         }),
       );

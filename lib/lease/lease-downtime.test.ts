@@ -2,7 +2,7 @@ import type { V1Deployment } from "@kubernetes/client-node";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { clusters, leaseDowntime, leaseSla, leases } from "@/db/schema";
+import { clusters, leaseDeploys, leaseDowntime, leaseSla, leases } from "@/db/schema";
 import { createTestDb } from "@/db/test-db";
 import { type Simulator, startSimulator } from "@/dev/k8s-sim/simulator";
 import { waitFor } from "@/dev/k8s-sim/test-helpers";
@@ -11,7 +11,7 @@ import { simClient } from "@/lib/k8s/sim-test-client";
 import { getLeaseUptime, listDowntimeToAttest, uptimePercent } from "@/lib/lease/get-lease-uptime";
 import { k8sLeaseWorkload } from "@/lib/lease/k8s-workload";
 import { createLeaseController } from "@/lib/lease/lease-controller";
-import { workloadHealth } from "@/lib/lease/record-lease-health";
+import { providerHealth, TENANT_ROLLOUT_GRACE_MS, workloadHealth } from "@/lib/lease/record-lease-health";
 import type { LeasePod, LeaseStatusView } from "@/lib/lease/types";
 import type { LeaseWorkload } from "@/lib/lease/workload";
 
@@ -137,6 +137,40 @@ describe("workloadHealth", () => {
     expect(workloadHealth(view({ pods: [pod(true), pod(false)] }))).toBe("pods-not-ready");
     expect(workloadHealth(view({ pods: [] }))).toBe("pods-not-ready");
   });
+
+  it("counts the tenant's own update rollout as up, for the grace period only", () => {
+    const spec = `0x${"b".repeat(64)}`;
+    const applied = new Date(T0);
+    const at = (ms: number) => new Date(T0 + ms);
+    const health = (
+      v: Partial<LeaseStatusView>,
+      o: { revision?: number; now?: Date; applied?: Date; rolledOut?: boolean } = {},
+    ) =>
+      providerHealth({
+        status: view(v),
+        specRevision: o.revision ?? 1,
+        specHash: spec,
+        updateAppliedAt: "applied" in o ? o.applied : applied,
+        rolledOut: o.rolledOut ?? false,
+        now: o.now ?? at(30_000),
+      });
+    // Recreate: the old pods are gone, the new Deployment spec not rolled out yet.
+    const recreating = { rollouts: [{ ...rollout(1, 0), specHash: spec.toUpperCase(), complete: false }] };
+    const oldSpec = { rollouts: [{ ...rollout(1, 0), specHash: `0x${"a".repeat(64)}`, complete: false }] };
+    expect(health(recreating)).toBe("up");
+    expect(health(oldSpec)).toBe("up");
+    // Past the grace: a revision that never gets ready counts.
+    expect(health(recreating, { now: at(TENANT_ROLLOUT_GRACE_MS) })).toBe("pods-not-ready");
+    // Not an update (the first deploy), or no record of when it was applied: counts.
+    expect(health(recreating, { revision: 0 })).toBe("pods-not-ready");
+    expect(health(recreating, { applied: undefined })).toBe("pods-not-ready");
+    // Seen fully up since the update, then a pod lost: the provider's, within the grace too.
+    const lost = { rollouts: [{ ...rollout(2, 1), specHash: spec, complete: false }] };
+    expect(health(lost)).toBe("up");
+    expect(health(lost, { rolledOut: true })).toBe("pods-not-ready");
+    // Without rollouts (older status rows) nothing is exempt.
+    expect(health({ pods: [pod(false)] })).toBe("pods-not-ready");
+  });
 });
 
 describe("uptimePercent", () => {
@@ -151,6 +185,80 @@ describe("uptimePercent", () => {
 });
 
 describe("downtime measured by the lease controller", () => {
+  it("leaves out the tenant's own update rollout (up to the grace), not an outage after it", async () => {
+    const spec = `0x${"c".repeat(64)}`;
+    const rollout = {
+      name: "web",
+      specHash: spec,
+      replicas: 1,
+      updatedReplicas: 1,
+      availableReplicas: 1,
+      complete: true,
+    };
+    const status = { available: 1, complete: true };
+    const workload: LeaseWorkload = {
+      apply: async () => ({ namespace: "x" }),
+      teardown: async () => {},
+      status: async () => ({
+        rollouts: [{ ...rollout, availableReplicas: status.available, complete: status.complete }],
+        pods: [pod(status.available === 1)],
+        events: [],
+        endpoints: [],
+      }),
+      metrics: async () => ({ available: true, usage: [] }),
+    };
+    // Gone again afterwards: the other cases' controllers see every lease in the database.
+    const forget = async (id: string) => {
+      await handle.db.delete(leases).where(eq(leases.id, id));
+      await handle.db.delete(leaseSla).where(eq(leaseSla.leaseId, id));
+      await handle.db.delete(leaseDeploys).where(eq(leaseDeploys.leaseId, id));
+      await handle.db.delete(leaseDowntime).where(eq(leaseDowntime.leaseId, id));
+    };
+    let t = T0;
+    const controller = createLeaseController({
+      db: handle.db,
+      workload,
+      clientFor: async () => ({}) as ClusterClient,
+      now: () => new Date(t),
+      log: () => {},
+    });
+    // Leases 90 and 91 run revision 1 of the tenant's spec, applied at T0 + 10 s (Recreate: no pod ready).
+    for (const id of ["90", "91"]) {
+      await addRunningLease(id, new Date(T0), { specRevision: 1, specHash: spec });
+      await handle.db
+        .insert(leaseDeploys)
+        .values({ leaseId: id, specHash: spec, clusterId, appliedAt: new Date(T0 + 10_000) });
+    }
+    Object.assign(status, { available: 0, complete: false });
+    t = T0 + 20_000;
+    await controller.tick();
+    expect(await intervals("90")).toEqual([]);
+    // Lease 91's revision never gets ready: counted from the end of the grace on.
+    t = T0 + 10_000 + TENANT_ROLLOUT_GRACE_MS;
+    await controller.tick();
+    expect(await intervals("91")).toEqual([{ cause: "pods-not-ready", from: 610, to: null }]);
+    await forget("91");
+
+    // Lease 90's update rolled out; a pod lost afterwards, within the grace still, is the provider's.
+    const rolled = T0 + 40_000;
+    await handle.db
+      .update(leaseDeploys)
+      .set({ appliedAt: new Date(rolled - 30_000) })
+      .where(eq(leaseDeploys.leaseId, "90"));
+    await handle.db.delete(leaseDowntime).where(eq(leaseDowntime.leaseId, "90"));
+    Object.assign(status, { available: 1, complete: true });
+    t = rolled;
+    await controller.tick();
+    Object.assign(status, { available: 0, complete: false });
+    t = rolled + 20_000;
+    await controller.tick();
+    Object.assign(status, { available: 1, complete: true });
+    t = rolled + 30_000;
+    await controller.tick();
+    expect(await intervals("90")).toEqual([{ cause: "pods-not-ready", from: 60, to: 70 }]);
+    await forget("90");
+  });
+
   it("opens and closes intervals for pods not ready and an unreachable cluster, from the attested start on", async () => {
     let t = T0;
     const cluster = fakeCluster();

@@ -31,6 +31,37 @@ export function workloadHealth(status: LeaseStatusView): "up" | "pods-not-ready"
   return up ? "up" : "pods-not-ready";
 }
 
+/** How long the tenant's own spec update may leave pods unready before that counts as downtime. */
+export const TENANT_ROLLOUT_GRACE_MS = 10 * 60_000;
+
+/**
+ * The workload's health as the provider answers for it. While the tenant's own spec update rolls out
+ * (revision > 0: some Deployment not yet at the lease's spec, or its rollout not complete), pods that
+ * are not ready are the tenant's doing — a Recreate rollout stops every old pod before the new ones
+ * start, and a tenant could otherwise claw back payment by updating — so they count as up, for at most
+ * TENANT_ROLLOUT_GRACE_MS after the update was applied: a revision that never gets ready counts after
+ * that, like any other. Once the update has been seen fully up (`rolledOut`), a later outage is the
+ * provider's again. Without rollouts in the status (older readers) nothing is exempt.
+ */
+export function providerHealth(opts: {
+  status: LeaseStatusView;
+  specRevision: number;
+  specHash: string | null;
+  /** When the lease's current spec was applied to its cluster (lease_deploys.applied_at). */
+  updateAppliedAt: Date | undefined;
+  /** The workload was seen fully up since the update was applied. */
+  rolledOut: boolean;
+  now: Date;
+}): "up" | "pods-not-ready" {
+  const health = workloadHealth(opts.status);
+  if (health === "up" || opts.rolledOut || opts.specRevision === 0 || !opts.updateAppliedAt || !opts.specHash)
+    return health;
+  if (opts.now.getTime() - opts.updateAppliedAt.getTime() >= TENANT_ROLLOUT_GRACE_MS) return health;
+  const spec = opts.specHash.toLowerCase();
+  const rolling = (opts.status.rollouts ?? []).some((r) => r.specHash?.toLowerCase() !== spec || !r.complete);
+  return rolling ? "up" : health;
+}
+
 /** Never before the interval's start (another process's clock may run slightly ahead of ours). */
 const endAt = (at: Date) => sql`greatest(${at.toISOString()}::timestamptz, ${leaseDowntime.startedAt})`;
 

@@ -75,7 +75,14 @@ describe("keeper", () => {
     await m.bid(operator, order, provider!, USD);
     await sync();
     await new Promise((r) => setTimeout(r, 4500));
-    expect(await runKeeperTick({ db: h.db, chain: keeperChain() })).toEqual({ settled: 1, closed: 0, toppedUp: 0, failed: 0, cancelledUnstarted: 0, forfeited: 0 });
+    expect(await runKeeperTick({ db: h.db, chain: keeperChain() })).toEqual({
+      settled: 1,
+      closed: 0,
+      toppedUp: 0,
+      failed: 0,
+      cancelledUnstarted: 0,
+      forfeited: 0,
+    });
     expect(await orderStatus(order)).toBe("active");
     // The deployer attests the start, so later ticks neither cancel it as unstarted nor find it over.
     await m.attestStart(order);

@@ -3,12 +3,12 @@ import { eq } from "drizzle-orm";
 import type { Address, Hex } from "viem";
 import type { Db } from "@/db/client";
 import { leases, orders } from "@/db/schema";
-import { listDelegateGrants } from "@/lib/chain/list-delegate-grants";
 import {
   type LeaseUpdate,
   leaseUpdateTypedData,
   signedLeaseUpdateSchema,
 } from "@/lib/chain/lease-update-types";
+import { listDelegateGrants } from "@/lib/chain/list-delegate-grants";
 import { AppError } from "@/lib/errors";
 import { type Manifest, manifestServices, manifestTotals } from "@/lib/market/manifest";
 import { loadSecretValues } from "@/lib/market/secret-values";
