@@ -21,8 +21,10 @@ export async function startBidEngineJob(handle: DbHandle): Promise<() => Promise
     intervalMs: INTERVAL_MS,
     tick: async () => {
       const r = await runBidEngineTick({ db: handle.db, chain });
-      if (r.bids > 0)
-        console.log(`[bid-engine] ${r.bids} bid(s) placed, ${r.decisions} decision(s) recorded`);
+      if (r.bids > 0 || r.commits > 0 || r.reveals > 0)
+        console.log(
+          `[bid-engine] ${r.bids} bid(s) placed, ${r.commits} sealed commit(s), ${r.reveals} reveal(s), ${r.decisions} decision(s) recorded`,
+        );
     },
   });
 }
