@@ -269,7 +269,11 @@ test.describe("market integrity", () => {
         return l.status === ACTIVE || l.status === CLOSED ? l : undefined;
       },
       180_000,
-    );
+    ).catch(async (error: Error) => {
+      // What the order page knows (status, commits and reveals) says which step did not happen.
+      const order = await page.request.get(`/api/orders/${orderId}`);
+      throw new Error(`${error.message}; the order: ${(await order.text()).slice(0, 2000)}`);
+    });
     const { publicClient } = marketClients(stack.rpcUrl);
     const reveals = await publicClient.getLogs({
       address: stack.marketAddress,
