@@ -294,6 +294,10 @@ test.describe("market integrity", () => {
     const outcome = page.getByTestId("sealed-second-price");
     await expect(outcome).toContainText(/second-lowest/i, { timeout: 30_000 });
     await expect(outcome).toContainText(`${formatTokenAmount(prices[1] as bigint)}/h`);
+    // Each revealed bid with its provider's reputation beside it, as an open auction's bids.
+    const revealRows = page.getByTestId("reveal-row");
+    await expect(revealRows).toHaveCount(prices.length);
+    await expect(revealRows.getByTestId("bid-reputation")).toHaveCount(prices.length);
     await endAsTenant(chain, orderId);
   });
 });

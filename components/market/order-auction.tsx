@@ -5,8 +5,8 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { StartWaitNote } from "@/components/lease/start-wait-note";
+import { BidProviderCell, BidReputationCell } from "@/components/market/bid-provider-cell";
 import { Countdown, useSecondsUntil } from "@/components/market/countdown";
-import { ReputationBadge } from "@/components/market/reputation-badge";
 import { SealedAuctionPanel } from "@/components/market/sealed-auction-panel";
 import { SettlementNote } from "@/components/market/settlement-note";
 import { useMarketTx } from "@/components/market/use-market-tx";
@@ -152,26 +152,10 @@ export function OrderAuction(props: { id: string; initial: OrderDetail }) {
                       data-testid="bid-row"
                       className={i === 0 ? "font-medium" : "text-zinc-600 dark:text-zinc-400"}
                     >
-                      <td>
-                        <Link
-                          href={`/providers/${b.provider}`}
-                          className="text-brand-700 underline underline-offset-2 dark:text-brand-400"
-                          data-testid="bid-provider-link"
-                        >
-                          {b.providerName ?? "Provider"}
-                        </Link>{" "}
-                        <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
-                          {shortHex(b.provider)}
-                        </span>
+                      <BidProviderCell provider={b.provider} providerName={b.providerName}>
                         {i === 0 && <Badge tone="green">best</Badge>}
-                      </td>
-                      <td className="min-w-44 font-normal">
-                        <ReputationBadge
-                          address={b.provider}
-                          reputation={b.reputation}
-                          testId="bid-reputation"
-                        />
-                      </td>
+                      </BidProviderCell>
+                      <BidReputationCell provider={b.provider} reputation={b.reputation} />
                       <td className="tabular-nums">{formatTokenAmount(b.price)} USD</td>
                       <td className="tabular-nums" suppressHydrationWarning>
                         {new Date(b.at).toLocaleTimeString()}

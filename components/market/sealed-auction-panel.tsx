@@ -1,10 +1,11 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { BidProviderCell, BidReputationCell } from "@/components/market/bid-provider-cell";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Table, TBody, THead, Th } from "@/components/ui/table";
-import { formatDuration, shortHex } from "@/lib/market/format";
+import { formatDuration } from "@/lib/market/format";
 import type { OrderDetail } from "@/lib/market/get-order-detail";
 import { formatTokenAmount } from "@/lib/market/price-order";
 import { sealedOutcome, sealedPhaseSteps } from "@/lib/market/sealed-auction-phase";
@@ -136,20 +137,19 @@ export function SealedAuctionPanel(props: { order: OrderDetail; className?: stri
         <Table label="Revealed bids">
           <THead>
             <Th>Provider</Th>
+            <Th>Reputation</Th>
             <Th>Price per hour</Th>
             <Th>Revealed</Th>
           </THead>
           <TBody>
             {sorted.map((r, i) => (
               <tr key={r.provider} data-testid="reveal-row">
-                <td>
-                  {r.providerName ?? "Provider"}{" "}
-                  <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
-                    {shortHex(r.provider)}
-                  </span>{" "}
+                <BidProviderCell provider={r.provider} providerName={r.providerName}>
+                  {" "}
                   {outcome?.winner === r.provider && <Badge tone="green">lowest</Badge>}
                   {i === 1 && outcome?.basis === "second" && <Badge tone="blue">sets the price</Badge>}
-                </td>
+                </BidProviderCell>
+                <BidReputationCell provider={r.provider} reputation={r.reputation} />
                 <td className="tabular-nums">{formatTokenAmount(r.price)} USD</td>
                 <td className="tabular-nums" suppressHydrationWarning>
                   {new Date(r.at).toLocaleTimeString()}

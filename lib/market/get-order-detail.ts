@@ -33,10 +33,6 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
   const parsed = stored ? manifestSchema.safeParse(stored.body) : null;
   const totals = parsed?.success ? manifestTotals(parsed.data) : null;
   const nameOf = new Map(names.map((p) => [p.address, p.name]));
-  // Beside every bid: its provider's reputation (memoised for a few seconds; the page polls each second).
-  const reputations =
-    bidRows.length > 0 ? await listReputationViews({ db }) : new Map<string, ReputationView>();
-  const reputationOf = (provider: string) => reputations.get(provider.toLowerCase()) ?? null;
   const status = chain?.status ?? (order?.status === "leased" ? "active" : (order?.status ?? "open"));
   const tenant = order?.tenant ?? chain?.tenant ?? "";
   const config = getConfig();
@@ -49,6 +45,13 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
     settled ? readSealedAuction(BigInt(id)) : null,
     status === "active" ? readChainLease(BigInt(id)) : null,
   ]);
+  // Beside every bid, open or revealed: its provider's reputation (memoised for a few seconds; the page
+  // polls each second).
+  const reputations =
+    bidRows.length > 0 || integrity.reveals.length > 0
+      ? await listReputationViews({ db })
+      : new Map<string, ReputationView>();
+  const reputationOf = (provider: string) => reputations.get(provider.toLowerCase()) ?? null;
   return {
     id,
     indexed: Boolean(order),
@@ -62,7 +65,11 @@ export async function getOrderDetail({ db, id }: { db: Db; id: string }) {
     /** Auction format and, when sealed, its commits, reveals and (once settled) the second price it paid. */
     auction: {
       ...integrity,
-      reveals: integrity.reveals.map((r) => ({ ...r, providerName: nameOf.get(r.provider) ?? null })),
+      reveals: integrity.reveals.map((r) => ({
+        ...r,
+        providerName: nameOf.get(r.provider) ?? null,
+        reputation: reputationOf(r.provider),
+      })),
       /** The contract's second-lowest reveal once settled (null with fewer than two: the max price is paid). */
       secondPrice:
         integrity.format === "sealed" ? (sealedOnChain?.secondPrice ?? order?.secondPrice ?? null) : null,
